@@ -1,0 +1,69 @@
+/**
+ * Loads the wire protos of outbound HTTPS (enhanced: jnx.jet.netconf; basic: management).
+ */
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** The proto/ folder: dist/src/wire -> ../../../proto, src/wire -> ../../proto. */
+export const PROTO_DIR =
+  [path.resolve(here, '../../../proto'), path.resolve(here, '../../proto')].find((p) =>
+    existsSync(path.join(p, 'jnx_netconf_service.proto')),
+  ) ?? path.resolve(here, '../../../proto');
+
+const LOADER_OPTIONS: protoLoader.Options = {
+  keepCase: true,
+  longs: String,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+  includeDirs: [PROTO_DIR],
+};
+
+export interface NcgrpcStatusRequest { req: 'REQ_RUNNING' }
+export interface NcgrpcStatusResponse { status: 'FAILURE' | 'SUCCESS' }
+export interface NcgrpcInitializeRequest { instance_id: string; device_id: string; secret_key: string }
+export interface NcgrpcInitializeResponse { session_type: 'NETCONF' | 'CSH' }
+export interface NcgrpcCommandGetRequest { message: string }
+export interface NcgrpcCommandGetResponse {
+  netconf_command?: string;
+  csh_command?: string;
+  command?: 'netconf_command' | 'csh_command';
+  kill_signal: string;
+}
+
+export interface BasicAuthRequest { message_req: string }
+export interface BasicAuthResponse { message_res: string }
+export interface BasicRpcRequest { request_id: string; message: string }
+export interface BasicRpcResponse {
+  request_id: string;
+  netconf_command?: string;
+  cli_command?: string;
+  command?: 'netconf_command' | 'cli_command';
+}
+
+type ServiceCtor = grpc.ServiceClientConstructor;
+
+let cached: { ncgrpc: ServiceCtor; basic: ServiceCtor } | undefined;
+
+function load(): { ncgrpc: ServiceCtor; basic: ServiceCtor } {
+  if (!cached) {
+    const def = protoLoader.loadSync(['jnx_netconf_service.proto', 'nc_grpc.proto'], LOADER_OPTIONS);
+    const pkg = grpc.loadPackageDefinition(def) as any;
+    cached = { ncgrpc: pkg.jnx.jet.netconf.Ncgrpc, basic: pkg.management.NetconfRpcApi };
+  }
+  return cached;
+}
+
+/** Client constructor and service definition of the enhanced service `jnx.jet.netconf.Ncgrpc`. */
+export function ncgrpcService(): ServiceCtor {
+  return load().ncgrpc;
+}
+
+/** Client constructor and service definition of the basic (20.2) service `management.NetconfRpcApi`. */
+export function basicService(): ServiceCtor {
+  return load().basic;
+}
