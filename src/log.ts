@@ -1,0 +1,53 @@
+/**
+ * The one logger of the program: pino, JSON lines by default, a readable line per event
+ * when stderr is a terminal (or NCGD_LOG_FORMAT=pretty). Secrets never reach a log:
+ * fields named like secrets are redacted, whatever module logs them.
+ */
+import { pino, type Logger, type DestinationStream } from 'pino';
+
+export type { Logger };
+
+const REDACT = ['secret', 'secret_key', 'secretKey', 'password', '*.secret', '*.secret_key', '*.secretKey', '*.password'];
+
+export interface LogOptions {
+  level?: string;
+  /** 'json' (default off a terminal) or 'pretty'. */
+  format?: 'json' | 'pretty';
+  /** Where to write; defaults to stderr. */
+  destination?: DestinationStream;
+}
+
+function prettyStream(out: NodeJS.WritableStream): DestinationStream {
+  const levels: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+  return {
+    write(line: string) {
+      try {
+        const rec = JSON.parse(line) as Record<string, unknown>;
+        const { level, time, msg, pid: _pid, hostname: _host, ...rest } = rec;
+        const ts = new Date(Number(time)).toISOString().slice(11, 23);
+        const extra = Object.entries(rest)
+          .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+          .join(' ');
+        out.write(`${ts} ${levels[Number(level)] ?? level} ${msg ?? ''}${extra ? ' ' + extra : ''}\n`);
+      } catch {
+        out.write(line);
+      }
+    },
+  };
+}
+
+export function createLogger(opts: LogOptions = {}): Logger {
+  const format = opts.format ?? (process.env.NCGD_LOG_FORMAT === 'pretty' || (process.env.NCGD_LOG_FORMAT !== 'json' && process.stderr.isTTY) ? 'pretty' : 'json');
+  const dest = opts.destination ?? (format === 'pretty' ? prettyStream(process.stderr) : pino.destination({ dest: 2, sync: true }));
+  return pino(
+    {
+      level: opts.level ?? process.env.NCGD_LOG_LEVEL ?? 'info',
+      base: { pid: process.pid },
+      redact: { paths: REDACT, censor: '[redacted]' },
+    },
+    dest,
+  );
+}
+
+/** A logger that writes nothing, for library use and tests that do not look at logs. */
+export const silentLogger: Logger = pino({ level: 'silent' });
