@@ -1,0 +1,98 @@
+/**
+ * The agent's configuration model: outbound-https clients, each with an ordered server list.
+ * Every input form (flags, JSON, Junos syntax) ends as an AgentConfig, validated here.
+ */
+export type ReconnectStrategy = 'in-order' | 'sticky';
+
+export interface ServerConfig {
+  /** Hostname or IPv4 address, dialled as written and checked against the certificate. */
+  address: string;
+  /** Default 443. */
+  port: number;
+  /** PEM of the server's self-signed certificate or of its CA. */
+  trustedCert: string;
+}
+
+export interface ClientConfig {
+  /** Any unique name; never sent to the NMS. */
+  name: string;
+  deviceId: string;
+  /** Decoded shared secret. */
+  secret: string;
+  /** Seconds to sleep after a full unsuccessful walk; default 30. */
+  waittime: number;
+  reconnectStrategy: ReconnectStrategy;
+  servers: ServerConfig[];
+}
+
+export interface AgentConfig {
+  clients: ClientConfig[];
+  /** The sessions' user (the JET app's `username`); default nobody. */
+  username?: string;
+  /** Which outbound-HTTPS protocol: enhanced (20.3+, default) or basic (20.2). */
+  protocol?: 'enhanced' | 'basic';
+}
+
+export const DEFAULT_PORT = 443;
+export const DEFAULT_WAITTIME = 30;
+
+/** A configuration error users see: one line naming what is wrong (and where). */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const PEM_RE = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g;
+
+/**
+ * Turns a certificate as a device takes it into PEM: a one-line body (with or without its
+ * BEGIN/END markers) gets the markers on their own lines and 64-column lines; normal PEM
+ * (one or more certificates) is kept.
+ */
+export function normalizeCertificate(input: string, what = 'certificate'): string {
+  const text = input.trim().replace(/^"|"$/g, '').replace(/\\n/g, '\n');
+  const blocks = [...text.matchAll(PEM_RE)].map((m) => m[1]);
+  const bodies = blocks.length ? blocks : [text];
+  const out = bodies.map((body) => {
+    const b64 = body.replace(/\s+/g, '');
+    if (!b64 || !/^[A-Za-z0-9+/]+=*$/.test(b64)) {
+      throw new ConfigError(`${what} is not a PEM certificate (expected base64 between BEGIN/END CERTIFICATE markers)`);
+    }
+    const lines = b64.match(/.{1,64}/g) ?? [];
+    return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
+  });
+  return out.join('');
+}
+
+function isPort(n: unknown): n is number {
+  return typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 65535;
+}
+
+/** Checks an AgentConfig; throws ConfigError naming the first problem. */
+export function validateAgentConfig(cfg: AgentConfig, source = 'configuration'): AgentConfig {
+  if (!Array.isArray(cfg.clients) || cfg.clients.length === 0) {
+    throw new ConfigError(`${source}: no outbound-https client is configured`);
+  }
+  const names = new Set<string>();
+  for (const c of cfg.clients) {
+    const where = `${source}: client ${c.name || '(unnamed)'}`;
+    if (!c.name) throw new ConfigError(`${source}: a client has no name`);
+    if (names.has(c.name)) throw new ConfigError(`${where}: the name is used twice`);
+    names.add(c.name);
+    if (!c.deviceId) throw new ConfigError(`${where}: device-id is missing`);
+    if (!c.secret) throw new ConfigError(`${where}: secret is missing`);
+    if (!Number.isInteger(c.waittime) || c.waittime < 0) throw new ConfigError(`${where}: waittime must be a whole number of seconds`);
+    if (c.reconnectStrategy !== 'in-order' && c.reconnectStrategy !== 'sticky') {
+      throw new ConfigError(`${where}: reconnect-strategy must be in-order or sticky`);
+    }
+    if (!c.servers.length) throw new ConfigError(`${where}: no server is configured`);
+    for (const s of c.servers) {
+      if (!s.address) throw new ConfigError(`${where}: a server has no address`);
+      if (!isPort(s.port)) throw new ConfigError(`${where}: server ${s.address}: port must be 1-65535`);
+      if (!s.trustedCert) throw new ConfigError(`${where}: server ${s.address}: trusted-cert is missing`);
+    }
+  }
+  return cfg;
+}
