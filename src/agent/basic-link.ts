@@ -1,0 +1,103 @@
+/**
+ * The basic (Junos 20.2) protocol on one NMS server: InitialHandShake with the shared
+ * string, then one NETCONF session over GetExecuteCommand on that connection. When the
+ * session ends, a new connection and handshake wait for the next one.
+ */
+import * as grpc from '@grpc/grpc-js';
+import type { ServerConfig } from './config.js';
+import { describeGrpcError, openBasicChannel, targetOf, type NcgrpcClient } from './ncgrpc-channel.js';
+import { SessionBridge } from './session-bridge.js';
+import type { LinkEnd, ServerLink, SessionHost } from './session-host.js';
+
+export const BASIC_AUTH_OK = 'client Auth successful';
+/** The shared string Juniper's 20.2 sample NMS expects. */
+export const BASIC_DEFAULT_SECRET = 'nc_grpc_device';
+
+export class BasicServerLink implements ServerLink {
+  private stopped = false;
+  private channel: NcgrpcClient | undefined;
+  private current: SessionBridge | undefined;
+  private wakeStop: (() => void) | undefined;
+
+  constructor(
+    private readonly server: ServerConfig,
+    private readonly host: SessionHost,
+  ) {}
+
+  stop(): void {
+    this.stopped = true;
+    this.channel?.close();
+    this.wakeStop?.();
+  }
+
+  async run(): Promise<LinkEnd | 'refused'> {
+    const key = targetOf(this.server);
+    while (!this.stopped) {
+      const channel = openBasicChannel(this.server);
+      this.channel = channel;
+      const auth = await new Promise<{ ok: true } | { ok: false; lost: boolean; reason: string }>((resolve) => {
+        channel.InitialHandShake({ message_req: this.host.secret }, (err: grpc.ServiceError | null, resp: { message_res?: string }) => {
+          if (err) resolve({ ok: false, lost: err.code === grpc.status.UNAVAILABLE || err.code === grpc.status.CANCELLED, reason: describeGrpcError(err) });
+          else if (resp?.message_res === BASIC_AUTH_OK) resolve({ ok: true });
+          else resolve({ ok: false, lost: false, reason: `NMS answered "${resp?.message_res ?? ''}" to the handshake` });
+        });
+      });
+      if (this.stopped) break;
+      if (!auth.ok) {
+        channel.close();
+        this.host.noteError(`${key}: ${auth.reason}`);
+        this.host.logger.warn({ server: key, reason: auth.reason }, auth.lost ? 'connection to NMS lost' : 'NMS refused the handshake');
+        return auth.lost ? 'lost' : 'refused';
+      }
+      this.host.logger.info({ server: key }, 'handshake accepted');
+      const end = await this.serveOneSession(channel);
+      channel.close();
+      if (end === 'lost') return 'lost';
+    }
+    return 'stopped';
+  }
+
+  private async serveOneSession(channel: NcgrpcClient): Promise<'done' | 'lost'> {
+    const stream: grpc.ClientDuplexStream<unknown, { request_id?: string; cli_command?: string }> = channel.GetExecuteCommand();
+    let lastRequestId = '0';
+    stream.on('data', (r) => {
+      lastRequestId = r.request_id ?? lastRequestId;
+      if (r.cli_command !== undefined && r.cli_command !== '') {
+        stream.write({ request_id: lastRequestId, message: 'error: cli_command is not supported by the basic protocol\n' });
+      }
+    });
+    stream.on('error', () => {});
+    let session;
+    try {
+      session = await this.host.backend('netconf').open('netconf');
+    } catch (err) {
+      const reason = (err as Error).message;
+      this.host.noteError(`netconf session could not start: ${reason}`);
+      stream.write({ request_id: lastRequestId, message: `error: netconf session could not start: ${reason}\n` });
+      stream.end();
+      return 'done';
+    }
+    return new Promise((resolve) => {
+      let untrack: () => void = () => {};
+      let lost = false;
+      stream.on('status', (s: grpc.StatusObject) => {
+        lost = s.code === grpc.status.UNAVAILABLE;
+      });
+      const bridge = new SessionBridge(stream as never, session, {
+        kind: 'netconf',
+        toMessage: (message) => ({ request_id: lastRequestId, message }),
+        onClose: (why) => {
+          untrack();
+          this.current = undefined;
+          this.wakeStop = undefined;
+          setImmediate(() => resolve(lost || why === 'stream-error' ? 'lost' : 'done'));
+        },
+      });
+      this.current = bridge;
+      if (!bridge.isClosed) {
+        untrack = this.host.track('netconf', bridge);
+        this.wakeStop = () => bridge.terminate();
+      }
+    });
+  }
+}

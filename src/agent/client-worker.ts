@@ -1,0 +1,203 @@
+/**
+ * One outbound-https client: walks its servers, runs the session loop on a live one, and
+ * keeps the client's live sessions. Several workers run side by side, independently.
+ */
+import type { Logger } from '../log.js';
+import type { SessionBackend, SessionKind } from './byte-session.js';
+import type { ClientConfig, ServerConfig } from './config.js';
+import { EnhancedServerLink } from './enhanced-link.js';
+import { BasicServerLink } from './basic-link.js';
+import { targetOf } from './ncgrpc-channel.js';
+import type { SessionBridge } from './session-bridge.js';
+import { probeServer, walkOrder } from './server-walk.js';
+import type { LinkEnd, ServerLink, SessionHost } from './session-host.js';
+
+export type WorkerState = 'probing' | 'connected' | 'waiting' | 'stopped';
+
+export interface WorkerStatus {
+  name: string;
+  deviceId: string;
+  protocol: 'enhanced' | 'basic';
+  server: string | null;
+  state: WorkerState;
+  since: number;
+  sessions: { netconf: number; csh: number };
+  sessionsTotal: number;
+  lastError: string | null;
+}
+
+export interface WorkerDeps {
+  backends: Record<SessionKind, SessionBackend>;
+  instanceId: string;
+  logger: Logger;
+  protocol?: 'enhanced' | 'basic';
+}
+
+/** Pause after a link that died young, so a flapping server cannot make a hot loop. */
+const FLAP_PAUSE_MS = 1_000;
+
+export class ClientWorker implements SessionHost {
+  private cfg: ClientConfig;
+  private stopped = false;
+  private link: ServerLink | undefined;
+  private wake: (() => void) | undefined;
+  private readonly live = new Map<SessionBridge, SessionKind>();
+  private readonly lastProbeError = new Map<string, string>();
+  private state: WorkerState = 'probing';
+  private since = Date.now();
+  private server: string | null = null;
+  private lastError: string | null = null;
+  private sessionsTotal = 0;
+  private loopDone: Promise<void> | undefined;
+  readonly logger: Logger;
+
+  constructor(
+    cfg: ClientConfig,
+    private readonly deps: WorkerDeps,
+  ) {
+    this.cfg = cfg;
+    this.logger = deps.logger.child({ client: cfg.name, deviceId: cfg.deviceId });
+  }
+
+  get name(): string {
+    return this.cfg.name;
+  }
+  get deviceId(): string {
+    return this.cfg.deviceId;
+  }
+  get secret(): string {
+    return this.cfg.secret;
+  }
+  get instanceId(): string {
+    return this.deps.instanceId;
+  }
+  get config(): ClientConfig {
+    return this.cfg;
+  }
+
+  backend(kind: SessionKind): SessionBackend {
+    return this.deps.backends[kind];
+  }
+
+  track(kind: SessionKind, bridge: SessionBridge): () => void {
+    this.live.set(bridge, kind);
+    this.sessionsTotal++;
+    return () => this.live.delete(bridge);
+  }
+
+  noteError(message: string): void {
+    this.lastError = message;
+  }
+
+  /** Applies a change of waittime or reconnect-strategy without touching the link or sessions. */
+  updateTimers(cfg: ClientConfig): void {
+    this.cfg = { ...this.cfg, waittime: cfg.waittime, reconnectStrategy: cfg.reconnectStrategy };
+    this.logger.info({ waittime: cfg.waittime, reconnectStrategy: cfg.reconnectStrategy }, 'client settings updated');
+    this.wake?.();
+  }
+
+  start(): void {
+    this.loopDone ??= this.loop();
+  }
+
+  /** Stops the client: no new sessions; live ones get the termination message and end. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.link?.stop();
+    this.wake?.();
+    for (const bridge of [...this.live.keys()]) bridge.terminate();
+    this.live.clear();
+    this.setState('stopped', null);
+    await this.loopDone;
+  }
+
+  status(): WorkerStatus {
+    const sessions = { netconf: 0, csh: 0 };
+    for (const kind of this.live.values()) sessions[kind]++;
+    return {
+      name: this.cfg.name,
+      deviceId: this.cfg.deviceId,
+      protocol: this.deps.protocol ?? 'enhanced',
+      server: this.server,
+      state: this.state,
+      since: this.since,
+      sessions,
+      sessionsTotal: this.sessionsTotal,
+      lastError: this.lastError,
+    };
+  }
+
+  private setState(state: WorkerState, server: string | null): void {
+    if (state !== this.state || server !== this.server) this.since = Date.now();
+    this.state = state;
+    this.server = server;
+  }
+
+  private async loop(): Promise<void> {
+    let lastUsed: number | undefined;
+    while (!this.stopped) {
+      let connected = false;
+      for (const i of walkOrder(this.cfg.servers.length, this.cfg.reconnectStrategy, lastUsed)) {
+        if (this.stopped) return;
+        const server = this.cfg.servers[i];
+        this.setState('probing', targetOf(server));
+        if (!(await this.probe(server))) continue;
+        if (this.stopped) return;
+        lastUsed = i;
+        const began = Date.now();
+        const end = await this.runLink(server);
+        if (end === 'stopped' || this.stopped) return;
+        if (end === 'refused') continue;
+        connected = true;
+        if (Date.now() - began < FLAP_PAUSE_MS) await this.sleep(FLAP_PAUSE_MS);
+        break;
+      }
+      if (!connected && !this.stopped) {
+        this.setState('waiting', null);
+        this.logger.debug({ waittime: this.cfg.waittime }, 'no server reachable; waiting');
+        await this.sleep(this.cfg.waittime * 1000);
+      }
+    }
+  }
+
+  private async probe(server: ServerConfig): Promise<boolean> {
+    const key = targetOf(server);
+    const result = await probeServer(server, this.deps.protocol ?? 'enhanced');
+    if (result.up) {
+      if (this.lastProbeError.delete(key) || !this.lastProbeError.size) this.logger.info({ server: key }, 'NMS is up');
+      return true;
+    }
+    this.lastError = `${key}: ${result.reason}`;
+    // Log each failing server once per kind of failure, not at every walk.
+    if (this.lastProbeError.get(key) !== result.reason) {
+      this.lastProbeError.set(key, result.reason);
+      this.logger.warn({ server: key, reason: result.reason }, 'NMS server is down; trying the next one');
+    } else {
+      this.logger.debug({ server: key, reason: result.reason }, 'NMS server still down');
+    }
+    return false;
+  }
+
+  private async runLink(server: ServerConfig): Promise<LinkEnd | 'refused'> {
+    this.setState('connected', targetOf(server));
+    this.link = this.deps.protocol === 'basic' ? new BasicServerLink(server, this) : new EnhancedServerLink(server, this);
+    const end = await this.link.run();
+    this.link = undefined;
+    return end;
+  }
+
+  /** Sleeps, but wakes early on stop or a settings change. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      const wake = () => done();
+      this.wake = wake;
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    }).then(() => {
+      this.wake = undefined;
+    });
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The session loop of the enhanced protocol on one live NMS server: exactly one pending
+ * NcgrpcInitialize at all times, each on a channel (connection) of its own, never given a
+ * deadline, never cancelled or refreshed while the server lives. When an Initialize is
+ * answered, the next one is armed at once and the session runs on the answered channel.
+ */
+import * as grpc from '@grpc/grpc-js';
+import type { ServerConfig } from './config.js';
+import { describeGrpcError, openNcgrpcChannel, targetOf, type NcgrpcClient } from './ncgrpc-channel.js';
+import type { SessionKind } from './byte-session.js';
+import { SessionBridge } from './session-bridge.js';
+import { copyMetadata, type LinkEnd, type ServerLink, type SessionHost } from './session-host.js';
+
+/** How long a finished session's RPC may take to close after our half-close. */
+const SESSION_CLOSE_GRACE_MS = 30_000;
+const MAX_REARM_DELAY_MS = 5_000;
+
+export class EnhancedServerLink implements ServerLink {
+  private stopped = false;
+  private pending: { call: grpc.ClientUnaryCall; channel: NcgrpcClient } | undefined;
+  private finish: ((end: LinkEnd) => void) | undefined;
+  private failures = 0;
+  private rearmTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly server: ServerConfig,
+    private readonly host: SessionHost,
+  ) {}
+
+  run(): Promise<LinkEnd> {
+    return new Promise((resolve) => {
+      this.finish = (end) => {
+        this.finish = undefined;
+        resolve(end);
+      };
+      this.arm();
+    });
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearTimeout(this.rearmTimer);
+    const p = this.pending;
+    this.pending = undefined;
+    if (p) {
+      p.call.cancel();
+      p.channel.close();
+    }
+    this.finish?.('stopped');
+  }
+
+  /** Issues the one pending Initialize. */
+  private arm(): void {
+    if (this.stopped) return;
+    const log = this.host.logger;
+    const channel = openNcgrpcChannel(this.server);
+    const md = new grpc.Metadata();
+    md.set('send_data', 'send_data');
+    let response: { session_type?: string | number } | undefined;
+    const call: grpc.ClientUnaryCall = channel.NcgrpcInitialize(
+      { instance_id: this.host.instanceId, device_id: this.host.deviceId, secret_key: this.host.secret },
+      md,
+      (err: grpc.ServiceError | null, resp: { session_type?: string | number }) => {
+        if (!err) response = resp;
+      },
+    );
+    this.pending = { call, channel };
+    call.on('status', (status: grpc.StatusObject) => {
+      if (this.pending?.call === call) this.pending = undefined;
+      if (this.stopped) {
+        channel.close();
+        return;
+      }
+      if (status.code === grpc.status.OK && response) {
+        this.failures = 0;
+        const kind: SessionKind = response.session_type === 'CSH' || response.session_type === 1 ? 'csh' : 'netconf';
+        this.arm();
+        void this.startSession(channel, kind, status.metadata);
+        return;
+      }
+      channel.close();
+      const reason = describeGrpcError({ code: status.code, details: status.details });
+      if (status.code === grpc.status.UNAVAILABLE) {
+        log.warn({ server: targetOf(this.server), reason }, 'connection to NMS lost');
+        this.host.noteError(`${targetOf(this.server)}: ${reason}`);
+        this.finish?.('lost');
+        return;
+      }
+      // The NMS answered the Initialize with an error (e.g. an unknown session type): re-arm.
+      this.failures++;
+      this.host.noteError(`${targetOf(this.server)}: Initialize failed: ${reason}`);
+      const delay = Math.min(MAX_REARM_DELAY_MS, this.failures <= 1 ? 0 : 100 * 2 ** (this.failures - 2));
+      log.warn({ server: targetOf(this.server), reason, retryInMs: delay }, 'Initialize failed; re-arming');
+      this.rearmTimer = setTimeout(() => this.arm(), delay);
+    });
+  }
+
+  private async startSession(channel: NcgrpcClient, kind: SessionKind, trailers: grpc.Metadata): Promise<void> {
+    const log = this.host.logger;
+    const md = copyMetadata(trailers, new grpc.Metadata());
+    const stream: grpc.ClientDuplexStream<unknown, unknown> = channel.NcgrpcCommandGet(md);
+    let closeTimer: NodeJS.Timeout | undefined;
+    stream.on('status', () => {
+      clearTimeout(closeTimer);
+      channel.close();
+    });
+    stream.on('error', () => {
+      /* reported through 'status' and the bridge */
+    });
+    let session;
+    try {
+      session = await this.host.backend(kind).open(kind);
+    } catch (err) {
+      const reason = (err as Error).message;
+      log.error({ kind, reason }, 'session could not start');
+      this.host.noteError(`${kind} session could not start: ${reason}`);
+      stream.write({ message: `error: ${kind} session could not start: ${reason}\n` });
+      stream.write({ message: 'Client is stopping, subprocess not running' });
+      stream.end();
+      closeTimer = setTimeout(() => stream.cancel(), SESSION_CLOSE_GRACE_MS).unref();
+      return;
+    }
+    log.info({ kind, server: targetOf(this.server) }, 'session started');
+    let untrack: () => void = () => {};
+    const bridge = new SessionBridge(stream as never, session, {
+      kind,
+      onClose: (why) => {
+        untrack();
+        log.info({ kind, why }, 'session ended');
+        closeTimer = setTimeout(() => stream.cancel(), SESSION_CLOSE_GRACE_MS).unref();
+      },
+    });
+    if (!bridge.isClosed) untrack = this.host.track(kind, bridge);
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * Bridges one session (a ByteSession) to one NcgrpcCommandGet stream.
+ * Output goes up as `message` strings as it appears: small writes made in the same tick are
+ * coalesced, a message is capped in bytes, and a multi-byte UTF-8 character is never split.
+ * Commands come down with a newline added; a kill_signal ends the session with that signal.
+ */
+import { StringDecoder } from 'node:string_decoder';
+import type { ByteSession, SessionKind } from './byte-session.js';
+
+export const MSG_CSH_STARTED = 'csh session is started';
+export const MSG_SUBPROCESS_ENDED = 'Client is stopping, subprocess not running';
+export const MSG_TERMINATION = 'Client is stopping, termination received';
+
+/** The stream as the bridge needs it: what grpc-js's ClientDuplexStream gives. */
+export interface SessionStream {
+  write(msg: { message: string }): boolean;
+  end(): void;
+  on(event: 'data', cb: (cmd: { netconf_command?: string; csh_command?: string; cli_command?: string; kill_signal?: string | number }) => void): unknown;
+  on(event: 'end' | 'close', cb: () => void): unknown;
+  on(event: 'error', cb: (err: Error) => void): unknown;
+  cancel?(): void;
+}
+
+export interface BridgeOptions {
+  kind: SessionKind;
+  /** Largest message sent, in bytes (default 64 KiB). */
+  maxMessageBytes?: number;
+  /** Called once when the bridge is finished, with why. */
+  onClose?: (why: 'ended' | 'killed' | 'nms-closed' | 'stream-error' | 'terminated') => void;
+  /** Turns an NMS message into the bytes written to the session (basic protocol wraps requests). */
+  toMessage?: (text: string) => { message: string } & Record<string, unknown>;
+}
+
+const SIGNAL_TERM = 15;
+const SIGNAL_HUP = 1;
+
+export class SessionBridge {
+  private readonly decoder = new StringDecoder('utf8');
+  private pending = '';
+  private flushScheduled = false;
+  private closed = false;
+  private why: Parameters<NonNullable<BridgeOptions['onClose']>>[0] = 'ended';
+  private readonly maxBytes: number;
+
+  constructor(
+    private readonly stream: SessionStream,
+    private readonly session: ByteSession,
+    private readonly opts: BridgeOptions,
+  ) {
+    this.maxBytes = Math.max(64, opts.maxMessageBytes ?? 65536);
+    if (opts.kind === 'csh') this.send(MSG_CSH_STARTED);
+    session.on('data', (chunk: Buffer) => this.onOutput(chunk));
+    session.on('end', () => this.finish(MSG_SUBPROCESS_ENDED));
+    stream.on('data', (cmd) => this.onCommand(cmd));
+    // The NMS half-closed or the connection broke: nobody is listening any more.
+    stream.on('end', () => this.abandon('nms-closed'));
+    stream.on('error', () => this.abandon('stream-error'));
+    if (session.ended) this.finish(MSG_SUBPROCESS_ENDED);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** The app is terminating: tell the NMS, end the session's process, close the stream. */
+  terminate(): void {
+    if (this.closed) return;
+    this.why = 'terminated';
+    this.flush();
+    this.send(MSG_TERMINATION);
+    this.closeStream();
+    if (!this.session.ended) this.session.kill(SIGNAL_TERM);
+  }
+
+  private onCommand(cmd: { netconf_command?: string; csh_command?: string; cli_command?: string; kill_signal?: string | number }): void {
+    if (this.closed) return;
+    const signal = Number(cmd.kill_signal ?? 0);
+    if (signal !== 0) {
+      this.why = 'killed';
+      if (!this.session.ended) this.session.kill(signal);
+      return;
+    }
+    const text = cmd.netconf_command ?? cmd.csh_command ?? cmd.cli_command;
+    if (text === undefined || this.session.ended) return;
+    this.session.write(text + '\n');
+  }
+
+  private onOutput(chunk: Buffer): void {
+    if (this.closed) return;
+    this.pending += this.decoder.write(chunk);
+    if (Buffer.byteLength(this.pending) >= this.maxBytes) this.flush();
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => {
+        this.flushScheduled = false;
+        this.flush();
+      });
+    }
+  }
+
+  private flush(): void {
+    if (this.closed || !this.pending) return;
+    let text = this.pending;
+    this.pending = '';
+    while (text) {
+      const piece = takeUtf8Prefix(text, this.maxBytes);
+      this.send(piece);
+      text = text.slice(piece.length);
+    }
+  }
+
+  private send(message: string): void {
+    if (this.closed) return;
+    this.stream.write(this.opts.toMessage ? this.opts.toMessage(message) : { message });
+  }
+
+  /** The session's process ended: flush its output, say so in a message of its own, half-close. */
+  private finish(lastWords: string): void {
+    if (this.closed) return;
+    this.pending += this.decoder.end();
+    this.flush();
+    this.send(lastWords);
+    this.closeStream();
+  }
+
+  private abandon(why: 'nms-closed' | 'stream-error'): void {
+    if (this.closed) return;
+    this.why = why;
+    this.closed = true;
+    if (!this.session.ended) this.session.kill(SIGNAL_HUP);
+    this.opts.onClose?.(why);
+  }
+
+  private closeStream(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.stream.end();
+    } catch {
+      /* the stream may already be gone */
+    }
+    this.opts.onClose?.(this.why);
+  }
+}
+
+/** The longest prefix of `text` whose UTF-8 form fits in maxBytes, never splitting a character. */
+export function takeUtf8Prefix(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text;
+  let bytes = 0;
+  let i = 0;
+  while (i < text.length) {
+    const code = text.codePointAt(i)!;
+    const size = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+    if (bytes + size > maxBytes) break;
+    bytes += size;
+    i += code > 0xffff ? 2 : 1;
+  }
+  return text.slice(0, Math.max(i, 1));
+}

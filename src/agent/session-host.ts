@@ -1,0 +1,37 @@
+/**
+ * What a server link needs from its client worker: identity, backends, and a place to
+ * keep live sessions (they belong to the worker and outlive the link that opened them).
+ */
+import type * as grpc from '@grpc/grpc-js';
+import type { Logger } from '../log.js';
+import type { SessionBackend, SessionKind } from './byte-session.js';
+import type { SessionBridge } from './session-bridge.js';
+
+export interface SessionHost {
+  readonly deviceId: string;
+  readonly secret: string;
+  readonly instanceId: string;
+  readonly logger: Logger;
+  backend(kind: SessionKind): SessionBackend;
+  /** Registers a live session; returns the function to call when it is over. */
+  track(kind: SessionKind, bridge: SessionBridge): () => void;
+  /** Records the last error of this client, for status. */
+  noteError(message: string): void;
+}
+
+/** How a server link ended: the server went away, or the worker stopped it. */
+export type LinkEnd = 'lost' | 'stopped';
+
+export interface ServerLink {
+  /** Runs until the server is lost, refuses us (the walk then treats it as down) or stop(). */
+  run(): Promise<LinkEnd | 'refused'>;
+  stop(): void;
+}
+
+/** Copies metadata (the Initialize trailers) for use as invocation metadata. */
+export function copyMetadata(from: grpc.Metadata, into: grpc.Metadata): grpc.Metadata {
+  for (const [key, values] of Object.entries(from.toJSON() as Record<string, (string | Buffer)[]>)) {
+    for (const v of values) into.add(key, v);
+  }
+  return into;
+}
