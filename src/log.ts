@@ -15,6 +15,8 @@ export interface LogOptions {
   format?: 'json' | 'pretty';
   /** Where to write; defaults to stderr. */
   destination?: DestinationStream;
+  /** Also append JSON lines to this file (an outbound_https.log of our own). */
+  file?: string;
 }
 
 function prettyStream(out: NodeJS.WritableStream): DestinationStream {
@@ -38,7 +40,10 @@ function prettyStream(out: NodeJS.WritableStream): DestinationStream {
 
 export function createLogger(opts: LogOptions = {}): Logger {
   const format = opts.format ?? (process.env.NCGD_LOG_FORMAT === 'pretty' || (process.env.NCGD_LOG_FORMAT !== 'json' && process.stderr.isTTY) ? 'pretty' : 'json');
-  const dest = opts.destination ?? (format === 'pretty' ? prettyStream(process.stderr) : pino.destination({ dest: 2, sync: true }));
+  const main = opts.destination ?? (format === 'pretty' ? prettyStream(process.stderr) : pino.destination({ dest: 2, sync: true }));
+  const dest = opts.file
+    ? pino.multistream([{ stream: main }, { stream: pino.destination({ dest: opts.file, sync: true, mkdir: true, append: true }) }])
+    : main;
   return pino(
     {
       level: opts.level ?? process.env.NCGD_LOG_LEVEL ?? 'info',

@@ -96,3 +96,46 @@ export function validateAgentConfig(cfg: AgentConfig, source = 'configuration'):
   }
   return cfg;
 }
+
+/** The one-client configuration of the command-line flags. */
+export interface ClientFlags {
+  host?: string;
+  port?: number;
+  cert?: string;
+  certFile?: string;
+  deviceId?: string;
+  secret?: string;
+  waittime?: number;
+  reconnectStrategy?: string;
+  name?: string;
+}
+
+/**
+ * Builds one client from flags; `readFile` reads --cert-file. Missing pieces are named in
+ * the error so the user knows which flag to add.
+ */
+export function clientFromFlags(f: ClientFlags, readFile: (p: string) => string, protocol: 'enhanced' | 'basic' = 'enhanced'): ClientConfig {
+  if (!f.host) throw new ConfigError('--host is required (the NMS address, as named by its certificate)');
+  if (f.cert && f.certFile) throw new ConfigError('give either --cert or --cert-file, not both');
+  if (!f.cert && !f.certFile) throw new ConfigError('--cert (certificate body on one line) or --cert-file (PEM file) is required');
+  if (protocol === 'enhanced' && !f.deviceId) throw new ConfigError('--device-id is required');
+  if (protocol === 'enhanced' && !f.secret) throw new ConfigError('--secret is required');
+  let certText: string;
+  if (f.certFile) {
+    try {
+      certText = readFile(f.certFile);
+    } catch (err) {
+      throw new ConfigError(`cannot read --cert-file ${f.certFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  } else certText = f.cert!;
+  const strategy = f.reconnectStrategy ?? 'in-order';
+  if (strategy !== 'in-order' && strategy !== 'sticky') throw new ConfigError('--reconnect-strategy must be in-order or sticky');
+  return {
+    name: f.name ?? 'cli',
+    deviceId: f.deviceId ?? 'basic',
+    secret: f.secret ?? '',
+    waittime: f.waittime ?? DEFAULT_WAITTIME,
+    reconnectStrategy: strategy,
+    servers: [{ address: f.host, port: f.port ?? DEFAULT_PORT, trustedCert: normalizeCertificate(certText, f.certFile ? `--cert-file ${f.certFile}` : '--cert') }],
+  };
+}

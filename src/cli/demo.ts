@@ -1,0 +1,97 @@
+/**
+ * The embedded default: a throwaway PKI, the reference NMS on 127.0.0.1, one emulated device
+ * dialling it, then one NETCONF session and one shell session, printed as transcripts.
+ */
+import { makeSelfSigned } from '../nms/pki.js';
+import { ReferenceNms } from '../nms/server.js';
+import { createLogger } from '../log.js';
+import { startDevice, type DeviceFlags } from './run-device.js';
+
+const DEVICE_ID = 'demo-device';
+const SECRET = 'demo-secret';
+const STEP_TIMEOUT_MS = 15_000;
+
+function print(line = ''): void {
+  process.stdout.write(line + '\n');
+}
+
+function block(who: string, text: string): void {
+  const body = text.replace(/\s+$/, '');
+  print(`${who}`);
+  for (const line of body.split('\n')) print(`    ${line}`);
+}
+
+export async function runDemo(): Promise<number> {
+  const logger = createLogger({ level: process.env.NCGD_LOG_LEVEL ?? 'warn' });
+  print('nc-grpc-device demo: a throwaway PKI, the reference NMS and one emulated device on 127.0.0.1');
+  const pem = await makeSelfSigned({ commonName: 'nms.demo', ipSans: ['127.0.0.1'] });
+  const nms = new ReferenceNms({ host: '127.0.0.1', port: 0, cert: pem.cert, key: pem.key, logger });
+  const port = await nms.start();
+  print(`reference NMS listening on 127.0.0.1:${port}`);
+  const flags: DeviceFlags = {
+    host: '127.0.0.1',
+    port,
+    cert: pem.cert,
+    deviceId: DEVICE_ID,
+    secret: SECRET,
+    waittime: 1,
+    profile: 'mx',
+    allowRootShell: false,
+    shellPrompt: false,
+    sshHost: '127.0.0.1',
+    logLevel: 'warn',
+  };
+  const device = await startDevice(flags, logger);
+  print(`device "${DEVICE_ID}" (${device.device.hostname}, profile mx) dialled out to the NMS\n`);
+  try {
+    print('=== NETCONF session ===');
+    const nc = await nms.requestSession(DEVICE_ID, SECRET, 'netconf', { timeoutMs: STEP_TIMEOUT_MS });
+    const hello = await nc.waitFor((o) => o.includes(']]>]]>'), STEP_TIMEOUT_MS);
+    block('device → NMS', hello);
+    const rpc = '<rpc message-id="101"><get-software-information/></rpc>]]>]]>';
+    block('NMS → device', rpc);
+    let mark = nc.output().length;
+    nc.send(rpc);
+    const reply = await nc.waitFor((o) => o.slice(mark).includes('</rpc-reply>') && o.slice(mark).includes(']]>]]>'), STEP_TIMEOUT_MS);
+    block('device → NMS', reply.slice(mark));
+    const close = '<rpc message-id="102"><close-session/></rpc>]]>]]>';
+    block('NMS → device', close);
+    mark = nc.output().length;
+    nc.send(close);
+    await withTimeout(nc.ended, 'the NETCONF session to end');
+    block('device → NMS', nc.output().slice(mark));
+
+    print('\n=== shell session ===');
+    const sh = await nms.requestSession(DEVICE_ID, SECRET, 'csh', { timeoutMs: STEP_TIMEOUT_MS });
+    await sh.waitFor((o) => o.includes('csh session is started'), STEP_TIMEOUT_MS);
+    block('device → NMS', sh.output());
+    block('NMS → device', 'uname -a');
+    mark = sh.output().length;
+    sh.send('uname -a');
+    await sh.waitFor((o) => o.slice(mark).includes('\n'), STEP_TIMEOUT_MS);
+    block('device → NMS', sh.output().slice(mark));
+    block('NMS → device', 'exit');
+    mark = sh.output().length;
+    sh.send('exit');
+    await withTimeout(sh.ended, 'the shell session to end');
+    block('device → NMS', sh.output().slice(mark));
+    print('\ndemo finished: both sessions ended cleanly');
+    return 0;
+  } catch (err) {
+    process.stderr.write(`nc-grpc-device demo failed: ${(err as Error).message}\n`);
+    return 1;
+  } finally {
+    await device.stop();
+    await nms.stop();
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), STEP_TIMEOUT_MS);
+    }),
+  ]);
+}

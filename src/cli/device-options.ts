@@ -1,0 +1,39 @@
+/**
+ * The flags of the device command: what a real device takes (outbound-https client, JET
+ * arguments) plus the emulator's own (profile, state, SSH face, backends, observability).
+ */
+import type { Argv } from 'yargs';
+
+export function deviceOptions<T>(y: Argv<T>) {
+  return y
+    .option('config', { type: 'string', describe: 'Configuration file: Junos syntax (set or curly-brace) or JSON', group: 'Outbound HTTPS:' })
+    .option('host', { type: 'string', describe: 'NMS address (hostname or IPv4, as its certificate names it)', group: 'Outbound HTTPS:' })
+    .option('port', { type: 'number', describe: 'NMS port', default: undefined, defaultDescription: '443', group: 'Outbound HTTPS:' })
+    .option('cert', { type: 'string', describe: "NMS certificate (or its CA's) as one line, with or without BEGIN/END markers", group: 'Outbound HTTPS:' })
+    .option('cert-file', { type: 'string', describe: 'NMS certificate (or CA) PEM file', group: 'Outbound HTTPS:' })
+    .option('device-id', { type: 'string', describe: 'Device id sent to the NMS', group: 'Outbound HTTPS:' })
+    .option('secret', { type: 'string', describe: 'Shared secret (plain or $9$); with --protocol basic, the handshake string', group: 'Outbound HTTPS:' })
+    .option('waittime', { type: 'number', describe: 'Seconds to wait after a full unsuccessful walk of the servers', defaultDescription: '30', group: 'Outbound HTTPS:' })
+    .option('reconnect-strategy', { type: 'string', choices: ['in-order', 'sticky'], describe: 'Which server to try first after a lost connection', defaultDescription: 'in-order', group: 'Outbound HTTPS:' })
+    .option('protocol', { type: 'string', choices: ['enhanced', 'basic'], describe: 'enhanced (Junos 20.3+) or basic (20.2)', defaultDescription: 'enhanced', group: 'Outbound HTTPS:' })
+    .option('instance-id', { type: 'string', describe: 'instance_id sent in Initialize', defaultDescription: 'process id', group: 'Outbound HTTPS:' })
+    .option('profile', { type: 'string', describe: 'Device profile: mx, ex, srx, or a profile directory', default: 'mx', group: 'Device:' })
+    .option('state-dir', { type: 'string', describe: 'Where the device keeps its configuration, rollbacks and SSH host key', group: 'Device:' })
+    .option('hostname', { type: 'string', describe: "Device host-name (default from the profile)", group: 'Device:' })
+    .option('username', { type: 'string', describe: "Sessions' user, as the JET app's username", defaultDescription: 'nobody', group: 'Device:' })
+    .option('allow-root-shell', { type: 'boolean', describe: 'Let shell sessions run as root when the emulator runs as root', default: false, group: 'Device:' })
+    .option('shell-prompt', { type: 'boolean', describe: 'Interactive shell sessions (prompt and echo), unlike a device', default: false, group: 'Device:' })
+    .option('netconf-command', { type: 'string', describe: 'Spawn this command as the NETCONF server of each session (like `netconf interactive`)', group: 'Backends:' })
+    .option('netconf-backend', { type: 'string', describe: 'Bridge NETCONF sessions to ssh://user[:password]@host:port (netconf subsystem)', group: 'Backends:' })
+    .option('shell-backend', { type: 'string', describe: 'Bridge shell sessions to ssh://user[:password]@host:port', group: 'Backends:' })
+    .option('ssh-key', { type: 'string', describe: 'Private key file for the SSH bridges', group: 'Backends:' })
+    .option('ssh-port', { type: 'number', describe: 'Serve NETCONF (subsystem netconf) and the Junos cli over SSH on this port', group: 'SSH face:' })
+    .option('ssh-host', { type: 'string', describe: 'Address the SSH face binds', default: '0.0.0.0', group: 'SSH face:' })
+    .option('ssh-user', { type: 'string', array: true, describe: 'SSH login NAME:PASSWORD (repeatable)', group: 'SSH face:' })
+    .option('ssh-authorized-keys', { type: 'string', describe: 'authorized_keys file for SSH public-key logins', group: 'SSH face:' })
+    .option('control', { type: 'string', describe: 'Control socket for `nc-grpc-device status`', defaultDescription: '<state-dir>/control.sock', group: 'Observability:' })
+    .option('metrics-port', { type: 'number', describe: 'Serve Prometheus metrics on this port', group: 'Observability:' })
+    .option('log-format', { type: 'string', choices: ['json', 'pretty'], describe: 'Log format', defaultDescription: 'pretty on a terminal, else json', group: 'Observability:' })
+    .option('log-level', { type: 'string', choices: ['trace', 'debug', 'info', 'warn', 'error'], default: 'info', group: 'Observability:' })
+    .option('log-file', { type: 'string', describe: 'Also write an outbound_https.log-style file', group: 'Observability:' });
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+/**
+ * nc-grpc-device: the command line. With no arguments it runs the embedded demo.
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { deviceOptions } from './device-options.js';
+import { runDeviceCommand, type DeviceFlags } from './run-device.js';
+import { runDemo } from './demo.js';
+import { reportFatal, UsageError } from './usage-error.js';
+import { netconfCommand } from './netconf-command.js';
+import { nmsCommand, sessionCommand } from '../nms/commands.js';
+import { certsCommand } from '../nms/certs-command.js';
+import { statusCommand } from '../agent/status/status-command.js';
+import { secretCommand } from '../agent/secret9-command.js';
+
+/** JET argument strings use single dashes (-host -port -cert): accept them as long flags. */
+const JET_FLAGS = /^-(host|port|cert|cert-file|device-id|secret)(=.*)?$/;
+
+export function normalizeArgv(argv: string[]): string[] {
+  return argv.map((a) => (JET_FLAGS.test(a) ? `-${a}` : a));
+}
+
+async function main(): Promise<void> {
+  const argv = normalizeArgv(hideBin(process.argv));
+  if (argv.length === 0) {
+    process.exitCode = await runDemo();
+    return;
+  }
+  await yargs(argv)
+    .scriptName('nc-grpc-device')
+    .usage('$0 [flags]: a stand-in Junos device for NETCONF and shell over outbound HTTPS')
+    .command(
+      '$0',
+      'Run an emulated device (dial out to an NMS, and/or serve SSH)',
+      (y) => deviceOptions(y),
+      async (args) => runDeviceCommand(args as unknown as DeviceFlags),
+    )
+    .command('demo', 'Run the embedded demo: a throwaway PKI, the reference NMS and one device on 127.0.0.1', {}, async () => {
+      process.exitCode = await runDemo();
+    })
+    .command(netconfCommand)
+    .command(nmsCommand)
+    .command(sessionCommand)
+    .command(certsCommand)
+    .command(statusCommand)
+    .command(secretCommand)
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((msg, err) => {
+      if (err) reportFatal(err);
+      reportFatal(new UsageError(`${msg} (see nc-grpc-device --help)`));
+    })
+    .parseAsync();
+}
+
+main().catch(reportFatal);

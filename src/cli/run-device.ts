@@ -1,0 +1,239 @@
+/**
+ * `nc-grpc-device [flags]`: one emulated device. Its NETCONF server and datastore serve every
+ * face: the outbound-HTTPS agent (when an NMS is configured), the SSH face, the shell's `cli`.
+ */
+import { readFileSync, watch, type FSWatcher } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { tmpdir } from 'node:os';
+import { Agent } from '../agent/agent.js';
+import type { SessionBackend, SessionKind } from '../agent/byte-session.js';
+import { clientFromFlags, validateAgentConfig, type AgentConfig } from '../agent/config.js';
+import { ExecBackend } from '../agent/exec-backend.js';
+import { decodeSecret9, isSecret9 } from '../agent/secret9.js';
+import { parseAgentConfigFile } from '../agent/junos-config.js';
+import { BASIC_DEFAULT_SECRET } from '../agent/basic-link.js';
+import { startControlServer } from '../agent/status/control.js';
+import { startMetricsServer } from '../agent/status/metrics.js';
+import { createLogger, type Logger } from '../log.js';
+import { EmulatedDevice } from '../netconf/device.js';
+import { ShellBackend } from '../shell/backend.js';
+import { serveDeviceSocket } from '../shell/device-socket.js';
+import { resolveSessionUser } from '../shell/user.js';
+import { startSshFace, parseSshUser } from '../ssh/server.js';
+import { SshBridgeBackend, parseSshTarget } from '../ssh/bridge.js';
+import { UsageError } from './usage-error.js';
+import { DeviceNetconfBackend } from '../agent/device-backend.js';
+
+export interface DeviceFlags {
+  config?: string;
+  host?: string;
+  port?: number;
+  cert?: string;
+  certFile?: string;
+  deviceId?: string;
+  secret?: string;
+  waittime?: number;
+  reconnectStrategy?: string;
+  protocol?: string;
+  instanceId?: string;
+  profile: string;
+  stateDir?: string;
+  hostname?: string;
+  username?: string;
+  allowRootShell: boolean;
+  shellPrompt: boolean;
+  netconfCommand?: string;
+  netconfBackend?: string;
+  shellBackend?: string;
+  sshKey?: string;
+  sshPort?: number;
+  sshHost: string;
+  sshUser?: string[];
+  sshAuthorizedKeys?: string;
+  control?: string;
+  metricsPort?: number;
+  logFormat?: 'json' | 'pretty';
+  logLevel: string;
+  logFile?: string;
+}
+
+/** Reads the agent configuration the flags describe, or undefined when no NMS is configured. */
+export function agentConfigFromFlags(f: DeviceFlags): AgentConfig | undefined {
+  if (f.config && f.host) throw new UsageError('give either --config or --host (with --cert and --device-id), not both');
+  if (f.config) {
+    const cfg = parseAgentConfigFile(f.config);
+    if (f.protocol) cfg.protocol = f.protocol as 'enhanced' | 'basic';
+    if (f.username) cfg.username = f.username;
+    return cfg;
+  }
+  if (!f.host) {
+    for (const flag of ['cert', 'certFile', 'deviceId', 'secret'] as const) {
+      if (f[flag]) throw new UsageError('--host is required with --cert, --device-id and --secret (the NMS to dial)');
+    }
+    return undefined;
+  }
+  const protocol = (f.protocol ?? 'enhanced') as 'enhanced' | 'basic';
+  const secret = f.secret && isSecret9(f.secret) ? decodeSecret9(f.secret) : f.secret;
+  const client = clientFromFlags(
+    {
+      host: f.host,
+      port: f.port,
+      cert: f.cert,
+      certFile: f.certFile,
+      deviceId: f.deviceId,
+      secret: protocol === 'basic' ? (secret ?? BASIC_DEFAULT_SECRET) : secret,
+      waittime: f.waittime,
+      reconnectStrategy: f.reconnectStrategy,
+    },
+    (p) => readFileSync(p, 'utf8'),
+    protocol,
+  );
+  return validateAgentConfig({ clients: [client], protocol, username: f.username }, 'flags');
+}
+
+export interface RunningDevice {
+  device: EmulatedDevice;
+  agent?: Agent;
+  sshPort?: number;
+  stop(): Promise<void>;
+}
+
+/** Starts everything the flags ask for; resolves once it is all listening/dialling. */
+export async function startDevice(f: DeviceFlags, logger: Logger): Promise<RunningDevice> {
+  const config = agentConfigFromFlags(f);
+  if (!config && f.sshPort === undefined) {
+    throw new UsageError('nothing to do: configure an NMS (--host/--cert/--device-id/--secret or --config) or an SSH face (--ssh-port); run with no arguments for the demo');
+  }
+  if (f.sshPort !== undefined && !f.sshUser?.length && !f.sshAuthorizedKeys) {
+    throw new UsageError('--ssh-port needs at least one --ssh-user NAME:PASSWORD or --ssh-authorized-keys FILE');
+  }
+  const sshUsers = (f.sshUser ?? []).map(parseSshUser);
+  const stateDir = f.stateDir ? path.resolve(f.stateDir) : undefined;
+  if (stateDir) await mkdir(stateDir, { recursive: true });
+  const runDir = stateDir ?? (await mkdirTemp());
+  const username = f.username ?? config?.username ?? 'nobody';
+  const sessionUser = resolveSessionUser(username, f.allowRootShell);
+
+  const device = await EmulatedDevice.create({ profile: f.profile, stateDir, hostname: f.hostname, logger });
+  const stops: (() => Promise<void> | void)[] = [() => device.close()];
+  const socketPath = path.join(runDir, `device-${process.pid}.sock`);
+  const deviceSocket = await serveDeviceSocket(() => device.openNetconf({ user: username, client: 'cli' }), socketPath);
+  stops.unshift(() => deviceSocket.close());
+
+  const backends: Record<SessionKind, SessionBackend> = {
+    netconf: netconfBackend(f, device, username, sessionUser, logger),
+    csh: f.shellBackend
+      ? new SshBridgeBackend({ target: parseSshTarget(f.shellBackend), kind: 'csh', privateKeyFile: f.sshKey, stateDir: runDir, logger })
+      : new ShellBackend({ user: username, allowRoot: f.allowRootShell, interactive: f.shellPrompt, deviceSocket: socketPath }),
+  };
+
+  let agent: Agent | undefined;
+  if (config) {
+    agent = new Agent({ config, backends, instanceId: f.instanceId, logger });
+    agent.start();
+    stops.unshift(() => agent!.stop());
+    const control = await startControlServer(f.control ?? path.join(runDir, 'control.sock'), () => agent!.status());
+    stops.push(() => control.close());
+    if (f.metricsPort !== undefined) {
+      const metrics = await startMetricsServer(f.metricsPort, '127.0.0.1', () => agent!.status());
+      stops.push(() => metrics.close());
+      logger.info({ port: metrics.port }, 'metrics at /metrics');
+    }
+    if (f.config) stops.push(watchConfig(f, agent, logger));
+  }
+
+  let sshPort: number | undefined;
+  if (f.sshPort !== undefined) {
+    const ssh = await startSshFace({
+      host: f.sshHost,
+      port: f.sshPort,
+      users: sshUsers,
+      authorizedKeysFile: f.sshAuthorizedKeys,
+      hostKeyPath: path.join(runDir, 'ssh_host_ed25519_key'),
+      openNetconf: (user: string, client: string) => device.openNetconf({ user, client }),
+      openShell: (user: string, pty) =>
+        new ShellBackend({ user: username, allowRoot: f.allowRootShell, interactive: true, deviceSocket: socketPath, loginUser: user, pty, command: 'cli' }).openSync(),
+      logger,
+    });
+    sshPort = ssh.port;
+    stops.unshift(() => ssh.close());
+    logger.info({ port: ssh.port, users: sshUsers.map((u) => u.name) }, 'SSH face listening (netconf subsystem and cli)');
+  }
+
+  let stopped: Promise<void> | undefined;
+  return {
+    device,
+    agent,
+    sshPort,
+    stop: () =>
+      (stopped ??= (async () => {
+        for (const s of stops) {
+          try {
+            await s();
+          } catch (err) {
+            logger.warn({ reason: (err as Error).message }, 'error while stopping');
+          }
+        }
+      })()),
+  };
+}
+
+function netconfBackend(f: DeviceFlags, device: EmulatedDevice, username: string, user: ReturnType<typeof resolveSessionUser>, logger: Logger): SessionBackend {
+  if (f.netconfBackend && f.netconfCommand) throw new UsageError('give either --netconf-backend or --netconf-command, not both');
+  if (f.netconfBackend) return new SshBridgeBackend({ target: parseSshTarget(f.netconfBackend), kind: 'netconf', privateKeyFile: f.sshKey, stateDir: f.stateDir, logger });
+  if (f.netconfCommand) return new ExecBackend({ command: f.netconfCommand, uid: user.uid, gid: user.gid, env: user.env, logger });
+  return new DeviceNetconfBackend(device, username);
+}
+
+async function mkdirTemp(): Promise<string> {
+  const { mkdtemp } = await import('node:fs/promises');
+  return mkdtemp(path.join(tmpdir(), 'nc-grpc-device-'));
+}
+
+/** Re-reads the configuration file on SIGHUP and when it changes; a bad file is rejected, the running config stays. */
+function watchConfig(f: DeviceFlags, agent: Agent, logger: Logger): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const reload = (why: string) => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      try {
+        const next = agentConfigFromFlags(f)!;
+        const result = await agent.apply(next);
+        logger.info({ why, ...result }, 'configuration reloaded');
+      } catch (err) {
+        logger.error({ why, file: f.config, reason: (err as Error).message }, 'configuration rejected; the running configuration stays');
+      }
+    }, 100);
+  };
+  const onHup = () => reload('SIGHUP');
+  process.on('SIGHUP', onHup);
+  let watcher: FSWatcher | undefined;
+  try {
+    // Watch the directory: editors replace files by rename.
+    const file = path.resolve(f.config!);
+    watcher = watch(path.dirname(file), (_event, name) => {
+      if (name === path.basename(file)) reload('file changed');
+    });
+  } catch (err) {
+    logger.warn({ reason: (err as Error).message }, 'cannot watch the configuration file; use SIGHUP to reload');
+  }
+  return () => {
+    clearTimeout(timer);
+    process.off('SIGHUP', onHup);
+    watcher?.close();
+  };
+}
+
+/** Runs the device until SIGTERM/SIGINT, then ends every session with the stop message and exits 0. */
+export async function runDeviceCommand(f: DeviceFlags): Promise<void> {
+  const logger = createLogger({ level: f.logLevel, format: f.logFormat, file: f.logFile });
+  const running = await startDevice(f, logger);
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'terminating: ending every session');
+    await running.stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
