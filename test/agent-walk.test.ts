@@ -11,7 +11,7 @@ import { TcpProxy, freePort } from './support/tcp-proxy.js';
 const h = new Harness();
 after(() => h.cleanup());
 
-function initializes(nms: { events: { type: string }[] }): number {
+function initializes(nms: { events: readonly { type: string }[] }): number {
   return nms.events.filter((e) => e.type === 'initialize').length;
 }
 
@@ -52,10 +52,12 @@ test('after a full unsuccessful walk the device waits waittime seconds', async (
   const pem = await loopbackPki();
   const c = client('wait', [{ address: '127.0.0.1', port: refuser.port, trustedCert: pem.cert }], { waittime: 1 });
   h.agent([c], catBackends());
-  await until(() => refuser.attempts.length >= 3, 15_000, 'three walks');
-  const walkStarts = refuser.attempts.filter((t, i, all) => i === 0 || t - all[i - 1] > 200);
-  for (let i = 1; i < walkStarts.length; i++) {
-    assert.ok(walkStarts[i] - walkStarts[i - 1] >= 900, `walks ${walkStarts[i] - walkStarts[i - 1]} ms apart`);
+  // One walk may connect more than once (gRPC reconnects within a probe): group by time.
+  const walkStarts = () => refuser.attempts.filter((t, i, all) => i === 0 || t - all[i - 1] > 300);
+  await until(() => walkStarts().length >= 3, 15_000, 'three walks');
+  for (let i = 1; i < walkStarts().length; i++) {
+    const gap = walkStarts()[i] - walkStarts()[i - 1];
+    assert.ok(gap >= 900, `walks ${gap} ms apart`);
   }
 });
 
