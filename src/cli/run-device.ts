@@ -19,8 +19,10 @@ import { createLogger, type Logger } from '../log.js';
 import { EmulatedDevice } from '../netconf/device.js';
 import { ShellBackend } from '../shell/backend.js';
 import { serveDeviceSocket } from '../shell/device-socket.js';
-import { resolveSessionUser } from '../shell/user.js';
-import { startSshFace, parseSshUser } from '../ssh/server.js';
+import { loginEnv, resolveSessionUser } from '../shell/user.js';
+import { openPtyShell } from '../shell/pty-session.js';
+import { cliBinDir } from '../shell/cli-bin.js';
+import { startSshFace, parseUserFlag } from '../ssh/server.js';
 import { SshBridgeBackend, parseSshTarget } from '../ssh/bridge.js';
 import { UsageError } from './usage-error.js';
 import { DeviceNetconfBackend } from '../agent/device-backend.js';
@@ -108,12 +110,12 @@ export async function startDevice(f: DeviceFlags, logger: Logger): Promise<Runni
   if (f.sshPort !== undefined && !f.sshUser?.length && !f.sshAuthorizedKeys) {
     throw new UsageError('--ssh-port needs at least one --ssh-user NAME:PASSWORD or --ssh-authorized-keys FILE');
   }
-  const sshUsers = (f.sshUser ?? []).map(parseSshUser);
+  const sshUsers = (f.sshUser ?? []).map(parseUserFlag);
   const stateDir = f.stateDir ? path.resolve(f.stateDir) : undefined;
   if (stateDir) await mkdir(stateDir, { recursive: true });
   const runDir = stateDir ?? (await mkdirTemp());
   const username = f.username ?? config?.username ?? 'nobody';
-  const sessionUser = resolveSessionUser(username, f.allowRootShell);
+  const sessionUser = resolveSessionUser(username, f.allowRootShell, logger);
 
   const device = await EmulatedDevice.create({ profile: f.profile, stateDir, hostname: f.hostname, logger });
   const stops: (() => Promise<void> | void)[] = [() => device.close()];
@@ -124,8 +126,8 @@ export async function startDevice(f: DeviceFlags, logger: Logger): Promise<Runni
   const backends: Record<SessionKind, SessionBackend> = {
     netconf: netconfBackend(f, device, username, sessionUser, logger),
     csh: f.shellBackend
-      ? new SshBridgeBackend({ target: parseSshTarget(f.shellBackend), kind: 'csh', privateKeyFile: f.sshKey, stateDir: runDir, logger })
-      : new ShellBackend({ user: username, allowRoot: f.allowRootShell, interactive: f.shellPrompt, deviceSocket: socketPath }),
+      ? new SshBridgeBackend({ target: parseSshTarget(f.shellBackend), privateKeyFile: f.sshKey, knownHostsFile: path.join(runDir, 'known_hosts'), pty: { cols: 80, rows: 24, term: 'vt100' }, logger })
+      : new ShellBackend({ user: username, allowRoot: f.allowRootShell, interactive: f.shellPrompt, deviceSocket: socketPath, logger }),
   };
 
   let agent: Agent | undefined;
@@ -152,8 +154,9 @@ export async function startDevice(f: DeviceFlags, logger: Logger): Promise<Runni
       authorizedKeysFile: f.sshAuthorizedKeys,
       hostKeyPath: path.join(runDir, 'ssh_host_ed25519_key'),
       openNetconf: (user: string, client: string) => device.openNetconf({ user, client }),
-      openShell: (user: string, pty) =>
-        new ShellBackend({ user: username, allowRoot: f.allowRootShell, interactive: true, deviceSocket: socketPath, loginUser: user, pty, command: 'cli' }).openSync(),
+      // A Junos login lands in the CLI, run as the sessions' user.
+      openShell: (_user, pty) =>
+        openPtyShell({ command: [path.join(cliBinDir(), 'cli')], user: username, allowRoot: f.allowRootShell, interactive: true, deviceSocket: socketPath, cols: pty?.cols, rows: pty?.rows, logger }),
       logger,
     });
     sshPort = ssh.port;
@@ -181,8 +184,13 @@ export async function startDevice(f: DeviceFlags, logger: Logger): Promise<Runni
 
 function netconfBackend(f: DeviceFlags, device: EmulatedDevice, username: string, user: ReturnType<typeof resolveSessionUser>, logger: Logger): SessionBackend {
   if (f.netconfBackend && f.netconfCommand) throw new UsageError('give either --netconf-backend or --netconf-command, not both');
-  if (f.netconfBackend) return new SshBridgeBackend({ target: parseSshTarget(f.netconfBackend), kind: 'netconf', privateKeyFile: f.sshKey, stateDir: f.stateDir, logger });
-  if (f.netconfCommand) return new ExecBackend({ command: f.netconfCommand, uid: user.uid, gid: user.gid, env: user.env, logger });
+  if (f.netconfBackend) {
+    return new SshBridgeBackend({ target: parseSshTarget(f.netconfBackend), privateKeyFile: f.sshKey, knownHostsFile: f.stateDir ? path.join(f.stateDir, 'known_hosts') : undefined, logger });
+  }
+  if (f.netconfCommand) {
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...loginEnv(user, '/bin/sh') };
+    return new ExecBackend({ command: f.netconfCommand, uid: user.switchTo?.uid, gid: user.switchTo?.gid, env, cwd: user.home, logger });
+  }
   return new DeviceNetconfBackend(device, username);
 }
 
