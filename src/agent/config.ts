@@ -1,3 +1,5 @@
+import { X509Certificate } from 'node:crypto';
+
 /**
  * The agent's configuration model: outbound-https clients, each with an ordered server list.
  * Every input form (flags, JSON, Junos syntax) ends as an AgentConfig, validated here.
@@ -92,6 +94,11 @@ export function validateAgentConfig(cfg: AgentConfig, source = 'configuration'):
       if (!s.address) throw new ConfigError(`${where}: a server has no address`);
       if (!isPort(s.port)) throw new ConfigError(`${where}: server ${s.address}: port must be 1-65535`);
       if (!s.trustedCert) throw new ConfigError(`${where}: server ${s.address}: trusted-cert is missing`);
+      try {
+        new X509Certificate(s.trustedCert);
+      } catch (err) {
+        throw new ConfigError(`${where}: server ${s.address}: trusted-cert is not a valid X.509 certificate (${(err as Error).message})`);
+      }
     }
   }
   return cfg;

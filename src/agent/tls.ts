@@ -8,9 +8,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { isIP } from 'node:net';
 import type { PeerCertificate } from 'node:tls';
-import { X509Certificate } from 'node:crypto';
 import type { ServerConfig } from './config.js';
-import { ConfigError } from './config.js';
 
 /** Reasons a server's certificate was refused, as one line. */
 export class IdentityError extends Error {
@@ -52,15 +50,6 @@ export function checkIdentity(address: string, commonName: string | undefined, s
 function peerCn(cert: PeerCertificate): string | undefined {
   const cn = cert.subject?.CN as string | string[] | undefined;
   return Array.isArray(cn) ? cn[0] : cn;
-}
-
-/** Checks that a configured trusted-cert is a usable certificate; throws ConfigError otherwise. */
-export function assertCertificate(pem: string, what: string): void {
-  try {
-    new X509Certificate(pem);
-  } catch (err) {
-    throw new ConfigError(`${what}: trusted-cert is not a valid X.509 certificate (${(err as Error).message})`);
-  }
 }
 
 /** Channel credentials for one configured server. */
