@@ -1,0 +1,178 @@
+/**
+ * `nc-grpc-device nms` (run the reference NMS with an operator port) and
+ * `nc-grpc-device session` (open one session through that operator port, stdin/stdout).
+ */
+import { readFileSync } from 'node:fs';
+import type { Argv, CommandModule } from 'yargs';
+import { UsageError } from '../cli/usage-error.js';
+import { createLogger, type Logger } from '../log.js';
+import { OpsServer } from './ops-server.js';
+import type { OpsRequest } from './ops-protocol.js';
+import { ReferenceNms } from './server.js';
+import { parseHostPort, runSessionClient, type SessionClientIo } from './session-client.js';
+
+export interface NmsArgs {
+  port: number;
+  host: string;
+  cert: string;
+  key: string;
+  opsPort?: number;
+  basicSecret?: string;
+  protocols?: string[];
+}
+
+function userError(message: string): Error {
+  return Object.assign(new Error(message), { userFacing: true });
+}
+
+function readPem(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`nms: cannot read the ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+function checkPort(v: number, flag: string): void {
+  if (!Number.isInteger(v) || v < 0 || v > 65535) throw new UsageError(`${flag} must be a port number (0-65535), not ${v}`);
+}
+
+export interface RunningNms {
+  nms: ReferenceNms;
+  port: number;
+  opsPort: number;
+  stop(): Promise<void>;
+}
+
+/** Starts the NMS and its operator port; resolves once both listen. */
+export async function startNms(args: NmsArgs, logger: Logger = createLogger()): Promise<RunningNms> {
+  checkPort(args.port, '--port');
+  if (args.opsPort !== undefined) checkPort(args.opsPort, '--ops-port');
+  const protocols = (args.protocols ?? ['enhanced', 'basic']).map(String);
+  for (const p of protocols) if (p !== 'enhanced' && p !== 'basic') throw new UsageError(`--protocols takes enhanced and/or basic, not ${JSON.stringify(p)}`);
+  const cert = readPem(args.cert, 'certificate');
+  const key = readPem(args.key, 'private key');
+  const nms = new ReferenceNms({
+    host: args.host,
+    port: args.port,
+    cert,
+    key,
+    logger,
+    basicSecret: args.basicSecret,
+    protocols: protocols as ('enhanced' | 'basic')[],
+  });
+  let port: number;
+  try {
+    port = await nms.start();
+  } catch (err) {
+    await nms.stop();
+    throw userError(`nms: ${(err as Error).message}`);
+  }
+  const ops = new OpsServer(nms, logger);
+  let opsPort: number;
+  try {
+    opsPort = await ops.listen(args.opsPort ?? (args.port === 0 ? 0 : port + 1));
+  } catch (err) {
+    await nms.stop();
+    throw userError(`nms: ${(err as Error).message}`);
+  }
+  logger.info({ opsPort }, 'operator port listening');
+  return {
+    nms,
+    port,
+    opsPort,
+    async stop() {
+      await ops.stop();
+      await nms.stop();
+    },
+  };
+}
+
+export const nmsCommand: CommandModule<object, NmsArgs> = {
+  command: 'nms',
+  describe: "Run the reference NMS (Juniper's sample, made correct and observable); open sessions with `session`",
+  builder: (y: Argv<object>) =>
+    y
+      .option('port', { alias: 'p', type: 'number', default: 443, describe: 'gRPC port the devices dial (0 = any free port)' })
+      .option('host', { type: 'string', default: '0.0.0.0', describe: 'address to bind' })
+      .option('cert', { type: 'string', default: 'server.crt', describe: 'server certificate (PEM)' })
+      .option('key', { type: 'string', default: 'server.key', describe: 'server private key (PEM)' })
+      .option('ops-port', { type: 'number', describe: 'operator port on 127.0.0.1 for `session` (default: port + 1)' })
+      .option('basic-secret', { type: 'string', describe: 'shared string of the basic (20.2) handshake (default nc_grpc_device)' })
+      .option('protocols', { type: 'string', array: true, choices: ['enhanced', 'basic'], describe: 'services to serve (default both)' })
+      .example('$0 certs --host 192.0.2.10 && $0 nms --port 8443', 'an NMS for devices dialling 192.0.2.10:8443') as unknown as Argv<NmsArgs>,
+  handler: async (args) => {
+    const logger = createLogger();
+    const running = await startNms(args, logger);
+    process.stdout.write(`nms: listening on ${args.host}:${running.port}; operator port 127.0.0.1:${running.opsPort}\n`);
+    await new Promise<void>((resolve) => {
+      const onSignal = (): void => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        resolve();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+    });
+    logger.info('NMS stopping');
+    await running.stop();
+  },
+};
+
+export interface SessionArgs {
+  device?: string;
+  secret?: string;
+  type: string;
+  basic: boolean;
+  list: boolean;
+  nmsOps: string;
+  timeout: number;
+}
+
+/** The operator request for these flags; UsageError on a bad combination. */
+export function sessionRequest(args: SessionArgs): OpsRequest {
+  if (!Number.isFinite(args.timeout) || args.timeout <= 0) throw new UsageError(`session: --timeout must be a positive number of seconds, not ${args.timeout}`);
+  const timeoutMs = Math.round(args.timeout * 1000);
+  if (args.list) return { op: 'list' };
+  if (args.basic) return { op: 'basic-session', timeoutMs };
+  if (!args.device) throw new UsageError('session: --device is required (or --basic for a basic 20.2 device)');
+  if (args.secret === undefined) throw new UsageError('session: --secret is required');
+  if (args.type !== 'netconf' && args.type !== 'csh') throw new UsageError(`session: --type must be netconf or csh, not ${JSON.stringify(args.type)}`);
+  return { op: 'session', device: args.device, secret: args.secret, type: args.type, timeoutMs };
+}
+
+/** Runs `session` with the given streams; resolves when the session is over. */
+export async function runSession(args: SessionArgs, io: SessionClientIo): Promise<void> {
+  const request = sessionRequest(args);
+  let ops: { host: string; port: number };
+  try {
+    ops = parseHostPort(args.nmsOps);
+  } catch (err) {
+    throw new UsageError(`session: --nms-ops: ${(err as Error).message}`);
+  }
+  await runSessionClient(ops, request, io);
+}
+
+export const sessionCommand: CommandModule<object, SessionArgs> = {
+  command: 'session',
+  describe: 'Open a NETCONF or csh session with a device waiting at a running `nms` (stdin lines are commands)',
+  builder: (y: Argv<object>) =>
+    y
+      .option('device', { alias: 'd', type: 'string', describe: 'device-id of the device' })
+      .option('secret', { type: 'string', describe: 'the shared secret configured on the device' })
+      .option('type', { type: 'string', choices: ['netconf', 'csh'], default: 'csh', describe: 'session type' })
+      .option('basic', { type: 'boolean', default: false, describe: 'take the next basic (20.2) device session instead' })
+      .option('list', { type: 'boolean', default: false, describe: 'print the devices waiting and the sessions open, then exit' })
+      .option('nms-ops', { type: 'string', default: '127.0.0.1:444', describe: 'operator port of the nms (HOST:PORT)' })
+      .option('timeout', { type: 'number', default: 10, describe: 'seconds to wait for the device' })
+      .example('$0 session -d dev1 --secret s3cret --type netconf --nms-ops 127.0.0.1:8444', 'NETCONF with dev1') as unknown as Argv<SessionArgs>,
+  handler: async (args) => {
+    await runSession(args, {
+      input: process.stdin,
+      output: process.stdout,
+      notice: (line) => process.stderr.write(`${line}\n`),
+    });
+    // Input may still be open (a terminal): the session is over, so stop reading it.
+    process.stdin.destroy();
+  },
+};

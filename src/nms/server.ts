@@ -1,0 +1,155 @@
+/**
+ * The reference NMS: a gRPC server over TLS (server certificate only, no client
+ * certificates) that speaks both outbound-HTTPS protocols the way Juniper's sample NMS does,
+ * with bounded waits, clear refusals and an event record a test can assert on.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { silentLogger, type Logger } from '../log.js';
+import { basicService, ncgrpcService } from '../wire/protos.js';
+import { BASIC_DEFAULT_SECRET, BasicService } from './basic-service.js';
+import { EnhancedService, type RequestSessionOptions, type StatusAnswer } from './enhanced-service.js';
+import { NmsEventLog, type NmsEvent } from './events.js';
+import type { ConnType, NmsSession } from './session.js';
+
+export type { NmsEvent } from './events.js';
+export { NmsSession } from './session.js';
+export { NmsRequestError } from './enhanced-service.js';
+
+export type NmsProtocol = 'enhanced' | 'basic';
+
+export interface ReferenceNmsOptions {
+  /** Address to bind (default 127.0.0.1). */
+  host?: string;
+  /** Port to bind; 0 (the default) picks a free one. */
+  port?: number;
+  /** Server certificate and private key, PEM. */
+  cert: string;
+  key: string;
+  logger?: Logger;
+  /** Services to serve on the port (default both). */
+  protocols?: NmsProtocol[];
+  /** Shared string the basic InitialHandShake expects (default `nc_grpc_device`). */
+  basicSecret?: string;
+  /** Bound on how long a session's close() waits for the device to half-close (default 10 s). */
+  closeTimeoutMs?: number;
+}
+
+export class ReferenceNms {
+  private readonly server = new grpc.Server();
+  private readonly log = new NmsEventLog();
+  private readonly enhanced: EnhancedService;
+  private readonly basic: BasicService;
+  private readonly logger: Logger;
+  private boundPort: number | undefined;
+
+  constructor(private readonly opts: ReferenceNmsOptions) {
+    this.logger = opts.logger ?? silentLogger;
+    this.enhanced = new EnhancedService(this.log, this.logger, opts.closeTimeoutMs ?? 10_000);
+    this.basic = new BasicService(this.log, this.logger, opts.basicSecret ?? BASIC_DEFAULT_SECRET);
+    const protocols = opts.protocols ?? ['enhanced', 'basic'];
+    if (protocols.includes('enhanced')) this.server.addService(ncgrpcService().service, this.enhanced.handlers());
+    if (protocols.includes('basic')) this.server.addService(basicService().service, this.basic.handlers());
+  }
+
+  /** Every RPC and session the NMS saw, in order. */
+  get events(): readonly NmsEvent[] {
+    return this.log.events;
+  }
+
+  /** Emits each event under its type: 'status', 'initialize', 'session-open', 'session-close', ... */
+  get emitter(): NmsEventLog {
+    return this.log;
+  }
+
+  on(type: NmsEvent['type'] | 'event', listener: (e: NmsEvent) => void): this {
+    this.log.on(type, listener);
+    return this;
+  }
+
+  off(type: NmsEvent['type'] | 'event', listener: (e: NmsEvent) => void): this {
+    this.log.off(type, listener);
+    return this;
+  }
+
+  /** How NcgrpcServerStatusGet answers from now on (SUCCESS by default). */
+  set statusAnswer(a: StatusAnswer) {
+    this.enhanced.statusAnswer = a;
+  }
+
+  get statusAnswer(): StatusAnswer {
+    return this.enhanced.statusAnswer;
+  }
+
+  get port(): number | undefined {
+    return this.boundPort;
+  }
+
+  /** Binds and serves; resolves with the bound port. */
+  start(): Promise<number> {
+    const host = this.opts.host ?? '127.0.0.1';
+    const creds = grpc.ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(this.opts.cert), private_key: Buffer.from(this.opts.key) }], false);
+    const target = host.includes(':') ? `[${host}]:${this.opts.port ?? 0}` : `${host}:${this.opts.port ?? 0}`;
+    return new Promise((resolve, reject) => {
+      this.server.bindAsync(target, creds, (err, port) => {
+        if (err) {
+          reject(new Error(`cannot listen on ${target}: ${err.message}`));
+          return;
+        }
+        this.boundPort = port;
+        this.logger.info({ host, port }, 'NMS listening');
+        resolve(port);
+      });
+    });
+  }
+
+  /**
+   * Answers a pending NcgrpcInitialize of `deviceId` (waiting up to timeoutMs for one) and
+   * resolves with the session once the device opened its NcgrpcCommandGet. Rejects with
+   * "secret mismatch for device X" when the device sent another secret (its Initialize
+   * stays pending).
+   */
+  requestSession(deviceId: string, secret: string, type: ConnType, opts?: RequestSessionOptions): Promise<NmsSession> {
+    return this.enhanced.requestSession(deviceId, secret, type, opts);
+  }
+
+  /** The next basic (20.2) session from an authenticated device connection. */
+  requestBasicSession(opts?: { timeoutMs?: number }): Promise<NmsSession> {
+    return this.basic.requestSession(opts);
+  }
+
+  /**
+   * Fails the oldest pending Initialize of `deviceId` with a gRPC error, by default the
+   * INTERNAL "Failed to serialize response!" Juniper's sample sends for an unknown session
+   * type. Returns false when none is pending.
+   */
+  failInitialize(deviceId: string, error?: { code: grpc.status; details: string }): boolean {
+    return this.enhanced.failInitialize(deviceId, error);
+  }
+
+  /** Pending Initializes, of one device or of all. */
+  pendingInitializes(deviceId?: string): number {
+    return this.enhanced.pendingCount(deviceId);
+  }
+
+  /** Device ids with pending Initializes and how many each. */
+  waitingDevices(): Map<string, number> {
+    return this.enhanced.waitingDevices();
+  }
+
+  /** Basic session streams no operator has taken yet. */
+  waitingBasicSessions(): number {
+    return this.basic.waitingCount();
+  }
+
+  /** Sessions currently open (both protocols). */
+  sessions(): NmsSession[] {
+    return [...this.enhanced.sessions(), ...this.basic.sessions()];
+  }
+
+  /** Drops every call and connection at once. */
+  async stop(): Promise<void> {
+    this.enhanced.stop();
+    this.basic.stop();
+    this.server.forceShutdown();
+  }
+}
