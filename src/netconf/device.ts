@@ -1,0 +1,120 @@
+/**
+ * The emulated Junos device: a profile, an identity (host name, serial number), a clock,
+ * one configuration datastore and the registry of its NETCONF sessions. Every face
+ * (outbound-HTTPS agent, SSH, stdio, the emulated cli) opens sessions here.
+ */
+import type { ByteSession } from '../agent/byte-session.js';
+import { silentLogger, type Logger } from '../log.js';
+import type { ConfigDatastore, ConfigDatastoreOptions } from './config/api.js';
+import { loadProfile, serialFor, type DeviceProfile } from './profile.js';
+import type { DeviceView } from './rpcs/types.js';
+import { NetconfSession } from './session.js';
+
+export interface EmulatedDeviceOptions {
+  /** Shipped profile name or profile directory. */
+  profile: string;
+  /** Where the configuration and rollbacks persist; memory only when absent. */
+  stateDir?: string;
+  hostname?: string;
+  serialNumber?: string;
+  logger?: Logger;
+  /** Largest NETCONF message accepted from a client. */
+  maxMessageBytes?: number;
+  /** Device clock, epoch ms. */
+  now?: () => number;
+  /** Builds the datastore (tests); the real datastore by default. */
+  datastoreFactory?: (opts: ConfigDatastoreOptions) => ConfigDatastore | Promise<ConfigDatastore>;
+}
+
+/** Session ids look like the pids of Junos's NETCONF processes and are unique per process. */
+let nextSessionId = 1000 + (process.pid % 50000);
+/** Host names given to devices created without one, per profile. */
+const instanceCounters = new Map<string, number>();
+
+async function defaultDatastore(opts: ConfigDatastoreOptions): Promise<ConfigDatastore> {
+  // Loaded by path so this module builds before the datastore module exists.
+  const modulePath = './config/datastore.js';
+  const mod = (await import(modulePath)) as { createConfigDatastore: (o: ConfigDatastoreOptions) => ConfigDatastore | Promise<ConfigDatastore> };
+  return mod.createConfigDatastore(opts);
+}
+
+export class EmulatedDevice implements DeviceView {
+  readonly bootTime: number;
+  private readonly sessions = new Map<number, NetconfSession>();
+  private closed = false;
+
+  private constructor(
+    readonly profile: DeviceProfile,
+    readonly hostname: string,
+    readonly serialNumber: string,
+    readonly datastore: ConfigDatastore,
+    private readonly logger: Logger,
+    private readonly clock: () => number,
+    private readonly maxMessageBytes: number | undefined,
+  ) {
+    this.bootTime = clock();
+  }
+
+  static async create(opts: EmulatedDeviceOptions): Promise<EmulatedDevice> {
+    const profile = loadProfile(opts.profile);
+    let hostname = opts.hostname;
+    if (!hostname) {
+      const n = (instanceCounters.get(profile.dir) ?? 0) + 1;
+      instanceCounters.set(profile.dir, n);
+      hostname = `${profile.hostnamePrefix}-${n}`;
+    }
+    const serial = opts.serialNumber ?? serialFor(profile.serialPattern, hostname);
+    const now = opts.now ?? Date.now;
+    const factory = opts.datastoreFactory ?? defaultDatastore;
+    // The factory configuration names the device with its own host name.
+    const initialConfig = { ...profile.initialConfig, content: profile.initialConfig.content.replace(/\{\{hostname\}\}/g, hostname) };
+    const datastore = await factory({ stateDir: opts.stateDir, initialConfig, now });
+    return new EmulatedDevice(profile, hostname, serial, datastore, opts.logger ?? silentLogger, now, opts.maxMessageBytes);
+  }
+
+  now(): number {
+    return this.clock();
+  }
+
+  /** Starts a NETCONF session; its output begins with the server hello. */
+  openNetconf(opts: { user?: string; client?: string } = {}): ByteSession {
+    if (this.closed) throw new Error('device is closed');
+    const id = nextSessionId++;
+    const user = opts.user ?? 'nobody';
+    const config = this.datastore.openSession(id, user, opts.client);
+    const session = new NetconfSession({
+      device: this,
+      config,
+      sessionId: id,
+      user,
+      logger: this.logger,
+      maxMessageBytes: this.maxMessageBytes,
+      onEnd: () => {
+        this.sessions.delete(id);
+        this.logger.debug({ session: id }, 'netconf session ended');
+      },
+    });
+    this.sessions.set(id, session);
+    this.logger.debug({ session: id, user, client: opts.client }, 'netconf session started');
+    return session;
+  }
+
+  /** Ids of the NETCONF sessions open now. */
+  sessionIds(): number[] {
+    return [...this.sessions.keys()];
+  }
+
+  killSession(id: number): boolean {
+    const s = this.sessions.get(id);
+    if (!s) return false;
+    s.terminate();
+    return true;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const s of [...this.sessions.values()]) s.terminate();
+    await this.datastore.close();
+  }
+}

@@ -1,0 +1,243 @@
+/**
+ * One NETCONF server session over a byte stream, as a Junos device runs it: greeting
+ * comments and hello at once, optional client hello, one <rpc-reply> per <rpc> in order,
+ * attributes of <rpc> echoed, errors shaped as Junos shapes them, and the session-end
+ * comment after <close-session/>.
+ */
+import { EventEmitter } from 'node:events';
+import type { ByteSession, SessionEnd } from '../agent/byte-session.js';
+import type { ConfigSession } from './config/api.js';
+import { encodeMessage, FrameDecoder, type FramingMode } from './framing.js';
+import { RpcError } from './rpc-error.js';
+import { dispatchRpc } from './rpcs/index.js';
+import type { DeviceView, RpcReply } from './rpcs/types.js';
+import { elements, escapeAttr, escapeText, parseXml, type XmlElement } from './xml.js';
+import type { Logger } from '../log.js';
+
+export const BASE_NS = 'urn:ietf:params:xml:ns:netconf:base:1.0';
+const BASE_11 = 'urn:ietf:params:netconf:base:1.1';
+
+export interface NetconfSessionOptions {
+  device: DeviceView;
+  config: ConfigSession;
+  sessionId: number;
+  user: string;
+  logger: Logger;
+  maxMessageBytes?: number;
+  /** Called once when the session has ended (after 'end'). */
+  onEnd?: () => void;
+}
+
+/** `YYYY-MM-DD HH:MM:SS UTC` of a clock reading. */
+export function utcStamp(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+}
+
+export class NetconfSession extends EventEmitter implements ByteSession {
+  readonly id: number;
+  private readonly decoder: FrameDecoder;
+  private outMode: FramingMode = 'eom';
+  private sawFirstMessage = false;
+  private queue: Promise<void> = Promise.resolve();
+  private _ended = false;
+  private closing = false;
+
+  constructor(private readonly opts: NetconfSessionOptions) {
+    super();
+    this.id = opts.sessionId;
+    this.decoder = new FrameDecoder(opts.maxMessageBytes);
+    // The server speaks first; wait a turn so the opener can attach its listeners.
+    // Replies queue behind the greeting.
+    this.queue = new Promise((resolve) =>
+      setImmediate(() => {
+        this.sendRaw(Buffer.from(this.greeting(), 'utf8'));
+        resolve();
+      }),
+    );
+  }
+
+  get ended(): boolean {
+    return this._ended;
+  }
+
+  private greeting(): string {
+    const p = this.opts.device.profile;
+    const caps = p.capabilities.map((c) => `    <capability>${escapeText(c)}</capability>`).join('\n');
+    return [
+      '<!-- No zombies were killed during the creation of this user interface -->',
+      `<!-- user ${this.opts.user}, class ${p.loginClass} -->`,
+      `<hello xmlns="${BASE_NS}">`,
+      '  <capabilities>',
+      caps,
+      '  </capabilities>',
+      `  <session-id>${this.id}</session-id>`,
+      '</hello>',
+      ']]>]]>',
+      '',
+    ].join('\n');
+  }
+
+  write(data: Buffer | string): void {
+    if (this._ended || this.closing) return;
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    this.decoder.push(buf, (ev) => {
+      if (ev.kind === 'message') {
+        const body = ev.body;
+        // The hello decides the framing of everything after it, so handle it in line.
+        if (!this.sawFirstMessage && this.isHello(body)) {
+          this.sawFirstMessage = true;
+          return;
+        }
+        this.sawFirstMessage = true;
+        this.enqueue(() => this.handleMessage(body.toString('utf8')));
+      } else if (ev.kind === 'oversize') {
+        this.sawFirstMessage = true;
+        this.enqueue(async () =>
+          this.sendReply(
+            {},
+            this.errorBody(
+              new RpcError({
+                type: 'rpc',
+                tag: 'too-big',
+                message: `message of ${ev.bytes} bytes exceeds the limit of ${this.decoder.maxMessageBytes} bytes`,
+              }),
+            ),
+          ),
+        );
+      } else {
+        this.opts.logger.warn({ session: this.id, reason: ev.message }, 'netconf framing error; ending session');
+        this.enqueue(async () => this.finish({ exitCode: 1, signal: null }));
+      }
+    });
+  }
+
+  kill(signal: number): void {
+    if (this._ended) return;
+    const names: Record<number, string> = { 1: 'SIGHUP', 2: 'SIGINT', 9: 'SIGKILL', 15: 'SIGTERM' };
+    this.closing = true;
+    this.finish({ exitCode: null, signal: names[signal] ?? `SIG${signal}` });
+  }
+
+  /** Ends the session from outside (kill-session by another session, device close). */
+  terminate(): void {
+    if (this._ended) return;
+    this.closing = true;
+    this.finish({ exitCode: 0, signal: null });
+  }
+
+  private enqueue(task: () => Promise<void>): void {
+    this.queue = this.queue.then(() => (this._ended || this.closing ? undefined : task())).catch((err: unknown) => {
+      this.opts.logger.error({ session: this.id, err: (err as Error).message }, 'netconf session task failed');
+    });
+  }
+
+  /** Recognises a client hello and switches to chunked framing when both sides speak 1.1. */
+  private isHello(body: Buffer): boolean {
+    const text = body.toString('utf8');
+    if (!/^\s*(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*)*<([A-Za-z_][\w.-]*:)?hello[\s>/]/.test(text)) return false;
+    try {
+      const hello = parseXml(text);
+      const caps = elements(hello)
+        .filter((e) => e.name === 'capabilities')
+        .flatMap((c) => elements(c).map((x) => x.children.join('').trim()));
+      const serverHas11 = this.opts.device.profile.capabilities.includes(BASE_11);
+      if (serverHas11 && caps.includes(BASE_11)) {
+        this.decoder.mode = 'chunked';
+        this.outMode = 'chunked';
+      }
+    } catch {
+      // A broken hello is ignored as Junos does; later RPCs still get answers.
+    }
+    return true;
+  }
+
+  private async handleMessage(text: string): Promise<void> {
+    if (text.trim() === '') return; // a bare `]]>]]>` (clients that skip the hello)
+    let root: XmlElement;
+    try {
+      root = parseXml(text);
+    } catch (err) {
+      await this.sendReply(
+        {},
+        this.errorBody(
+          new RpcError({
+            type: 'protocol',
+            tag: 'operation-failed',
+            message: `syntax error: ${(err as Error).message}`,
+          }),
+        ),
+      );
+      return;
+    }
+    if (root.name !== 'rpc') {
+      if (root.name === 'hello') return; // a second hello is ignored
+      await this.sendReply(
+        {},
+        this.errorBody(new RpcError({ type: 'protocol', tag: 'operation-failed', message: 'syntax error, expecting <rpc> or <hello>', badElement: root.name })),
+      );
+      return;
+    }
+    const attrs = root.attrs;
+    const ops = elements(root);
+    if (ops.length === 0) {
+      await this.sendReply(attrs, this.errorBody(new RpcError({ type: 'protocol', tag: 'operation-failed', message: 'syntax error, expecting <rpc> content', badElement: 'rpc' })));
+      return;
+    }
+    const op = ops[0];
+    if (op.name === 'close-session') {
+      this.closing = true;
+      await this.sendReply(attrs, '<ok/>');
+      this.sendRaw(Buffer.from(`<!-- session end at ${utcStamp(this.opts.device.now())} -->\n`, 'utf8'));
+      this.finish({ exitCode: 0, signal: null });
+      return;
+    }
+    let reply: RpcReply;
+    try {
+      const r = await dispatchRpc({ device: this.opts.device, config: this.opts.config, sessionId: this.id, user: this.opts.user, op });
+      reply = typeof r === 'string' ? { body: r } : r;
+    } catch (err) {
+      if (err instanceof RpcError) reply = { body: err.toXml() };
+      else {
+        this.opts.logger.error({ session: this.id, rpc: op.name, err: (err as Error).message }, 'rpc handler failed');
+        reply = { body: new RpcError({ type: 'application', tag: 'operation-failed', message: 'internal error' }).toXml() };
+      }
+    }
+    const warnings = reply.warnings?.map((w) => w.toXml()).join('\n') ?? '';
+    await this.sendReply(attrs, [reply.body, warnings].filter((s) => s !== '').join('\n'));
+    if (reply.end) this.finish({ exitCode: 0, signal: null });
+  }
+
+  private errorBody(err: RpcError): string {
+    return err.toXml();
+  }
+
+  private async sendReply(attrs: Record<string, string>, body: string): Promise<void> {
+    const rel = this.opts.device.profile.xmlRelease;
+    let open = `<rpc-reply xmlns="${BASE_NS}" xmlns:junos="http://xml.juniper.net/junos/${rel}/junos"`;
+    for (const [k, v] of Object.entries(attrs)) {
+      if (k === 'xmlns' || k === 'xmlns:junos') continue;
+      open += ` ${k}="${escapeAttr(v)}"`;
+    }
+    open += '>';
+    const text = body === '' ? `${open}\n</rpc-reply>` : `${open}\n${body.replace(/\n+$/, '')}\n</rpc-reply>`;
+    this.sendRaw(encodeMessage(text, this.outMode));
+  }
+
+  private sendRaw(buf: Buffer): void {
+    if (this._ended) return;
+    this.emit('data', buf);
+  }
+
+  private finish(info: SessionEnd): void {
+    if (this._ended) return;
+    this.closing = true;
+    this._ended = true;
+    try {
+      this.opts.config.close();
+    } catch (err) {
+      this.opts.logger.warn({ session: this.id, err: (err as Error).message }, 'closing configuration session failed');
+    }
+    this.emit('end', info);
+    this.opts.onEnd?.();
+  }
+}
