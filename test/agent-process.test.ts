@@ -41,9 +41,11 @@ test('NETCONF through the device process: hello, RPCs split and merged across co
   const hello = await s.waitFor((o) => o.includes(EOM), 10_000);
   assert.match(hello, /<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1\.0">/);
   assert.match(hello, /<session-id>\d+<\/session-id>/);
-  // One RPC split in the middle of its end marker, as an NMS reading 1024 bytes at a time may send it.
-  s.send('<rpc message-id="1"><get-software-information/></rpc>]]>');
-  s.send(']]>');
+  // One RPC in three commands, as an NMS reading its operator 1024 bytes at a time sends it
+  // (the device adds a newline after each command, harmless between elements).
+  s.send('<rpc message-id="1">');
+  s.send('<get-software-information/>');
+  s.send('</rpc>]]>]]>');
   await s.waitFor((o) => /<rpc-reply[^>]*message-id="1"[\s\S]*<\/rpc-reply>\s*\]\]>\]\]>/.test(o), 10_000);
   // Two RPCs merged into one command.
   s.send(`<rpc message-id="2"><get-software-information/></rpc>${EOM}<rpc message-id="3"><get-software-information/></rpc>${EOM}`);

@@ -96,7 +96,7 @@ export class BasicServerLink implements ServerLink {
       this.current = bridge;
       if (!bridge.isClosed) {
         untrack = this.host.track('netconf', bridge);
-        this.wakeStop = () => bridge.terminate();
+        this.wakeStop = () => void bridge.terminate();
       }
     });
   }

@@ -105,10 +105,10 @@ export class ClientWorker implements SessionHost {
     this.stopped = true;
     this.link?.stop();
     this.wake?.();
-    for (const bridge of [...this.live.keys()]) bridge.terminate();
+    const flushed = [...this.live.keys()].map((bridge) => bridge.terminate());
     this.live.clear();
     this.setState('stopped', null);
-    await this.loopDone;
+    await Promise.all([this.loopDone, ...flushed]);
   }
 
   status(): WorkerStatus {

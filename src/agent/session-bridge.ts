@@ -16,7 +16,7 @@ export interface SessionStream {
   write(msg: { message: string }): boolean;
   end(): void;
   on(event: 'data', cb: (cmd: { netconf_command?: string; csh_command?: string; cli_command?: string; kill_signal?: string | number }) => void): unknown;
-  on(event: 'end' | 'close', cb: () => void): unknown;
+  on(event: 'end' | 'close' | 'status', cb: () => void): unknown;
   on(event: 'error', cb: (err: Error) => void): unknown;
   cancel?(): void;
 }
@@ -32,6 +32,8 @@ export interface BridgeOptions {
 }
 
 const SIGNAL_TERM = 15;
+/** How long terminate() waits for the NMS to finish the RPC after the stop message. */
+const TERMINATE_FLUSH_MS = 3_000;
 const SIGNAL_HUP = 1;
 
 export class SessionBridge {
@@ -41,6 +43,7 @@ export class SessionBridge {
   private closed = false;
   private why: Parameters<NonNullable<BridgeOptions['onClose']>>[0] = 'ended';
   private readonly maxBytes: number;
+  private readonly finished: Promise<void>;
 
   constructor(
     private readonly stream: SessionStream,
@@ -48,6 +51,11 @@ export class SessionBridge {
     private readonly opts: BridgeOptions,
   ) {
     this.maxBytes = Math.max(64, opts.maxMessageBytes ?? 65536);
+    // The RPC is over when the NMS sends its status (after our half-close) or the call closes.
+    this.finished = new Promise((resolve) => {
+      stream.on('status', () => resolve());
+      stream.on('close', () => resolve());
+    });
     if (opts.kind === 'csh') this.send(MSG_CSH_STARTED);
     session.on('data', (chunk: Buffer) => this.onOutput(chunk));
     session.on('end', () => this.finish(MSG_SUBPROCESS_ENDED));
@@ -62,14 +70,20 @@ export class SessionBridge {
     return this.closed;
   }
 
-  /** The app is terminating: tell the NMS, end the session's process, close the stream. */
-  terminate(): void {
-    if (this.closed) return;
-    this.why = 'terminated';
-    this.flush();
-    this.send(MSG_TERMINATION);
-    this.closeStream();
-    if (!this.session.ended) this.session.kill(SIGNAL_TERM);
+  /**
+   * The app is terminating: tell the NMS, end the session's process, close the stream.
+   * Resolves when the NMS has the message (its RPC finished), or after a bounded wait.
+   */
+  terminate(): Promise<void> {
+    if (!this.closed) {
+      this.why = 'terminated';
+      this.flush();
+      this.send(MSG_TERMINATION);
+      this.closeStream();
+      if (!this.session.ended) this.session.kill(SIGNAL_TERM);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([this.finished, new Promise<void>((r) => (timer = setTimeout(r, TERMINATE_FLUSH_MS)))]).finally(() => clearTimeout(timer));
   }
 
   private onCommand(cmd: { netconf_command?: string; csh_command?: string; cli_command?: string; kill_signal?: string | number }): void {

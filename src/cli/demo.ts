@@ -15,10 +15,17 @@ function print(line = ''): void {
   process.stdout.write(line + '\n');
 }
 
+/** Longest transcript block printed in full; longer ones keep their head and tail. */
+const MAX_BLOCK_LINES = 30;
+
 function block(who: string, text: string): void {
-  const body = text.replace(/\s+$/, '');
+  const lines = text.replace(/\s+$/, '').split('\n');
   print(`${who}`);
-  for (const line of body.split('\n')) print(`    ${line}`);
+  const shown =
+    lines.length <= MAX_BLOCK_LINES
+      ? lines
+      : [...lines.slice(0, MAX_BLOCK_LINES - 6), `... (${lines.length - MAX_BLOCK_LINES + 3} lines left out)`, ...lines.slice(-3)];
+  for (const line of shown) print(`    ${line}`);
 }
 
 export async function runDemo(): Promise<number> {
