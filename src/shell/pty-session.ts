@@ -1,0 +1,242 @@
+/**
+ * A shell session on a real pseudo-terminal, shaped like the csh session a Junos device
+ * serves over outbound HTTPS: the output is what the device would send (command output
+ * with stderr merged, lines ending in "\n"), with no echo of the input and no prompt.
+ * Unlike a shell on pipes, commands have a terminal, so those that need one still work.
+ *
+ * How the quiet terminal is made: a tiny /bin/sh launcher turns echo and CR/LF output
+ * translation off (`stty -echo -onlcr`), prints a private marker and execs the shell. Input
+ * written before the marker arrives is held back (otherwise the terminal could echo it
+ * before stty ran) and the marker is removed from the output, so the session's first byte
+ * is the first byte a command writes. The shell is dash (or /bin/sh) in interactive mode
+ * without job control and with empty prompts: interactive so that a typo does not end the
+ * session (a device's csh survives it too), without job control so that it prints no job
+ * notices. With `-onlcr` the terminal itself emits "\n", so no byte of the output is
+ * rewritten by us.
+ */
+import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
+import { hostname, constants as osConstants } from 'node:os';
+import pty, { type IPty } from '@lydell/node-pty';
+import type { ByteSession, SessionEnd } from '../agent/byte-session.js';
+import { silentLogger, type Logger } from '../log.js';
+import { cliBinDir } from './cli-bin.js';
+import { foregroundGroup, sessionMembers, signalSession } from './process-tree.js';
+import { loginEnv, resolveSessionUser, type SessionUser } from './user.js';
+
+export interface PtyShellOptions {
+  /** Program and arguments to run instead of the shell. */
+  command?: string[];
+  /** Account to run as when the emulator runs as root (default `nobody`). */
+  user?: string;
+  /** Allow sessions to run as root (only when `user` resolves to root). */
+  allowRoot?: boolean;
+  /** Extra environment; wins over the defaults. The emulator's own environment is not passed on. */
+  env?: Record<string, string>;
+  /** Working directory (default: the user's home). */
+  cwd?: string;
+  /** A human terminal: normal prompt, echo, CR/LF line ends. */
+  interactive?: boolean;
+  cols?: number;
+  rows?: number;
+  /** UNIX socket of the emulated device, for the `cli` command (env NCGD_DEVICE_SOCKET). */
+  deviceSocket?: string;
+  logger?: Logger;
+}
+
+/** A PTY shell as a ByteSession, plus its pid (the session leader) for inspection. */
+export interface PtyShellSession extends ByteSession {
+  readonly pid: number;
+  /** Changes the terminal size (an SSH window-change). */
+  resize(cols: number, rows: number): void;
+}
+
+const READY_MARK = '\x1b]ncgd-ready\x07';
+const READY_MARK_PRINTF = '\\033]ncgd-ready\\007';
+/** How long a signalled session gets to end by itself before it is hung up. */
+const HANGUP_AFTER_MS = 300;
+/** How long a hung-up session gets before everything in it is killed. */
+const KILL_AFTER_MS = 1500;
+
+const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+function firstExisting(paths: string[]): string | undefined {
+  return paths.find((p) => existsSync(p));
+}
+
+/** The non-interactive session's shell: dash when present (quietest), else /bin/sh. */
+function quietShell(): string {
+  return firstExisting(['/usr/bin/dash', '/bin/dash']) ?? '/bin/sh';
+}
+
+function humanShell(): string {
+  return firstExisting(['/usr/bin/bash', '/bin/bash']) ?? '/bin/sh';
+}
+
+const setpriv = firstExisting(['/usr/bin/setpriv', '/bin/setpriv', '/usr/sbin/setpriv', '/sbin/setpriv']);
+
+function signalName(n: number): string {
+  for (const [name, num] of Object.entries(osConstants.signals)) if (num === n) return name;
+  return String(n);
+}
+
+interface Plan {
+  file: string;
+  args: string[];
+  uid?: number;
+  gid?: number;
+  quiet: boolean;
+}
+
+/**
+ * What to spawn. When switching users, setpriv does it (it also resets supplementary
+ * groups, which node-pty's uid/gid options leave as root's); without setpriv node-pty's
+ * uid/gid options do it.
+ */
+function plan(opts: PtyShellOptions, user: SessionUser, logger: Logger): Plan {
+  let inner: string[];
+  const quiet = !opts.interactive;
+  if (quiet) {
+    const target = opts.command ?? [quietShell(), '+m', '-i'];
+    const launch = `stty -echo -onlcr 2>/dev/null; printf '${READY_MARK_PRINTF}'; exec "$@"`;
+    inner = ['/bin/sh', '-c', launch, 'ncgd-shell', ...target];
+  } else {
+    inner = opts.command ?? (humanShell().endsWith('bash') ? [humanShell(), '--noprofile', '--norc', '-i'] : [humanShell(), '-i']);
+  }
+  if (!user.switchTo) return { file: inner[0], args: inner.slice(1), quiet };
+  if (setpriv) {
+    const ids = ['--reuid', String(user.switchTo.uid), '--regid', String(user.switchTo.gid), '--init-groups'];
+    return { file: setpriv, args: [...ids, '--', ...inner], quiet };
+  }
+  logger.warn({ user: user.name }, 'setpriv not found: session keeps the supplementary groups of root');
+  return { file: inner[0], args: inner.slice(1), uid: user.switchTo.uid, gid: user.switchTo.gid, quiet };
+}
+
+function sessionEnv(opts: PtyShellOptions, user: SessionUser, shell: string): Record<string, string> {
+  const env: Record<string, string> = {
+    ...loginEnv(user, shell),
+    PATH: `${cliBinDir()}:${SYSTEM_PATH}`,
+    TERM: 'xterm',
+  };
+  if (process.env.TZ) env.TZ = process.env.TZ;
+  if (process.env.LANG) env.LANG = process.env.LANG;
+  if (opts.interactive) {
+    env.PS1 = humanShell().endsWith('bash') ? '\\u@\\h:\\w\\$ ' : `${user.name}@${hostname()}$ `;
+  } else {
+    env.PS1 = '';
+    env.PS2 = '';
+  }
+  if (opts.deviceSocket) env.NCGD_DEVICE_SOCKET = opts.deviceSocket;
+  return { ...env, ...opts.env };
+}
+
+class PtySession extends EventEmitter implements PtyShellSession {
+  ended = false;
+  readonly pid: number;
+  private readonly term: IPty;
+  private ready: boolean;
+  private pending: Buffer[] = [];
+  private head = Buffer.alloc(0);
+  private hangupTimer?: NodeJS.Timeout;
+  private killTimer?: NodeJS.Timeout;
+  private exitSeen = false;
+
+  constructor(opts: PtyShellOptions, private readonly logger: Logger) {
+    super();
+    const user = resolveSessionUser(opts.user ?? 'nobody', opts.allowRoot ?? false, logger);
+    const p = plan(opts, user, logger);
+    const shell = opts.command?.[0] ?? (opts.interactive ? humanShell() : quietShell());
+    this.ready = !p.quiet;
+    this.term = pty.spawn(p.file, p.args, {
+      name: 'xterm',
+      cols: opts.cols ?? 80,
+      rows: opts.rows ?? 24,
+      cwd: opts.cwd ?? user.home,
+      env: sessionEnv(opts, user, shell),
+      encoding: null,
+      uid: p.uid,
+      gid: p.gid,
+    });
+    this.pid = this.term.pid;
+    logger.debug({ pid: this.pid, user: user.name, file: p.file }, 'pty session started');
+    // With encoding null, node-pty hands out Buffers although its types say string.
+    this.term.onData((chunk: string | Buffer) => this.onOutput(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk)));
+    this.term.onExit(({ exitCode, signal }) => this.onExit(exitCode, signal));
+  }
+
+  private onOutput(chunk: Buffer): void {
+    if (this.ended) return;
+    if (!this.ready) {
+      this.head = Buffer.concat([this.head, chunk]);
+      const at = this.head.indexOf(READY_MARK);
+      if (at < 0) return;
+      // Anything before the marker would be the launcher's own complaint; keep it visible.
+      const before = this.head.subarray(0, at);
+      const after = this.head.subarray(at + READY_MARK.length);
+      this.head = Buffer.alloc(0);
+      this.ready = true;
+      for (const b of this.pending) this.term.write(b as unknown as string);
+      this.pending = [];
+      if (before.length) this.emit('data', before);
+      if (after.length) this.emit('data', after);
+      return;
+    }
+    this.emit('data', chunk);
+  }
+
+  write(data: Buffer | string): void {
+    if (this.ended || this.exitSeen) return;
+    const buf = Buffer.isBuffer(data) ? data : Buffer.from(data);
+    if (!this.ready) this.pending.push(buf);
+    else this.term.write(buf as unknown as string);
+  }
+
+  resize(cols: number, rows: number): void {
+    if (this.ended || this.exitSeen || !(cols > 0) || !(rows > 0)) return;
+    try {
+      this.term.resize(cols, rows);
+    } catch {
+      /* the terminal closed meanwhile */
+    }
+  }
+
+  kill(signal: number): void {
+    if (this.ended || this.hangupTimer) return;
+    const group = foregroundGroup(this.pid) ?? this.pid;
+    try {
+      process.kill(-group, signal);
+    } catch {
+      /* group gone, or not a valid signal: the hang-up below still ends the session */
+    }
+    // The session ends whatever the signal did: give it a moment, then hang up, then kill.
+    this.hangupTimer = setTimeout(() => {
+      signalSession(this.pid, 'SIGHUP');
+      this.killTimer = setTimeout(() => signalSession(this.pid, 'SIGKILL'), KILL_AFTER_MS);
+    }, HANGUP_AFTER_MS);
+  }
+
+  private onExit(exitCode: number, signal: number | undefined): void {
+    if (this.exitSeen) return;
+    this.exitSeen = true;
+    clearTimeout(this.hangupTimer);
+    clearTimeout(this.killTimer);
+    // Nothing may outlive the session: background jobs of the shell included.
+    for (let round = 0; round < 5; round++) {
+      const left = sessionMembers(this.pid).filter((pid) => pid !== this.pid);
+      if (left.length === 0) break;
+      this.logger.debug({ pid: this.pid, left }, 'killing what is left of the pty session');
+      signalSession(this.pid, 'SIGKILL');
+    }
+    if (!this.ready && this.head.length) this.emit('data', this.head);
+    this.ended = true;
+    const end: SessionEnd = signal ? { exitCode: null, signal: signalName(signal) } : { exitCode, signal: null };
+    this.logger.debug({ pid: this.pid, ...end }, 'pty session ended');
+    this.emit('end', end);
+  }
+}
+
+/** Starts a shell session on a new PTY. Throws when the session user cannot be used. */
+export function openPtyShell(opts: PtyShellOptions = {}): PtyShellSession {
+  return new PtySession(opts, opts.logger ?? silentLogger);
+}
+
