@@ -1,0 +1,5 @@
+/** The agent's status surface: control socket, status command, Prometheus metrics. */
+export { type AgentStatus, type ClientStatus, type ClientState, StatusError, publicStatus } from './types.js';
+export { startControlServer, fetchStatus, controlSocketPath, defaultStateDir } from './control.js';
+export { statusCommand, formatStatus, formatDuration } from './status-command.js';
+export { startMetricsServer, createMetricsRegistry } from './metrics.js';

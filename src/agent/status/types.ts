@@ -1,0 +1,59 @@
+/**
+ * What a running agent reports about itself: through the control socket (`status`
+ * command) and, as numbers, through the Prometheus endpoint. Holds no secret.
+ */
+export type ClientState = 'probing' | 'connected' | 'waiting' | 'stopped';
+
+export interface ClientStatus {
+  name: string;
+  deviceId: string;
+  protocol: 'enhanced' | 'basic';
+  /** `address:port` of the server being probed or in use; null while waiting or stopped. */
+  server: string | null;
+  state: ClientState;
+  /** When the client entered this state (epoch ms). */
+  since: number;
+  /** Sessions open now, by type. */
+  sessions: { netconf: number; csh: number };
+  /** Sessions opened since the client (re)started. */
+  sessionsTotal: number;
+  lastError: string | null;
+}
+
+export interface AgentStatus {
+  pid: number;
+  /** Epoch ms. */
+  startedAt: number;
+  clients: ClientStatus[];
+}
+
+/** A failure the user sees as one line (no stack): nothing listening, bad socket path... */
+export class StatusError extends Error {
+  readonly userFacing = true;
+  constructor(message: string) {
+    super(message);
+    this.name = 'StatusError';
+  }
+}
+
+/**
+ * Copies only the published fields, so whatever else a provider's objects carry (a config,
+ * a secret) never leaves the process.
+ */
+export function publicStatus(s: AgentStatus): AgentStatus {
+  return {
+    pid: s.pid,
+    startedAt: s.startedAt,
+    clients: s.clients.map((c) => ({
+      name: c.name,
+      deviceId: c.deviceId,
+      protocol: c.protocol,
+      server: c.server,
+      state: c.state,
+      since: c.since,
+      sessions: { netconf: c.sessions.netconf, csh: c.sessions.csh },
+      sessionsTotal: c.sessionsTotal,
+      lastError: c.lastError,
+    })),
+  };
+}
