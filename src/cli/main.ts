@@ -21,7 +21,21 @@ export function normalizeArgv(argv: string[]): string[] {
   return argv.map((a) => (JET_FLAGS.test(a) ? `-${a}` : a));
 }
 
+/**
+ * grpc-js sets the TLS server name even when dialling an IP address, which Node flags as
+ * deprecated on every connection; a device dials IPs all day, so that one warning is muted.
+ */
+function muteIpServernameWarning(): void {
+  const listeners = process.listeners('warning');
+  process.removeAllListeners('warning');
+  process.on('warning', (w: Error & { code?: string }) => {
+    if (w.code === 'DEP0123') return;
+    for (const l of listeners) l(w);
+  });
+}
+
 async function main(): Promise<void> {
+  muteIpServernameWarning();
   const argv = normalizeArgv(hideBin(process.argv));
   if (argv.length === 0) {
     process.exitCode = await runDemo();

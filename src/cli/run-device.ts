@@ -3,7 +3,7 @@
  * face: the outbound-HTTPS agent (when an NMS is configured), the SSH face, the shell's `cli`.
  */
 import { readFileSync, watch, type FSWatcher } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { tmpdir } from 'node:os';
 import { Agent } from '../agent/agent.js';
@@ -13,7 +13,7 @@ import { ExecBackend } from '../agent/exec-backend.js';
 import { decodeSecret9, isSecret9 } from '../agent/secret9.js';
 import { parseAgentConfigFile } from '../agent/junos-config.js';
 import { BASIC_DEFAULT_SECRET } from '../agent/basic-link.js';
-import { startControlServer } from '../agent/status/control.js';
+import { controlSocketPath, startControlServer } from '../agent/status/control.js';
 import { startMetricsServer } from '../agent/status/metrics.js';
 import { createLogger, type Logger } from '../log.js';
 import { EmulatedDevice } from '../netconf/device.js';
@@ -58,6 +58,11 @@ export interface DeviceFlags {
   logFormat?: 'json' | 'pretty';
   logLevel: string;
   logFile?: string;
+}
+
+/** Known hosts of the SSH bridges (trust on first use): kept in the state directory. */
+function knownHosts(f: DeviceFlags): string | undefined {
+  return f.stateDir ? path.join(path.resolve(f.stateDir), 'known_hosts') : undefined;
 }
 
 /** Reads the agent configuration the flags describe, or undefined when no NMS is configured. */
@@ -113,12 +118,15 @@ export async function startDevice(f: DeviceFlags, logger: Logger): Promise<Runni
   const sshUsers = (f.sshUser ?? []).map(parseUserFlag);
   const stateDir = f.stateDir ? path.resolve(f.stateDir) : undefined;
   if (stateDir) await mkdir(stateDir, { recursive: true });
-  const runDir = stateDir ?? (await mkdirTemp());
+  // Private files of this run (the cli's device socket): a directory the session user can
+  // traverse but not list.
+  const runDir = await mkdirTemp();
+  await chmod(runDir, 0o711);
   const username = f.username ?? config?.username ?? 'nobody';
   const sessionUser = resolveSessionUser(username, f.allowRootShell, logger);
 
   const device = await EmulatedDevice.create({ profile: f.profile, stateDir, hostname: f.hostname, logger });
-  const stops: (() => Promise<void> | void)[] = [() => device.close()];
+  const stops: (() => Promise<void> | void)[] = [() => device.close(), () => rm(runDir, { recursive: true, force: true })];
   const socketPath = path.join(runDir, `device-${process.pid}.sock`);
   const deviceSocket = await serveDeviceSocket(() => device.openNetconf({ user: username, client: 'cli' }), socketPath);
   stops.unshift(() => deviceSocket.close());
@@ -126,7 +134,7 @@ export async function startDevice(f: DeviceFlags, logger: Logger): Promise<Runni
   const backends: Record<SessionKind, SessionBackend> = {
     netconf: netconfBackend(f, device, username, sessionUser, logger),
     csh: f.shellBackend
-      ? new SshBridgeBackend({ target: parseSshTarget(f.shellBackend), privateKeyFile: f.sshKey, knownHostsFile: path.join(runDir, 'known_hosts'), pty: { cols: 80, rows: 24, term: 'vt100' }, logger })
+      ? new SshBridgeBackend({ target: parseSshTarget(f.shellBackend), privateKeyFile: f.sshKey, knownHostsFile: knownHosts(f), pty: { cols: 80, rows: 24, term: 'vt100' }, logger })
       : new ShellBackend({ user: username, allowRoot: f.allowRootShell, interactive: f.shellPrompt, deviceSocket: socketPath, logger }),
   };
 
@@ -135,7 +143,7 @@ export async function startDevice(f: DeviceFlags, logger: Logger): Promise<Runni
     agent = new Agent({ config, backends, instanceId: f.instanceId, logger });
     agent.start();
     stops.unshift(() => agent!.stop());
-    const control = await startControlServer(f.control ?? path.join(runDir, 'control.sock'), () => agent!.status());
+    const control = await startControl(f, runDir, () => agent!.status(), logger);
     stops.push(() => control.close());
     if (f.metricsPort !== undefined) {
       const metrics = await startMetricsServer(f.metricsPort, '127.0.0.1', () => agent!.status());
@@ -152,7 +160,7 @@ export async function startDevice(f: DeviceFlags, logger: Logger): Promise<Runni
       port: f.sshPort,
       users: sshUsers,
       authorizedKeysFile: f.sshAuthorizedKeys,
-      hostKeyPath: path.join(runDir, 'ssh_host_ed25519_key'),
+      hostKeyPath: path.join(stateDir ?? runDir, 'ssh_host_ed25519_key'),
       openNetconf: (user: string, client: string) => device.openNetconf({ user, client }),
       // A Junos login lands in the CLI, run as the sessions' user.
       openShell: (_user, pty) =>
@@ -185,13 +193,32 @@ export async function startDevice(f: DeviceFlags, logger: Logger): Promise<Runni
 function netconfBackend(f: DeviceFlags, device: EmulatedDevice, username: string, user: ReturnType<typeof resolveSessionUser>, logger: Logger): SessionBackend {
   if (f.netconfBackend && f.netconfCommand) throw new UsageError('give either --netconf-backend or --netconf-command, not both');
   if (f.netconfBackend) {
-    return new SshBridgeBackend({ target: parseSshTarget(f.netconfBackend), privateKeyFile: f.sshKey, knownHostsFile: f.stateDir ? path.join(f.stateDir, 'known_hosts') : undefined, logger });
+    return new SshBridgeBackend({ target: parseSshTarget(f.netconfBackend), privateKeyFile: f.sshKey, knownHostsFile: knownHosts(f), logger });
   }
   if (f.netconfCommand) {
     const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...loginEnv(user, '/bin/sh') };
     return new ExecBackend({ command: f.netconfCommand, uid: user.switchTo?.uid, gid: user.switchTo?.gid, env, cwd: user.home, logger });
   }
   return new DeviceNetconfBackend(device, username);
+}
+
+/**
+ * The control socket for `nc-grpc-device status`: --control, else <state-dir>/control.sock,
+ * else the per-user default. When the default is held by another running device, this one
+ * uses a private path and says where.
+ */
+async function startControl(f: DeviceFlags, runDir: string, getStatus: Parameters<typeof startControlServer>[1], logger: Logger) {
+  const wanted = f.control ?? controlSocketPath(f.stateDir ? path.resolve(f.stateDir) : undefined);
+  try {
+    const control = await startControlServer(wanted, getStatus);
+    logger.info({ control: control.path }, 'status: nc-grpc-device status --control ' + control.path);
+    return control;
+  } catch (err) {
+    if (f.control || f.stateDir) throw err;
+    const control = await startControlServer(path.join(runDir, 'control.sock'), getStatus);
+    logger.warn({ control: control.path, reason: (err as Error).message }, 'default control socket unavailable; using a private one');
+    return control;
+  }
 }
 
 async function mkdirTemp(): Promise<string> {
