@@ -9,6 +9,7 @@ import type { ConfigDatastore, ConfigDatastoreOptions } from './config/api.js';
 import { loadProfile, serialFor, type DeviceProfile } from './profile.js';
 import type { DeviceView } from './rpcs/types.js';
 import { NetconfSession } from './session.js';
+import { createConfigDatastore } from './config/datastore.js';
 
 export interface EmulatedDeviceOptions {
   /** Shipped profile name or profile directory. */
@@ -31,12 +32,6 @@ let nextSessionId = 1000 + (process.pid % 50000);
 /** Host names given to devices created without one, per profile. */
 const instanceCounters = new Map<string, number>();
 
-async function defaultDatastore(opts: ConfigDatastoreOptions): Promise<ConfigDatastore> {
-  // Loaded by path so this module builds before the datastore module exists.
-  const modulePath = './config/datastore.js';
-  const mod = (await import(modulePath)) as { createConfigDatastore: (o: ConfigDatastoreOptions) => ConfigDatastore | Promise<ConfigDatastore> };
-  return mod.createConfigDatastore(opts);
-}
 
 export class EmulatedDevice implements DeviceView {
   readonly bootTime: number;
@@ -65,7 +60,7 @@ export class EmulatedDevice implements DeviceView {
     }
     const serial = opts.serialNumber ?? serialFor(profile.serialPattern, hostname);
     const now = opts.now ?? Date.now;
-    const factory = opts.datastoreFactory ?? defaultDatastore;
+    const factory = opts.datastoreFactory ?? createConfigDatastore;
     // The factory configuration names the device with its own host name.
     const initialConfig = { ...profile.initialConfig, content: profile.initialConfig.content.replace(/\{\{hostname\}\}/g, hostname) };
     const datastore = await factory({ stateDir: opts.stateDir, initialConfig, now });

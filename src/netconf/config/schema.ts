@@ -1,0 +1,370 @@
+/**
+ * A small schema for the parts of the Junos configuration whose shape cannot be guessed
+ * from text or set form: which statements are keyed lists (and how their keys are
+ * written), which lists hide their keyword, which leaves repeat, which containers Junos
+ * prints on one line. Everything not listed here falls back to what its syntax says
+ * (see text.ts). It is plain data: add a row to teach the emulator a new statement.
+ *
+ * A rule's `path` is a `/`-separated element path. A leading `/` anchors it at the
+ * configuration root (the inside of a `groups` or `logical-systems` entry counts as a
+ * root); otherwise it matches the end of a path.
+ */
+import type { ElementPath } from './tree.js';
+
+export interface KeyDef {
+  /** Element name of the key in XML and JSON. */
+  element: string;
+  /** Keyword written before the key value in text and set form (policies: `from-zone`). */
+  keyword?: string;
+}
+
+export interface Rule {
+  path: string;
+  kind: 'list' | 'leaf-list' | 'container' | 'leaf' | 'flag';
+  /** List keys, default `name`. */
+  keys?: KeyDef[];
+  /** List entries are written without the list keyword (`interfaces { ge-0/0/0 { ... } }`). */
+  hidden?: boolean;
+  /** Keyword is written on output, but input may leave it out. */
+  acceptHidden?: boolean;
+  /** Other statements of the parent that are not entries of this hidden list. */
+  except?: string[];
+  /** Entries written inside one `keyword { ... }` block in text, but with keyword + key in set (`groups`). */
+  wrapped?: boolean;
+  /**
+   * Written on one line when it holds only simple statements: `true` when it holds one
+   * (`route 0/0 next-hop 10.0.0.1;`, `then accept;`), `'all'` whatever their number
+   * (`any emergency;`, `route-filter 10.0.0.0/8 exact accept;`).
+   */
+  oneliner?: boolean | 'all';
+  /** Container written together with its child: `family inet { ... }`. */
+  flat?: boolean;
+}
+
+const list = (path: string, extra: Partial<Rule> = {}): Rule => ({ path, kind: 'list', ...extra });
+const leafList = (path: string): Rule => ({ path, kind: 'leaf-list' });
+const container = (path: string, extra: Partial<Rule> = {}): Rule => ({ path, kind: 'container', ...extra });
+
+const APPLY = ['apply-groups', 'apply-groups-except', 'apply-macro'];
+
+export const RULES: Rule[] = [
+  // Anywhere
+  leafList('apply-groups'),
+  leafList('apply-groups-except'),
+  list('apply-macro'),
+  container('family', { flat: true }),
+  // Containers whose last word could pass for a value in `set` form (`set system services netconf ssh`)
+  ...[
+    'services/netconf', 'services/ssh', 'services/telnet', 'services/ftp', 'services/rest',
+    'services/web-management', 'services/outbound-https', 'services/extension-service',
+    'netconf/ssh', 'web-management/http', 'web-management/https', 'system/login',
+    'system/syslog', 'system/ntp', 'system/root-authentication', 'user/authentication',
+    'family/inet', 'family/inet6', 'family/iso', 'family/mpls', 'family/ethernet-switching',
+    'family/bridge', 'family/inet-vpn', 'family/inet6-vpn', 'family/evpn', 'family/l2vpn',
+    'family/vpls', 'family/any', 'protocols/bgp', 'protocols/ospf', 'protocols/ospf3',
+    'protocols/isis', 'protocols/lldp', 'protocols/lldp-med', 'protocols/ldp', 'protocols/mpls',
+    'protocols/rsvp', 'protocols/pim', 'protocols/igmp-snooping', 'protocols/rstp',
+    'protocols/evpn', 'protocols/bfd', 'protocols/l2circuit', 'protocols/router-advertisement',
+    'routing-options/static', 'routing-options/aggregate', 'routing-options/generate',
+    'security/zones', 'security/policies', 'security/screen', 'security/nat',
+    'zones/security-zone/host-inbound-traffic', 'interfaces/host-inbound-traffic',
+    'system/services', 'policies/policy/policy/match', 'policies/policy/policy/then',
+    'global/policy/match', 'global/policy/then', 'then/permit', 'ids-option/icmp', 'ids-option/ip',
+    'ids-option/tcp', 'ids-option/udp', 'system/archival', 'system/archival/configuration',
+    'system/license', 'system/license/autoupdate', 'syslog/console', 'system/static-host-mapping',
+    'area/interface/bfd-liveness-detection',
+    'system/services/ssh',
+    'rib/static', 'instance/routing-options', 'instance/protocols',
+  ].map((p) => container(p)),
+  ...['system', 'chassis', 'services', 'security', 'interfaces', 'snmp', 'forwarding-options',
+    'routing-options', 'protocols', 'policy-options', 'class-of-service', 'firewall',
+    'routing-instances', 'vlans', 'access', 'applications', 'event-options', 'bridge-domains',
+    'switch-options', 'virtual-chassis'].map((p) => container(`/${p}`)),
+  // Root lists
+  list('/groups', { wrapped: true }),
+  list('/logical-systems', { wrapped: true }),
+  // interfaces
+  list('/interfaces/interface', {
+    hidden: true,
+    except: [...APPLY, 'interface-range', 'interface-set', 'traceoptions', 'stacked-interface-set'],
+  }),
+  list('/interfaces/interface-range'),
+  list('interface-range/member'),
+  list('interface/unit'),
+  list('family/inet/address'),
+  list('family/inet6/address'),
+  list('family/iso/address'),
+  list('family/mpls/filter'),
+  leafList('ethernet-switching/vlan/members'),
+  // system
+  list('/system/login/user'),
+  list('/system/login/class'),
+  leafList('/system/login/class/permissions'),
+  list('/system/name-server', { wrapped: true }),
+  leafList('/system/domain-search'),
+  leafList('/system/authentication-order'),
+  list('/system/radius-server'),
+  list('/system/tacplus-server'),
+  list('/system/ntp/server', { oneliner: 'all' }),
+  list('/system/ntp/peer'),
+  list('/system/syslog/file'),
+  list('/system/syslog/host'),
+  list('/system/syslog/user'),
+  list('syslog/file/contents', { hidden: true, oneliner: 'all', except: ['archive', 'structured-data', 'match', 'explicit-priority'] }),
+  list('syslog/host/contents', { hidden: true, oneliner: 'all', except: ['port', 'facility-override', 'source-address', 'match', 'structured-data', 'explicit-priority', 'log-prefix'] }),
+  list('syslog/user/contents', { hidden: true, oneliner: 'all', except: ['match'] }),
+  list('syslog/console/contents', { hidden: true, oneliner: 'all' }),
+  list('/system/archival/configuration/archive-sites', { hidden: true }),
+  list('/system/static-host-mapping/host', { hidden: true }),
+  leafList('/system/static-host-mapping/host/inet'),
+  list('/system/services/outbound-https/client'),
+  list('outbound-https/client/servers', {
+    acceptHidden: true,
+    except: [...APPLY, 'device-id', 'secret', 'waittime', 'reconnect-strategy'],
+  }),
+  leafList('web-management/http/interface'),
+  leafList('web-management/https/interface'),
+  // snmp
+  list('/snmp/community'),
+  list('/snmp/community/clients'),
+  list('/snmp/trap-group'),
+  list('/snmp/trap-group/targets'),
+  // routing
+  list('/routing-instances/instance', { hidden: true, except: [...APPLY] }),
+  list('/routing-instances/instance/interface'),
+  list('static/route', { oneliner: true }),
+  list('/routing-options/rib'),
+  leafList('static/route/next-hop'),
+  list('static/route/qualified-next-hop'),
+  list('aggregate/route', { oneliner: true }),
+  list('generate/route', { oneliner: true }),
+  list('protocols/bgp/group'),
+  list('protocols/bgp/neighbor'),
+  list('bgp/group/neighbor'),
+  leafList('bgp/export'),
+  leafList('bgp/import'),
+  leafList('bgp/group/export'),
+  leafList('bgp/group/import'),
+  leafList('bgp/group/neighbor/export'),
+  leafList('bgp/group/neighbor/import'),
+  leafList('bgp/group/allow'),
+  list('protocols/ospf/area'),
+  list('protocols/ospf3/area'),
+  list('area/interface'),
+  list('area/area-range'),
+  leafList('ospf/export'),
+  leafList('ospf/import'),
+  list('protocols/isis/interface'),
+  list('protocols/ldp/interface'),
+  list('protocols/mpls/interface'),
+  list('protocols/mpls/label-switched-path'),
+  list('protocols/rsvp/interface'),
+  list('protocols/lldp/interface'),
+  list('protocols/lldp-med/interface'),
+  list('protocols/pim/interface'),
+  list('protocols/igmp/interface'),
+  list('protocols/rstp/interface'),
+  list('protocols/vstp/vlan'),
+  list('protocols/router-advertisement/interface'),
+  list('protocols/vrrp/interface'),
+  list('protocols/bfd/interface'),
+  list('protocols/l2circuit/neighbor'),
+  list('l2circuit/neighbor/interface'),
+  list('protocols/evpn/vni-options/vni'),
+  // policy-options
+  list('/policy-options/policy-statement'),
+  list('policy-statement/term'),
+  list('/policy-options/prefix-list'),
+  list('/policy-options/prefix-list/prefix-list-item', { hidden: true, except: [...APPLY] }),
+  list('/policy-options/community', { oneliner: true }),
+  leafList('/policy-options/community/members'),
+  list('/policy-options/as-path'),
+  list('from/route-filter', { keys: [{ element: 'address' }], oneliner: 'all' }),
+  list('from/prefix-list'),
+  list('from/prefix-list-filter', { keys: [{ element: 'list_name' }], oneliner: 'all' }),
+  leafList('policy-statement/from/protocol'),
+  leafList('term/from/protocol'),
+  leafList('policy-statement/from/community'),
+  leafList('policy-statement/term/from/community'),
+  leafList('from/policy'),
+  leafList('policy-statement/from/neighbor'),
+  leafList('policy-statement/term/from/neighbor'),
+  leafList('policy-statement/from/interface'),
+  leafList('policy-statement/term/from/interface'),
+  container('policy-statement/from', { oneliner: true }),
+  container('policy-statement/then', { oneliner: true }),
+  container('policy-statement/to', { oneliner: true }),
+  container('term/from', { oneliner: true }),
+  container('term/then', { oneliner: true }),
+  container('term/to', { oneliner: true }),
+  // firewall
+  list('/firewall/filter'),
+  list('/firewall/policer'),
+  list('/firewall/family/inet/filter'),
+  list('/firewall/family/inet6/filter'),
+  list('/firewall/family/any/filter'),
+  list('/firewall/family/ethernet-switching/filter'),
+  list('/firewall/family/bridge/filter'),
+  list('/firewall/family/mpls/filter'),
+  list('/firewall/family/vpls/filter'),
+  list('filter/term'),
+  list('filter/term/from/source-address', { wrapped: true, oneliner: 'all' }),
+  list('filter/term/from/destination-address', { wrapped: true, oneliner: 'all' }),
+  list('filter/term/from/address', { wrapped: true, oneliner: 'all' }),
+  list('filter/term/from/prefix-list', { wrapped: true, oneliner: 'all' }),
+  list('filter/term/from/source-prefix-list', { wrapped: true, oneliner: 'all' }),
+  list('filter/term/from/destination-prefix-list', { wrapped: true, oneliner: 'all' }),
+  leafList('filter/term/from/protocol'),
+  leafList('filter/term/from/next-header'),
+  leafList('filter/term/from/port'),
+  leafList('filter/term/from/source-port'),
+  leafList('filter/term/from/destination-port'),
+  leafList('filter/term/from/icmp-type'),
+  leafList('filter/term/from/tcp-flags'),
+  leafList('filter/input-list'),
+  leafList('filter/output-list'),
+  // security (SRX)
+  list('/security/zones/security-zone'),
+  list('/security/zones/functional-zone/management/interfaces', { wrapped: true }),
+  list('security-zone/interfaces', { wrapped: true }),
+  list('host-inbound-traffic/system-services', { wrapped: true }),
+  list('host-inbound-traffic/protocols', { wrapped: true }),
+  list('/security/policies/policy', {
+    hidden: true,
+    keys: [
+      { element: 'from-zone-name', keyword: 'from-zone' },
+      { element: 'to-zone-name', keyword: 'to-zone' },
+    ],
+  }),
+  list('/security/policies/policy/policy'),
+  list('/security/policies/global/policy'),
+  leafList('policy/match/source-address'),
+  leafList('policy/match/destination-address'),
+  leafList('policy/match/application'),
+  leafList('policy/match/from-zone'),
+  leafList('policy/match/to-zone'),
+  list('/security/screen/ids-option'),
+  list('/security/address-book'),
+  list('address-book/address'),
+  list('address-book/address-set'),
+  list('address-set/address'),
+  list('/security/nat/source/rule-set'),
+  list('/security/nat/destination/rule-set'),
+  list('/security/nat/static/rule-set'),
+  list('/security/nat/source/pool'),
+  list('/security/nat/destination/pool'),
+  list('rule-set/rule'),
+  list('/security/ike/proposal'),
+  list('/security/ike/policy'),
+  list('/security/ike/gateway'),
+  list('/security/ipsec/proposal'),
+  list('/security/ipsec/policy'),
+  list('/security/ipsec/vpn'),
+  list('/applications/application'),
+  list('/applications/application-set'),
+  list('/applications/application-set/application', { oneliner: true }),
+  // l2
+  list('/vlans/vlan', { hidden: true, except: [...APPLY] }),
+  list('/bridge-domains/domain', { hidden: true, except: [...APPLY] }),
+  list('/vlans/vlan/interface'),
+  // class-of-service
+  list('/class-of-service/interfaces/interface', { hidden: true, except: [...APPLY] }),
+  list('/class-of-service/forwarding-classes/class', { oneliner: true }),
+  list('/class-of-service/forwarding-classes/queue', { oneliner: true }),
+  list('/class-of-service/schedulers/scheduler', { hidden: true }),
+  list('/class-of-service/scheduler-maps/scheduler-map', { hidden: true }),
+  list('/event-options/policy'),
+  list('/chassis/fpc'),
+  list('/chassis/fpc/pic'),
+];
+
+/** Statements allowed at the top of a configuration; anything else is a syntax error as on Junos. */
+export const TOP_LEVEL = new Set([
+  'version', 'groups', 'apply-groups', 'apply-groups-except', 'apply-macro', 'system', 'chassis',
+  'services', 'security', 'interfaces', 'snmp', 'forwarding-options', 'routing-options',
+  'protocols', 'policy-options', 'class-of-service', 'firewall', 'routing-instances', 'vlans',
+  'logical-systems', 'access', 'access-profile', 'accounting-options', 'applications',
+  'bridge-domains', 'ethernet-switching-options', 'event-options', 'multi-chassis', 'poe',
+  'switch-options', 'virtual-chassis', 'dynamic-profiles', 'jsrc', 'schedulers', 'tenants',
+  'smtp', 'diameter', 'fabric', 'multicast-snooping-options', 'protection-group', 'rest',
+  'session-limit-group', 'unified-edge', 'wlan', 'openconfig-bgp', 'vmhost', 'chassis',
+]);
+
+/** Statement names that are empty leaves wherever they appear, used when several statements share a line. */
+export const FLAGS = new Set([
+  'disable', 'passive', 'discard', 'reject', 'accept', 'permit', 'deny', 'orlonger', 'longer',
+  'exact', 'receive', 'primary', 'preferred', 'next-term', 'next-policy', 'no-readvertise',
+  'enable', 'any', 'emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'none',
+  'tcp-rst', 'world-readable', 'no-world-readable', 'vlan-tagging', 'flexible-vlan-tagging',
+  'all', 'syslog', 'log', 'sample', 'no-resolve', 'ping', 'ssh', 'telnet', 'http', 'https',
+  'netconf', 'snmp', 'bgp', 'ospf', 'dhcp', 'traceroute', 'ntp', 'dns', 'ike', 'bfd', 'ldp',
+  'rsvp', 'pim', 'vrrp', 'lldp', 'rip', 'isis', 'ospf3', 'router-discovery', 'xnm-ssl', 'xnm-clear-text',
+]);
+
+/** Leaves that Junos marks `## SECRET-DATA` in text output. */
+export const SECRET_LEAVES = new Set([
+  'encrypted-password', 'secret', 'authentication-key', 'pre-shared-key', 'ascii-text',
+  'hexadecimal', 'simple-password', 'md5',
+]);
+
+interface CompiledRule extends Rule {
+  segs: string[];
+  anchored: boolean;
+}
+
+const BY_NAME = new Map<string, CompiledRule[]>();
+const HIDDEN: CompiledRule[] = [];
+for (const r of RULES) {
+  const anchored = r.path.startsWith('/');
+  const segs = r.path.replace(/^\//, '').split('/');
+  const c: CompiledRule = { ...r, segs, anchored };
+  const last = segs[segs.length - 1];
+  const arr = BY_NAME.get(last) ?? [];
+  // More specific (longer) patterns first.
+  arr.push(c);
+  arr.sort((a, b) => b.segs.length - a.segs.length);
+  BY_NAME.set(last, arr);
+  if (r.hidden || r.acceptHidden) HIDDEN.push(c);
+}
+
+/** Drops the prefix that makes a path relative to a root-like hierarchy (group, logical system). */
+export function normalisePath(path: ElementPath): ElementPath {
+  let p = path;
+  for (;;) {
+    if (p.length > 1 && (p[0] === 'groups' || p[0] === 'logical-systems')) p = p.slice(1);
+    else return p;
+  }
+}
+
+function matches(rule: CompiledRule, path: ElementPath): boolean {
+  const n = rule.segs.length;
+  if (path.length < n) return false;
+  if (rule.anchored && path.length !== n) return false;
+  for (let i = 0; i < n; i++) if (rule.segs[n - 1 - i] !== path[path.length - 1 - i]) return false;
+  return true;
+}
+
+/** The rule for the statement at this element path (its last element), if any. */
+export function ruleFor(path: ElementPath): Rule | undefined {
+  if (path.length === 0) return undefined;
+  const p = normalisePath(path);
+  const cands = BY_NAME.get(p[p.length - 1]);
+  return cands?.find((r) => matches(r, p));
+}
+
+export function keysOf(rule: Rule | undefined): KeyDef[] {
+  return rule?.keys ?? [{ element: 'name' }];
+}
+
+/** Lists directly under this parent path whose keyword may be absent in text and set form. */
+export function hiddenListsUnder(parentPath: ElementPath): Rule[] {
+  const p = normalisePath(parentPath);
+  return HIDDEN.filter((r) => {
+    const name = r.segs[r.segs.length - 1];
+    return matches(r, [...p, name]);
+  });
+}
+
+export function isTopLevel(name: string): boolean {
+  return TOP_LEVEL.has(name);
+}

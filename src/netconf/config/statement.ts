@@ -1,0 +1,289 @@
+/**
+ * Turns the words of one text statement or one `set` command into a place in the tree.
+ * Shared by the text and set readers, and by path look-ups (delete, deactivate).
+ *
+ * Three ways to read the words after a statement's keyword:
+ *  - head:    the first words of a text statement (`unit 0 {`, `host-name r1;`);
+ *  - sibling: the words after a list entry's keys in text, which are further statements
+ *             of that entry on the same line (`route 0/0 next-hop 10.0.0.1;`, `any emergency;`);
+ *  - chain:   a `set` path, where every word goes one level deeper.
+ */
+import { type ConfigNode, node, keyString } from './tree.js';
+import { ruleFor, keysOf, hiddenListsUnder, FLAGS, type Rule } from './schema.js';
+import { editPath, type ConfigProblem } from './errors.js';
+
+export interface Word {
+  v: string;
+  line?: number;
+  /** Values of a `[ a b c ]` group; v is then `[`. */
+  list?: string[];
+}
+
+export interface Cursor {
+  node: ConfigNode;
+  /** Element path of `node` from the root. */
+  path: string[];
+  /** The words of the statement path, for `[edit ...]` in messages and diffs. */
+  words: string[];
+  /** Set inside a wrapped list block (`groups { ... }`): each statement there is an entry. */
+  wrapped?: { name: string; rule: Rule };
+}
+
+export type Mode = 'head' | 'sibling' | 'chain';
+
+export interface WalkOptions {
+  /** Create what is missing (load, set); false to find only (delete, deactivate). */
+  create: boolean;
+  /** The statement opens a `{` block. */
+  hasBlock: boolean;
+}
+
+export interface WalkResult {
+  /** Parent of the statement reached. */
+  parent: Cursor;
+  /** The statement(s) reached: several for a leaf-list written without a value. */
+  nodes: ConfigNode[];
+  /** Cursor of the (first) statement reached, for its block. */
+  last: Cursor;
+}
+
+export class StatementError extends Error {
+  constructor(readonly problem: ConfigProblem) {
+    super(problem.message);
+  }
+}
+
+function fail(message: string, w: Word | undefined, cur: Cursor): never {
+  throw new StatementError({ message, badElement: w?.v, line: w?.line, path: editPath(cur.words) });
+}
+
+/** Follows `words` from `cur`; undefined when not creating and something is missing. */
+export function walk(cur: Cursor, words: Word[], mode: Mode, o: WalkOptions): WalkResult | undefined {
+  let i = 0;
+  let here = cur;
+  let m = mode;
+  for (let guard = 0; guard <= words.length; guard++) {
+    const step = resolveHead(here, words, i, m, o);
+    if (!step) return undefined;
+    if (step.i >= words.length) return { parent: here, nodes: step.nodes, last: step.cur };
+    const n = step.cur.node;
+    i = step.i;
+    if (n.kind === 'container' || n.kind === 'flag') {
+      if (n.kind === 'flag') {
+        if (!o.create) return undefined;
+        n.kind = 'container';
+      }
+      here = step.cur;
+      m = m === 'chain' ? 'chain' : 'head';
+    } else if (n.kind === 'entry') {
+      here = step.cur;
+      m = m === 'chain' ? 'chain' : 'sibling';
+    } else {
+      m = m === 'chain' ? 'chain' : 'sibling';
+    }
+  }
+  return undefined;
+}
+
+interface Step {
+  cur: Cursor;
+  nodes: ConfigNode[];
+  i: number;
+}
+
+function childCursor(cur: Cursor, n: ConfigNode, words: string[]): Cursor {
+  return { node: n, path: [...cur.path, n.name], words: [...cur.words, ...words] };
+}
+
+function resolveHead(cur: Cursor, words: Word[], i: number, mode: Mode, o: WalkOptions): Step | undefined {
+  const w = words[i];
+  if (w.list) fail('syntax error', w, cur);
+  const name = w.v;
+  const P = cur.path;
+  if (cur.wrapped) return entryStep(cur, cur.wrapped.name, cur.wrapped.rule, words, i, o, []);
+
+  for (const r of hiddenListsUnder(P)) {
+    const el = r.path.slice(r.path.lastIndexOf('/') + 1);
+    const kd = keysOf(r);
+    if (kd[0].keyword) {
+      if (name === kd[0].keyword) return entryStep(cur, el, r, words, i, o, []);
+      continue;
+    }
+    if (name === el) break;
+    if (r.except?.includes(name)) continue;
+    if (ruleFor([...P, name])) continue;
+    if (r.acceptHidden && cur.node.children.some((c) => c.name === name && c.kind !== 'entry')) continue;
+    return entryStep(cur, el, r, words, i, o, []);
+  }
+
+  const rule = ruleFor([...P, name]);
+  const rem = words.length - i - 1;
+  const kind = rule?.kind ?? guessKind(cur, name, words, i, rem, mode, o);
+  switch (kind) {
+    case 'list':
+      if (rule?.wrapped && mode !== 'chain' && rem === 0 && o.hasBlock) {
+        const c: Cursor = { ...cur, words: [...cur.words, name], wrapped: { name, rule } };
+        return { cur: c, nodes: [], i: i + 1 };
+      }
+      if (rem === 0 && !o.create) {
+        // `delete policy-options prefix-list`: every entry of the list.
+        const all = cur.node.children.filter((c) => c.name === name);
+        return all.length ? { cur: childCursor(cur, all[0], [name]), nodes: all, i: i + 1 } : undefined;
+      }
+      return entryStep(cur, name, rule, words, i + 1, o, [name]);
+    case 'leaf-list':
+    case 'leaf':
+      return leafStep(cur, name, kind === 'leaf-list', words, i, o);
+    case 'container':
+      return containerStep(cur, name, i, o);
+    default:
+      return flagStep(cur, name, i, o);
+  }
+}
+
+function guessKind(
+  cur: Cursor,
+  name: string,
+  words: Word[],
+  i: number,
+  rem: number,
+  mode: Mode,
+  o: WalkOptions,
+): Rule['kind'] {
+  const existing = cur.node.children.find((c) => c.name === name);
+  if (existing?.kind === 'entry') return 'list';
+  const next = words[i + 1];
+  if (existing?.kind === 'leaf' && (mode !== 'chain' || rem <= 1)) {
+    return rem >= 1 && !next.list && cur.node.children.filter((c) => c.name === name).length > 1 ? 'leaf-list' : 'leaf';
+  }
+  if (next?.list) return 'leaf-list';
+  switch (mode) {
+    case 'chain':
+      if (rem === 0) return existing ? 'container' : 'flag';
+      if (rem === 1) return existing?.kind === 'container' && existing.children.length ? 'container' : 'leaf';
+      return 'container';
+    case 'sibling':
+      if (FLAGS.has(name)) return 'flag';
+      if (rem === 0) return o.hasBlock ? 'container' : 'flag';
+      if (rem === 1 && o.hasBlock) return 'list';
+      return 'leaf';
+    default:
+      if (rem === 0) return o.hasBlock ? 'container' : 'flag';
+      if (rem === 1) return o.hasBlock ? 'list' : 'leaf';
+      return 'list';
+  }
+}
+
+function entryStep(
+  cur: Cursor,
+  el: string,
+  rule: Rule | undefined,
+  words: Word[],
+  start: number,
+  o: WalkOptions,
+  prefixWords: string[],
+): Step | undefined {
+  const keys = [];
+  const written = [...prefixWords];
+  let j = start;
+  for (const kd of keysOf(rule)) {
+    if (kd.keyword) {
+      if (words[j]?.v !== kd.keyword || words[j].list) fail('syntax error', words[j] ?? words[j - 1], cur);
+      written.push(kd.keyword);
+      j++;
+    }
+    const kw = words[j];
+    if (!kw || kw.list) fail(kw ? 'syntax error' : 'missing or invalid value', kw ?? words[j - 1], cur);
+    keys.push({ name: kd.element, value: kw.v });
+    written.push(kw.v);
+    j++;
+  }
+  const probe = node(el, 'entry', { keys });
+  const ks = keyString(probe);
+  let found = cur.node.children.find((c) => c.name === el && c.kind === 'entry' && keyString(c) === ks);
+  if (!found) {
+    if (!o.create) return undefined;
+    found = probe;
+    cur.node.children.push(found);
+  }
+  return { cur: childCursor(cur, found, written), nodes: [found], i: j };
+}
+
+function leafStep(cur: Cursor, name: string, isList: boolean, words: Word[], i: number, o: WalkOptions): Step | undefined {
+  const vw = words[i + 1];
+  const same = cur.node.children.filter((c) => c.name === name && c.kind === 'leaf');
+  if (!vw) {
+    if (o.create) fail('missing argument', words[i], cur);
+    if (!same.length) return undefined;
+    return { cur: childCursor(cur, same[0], [name]), nodes: same, i: i + 1 };
+  }
+  const values = vw.list ?? [vw.v];
+  if (!o.create) {
+    const hit = same.filter((c) => values.includes(c.value ?? ''));
+    if (!hit.length) return undefined;
+    return { cur: childCursor(cur, hit[0], [name]), nodes: hit, i: i + 2 };
+  }
+  const out: ConfigNode[] = [];
+  if (isList || vw.list) {
+    for (const v of values) {
+      let n = same.find((c) => c.value === v);
+      if (!n) {
+        n = node(name, 'leaf', { value: v });
+        insertAfterLast(cur.node, name, n);
+      }
+      out.push(n);
+    }
+  } else {
+    let n = same[0];
+    if (n) n.value = values[0];
+    else {
+      const other = cur.node.children.findIndex((c) => c.name === name && c.kind !== 'entry');
+      n = node(name, 'leaf', { value: values[0] });
+      if (other >= 0) cur.node.children[other] = n;
+      else cur.node.children.push(n);
+    }
+    out.push(n);
+  }
+  return { cur: childCursor(cur, out[0], [name]), nodes: out, i: i + 2 };
+}
+
+function insertAfterLast(parent: ConfigNode, name: string, n: ConfigNode): void {
+  let at = -1;
+  parent.children.forEach((c, k) => {
+    if (c.name === name) at = k;
+  });
+  if (at < 0) parent.children.push(n);
+  else parent.children.splice(at + 1, 0, n);
+}
+
+function containerStep(cur: Cursor, name: string, i: number, o: WalkOptions): Step | undefined {
+  let found = cur.node.children.find((c) => c.name === name && c.kind !== 'entry');
+  if (!found) {
+    if (!o.create) return undefined;
+    found = node(name, 'container');
+    cur.node.children.push(found);
+  } else if (o.create && found.kind === 'leaf') {
+    // Read earlier as `name value;`: it was a container holding the flag `value`.
+    found.kind = 'container';
+    found.children = [node(found.value ?? '', 'flag')];
+    delete found.value;
+  }
+  return { cur: childCursor(cur, found, [name]), nodes: [found], i: i + 1 };
+}
+
+function flagStep(cur: Cursor, name: string, i: number, o: WalkOptions): Step | undefined {
+  let found = cur.node.children.find((c) => c.name === name && c.kind !== 'entry');
+  if (!found) {
+    if (!o.create) return undefined;
+    found = node(name, 'flag');
+    cur.node.children.push(found);
+  } else if (o.create && found.kind === 'leaf') {
+    found.kind = 'flag';
+    delete found.value;
+  }
+  return { cur: childCursor(cur, found, [name]), nodes: [found], i: i + 1 };
+}
+
+export function rootCursor(root: ConfigNode): Cursor {
+  return { node: root, path: [], words: [] };
+}

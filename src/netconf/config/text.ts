@@ -1,0 +1,391 @@
+/**
+ * Junos curly-brace configuration text (`show configuration`): reader and writer.
+ */
+import { type ConfigNode, ConfigTree, type EditOp } from './tree.js';
+import { ruleFor, keysOf, isTopLevel, SECRET_LEAVES, type Rule } from './schema.js';
+import { ConfigSyntaxError, editPath, type ConfigProblem } from './errors.js';
+import { walk, rootCursor, StatementError, type Cursor, type Word } from './statement.js';
+
+// ---------------------------------------------------------------------------------------
+// Reading
+
+type TokKind = 'word' | '{' | '}' | ';' | 'list' | 'comment' | 'eof';
+interface Tok {
+  kind: TokKind;
+  v: string;
+  line: number;
+  quoted?: boolean;
+  items?: string[];
+}
+
+/** Splits text into words, quoted strings, punctuation, bracket groups and annotations. */
+function tokenize(text: string): Tok[] {
+  const toks: Tok[] = [];
+  let i = 0;
+  let line = 1;
+  const n = text.length;
+  const err = (message: string, bad: string): never => {
+    throw new ConfigSyntaxError([{ message, badElement: bad, line }]);
+  };
+  const readQuoted = (): string => {
+    // at opening quote
+    i++;
+    let out = '';
+    while (i < n && text[i] !== '"') {
+      if (text[i] === '\\' && i + 1 < n) {
+        out += text[i + 1];
+        i += 2;
+        continue;
+      }
+      if (text[i] === '\n') line++;
+      out += text[i++];
+    }
+    if (i >= n) err('syntax error', `"${out.slice(0, 20)}`);
+    i++;
+    return out;
+  };
+  const readWord = (): string => {
+    const start = i;
+    while (i < n && !/[\s{};[\]"]/.test(text[i])) i++;
+    return text.slice(start, i);
+  };
+  while (i < n) {
+    const c = text[i];
+    if (c === '\n') {
+      line++;
+      i++;
+    } else if (/\s/.test(c)) i++;
+    else if (c === '#') {
+      while (i < n && text[i] !== '\n') i++;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const startLine = line;
+      const end = text.indexOf('*/', i + 2);
+      if (end < 0) err('syntax error', '/*');
+      const body = text.slice(i + 2, end);
+      line += (body.match(/\n/g) ?? []).length;
+      toks.push({ kind: 'comment', v: body.trim(), line: startLine });
+      i = end + 2;
+    } else if (c === '{' || c === '}' || c === ';') {
+      toks.push({ kind: c, v: c, line });
+      i++;
+    } else if (c === '[') {
+      const startLine = line;
+      i++;
+      const items: string[] = [];
+      for (;;) {
+        while (i < n && /\s/.test(text[i])) {
+          if (text[i] === '\n') line++;
+          i++;
+        }
+        if (i >= n) err('syntax error', '[');
+        if (text[i] === ']') {
+          i++;
+          break;
+        }
+        if (text[i] === '"') items.push(readQuoted());
+        else {
+          const w = readWord();
+          if (!w) err('syntax error', text[i]);
+          items.push(w);
+        }
+      }
+      toks.push({ kind: 'list', v: '[', line: startLine, items });
+    } else if (c === ']') {
+      err('syntax error', ']');
+    } else if (c === '"') {
+      const startLine = line;
+      toks.push({ kind: 'word', v: readQuoted(), line: startLine, quoted: true });
+    } else {
+      toks.push({ kind: 'word', v: readWord(), line });
+    }
+  }
+  toks.push({ kind: 'eof', v: '', line });
+  return toks;
+}
+
+const PREFIXES: Record<string, { inactive?: boolean; op?: EditOp; active?: boolean }> = {
+  'inactive:': { inactive: true },
+  'active:': { active: true },
+  'replace:': { op: 'replace' },
+  'delete:': { op: 'delete' },
+  'protect:': {},
+  'unprotect:': {},
+};
+
+/**
+ * Reads Junos configuration text into a tree. `replace:` and `delete:` prefixes are kept
+ * as edit markers on the nodes (see merge.ts); `inactive:` marks nodes inactive.
+ * Throws ConfigSyntaxError listing every problem, each with its line.
+ */
+export function parseText(text: string): ConfigTree {
+  const toks = tokenize(text);
+  const tree = new ConfigTree();
+  const problems: ConfigProblem[] = [];
+  let p = 0;
+
+  const skipBlock = (): Tok => {
+    // p is just after '{'; returns the matching '}'
+    let depth = 1;
+    for (;;) {
+      const t = toks[p++];
+      if (t.kind === 'eof') return t;
+      if (t.kind === '{') depth++;
+      if (t.kind === '}' && --depth === 0) return t;
+    }
+  };
+  const skipStatement = (): void => {
+    for (;;) {
+      const t = toks[p];
+      if (t.kind === 'eof' || t.kind === '}') return;
+      p++;
+      if (t.kind === ';') return;
+      if (t.kind === '{') {
+        const end = skipBlock();
+        problems.push({ message: 'error recovery ignores input until this point', badElement: end.v || undefined, line: end.line });
+        return;
+      }
+    }
+  };
+
+  const parseBlock = (cur: Cursor, depth: number): void => {
+    let comment: string | undefined;
+    for (;;) {
+      const t = toks[p];
+      if (t.kind === 'eof') {
+        if (depth > 0) problems.push({ message: 'syntax error', badElement: 'end of input', line: t.line, path: editPath(cur.words) });
+        return;
+      }
+      if (t.kind === '}') {
+        p++;
+        if (depth === 0) {
+          problems.push({ message: 'syntax error', badElement: '}', line: t.line, path: editPath(cur.words) });
+          continue;
+        }
+        return;
+      }
+      if (t.kind === 'comment') {
+        comment = t.v;
+        p++;
+        continue;
+      }
+      if (t.kind === ';') {
+        p++;
+        continue;
+      }
+      // Prefixes
+      const marks: { inactive?: boolean; op?: EditOp; active?: boolean } = {};
+      while (toks[p].kind === 'word' && !toks[p].quoted && PREFIXES[toks[p].v]) {
+        Object.assign(marks, PREFIXES[toks[p].v]);
+        p++;
+      }
+      // Collect the statement's words
+      const words: Word[] = [];
+      const startTok = toks[p];
+      while (toks[p].kind === 'word' || toks[p].kind === 'list') {
+        const w = toks[p++];
+        words.push(w.kind === 'list' ? { v: '[', line: w.line, list: w.items } : { v: w.v, line: w.line });
+      }
+      const end = toks[p];
+      if (words.length === 0 || (end.kind !== ';' && end.kind !== '{')) {
+        problems.push({ message: 'syntax error', badElement: (words.length ? end : startTok).v || 'end of input', line: end.line, path: editPath(cur.words) });
+        if (words.length === 0) p++;
+        else skipStatement();
+        comment = undefined;
+        continue;
+      }
+      p++;
+      const hasBlock = end.kind === '{';
+      if (depth === 0 && cur.node === tree.root && !isTopLevel(words[0].v)) {
+        problems.push({ message: 'syntax error', badElement: words[0].v, line: words[0].line, path: '[edit]' });
+        if (hasBlock) {
+          const close = skipBlock();
+          problems.push({ message: 'error recovery ignores input until this point', badElement: close.v || undefined, line: close.line });
+        }
+        comment = undefined;
+        continue;
+      }
+      let res;
+      try {
+        res = walk(cur, words, 'head', { create: true, hasBlock });
+      } catch (e) {
+        if (!(e instanceof StatementError)) throw e;
+        problems.push(e.problem);
+        if (hasBlock) skipBlock();
+        comment = undefined;
+        continue;
+      }
+      if (!res) throw new Error('unreachable: walk with create');
+      for (const n of res.nodes) {
+        if (marks.inactive) n.inactive = true;
+        if (marks.active) n.activate = true;
+        if (marks.op) n.op = marks.op;
+      }
+      const target = res.nodes[0] ?? res.last.node;
+      if (comment !== undefined && res.nodes.length) target.comment = comment;
+      comment = undefined;
+      if (hasBlock) {
+        const last = res.last;
+        if (last.node.kind === 'leaf') {
+          problems.push({ message: 'syntax error', badElement: '{', line: end.line, path: editPath(last.words) });
+          skipBlock();
+          continue;
+        }
+        if (last.node.kind === 'flag' && !last.wrapped) last.node.kind = 'container';
+        parseBlock(last, depth + 1);
+      }
+    }
+  };
+
+  parseBlock(rootCursor(tree.root), 0);
+  if (problems.length) throw new ConfigSyntaxError(problems);
+  return tree;
+}
+
+// ---------------------------------------------------------------------------------------
+// Writing
+
+const NEEDS_QUOTES = /[\s;{}[\]"'#\\$&|()<>!]|^$/;
+
+/** A value as Junos writes it: bare when it can be, else in double quotes. */
+export function quote(v: string): string {
+  if (!NEEDS_QUOTES.test(v) && !v.includes('/*')) return v;
+  return `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+}
+
+/** Words naming a statement in text and set form (keyword and keys), without its value. */
+export function headWords(n: ConfigNode, parentPath: readonly string[], inWrapper = false): string[] {
+  if (n.kind !== 'entry') return [n.name];
+  const rule = ruleFor([...parentPath, n.name]);
+  const out: string[] = [];
+  if (!rule?.hidden && !inWrapper) out.push(n.name);
+  const defs = keysOf(rule);
+  (n.keys ?? []).forEach((k, idx) => {
+    const kw = defs[idx]?.keyword;
+    if (kw) out.push(kw);
+    out.push(quote(k.value));
+  });
+  return out;
+}
+
+export interface TextRenderOptions {
+  /** Lines put first, e.g. `## Last commit: 2024-01-01 10:00:00 UTC by admin`. */
+  header?: string[];
+  /** Indentation of the outermost statements (used by diffs). */
+  indent?: number;
+  /** Element path of the parent of the rendered nodes (for partial renders). */
+  parentPath?: string[];
+}
+
+/** Renders a tree as Junos configuration text, four spaces per level. */
+export function renderText(tree: ConfigTree, opts: TextRenderOptions = {}): string {
+  const lines = [...(opts.header ?? [])];
+  renderChildren(tree.root.children, opts.parentPath ?? [], opts.indent ?? 0, lines);
+  return lines.length ? lines.join('\n') + '\n' : '';
+}
+
+/** Renders some sibling statements (for diffs and partial views). */
+export function renderStatements(nodes: ConfigNode[], parentPath: readonly string[], indent: number): string[] {
+  const lines: string[] = [];
+  renderChildren(nodes, parentPath, indent, lines);
+  return lines;
+}
+
+function pad(level: number): string {
+  return ' '.repeat(level * 4);
+}
+
+function isSimple(n: ConfigNode): boolean {
+  return (n.kind === 'leaf' || n.kind === 'flag' || (n.kind === 'container' && n.children.length === 0)) && !n.inactive && n.comment === undefined;
+}
+
+/** Leaf-list groups: consecutive leaves of one name become `name [ a b ];`. */
+interface Group {
+  nodes: ConfigNode[];
+}
+
+function group(children: ConfigNode[]): Group[] {
+  const out: Group[] = [];
+  for (const c of children) {
+    const prev = out[out.length - 1];
+    if (
+      prev &&
+      c.kind === 'leaf' &&
+      prev.nodes[0].kind === 'leaf' &&
+      prev.nodes[0].name === c.name &&
+      !c.inactive &&
+      !prev.nodes[0].inactive &&
+      c.comment === undefined
+    ) {
+      prev.nodes.push(c);
+    } else out.push({ nodes: [c] });
+  }
+  return out;
+}
+
+function inlineWords(g: Group): string {
+  const n = g.nodes[0];
+  if (n.kind !== 'leaf') return n.name;
+  if (g.nodes.length === 1) return `${n.name} ${quote(n.value ?? '')}`;
+  return `${n.name} [ ${g.nodes.map((x) => quote(x.value ?? '')).join(' ')} ]`;
+}
+
+function renderChildren(children: ConfigNode[], parentPath: readonly string[], level: number, lines: string[]): void {
+  const done = new Set<ConfigNode>();
+  for (const g of group(children)) {
+    const n = g.nodes[0];
+    if (done.has(n)) continue;
+    const rule = ruleFor([...parentPath, n.name]);
+    if (n.kind === 'entry' && rule?.wrapped) {
+      // All entries of the list inside one `name { ... }` block, where the first one stands.
+      const all = children.filter((c) => c.name === n.name && c.kind === 'entry');
+      all.forEach((c) => done.add(c));
+      lines.push(`${pad(level)}${n.name} {`);
+      for (const e of all) renderOne({ nodes: [e] }, parentPath, level + 1, lines, rule, true);
+      lines.push(`${pad(level)}}`);
+      continue;
+    }
+    renderOne(g, parentPath, level, lines, rule, false);
+  }
+}
+
+function renderOne(g: Group, parentPath: readonly string[], level: number, lines: string[], rule: Rule | undefined, inWrapper: boolean): void {
+  const n = g.nodes[0];
+  const prefix = n.inactive ? 'inactive: ' : '';
+  if (n.comment !== undefined) lines.push(`${pad(level)}/* ${n.comment} */`);
+  if (n.kind === 'leaf') {
+    const secret = SECRET_LEAVES.has(n.name) ? ' ## SECRET-DATA' : '';
+    lines.push(`${pad(level)}${prefix}${inlineWords(g)};${secret}`);
+    return;
+  }
+  const path = [...parentPath, n.name];
+  if (n.kind === 'container' && rule?.flat && n.children.length > 0) {
+    // `family inet { ... }`: each child written with the container's keyword in front.
+    const sub: string[] = [];
+    renderChildren(n.children, path, level, sub);
+    for (const l of sub) {
+      const m = /^(\s*)(inactive: )?(.*)$/.exec(l) as RegExpExecArray;
+      if (l.trimStart().startsWith('/*') || l.trimStart().startsWith('}') || l.length - l.trimStart().length > level * 4) {
+        lines.push(l);
+        continue;
+      }
+      lines.push(`${m[1]}${prefix}${m[2] ?? ''}${n.name} ${m[3]}`);
+    }
+    return;
+  }
+  const head = [...headWords(n, parentPath, inWrapper)].join(' ');
+  if (n.children.length === 0) {
+    lines.push(`${pad(level)}${prefix}${head};`);
+    return;
+  }
+  if (rule?.oneliner) {
+    const groups = group(n.children);
+    const simple = n.children.every(isSimple);
+    if (simple && (rule.oneliner === 'all' || groups.length === 1)) {
+      lines.push(`${pad(level)}${prefix}${head} ${groups.map(inlineWords).join(' ')};`);
+      return;
+    }
+  }
+  lines.push(`${pad(level)}${prefix}${head} {`);
+  renderChildren(n.children, path, level + 1, lines);
+  lines.push(`${pad(level)}}`);
+}
