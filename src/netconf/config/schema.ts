@@ -43,6 +43,7 @@ export interface Rule {
 
 const list = (path: string, extra: Partial<Rule> = {}): Rule => ({ path, kind: 'list', ...extra });
 const leafList = (path: string): Rule => ({ path, kind: 'leaf-list' });
+const leaf = (path: string): Rule => ({ path, kind: 'leaf' });
 const container = (path: string, extra: Partial<Rule> = {}): Rule => ({ path, kind: 'container', ...extra });
 
 const APPLY = ['apply-groups', 'apply-groups-except', 'apply-macro'];
@@ -122,6 +123,15 @@ export const RULES: Rule[] = [
     acceptHidden: true,
     except: [...APPLY, 'device-id', 'secret', 'waittime', 'reconnect-strategy'],
   }),
+  leaf('outbound-https/client/device-id'),
+  leaf('outbound-https/client/secret'),
+  leaf('outbound-https/client/waittime'),
+  leaf('outbound-https/client/reconnect-strategy'),
+  leaf('outbound-https/client/servers/port'),
+  leaf('outbound-https/client/servers/trusted-cert'),
+  list('/system/extensions/extension-service/application/file'),
+  leaf('extension-service/application/file/arguments'),
+  leaf('extension-service/application/file/username'),
   leafList('web-management/http/interface'),
   leafList('web-management/https/interface'),
   // snmp
