@@ -166,3 +166,19 @@ test('JSON form errors', () => {
 test('an unreadable file is one clear line', () => {
   assert.throws(() => parseAgentConfigFile(join(dir, 'does-not-exist.conf')), (err: Error) => err instanceof ConfigError && /^cannot read configuration file .*does-not-exist\.conf: no such file$/.test(err.message));
 });
+
+test('several statements on one set line, as Junos accepts them', () => {
+  const text = [
+    'set system services outbound-https client nms1 device-id router-1 secret "$9$FNkC3/t1IcevLuOWx" waittime 10 reconnect-strategy sticky',
+    `set system services outbound-https client nms1 servers 10.1.1.1 port 8443 trusted-cert "${BODY2}"`,
+  ].join('\n');
+  const cfg = parseAgentConfigText(text, 'oneline.set');
+  assert.deepEqual(cfg.clients[0], {
+    name: 'nms1',
+    deviceId: 'router-1',
+    secret: 'hello',
+    waittime: 10,
+    reconnectStrategy: 'sticky',
+    servers: [{ address: '10.1.1.1', port: 8443, trustedCert: PEM2 }],
+  });
+});
