@@ -115,3 +115,18 @@ test('bad input: one clear line, exit 2, no stack trace', () => {
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
   }
 });
+
+test('a fleet: --devices 3 dials out as three devices, each with its own NETCONF server', async () => {
+  const { nms, port } = await h.nms();
+  const dev = await startDeviceProcess(port, ['--devices', '3']);
+  const hostnames = new Set<string>();
+  for (let n = 1; n <= 3; n++) {
+    const s = await nms.requestSession(`${dev.deviceId}-${n}`, dev.secret, 'netconf', { timeoutMs: 15_000 });
+    s.send(`<rpc><get-software-information/></rpc>${EOM}`);
+    const out = await s.waitFor((o) => o.includes('</software-information>'), 10_000);
+    hostnames.add(/<host-name>([^<]+)<\/host-name>/.exec(out)![1]);
+    await s.close();
+  }
+  assert.equal(hostnames.size, 3, [...hostnames].join(', '));
+  dev.child.kill('SIGTERM');
+});

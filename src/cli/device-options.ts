@@ -17,6 +17,7 @@ export function deviceOptions<T>(y: Argv<T>) {
     .option('reconnect-strategy', { type: 'string', choices: ['in-order', 'sticky'], describe: 'Which server to try first after a lost connection', defaultDescription: 'in-order', group: 'Outbound HTTPS:' })
     .option('protocol', { type: 'string', choices: ['enhanced', 'basic'], describe: 'enhanced (Junos 20.3+) or basic (20.2)', defaultDescription: 'enhanced', group: 'Outbound HTTPS:' })
     .option('instance-id', { type: 'string', describe: 'instance_id sent in Initialize', defaultDescription: 'process id', group: 'Outbound HTTPS:' })
+    .option('devices', { type: 'number', describe: 'Run a fleet of N devices in this process; device-id gets -N appended, or {n} replaced', default: 1, group: 'Device:' })
     .option('profile', { type: 'string', describe: 'Device profile: mx, ex, srx, or a profile directory', default: 'mx', group: 'Device:' })
     .option('state-dir', { type: 'string', describe: 'Where the device keeps its configuration, rollbacks and SSH host key', group: 'Device:' })
     .option('hostname', { type: 'string', describe: "Device host-name (default from the profile)", group: 'Device:' })

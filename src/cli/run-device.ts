@@ -58,6 +58,7 @@ export interface DeviceFlags {
   logFormat?: 'json' | 'pretty';
   logLevel: string;
   logFile?: string;
+  devices?: number;
 }
 
 /** Known hosts of the SSH bridges (trust on first use): kept in the state directory. */
@@ -100,59 +101,97 @@ export function agentConfigFromFlags(f: DeviceFlags): AgentConfig | undefined {
 }
 
 export interface RunningDevice {
+  /** The first (or only) emulated device. */
   device: EmulatedDevice;
-  agent?: Agent;
+  devices: EmulatedDevice[];
+  agents: Agent[];
   sshPort?: number;
   stop(): Promise<void>;
+}
+
+/**
+ * The device-id of member `n` of a fleet: `{n}` in the configured id is replaced by n,
+ * otherwise `-n` is appended. A single device keeps its id.
+ */
+export function fleetDeviceId(deviceId: string, n: number, count: number): string {
+  if (count <= 1) return deviceId;
+  return deviceId.includes('{n}') ? deviceId.replaceAll('{n}', String(n)) : `${deviceId}-${n}`;
+}
+
+function fleetConfig(config: AgentConfig, n: number, count: number): AgentConfig {
+  return { ...config, clients: config.clients.map((c) => ({ ...c, deviceId: fleetDeviceId(c.deviceId, n, count) })) };
 }
 
 /** Starts everything the flags ask for; resolves once it is all listening/dialling. */
 export async function startDevice(f: DeviceFlags, logger: Logger): Promise<RunningDevice> {
   const config = agentConfigFromFlags(f);
+  const count = f.devices ?? 1;
+  if (!Number.isInteger(count) || count < 1) throw new UsageError('--devices must be a whole number of at least 1');
   if (!config && f.sshPort === undefined) {
     throw new UsageError('nothing to do: configure an NMS (--host/--cert/--device-id/--secret or --config) or an SSH face (--ssh-port); run with no arguments for the demo');
   }
+  if (count > 1 && !config) throw new UsageError('--devices needs an NMS to dial (--host ... or --config)');
+  if (count > 1 && f.sshPort !== undefined) throw new UsageError('the SSH face serves one device: use --ssh-port without --devices');
   if (f.sshPort !== undefined && !f.sshUser?.length && !f.sshAuthorizedKeys) {
     throw new UsageError('--ssh-port needs at least one --ssh-user NAME:PASSWORD or --ssh-authorized-keys FILE');
   }
   const sshUsers = (f.sshUser ?? []).map(parseUserFlag);
   const stateDir = f.stateDir ? path.resolve(f.stateDir) : undefined;
   if (stateDir) await mkdir(stateDir, { recursive: true });
-  // Private files of this run (the cli's device socket): a directory the session user can
+  // Private files of this run (the cli's device sockets): a directory the session user can
   // traverse but not list.
   const runDir = await mkdirTemp();
   await chmod(runDir, 0o711);
   const username = f.username ?? config?.username ?? 'nobody';
   const sessionUser = resolveSessionUser(username, f.allowRootShell, logger);
+  const stops: (() => Promise<void> | void)[] = [() => rm(runDir, { recursive: true, force: true })];
 
-  const device = await EmulatedDevice.create({ profile: f.profile, stateDir, hostname: f.hostname, logger });
-  const stops: (() => Promise<void> | void)[] = [() => device.close(), () => rm(runDir, { recursive: true, force: true })];
-  const socketPath = path.join(runDir, `device-${process.pid}.sock`);
-  const deviceSocket = await serveDeviceSocket(() => device.openNetconf({ user: username, client: 'cli' }), socketPath);
-  stops.unshift(() => deviceSocket.close());
-
-  const backends: Record<SessionKind, SessionBackend> = {
-    netconf: netconfBackend(f, device, username, sessionUser, logger),
-    csh: f.shellBackend
-      ? new SshBridgeBackend({ target: parseSshTarget(f.shellBackend), privateKeyFile: f.sshKey, knownHostsFile: knownHosts(f), pty: { cols: 80, rows: 24, term: 'vt100' }, logger })
-      : new ShellBackend({ user: username, allowRoot: f.allowRootShell, interactive: f.shellPrompt, deviceSocket: socketPath, logger }),
-  };
-
-  let agent: Agent | undefined;
-  if (config) {
-    agent = new Agent({ config, backends, instanceId: f.instanceId, logger });
+  const devices: EmulatedDevice[] = [];
+  const agents: Agent[] = [];
+  const socketPaths: string[] = [];
+  for (let n = 1; n <= count; n++) {
+    const device = await EmulatedDevice.create({
+      profile: f.profile,
+      stateDir: stateDir && count > 1 ? path.join(stateDir, `device-${n}`) : stateDir,
+      hostname: f.hostname && count > 1 ? `${f.hostname}-${n}` : f.hostname,
+      logger: count > 1 ? logger.child({ device: n }) : logger,
+    });
+    devices.push(device);
+    stops.unshift(() => device.close());
+    const socketPath = path.join(runDir, `device-${n}.sock`);
+    socketPaths.push(socketPath);
+    const deviceSocket = await serveDeviceSocket(() => device.openNetconf({ user: username, client: 'cli' }), socketPath, { logger });
+    stops.unshift(() => deviceSocket.close());
+    if (!config) continue;
+    const backends: Record<SessionKind, SessionBackend> = {
+      netconf: netconfBackend(f, device, username, sessionUser, logger),
+      csh: f.shellBackend
+        ? new SshBridgeBackend({ target: parseSshTarget(f.shellBackend), privateKeyFile: f.sshKey, knownHostsFile: knownHosts(f), pty: { cols: 80, rows: 24, term: 'vt100' }, logger })
+        : new ShellBackend({ user: username, allowRoot: f.allowRootShell, interactive: f.shellPrompt, deviceSocket: socketPath, logger }),
+    };
+    const agent = new Agent({ config: fleetConfig(config, n, count), backends, instanceId: f.instanceId, logger: count > 1 ? logger.child({ device: n }) : logger });
     agent.start();
-    stops.unshift(() => agent!.stop());
-    const control = await startControl(f, runDir, () => agent!.status(), logger);
+    agents.push(agent);
+    stops.unshift(() => agent.stop());
+  }
+  if (count > 1) logger.info({ devices: count }, 'fleet started');
+
+  if (config) {
+    const status = () => {
+      const parts = agents.map((a) => a.status());
+      return { pid: process.pid, startedAt: parts[0].startedAt, clients: parts.flatMap((p) => p.clients) };
+    };
+    const control = await startControl(f, runDir, status, logger);
     stops.push(() => control.close());
     if (f.metricsPort !== undefined) {
-      const metrics = await startMetricsServer(f.metricsPort, '127.0.0.1', () => agent!.status());
+      const metrics = await startMetricsServer(f.metricsPort, '127.0.0.1', status);
       stops.push(() => metrics.close());
       logger.info({ port: metrics.port }, 'metrics at /metrics');
     }
-    if (f.config) stops.push(watchConfig(f, agent, logger));
+    if (f.config) stops.push(watchConfig(f, agents, count, logger));
   }
 
+  const device = devices[0];
   let sshPort: number | undefined;
   if (f.sshPort !== undefined) {
     const ssh = await startSshFace({
@@ -164,7 +203,7 @@ export async function startDevice(f: DeviceFlags, logger: Logger): Promise<Runni
       openNetconf: (user: string, client: string) => device.openNetconf({ user, client }),
       // A Junos login lands in the CLI, run as the sessions' user.
       openShell: (_user, pty) =>
-        openPtyShell({ command: [path.join(cliBinDir(), 'cli')], user: username, allowRoot: f.allowRootShell, interactive: true, deviceSocket: socketPath, cols: pty?.cols, rows: pty?.rows, logger }),
+        openPtyShell({ command: [path.join(cliBinDir(), 'cli')], user: username, allowRoot: f.allowRootShell, interactive: true, deviceSocket: socketPaths[0], cols: pty?.cols, rows: pty?.rows, logger }),
       logger,
     });
     sshPort = ssh.port;
@@ -175,7 +214,8 @@ export async function startDevice(f: DeviceFlags, logger: Logger): Promise<Runni
   let stopped: Promise<void> | undefined;
   return {
     device,
-    agent,
+    devices,
+    agents,
     sshPort,
     stop: () =>
       (stopped ??= (async () => {
@@ -227,15 +267,17 @@ async function mkdirTemp(): Promise<string> {
 }
 
 /** Re-reads the configuration file on SIGHUP and when it changes; a bad file is rejected, the running config stays. */
-function watchConfig(f: DeviceFlags, agent: Agent, logger: Logger): () => void {
+function watchConfig(f: DeviceFlags, agents: Agent[], count: number, logger: Logger): () => void {
   let timer: NodeJS.Timeout | undefined;
   const reload = (why: string) => {
     clearTimeout(timer);
     timer = setTimeout(async () => {
       try {
         const next = agentConfigFromFlags(f)!;
-        const result = await agent.apply(next);
-        logger.info({ why, ...result }, 'configuration reloaded');
+        for (const [i, agent] of agents.entries()) {
+          const result = await agent.apply(fleetConfig(next, i + 1, count));
+          logger.info({ why, ...result }, 'configuration reloaded');
+        }
       } catch (err) {
         logger.error({ why, file: f.config, reason: (err as Error).message }, 'configuration rejected; the running configuration stays');
       }
