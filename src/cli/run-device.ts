@@ -8,7 +8,7 @@ import path from 'node:path';
 import { tmpdir } from 'node:os';
 import { Agent } from '../agent/agent.js';
 import type { SessionBackend, SessionKind } from '../agent/byte-session.js';
-import { clientFromFlags, validateAgentConfig, type AgentConfig } from '../agent/config.js';
+import { clientFromFlags, validateAgentConfig, type AgentConfig, type ClientFlags } from '../agent/config.js';
 import { ExecBackend } from '../agent/exec-backend.js';
 import { decodeSecret9, isSecret9 } from '../agent/secret9.js';
 import { parseAgentConfigFile } from '../agent/junos-config.js';
@@ -27,16 +27,9 @@ import { SshBridgeBackend, parseSshTarget } from '../ssh/bridge.js';
 import { UsageError } from './usage-error.js';
 import { DeviceNetconfBackend } from '../agent/device-backend.js';
 
-export interface DeviceFlags {
+/** The device command's flags: one client's flags (ClientFlags) plus the emulator's own. */
+export interface DeviceFlags extends Omit<ClientFlags, 'name'> {
   config?: string;
-  host?: string;
-  port?: number;
-  cert?: string;
-  certFile?: string;
-  deviceId?: string;
-  secret?: string;
-  waittime?: number;
-  reconnectStrategy?: string;
   protocol?: string;
   instanceId?: string;
   profile: string;
