@@ -1,0 +1,285 @@
+/**
+ * The device's SSH face, as an NMS reaches a Junos box on port 22 or 830: the `netconf`
+ * subsystem (each channel gets a NETCONF server session of its own) and interactive logins
+ * (a PTY running the emulated Junos CLI). Password, keyboard-interactive and public key
+ * logins; the host key persists in the state directory.
+ */
+import { EventEmitter } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import ssh2 from 'ssh2';
+import type { AuthContext, Connection, ServerChannel, Session } from 'ssh2';
+import type { ByteSession } from '../agent/byte-session.js';
+import { signalNumber } from '../agent/exec-backend.js';
+import { silentLogger, type Logger } from '../log.js';
+import { loadOrCreateHostKey } from './host-key.js';
+import { loadAuthorizedKeys, UserDirectory, type SshUser } from './users.js';
+
+export { parseUserFlag } from './users.js';
+
+export interface PtyRequest {
+  cols: number;
+  rows: number;
+  term: string;
+}
+
+export interface SshFaceOptions {
+  /** Address to listen on; default 0.0.0.0. */
+  host?: string;
+  /** TCP port; 0 picks a free one. */
+  port: number;
+  users: SshUser[];
+  authorizedKeysFile?: string;
+  /** Where the host key lives (made on first start). */
+  hostKeyPath: string;
+  /** Starts a NETCONF server session for a logged-in user; `client` is the peer address. */
+  openNetconf: (user: string, client: string) => ByteSession;
+  /** Starts an interactive login (the Junos CLI on a PTY). Without it, shells are refused. */
+  openShell?: (user: string, pty: PtyRequest | null) => ByteSession;
+  /** Runs one command the way `ssh device "show version"` does. Without it, exec is refused. */
+  openCommand?: (user: string, command: string) => ByteSession;
+  logger?: Logger;
+}
+
+export interface SshFace {
+  port: number;
+  /** Fingerprint of the host key (`SHA256:...`), for pinning. */
+  fingerprint: string;
+  close(): Promise<void>;
+}
+
+/** How long a client has to log in, and how many refused attempts it gets (sshd's defaults). */
+const LOGIN_GRACE_MS = 120_000;
+const MAX_AUTH_TRIES = 6;
+
+/** A session that resizes its terminal (a PTY shell does; NETCONF does not). */
+interface Resizable {
+  resize(cols: number, rows: number): void;
+}
+
+function canResize(s: ByteSession): s is ByteSession & Resizable {
+  return typeof (s as unknown as Partial<Resizable>).resize === 'function';
+}
+
+/**
+ * `exec` commands that ask for NETCONF the pre-subsystem way (`ssh box xml-mode netconf
+ * need-trailer`), which Junos still honours and some NMSs still send.
+ */
+const NETCONF_EXEC = /^\s*(xml-mode\s+netconf(\s+need-trailer)?|netconf|junoscript\s+netconf(\s+need-trailer)?)\s*$/;
+
+/** How long a NETCONF session whose client sent EOF may go on writing replies before it ends. */
+const EOF_QUIET_MS = 300;
+
+/**
+ * Carries bytes both ways between an SSH channel and a session until either side ends.
+ * With `endOnEof` (NETCONF), the client's EOF ends the session once its replies stop, as
+ * the netconf process of a device exits at end of input: `ssh -s host netconf < rpcs.xml`
+ * gets its replies and returns.
+ */
+function bridge(channel: ServerChannel, session: ByteSession, log: Logger, what: string, endOnEof: boolean): void {
+  let closed = false;
+  let eof = false;
+  let quiet: NodeJS.Timeout | undefined;
+  const endWhenQuiet = (): void => {
+    clearTimeout(quiet);
+    quiet = setTimeout(() => {
+      if (!session.ended) session.kill(15);
+    }, EOF_QUIET_MS);
+  };
+  session.on('data', (chunk: Buffer) => {
+    if (!closed) channel.write(chunk);
+    if (eof) endWhenQuiet();
+  });
+  session.once('end', (end: { exitCode: number | null; signal: string | null }) => {
+    clearTimeout(quiet);
+    if (closed) return;
+    closed = true;
+    try {
+      if (end.signal && !eof) channel.exit(end.signal.replace(/^SIG/, ''), false, '');
+      else channel.exit(end.exitCode ?? 0);
+    } catch {
+      /* the peer may already be gone */
+    }
+    channel.end();
+    log.debug({ what, exitCode: end.exitCode, signal: end.signal }, 'ssh session ended');
+  });
+  channel.on('data', (chunk: Buffer) => {
+    if (!session.ended) session.write(chunk);
+  });
+  if (endOnEof) {
+    channel.on('end', () => {
+      eof = true;
+      if (!session.ended) endWhenQuiet();
+    });
+  }
+  channel.on('close', () => {
+    clearTimeout(quiet);
+    closed = true;
+    if (!session.ended) session.kill(15);
+  });
+  channel.on('error', (err: Error) => log.debug({ what, reason: err.message }, 'ssh channel error'));
+}
+
+export async function startSshFace(opts: SshFaceOptions): Promise<SshFace> {
+  const log = opts.logger ?? silentLogger;
+  const hostKey = loadOrCreateHostKey(opts.hostKeyPath);
+  if (hostKey.created) log.info({ file: opts.hostKeyPath, fingerprint: hostKey.fingerprint }, 'made a new ssh host key');
+  const dir = new UserDirectory(opts.users, opts.authorizedKeysFile ? loadAuthorizedKeys(opts.authorizedKeysFile) : []);
+  const methods: ('password' | 'keyboard-interactive' | 'publickey')[] = [];
+  if (dir.hasKeys) methods.push('publickey');
+  if (dir.hasPasswords) methods.push('password', 'keyboard-interactive');
+  if (methods.length === 0) throw new Error('the ssh face has nobody to let in: give --ssh-user NAME:PASSWORD or an authorized keys file');
+
+  const connections = new Set<Connection>();
+
+  const authenticate = (ctx: AuthContext, peer: string): void => {
+    const deny = (): void => ctx.reject(methods);
+    switch (ctx.method) {
+      case 'password':
+        if (dir.checkPassword(ctx.username, ctx.password)) return ctx.accept();
+        log.info({ user: ctx.username, peer, method: 'password' }, 'ssh login refused');
+        return deny();
+      case 'keyboard-interactive':
+        if (!dir.hasPasswords) return deny();
+        ctx.prompt([{ prompt: 'Password:', echo: false }], (answers) => {
+          if (answers.length === 1 && dir.checkPassword(ctx.username, answers[0] ?? '')) return ctx.accept();
+          log.info({ user: ctx.username, peer, method: 'keyboard-interactive' }, 'ssh login refused');
+          deny();
+        });
+        return;
+      case 'publickey': {
+        const key = dir.findKey(ctx.key.data);
+        if (!key) return deny();
+        // Without a signature the client only asks whether the key would do.
+        if (!ctx.signature || !ctx.blob) return ctx.accept();
+        if (key.verify(ctx.blob, ctx.signature, ctx.hashAlgo)) return ctx.accept();
+        log.info({ user: ctx.username, peer, method: 'publickey' }, 'ssh login refused: bad signature');
+        return deny();
+      }
+      default:
+        return deny();
+    }
+  };
+
+  const serveSession = (session: Session, user: string, peer: string): void => {
+    let pty: PtyRequest | null = null;
+    let running: ByteSession | undefined;
+    session.on('pty', (accept, _reject, info) => {
+      pty = { cols: info.cols || 80, rows: info.rows || 24, term: info.term || 'vt100' };
+      accept?.();
+    });
+    session.on('window-change', (accept, _reject, info) => {
+      if (pty) pty = { ...pty, cols: info.cols, rows: info.rows };
+      if (running && canResize(running)) running.resize(info.cols, info.rows);
+      accept?.();
+    });
+    session.on('env', (accept) => accept?.());
+    session.on('signal', (accept, _reject, info) => {
+      accept?.();
+      try {
+        if (running && !running.ended) running.kill(signalNumber(info.name));
+      } catch {
+        log.debug({ signal: info.name }, 'ssh client sent an unknown signal');
+      }
+    });
+    const start = (channel: ServerChannel, open: () => ByteSession, what: string): void => {
+      try {
+        running = open();
+      } catch (e) {
+        log.error({ user, peer, what, reason: (e as Error).message }, 'cannot start ssh session');
+        channel.stderr.write(`error: cannot start ${what}: ${(e as Error).message}\r\n`);
+        channel.exit(1);
+        channel.end();
+        return;
+      }
+      log.info({ user, peer, what }, 'ssh session started');
+      bridge(channel, running, log, what, what === 'netconf');
+    };
+    session.on('subsystem', (accept, reject, info) => {
+      if (info.name !== 'netconf') {
+        log.info({ user, peer, subsystem: info.name }, 'ssh subsystem refused');
+        return reject?.();
+      }
+      start(accept(), () => opts.openNetconf(user, peer), 'netconf');
+    });
+    session.on('shell', (accept, reject) => {
+      if (!opts.openShell) {
+        log.info({ user, peer }, 'ssh shell refused: no shell configured');
+        return reject?.();
+      }
+      const shell = opts.openShell;
+      start(accept(), () => shell(user, pty), 'shell');
+    });
+    session.on('exec', (accept, _reject, info) => {
+      const channel = accept();
+      if (NETCONF_EXEC.test(info.command)) return start(channel, () => opts.openNetconf(user, peer), 'netconf');
+      if (opts.openCommand) {
+        const run = opts.openCommand;
+        return start(channel, () => run(user, info.command), 'command');
+      }
+      log.info({ user, peer, command: info.command }, 'ssh exec refused');
+      channel.stderr.write('error: this device runs no commands over ssh exec; use the netconf subsystem or an interactive login\r\n');
+      channel.exit(1);
+      channel.end();
+    });
+  };
+
+  const server = new ssh2.Server({ hostKeys: [hostKey.privateKey], ident: 'OpenSSH_8.6' }, (conn, info) => {
+    const peer = info.ip;
+    let user = '';
+    let failures = 0;
+    connections.add(conn);
+    // As sshd's LoginGraceTime: a client that does not log in soon is dropped.
+    const grace = setTimeout(() => {
+      log.info({ peer }, 'ssh client did not log in in time');
+      conn.end();
+    }, LOGIN_GRACE_MS);
+    conn.on('close', () => {
+      clearTimeout(grace);
+      connections.delete(conn);
+    });
+    conn.on('error', (err: Error) => log.debug({ peer, reason: err.message }, 'ssh connection error'));
+    conn.on('authentication', (ctx) => {
+      user = ctx.username;
+      // As sshd's MaxAuthTries: too many refused attempts end the connection.
+      // (A public key offered without a signature is a question, not an attempt.)
+      const attempt = ctx.method === 'password' || ctx.method === 'keyboard-interactive' || (ctx.method === 'publickey' && ctx.signature !== undefined);
+      const reject = ctx.reject.bind(ctx);
+      ctx.reject = (...args: Parameters<typeof ctx.reject>) => {
+        if (attempt && ++failures >= MAX_AUTH_TRIES) {
+          log.info({ peer, user }, 'ssh client made too many failed login attempts');
+          conn.end();
+          return;
+        }
+        reject(...args);
+      };
+      authenticate(ctx, peer);
+    });
+    conn.on('ready', () => {
+      clearTimeout(grace);
+      log.debug({ user, peer }, 'ssh login');
+      conn.on('session', (accept) => serveSession(accept(), user, peer));
+    });
+  });
+  // The listening server as a plain event emitter, for errors while binding.
+  const emitter = server as unknown as EventEmitter;
+  const port = await new Promise<number>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => reject(new Error(`cannot listen for ssh on ${opts.host ?? '0.0.0.0'}:${opts.port}: ${err.code ?? err.message}`));
+    emitter.once('error', onError);
+    server.listen(opts.port, opts.host ?? '0.0.0.0', () => {
+      emitter.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+  emitter.on('error', (err: Error) => log.error({ reason: err.message }, 'ssh server error'));
+  log.info({ host: opts.host ?? '0.0.0.0', port, fingerprint: hostKey.fingerprint }, 'ssh face listening');
+
+  return {
+    port,
+    fingerprint: hostKey.fingerprint,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const c of connections) c.end();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,44 @@
+"""PyEZ beyond facts: dev.cli, RPCs by name, an unknown RPC, a wrong password, a key login.
+
+Usage: pyez_misc.py HOST PORT USER PASSWORD KEYFILE
+Prints one JSON object, one entry per check (its value, or the exception it raised).
+"""
+import json
+import sys
+
+from jnpr.junos import Device
+
+
+def main():
+    host, port, user, password, keyfile = sys.argv[1:6]
+    out = {}
+
+    def check(name, fn):
+        try:
+            out[name] = {'ok': True, 'value': fn()}
+        except Exception as err:
+            out[name] = {'ok': False, 'error': type(err).__name__, 'message': str(err)}
+
+    dev = Device(host=host, port=int(port), user=user, passwd=password, gather_facts=False)
+    dev.open()
+    check('cli-text', lambda: dev.cli('show version', warning=False))
+    check('rpc-software', lambda: dev.rpc.get_software_information().findtext('.//host-name'))
+    check('rpc-interfaces-terse', lambda: dev.rpc.get_interface_information(terse=True).tag)
+    check('rpc-unknown', lambda: dev.rpc.get_no_such_thing_information().tag)
+    check('display-xml-rpc', lambda: dev.display_xml_rpc('show interfaces terse', format='text'))
+    dev.close()
+    check('wrong-password', lambda: Device(host=host, port=int(port), user=user, passwd='not-' + password,
+                                           gather_facts=False).open() and 'opened')
+
+    def key_login():
+        kdev = Device(host=host, port=int(port), user='keyuser', ssh_private_key_file=keyfile, gather_facts=False)
+        kdev.open()
+        name = kdev.rpc.get_software_information().findtext('.//host-name')
+        kdev.close()
+        return name
+    check('key-login', key_login)
+    print(json.dumps(out))
+
+
+if __name__ == '__main__':
+    main()

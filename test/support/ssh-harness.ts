@@ -1,0 +1,118 @@
+/**
+ * Test support for the SSH face and bridges: a stand-in session (echo with a greeting), an
+ * ssh2 client that opens one channel and collects its output, and waiting helpers.
+ */
+import { EventEmitter } from 'node:events';
+import ssh2 from 'ssh2';
+import type { Client, ClientChannel, ConnectConfig } from 'ssh2';
+import type { ByteSession, SessionEnd } from '../../src/agent/byte-session.js';
+
+/** Echoes what it is sent after a greeting line; records kills. Stands in for a real session. */
+export class EchoSession extends EventEmitter implements ByteSession {
+  ended = false;
+  kills: number[] = [];
+  received = '';
+
+  constructor(greeting: string) {
+    super();
+    setImmediate(() => this.emit('data', Buffer.from(greeting)));
+  }
+
+  write(data: Buffer | string): void {
+    const s = data.toString();
+    this.received += s;
+    if (s.includes('bye')) {
+      this.emit('data', Buffer.from('goodbye\n'));
+      this.finish({ exitCode: 3, signal: null });
+      return;
+    }
+    this.emit('data', Buffer.from(`echo:${s}`));
+  }
+
+  kill(signal: number): void {
+    this.kills.push(signal);
+    this.finish({ exitCode: null, signal: signal === 2 ? 'SIGINT' : 'SIGTERM' });
+  }
+
+  finish(end: SessionEnd): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.emit('end', end);
+  }
+}
+
+export interface OpenedChannel {
+  conn: Client;
+  channel: ClientChannel;
+  output(): string;
+  stderr(): string;
+  waitFor(pred: (out: string) => boolean, ms?: number): Promise<string>;
+  /** Resolves with (code, signal) when the server reports the exit, or nulls at close. */
+  closed: Promise<{ code: number | null; signal: string | null }>;
+}
+
+export function connect(cfg: ConnectConfig): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const c = new ssh2.Client();
+    c.once('ready', () => resolve(c));
+    c.once('error', reject);
+    c.connect({ readyTimeout: 10000, ...cfg });
+  });
+}
+
+export async function openChannel(cfg: ConnectConfig, how: { subsystem?: string; exec?: string; shell?: boolean }): Promise<OpenedChannel> {
+  const conn = await connect(cfg);
+  const channel = await new Promise<ClientChannel>((resolve, reject) => {
+    const cb = (err: Error | undefined, ch: ClientChannel): void => (err ? reject(err) : resolve(ch));
+    if (how.subsystem) conn.subsys(how.subsystem, cb);
+    else if (how.exec) conn.exec(how.exec, cb);
+    else conn.shell({ cols: 100, rows: 30, term: 'xterm' }, cb);
+  }).catch((e) => {
+    conn.end();
+    throw e;
+  });
+  let out = '';
+  let err = '';
+  const waiters = new Set<() => void>();
+  channel.on('data', (b: Buffer) => {
+    out += b.toString();
+    for (const w of waiters) w();
+  });
+  channel.stderr.on('data', (b: Buffer) => (err += b.toString()));
+  let exit: { code: number | null; signal: string | null } = { code: null, signal: null };
+  channel.on('exit', (code: number | null, signal?: string) => (exit = { code: typeof code === 'number' ? code : null, signal: signal ?? null }));
+  const closed = new Promise<{ code: number | null; signal: string | null }>((resolve) => channel.on('close', () => resolve(exit)));
+  return {
+    conn,
+    channel,
+    output: () => out,
+    stderr: () => err,
+    closed,
+    waitFor(pred, ms = 5000) {
+      return new Promise((resolve, reject) => {
+        const check = (): void => {
+          if (pred(out)) {
+            clearTimeout(timer);
+            waiters.delete(check);
+            resolve(out);
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`timed out waiting; output so far: ${JSON.stringify(out.slice(-500))}`));
+        }, ms);
+        waiters.add(check);
+        check();
+      });
+    },
+  };
+}
+
+/** Polls until pred() holds, up to ms. */
+export async function until(pred: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
