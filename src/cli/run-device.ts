@@ -187,6 +187,7 @@ export async function startDevice(f: DeviceFlags, logger: Logger): Promise<Runni
   const device = devices[0];
   let sshPort: number | undefined;
   if (f.sshPort !== undefined) {
+    const cliPath = path.join(cliBinDir(), 'cli');
     const ssh = await startSshFace({
       host: f.sshHost,
       port: f.sshPort,
@@ -194,9 +195,12 @@ export async function startDevice(f: DeviceFlags, logger: Logger): Promise<Runni
       authorizedKeysFile: f.sshAuthorizedKeys,
       hostKeyPath: path.join(stateDir ?? runDir, 'ssh_host_ed25519_key'),
       openNetconf: (user: string, client: string) => device.openNetconf({ user, client }),
-      // A Junos login lands in the CLI, run as the sessions' user.
-      openShell: (_user, pty) =>
-        openPtyShell({ command: [path.join(cliBinDir(), 'cli')], user: username, allowRoot: f.allowRootShell, interactive: true, deviceSocket: socketPaths[0], cols: pty?.cols, rows: pty?.rows, logger }),
+      // A Junos login lands in the CLI (run as the sessions' user, named as the SSH login);
+      // `ssh device "show version"` runs one CLI command.
+      openShell: (user, pty) =>
+        openPtyShell({ command: [cliPath], env: { USER: user }, user: username, allowRoot: f.allowRootShell, interactive: true, deviceSocket: socketPaths[0], cols: pty?.cols, rows: pty?.rows, logger }),
+      openCommand: (user, command) =>
+        openPtyShell({ command: [cliPath, '-c', command], env: { USER: user }, user: username, allowRoot: f.allowRootShell, deviceSocket: socketPaths[0], logger }),
       logger,
     });
     sshPort = ssh.port;
