@@ -35,6 +35,8 @@ export interface WorkerDeps {
 
 /** Pause after a link that died young, so a flapping server cannot make a hot loop. */
 const FLAP_PAUSE_MS = 1_000;
+/** How often a server that stays down is logged again. */
+const DOWN_REMINDER_MS = 10 * 60_000;
 
 export class ClientWorker implements SessionHost {
   private cfg: ClientConfig;
@@ -42,7 +44,8 @@ export class ClientWorker implements SessionHost {
   private link: ServerLink | undefined;
   private wake: (() => void) | undefined;
   private readonly live = new Map<SessionBridge, SessionKind>();
-  private readonly lastProbeError = new Map<string, string>();
+  /** Servers found down, with when that was last logged. */
+  private readonly lastProbeError = new Map<string, number>();
   private state: WorkerState = 'probing';
   private since = Date.now();
   private server: string | null = null;
@@ -168,10 +171,13 @@ export class ClientWorker implements SessionHost {
       return true;
     }
     this.lastError = `${key}: ${result.reason}`;
-    // Log each failing server once per kind of failure, not at every walk.
-    if (this.lastProbeError.get(key) !== result.reason) {
-      this.lastProbeError.set(key, result.reason);
-      this.logger.warn({ server: key, reason: result.reason }, 'NMS server is down; trying the next one');
+    // Log a failing server once until it is up again (status shows the latest reason), with a
+    // reminder now and then, not at every walk.
+    const since = this.lastProbeError.get(key);
+    const now = Date.now();
+    if (since === undefined || now - since >= DOWN_REMINDER_MS) {
+      this.lastProbeError.set(key, now);
+      this.logger.warn({ server: key, reason: result.reason }, since === undefined ? 'NMS server is down; trying the next one' : 'NMS server is still down');
     } else {
       this.logger.debug({ server: key, reason: result.reason }, 'NMS server still down');
     }
