@@ -1,0 +1,184 @@
+/**
+ * The NMS side of the benchmarks, run as a child process (so that the NMS and the device
+ * each have a core, as they would on two machines): the reference NMS, the raw gRPC
+ * server, and the drivers of "ours", which an NMS operator drives. Talks to run.ts over
+ * the fork IPC channel: one request, one reply.
+ */
+import { MSG_SUBPROCESS_ENDED } from '../src/agent/session-bridge.js';
+import { ReferenceNms, type NmsSession } from '../src/nms/server.js';
+import { startRawServer } from './raw-grpc.js';
+import { nowMs } from './stats.js';
+
+// grpc-js's DEP0123 warning (TLS servername set to an IP address) is noise here.
+process.noDeprecation = true;
+
+const TERMINATOR = ']]>]]>';
+const REQUEST_TIMEOUT_MS = 10_000;
+
+export interface Device {
+  deviceId: string;
+  secret: string;
+}
+
+export type NmsOp =
+  | { op: 'init'; cert: string; key: string }
+  | { op: 'waitDevice'; device: Device }
+  | { op: 'rate'; devices: Device[]; count: number; concurrency: number; maxMs: number }
+  | { op: 'rtt'; device: Device; payload: string; count: number; greeting: boolean }
+  | { op: 'bulk'; device: Device }
+  | { op: 'memory' }
+  | { op: 'cpu' }
+  | { op: 'stop' };
+
+let nms: ReferenceNms | undefined;
+let raw: { port: number; stop(): void } | undefined;
+
+/**
+ * Session requests of one device go to the NMS one at a time: concurrent requestSession
+ * calls for one device can all claim the same pending Initialize (seen with the reference
+ * NMS of this tree). A device has one pending Initialize at a time anyway, so this
+ * serialises nothing the device could have done in parallel; hellos and closes still overlap.
+ */
+const requestChains = new Map<string, Promise<unknown>>();
+
+function request(device: Device): Promise<NmsSession> {
+  const before = requestChains.get(device.deviceId) ?? Promise.resolve();
+  const next = before.catch(() => {}).then(() => nms!.requestSession(device.deviceId, device.secret, 'netconf', { timeoutMs: REQUEST_TIMEOUT_MS }));
+  requestChains.set(device.deviceId, next);
+  return next;
+}
+
+/** Resolves with the session's output from now on, once it contains the end-of-message marker. */
+function nextMessage(s: NmsSession, timeoutMs = REQUEST_TIMEOUT_MS): { done: Promise<string> } {
+  let got = '';
+  let finish!: (v: string) => void;
+  let fail!: (e: Error) => void;
+  const done = new Promise<string>((res, rej) => ((finish = res), (fail = rej)));
+  const timer = setTimeout(() => cleanup(new Error('no reply in time')), timeoutMs);
+  const onMessage = (m: string): void => {
+    got += m;
+    if (got.includes(TERMINATOR)) cleanup();
+  };
+  const onEnd = (): void => cleanup(new Error('session ended before the reply'));
+  function cleanup(err?: Error): void {
+    clearTimeout(timer);
+    s.off('message', onMessage);
+    s.off('end', onEnd);
+    if (err) fail(err);
+    else finish(got);
+  }
+  s.on('message', onMessage);
+  s.once('end', onEnd);
+  return { done };
+}
+
+/** Sessions opened, first output received, and closed, `concurrency` at a time (worker i asks device i mod n). */
+async function rate(devices: Device[], count: number, concurrency: number, maxMs: number): Promise<{ ms: number; done: number; failures: number; lastError?: string }> {
+  let started = 0;
+  let done = 0;
+  let failures = 0;
+  let lastError: string | undefined;
+  const t0 = nowMs();
+  const worker = async (_: unknown, i: number): Promise<void> => {
+    const device = devices[i % devices.length];
+    while (started < count && nowMs() - t0 < maxMs) {
+      started++;
+      try {
+        const s = await request(device);
+        // The hello may already be in (it can come in the same read as the stream's opening).
+        await s.waitFor((out) => out.includes(TERMINATOR), REQUEST_TIMEOUT_MS);
+        await s.close();
+        if (s.endReason !== 'device-closed') throw new Error(`session ended by ${s.endReason}`);
+        done++;
+      } catch (err) {
+        failures++;
+        lastError = (err as Error).message;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { ms: nowMs() - t0, done, failures, lastError };
+}
+
+/** Round trips of one small RPC on one session; samples in ms, plus the reply size. */
+async function rtt(device: Device, payload: string, count: number, greeting: boolean): Promise<{ samples: number[]; replyBytes: number }> {
+  const s = await request(device);
+  try {
+    if (greeting) await s.waitFor((out) => out.includes(TERMINATOR), REQUEST_TIMEOUT_MS);
+    const samples: number[] = [];
+    let replyBytes = 0;
+    for (let i = 0; i < count; i++) {
+      const wait = nextMessage(s);
+      const t0 = nowMs();
+      s.send(payload);
+      const reply = await wait.done;
+      samples.push(nowMs() - t0);
+      replyBytes = Buffer.byteLength(reply);
+    }
+    return { samples, replyBytes };
+  } finally {
+    await s.close();
+  }
+}
+
+/** Asks the bulk session to start and counts what arrives until the device ends the stream. */
+async function bulk(device: Device): Promise<{ ms: number; bytes: number; messages: number }> {
+  const s = await request(device);
+  let bytes = 0;
+  let messages = 0;
+  s.on('message', (m: string) => {
+    if (m === MSG_SUBPROCESS_ENDED) return;
+    bytes += m.length;
+    messages++;
+  });
+  const t0 = nowMs();
+  s.send('go');
+  await s.ended;
+  return { ms: nowMs() - t0, bytes, messages };
+}
+
+async function waitDevice(device: Device): Promise<void> {
+  const deadline = Date.now() + REQUEST_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (nms!.pendingInitializes(device.deviceId) > 0) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`device ${device.deviceId} did not reach the NMS`);
+}
+
+async function handle(msg: NmsOp): Promise<unknown> {
+  switch (msg.op) {
+    case 'init': {
+      nms = new ReferenceNms({ host: '127.0.0.1', port: 0, cert: msg.cert, key: msg.key, protocols: ['enhanced'] });
+      const nmsPort = await nms.start();
+      raw = await startRawServer(msg.cert, msg.key);
+      return { nmsPort, rawPort: raw.port };
+    }
+    case 'waitDevice':
+      return waitDevice(msg.device);
+    case 'rate':
+      return rate(msg.devices, msg.count, msg.concurrency, msg.maxMs);
+    case 'rtt':
+      return rtt(msg.device, msg.payload, msg.count, msg.greeting);
+    case 'bulk':
+      return bulk(msg.device);
+    case 'memory':
+      return process.memoryUsage();
+    case 'cpu':
+      return process.cpuUsage();
+    case 'stop':
+      await nms?.stop();
+      raw?.stop();
+      setImmediate(() => process.exit(0));
+      return null;
+  }
+}
+
+process.on('message', (m: { id: number; body: NmsOp }) => {
+  handle(m.body).then(
+    (result) => process.send!({ id: m.id, result }),
+    (err: unknown) => process.send!({ id: m.id, error: (err as Error).message ?? String(err) }),
+  );
+});
+// The parent went away: nothing left to serve.
+process.on('disconnect', () => process.exit(0));

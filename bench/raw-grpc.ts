@@ -1,0 +1,211 @@
+/**
+ * The baseline: plain grpc-js on the same service definition (jnx.jet.netconf.Ncgrpc),
+ * the same TLS certificate and the same channel options as the agent, with none of the
+ * agent or the reference NMS in the way. The server answers at once; the client does the
+ * least a program needs to do to get the same bytes across.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { CHANNEL_OPTIONS, type NcgrpcClient } from '../src/agent/ncgrpc-channel.js';
+import { ncgrpcService } from '../src/wire/protos.js';
+import { BENCH_HELLO, bulkPiece } from './backends.js';
+import { nowMs } from './stats.js';
+
+const TERMINATOR = ']]>]]>';
+
+// ---------------------------------------------------------------- server side (NMS process)
+
+/** A minimal Ncgrpc server; its behaviour per stream is chosen by the `bench-mode` metadata. */
+export async function startRawServer(cert: string, key: string): Promise<{ port: number; stop(): void }> {
+  const server = new grpc.Server();
+  server.addService(ncgrpcService().service, {
+    NcgrpcServerStatusGet: (_call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<unknown>) => cb(null, { status: 'SUCCESS' }),
+    NcgrpcInitialize: (_call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<unknown>) => {
+      const trailer = new grpc.Metadata();
+      trailer.set('port', '1');
+      trailer.set('conn_type', 'netconf');
+      cb(null, { session_type: 'NETCONF' }, trailer);
+    },
+    NcgrpcCommandGet: (call: grpc.ServerDuplexStream<{ message: string }, unknown>) => {
+      const md = (k: string) => call.metadata.get(k)[0]?.toString();
+      const mode = md('bench-mode');
+      call.on('error', () => {});
+      if (mode === 'hello') {
+        call.write({ netconf_command: BENCH_HELLO, kill_signal: '0' });
+        call.on('data', () => {});
+        call.on('end', () => call.end());
+      } else if (mode === 'echo') {
+        const replyBytes = Number(md('bench-reply-bytes') ?? 0);
+        const fixed = replyBytes > 0 ? 'x'.repeat(Math.max(0, replyBytes - TERMINATOR.length)) + TERMINATOR : undefined;
+        call.on('data', (req) => call.write({ netconf_command: fixed ?? req.message + '\n', kill_signal: '0' }));
+        call.on('end', () => call.end());
+      } else if (mode === 'sink') {
+        let count = 0;
+        call.on('data', (req) => (count += req.message.length));
+        call.on('end', () => {
+          call.write({ netconf_command: String(count), kill_signal: '0' });
+          call.end();
+        });
+      } else if (mode === 'source') {
+        const piece = bulkPiece(Number(md('bench-piece-bytes') ?? 65536));
+        let left = Number(md('bench-bytes') ?? 0);
+        call.on('data', () => {});
+        call.on('end', () => {});
+        // One piece per event-loop turn, without waiting for flow control: as the agent does.
+        const step = (): void => {
+          if (call.cancelled || call.destroyed) return;
+          if (left <= 0) {
+            call.end();
+            return;
+          }
+          const n = Math.min(left, piece.length);
+          call.write({ netconf_command: piece.subarray(0, n).toString('utf8'), kill_signal: '0' });
+          left -= n;
+          setImmediate(step);
+        };
+        step();
+      } else {
+        call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: `unknown bench-mode ${mode}` });
+      }
+    },
+  });
+  const creds = grpc.ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(cert), private_key: Buffer.from(key) }], false);
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', creds, (err, p) => (err ? reject(err) : resolve(p))),
+  );
+  return { port, stop: () => server.forceShutdown() };
+}
+
+// ---------------------------------------------------------------- client side (device process)
+
+export class RawClient {
+  private readonly creds: grpc.ChannelCredentials;
+  private readonly target: string;
+  private readonly Ctor = ncgrpcService();
+
+  constructor(port: number, cert: string) {
+    this.target = `127.0.0.1:${port}`;
+    this.creds = grpc.credentials.createSsl(Buffer.from(cert));
+  }
+
+  private channel(): NcgrpcClient {
+    return new this.Ctor(this.target, this.creds, CHANNEL_OPTIONS) as NcgrpcClient;
+  }
+
+  private stream(client: NcgrpcClient, fields: Record<string, string>): grpc.ClientDuplexStream<unknown, { netconf_command?: string }> {
+    const md = new grpc.Metadata();
+    md.set('conn_type', 'netconf');
+    for (const [k, v] of Object.entries(fields)) md.set(k, v);
+    const call = client.NcgrpcCommandGet(md) as grpc.ClientDuplexStream<unknown, { netconf_command?: string }>;
+    call.on('error', () => {});
+    return call;
+  }
+
+  /** One session as the agent makes one: new connection, unary Initialize, bidi stream, first message, close. */
+  async openOne(): Promise<void> {
+    const client = this.channel();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const md = new grpc.Metadata();
+        md.set('send_data', 'send_data');
+        client.NcgrpcInitialize({ instance_id: '1', device_id: 'raw', secret_key: 'raw' }, md, (err: grpc.ServiceError | null) => (err ? reject(err) : resolve()));
+      });
+      const call = this.stream(client, { 'bench-mode': 'hello' });
+      await new Promise<void>((resolve, reject) => {
+        call.once('data', () => {
+          call.end();
+          resolve();
+        });
+        call.once('status', (s: grpc.StatusObject) => reject(new Error(`stream ended before its first message: ${s.details}`)));
+      });
+      await new Promise<void>((resolve) => call.once('status', () => resolve()));
+    } finally {
+      client.close();
+    }
+  }
+
+  /** Round trips of `payload` on one echo stream; each sample in ms. */
+  async echo(payload: string, count: number, replyBytes = 0): Promise<number[]> {
+    const client = this.channel();
+    const call = this.stream(client, replyBytes > 0 ? { 'bench-mode': 'echo', 'bench-reply-bytes': String(replyBytes) } : { 'bench-mode': 'echo' });
+    const samples: number[] = [];
+    try {
+      let got = '';
+      let wake: (() => void) | undefined;
+      call.on('data', (r) => {
+        got += r.netconf_command ?? '';
+        if (got.includes(TERMINATOR)) wake?.();
+      });
+      for (let i = 0; i < count; i++) {
+        got = '';
+        const t0 = nowMs();
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error('raw echo timed out')), 10_000);
+          wake = () => {
+            clearTimeout(timer);
+            wake = undefined;
+            resolve();
+          };
+          call.write({ message: payload });
+        });
+        samples.push(nowMs() - t0);
+      }
+      call.end();
+      await new Promise<void>((resolve) => call.once('status', () => resolve()));
+    } finally {
+      client.close();
+    }
+    return samples;
+  }
+
+  /**
+   * Client streaming, the agent's direction: `totalBytes` in `pieceBytes` string messages,
+   * one per event-loop turn, no flow control; ends when the server has counted them all.
+   */
+  async sink(totalBytes: number, pieceBytes: number): Promise<{ ms: number; bytes: number }> {
+    const client = this.channel();
+    const piece = bulkPiece(pieceBytes);
+    try {
+      const call = this.stream(client, { 'bench-mode': 'sink' });
+      let counted = 0;
+      call.on('data', (r) => (counted = Number(r.netconf_command)));
+      const done = new Promise<void>((resolve) => call.once('status', () => resolve()));
+      const t0 = nowMs();
+      let left = totalBytes;
+      await new Promise<void>((resolve) => {
+        const step = (): void => {
+          if (left <= 0) {
+            call.end();
+            resolve();
+            return;
+          }
+          const n = Math.min(left, piece.length);
+          // The proto field is a string: the Buffer-to-string step any bridge must make.
+          call.write({ message: piece.subarray(0, n).toString('utf8') });
+          left -= n;
+          setImmediate(step);
+        };
+        step();
+      });
+      await done;
+      return { ms: nowMs() - t0, bytes: counted };
+    } finally {
+      client.close();
+    }
+  }
+
+  /** Server streaming: the server sends `totalBytes` in `pieceBytes` messages; the client counts. */
+  async source(totalBytes: number, pieceBytes: number): Promise<{ ms: number; bytes: number }> {
+    const client = this.channel();
+    try {
+      const t0 = nowMs();
+      const call = this.stream(client, { 'bench-mode': 'source', 'bench-bytes': String(totalBytes), 'bench-piece-bytes': String(pieceBytes) });
+      let counted = 0;
+      call.on('data', (r) => (counted += (r.netconf_command ?? '').length));
+      await new Promise<void>((resolve) => call.once('status', () => resolve()));
+      call.end();
+      return { ms: nowMs() - t0, bytes: counted };
+    } finally {
+      client.close();
+    }
+  }
+}

@@ -1,0 +1,405 @@
+/**
+ * `npm run bench`: the agent measured beside plain grpc-js in the same run, on the same TLS
+ * loopback (127.0.0.1, one self-signed certificate). This process is the device side (the
+ * agent, and the raw gRPC client); a child process is the NMS side (the reference NMS and
+ * the raw gRPC server), so each side has a core of its own. Measures alternate, ours then
+ * raw, round after round, so that a noisy machine hurts both alike.
+ *
+ * Prints a table and a one-line summary; always exits 0 (benchmarks report, CI does not
+ * fail on them). Options: --only rate,rtt,bulk  --rounds N  --quick
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { Agent } from '../src/agent/agent.js';
+import type { SessionBackend } from '../src/agent/byte-session.js';
+import { createLogger, silentLogger } from '../src/log.js';
+import { makeSelfSigned } from '../src/nms/pki.js';
+import { BenchBackend } from './backends.js';
+import type { Device, NmsOp } from './nms-side.js';
+import { RawClient } from './raw-grpc.js';
+import { median, nowMs, percentile, renderTable, verdict, type Row } from './stats.js';
+
+const FLEET = 8;
+const SMALL_RPC = '<rpc><get-software-information/></rpc>]]>]]>';
+const MiB = 1024 * 1024;
+
+interface Settings {
+  phases: Set<string>;
+  rounds: number;
+  rateCount: number;
+  concurrency: number;
+  rttCount: number;
+  bulkBytes: number;
+  pieceBytes: number;
+}
+
+function settings(): Settings {
+  const { values } = parseArgs({
+    options: { only: { type: 'string' }, rounds: { type: 'string' }, quick: { type: 'boolean' } },
+    strict: true,
+  });
+  const phases = new Set((values.only ?? 'rate,rtt,bulk').split(',').map((s) => s.trim()));
+  for (const p of phases) if (!['rate', 'rtt', 'bulk'].includes(p)) throw new Error(`--only takes rate, rtt and bulk, not "${p}"`);
+  const quick = values.quick ?? false;
+  const rounds = values.rounds === undefined ? (quick ? 1 : 3) : Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20) throw new Error('--rounds takes a whole number from 1 to 20');
+  return {
+    phases,
+    rounds,
+    rateCount: quick ? 300 : 1000,
+    concurrency: 16,
+    rttCount: quick ? 300 : 1500,
+    bulkBytes: (quick ? 16 : 64) * MiB,
+    pieceBytes: 64 * 1024,
+  };
+}
+
+/** The NMS-side child process, one request and one reply at a time per id. */
+class NmsPeer {
+  private nextId = 1;
+  private readonly waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+
+  constructor(private readonly child: ChildProcess) {
+    child.on('message', (m: { id: number; result?: unknown; error?: string }) => {
+      const w = this.waiting.get(m.id);
+      if (!w) return;
+      this.waiting.delete(m.id);
+      if (m.error !== undefined) w.reject(new Error(m.error));
+      else w.resolve(m.result);
+    });
+    child.on('exit', (code) => {
+      for (const w of this.waiting.values()) w.reject(new Error(`the NMS process exited (${code})`));
+      this.waiting.clear();
+    });
+  }
+
+  call<T>(body: NmsOp): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.child.send({ id, body });
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+}
+
+/** A forced collection, through V8's flag (the script runs without --expose-gc). */
+function collector(): () => void {
+  v8.setFlagsFromString('--expose-gc');
+  return vm.runInNewContext('gc') as () => void;
+}
+
+function cpuMicros(since: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(since);
+  return d.user + d.system;
+}
+
+let peerForCpu: NmsPeer | undefined;
+
+/** Runs `fn`; returns its result with the CPU time (µs) this process and the NMS process spent meanwhile. */
+async function withCpu<T>(fn: () => Promise<T>): Promise<{ value: T; cpu: number; nmsCpu: number }> {
+  const n0 = await peerForCpu!.call<NodeJS.CpuUsage>({ op: 'cpu' });
+  const c0 = process.cpuUsage();
+  const value = await fn();
+  const cpu = cpuMicros(c0);
+  const n1 = await peerForCpu!.call<NodeJS.CpuUsage>({ op: 'cpu' });
+  return { value, cpu, nmsCpu: n1.user + n1.system - n0.user - n0.system };
+}
+
+/** Raw sessions opened, first message received and closed, `concurrency` at a time. */
+async function rawRate(raw: RawClient, count: number, concurrency: number, maxMs: number): Promise<{ ms: number; done: number; failures: number; lastError?: string }> {
+  let started = 0;
+  let done = 0;
+  let failures = 0;
+  let lastError: string | undefined;
+  const t0 = nowMs();
+  const worker = async (): Promise<void> => {
+    while (started < count && nowMs() - t0 < maxMs) {
+      started++;
+      try {
+        await raw.openOne();
+        done++;
+      } catch (err) {
+        failures++;
+        lastError = (err as Error).message;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { ms: nowMs() - t0, done, failures, lastError };
+}
+
+interface Bench {
+  s: Settings;
+  nms: NmsPeer;
+  raw: RawClient;
+  devices: Record<'hello' | 'echo' | 'bulk' | 'device', Device | undefined>;
+  /** Devices of one agent with several clients, all on the hello backend. */
+  fleet: Device[];
+  agents: Agent[];
+  gc: () => void;
+  rows: Row[];
+  notes: string[];
+}
+
+type RateResult = { ms: number; done: number; failures: number; lastError?: string };
+const perSecond = (r: RateResult) => (r.done / r.ms) * 1000;
+
+async function ratePhase(b: Bench): Promise<void> {
+  const { s, nms, raw } = b;
+  const hello = b.devices.hello!;
+  const maxMs = 6000;
+  // Warm both paths (JIT, first TLS contexts) before measuring.
+  await nms.call({ op: 'rate', devices: [hello], count: 64, concurrency: s.concurrency, maxMs });
+  await rawRate(raw, 64, s.concurrency, maxMs);
+  b.gc();
+  const before = process.memoryUsage();
+  const ours: number[] = [];
+  const base: number[] = [];
+  const oursCpu: number[] = [];
+  const rawCpu: number[] = [];
+  const oursNmsCpu: number[] = [];
+  const rawNmsCpu: number[] = [];
+  for (let r = 0; r < s.rounds; r++) {
+    const o = await withCpu(() => nms.call<RateResult>({ op: 'rate', devices: [hello], count: s.rateCount, concurrency: s.concurrency, maxMs }));
+    if (o.value.failures) b.notes.push(`rate round ${r + 1}: ${o.value.failures} of our sessions failed (${o.value.lastError})`);
+    ours.push(perSecond(o.value));
+    oursCpu.push(o.cpu / Math.max(1, o.value.done));
+    oursNmsCpu.push(o.nmsCpu / Math.max(1, o.value.done));
+    const w = await withCpu(() => rawRate(raw, s.rateCount, s.concurrency, maxMs));
+    if (w.value.failures) b.notes.push(`rate round ${r + 1}: ${w.value.failures} raw sessions failed (${w.value.lastError})`);
+    base.push(perSecond(w.value));
+    rawCpu.push(w.cpu / Math.max(1, w.value.done));
+    rawNmsCpu.push(w.nmsCpu / Math.max(1, w.value.done));
+  }
+  b.rows.push({ metric: 'session open rate, bench hello backend', unit: 'sessions/s', ours: median(ours), raw: median(base), better: 'higher', target: { on: 'ours', op: '>=', value: 500 } });
+  b.rows.push({ metric: 'device-side CPU per session', unit: 'µs', ours: median(oursCpu), raw: median(rawCpu), better: 'lower' });
+  b.rows.push({ metric: 'NMS-side CPU per session', unit: 'µs', ours: median(oursNmsCpu), raw: median(rawNmsCpu), better: 'lower' });
+
+  // Memory of the device process once the sessions are closed.
+  await new Promise((r) => setTimeout(r, 200));
+  b.gc();
+  const after = process.memoryUsage();
+  const live = b.agents.flatMap((a) => a.status().clients).reduce((n, c) => n + c.sessions.netconf + c.sessions.csh, 0);
+  const opened = b.agents.flatMap((a) => a.status().clients).reduce((n, c) => n + c.sessionsTotal, 0);
+  b.rows.push({ metric: 'device process RSS after the rate run', unit: 'MiB', ours: after.rss / MiB, raw: NaN, better: 'lower' });
+  b.rows.push({ metric: 'device process heap used after GC', unit: 'MiB', ours: after.heapUsed / MiB, raw: NaN, better: 'lower' });
+  b.rows.push({ metric: 'heap growth over the rate run, after GC', unit: 'MiB', ours: (after.heapUsed - before.heapUsed) / MiB, raw: NaN, better: 'lower' });
+  b.notes.push(
+    `memory: ${opened} sessions opened by the agents so far, ${live} still live; RSS ${(before.rss / MiB).toFixed(1)} -> ${(after.rss / MiB).toFixed(1)} MiB, ` +
+      `heap ${(before.heapUsed / MiB).toFixed(1)} -> ${(after.heapUsed / MiB).toFixed(1)} MiB, external ${(before.external / MiB).toFixed(1)} -> ${(after.external / MiB).toFixed(1)} MiB ` +
+      '(device process: agents + raw client; the NMS is another process)',
+  );
+
+  // Several devices on one agent: what the agent can do when one device's sessions need not queue.
+  {
+    const count = s.rateCount;
+    await nms.call({ op: 'rate', devices: b.fleet, count: 64, concurrency: s.concurrency, maxMs });
+    const o = await nms.call<RateResult>({ op: 'rate', devices: b.fleet, count, concurrency: s.concurrency, maxMs });
+    if (o.failures) b.notes.push(`fleet rate: ${o.failures} sessions failed (${o.lastError})`);
+    const w = await rawRate(raw, count, s.concurrency, maxMs);
+    b.rows.push({ metric: `session open rate, ${b.fleet.length} devices on one agent`, unit: 'sessions/s', ours: perSecond(o), raw: perSecond(w), better: 'higher' });
+  }
+
+  const device = b.devices.device;
+  if (device) {
+    const count = Math.max(100, Math.floor(s.rateCount / 2));
+    await nms.call({ op: 'rate', devices: [device], count: 32, concurrency: s.concurrency, maxMs });
+    const o = await nms.call<RateResult>({ op: 'rate', devices: [device], count, concurrency: s.concurrency, maxMs });
+    if (o.failures) b.notes.push(`device rate: ${o.failures} sessions failed (${o.lastError})`);
+    const w = await rawRate(raw, count, s.concurrency, maxMs);
+    b.rows.push({ metric: 'session open rate, EmulatedDevice NETCONF', unit: 'sessions/s', ours: perSecond(o), raw: perSecond(w), better: 'higher' });
+  }
+}
+
+type RttResult = { samples: number[]; replyBytes: number };
+
+async function rttPhase(b: Bench): Promise<void> {
+  const { s, nms, raw } = b;
+  const echo = b.devices.echo!;
+  await nms.call({ op: 'rtt', device: echo, payload: SMALL_RPC, count: 200, greeting: false });
+  await raw.echo(SMALL_RPC, 200);
+  const ours: number[] = [];
+  const base: number[] = [];
+  let oursCpu = 0;
+  let rawCpu = 0;
+  for (let r = 0; r < s.rounds; r++) {
+    const o = await withCpu(() => nms.call<RttResult>({ op: 'rtt', device: echo, payload: SMALL_RPC, count: s.rttCount, greeting: false }));
+    ours.push(...o.value.samples);
+    oursCpu += o.cpu;
+    const w = await withCpu(() => raw.echo(SMALL_RPC, s.rttCount));
+    base.push(...w.value);
+    rawCpu += w.cpu;
+  }
+  b.rows.push({ metric: `small RPC round trip p50, echo backend (${SMALL_RPC.length} B)`, unit: 'ms', ours: percentile(ours, 0.5), raw: percentile(base, 0.5), better: 'lower', target: { on: 'ratio', op: '<=', value: 1.3 } });
+  b.rows.push({ metric: 'small RPC round trip p99, echo backend', unit: 'ms', ours: percentile(ours, 0.99), raw: percentile(base, 0.99), better: 'lower', target: { on: 'ratio', op: '<=', value: 1.3 } });
+  b.rows.push({ metric: 'device-side CPU per round trip', unit: 'µs', ours: oursCpu / ours.length, raw: rawCpu / base.length, better: 'lower' });
+
+  const device = b.devices.device;
+  if (device) {
+    const warm = await nms.call<RttResult>({ op: 'rtt', device, payload: SMALL_RPC, count: 100, greeting: true });
+    const replyBytes = warm.replyBytes;
+    await raw.echo(SMALL_RPC, 100, replyBytes);
+    const o: number[] = [];
+    const w: number[] = [];
+    for (let r = 0; r < s.rounds; r++) {
+      o.push(...(await nms.call<RttResult>({ op: 'rtt', device, payload: SMALL_RPC, count: Math.floor(s.rttCount / 2), greeting: true })).samples);
+      w.push(...(await raw.echo(SMALL_RPC, Math.floor(s.rttCount / 2), replyBytes)));
+    }
+    b.rows.push({ metric: `get-software-information p50, EmulatedDevice (${replyBytes} B reply)`, unit: 'ms', ours: percentile(o, 0.5), raw: percentile(w, 0.5), better: 'lower' });
+    b.rows.push({ metric: 'get-software-information p99, EmulatedDevice', unit: 'ms', ours: percentile(o, 0.99), raw: percentile(w, 0.99), better: 'lower' });
+  }
+}
+
+type BulkResult = { ms: number; bytes: number; messages?: number };
+const mibPerSecond = (r: BulkResult) => r.bytes / MiB / (r.ms / 1000);
+
+async function bulkPhase(b: Bench): Promise<void> {
+  const { s, nms, raw } = b;
+  const bulk = b.devices.bulk!;
+  const ours: number[] = [];
+  const sink: number[] = [];
+  const source: number[] = [];
+  let oursCpu = 0;
+  let sinkCpu = 0;
+  let oursBytes = 0;
+  let sinkBytes = 0;
+  // Bulk runs are short: more rounds steady the medians.
+  for (let r = 0; r < s.rounds + 2; r++) {
+    const o = await withCpu(() => nms.call<BulkResult>({ op: 'bulk', device: bulk }));
+    if (o.value.bytes !== s.bulkBytes) b.notes.push(`bulk round ${r + 1}: the NMS counted ${o.value.bytes} of ${s.bulkBytes} bytes`);
+    ours.push(mibPerSecond(o.value));
+    oursCpu += o.cpu;
+    oursBytes += o.value.bytes;
+    const w = await withCpu(() => raw.sink(s.bulkBytes, s.pieceBytes));
+    if (w.value.bytes !== s.bulkBytes) b.notes.push(`bulk round ${r + 1}: the raw server counted ${w.value.bytes} of ${s.bulkBytes} bytes`);
+    sink.push(mibPerSecond(w.value));
+    sinkCpu += w.cpu;
+    sinkBytes += w.value.bytes;
+    const v = await raw.source(s.bulkBytes, s.pieceBytes);
+    source.push(mibPerSecond(v));
+  }
+  const size = `${s.bulkBytes / MiB} MiB in ${s.pieceBytes / 1024} KiB pieces`;
+  b.rows.push({ metric: `bulk output device->NMS, ${size}`, unit: 'MiB/s', ours: median(ours), raw: median(sink), better: 'higher', target: { on: 'ratio', op: '>=', value: 0.7 } });
+  b.rows.push({ metric: 'bulk output vs raw server-streaming', unit: 'MiB/s', ours: median(ours), raw: median(source), better: 'higher' });
+  b.rows.push({ metric: 'device-side CPU per MiB of output', unit: 'ms', ours: oursCpu / 1000 / (oursBytes / MiB), raw: sinkCpu / 1000 / (sinkBytes / MiB), better: 'lower' });
+}
+
+async function makeDeviceBackend(notes: string[]): Promise<{ backend: SessionBackend; close(): Promise<void> } | undefined> {
+  try {
+    const { EmulatedDevice } = await import('../src/netconf/device.js');
+    const { DeviceNetconfBackend } = await import('../src/agent/device-backend.js');
+    const device = await EmulatedDevice.create({ profile: 'mx' });
+    return { backend: new DeviceNetconfBackend(device, 'bench'), close: () => device.close() };
+  } catch (err) {
+    notes.push(`EmulatedDevice rows skipped: ${(err as Error).message.split('\n')[0]}`);
+    return undefined;
+  }
+}
+
+async function main(s: Settings): Promise<void> {
+  // grpc-js's DEP0123 warning (TLS servername set to an IP address) is noise here.
+  process.noDeprecation = true;
+  const began = nowMs();
+  const notes: string[] = [];
+  const pem = await makeSelfSigned({ commonName: 'nms.bench', ipSans: ['127.0.0.1'] });
+  const child = fork(new URL('./nms-side.js', import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const nms = new NmsPeer(child);
+  const agents: Agent[] = [];
+  let deviceBackend: Awaited<ReturnType<typeof makeDeviceBackend>>;
+  try {
+    const { nmsPort, rawPort } = await nms.call<{ nmsPort: number; rawPort: number }>({ op: 'init', cert: pem.cert, key: pem.key });
+    const server = { address: '127.0.0.1', port: nmsPort, trustedCert: pem.cert };
+    const backends: Partial<Record<keyof Bench['devices'], SessionBackend>> = {
+      hello: new BenchBackend('hello'),
+      echo: new BenchBackend('echo'),
+      bulk: new BenchBackend('bulk', { totalBytes: s.bulkBytes, pieceBytes: s.pieceBytes }),
+    };
+    deviceBackend = await makeDeviceBackend(notes);
+    if (deviceBackend) backends.device = deviceBackend.backend;
+    const devices: Bench['devices'] = { hello: undefined, echo: undefined, bulk: undefined, device: undefined };
+    for (const [name, backend] of Object.entries(backends) as [keyof Bench['devices'], SessionBackend][]) {
+      const device = { deviceId: `bench-${name}`, secret: `bench-secret-${name}` };
+      const agent = new Agent({
+        config: { clients: [{ name, ...device, waittime: 1, reconnectStrategy: 'in-order', servers: [server] }], protocol: 'enhanced' },
+        backends: { netconf: backend, csh: backend },
+        logger: process.env.BENCH_LOG ? createLogger({ level: process.env.BENCH_LOG, format: 'pretty' }) : silentLogger,
+      });
+      agent.start();
+      agents.push(agent);
+      await nms.call({ op: 'waitDevice', device });
+      devices[name] = device;
+    }
+    const fleet = Array.from({ length: FLEET }, (_, i) => ({ deviceId: `bench-fleet-${i}`, secret: `bench-secret-fleet-${i}` }));
+    const fleetBackend = new BenchBackend('hello');
+    const fleetAgent = new Agent({
+      config: { clients: fleet.map((d, i) => ({ name: `fleet-${i}`, ...d, waittime: 1, reconnectStrategy: 'in-order' as const, servers: [server] })), protocol: 'enhanced' },
+      backends: { netconf: fleetBackend, csh: fleetBackend },
+      logger: silentLogger,
+    });
+    fleetAgent.start();
+    agents.push(fleetAgent);
+    for (const d of fleet) await nms.call({ op: 'waitDevice', device: d });
+    peerForCpu = nms;
+    const bench: Bench = { s, nms, raw: new RawClient(rawPort, pem.cert), devices, fleet, agents, gc: collector(), rows: [], notes };
+    console.log(`nc-grpc-device bench: node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, ${s.rounds} round(s), TLS on 127.0.0.1 (P-256 self-signed)`);
+    if (s.phases.has('rate')) await ratePhase(bench);
+    if (s.phases.has('rtt')) await rttPhase(bench);
+    if (s.phases.has('bulk')) await bulkPhase(bench);
+
+    console.log('');
+    console.log(renderTable(bench.rows));
+    console.log('');
+    for (const line of explanations) console.log(line);
+    for (const n of notes) console.log(`note: ${n}`);
+    const judged = bench.rows.filter((r) => verdict(r) !== 'info');
+    const passed = judged.filter((r) => verdict(r) === 'pass');
+    const failed = judged.filter((r) => verdict(r) === 'FAIL').map((r) => r.metric);
+    console.log('');
+    console.log(
+      `summary: ${passed.length}/${judged.length} targets met${failed.length ? ` (missed: ${failed.join('; ')})` : ''}; ` +
+        `${((nowMs() - began) / 1000).toFixed(1)} s`,
+    );
+  } finally {
+    await Promise.all(agents.map((a) => a.stop()));
+    await deviceBackend?.close().catch(() => {});
+    await nms.call({ op: 'stop' }).catch(() => {});
+    if (child.exitCode === null && child.pid) {
+      const pid = child.pid;
+      setTimeout(() => {
+        if (child.exitCode === null) process.kill(pid, 'SIGKILL');
+      }, 2000).unref();
+    }
+  }
+}
+
+const explanations = [
+  'how to read: "ours" = reference NMS (child process) <-> TLS <-> Agent + SessionBridge + in-process backend (this process);',
+  '  "raw" = minimal grpc-js server (child process) <-> TLS <-> grpc-js client (this process), same proto, cert and channel options.',
+  '  Ours also carries the reference NMS (session table, event log, requestSession matching) on the NMS side; raw has none.',
+  '  session rate: ours = NMS answers the pending Initialize, agent opens CommandGet on that channel and re-arms on a new',
+  '  channel, hello arrives, NMS closes (kill 2, device half-closes); raw = new channel + Initialize + CommandGet + hello + close.',
+  '  The agent keeps one pending Initialize per client, so its sessions of one device open one after another.',
+  '  round trip: ours = NMS command -> agent -> echo backend -> agent -> NMS; raw = client -> server echo -> client.',
+  '  bulk: the target compares the same direction (device/client -> NMS/server); server-streaming is shown for reference.',
+  '  CPU rows: CPU time per unit of work of one side: device side = agent or raw client; NMS side = reference NMS or raw server.',
+];
+
+let chosen: Settings;
+try {
+  chosen = settings();
+} catch (err) {
+  console.error(`bench: ${(err as Error).message}`);
+  process.exit(2);
+}
+main(chosen)
+  .catch((err: unknown) => {
+    console.error(`bench: ${(err as Error).message ?? String(err)}`);
+  })
+  .finally(() => process.exit(0));
