@@ -7,6 +7,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { ServerConfig } from './config.js';
 import { describeGrpcError, openNcgrpcChannel, targetOf, type NcgrpcClient } from './ncgrpc-channel.js';
+import { serverCredentials } from './tls.js';
 import type { SessionKind } from './byte-session.js';
 import { SessionBridge } from './session-bridge.js';
 import { copyMetadata, type LinkEnd, type ServerLink, type SessionHost } from './session-host.js';
@@ -21,11 +22,21 @@ export class EnhancedServerLink implements ServerLink {
   private finish: ((end: LinkEnd) => void) | undefined;
   private failures = 0;
   private rearmTimer: NodeJS.Timeout | undefined;
+  /** One TLS context for every channel of this link. */
+  private readonly creds: grpc.ChannelCredentials;
+  /**
+   * The next Initialize's channel, already connecting: when an Initialize is answered the
+   * next one goes out at once, without a TCP/TLS handshake in between. It carries no RPC
+   * until then.
+   */
+  private spare: NcgrpcClient | undefined;
 
   constructor(
     private readonly server: ServerConfig,
     private readonly host: SessionHost,
-  ) {}
+  ) {
+    this.creds = serverCredentials(server);
+  }
 
   run(): Promise<LinkEnd> {
     return new Promise((resolve) => {
@@ -47,14 +58,27 @@ export class EnhancedServerLink implements ServerLink {
       p.call.cancel();
       p.channel.close();
     }
+    this.dropSpare();
     this.finish?.('stopped');
+  }
+
+  private dropSpare(): void {
+    this.spare?.close();
+    this.spare = undefined;
+  }
+
+  private nextChannel(): NcgrpcClient {
+    const channel = this.spare ?? openNcgrpcChannel(this.server, undefined, this.creds);
+    this.spare = openNcgrpcChannel(this.server, undefined, this.creds);
+    this.spare.getChannel().getConnectivityState(true);
+    return channel;
   }
 
   /** Issues the one pending Initialize. */
   private arm(): void {
     if (this.stopped) return;
     const log = this.host.logger;
-    const channel = openNcgrpcChannel(this.server);
+    const channel = this.nextChannel();
     const md = new grpc.Metadata();
     md.set('send_data', 'send_data');
     let response: { session_type?: string | number } | undefined;
@@ -84,6 +108,7 @@ export class EnhancedServerLink implements ServerLink {
       if (status.code === grpc.status.UNAVAILABLE) {
         log.warn({ server: targetOf(this.server), reason }, 'connection to NMS lost');
         this.host.noteError(`${targetOf(this.server)}: ${reason}`);
+        this.dropSpare();
         this.finish?.('lost');
         return;
       }

@@ -22,10 +22,13 @@ export function targetOf(server: ServerConfig): string {
   return server.address.includes(':') ? `[${server.address}]:${server.port}` : `${server.address}:${server.port}`;
 }
 
-/** A new enhanced-protocol client on a connection of its own. */
-export function openNcgrpcChannel(server: ServerConfig, onIdentityError?: (reason: string) => void): NcgrpcClient {
+/**
+ * A new enhanced-protocol client on a connection of its own. Pass `creds` to share one TLS
+ * context between the channels of a link (connections stay separate).
+ */
+export function openNcgrpcChannel(server: ServerConfig, onIdentityError?: (reason: string) => void, creds?: grpc.ChannelCredentials): NcgrpcClient {
   const Ctor = ncgrpcService();
-  return new Ctor(targetOf(server), serverCredentials(server, onIdentityError), CHANNEL_OPTIONS) as NcgrpcClient;
+  return new Ctor(targetOf(server), creds ?? serverCredentials(server, onIdentityError), CHANNEL_OPTIONS) as NcgrpcClient;
 }
 
 /** A new basic-protocol (20.2) client on a connection of its own. */

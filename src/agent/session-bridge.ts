@@ -39,6 +39,8 @@ const SIGNAL_HUP = 1;
 export class SessionBridge {
   private readonly decoder = new StringDecoder('utf8');
   private pending = '';
+  /** Bytes received since the last flush (a cheap stand-in for the pending text's size). */
+  private pendingBytes = 0;
   private flushScheduled = false;
   private closed = false;
   private why: Parameters<NonNullable<BridgeOptions['onClose']>>[0] = 'ended';
@@ -102,7 +104,8 @@ export class SessionBridge {
   private onOutput(chunk: Buffer): void {
     if (this.closed) return;
     this.pending += this.decoder.write(chunk);
-    if (Buffer.byteLength(this.pending) >= this.maxBytes) this.flush();
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes >= this.maxBytes) this.flush();
     else if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => {
@@ -116,6 +119,7 @@ export class SessionBridge {
     if (this.closed || !this.pending) return;
     let text = this.pending;
     this.pending = '';
+    this.pendingBytes = 0;
     while (text) {
       const piece = takeUtf8Prefix(text, this.maxBytes);
       this.send(piece);

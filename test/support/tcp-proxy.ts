@@ -41,14 +41,13 @@ export class TcpProxy {
     for (const s of this.sockets) s.destroy();
   }
 
-  /** Drops only the most recent live connection. */
-  dropNewest(): void {
-    for (let i = this.pairs.length - 1; i >= 0; i--) {
-      const pair = this.pairs[i];
-      if (pair.every((s) => !s.destroyed)) {
-        for (const s of pair) s.destroy();
-        return;
-      }
+  /**
+   * Drops every live connection but one: the one whose upstream side has this local port
+   * (the port the target sees as the peer of that connection).
+   */
+  dropAllExcept(upstreamPort: number): void {
+    for (const pair of this.pairs) {
+      if (pair[1].localPort !== upstreamPort) for (const s of pair) s.destroy();
     }
   }
 
