@@ -155,6 +155,63 @@ test('commit confirmed rolls back by itself unless confirmed', async () => {
   await ds.close();
 });
 
+test('commit confirmed in seconds (base NETCONF), cancel-commit, timeout bounds', async () => {
+  const ds = await createConfigDatastore({ initialConfig: INITIAL });
+  const s = ds.openSession(35, 'admin');
+  const rolledBack = () =>
+    new Promise<CommitEvent | undefined>((resolve) => {
+      // The datastore's timer is unref'd; this guard keeps the test alive and bounds the wait.
+      const guard = setTimeout(() => resolve(undefined), 8000);
+      ds.onCommit((e) => {
+        if (e.reason !== 'confirmed-rollback') return;
+        clearTimeout(guard);
+        resolve(e);
+      });
+    });
+
+  // One second, not rounded up to a minute.
+  s.applyCliLine('set system host-name brief');
+  const waiting = rolledBack();
+  s.commit({ confirmed: true, confirmTimeoutSeconds: 1 });
+  assert.ok(ds.confirmPending());
+  const ev = await waiting;
+  assert.ok(ev, 'rolled back within 8 s of a 1 s confirm-timeout');
+  assert.equal(ev.config.find(['system', 'host-name'])?.value, 'r1');
+
+  // cancel-commit undoes a pending confirmed commit at once.
+  s.applyCliLine('set system host-name cancelled');
+  s.commit({ confirmed: true, confirmTimeoutSeconds: 600 });
+  assert.equal(ds.committed().find(['system', 'host-name'])?.value, 'cancelled');
+  assert.ok(s.cancelCommit, 'the datastore implements cancel-commit');
+  s.cancelCommit();
+  assert.equal(ds.confirmPending(), false);
+  assert.equal(ds.committed().find(['system', 'host-name'])?.value, 'r1');
+  assert.equal(ds.history()[0].log, 'cancel-commit rollback');
+  assert.match(rpcError(() => s.cancelCommit!()).message, /No confirmed commit is pending/);
+
+  // Beyond Junos's 65535 minutes, or zero: invalid-value, nothing committed.
+  const before = ds.history().length;
+  assert.equal(rpcError(() => s.commit({ confirmed: true, confirmTimeout: 65536 })).info.tag, 'invalid-value');
+  assert.equal(rpcError(() => s.commit({ confirmed: true, confirmTimeoutSeconds: 0 })).info.tag, 'invalid-value');
+  assert.equal(ds.history().length, before);
+  await ds.close();
+});
+
+test('a show configuration path selects that statement with its ancestors', async () => {
+  const ds = await createConfigDatastore({
+    initialConfig: { format: 'text', content: 'system { host-name r1; services { ssh; } }\ninterfaces { ge-0/0/0 { unit 0 { family inet { address 192.0.2.1/24; } } unit 1; } ge-0/0/1 { description x; } }\n' },
+  });
+  const s = ds.openSession(36, 'admin');
+  const set = (p: string[]) => s.getConfiguration({ database: 'committed', format: 'set', path: p }).trim();
+  assert.equal(set(['interfaces', 'ge-0/0/0', 'unit', '0']), 'set interfaces ge-0/0/0 unit 0 family inet address 192.0.2.1/24');
+  assert.equal(set(['system', 'host-name']), 'set system host-name r1');
+  assert.equal(set(['interfaces', 'ge-0/0/9']), '');
+  const xml = s.getConfiguration({ database: 'committed', format: 'xml', path: ['interfaces', 'ge-0/0/1'] });
+  assert.match(xml, /<interfaces>\s*<interface>\s*<name>ge-0\/0\/1<\/name>\s*<description>x<\/description>\s*<\/interface>\s*<\/interfaces>/);
+  assert.ok(!xml.includes('ge-0/0/0') && !xml.includes('<system>'));
+  await ds.close();
+});
+
 test('commit check validates only; undefined apply-groups fails commit', async () => {
   const ds = await createConfigDatastore({ initialConfig: INITIAL });
   const s = ds.openSession(41, 'admin');

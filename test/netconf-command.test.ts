@@ -87,3 +87,18 @@ test('stdio face: hello out, rpc in, close-session ends it', async () => {
   assert.match(out, /<!-- session end at .* UTC -->\n$/);
   await dev.close();
 });
+
+test('show configuration with a deep path answers that statement only (xml), with the real datastore', async () => {
+  const dev = await EmulatedDevice.create({ profile: 'mx', hostname: 'cfg-mx' });
+  const c = new TestClient(dev.openNetconf({ user: 'nms' }));
+  await c.open();
+  const x = parseXml(await cmd(c, 'show configuration interfaces ge-0/0/0 unit 0'));
+  const conf = child(x, 'configuration')!;
+  assert.deepEqual(elements(conf).map((e) => e.name), ['interfaces']);
+  const ifs = elements(child(conf, 'interfaces')!);
+  assert.deepEqual(ifs.map((i) => textOf(child(i, 'name')!)), ['ge-0/0/0']);
+  assert.deepEqual(elements(ifs[0]).map((e) => e.name), ['name', 'unit']);
+  const host = parseXml(await cmd(c, 'show configuration system host-name'));
+  assert.deepEqual(elements(child(child(host, 'configuration')!, 'system')!).map((e) => e.name), ['host-name']);
+  await dev.close();
+});

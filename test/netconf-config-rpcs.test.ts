@@ -26,6 +26,7 @@ function recording(calls: unknown[][]): () => ConfigDatastore {
     applyCliLine: () => [],
     validate: () => (calls.push(['validate']), []),
     commit: (o) => (calls.push(['commit', o]), { warnings: [] }),
+    cancelCommit: () => void calls.push(['cancel-commit']),
     discardChanges: () => void calls.push(['discard']),
     lock: (t) => void calls.push(['lock', t]),
     unlock: (t) => void calls.push(['unlock', t]),
@@ -69,8 +70,11 @@ test('configuration RPCs map onto ConfigSession and reply as Junos does', async 
   assert.match(await c.rpc('<commit-configuration><check/></commit-configuration>'), /<commit-check-success\/>/);
   const sync = await c.rpc('<commit-configuration><synchronize/></commit-configuration>');
   assert.match(sync, /<name>re1<\/name>\n<commit-success\/>/);
-  assert.match(await c.rpc('<commit><confirmed/><confirm-timeout>120</confirm-timeout></commit>'), /\n<ok\/>\n/);
-  assert.equal((last()[1] as { confirmTimeout: number }).confirmTimeout, 2);
+  // Base commit: confirm-timeout in seconds, passed on exactly (not rounded to minutes).
+  assert.match(await c.rpc('<commit><confirmed/><confirm-timeout>7</confirm-timeout></commit>'), /\n<ok\/>\n/);
+  assert.deepEqual(last(), ['commit', { confirmed: true, confirmTimeoutSeconds: 7 }]);
+  assert.match(await c.rpc('<cancel-commit/>'), /\n<ok\/>\n/);
+  assert.deepEqual(last(), ['cancel-commit']);
 
   assert.match(await c.rpc('<edit-config><target><candidate/></target><default-operation>replace</default-operation><config><configuration><system/></configuration></config></edit-config>'), /<ok\/>/);
   assert.deepEqual(last(), ['edit', 'candidate', '<configuration><system/></configuration>', 'replace']);

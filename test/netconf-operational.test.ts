@@ -104,11 +104,27 @@ test('cluster, virtual chassis and switching answers depend on the platform', as
   assert.equal(txt(child(mxCluster, 'rpc-error'), 'error-message'), 'syntax error');
   assert.match(await mx.c.rpc('<get-virtual-chassis-information/>'), /<rpc-error>/);
   assert.match(await mx.c.rpc('<get-ethernet-switching-table-information><summary/></get-ethernet-switching-table-information>'), /<rpc-error>/);
+
+  // MX: bridge domains (PyEZ switch_style BRIDGE_DOMAIN asks the CLI command, no format = XML).
+  const bd = top(await mx.c.rpc('<command>show bridge mac-table count</command>'));
+  assert.equal(bd.name, 'l2ald-rtb-mac-count');
+  assert.equal(top(await mx.c.rpc('<get-bridge-mac-table><count/></get-bridge-mac-table>')).name, 'l2ald-rtb-mac-count');
+  assert.equal(top(await mx.c.rpc('<get-bridge-mac-table/>')).name, 'l2ald-rtb-macdb');
   await mx.dev.close();
 
+  // A standalone SRX: the cluster daemon's xnm:error inside a normal reply (PyEZ srx_cluster False).
   const srx = await open('srx');
-  const cl = parseXml(await srx.c.rpc('<get-chassis-cluster-status/>'));
-  assert.match(txt(child(cl, 'rpc-error'), 'error-message')!, /Chassis cluster is not enabled/);
+  const clusterReply = await srx.c.rpc('<get-chassis-cluster-status/>');
+  assert.ok(!clusterReply.includes('<rpc-error>'), clusterReply);
+  assert.match(
+    clusterReply,
+    /<xnm:error xmlns="http:\/\/xml\.juniper\.net\/xnm\/1\.1\/xnm" xmlns:xnm="http:\/\/xml\.juniper\.net\/xnm\/1\.1\/xnm">\n<parse\/>\n<source-daemon>jsrpd<\/source-daemon>\n<message>error: Chassis cluster is not enabled<\/message>\n<\/xnm:error>/,
+  );
+  assert.match(await srx.c.rpc('<command format="text">show chassis cluster status</command>'), /<output>\nerror: Chassis cluster is not enabled\n<\/output>/);
+  // SRX branch switching is ELS (VLAN_L2NG); it has no bridge domains.
+  assert.equal(top(await srx.c.rpc('<get-ethernet-switching-table-information><summary/></get-ethernet-switching-table-information>')).name, 'l2ng-l2ald-rtb-macdb');
+  const srxBridge = parseXml(await srx.c.rpc('<command>show bridge mac-table count</command>'));
+  assert.equal(txt(child(child(srxBridge, 'rpc-error')!, 'error-info'), 'bad-element'), 'bridge');
   await srx.dev.close();
 
   const ex = await open('ex');
@@ -117,6 +133,9 @@ test('cluster, virtual chassis and switching answers depend on the platform', as
   assert.equal(txt(vc, 'member-list', 'member', 'member-serial-number'), ex.dev.serialNumber);
   const sw = top(await ex.c.rpc('<get-ethernet-switching-table-information><summary/></get-ethernet-switching-table-information>'));
   assert.equal(sw.name, 'l2ng-l2ald-rtb-macdb');
+  // An ELS switch has no `show bridge`: the syntax error names the word (PyEZ never gets there).
+  const exBridge = parseXml(await ex.c.rpc('<command>show bridge mac-table count</command>'));
+  assert.equal(txt(child(child(exBridge, 'rpc-error')!, 'error-info'), 'bad-element'), 'bridge');
   await ex.dev.close();
 });
 
@@ -143,5 +162,50 @@ test('uptime follows the device clock', async () => {
   const re = top(await c.rpc('<get-route-engine-information/>'));
   assert.equal(txt(elements(re)[0], 'up-time'), '3 days, 1 hour, 0 minutes, 5 seconds');
   assert.equal(txt(elements(re)[0], 'start-time'), '2024-01-01 00:00:00 UTC');
+  await dev.close();
+});
+
+test('interfaces without terse: the normal form, by physical name and by unit name', async () => {
+  const { dev, c } = await open('mx');
+  const info = top(await c.rpc('<get-interface-information><interface-name>ge-0/0/0</interface-name></get-interface-information>'));
+  assert.equal(info.attrs['junos:style'], 'normal');
+  const ifd = child(info, 'physical-interface')!;
+  assert.equal(txt(ifd, 'name'), 'ge-0/0/0');
+  assert.equal(child(ifd, 'admin-status')!.attrs['junos:format'], 'Enabled');
+  assert.equal(txt(ifd, 'oper-status'), 'up');
+  assert.match(txt(ifd, 'snmp-index')!, /^\d+$/);
+  assert.equal(txt(ifd, 'link-level-type'), 'Ethernet');
+  assert.match(txt(ifd, 'current-physical-address')!, /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
+  assert.ok(child(child(ifd, 'if-device-flags')!, 'ifdf-present'));
+  assert.ok(child(ifd, 'traffic-statistics'));
+  const ifl = child(ifd, 'logical-interface')!;
+  assert.equal(txt(ifl, 'name'), 'ge-0/0/0.0');
+  assert.equal(txt(ifl, 'encapsulation'), 'ENET2');
+  assert.ok(child(child(ifl, 'if-config-flags')!, 'iff-up'));
+  const addr = child(child(ifl, 'address-family')!, 'interface-address')!;
+  assert.equal(txt(addr, 'ifa-destination'), '192.0.2/24');
+  assert.equal(txt(addr, 'ifa-local'), '192.0.2.1');
+  assert.equal(txt(addr, 'ifa-broadcast'), '192.0.2.255');
+  assert.notEqual(txt(ifl, 'snmp-index'), txt(ifd, 'snmp-index'));
+
+  // A unit by name answers the logical interface alone, as in the sample of a real device.
+  const unit = top(await c.rpc('<get-interface-information><interface-name>ge-0/0/0.0</interface-name></get-interface-information>'));
+  assert.deepEqual(elements(unit).map((e) => e.name), ['logical-interface']);
+  // The terse form is unchanged.
+  assert.equal(top(await c.rpc('<get-interface-information><terse/></get-interface-information>')).attrs['junos:style'], 'terse');
+  const text = await c.rpc('<command format="text">show interfaces ge-0/0/2</command>');
+  assert.match(text, /Physical interface: ge-0\/0\/2, Enabled, Physical link is Down\n/);
+  await dev.close();
+});
+
+test('/etc/resolv.conf exists and follows the configuration', async () => {
+  const { dev, c } = await open('srx');
+  for (const p of ['/etc/resolv.conf', '/var/etc/resolv.conf']) {
+    const f = top(await c.rpc(`<file-show><filename>${p}</filename></file-show>`));
+    assert.equal(f.name, 'file-content');
+    assert.equal(f.attrs.filename, p);
+    // The stub datastore's configuration has domain-name example.net.
+    assert.match(textOf(f), /^domain example\.net$/m);
+  }
   await dev.close();
 });

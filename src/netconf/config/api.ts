@@ -15,6 +15,12 @@ export interface GetConfigOptions {
   format: ConfigFormat;
   /** A <configuration> subtree filter (Junos get-configuration child, or base subtree filter). */
   filter?: XmlElement;
+  /**
+   * A statement path as `show configuration` takes it (`['interfaces','ge-0/0/0','unit','0']`):
+   * only that statement, with its ancestors; an empty configuration when it is absent.
+   * Applied before `filter`.
+   */
+  path?: string[];
   /** compare="rollback": the text diff between rollback N and the candidate (or committed). */
   compareRollback?: number;
   /** inherit="inherit" and similar: accepted, may be ignored. */
@@ -35,8 +41,10 @@ export interface LoadOptions {
 export interface CommitOptions {
   check?: boolean;
   confirmed?: boolean;
-  /** Minutes; Junos default 10. */
+  /** Minutes (commit-configuration); Junos default 10. */
   confirmTimeout?: number;
+  /** Seconds (base NETCONF `<commit><confirm-timeout>`, RFC 6241); wins over confirmTimeout. */
+  confirmTimeoutSeconds?: number;
   log?: string;
   synchronize?: boolean;
   atTime?: string;
@@ -78,6 +86,11 @@ export interface ConfigSession {
   applyCliLine(line: string): RpcError[];
   validate(): RpcError[];
   commit(opts: CommitOptions): CommitResult;
+  /**
+   * Base NETCONF `<cancel-commit/>`: undoes a pending commit confirmed now (the
+   * configuration before it becomes active again). Throws when none is pending.
+   */
+  cancelCommit?(): void;
   discardChanges(): void;
   /** Exclusive lock of the candidate (`lock-configuration`, base `<lock>`). */
   lock(target: 'candidate' | 'running'): void;

@@ -25,13 +25,16 @@ import { parseXmlConfig, renderXml } from './xml-config.js';
 import { parseJson, renderJson } from './json.js';
 import { mergeTree, clean } from './merge.js';
 import { diffTrees } from './diff.js';
-import { filterTree } from './filter.js';
+import { filterTree, selectPath } from './filter.js';
 import { ConfigSyntaxError, throwAll } from './errors.js';
 import { parseXml } from '../xml.js';
 import { validateTree } from './validate.js';
 
 export const MAX_ROLLBACKS = 50;
 const STATE_FILE = 'config-history.json';
+/** Junos accepts a confirm-timeout of up to 65535 minutes. */
+const MAX_CONFIRM_SECONDS = 65535 * 60;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface CommitEvent {
   info: CommitInfo;
@@ -195,12 +198,28 @@ class Store implements JunosDatastore {
     return info;
   }
 
-  /** Automatic rollback of an unconfirmed commit confirmed. */
-  confirmExpired(): void {
+  /**
+   * Timer for the rollback of a commit confirmed, due at `due` (epoch ms of the real
+   * clock). Node timers hold at most ~24.8 days, so a longer wait re-arms itself.
+   */
+  armConfirmTimer(due: number): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      if (!this.confirm) return;
+      if (Date.now() < due) this.confirm.timer = this.armConfirmTimer(due);
+      else this.confirmExpired();
+    }, Math.min(MAX_TIMER_MS, Math.max(0, due - Date.now())));
+    timer.unref();
+    return timer;
+  }
+
+  /** Rollback of an unconfirmed commit confirmed: its timer ran out, or cancel-commit. */
+  confirmExpired(why: 'timeout' | 'cancel-commit' = 'timeout'): void {
     const c = this.confirm;
     if (!c) return;
+    clearTimeout(c.timer);
     this.confirm = undefined;
-    this.install(c.previous, 'root', 'other', 'commit confirmed rollback', 'confirmed-rollback');
+    const log = why === 'timeout' ? 'commit confirmed rollback' : 'cancel-commit rollback';
+    this.install(c.previous, 'root', 'other', log, 'confirmed-rollback');
     this.shared = { tree: this.active.clone(), changedAt: this.now(), modifiers: new Set() };
   }
 
@@ -308,7 +327,8 @@ class Session implements ConfigSession {
     if (opts.compareRollback !== undefined) {
       return diffTrees(this.store.rollbackTree(opts.compareRollback), tree);
     }
-    const view = filterTree(tree, opts.filter);
+    const scoped = opts.path?.length ? selectPath(tree, opts.path) ?? new ConfigTree() : tree;
+    const view = filterTree(scoped, opts.filter);
     const rev = this.store.revisions[0];
     const changedAt = this.priv?.changedAt ?? this.store.shared.changedAt;
     const attrs: Record<string, string> = committed
@@ -405,13 +425,13 @@ class Session implements ConfigSession {
     const previous = st.active.clone();
     const tree = this.candidate().clone();
     if (opts.confirmed) {
-      const minutes = opts.confirmTimeout ?? 10;
-      if (!(minutes > 0)) throw rpcErr(`invalid confirm-timeout: ${minutes}`, 'invalid-value');
+      const seconds = opts.confirmTimeoutSeconds ?? (opts.confirmTimeout ?? 10) * 60;
+      if (!(seconds > 0 && seconds <= MAX_CONFIRM_SECONDS)) {
+        throw rpcErr(`invalid confirm-timeout: ${opts.confirmTimeoutSeconds ?? opts.confirmTimeout}`, 'invalid-value');
+      }
       const keep = st.confirm?.previous ?? previous;
       if (st.confirm) clearTimeout(st.confirm.timer);
-      const timer = setTimeout(() => st.confirmExpired(), Math.round(minutes * 60_000));
-      timer.unref();
-      st.confirm = { timer, previous: keep, user: this.user };
+      st.confirm = { timer: st.armConfirmTimer(Date.now() + Math.round(seconds * 1000)), previous: keep, user: this.user };
     } else if (st.confirm) {
       clearTimeout(st.confirm.timer);
       st.confirm = undefined;
@@ -424,6 +444,12 @@ class Session implements ConfigSession {
       st.shared.modifiers.clear();
     }
     return { warnings: [] };
+  }
+
+  cancelCommit(): void {
+    const st = this.store;
+    if (!st.confirm) throw rpcErr('No confirmed commit is pending', 'operation-failed');
+    st.confirmExpired('cancel-commit');
   }
 
   discardChanges(): void {

@@ -61,3 +61,21 @@ function select(children: ConfigNode[], sels: XmlElement[]): ConfigNode[] {
 function mergeUnique(a: ConfigNode[], b: ConfigNode[]): ConfigNode[] {
   return [...a, ...b.filter((x) => !a.some((y) => y.name === x.name && JSON.stringify(y.keys) === JSON.stringify(x.keys) && y.value === x.value))];
 }
+
+/**
+ * The part of a configuration a `show configuration WORDS...` path names, with its
+ * ancestors (as Junos answers the command in XML). Undefined when nothing is there.
+ */
+export function selectPath(tree: ConfigTree, words: readonly string[]): ConfigTree | undefined {
+  if (words.length === 0) return tree.clone();
+  const copy = tree.clone();
+  const target = copy.find(words);
+  if (!target) return undefined;
+  const keep = (n: ConfigNode): boolean => {
+    if (n === target) return true;
+    n.children = n.children.filter(keep);
+    return n.children.length > 0;
+  };
+  keep(copy.root);
+  return copy;
+}

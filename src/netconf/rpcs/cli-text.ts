@@ -53,6 +53,69 @@ function interfacesTerse(info: XmlElement): string {
   return lines.join('\n');
 }
 
+const flagWords = (el: XmlElement | undefined, prefix: RegExp) =>
+  el
+    ? elements(el)
+        .filter((f) => prefix.test(f.name))
+        .map((f) => f.name.replace(prefix, '').replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => `${d}${c.toUpperCase()}`).replace(/^Snmp/, 'SNMP'))
+    : [];
+
+function logicalText(ifl: XmlElement): string[] {
+  const flags = child(ifl, 'if-config-flags');
+  const stats = child(ifl, 'traffic-statistics');
+  const out = [
+    `  Logical interface ${t(ifl, 'name')} (Index ${t(ifl, 'local-index')}) (SNMP ifIndex ${t(ifl, 'snmp-index')})`,
+    `    Flags: ${[...flagWords(flags, /^iff-/), t(flags, 'internal-flags')].join(' ')} Encapsulation: ${t(ifl, 'encapsulation')}`,
+    `    Input packets : ${t(stats, 'input-packets')}`,
+    `    Output packets: ${t(stats, 'output-packets')}`,
+  ];
+  for (const fam of elements(ifl).filter((e) => e.name === 'address-family')) {
+    out.push(`    Protocol ${t(fam, 'address-family-name')}${t(fam, 'mtu') ? `, MTU: ${t(fam, 'mtu')}` : ''}`);
+    for (const a of elements(fam).filter((e) => e.name === 'interface-address')) {
+      const f = flagWords(child(a, 'ifa-flags'), /^ifaf-/).map((w) => w.replace(/^Current-/, 'Is-'));
+      const parts = [
+        t(a, 'ifa-destination') && `Destination: ${t(a, 'ifa-destination')}`,
+        `Local: ${t(a, 'ifa-local')}`,
+        t(a, 'ifa-broadcast') && `Broadcast: ${t(a, 'ifa-broadcast')}`,
+      ].filter(Boolean);
+      out.push(`      Addresses${f.length ? `, Flags: ${f.join(' ')}` : ''}`, `        ${parts.join(', ')}`);
+    }
+  }
+  return out;
+}
+
+/** `show interfaces` (no terse): a block per physical interface, then its units. */
+function interfacesNormal(info: XmlElement): string {
+  const out: string[] = [];
+  for (const ifd of elements(info)) {
+    if (ifd.name === 'logical-interface') {
+      out.push(...logicalText(ifd));
+      continue;
+    }
+    if (ifd.name !== 'physical-interface') continue;
+    const admin = child(ifd, 'admin-status');
+    const stats = child(ifd, 'traffic-statistics');
+    if (out.length) out.push('');
+    out.push(
+      `Physical interface: ${t(ifd, 'name')}, ${admin?.attrs['junos:format'] ?? t(ifd, 'admin-status')}, Physical link is ${t(ifd, 'oper-status') === 'up' ? 'Up' : 'Down'}`,
+      `  Interface index: ${t(ifd, 'local-index')}, SNMP ifIndex: ${t(ifd, 'snmp-index')}`,
+      `  Link-level type: ${t(ifd, 'link-level-type')}, MTU: ${t(ifd, 'mtu')}, Speed: ${t(ifd, 'speed')}`,
+      `  Device flags   : ${flagWords(child(ifd, 'if-device-flags'), /^ifdf-/).join(' ')}`,
+      `  Interface flags: ${[...flagWords(child(ifd, 'if-config-flags'), /^iff-/), `Internal: ${t(child(ifd, 'if-config-flags'), 'internal-flags')}`].join(' ')}`,
+    );
+    if (t(ifd, 'current-physical-address')) {
+      out.push(`  Current address: ${t(ifd, 'current-physical-address')}, Hardware address: ${t(ifd, 'hardware-physical-address')}`);
+    }
+    out.push(
+      `  Last flapped   : ${t(ifd, 'interface-flapped')}`,
+      `  Input rate     : ${t(stats, 'input-bps')} bps (${t(stats, 'input-pps')} pps)`,
+      `  Output rate    : ${t(stats, 'output-bps')} bps (${t(stats, 'output-pps')} pps)`,
+    );
+    for (const ifl of elements(ifd).filter((e) => e.name === 'logical-interface')) out.push('', ...logicalText(ifl));
+  }
+  return out.join('\n');
+}
+
 function uptimeText(u: XmlElement): string {
   const dt = (name: string) => t(child(u, name), 'date-time');
   const ago = (name: string) => t(child(u, name), 'time-length');
@@ -118,11 +181,13 @@ export function renderCliText(rpc: string, replyXml: string, _device: DeviceView
   const root = parseXml(`<r xmlns:junos="urn:x-junos">${replyXml}</r>`);
   const first = elements(root)[0];
   if (!first) return '';
+  // A daemon's error inside a normal reply prints as its message.
+  if ((first.name === 'error' || first.name === 'xnm:error') && child(first, 'message')) return t(first, 'message');
   switch (rpc) {
     case 'get-software-information':
       return versionText(root);
     case 'get-interface-information':
-      return interfacesTerse(first);
+      return first.attrs['junos:style'] === 'terse' ? interfacesTerse(first) : interfacesNormal(first);
     case 'get-system-uptime-information':
       return uptimeText(first);
     case 'get-system-information':

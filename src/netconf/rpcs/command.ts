@@ -64,6 +64,10 @@ export function mapCommand(words: string[]): MappedCommand {
       case 'virtual-chassis':
         if (rest2.length === 0) return { rpc: 'get-virtual-chassis-information', args: [] };
         return bad(2);
+      case 'bridge':
+        if (w2 === 'mac-table' && rest.length === 0) return { rpc: 'get-bridge-mac-table', args: [] };
+        if (w2 === 'mac-table' && rest.join(' ') === 'count') return { rpc: 'get-bridge-mac-table', args: [leaf('count')] };
+        return bad(2);
       case 'ethernet-switching':
         if (w2 === 'table' && (rest.length === 0 || rest.join(' ') === 'summary')) {
           return { rpc: 'get-ethernet-switching-table-information', args: rest.length ? [leaf('summary')] : [] };
@@ -135,7 +139,15 @@ export function replyAsJson(replyXml: string): string {
   return JSON.stringify(out, null, 4);
 }
 
-export function createCommandRpc(dispatch: (ctx: RpcContext) => Promise<RpcReply | string>): RpcHandler {
+/**
+ * The `<command>` RPC. `answers` tells whether the device has the RPC a command maps to:
+ * a command for a feature the platform lacks (`show bridge` on an EX or a PTX) is a
+ * syntax error naming the command's word, as on Junos.
+ */
+export function createCommandRpc(
+  dispatch: (ctx: RpcContext) => Promise<RpcReply | string>,
+  answers: (ctx: RpcContext, rpc: string) => boolean,
+): RpcHandler {
   return async (ctx) => {
     const format = (ctx.op.attrs.format ?? 'xml').toLowerCase();
     if (!['xml', 'text', 'ascii', 'json'].includes(format)) throw new RpcError({ type: 'protocol', tag: 'invalid-value', message: `invalid format: ${format}`, badElement: 'format' });
@@ -144,6 +156,7 @@ export function createCommandRpc(dispatch: (ctx: RpcContext) => Promise<RpcReply
     const words = cmd.split(/\s+/).filter(Boolean);
     if (words.length === 0) throw new RpcError({ type: 'protocol', tag: 'operation-failed', message: 'syntax error, expecting <command>', badElement: 'command' });
     const mapped = mapCommand(words);
+    if (!answers(ctx, mapped.rpc)) throw syntaxError(words[1] ?? words[0]);
     const pipe = pipes.join(' | ');
     if (pipe === 'display xml rpc') return displayXmlRpc(mapped);
     if (pipe !== '' && pipe !== 'display xml' && !/^count$|^no-more$/.test(pipe)) throw syntaxError(pipe.split(/\s+/)[0] ?? '|');
@@ -157,8 +170,7 @@ export function createCommandRpc(dispatch: (ctx: RpcContext) => Promise<RpcReply
         const body = part === undefined ? '' : part.replace(/\n*$/, '\n');
         return `<configuration-information>\n<configuration-output>\n${escapeText(body)}</configuration-output>\n</configuration-information>`;
       }
-      const filter = path.length ? parseXml(`<configuration><${path[0]}/></configuration>`) : undefined;
-      const xml = ctx.config.getConfiguration({ database: 'committed', format: 'xml', filter });
+      const xml = ctx.config.getConfiguration({ database: 'committed', format: 'xml', path });
       return wantXml === 'json' ? escapeText(replyAsJson(xml)) : xml;
     }
 

@@ -177,15 +177,23 @@ export const commitConfiguration: RpcHandler = (ctx) => {
   return ['<commit-results>', ...result.warnings.map((w) => w.toXml()), ...commitEngines(ctx, synchronize, check), '</commit-results>'].join('\n');
 };
 
-/** Base NETCONF commit: `<ok/>`; confirm-timeout there is in seconds. */
+/**
+ * Base NETCONF commit: `<ok/>`. Its confirm-timeout is in seconds (RFC 6241), unlike
+ * commit-configuration's minutes. `<persist>`/`<persist-id>` are accepted: a pending
+ * commit confirmed here outlives its session anyway, and any later commit confirms it.
+ */
 export const commit: RpcHandler = ({ config, op }) => {
   const timeoutEl = child(op, 'confirm-timeout');
   const seconds = timeoutEl ? intAttr(textOf(timeoutEl), 'confirm-timeout') : undefined;
-  const result = config.commit({
-    confirmed: child(op, 'confirmed') !== undefined,
-    confirmTimeout: seconds === undefined ? undefined : Math.max(1, Math.ceil(seconds / 60)),
-  });
+  const result = config.commit({ confirmed: child(op, 'confirmed') !== undefined, confirmTimeoutSeconds: seconds });
   return okWith(result.warnings);
+};
+
+/** Base NETCONF `<cancel-commit/>`: the pending commit confirmed is undone now. */
+export const cancelCommit: RpcHandler = ({ config }) => {
+  if (!config.cancelCommit) throw new RpcError({ type: 'protocol', tag: 'operation-not-supported', message: 'cancel-commit is not supported', badElement: 'cancel-commit' });
+  config.cancelCommit();
+  return '<ok/>';
 };
 
 export const validate: RpcHandler = ({ config, op }) => {
@@ -238,6 +246,7 @@ export const configRpcs: Record<string, RpcHandler> = {
   'load-configuration': loadConfiguration,
   'commit-configuration': commitConfiguration,
   commit,
+  'cancel-commit': cancelCommit,
   validate,
   'discard-changes': discardChanges,
   lock,

@@ -6,6 +6,7 @@
  */
 import { RpcError } from '../rpc-error.js';
 import { profileTemplate } from '../template.js';
+import { elements, textOf } from '../xml.js';
 import { createCommandRpc } from './command.js';
 import { configRpcs } from './config.js';
 import { operationalRpcs } from './operational.js';
@@ -16,7 +17,7 @@ import type { RpcContext, RpcHandler, RpcReply } from './types.js';
 const table = new Map<string, RpcHandler>([
   ['get-software-information', getSoftwareInformation],
   ['kill-session', killSession],
-  ['command', createCommandRpc((ctx) => dispatchRpc(ctx))],
+  ['command', createCommandRpc((ctx) => dispatchRpc(ctx), (ctx, name) => answersRpc(ctx, name))],
   ...Object.entries(configRpcs),
   ...Object.entries(operationalRpcs),
 ]);
@@ -31,10 +32,25 @@ export function unknownRpcError(name: string): RpcError {
   return new RpcError({ type: 'protocol', tag: 'operation-failed', message: 'syntax error', badElement: name });
 }
 
+/**
+ * The profile template answering this operation: `rpc/<name>.<flag>.xml` for an
+ * operation carrying the empty element `<flag/>` (e.g. get-bridge-mac-table.count.xml
+ * for `<get-bridge-mac-table><count/></get-bridge-mac-table>`), else `rpc/<name>.xml`.
+ */
+function templateFor(ctx: RpcContext): string | undefined {
+  const name = ctx.op.name;
+  for (const flag of elements(ctx.op)) {
+    if (elements(flag).length > 0 || textOf(flag).trim() !== '') continue;
+    const t = profileTemplate(ctx.device, `${name}.${flag.name}`);
+    if (t !== undefined) return t;
+  }
+  return profileTemplate(ctx.device, name);
+}
+
 /** Runs an RPC by operation element; `op.name` selects the handler. */
 export async function dispatchRpc(ctx: RpcContext): Promise<RpcReply | string> {
   const name = ctx.op.name;
-  const fromTemplate = profileTemplate(ctx.device, name);
+  const fromTemplate = templateFor(ctx);
   if (fromTemplate !== undefined) return fromTemplate;
   const handler = table.get(name);
   if (!handler) throw unknownRpcError(name);
@@ -43,5 +59,6 @@ export async function dispatchRpc(ctx: RpcContext): Promise<RpcReply | string> {
 
 /** Whether this device answers an RPC (built in or from its profile). */
 export function answersRpc(ctx: Pick<RpcContext, 'device'>, name: string): boolean {
-  return table.has(name) || ctx.device.profile.templates.has(name);
+  if (table.has(name) || ctx.device.profile.templates.has(name)) return true;
+  return [...ctx.device.profile.templates.keys()].some((k) => k.startsWith(`${name}.`));
 }

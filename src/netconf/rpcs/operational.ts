@@ -1,12 +1,14 @@
 /**
  * Operational RPCs answered from the device identity, clock and profile: system,
- * routing-engine, uptime, interfaces, chassis cluster, files and the shell. Other
+ * routing-engine, uptime, interfaces (./interfaces.ts), chassis cluster, files and the shell. Other
  * operational RPCs come from the profile's rpc/*.xml templates (see ./index.ts).
  */
 import { serialFor } from '../profile.js';
 import { RpcError } from '../rpc-error.js';
 import { localTime, uptimeClock, uptimeLong } from '../template.js';
-import { child, escapeAttr, escapeText, textOf } from '../xml.js';
+import type { ConfigSession } from '../config/api.js';
+import { child, elements, escapeAttr, escapeText, parseXml, textOf, type XmlElement } from '../xml.js';
+import { getInterfaceInformation } from './interfaces.js';
 import type { DeviceView, RpcHandler } from './types.js';
 
 const el = (name: string, value: string | number) => `<${name}>${escapeText(String(value))}</${name}>`;
@@ -115,53 +117,21 @@ export function systemUptimeInformation(device: DeviceView): string {
 
 export const getSystemUptimeInformation: RpcHandler = ({ device }) => systemUptimeInformation(device);
 
-/** get-interface-information, terse form (with routing-instance and interface-name filters). */
-export function interfaceInformation(device: DeviceView, opts: { instance?: string; name?: string; terse?: boolean }): string {
-  const lines = [`<interface-information xmlns="${ns(device, 'junos-interface')}" junos:style="terse">`];
-  const wanted = (n: string) => {
-    if (!opts.name) return true;
-    const pattern = opts.name.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
-    return new RegExp(`^${pattern}$`).test(n);
-  };
-  for (const ifd of device.profile.interfaces) {
-    const unitsShown = opts.instance ? (ifd.units ?? []).filter((u) => u.instance === opts.instance) : ifd.units ?? [];
-    if (opts.instance && unitsShown.length === 0) continue;
-    const ifdMatches = wanted(ifd.name);
-    const matchingUnits = unitsShown.filter((u) => ifdMatches || wanted(u.name));
-    if (!ifdMatches && matchingUnits.length === 0) continue;
-    if (!opts.instance) lines.push('<physical-interface>', el('name', ifd.name), el('admin-status', ifd.admin ?? 'up'), el('oper-status', ifd.oper ?? 'up'));
-    else lines.push('<physical-interface>');
-    for (const u of matchingUnits) {
-      lines.push('<logical-interface>', el('name', u.name), el('admin-status', u.admin ?? 'up'), el('oper-status', u.oper ?? 'up'), '<filter-information>', '</filter-information>');
-      for (const fam of u.families) {
-        lines.push('<address-family>', el('address-family-name', fam.name));
-        for (const a of fam.addresses ?? []) lines.push('<interface-address>', `<ifa-local junos:emit="emit">${escapeText(a)}</ifa-local>`, '</interface-address>');
-        lines.push('</address-family>');
-      }
-      lines.push('</logical-interface>');
-    }
-    lines.push('</physical-interface>');
-  }
-  if (opts.name && lines.length === 1) {
-    throw new RpcError({ type: 'protocol', tag: 'operation-failed', message: `device ${opts.name} not found`, severity: 'error' });
-  }
-  lines.push('</interface-information>');
-  return lines.join('\n');
-}
-
-export const getInterfaceInformation: RpcHandler = ({ device, op }) => {
-  const ri = child(op, 'routing-instance');
-  const name = child(op, 'interface-name');
-  return interfaceInformation(device, {
-    instance: ri ? textOf(ri).trim() : undefined,
-    name: name ? textOf(name).trim() : undefined,
-    terse: child(op, 'terse') !== undefined,
-  });
-};
-
+/**
+ * A standalone SRX answers from its cluster daemon with an `xnm:error` inside a normal
+ * reply (not an rpc-error): PyEZ reads that as srx_cluster False. Other platforms have
+ * no such RPC.
+ */
 export const getChassisClusterStatus: RpcHandler = ({ device }) => {
   if (device.profile.cluster === 'srx-not-enabled') {
-    throw new RpcError({ type: 'protocol', tag: 'operation-failed', message: 'Chassis cluster is not enabled.', infoXml: undefined });
+    const xnm = 'http://xml.juniper.net/xnm/1.1/xnm';
+    return [
+      `<xnm:error xmlns="${xnm}" xmlns:xnm="${xnm}">`,
+      '<parse/>',
+      '<source-daemon>jsrpd</source-daemon>',
+      '<message>error: Chassis cluster is not enabled</message>',
+      '</xnm:error>',
+    ].join('\n');
   }
   throw new RpcError({ type: 'protocol', tag: 'operation-failed', message: 'syntax error', badElement: 'get-chassis-cluster-status' });
 };
@@ -170,11 +140,40 @@ function fileNotFound(p: string): RpcError {
   return new RpcError({ type: 'protocol', tag: 'operation-failed', message: `could not resolve file: ${p}` });
 }
 
-export const fileShow: RpcHandler = ({ device, op }) => {
+const RESOLV_CONF = new Set(['/etc/resolv.conf', '/var/etc/resolv.conf']);
+
+/**
+ * /etc/resolv.conf as Junos writes it from [edit system domain-name, domain-search,
+ * name-server] of the active configuration (PyEZ reads it for the domain fact).
+ */
+function resolvConf(config: ConfigSession): string {
+  let root: XmlElement;
+  try {
+    const filter = parseXml('<configuration><system><domain-name/><domain-search/><name-server/></system></configuration>');
+    root = elements(parseXml(`<r xmlns:junos="urn:x-junos">${config.getConfiguration({ database: 'committed', format: 'xml', filter })}</r>`))[0] ?? parseXml('<configuration/>');
+  } catch (err) {
+    if (err instanceof RpcError) return '';
+    throw err;
+  }
+  const system = child(root, 'system');
+  if (!system) return '';
+  const lines: string[] = [];
+  const domain = child(system, 'domain-name');
+  if (domain) lines.push(`domain ${textOf(domain).trim()}`);
+  const search = elements(system).filter((e) => e.name === 'domain-search').map((e) => textOf(e).trim());
+  if (search.length) lines.push(`search ${search.join(' ')}`);
+  for (const ns of elements(system).filter((e) => e.name === 'name-server')) {
+    const name = child(ns, 'name');
+    lines.push(`nameserver ${textOf(name ?? ns).trim()}`);
+  }
+  return lines.map((l) => `${l}\n`).join('');
+}
+
+export const fileShow: RpcHandler = ({ device, op, config }) => {
   const f = child(op, 'filename');
   const p = f ? textOf(f).trim() : '';
   if (!p) throw new RpcError({ type: 'protocol', tag: 'missing-element', message: 'syntax error, expecting <filename>', badElement: 'filename' });
-  const content = device.profile.files.get(p);
+  const content = device.profile.files.get(p) ?? (RESOLV_CONF.has(p) ? resolvConf(config) : undefined);
   if (content === undefined) throw fileNotFound(p);
   const size = Buffer.byteLength(content, 'utf8');
   return `<file-content filename="${escapeAttr(p)}" junos:seconds="${Math.floor(device.bootTime / 1000)}" filesize="${size}" encoding="text">\n${escapeText(content)}</file-content>`;
