@@ -88,3 +88,13 @@ test('multi-byte UTF-8 output is never split across messages', async () => {
   // A split character would reach the NMS as replacement characters in two messages.
   assert.equal(s.output(), '€'.repeat(3000) + MSG_SUBPROCESS_ENDED);
 });
+
+test('concurrent session requests for one device each get their own session', async () => {
+  const { nms, server } = await h.nms();
+  const c = client('parallel', [server]);
+  h.agent([c], catBackends());
+  const sessions = await Promise.all(Array.from({ length: 5 }, () => nms.requestSession(c.deviceId, c.secret, 'csh', { timeoutMs: 15_000 })));
+  assert.equal(new Set(sessions.map((s) => s.peer)).size, 5);
+  assert.equal(nms.events.filter((e) => e.type === 'shared-connection').length, 0);
+  await Promise.all(sessions.map((s) => s.close()));
+});

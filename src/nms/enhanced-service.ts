@@ -124,14 +124,7 @@ export class EnhancedService {
     if (type !== 'netconf' && type !== 'csh') throw new NmsRequestError(`unknown session type "${type}" (netconf or csh)`);
     const timeoutMs = opts.timeoutMs ?? 10_000;
     const deadline = Date.now() + timeoutMs;
-    const pick = await this.waitForPending(deviceId, deadline, timeoutMs);
-    const match = pick.find((p) => p.secret === secret);
-    if (!match) {
-      this.log.record({ type: 'secret-mismatch', peer: pick[0].peer, deviceId, protocol: 'enhanced' });
-      this.logger.warn({ deviceId }, 'session request refused: secret mismatch');
-      throw new NmsRequestError(`secret mismatch for device ${deviceId}`);
-    }
-    this.pending.splice(this.pending.indexOf(match), 1);
+    const match = await this.claimPending(deviceId, secret, deadline, timeoutMs);
     const stream = new Promise<NmsSession>((resolve) => {
       const list = this.awaited.get(match.peer) ?? [];
       if (list.length > 0 || [...this.live].some((s) => s.peer === match.peer)) {
@@ -187,11 +180,24 @@ export class EnhancedService {
     }
   }
 
-  private async waitForPending(deviceId: string, deadline: number, timeoutMs: number): Promise<PendingInitialize[]> {
+  /**
+   * Waits for a pending Initialize of the device and takes it, in one synchronous step after
+   * the wait, so concurrent requests for one device never claim the same Initialize.
+   */
+  private async claimPending(deviceId: string, secret: string, deadline: number, timeoutMs: number): Promise<PendingInitialize> {
     for (;;) {
       if (this.stopped) throw new NmsRequestError('the NMS stopped');
       const found = this.pending.filter((p) => p.deviceId === deviceId);
-      if (found.length > 0) return found;
+      if (found.length > 0) {
+        const match = found.find((p) => p.secret === secret);
+        if (!match) {
+          this.log.record({ type: 'secret-mismatch', peer: found[0].peer, deviceId, protocol: 'enhanced' });
+          this.logger.warn({ deviceId }, 'session request refused: secret mismatch');
+          throw new NmsRequestError(`secret mismatch for device ${deviceId}`);
+        }
+        this.pending.splice(this.pending.indexOf(match), 1);
+        return match;
+      }
       const left = deadline - Date.now();
       if (left <= 0) {
         throw new NmsRequestError(`no device ${deviceId} is waiting at the NMS after ${seconds(timeoutMs)} s`);
