@@ -102,6 +102,7 @@ function runCli(args: string[]): { status: number | null; stderr: string; stdout
 test('bad input: one clear line, exit 2, no stack trace', () => {
   const cases: [string[], RegExp][] = [
     [['--no-such-flag'], /Unknown argument/i],
+    [['--profile', 'no-such-profile', '--ssh-port', '0', '--ssh-user', 'a:b'], /unknown profile/],
     [['--host', '127.0.0.1', '--device-id', 'x', '--secret', 'y'], /--cert/],
     [['--host', '127.0.0.1', '--cert-file', '/nonexistent/nms.crt', '--device-id', 'x', '--secret', 'y'], /cannot read --cert-file/],
     [['--host', '127.0.0.1', '--cert', 'not a certificate!', '--device-id', 'x', '--secret', 'y'], /not a PEM certificate/],

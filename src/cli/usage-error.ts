@@ -11,13 +11,18 @@ export class UsageError extends Error {
   }
 }
 
+/** Errors that come from what the user asked for (flags, files, profile names): exit 2. */
+function isUsage(err: unknown): boolean {
+  return err instanceof UsageError || err instanceof ConfigError || (err as Error)?.name === 'ProfileError';
+}
+
 export function exitCodeFor(err: unknown): number {
-  return err instanceof UsageError || err instanceof ConfigError ? 2 : 1;
+  return isUsage(err) ? 2 : 1;
 }
 
 export function reportFatal(err: unknown): never {
   const e = err as Error;
-  const known = e instanceof UsageError || e instanceof ConfigError || (e as { userFacing?: boolean })?.userFacing;
+  const known = isUsage(e) || (e as { userFacing?: boolean })?.userFacing;
   process.stderr.write(`nc-grpc-device: ${e?.message ?? String(err)}\n`);
   if (!known && process.env.NCGD_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
   process.exit(exitCodeFor(err));
