@@ -7,7 +7,7 @@
 import { MSG_SUBPROCESS_ENDED } from '../src/agent/session-bridge.js';
 import { ReferenceNms, type NmsSession } from '../src/nms/server.js';
 import { startRawServer } from './raw-grpc.js';
-import { nowMs } from './stats.js';
+import { nowMs, runConcurrent, type RateResult } from './stats.js';
 
 // grpc-js's DEP0123 warning (TLS servername set to an IP address) is noise here.
 process.noDeprecation = true;
@@ -73,31 +73,14 @@ function nextMessage(s: NmsSession, timeoutMs = REQUEST_TIMEOUT_MS): { done: Pro
 }
 
 /** Sessions opened, first output received, and closed, `concurrency` at a time (worker i asks device i mod n). */
-async function rate(devices: Device[], count: number, concurrency: number, maxMs: number): Promise<{ ms: number; done: number; failures: number; lastError?: string }> {
-  let started = 0;
-  let done = 0;
-  let failures = 0;
-  let lastError: string | undefined;
-  const t0 = nowMs();
-  const worker = async (_: unknown, i: number): Promise<void> => {
-    const device = devices[i % devices.length];
-    while (started < count && nowMs() - t0 < maxMs) {
-      started++;
-      try {
-        const s = await request(device);
-        // The hello may already be in (it can come in the same read as the stream's opening).
-        await s.waitFor((out) => out.includes(TERMINATOR), REQUEST_TIMEOUT_MS);
-        await s.close();
-        if (s.endReason !== 'device-closed') throw new Error(`session ended by ${s.endReason}`);
-        done++;
-      } catch (err) {
-        failures++;
-        lastError = (err as Error).message;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return { ms: nowMs() - t0, done, failures, lastError };
+async function rate(devices: Device[], count: number, concurrency: number, maxMs: number): Promise<RateResult> {
+  return runConcurrent(count, concurrency, maxMs, async (i) => {
+    const s = await request(devices[i % devices.length]);
+    // The hello may already be in (it can come in the same read as the stream's opening).
+    await s.waitFor((out) => out.includes(TERMINATOR), REQUEST_TIMEOUT_MS);
+    await s.close();
+    if (s.endReason !== 'device-closed') throw new Error(`session ended by ${s.endReason}`);
+  });
 }
 
 /** Round trips of one small RPC on one session; samples in ms, plus the reply size. */

@@ -20,7 +20,7 @@ import { makeSelfSigned } from '../src/nms/pki.js';
 import { BenchBackend } from './backends.js';
 import type { Device, NmsOp } from './nms-side.js';
 import { RawClient } from './raw-grpc.js';
-import { median, nowMs, percentile, renderTable, verdict, type Row } from './stats.js';
+import { median, nowMs, percentile, renderTable, runConcurrent, verdict, type RateResult, type Row } from './stats.js';
 
 const FLEET = 8;
 const SMALL_RPC = '<rpc><get-software-information/></rpc>]]>]]>';
@@ -113,26 +113,8 @@ async function withCpu<T>(fn: () => Promise<T>): Promise<{ value: T; cpu: number
 }
 
 /** Raw sessions opened, first message received and closed, `concurrency` at a time. */
-async function rawRate(raw: RawClient, count: number, concurrency: number, maxMs: number): Promise<{ ms: number; done: number; failures: number; lastError?: string }> {
-  let started = 0;
-  let done = 0;
-  let failures = 0;
-  let lastError: string | undefined;
-  const t0 = nowMs();
-  const worker = async (): Promise<void> => {
-    while (started < count && nowMs() - t0 < maxMs) {
-      started++;
-      try {
-        await raw.openOne();
-        done++;
-      } catch (err) {
-        failures++;
-        lastError = (err as Error).message;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return { ms: nowMs() - t0, done, failures, lastError };
+async function rawRate(raw: RawClient, count: number, concurrency: number, maxMs: number): Promise<RateResult> {
+  return runConcurrent(count, concurrency, maxMs, () => raw.openOne());
 }
 
 interface Bench {
@@ -148,7 +130,6 @@ interface Bench {
   notes: string[];
 }
 
-type RateResult = { ms: number; done: number; failures: number; lastError?: string };
 const perSecond = (r: RateResult) => (r.done / r.ms) * 1000;
 
 async function ratePhase(b: Bench): Promise<void> {

@@ -72,3 +72,36 @@ export function renderTable(rows: Row[]): string {
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
+
+export interface RateResult {
+  ms: number;
+  done: number;
+  failures: number;
+  lastError?: string;
+}
+
+/**
+ * Runs `one(worker)` up to `count` times, `concurrency` at a time, for at most `maxMs`;
+ * counts successes and failures (the last error is kept for the report).
+ */
+export async function runConcurrent(count: number, concurrency: number, maxMs: number, one: (worker: number) => Promise<void>): Promise<RateResult> {
+  let started = 0;
+  let done = 0;
+  let failures = 0;
+  let lastError: string | undefined;
+  const t0 = nowMs();
+  const worker = async (_: unknown, i: number): Promise<void> => {
+    while (started < count && nowMs() - t0 < maxMs) {
+      started++;
+      try {
+        await one(i);
+        done++;
+      } catch (err) {
+        failures++;
+        lastError = (err as Error).message;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { ms: nowMs() - t0, done, failures, lastError };
+}
