@@ -132,7 +132,8 @@ async function waitDevice(device: Device): Promise<void> {
 async function handle(msg: NmsOp): Promise<unknown> {
   switch (msg.op) {
     case 'init': {
-      nms = new ReferenceNms({ host: '127.0.0.1', port: 0, cert: msg.cert, key: msg.key, protocols: ['enhanced'] });
+      // Sessions keep only the tail of their output: a bulk run must not measure the NMS's memory.
+      nms = new ReferenceNms({ host: '127.0.0.1', port: 0, cert: msg.cert, key: msg.key, protocols: ['enhanced'], keepOutputChars: 64 * 1024 });
       const nmsPort = await nms.start();
       raw = await startRawServer(msg.cert, msg.key);
       return { nmsPort, rawPort: raw.port };

@@ -259,3 +259,14 @@ test('basic: handshake against the shared string, then one NETCONF session per c
   assert.equal(count('basic-auth'), 2);
   await assert.rejects(nms.requestBasicSession({ timeoutMs: 100 }), /no basic device session/);
 });
+
+test('keepOutputChars: a session keeps only the tail of a long output', async () => {
+  const { NmsSession } = await import('../src/nms/session.js');
+  const { EventEmitter } = await import('node:events');
+  // A server call stand-in is enough: NmsSession's bookkeeping is what is under test here.
+  const call = Object.assign(new EventEmitter(), { write: () => true, end: () => {} });
+  const s = new NmsSession(call as never, { messageOf: (m: { message: string }) => m.message } as never, { peer: 'p', type: 'csh', protocol: 'enhanced', keepOutputChars: 10 });
+  for (let i = 0; i < 100; i++) call.emit('data', { message: `line-${i}\n` });
+  const out = s.output();
+  assert.ok(out.length <= 20 && out.endsWith('line-99\n'), JSON.stringify(out));
+});

@@ -16,7 +16,7 @@ import type {
   NcgrpcStatusResponse,
 } from '../wire/protos.js';
 import type { NmsEventLog } from './events.js';
-import { NmsSession, type ConnType, type SessionCodec } from './session.js';
+import { NmsSession, type ConnType, type NmsSessionInfo, type SessionCodec } from './session.js';
 
 /** How NcgrpcServerStatusGet answers: SUCCESS (the default), FAILURE, or a gRPC error. */
 export type StatusAnswer = 'SUCCESS' | 'FAILURE' | 'error';
@@ -91,7 +91,7 @@ export class EnhancedService {
   constructor(
     private readonly log: NmsEventLog,
     private readonly logger: Logger,
-    private readonly closeTimeoutMs: number,
+    private readonly sessionOptions: Pick<NmsSessionInfo, 'closeTimeoutMs' | 'keepOutputChars'>,
   ) {
     this.wake.setMaxListeners(0);
   }
@@ -295,7 +295,7 @@ export class EnhancedService {
       type: awaited.type,
       protocol: 'enhanced',
       deviceId: awaited.deviceId,
-      closeTimeoutMs: this.closeTimeoutMs,
+      ...this.sessionOptions,
     });
     this.live.add(session);
     this.log.record({ type: 'session-open', peer, deviceId: awaited.deviceId, connType: awaited.type, protocol: 'enhanced', metadata: textMetadata(call.metadata) });

@@ -32,6 +32,8 @@ export interface ReferenceNmsOptions {
   basicSecret?: string;
   /** Bound on how long a session's close() waits for the device to half-close (default 10 s). */
   closeTimeoutMs?: number;
+  /** Each session keeps only about the last N characters of its output (default: all). */
+  keepOutputChars?: number;
 }
 
 export class ReferenceNms {
@@ -44,7 +46,7 @@ export class ReferenceNms {
 
   constructor(private readonly opts: ReferenceNmsOptions) {
     this.logger = opts.logger ?? silentLogger;
-    this.enhanced = new EnhancedService(this.log, this.logger, opts.closeTimeoutMs ?? 10_000);
+    this.enhanced = new EnhancedService(this.log, this.logger, { closeTimeoutMs: opts.closeTimeoutMs ?? 10_000, keepOutputChars: opts.keepOutputChars });
     this.basic = new BasicService(this.log, this.logger, opts.basicSecret ?? BASIC_DEFAULT_SECRET);
     const protocols = opts.protocols ?? ['enhanced', 'basic'];
     if (protocols.includes('enhanced')) this.server.addService(ncgrpcService().service, this.enhanced.handlers());

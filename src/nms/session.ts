@@ -30,6 +30,8 @@ export interface NmsSessionInfo {
   deviceId?: string;
   /** Bound on how long close() waits for the device to half-close. */
   closeTimeoutMs?: number;
+  /** Keep only about the last N characters of output (default: all), for long bulk sessions. */
+  keepOutputChars?: number;
 }
 
 export type SessionEndReason =
@@ -51,8 +53,10 @@ export class NmsSession extends EventEmitter {
   readonly ended: Promise<void>;
   endReason: SessionEndReason | undefined;
 
-  private readonly chunks: string[] = [];
-  private joined = '';
+  /** Output so far, as received (output() joins it into one piece). */
+  private chunks: string[] = [];
+  private keptChars = 0;
+  private readonly keepChars: number;
   private isOver = false;
   private resolveEnded!: () => void;
   private readonly closeTimeoutMs: number;
@@ -68,10 +72,16 @@ export class NmsSession extends EventEmitter {
     this.protocol = info.protocol;
     this.deviceId = info.deviceId;
     this.closeTimeoutMs = info.closeTimeoutMs ?? 10_000;
+    this.keepChars = info.keepOutputChars ?? Infinity;
     this.ended = new Promise((r) => (this.resolveEnded = r));
     call.on('data', (req: unknown) => {
       const text = codec.messageOf(req);
       this.chunks.push(text);
+      this.keptChars += text.length;
+      // Past the limit, whole messages fall off the front (the newest always stays).
+      while (this.chunks.length > 1 && this.keptChars - this.chunks[0].length >= this.keepChars) {
+        this.keptChars -= this.chunks.shift()!.length;
+      }
       this.emit('message', text);
     });
     // The device half-closed: it has nothing more to say. Finish the RPC with OK.
@@ -90,11 +100,8 @@ export class NmsSession extends EventEmitter {
 
   /** All messages from the device so far, concatenated as they came. */
   output(): string {
-    if (this.chunks.length > 0) {
-      this.joined += this.chunks.join('');
-      this.chunks.length = 0;
-    }
-    return this.joined;
+    if (this.chunks.length > 1) this.chunks = [this.chunks.join('')];
+    return this.chunks[0] ?? '';
   }
 
   /** Sends one operator command (netconf_command or csh_command by the session's type). */
