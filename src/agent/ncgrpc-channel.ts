@@ -42,7 +42,9 @@ export function describeGrpcError(err: unknown): string {
   const e = err as Partial<grpc.ServiceError>;
   if (e && typeof e.code === 'number') {
     const name = grpc.status[e.code] ?? String(e.code);
-    return `${name}: ${e.details || e.message || ''}`.trim();
+    // grpc-js ends some details with an empty "Resolution note:"; it says nothing.
+    const details = (e.details || e.message || '').replace(/\s*Resolution note:\s*$/, '');
+    return `${name}: ${details}`.trim();
   }
   return (err as Error)?.message ?? String(err);
 }
