@@ -19,7 +19,7 @@ export const netconfCommand: CommandModule<object, { profile: string; 'state-dir
   handler: async (args) => {
     const logger = createLogger({ level: 'warn' });
     const device = await EmulatedDevice.create({ profile: args.profile, stateDir: args['state-dir'], hostname: args.hostname, logger });
-    await runNetconfOnStdio(device, process.stdin, process.stdout);
+    await runNetconfOnStdio(device, process.stdin, process.stdout, { user: args.user });
     await device.close();
   },
 };

@@ -71,6 +71,11 @@ export class EmulatedDevice implements DeviceView {
     return this.clock();
   }
 
+  lastCommit(): { time: number; user: string } | undefined {
+    const newest = this.datastore.history()[0];
+    return newest ? { time: newest.time, user: newest.user } : undefined;
+  }
+
   /** Starts a NETCONF session; its output begins with the server hello. */
   openNetconf(opts: { user?: string; client?: string } = {}): ByteSession {
     if (this.closed) throw new Error('device is closed');

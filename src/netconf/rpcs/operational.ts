@@ -87,6 +87,13 @@ function timeLength(seconds: number): string {
   return d ? `${Math.floor(d / 7) ? `${Math.floor(d / 7)}w` : ''}${d % 7}d ${hms.slice(0, 5)}` : hms;
 }
 
+/** When and by whom the active configuration was committed (the boot-time load when never). */
+function lastConfigured(device: DeviceView, fallback: number, since: (ms: number) => string): string[] {
+  const last = device.lastCommit?.();
+  const time = last ? Math.min(last.time, device.now()) : fallback;
+  return dateTime('last-configured-time', time, [since(time), el('user', last?.user ?? 'root')]);
+}
+
 export function systemUptimeInformation(device: DeviceView): string {
   const now = device.now();
   const up = upSeconds(device);
@@ -100,7 +107,7 @@ export function systemUptimeInformation(device: DeviceView): string {
     el('time-source', ' LOCAL CLOCK '),
     ...dateTime('system-booted-time', device.bootTime, [since(device.bootTime)]),
     ...dateTime('protocols-started-time', Math.min(protocols, now), [since(Math.min(protocols, now))]),
-    ...dateTime('last-configured-time', Math.min(protocols, now), [since(Math.min(protocols, now)), el('user', 'root')]),
+    ...lastConfigured(device, Math.min(protocols, now), since),
     '<uptime-information>',
     `<date-time junos:seconds="${Math.floor(now / 1000)}">${h12}:${String(clock.getUTCMinutes()).padStart(2, '0')}${clock.getUTCHours() < 12 ? 'AM' : 'PM'}</date-time>`,
     `<up-time junos:seconds="${up}">${escapeText(uptimeClock(up))}</up-time>`,

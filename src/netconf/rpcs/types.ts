@@ -15,6 +15,8 @@ export interface DeviceView {
   /** Epoch milliseconds when the device "booted". */
   readonly bootTime: number;
   now(): number;
+  /** The newest commit of the active configuration (time in epoch ms, and who), if any. */
+  lastCommit?(): { time: number; user: string } | undefined;
   /** Ends another NETCONF session of this device; false when there is none with that id. */
   killSession(id: number): boolean;
 }
