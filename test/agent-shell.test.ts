@@ -177,3 +177,16 @@ test('NETCONF and shell bridged over SSH to our own SSH face', async () => {
   sh.send('exit');
   await sh.ended;
 });
+
+test('shell: a large output arrives whole and in order (flow control pauses the PTY, never drops)', async () => {
+  const { open } = await setup('bulk');
+  const s = await open('csh');
+  const out = await run(s, 'seq 1 200000', 30_000);
+  const lines = out.trim().split('\n');
+  assert.equal(lines.length, 200000);
+  assert.equal(lines[0], '1');
+  assert.equal(lines[199999], '200000');
+  assert.ok(lines.every((l, i) => l === String(i + 1)), 'every line in order');
+  s.send('exit');
+  await s.ended;
+});

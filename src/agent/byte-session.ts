@@ -25,6 +25,12 @@ export interface ByteSession extends EventEmitter {
   kill(signal: number): void;
   /** True once 'end' has been emitted. */
   readonly ended: boolean;
+  /**
+   * Flow control, where the session can hold its output back (a PTY, a pipe): the bridge
+   * pauses a session whose output the NMS is not taking fast enough, and resumes it on drain.
+   */
+  pause?(): void;
+  resume?(): void;
 }
 
 /** Something that can start sessions of one kind. */

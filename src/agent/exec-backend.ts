@@ -55,6 +55,14 @@ class ProcessSession extends EventEmitter implements ByteSession {
     if (!this.ended && this.child.stdin.writable) this.child.stdin.write(data);
   }
 
+  pause(): void {
+    this.child.stdout.pause();
+  }
+
+  resume(): void {
+    this.child.stdout.resume();
+  }
+
   kill(signal: number): void {
     const pid = this.child.pid;
     if (pid === undefined || this.ended) return;

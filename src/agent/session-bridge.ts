@@ -16,7 +16,7 @@ export interface SessionStream {
   write(msg: { message: string }): boolean;
   end(): void;
   on(event: 'data', cb: (cmd: { netconf_command?: string; csh_command?: string; cli_command?: string; kill_signal?: string | number }) => void): unknown;
-  on(event: 'end' | 'close' | 'status', cb: () => void): unknown;
+  on(event: 'end' | 'close' | 'status' | 'drain', cb: () => void): unknown;
   on(event: 'error', cb: (err: Error) => void): unknown;
   cancel?(): void;
 }
@@ -43,6 +43,7 @@ export class SessionBridge {
   private pendingBytes = 0;
   private flushScheduled = false;
   private closed = false;
+  private paused = false;
   private why: Parameters<NonNullable<BridgeOptions['onClose']>>[0] = 'ended';
   private readonly maxBytes: number;
   private readonly finished: Promise<void>;
@@ -62,6 +63,13 @@ export class SessionBridge {
     session.on('data', (chunk: Buffer) => this.onOutput(chunk));
     session.on('end', () => this.finish(MSG_SUBPROCESS_ENDED));
     stream.on('data', (cmd) => this.onCommand(cmd));
+    // Flow control: a session whose output is not taken up fast enough waits for the NMS.
+    stream.on('drain', () => {
+      if (this.paused) {
+        this.paused = false;
+        this.session.resume?.();
+      }
+    });
     // The NMS half-closed or the connection broke: nobody is listening any more.
     stream.on('end', () => this.abandon('nms-closed'));
     stream.on('error', () => this.abandon('stream-error'));
@@ -129,7 +137,11 @@ export class SessionBridge {
 
   private send(message: string): void {
     if (this.closed) return;
-    this.stream.write(this.opts.toMessage ? this.opts.toMessage(message) : { message });
+    const more = this.stream.write(this.opts.toMessage ? this.opts.toMessage(message) : { message });
+    if (!more && !this.paused && this.session.pause && !this.session.ended) {
+      this.paused = true;
+      this.session.pause();
+    }
   }
 
   /** The session's process ended: flush its output, say so in a message of its own, half-close. */

@@ -191,6 +191,14 @@ class PtySession extends EventEmitter implements PtyShellSession {
     else this.term.write(buf as unknown as string);
   }
 
+  pause(): void {
+    if (!this.ended) this.term.pause();
+  }
+
+  resume(): void {
+    if (!this.ended) this.term.resume();
+  }
+
   resize(cols: number, rows: number): void {
     if (this.ended || this.exitSeen || !(cols > 0) || !(rows > 0)) return;
     try {
