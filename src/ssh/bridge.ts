@@ -159,6 +159,15 @@ class SshChannelSession extends EventEmitter implements ByteSession {
     conn.on('error', (err: Error) => log.debug({ reason: err.message }, 'ssh bridge connection error'));
   }
 
+  /** Holding the channel's output back lets SSH flow control slow the target down. */
+  pause(): void {
+    if (!this.ended) this.channel.pause();
+  }
+
+  resume(): void {
+    if (!this.ended) this.channel.resume();
+  }
+
   write(data: Buffer | string): void {
     if (!this.ended) this.channel.write(data);
   }
