@@ -98,3 +98,16 @@ test('concurrent session requests for one device each get their own session', as
   assert.equal(nms.events.filter((e) => e.type === 'shared-connection').length, 0);
   await Promise.all(sessions.map((s) => s.close()));
 });
+
+test('an Initialize failed by the NMS (the sample\'s "Failed to serialize response!") is re-armed', async () => {
+  const { nms, server } = await h.nms();
+  const c = client('rearm', [server]);
+  h.agent([c], catBackends());
+  await until(() => nms.pendingInitializes(c.deviceId) === 1, 10_000, 'the first Initialize');
+  const before = nms.events.filter((e) => e.type === 'initialize').length;
+  assert.ok(nms.failInitialize(c.deviceId));
+  await until(() => nms.events.filter((e) => e.type === 'initialize').length > before && nms.pendingInitializes(c.deviceId) === 1, 10_000, 'a re-armed Initialize');
+  const s = await nms.requestSession(c.deviceId, c.secret, 'csh');
+  await s.waitFor((o) => o.includes(MSG_CSH_STARTED), 5000);
+  await s.close();
+});
