@@ -153,3 +153,9 @@ test('session errors: wrong secret and no device are one line, exit 1; missing f
   s.child.stdin!.end();
   assert.equal(await exitOf(s), 0);
 });
+
+test('session takes request_session.py spellings: -d DEVICE -sk SECRET -s TYPE', async () => {
+  const { normalizeArgv } = await import('../src/cli/argv.js');
+  assert.deepEqual(normalizeArgv(['session', '-d', 'dev1', '-sk', 's3', '-s', 'netconf']), ['session', '-d', 'dev1', '--secret', 's3', '--type', 'netconf']);
+  assert.deepEqual(normalizeArgv(['-host', 'nms', '-port', '4433']), ['--host', 'nms', '--port', '4433']);
+});

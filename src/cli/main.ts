@@ -8,18 +8,12 @@ import { deviceOptions } from './device-options.js';
 import { runDeviceCommand, type DeviceFlags } from './run-device.js';
 import { runDemo } from './demo.js';
 import { reportFatal, UsageError } from './usage-error.js';
+import { normalizeArgv } from './argv.js';
 import { netconfCommand } from './netconf-command.js';
 import { nmsCommand, sessionCommand } from '../nms/commands.js';
 import { certsCommand } from '../nms/certs-command.js';
 import { statusCommand } from '../agent/status/status-command.js';
 import { secretCommand } from '../agent/secret9-command.js';
-
-/** JET argument strings use single dashes (-host -port -cert): accept them as long flags. */
-const JET_FLAGS = /^-(host|port|cert|cert-file|device-id|secret)(=.*)?$/;
-
-export function normalizeArgv(argv: string[]): string[] {
-  return argv.map((a) => (JET_FLAGS.test(a) ? `-${a}` : a));
-}
 
 /**
  * grpc-js sets the TLS server name even when dialling an IP address, which Node flags as

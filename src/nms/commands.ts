@@ -100,9 +100,12 @@ export const nmsCommand: CommandModule<object, NmsArgs> = {
       .option('ops-port', { type: 'number', describe: 'operator port on 127.0.0.1 for `session` (default: port + 1)' })
       .option('basic-secret', { type: 'string', describe: 'shared string of the basic (20.2) handshake (default nc_grpc_device)' })
       .option('protocols', { type: 'string', array: true, choices: ['enhanced', 'basic'], describe: 'services to serve (default both)' })
+      .option('log-format', { type: 'string', choices: ['json', 'pretty'], describe: 'log format (default: pretty on a terminal, else json)' })
+      .option('log-level', { type: 'string', choices: ['trace', 'debug', 'info', 'warn', 'error'], default: 'info' })
       .example('$0 certs --host 192.0.2.10 && $0 nms --port 8443', 'an NMS for devices dialling 192.0.2.10:8443') as unknown as Argv<NmsArgs>,
   handler: async (args) => {
-    const logger = createLogger();
+    const a = args as NmsArgs & { 'log-format'?: 'json' | 'pretty'; 'log-level'?: string };
+    const logger = createLogger({ format: a['log-format'], level: a['log-level'] });
     const running = await startNms(args, logger);
     process.stdout.write(`nms: listening on ${args.host}:${running.port}; operator port 127.0.0.1:${running.opsPort}\n`);
     await new Promise<void>((resolve) => {
