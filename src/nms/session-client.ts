@@ -8,6 +8,9 @@ import net from 'node:net';
 import { createInterface } from 'node:readline';
 import { readLines, sendLine, type OpsRequest } from './ops-protocol.js';
 
+/** What a device sends first on a csh session. */
+const CSH_STARTED = 'csh session is started';
+
 /** What a device sends as its own last message (request_session.py exits on it). */
 const STOPPING = 'Client is stopping,';
 const STOPPING_GRACE_MS = 5000;
@@ -103,8 +106,11 @@ export function runSessionClient(ops: { host: string; port: number }, request: O
         }
         if (state !== 'open') return;
         if (typeof o.message === 'string') {
-          io.output.write(o.message);
-          if (o.message.length > 0) lastChar = o.message[o.message.length - 1];
+          // The device's own status messages get a line of their own; session output is as sent.
+          const status = o.message === CSH_STARTED || o.message.startsWith(STOPPING);
+          const text = status ? `${lastChar === '\n' ? '' : '\n'}${o.message}\n` : o.message;
+          io.output.write(text);
+          if (text.length > 0) lastChar = text[text.length - 1];
           // The device says it is stopping; its half-close (and our end line) normally follows at once.
           if (o.message.startsWith(STOPPING) && !stopTimer) {
             stopTimer = setTimeout(() => end('device-stopping'), STOPPING_GRACE_MS);
