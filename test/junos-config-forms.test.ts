@@ -182,3 +182,44 @@ test('several statements on one set line, as Junos accepts them', () => {
     servers: [{ address: '10.1.1.1', port: 8443, trustedCert: PEM2 }],
   });
 });
+
+test('clients written inside configuration groups, applied at the root or at outbound-https', () => {
+  const curly = [
+    'groups {',
+    '    nms {',
+    '        system {',
+    '            services {',
+    '                outbound-https {',
+    '                    client nms1 {',
+    '                        device-id router-1;',
+    '                        secret "$9$FNkC3/t1IcevLuOWx";',
+    '                        waittime 60;',
+    `                        servers 10.1.1.1 { port 8443; trusted-cert "${BODY2}"; }`,
+    '                    }',
+    '                }',
+    '            }',
+    '        }',
+    '    }',
+    '    inactive: old { system { services { outbound-https { client old { device-id x; secret y; } } } } }',
+    '}',
+    'apply-groups [ nms old ];',
+    // The configuration's own statement wins over the group's.
+    'system { host-name r1; services { outbound-https { client nms1 { waittime 10; } } } }',
+  ].join('\n');
+  const cfg = parseAgentConfigText(curly, 'groups.conf');
+  assert.deepEqual(cfg.clients, [
+    { name: 'nms1', deviceId: 'router-1', secret: 'hello', waittime: 10, reconnectStrategy: 'in-order', servers: [{ address: '10.1.1.1', port: 8443, trustedCert: PEM2 }] },
+  ]);
+  const set = [
+    'set groups nms system services outbound-https client nms1 device-id router-1',
+    'set groups nms system services outbound-https client nms1 secret hello',
+    `set groups nms system services outbound-https client nms1 servers 10.1.1.1 port 8443 trusted-cert "${BODY2}"`,
+    'set system services outbound-https apply-groups nms',
+    'set system services outbound-https client nms1 waittime 10',
+  ].join('\n');
+  assert.deepEqual(parseAgentConfigText(set, 'groups.set'), cfg);
+});
+
+test('apply-groups naming a group that does not exist is one line with its place', () => {
+  rejects('set system host-name r1\nset apply-groups corp', 'nogroup.set', "nogroup.set:2: apply-group 'corp' is not defined");
+});

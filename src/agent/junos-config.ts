@@ -6,7 +6,8 @@
  *    `show configuration | display xml|json`), either just the
  *    `system services outbound-https` hierarchy or a whole device configuration; the
  *    `system extensions extension-service application file nc_grpc_app.py` statement gives
- *    the sessions' user and, for the basic (20.2) app, its JET arguments.
+ *    the sessions' user and, for the basic (20.2) app, its JET arguments. Configuration
+ *    groups are applied first (`apply-groups`), so clients may be written inside a group.
  *
  * Junos syntax is parsed by the configuration tree parsers of the emulated device; this
  * module only walks the tree. Errors name the file, the line (when it can be found) and
@@ -35,7 +36,9 @@ import { parseSet } from '../netconf/config/set.js';
 import { parseXmlConfig } from '../netconf/config/xml-config.js';
 import { parseXml } from '../netconf/xml.js';
 import { parseText } from '../netconf/config/text.js';
+import { expandGroups } from '../netconf/config/groups.js';
 import type { ConfigNode, ConfigTree } from '../netconf/config/tree.js';
+import { validateTree } from '../netconf/config/validate.js';
 
 /** The JET app whose extension-service statement configures the agent. */
 const APP_FILE = /^nc_grpc_app\.pyc?$/;
@@ -228,7 +231,14 @@ function keyOf(n: ConfigNode): string | undefined {
   return n.keys?.[0]?.value ?? n.value;
 }
 
-function fromTree(tree: ConfigTree, src: Source): AgentConfig {
+function fromTree(written: ConfigTree, src: Source): AgentConfig {
+  // Clients may sit in configuration groups: read what the groups give, as Junos does.
+  const undefinedGroup = validateTree(written)[0];
+  if (undefinedGroup) {
+    const name = /'(.*)'/.exec(undefinedGroup.message)?.[1] ?? '';
+    throw src.error(['apply-groups', name], '', undefinedGroup.message);
+  }
+  const tree = expandGroups(written);
   const system = child(tree.root, 'system');
   const ohttps = child(child(system, 'services'), 'outbound-https');
   const clients: ClientConfig[] = [];

@@ -23,8 +23,13 @@ export interface GetConfigOptions {
   path?: string[];
   /** compare="rollback": the text diff between rollback N and the candidate (or committed). */
   compareRollback?: number;
-  /** inherit="inherit" and similar: accepted, may be ignored. */
-  inherit?: string;
+  /**
+   * inherit="inherit" (or "defaults"): the configuration with its groups applied, as
+   * `show configuration | display inheritance` shows it, without `groups`/`apply-groups`.
+   */
+  inherit?: 'inherit' | 'defaults';
+  /** groups="groups" with inherit: inherited statements carry junos:group="NAME" (xml, json). */
+  groups?: boolean;
 }
 
 export interface LoadOptions {

@@ -29,6 +29,7 @@ import { filterTree, selectPath } from './filter.js';
 import { ConfigSyntaxError, throwAll } from './errors.js';
 import { parseXml } from '../xml.js';
 import { validateTree } from './validate.js';
+import { expandGroups } from './groups.js';
 
 export const MAX_ROLLBACKS = 50;
 const STATE_FILE = 'config-history.json';
@@ -327,7 +328,8 @@ class Session implements ConfigSession {
     if (opts.compareRollback !== undefined) {
       return diffTrees(this.store.rollbackTree(opts.compareRollback), tree);
     }
-    const scoped = opts.path?.length ? selectPath(tree, opts.path) ?? new ConfigTree() : tree;
+    const full = opts.inherit ? expandGroups(tree, { mark: opts.groups }) : tree;
+    const scoped = opts.path?.length ? selectPath(full, opts.path) ?? new ConfigTree() : full;
     const view = filterTree(scoped, opts.filter);
     const rev = this.store.revisions[0];
     const changedAt = this.priv?.changedAt ?? this.store.shared.changedAt;

@@ -12,4 +12,5 @@ export { parseJson, renderJson, type JsonRenderOptions } from './json.js';
 export { mergeTree, type MergeOptions } from './merge.js';
 export { diffTrees } from './diff.js';
 export { filterTree } from './filter.js';
+export { expandGroups, type ExpandOptions } from './groups.js';
 export { createConfigDatastore, type JunosDatastore, type CommitEvent } from './datastore.js';

@@ -20,6 +20,7 @@ function meta(n: ConfigNode): Record<string, Json> | undefined {
   const m: Record<string, Json> = {};
   if (n.inactive) m.inactive = true;
   if (n.comment !== undefined) m.comment = `/* ${n.comment} */`;
+  if (n.group !== undefined) m['junos:group'] = n.group;
   return Object.keys(m).length ? m : undefined;
 }
 

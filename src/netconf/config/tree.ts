@@ -34,6 +34,8 @@ export interface ConfigNode {
   op?: EditOp;
   /** `active="active"` / `inactive="inactive"` on load: set or clear the inactive mark. */
   activate?: boolean;
+  /** The configuration group this statement was inherited from (expanded views only). */
+  group?: string;
 }
 
 export function node(name: string, kind: NodeKind, extra: Partial<ConfigNode> = {}): ConfigNode {
@@ -51,6 +53,7 @@ export function cloneNode(n: ConfigNode): ConfigNode {
   if (n.comment !== undefined) c.comment = n.comment;
   if (n.op) c.op = n.op;
   if (n.activate !== undefined) c.activate = n.activate;
+  if (n.group !== undefined) c.group = n.group;
   return c;
 }
 

@@ -141,7 +141,7 @@ export function renderXmlNodes(nodes: ConfigNode[], indent: string): string[] {
 
 function writeNode(n: ConfigNode, ind: string, lines: string[]): void {
   if (n.comment !== undefined) lines.push(`${ind}<junos:comment>/* ${escapeText(n.comment)} */</junos:comment>`);
-  const a = n.inactive ? ' inactive="inactive"' : '';
+  const a = (n.inactive ? ' inactive="inactive"' : '') + (n.group !== undefined ? ` junos:group="${escapeAttr(n.group)}"` : '');
   if (n.kind === 'leaf') {
     lines.push(`${ind}<${n.name}${a}>${escapeText(n.value ?? '')}</${n.name}>`);
     return;

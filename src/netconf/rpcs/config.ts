@@ -51,7 +51,10 @@ export const getConfiguration: RpcHandler = ({ config, op }) => {
     const diff = config.getConfiguration({ database: db, format: 'text', compareRollback: n, filter });
     return `<configuration-information>\n<configuration-output>${escapeText(diff)}</configuration-output>\n</configuration-information>`;
   }
-  const rendered = config.getConfiguration({ database: db, format, filter, inherit: op.attrs.inherit });
+  const inherit = op.attrs.inherit;
+  if (inherit !== undefined && inherit !== 'inherit' && inherit !== 'defaults') throw badValue(`invalid inherit: ${inherit}`, 'inherit');
+  const groups = op.attrs.groups === 'groups';
+  const rendered = config.getConfiguration({ database: db, format, filter, inherit, groups });
   return wrapConfig(format, rendered);
 };
 
