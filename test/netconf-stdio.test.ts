@@ -35,3 +35,20 @@ test('netconf on stdio: hello first, commit recorded with its user, kept in the 
   const again = netconf(['<get-configuration database="committed" format="set"/>'], ['--profile', 'ex', '--state-dir', dir]);
   assert.match(again, /set system location building stdio-1/);
 });
+
+test('show configuration | display inheritance | display set shows what groups give', () => {
+  const out = netconf(
+    [
+      '<load-configuration action="set" format="text"><configuration-set>set groups site system location building grp-1\nset apply-groups site</configuration-set></load-configuration>',
+      '<commit-configuration/>',
+      '<command format="text">show configuration system | display inheritance | display set</command>',
+      '<command format="text">show configuration system | display set</command>',
+    ],
+    ['--profile', 'mx'],
+  );
+  const outputs = [...out.matchAll(/<configuration-output>\n([\s\S]*?)<\/configuration-output>/g)].map((m) => m[1]);
+  assert.equal(outputs.length, 2);
+  assert.match(outputs[0], /^set system location building grp-1$/m);
+  assert.doesNotMatch(outputs[1], /grp-1/);
+  assert.match(outputs[1], /^set system host-name /m);
+});

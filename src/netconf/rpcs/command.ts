@@ -157,20 +157,24 @@ export function createCommandRpc(
     if (words.length === 0) throw new RpcError({ type: 'protocol', tag: 'operation-failed', message: 'syntax error, expecting <command>', badElement: 'command' });
     const mapped = mapCommand(words);
     if (!answers(ctx, mapped.rpc)) throw syntaxError(words[1] ?? words[0]);
-    const pipe = pipes.join(' | ');
+    const isConfig = mapped.rpc === 'get-configuration';
+    // `show configuration ... | display inheritance [no-comments]` and `| display set`.
+    const inherit = isConfig && pipes.some((p) => /^display inheritance( no-comments)?$/.test(p)) ? ('inherit' as const) : undefined;
+    const displaySet = isConfig && pipes.includes('display set');
+    const pipe = pipes.filter((p) => !(isConfig && (/^display inheritance( no-comments)?$/.test(p) || p === 'display set'))).join(' | ');
     if (pipe === 'display xml rpc') return displayXmlRpc(mapped);
     if (pipe !== '' && pipe !== 'display xml' && !/^count$|^no-more$/.test(pipe)) throw syntaxError(pipe.split(/\s+/)[0] ?? '|');
     const wantXml = pipe === 'display xml' ? 'xml' : format === 'ascii' ? 'text' : format;
 
-    if (mapped.rpc === 'get-configuration') {
+    if (isConfig) {
       const path = mapped.configPath ?? [];
       if (wantXml === 'text') {
-        const full = ctx.config.getConfiguration({ database: 'committed', format: 'text' });
-        const part = path.length ? configTextAt(full, path) : full;
+        const full = ctx.config.getConfiguration({ database: 'committed', format: displaySet ? 'set' : 'text', inherit });
+        const part = displaySet ? setLinesAt(full, path) : path.length ? configTextAt(full, path) : full;
         const body = part === undefined ? '' : part.replace(/\n*$/, '\n');
         return `<configuration-information>\n<configuration-output>\n${escapeText(body)}</configuration-output>\n</configuration-information>`;
       }
-      const xml = ctx.config.getConfiguration({ database: 'committed', format: 'xml', path });
+      const xml = ctx.config.getConfiguration({ database: 'committed', format: 'xml', path, inherit });
       return wantXml === 'json' ? escapeText(replyAsJson(xml)) : xml;
     }
 
@@ -182,4 +186,14 @@ export function createCommandRpc(
     const text = renderCliText(mapped.rpc, body, ctx.device, child(sub.op, 'all-servers') !== undefined);
     return `<output>\n${escapeText(text.replace(/\n*$/, '\n'))}</output>`;
   };
+}
+
+/** The `set` lines under a hierarchy (`show configuration system | display set`). */
+function setLinesAt(setText: string, path: string[]): string {
+  if (!path.length) return setText;
+  const prefix = `set ${path.join(' ')} `;
+  return setText
+    .split('\n')
+    .filter((l) => l.startsWith(prefix) || l === prefix.trimEnd())
+    .join('\n');
 }
