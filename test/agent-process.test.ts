@@ -131,3 +131,23 @@ test('a fleet: --devices 3 dials out as three devices, each with its own NETCONF
   assert.equal(hostnames.size, 3, [...hostnames].join(', '));
   dev.child.kill('SIGTERM');
 });
+
+test('SIGTERM while a probe hangs on a silent server: the device still exits at once', async () => {
+  // A listener that accepts TCP and never answers TLS: the probe would wait for its deadline.
+  const net = await import('node:net');
+  const held: import('node:net').Socket[] = [];
+  const silent = net.createServer((sock) => held.push(sock));
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+  h.defer(() => {
+    for (const s of held) s.destroy();
+    return new Promise<void>((r) => silent.close(() => r()));
+  });
+  const port = (silent.address() as import('node:net').AddressInfo).port;
+  const dev = await startDeviceProcess(port);
+  await until(() => held.length > 0, 10_000, 'the probe to connect');
+  const t0 = Date.now();
+  const exited = new Promise<number | null>((r) => dev.child.on('exit', (code) => r(code)));
+  dev.child.kill('SIGTERM');
+  assert.equal(await exited, 0, dev.stderr());
+  assert.ok(Date.now() - t0 < 10_000, 'the device did not wait for the probe deadline');
+});

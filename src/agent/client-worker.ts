@@ -41,6 +41,8 @@ const DOWN_REMINDER_MS = 10 * 60_000;
 export class ClientWorker implements SessionHost {
   private cfg: ClientConfig;
   private stopped = false;
+  /** Aborts a probe in flight when the client stops. */
+  private readonly stopSignal = new AbortController();
   private link: ServerLink | undefined;
   private wake: (() => void) | undefined;
   private readonly live = new Map<SessionBridge, SessionKind>();
@@ -106,6 +108,7 @@ export class ClientWorker implements SessionHost {
   /** Stops the client: no new sessions; live ones get the termination message and end. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopSignal.abort();
     this.link?.stop();
     this.wake?.();
     const flushed = [...this.live.keys()].map((bridge) => bridge.terminate());
@@ -165,7 +168,8 @@ export class ClientWorker implements SessionHost {
 
   private async probe(server: ServerConfig): Promise<boolean> {
     const key = targetOf(server);
-    const result = await probeServer(server, this.deps.protocol ?? 'enhanced');
+    const result = await probeServer(server, this.deps.protocol ?? 'enhanced', undefined, this.stopSignal.signal);
+    if (this.stopped) return false;
     if (result.up) {
       if (this.lastProbeError.delete(key) || !this.lastProbeError.size) this.logger.info({ server: key }, 'NMS is up');
       return true;

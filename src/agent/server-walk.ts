@@ -24,12 +24,19 @@ export type ProbeResult = { up: true } | { up: false; reason: string };
  * Enhanced: NcgrpcServerStatusGet(REQ_RUNNING) on a channel of its own; up only on SUCCESS.
  * Basic (20.2 has no status RPC): up when a verified TLS connection can be made.
  */
-export function probeServer(server: ServerConfig, protocol: 'enhanced' | 'basic' = 'enhanced', deadlineMs = PROBE_DEADLINE_MS): Promise<ProbeResult> {
-  if (protocol === 'basic') return probeConnection(server, deadlineMs);
+export function probeServer(
+  server: ServerConfig,
+  protocol: 'enhanced' | 'basic' = 'enhanced',
+  deadlineMs = PROBE_DEADLINE_MS,
+  signal?: AbortSignal,
+): Promise<ProbeResult> {
+  if (protocol === 'basic') return probeConnection(server, deadlineMs, signal);
   return new Promise((resolve) => {
     let identity: string | undefined;
     const channel = openNcgrpcChannel(server, (reason) => (identity = reason));
-    channel.NcgrpcServerStatusGet(
+    // Stopping the client ends a probe at once (an unreachable address would hold it to the deadline).
+    signal?.addEventListener('abort', () => call.cancel(), { once: true });
+    const call: grpc.ClientUnaryCall = channel.NcgrpcServerStatusGet(
       { req: 'REQ_RUNNING' },
       { deadline: Date.now() + deadlineMs },
       (err: grpc.ServiceError | null, resp: { status?: string }) => {
@@ -42,12 +49,21 @@ export function probeServer(server: ServerConfig, protocol: 'enhanced' | 'basic'
   });
 }
 
-function probeConnection(server: ServerConfig, deadlineMs: number): Promise<ProbeResult> {
+function probeConnection(server: ServerConfig, deadlineMs: number, signal?: AbortSignal): Promise<ProbeResult> {
   return new Promise((resolve) => {
     let identity: string | undefined;
     const channel = openBasicChannel(server, (reason) => (identity = reason));
     const ch = channel.getChannel();
-    const deadline = Date.now() + deadlineMs;
+    let deadline = Date.now() + deadlineMs;
+    // On abort the channel shuts down, which wakes the watcher, and the deadline has passed.
+    signal?.addEventListener(
+      'abort',
+      () => {
+        deadline = 0;
+        channel.close();
+      },
+      { once: true },
+    );
     ch.getConnectivityState(true);
     const watch = () => {
       const state = ch.getConnectivityState(true);
