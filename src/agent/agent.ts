@@ -6,6 +6,7 @@ import type { Logger } from '../log.js';
 import type { SessionBackend, SessionKind } from './byte-session.js';
 import { ClientWorker, type WorkerStatus } from './client-worker.js';
 import type { AgentConfig, ClientConfig } from './config.js';
+import type { FaultSet } from './faults.js';
 
 export interface AgentOptions {
   config: AgentConfig;
@@ -13,6 +14,8 @@ export interface AgentOptions {
   /** Sent as instance_id; the process id by default (the NMS sees a restart as a new id). */
   instanceId?: string;
   logger: Logger;
+  /** Faults injected into sessions; shared and changed at run time. */
+  faults?: FaultSet;
 }
 
 export interface ReloadResult {
@@ -55,6 +58,7 @@ export class Agent {
       instanceId: this.instanceId,
       logger: this.opts.logger,
       protocol: this.config.protocol,
+      faults: this.opts.faults,
     });
     this.workers.set(c.name, worker);
     worker.logger.info({ servers: c.servers.map((s) => `${s.address}:${s.port}`), reconnectStrategy: c.reconnectStrategy, waittime: c.waittime }, 'client started');
@@ -96,8 +100,16 @@ export class Agent {
     return result;
   }
 
-  status(): { pid: number; startedAt: number; clients: WorkerStatus[] } {
-    return { pid: process.pid, startedAt: this.startedAt, clients: [...this.workers.values()].map((w) => w.status()) };
+  status(): { pid: number; startedAt: number; clients: WorkerStatus[]; faults?: string[] } {
+    const status = { pid: process.pid, startedAt: this.startedAt, clients: [...this.workers.values()].map((w) => w.status()) };
+    return this.opts.faults ? { ...status, faults: this.opts.faults.list() } : status;
+  }
+
+  /** Fault injection: every client drops its connections at once; returns the sessions cut. */
+  dropConnections(): number {
+    let cut = 0;
+    for (const w of this.workers.values()) cut += w.dropConnections();
+    return cut;
   }
 
   /** Every live session gets the termination message, its process is ended, workers stop. */

@@ -6,7 +6,8 @@
 import * as grpc from '@grpc/grpc-js';
 import type { ServerConfig } from './config.js';
 import { describeGrpcError, openBasicChannel, targetOf, type NcgrpcClient } from './ncgrpc-channel.js';
-import { SessionBridge } from './session-bridge.js';
+import type { SessionBridge } from './session-bridge.js';
+import { bridgeWithFaults } from './faults.js';
 import type { LinkEnd, ServerLink, SessionHost } from './session-host.js';
 
 export const BASIC_AUTH_OK = 'client Auth successful';
@@ -15,6 +16,8 @@ export const BASIC_DEFAULT_SECRET = 'nc_grpc_device';
 
 export class BasicServerLink implements ServerLink {
   private stopped = false;
+  /** Set by drop(): the link ends as lost, as after a network failure. */
+  private dropped = false;
   private channel: NcgrpcClient | undefined;
   private current: SessionBridge | undefined;
   private wakeStop: (() => void) | undefined;
@@ -30,6 +33,12 @@ export class BasicServerLink implements ServerLink {
     this.wakeStop?.();
   }
 
+  drop(): void {
+    this.dropped = true;
+    this.current?.abort();
+    this.channel?.close();
+  }
+
   async run(): Promise<LinkEnd | 'refused'> {
     const key = targetOf(this.server);
     while (!this.stopped) {
@@ -43,6 +52,10 @@ export class BasicServerLink implements ServerLink {
         });
       });
       if (this.stopped) break;
+      if (this.dropped) {
+        channel.close();
+        return 'lost';
+      }
       if (!auth.ok) {
         channel.close();
         this.host.noteError(`${key}: ${auth.reason}`);
@@ -52,7 +65,7 @@ export class BasicServerLink implements ServerLink {
       this.host.logger.info({ server: key }, 'handshake accepted');
       const end = await this.serveOneSession(channel);
       channel.close();
-      if (end === 'lost') return 'lost';
+      if (end === 'lost' || this.dropped) return 'lost';
     }
     return 'stopped';
   }
@@ -83,16 +96,22 @@ export class BasicServerLink implements ServerLink {
       stream.on('status', (s: grpc.StatusObject) => {
         lost = s.code === grpc.status.UNAVAILABLE;
       });
-      const bridge = new SessionBridge(stream as never, session, {
-        kind: 'netconf',
-        toMessage: (message) => ({ request_id: lastRequestId, message }),
-        onClose: (why) => {
-          untrack();
-          this.current = undefined;
-          this.wakeStop = undefined;
-          setImmediate(() => resolve(lost || why === 'stream-error' ? 'lost' : 'done'));
+      const bridge = bridgeWithFaults(
+        stream as never,
+        session,
+        {
+          kind: 'netconf',
+          toMessage: (message) => ({ request_id: lastRequestId, message }),
+          onClose: (why) => {
+            untrack();
+            this.current = undefined;
+            this.wakeStop = undefined;
+            setImmediate(() => resolve(lost || why === 'stream-error' ? 'lost' : 'done'));
+          },
         },
-      });
+        this.host.faults,
+        this.host.logger,
+      );
       this.current = bridge;
       if (!bridge.isClosed) {
         untrack = this.host.track('netconf', bridge);

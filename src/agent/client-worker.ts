@@ -9,6 +9,7 @@ import { EnhancedServerLink } from './enhanced-link.js';
 import { BasicServerLink } from './basic-link.js';
 import { targetOf } from './ncgrpc-channel.js';
 import type { SessionBridge } from './session-bridge.js';
+import type { FaultSet } from './faults.js';
 import { probeServer, walkOrder } from './server-walk.js';
 import type { LinkEnd, ServerLink, SessionHost } from './session-host.js';
 
@@ -31,6 +32,8 @@ export interface WorkerDeps {
   instanceId: string;
   logger: Logger;
   protocol?: 'enhanced' | 'basic';
+  /** Faults injected into sessions (shared, changed at run time). */
+  faults?: FaultSet;
 }
 
 /** Pause after a link that died young, so a flapping server cannot make a hot loop. */
@@ -80,6 +83,10 @@ export class ClientWorker implements SessionHost {
     return this.cfg;
   }
 
+  get faults(): FaultSet | undefined {
+    return this.deps.faults;
+  }
+
   backend(kind: SessionKind): SessionBackend {
     return this.deps.backends[kind];
   }
@@ -115,6 +122,20 @@ export class ClientWorker implements SessionHost {
     this.live.clear();
     this.setState('stopped', null);
     await Promise.all([this.loopDone, ...flushed]);
+  }
+
+  /**
+   * Fault injection: cuts every live session's RPC and the pending Initialize abruptly, as a
+   * network failure would; the worker then reconnects per its strategy. Returns how many
+   * sessions were cut.
+   */
+  dropConnections(): number {
+    const bridges = [...this.live.keys()];
+    for (const bridge of bridges) bridge.abort();
+    const link = this.link;
+    link?.drop();
+    this.logger.info({ fault: 'drop-connections', sessions: bridges.length, link: link ? 'dropped' : 'none' }, 'fault injected');
+    return bridges.length;
   }
 
   status(): WorkerStatus {

@@ -9,7 +9,7 @@ import type { ServerConfig } from './config.js';
 import { describeGrpcError, openNcgrpcChannel, targetOf, type NcgrpcClient } from './ncgrpc-channel.js';
 import { serverCredentials } from './tls.js';
 import type { SessionKind } from './byte-session.js';
-import { SessionBridge } from './session-bridge.js';
+import { bridgeWithFaults } from './faults.js';
 import { copyMetadata, type LinkEnd, type ServerLink, type SessionHost } from './session-host.js';
 
 /** How long a finished session's RPC may take to close after our half-close. */
@@ -49,6 +49,15 @@ export class EnhancedServerLink implements ServerLink {
   }
 
   stop(): void {
+    this.halt('stopped');
+  }
+
+  drop(): void {
+    this.halt('lost');
+  }
+
+  /** Cancels the pending Initialize, closes the spare channel and ends run() with `end`. */
+  private halt(end: LinkEnd): void {
     if (this.stopped) return;
     this.stopped = true;
     clearTimeout(this.rearmTimer);
@@ -59,7 +68,7 @@ export class EnhancedServerLink implements ServerLink {
       p.channel.close();
     }
     this.dropSpare();
-    this.finish?.('stopped');
+    this.finish?.(end);
   }
 
   private dropSpare(): void {
@@ -148,14 +157,20 @@ export class EnhancedServerLink implements ServerLink {
     }
     log.info({ kind, server: targetOf(this.server) }, 'session started');
     let untrack: () => void = () => {};
-    const bridge = new SessionBridge(stream as never, session, {
-      kind,
-      onClose: (why) => {
-        untrack();
-        log.info({ kind, why }, 'session ended');
-        closeTimer = setTimeout(() => stream.cancel(), SESSION_CLOSE_GRACE_MS).unref();
+    const bridge = bridgeWithFaults(
+      stream as never,
+      session,
+      {
+        kind,
+        onClose: (why) => {
+          untrack();
+          log.info({ kind, why }, 'session ended');
+          closeTimer = setTimeout(() => stream.cancel(), SESSION_CLOSE_GRACE_MS).unref();
+        },
       },
-    });
+      this.host.faults,
+      log,
+    );
     if (!bridge.isClosed) untrack = this.host.track(kind, bridge);
   }
 }

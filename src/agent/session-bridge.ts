@@ -13,7 +13,7 @@ export const MSG_TERMINATION = 'Client is stopping, termination received';
 
 /** The stream as the bridge needs it: what grpc-js's ClientDuplexStream gives. */
 export interface SessionStream {
-  write(msg: { message: string }): boolean;
+  write(msg: { message: string }, written?: () => void): boolean;
   end(): void;
   on(event: 'data', cb: (cmd: { netconf_command?: string; csh_command?: string; cli_command?: string; kill_signal?: string | number }) => void): unknown;
   on(event: 'end' | 'close' | 'status' | 'drain', cb: () => void): unknown;
@@ -26,15 +26,21 @@ export interface BridgeOptions {
   /** Largest message sent, in bytes (default 64 KiB). */
   maxMessageBytes?: number;
   /** Called once when the bridge is finished, with why. */
-  onClose?: (why: 'ended' | 'killed' | 'nms-closed' | 'stream-error' | 'terminated') => void;
+  onClose?: (why: 'ended' | 'killed' | 'nms-closed' | 'stream-error' | 'terminated' | 'dropped') => void;
   /** Turns an NMS message into the bytes written to the session (basic protocol wraps requests). */
   toMessage?: (text: string) => { message: string } & Record<string, unknown>;
+  /** Fault injection: when this says so, the session ends with a half-close but no stop message. */
+  omitStopMessage?: () => boolean;
+  /** Told when a fault changed what the NMS sees (for the log). */
+  onFault?: (fault: 'no-stop-message') => void;
 }
 
 const SIGNAL_TERM = 15;
 /** How long terminate() waits for the NMS to finish the RPC after the stop message. */
 const TERMINATE_FLUSH_MS = 3_000;
 const SIGNAL_HUP = 1;
+/** How long abort({flushFirst}) waits for the last output to be written before cutting. */
+const ABORT_FLUSH_MS = 1_000;
 
 export class SessionBridge {
   private readonly decoder = new StringDecoder('utf8');
@@ -88,12 +94,55 @@ export class SessionBridge {
     if (!this.closed) {
       this.why = 'terminated';
       this.flush();
-      this.send(MSG_TERMINATION);
+      this.sendStopMessage(MSG_TERMINATION);
       this.closeStream();
       if (!this.session.ended) this.session.kill(SIGNAL_TERM);
     }
     let timer: NodeJS.Timeout | undefined;
     return Promise.race([this.finished, new Promise<void>((r) => (timer = setTimeout(r, TERMINATE_FLUSH_MS)))]).finally(() => clearTimeout(timer));
+  }
+
+  /**
+   * Cuts the RPC abruptly, as a broken connection would: no stop message, no half-close, the
+   * call is cancelled and the session's process is hung up. With `flushFirst`, output
+   * already taken from the session is written before the cut (bounded wait), so the NMS
+   * sees everything up to the point of failure.
+   */
+  abort(opts: { flushFirst?: boolean } = {}): void {
+    if (this.closed) return;
+    this.why = 'dropped';
+    let cut = (): void => {
+      cut = () => {};
+      try {
+        if (this.stream.cancel) this.stream.cancel();
+        else this.stream.end();
+      } catch {
+        /* the stream may already be gone */
+      }
+    };
+    this.pending += this.decoder.end();
+    if (opts.flushFirst && this.pending) {
+      const timer = setTimeout(() => cut(), ABORT_FLUSH_MS).unref();
+      this.flush(() => {
+        clearTimeout(timer);
+        cut();
+      });
+    } else {
+      this.pending = '';
+      cut();
+    }
+    this.closed = true;
+    if (!this.session.ended) this.session.kill(SIGNAL_HUP);
+    this.opts.onClose?.('dropped');
+  }
+
+  /** The stop message, unless a fault says to leave it out. */
+  private sendStopMessage(text: string): void {
+    if (this.opts.omitStopMessage?.()) {
+      this.opts.onFault?.('no-stop-message');
+      return;
+    }
+    this.send(text);
   }
 
   private onCommand(cmd: { netconf_command?: string; csh_command?: string; cli_command?: string; kill_signal?: string | number }): void {
@@ -123,21 +172,23 @@ export class SessionBridge {
     }
   }
 
-  private flush(): void {
+  /** Sends the pending output; `written` is called once the last piece is written. */
+  private flush(written?: () => void): void {
     if (this.closed || !this.pending) return;
     let text = this.pending;
     this.pending = '';
     this.pendingBytes = 0;
     while (text) {
       const piece = takeUtf8Prefix(text, this.maxBytes);
-      this.send(piece);
       text = text.slice(piece.length);
+      this.send(piece, text ? undefined : written);
     }
   }
 
-  private send(message: string): void {
+  private send(message: string, written?: () => void): void {
     if (this.closed) return;
-    const more = this.stream.write(this.opts.toMessage ? this.opts.toMessage(message) : { message });
+    const msg = this.opts.toMessage ? this.opts.toMessage(message) : { message };
+    const more = written ? this.stream.write(msg, () => written()) : this.stream.write(msg);
     if (!more && !this.paused && this.session.pause && !this.session.ended) {
       this.paused = true;
       this.session.pause();
@@ -149,7 +200,7 @@ export class SessionBridge {
     if (this.closed) return;
     this.pending += this.decoder.end();
     this.flush();
-    this.send(lastWords);
+    this.sendStopMessage(lastWords);
     this.closeStream();
   }
 

@@ -6,6 +6,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../log.js';
 import type { SessionBackend, SessionKind } from './byte-session.js';
 import type { SessionBridge } from './session-bridge.js';
+import type { FaultSet } from './faults.js';
 
 export interface SessionHost {
   readonly deviceId: string;
@@ -17,6 +18,8 @@ export interface SessionHost {
   track(kind: SessionKind, bridge: SessionBridge): () => void;
   /** Records the last error of this client, for status. */
   noteError(message: string): void;
+  /** Faults to inject into this client's sessions, when any are configured. */
+  readonly faults?: FaultSet;
 }
 
 /** How a server link ended: the server went away, or the worker stopped it. */
@@ -26,6 +29,8 @@ export interface ServerLink {
   /** Runs until the server is lost, refuses us (the walk then treats it as down) or stop(). */
   run(): Promise<LinkEnd | 'refused'>;
   stop(): void;
+  /** Drops the link as a network failure would (pending calls cancelled); run() resolves 'lost'. */
+  drop(): void;
 }
 
 /** Copies metadata (the Initialize trailers) for use as invocation metadata. */

@@ -32,6 +32,12 @@ export function deviceOptions<T>(y: Argv<T>) {
     .option('ssh-host', { type: 'string', describe: 'Address the SSH face binds', default: '0.0.0.0', group: 'SSH face:' })
     .option('ssh-user', { type: 'string', array: true, describe: 'SSH login NAME:PASSWORD (repeatable)', group: 'SSH face:' })
     .option('ssh-authorized-keys', { type: 'string', describe: 'authorized_keys file for SSH public-key logins', group: 'SSH face:' })
+    .option('fault', {
+      type: 'string',
+      array: true,
+      describe: 'Inject a fault (repeatable): output-delay=MS, drop-after=BYTES, stall-after=BYTES, no-stop-message, rpc-error=NAME, rpc-delay=MS',
+      group: 'Faults:',
+    })
     .option('control', { type: 'string', describe: 'Control socket for `nc-grpc-device status`', defaultDescription: '<state-dir>/control.sock', group: 'Observability:' })
     .option('metrics-port', { type: 'number', describe: 'Serve Prometheus metrics on this port', group: 'Observability:' })
     .option('log-format', { type: 'string', choices: ['json', 'pretty'], describe: 'Log format', defaultDescription: 'pretty on a terminal, else json', group: 'Observability:' })

@@ -13,6 +13,7 @@ import { netconfCommand } from './netconf-command.js';
 import { nmsCommand, sessionCommand } from '../nms/commands.js';
 import { certsCommand } from '../nms/certs-command.js';
 import { statusCommand } from '../agent/status/status-command.js';
+import { faultCommand } from '../agent/status/fault-command.js';
 import { secretCommand } from '../agent/secret9-command.js';
 
 /**
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
     .command(sessionCommand)
     .command(certsCommand)
     .command(statusCommand)
+    .command(faultCommand)
     .command(secretCommand)
     .strict()
     .help()

@@ -13,7 +13,7 @@ import { ExecBackend } from '../agent/exec-backend.js';
 import { decodeSecret9, isSecret9 } from '../agent/secret9.js';
 import { parseAgentConfigFile } from '../agent/junos-config.js';
 import { BASIC_DEFAULT_SECRET } from '../agent/basic-link.js';
-import { controlSocketPath, startControlServer } from '../agent/status/control.js';
+import { controlSocketPath, startControlServer, type FaultControl } from '../agent/status/control.js';
 import { startMetricsServer } from '../agent/status/metrics.js';
 import { createLogger, type Logger } from '../log.js';
 import { EmulatedDevice } from '../netconf/device.js';
@@ -26,6 +26,7 @@ import { startSshFace, parseUserFlag } from '../ssh/server.js';
 import { SshBridgeBackend, parseSshTarget } from '../ssh/bridge.js';
 import { UsageError } from './usage-error.js';
 import { DeviceNetconfBackend } from '../agent/device-backend.js';
+import { FaultSet, FaultSpecError } from '../agent/faults.js';
 
 /** The device command's flags: one client's flags (ClientFlags) plus the emulator's own. */
 export interface DeviceFlags extends Omit<ClientFlags, 'name'> {
@@ -52,6 +53,18 @@ export interface DeviceFlags extends Omit<ClientFlags, 'name'> {
   logLevel: string;
   logFile?: string;
   devices?: number;
+  /** Fault specs (`--fault`, repeatable). */
+  fault?: string[];
+}
+
+/** The faults of `--fault`; a bad spec is a usage error. */
+function faultsFromFlags(f: DeviceFlags): FaultSet {
+  try {
+    return new FaultSet((f.fault ?? []).map(String));
+  } catch (err) {
+    if (err instanceof FaultSpecError) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 /** Known hosts of the SSH bridges (trust on first use): kept in the state directory. */
@@ -117,6 +130,7 @@ function fleetConfig(config: AgentConfig, n: number, count: number): AgentConfig
 
 /** Starts everything the flags ask for; resolves once it is all listening/dialling. */
 export async function startDevice(f: DeviceFlags, logger: Logger): Promise<RunningDevice> {
+  const faults = faultsFromFlags(f);
   const config = agentConfigFromFlags(f);
   const count = f.devices ?? 1;
   if (!Number.isInteger(count) || count < 1) throw new UsageError('--devices must be a whole number of at least 1');
@@ -148,6 +162,7 @@ export async function startDevice(f: DeviceFlags, logger: Logger): Promise<Runni
       stateDir: stateDir && count > 1 ? path.join(stateDir, `device-${n}`) : stateDir,
       hostname: f.hostname && count > 1 ? `${f.hostname}-${n}` : f.hostname,
       logger: count > 1 ? logger.child({ device: n }) : logger,
+      faults,
     });
     devices.push(device);
     stops.unshift(() => device.close());
@@ -162,19 +177,22 @@ export async function startDevice(f: DeviceFlags, logger: Logger): Promise<Runni
         ? new SshBridgeBackend({ target: parseSshTarget(f.shellBackend), privateKeyFile: f.sshKey, knownHostsFile: knownHosts(f), pty: { cols: 80, rows: 24, term: 'vt100' }, logger })
         : new ShellBackend({ user: username, allowRoot: f.allowRootShell, interactive: f.shellPrompt, deviceSocket: socketPath, logger }),
     };
-    const agent = new Agent({ config: fleetConfig(config, n, count), backends, instanceId: f.instanceId, logger: count > 1 ? logger.child({ device: n }) : logger });
+    const agent = new Agent({ config: fleetConfig(config, n, count), backends, instanceId: f.instanceId, logger: count > 1 ? logger.child({ device: n }) : logger, faults });
     agent.start();
     agents.push(agent);
     stops.unshift(() => agent.stop());
   }
   if (count > 1) logger.info({ devices: count }, 'fleet started');
+  if (faults.list().length) logger.info({ faults: faults.list() }, 'faults injected from the start');
+  faults.on('change', () => logger.info({ faults: faults.list() }, 'faults changed'));
 
   if (config) {
     const status = () => {
       const parts = agents.map((a) => a.status());
-      return { pid: process.pid, startedAt: parts[0].startedAt, clients: parts.flatMap((p) => p.clients) };
+      return { pid: process.pid, startedAt: parts[0].startedAt, clients: parts.flatMap((p) => p.clients), faults: faults.list() };
     };
-    const control = await startControl(f, runDir, status, logger);
+    const faultControl = { faults, dropConnections: () => agents.reduce((n, a) => n + a.dropConnections(), 0) };
+    const control = await startControl(f, runDir, status, faultControl, logger);
     stops.push(() => control.close());
     if (f.metricsPort !== undefined) {
       const metrics = await startMetricsServer(f.metricsPort, '127.0.0.1', status);
@@ -244,15 +262,15 @@ function netconfBackend(f: DeviceFlags, device: EmulatedDevice, username: string
  * else the per-user default. When the default is held by another running device, this one
  * uses a private path and says where.
  */
-async function startControl(f: DeviceFlags, runDir: string, getStatus: Parameters<typeof startControlServer>[1], logger: Logger) {
+async function startControl(f: DeviceFlags, runDir: string, getStatus: Parameters<typeof startControlServer>[1], faults: FaultControl, logger: Logger) {
   const wanted = f.control ?? controlSocketPath(f.stateDir ? path.resolve(f.stateDir) : undefined);
   try {
-    const control = await startControlServer(wanted, getStatus);
+    const control = await startControlServer(wanted, getStatus, faults);
     logger.info({ control: control.path }, 'status: nc-grpc-device status --control ' + control.path);
     return control;
   } catch (err) {
     if (f.control || f.stateDir) throw err;
-    const control = await startControlServer(path.join(runDir, 'control.sock'), getStatus);
+    const control = await startControlServer(path.join(runDir, 'control.sock'), getStatus, faults);
     logger.warn({ control: control.path, reason: (err as Error).message }, 'default control socket unavailable; using a private one');
     return control;
   }

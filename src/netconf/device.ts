@@ -8,7 +8,7 @@ import { silentLogger, type Logger } from '../log.js';
 import type { ConfigDatastore, ConfigDatastoreOptions } from './config/api.js';
 import { loadProfile, serialFor, type DeviceProfile } from './profile.js';
 import type { DeviceView } from './rpcs/types.js';
-import { NetconfSession } from './session.js';
+import { NetconfSession, type NetconfFaults } from './session.js';
 import { createConfigDatastore } from './config/datastore.js';
 
 export interface EmulatedDeviceOptions {
@@ -25,6 +25,8 @@ export interface EmulatedDeviceOptions {
   now?: () => number;
   /** Builds the datastore (tests); the real datastore by default. */
   datastoreFactory?: (opts: ConfigDatastoreOptions) => ConfigDatastore | Promise<ConfigDatastore>;
+  /** Fault injection: RPCs answered with an error, replies delayed (read live, per RPC). */
+  faults?: NetconfFaults;
 }
 
 /** Session ids look like the pids of Junos's NETCONF processes and are unique per process. */
@@ -46,6 +48,7 @@ export class EmulatedDevice implements DeviceView {
     private readonly logger: Logger,
     private readonly clock: () => number,
     private readonly maxMessageBytes: number | undefined,
+    private readonly faults: NetconfFaults | undefined,
   ) {
     this.bootTime = clock();
   }
@@ -64,7 +67,7 @@ export class EmulatedDevice implements DeviceView {
     // The factory configuration names the device with its own host name.
     const initialConfig = { ...profile.initialConfig, content: profile.initialConfig.content.replace(/\{\{hostname\}\}/g, hostname) };
     const datastore = await factory({ stateDir: opts.stateDir, initialConfig, now });
-    return new EmulatedDevice(profile, hostname, serial, datastore, opts.logger ?? silentLogger, now, opts.maxMessageBytes);
+    return new EmulatedDevice(profile, hostname, serial, datastore, opts.logger ?? silentLogger, now, opts.maxMessageBytes, opts.faults);
   }
 
   now(): number {
@@ -89,6 +92,7 @@ export class EmulatedDevice implements DeviceView {
       user,
       logger: this.logger,
       maxMessageBytes: this.maxMessageBytes,
+      faults: this.faults,
       onEnd: () => {
         this.sessions.delete(id);
         this.logger.debug({ session: id }, 'netconf session ended');

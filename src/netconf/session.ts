@@ -17,6 +17,16 @@ import type { Logger } from '../log.js';
 export const BASE_NS = 'urn:ietf:params:xml:ns:netconf:base:1.0';
 const BASE_11 = 'urn:ietf:params:netconf:base:1.1';
 
+/**
+ * Fault injection hook (the agent's FaultSet satisfies it): consulted live, for every RPC.
+ */
+export interface NetconfFaults {
+  /** True when RPC `name` must be answered with an injected rpc-error. */
+  rpcError(name: string): boolean;
+  /** Milliseconds every reply waits before it is sent (0: none). */
+  rpcDelayMs(): number;
+}
+
 export interface NetconfSessionOptions {
   device: DeviceView;
   config: ConfigSession;
@@ -26,6 +36,7 @@ export interface NetconfSessionOptions {
   maxMessageBytes?: number;
   /** Called once when the session has ended (after 'end'). */
   onEnd?: () => void;
+  faults?: NetconfFaults;
 }
 
 /** `YYYY-MM-DD HH:MM:SS UTC` of a clock reading. */
@@ -41,6 +52,8 @@ export class NetconfSession extends EventEmitter implements ByteSession {
   private queue: Promise<void> = Promise.resolve();
   private _ended = false;
   private closing = false;
+  /** Faults already logged in this session (each is logged once). */
+  private readonly faultsLogged = new Set<string>();
 
   constructor(private readonly opts: NetconfSessionOptions) {
     super();
@@ -193,6 +206,10 @@ export class NetconfSession extends EventEmitter implements ByteSession {
     }
     let reply: RpcReply;
     try {
+      if (this.opts.faults?.rpcError(op.name)) {
+        this.noteFault('rpc-error', { rpc: op.name });
+        throw new RpcError({ type: 'application', tag: 'operation-failed', message: `fault injected: ${op.name}` });
+      }
       const r = await dispatchRpc({ device: this.opts.device, config: this.opts.config, sessionId: this.id, user: this.opts.user, op });
       reply = typeof r === 'string' ? { body: r } : r;
     } catch (err) {
@@ -205,6 +222,12 @@ export class NetconfSession extends EventEmitter implements ByteSession {
     const warnings = reply.warnings?.map((w) => w.toXml()).join('\n') ?? '';
     await this.sendReply(attrs, [reply.body, warnings].filter((s) => s !== '').join('\n'));
     if (reply.end) this.finish({ exitCode: 0, signal: null });
+  }
+
+  private noteFault(fault: string, detail: Record<string, unknown>): void {
+    if (this.faultsLogged.has(fault)) return;
+    this.faultsLogged.add(fault);
+    this.opts.logger.info({ session: this.id, fault, ...detail }, 'fault injected');
   }
 
   private errorBody(err: RpcError): string {
@@ -220,6 +243,11 @@ export class NetconfSession extends EventEmitter implements ByteSession {
     }
     open += '>';
     const text = body === '' ? `${open}\n</rpc-reply>` : `${open}\n${body.replace(/\n+$/, '')}\n</rpc-reply>`;
+    const delay = this.opts.faults?.rpcDelayMs() ?? 0;
+    if (delay > 0) {
+      this.noteFault('rpc-delay', { ms: delay });
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
     this.sendRaw(encodeMessage(text, this.outMode));
   }
 

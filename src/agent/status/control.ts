@@ -1,7 +1,8 @@
 /**
  * The agent's local control socket: HTTP over a UNIX socket, readable by the owner only.
  * `GET /status` answers the agent's status as JSON, so besides `nc-grpc-device status`,
- * `curl --unix-socket <path> http://agent/status` works too.
+ * `curl --unix-socket <path> http://agent/status` works too. With fault injection wired in:
+ * `GET /faults`, `POST /faults` ({"add": [specs], "clear": true}) and `POST /drop-connections`.
  */
 import { createServer, request, type Server } from 'node:http';
 import { connect } from 'node:net';
@@ -9,6 +10,17 @@ import { chmodSync, mkdirSync, unlinkSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { publicStatus, StatusError, type AgentStatus } from './types.js';
+import { FaultSpecError, type FaultSet } from '../faults.js';
+
+/** What the control socket can do about faults, when the agent has them. */
+export interface FaultControl {
+  faults: FaultSet;
+  /** Cuts every live session and pending Initialize abruptly; returns the sessions cut. */
+  dropConnections(): number;
+}
+
+/** Largest request body accepted (a list of fault specs). */
+const MAX_BODY_BYTES = 64 * 1024;
 
 /** Where the agent keeps its runtime files unless told otherwise. */
 export function defaultStateDir(): string {
@@ -62,7 +74,7 @@ function listen(server: Server, path: string): Promise<void> {
  * Serves `getStatus()` on a UNIX socket at `path` (its directory is created, mode 0700).
  * A stale socket file left by a dead agent is replaced; a live one is an error.
  */
-export async function startControlServer(path: string, getStatus: () => AgentStatus): Promise<{ path: string; close(): Promise<void> }> {
+export async function startControlServer(path: string, getStatus: () => AgentStatus, faults?: FaultControl): Promise<{ path: string; close(): Promise<void> }> {
   checkPath(path);
   try {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -71,18 +83,48 @@ export async function startControlServer(path: string, getStatus: () => AgentSta
   }
   const server = createServer((req, res) => {
     const url = (req.url ?? '/').split('?')[0];
-    if (req.method !== 'GET' || (url !== '/status' && url !== '/')) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try GET /status\n');
+    const reply = (code: number, body: unknown): void => {
+      if (typeof body === 'string') res.writeHead(code, { 'content-type': 'text/plain' }).end(`${body}\n`);
+      else res.writeHead(code, { 'content-type': 'application/json' }).end(`${JSON.stringify(body)}\n`);
+    };
+    const route = `${req.method} ${url}`;
+    if (route === 'GET /status' || route === 'GET /') {
+      let status: AgentStatus;
+      try {
+        status = publicStatus(getStatus());
+      } catch (err) {
+        reply(500, `status unavailable: ${(err as Error).message}`);
+        return;
+      }
+      reply(200, status);
       return;
     }
-    let body: string;
-    try {
-      body = JSON.stringify(publicStatus(getStatus()));
-    } catch (err) {
-      res.writeHead(500, { 'content-type': 'text/plain' }).end(`status unavailable: ${(err as Error).message}\n`);
+    if (faults && route === 'GET /faults') {
+      reply(200, { faults: faults.faults.list() });
       return;
     }
-    res.writeHead(200, { 'content-type': 'application/json' }).end(`${body}\n`);
+    if (faults && route === 'POST /drop-connections') {
+      reply(200, { sessions: faults.dropConnections() });
+      return;
+    }
+    if (faults && route === 'POST /faults') {
+      readBody(req).then(
+        (text) => {
+          let change: { add?: string[]; clear?: boolean };
+          try {
+            change = parseFaultChange(text);
+            reply(200, { faults: faults.faults.change(change) });
+          } catch (err) {
+            if (err instanceof FaultSpecError || err instanceof StatusError) reply(400, err.message);
+            else reply(500, `fault change failed: ${(err as Error).message}`);
+          }
+        },
+        (err: Error) => reply(400, err.message),
+      );
+      return;
+    }
+    const known = faults ? 'GET /status, GET /faults, POST /faults, POST /drop-connections' : 'GET /status';
+    reply(404, `not found: try ${known}`);
   });
   try {
     await listen(server, path);
@@ -109,23 +151,66 @@ export async function startControlServer(path: string, getStatus: () => AgentSta
   };
 }
 
-/** Asks the agent on `path` for its status; StatusError when nobody answers there. */
-export function fetchStatus(path: string, timeoutMs = 5_000): Promise<AgentStatus> {
+/** Reads a request body as text, refusing more than MAX_BODY_BYTES. */
+function readBody(req: import('node:http').IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new StatusError(`request body larger than ${MAX_BODY_BYTES} bytes`));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** The body of POST /faults: {"add": ["spec", ...], "clear": true}, both optional. */
+function parseFaultChange(text: string): { add?: string[]; clear?: boolean } {
+  let body: unknown;
+  try {
+    body = text.trim() === '' ? {} : JSON.parse(text);
+  } catch {
+    throw new StatusError('the body must be JSON: {"add": ["spec", ...], "clear": true}');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new StatusError('the body must be a JSON object: {"add": [...], "clear": true}');
+  const { add, clear, ...rest } = body as Record<string, unknown>;
+  const extra = Object.keys(rest);
+  if (extra.length) throw new StatusError(`unknown field "${extra[0]}" (known: add, clear)`);
+  if (add !== undefined && (!Array.isArray(add) || add.some((a) => typeof a !== 'string'))) throw new StatusError('"add" must be a list of fault specs (strings)');
+  if (clear !== undefined && typeof clear !== 'boolean') throw new StatusError('"clear" must be true or false');
+  return { add: add as string[] | undefined, clear: clear as boolean | undefined };
+}
+
+/**
+ * One request to the agent on `path`; resolves with the JSON it answers. StatusError (one
+ * line) when nobody answers there or the agent refuses the request.
+ */
+export function controlRequest<T>(path: string, method: 'GET' | 'POST', urlPath: string, body?: unknown, timeoutMs = 5_000): Promise<T> {
   checkPath(path);
   return new Promise((resolve, reject) => {
-    const req = request({ socketPath: path, path: '/status', method: 'GET', timeout: timeoutMs }, (res) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const headers = payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) };
+    const req = request({ socketPath: path, path: urlPath, method, headers, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
+        if (res.statusCode === 400) {
+          reject(new StatusError(text.trim()));
+          return;
+        }
         if (res.statusCode !== 200) {
           reject(new StatusError(`the agent on ${path} answered ${res.statusCode}: ${text.trim()}`));
           return;
         }
         try {
-          resolve(JSON.parse(text) as AgentStatus);
+          resolve(JSON.parse(text) as T);
         } catch {
-          reject(new StatusError(`the process on ${path} did not answer with a status (not JSON)`));
+          reject(new StatusError(`the process on ${path} did not answer with JSON`));
         }
       });
     });
@@ -136,6 +221,18 @@ export function fetchStatus(path: string, timeoutMs = 5_000): Promise<AgentStatu
         reject(new StatusError(`no agent is listening on ${path} (is it running? use --control PATH or --state-dir DIR as given to the agent)`));
       } else reject(new StatusError(`cannot reach the agent on ${path}: ${err.code ?? err.message}`));
     });
-    req.end();
+    req.end(payload);
   });
+}
+
+/** Asks the agent on `path` for its status; StatusError when nobody answers there. */
+export async function fetchStatus(path: string, timeoutMs = 5_000): Promise<AgentStatus> {
+  try {
+    return await controlRequest<AgentStatus>(path, 'GET', '/status', undefined, timeoutMs);
+  } catch (err) {
+    if (err instanceof StatusError && /did not answer with JSON/.test(err.message)) {
+      throw new StatusError(`the process on ${path} did not answer with a status (not JSON)`);
+    }
+    throw err;
+  }
 }

@@ -25,7 +25,8 @@ function sessionsCell(c: ClientStatus): string {
 /** The readable status: a header line and one table row per client. */
 export function formatStatus(status: AgentStatus, now: number = Date.now()): string {
   const lines = [`agent pid ${status.pid}, up ${formatDuration(now - status.startedAt)}, ${status.clients.length} client${status.clients.length === 1 ? '' : 's'}`];
-  if (!status.clients.length) return `${lines[0]}\n`;
+  if (status.faults?.length) lines.push(`faults injected: ${status.faults.join(', ')}`);
+  if (!status.clients.length) return `${lines.join('\n')}\n`;
   const header = ['CLIENT', 'DEVICE-ID', 'PROTOCOL', 'SERVER', 'STATE', 'SINCE', 'SESSIONS', 'LAST ERROR'];
   const rows = status.clients.map((c) => [
     c.name,

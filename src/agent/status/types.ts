@@ -25,6 +25,8 @@ export interface AgentStatus {
   /** Epoch ms. */
   startedAt: number;
   clients: ClientStatus[];
+  /** Faults injected now, as specs (present when fault injection is available). */
+  faults?: string[];
 }
 
 /** A failure the user sees as one line (no stack): nothing listening, bad socket path... */
@@ -41,7 +43,7 @@ export class StatusError extends Error {
  * a secret) never leaves the process.
  */
 export function publicStatus(s: AgentStatus): AgentStatus {
-  return {
+  const out: AgentStatus = {
     pid: s.pid,
     startedAt: s.startedAt,
     clients: s.clients.map((c) => ({
@@ -56,4 +58,6 @@ export function publicStatus(s: AgentStatus): AgentStatus {
       lastError: c.lastError,
     })),
   };
+  if (s.faults) out.faults = s.faults.map(String);
+  return out;
 }
