@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EmulatedDevice } from '../src/netconf/device.js';
 import { encodeChunks } from '../src/netconf/framing.js';
-import { parseXml, child, textOf, elements } from '../src/netconf/xml.js';
+import { parseXml, child, textOf } from '../src/netconf/xml.js';
 import { stubDatastore, TestClient } from './netconf-helpers.js';
 
 async function device(profile = 'mx', extra: Partial<Parameters<typeof EmulatedDevice.create>[0]> = {}) {

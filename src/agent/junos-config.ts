@@ -29,7 +29,7 @@ import {
   type ServerConfig,
 } from './config.js';
 import { parseJetArguments } from './jet-args.js';
-import { decodeSecret9, isSecret9 } from './secret9.js';
+import { decodeSecret9 } from './secret9.js';
 import { ConfigSyntaxError } from '../netconf/config/errors.js';
 import { parseJson } from '../netconf/config/json.js';
 import { parseSet } from '../netconf/config/set.js';

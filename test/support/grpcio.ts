@@ -4,44 +4,18 @@
  * stdout). Installs python3-grpcio and python3-grpc-tools when missing and running as root.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { CLIENTS_DIR, PYTHON, REPO_ROOT } from './python-clients.js';
-
-const PACKAGES = 'python3-grpcio python3-grpc-tools';
-
-function importable(): boolean {
-  if (!existsSync(PYTHON)) return false;
-  return spawnSync(PYTHON, ['-c', 'import grpc, grpc_tools.protoc'], { stdio: 'ignore', timeout: 60_000 }).status === 0;
-}
+import { CLIENTS_DIR, REPO_ROOT } from './python-clients.js';
+import { PYTHON, ensureDebianPython } from './debian-python.js';
 
 let ready: Promise<string | null> | undefined;
 
 /** Null when grpcio and its protoc can run; otherwise why not (the tests skip with that reason). */
 export function grpcioReady(): Promise<string | null> {
-  ready ??= (async () => {
-    if (importable()) return null;
-    if (!existsSync(PYTHON)) return `${PYTHON} not found: the grpcio interop tests need Debian's python3`;
-    if (process.getuid?.() !== 0) return `${PACKAGES} are not installed and this is not root: apt-get install them to run the grpcio interop tests`;
-    // Same lock as the other Python-client tests: test files run in parallel and apt must not.
-    const script = `${PYTHON} -c 'import grpc, grpc_tools.protoc' 2>/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${PACKAGES}; }`;
-    const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn('flock', ['/tmp/ncgd-apt-python-clients.lock', 'sh', '-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-      child.stderr.on('data', (b: Buffer) => (out += b.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, out });
-      });
-      child.on('error', (e) => resolve({ code: -1, out: e.message }));
-    });
-    if (r.code !== 0 || !importable()) return `installing ${PACKAGES} failed: ${r.out.trim().split('\n').slice(-3).join(' | ')}`;
-    return null;
-  })();
+  ready ??= ensureDebianPython('grpc, grpc_tools.protoc', ['python3-grpcio', 'python3-grpc-tools'], 'the grpcio interop tests');
   return ready;
 }
 

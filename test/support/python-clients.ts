@@ -3,24 +3,18 @@
  * missing and allowed, runs the scripts under test/clients/ against an emulated device
  * served by the SSH face in this process, and parses their JSON.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { EmulatedDevice } from '../../src/netconf/device.js';
 import { startSshFace, type SshFace } from '../../src/ssh/server.js';
 import { testLogger } from './agent-harness.js';
+import { PYTHON, ensureDebianPython } from './debian-python.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../..');
 export const CLIENTS_DIR = path.join(REPO_ROOT, 'test/clients');
-/** Debian's Python, where python3-ncclient and python3-junos-eznc install (not a pyenv one). */
-export const PYTHON = '/usr/bin/python3';
-
-function importable(): boolean {
-  if (!existsSync(PYTHON)) return false;
-  const r = spawnSync(PYTHON, ['-c', 'import ncclient, jnpr.junos'], { stdio: 'ignore', timeout: 60000 });
-  return r.status === 0;
-}
+export { PYTHON };
 
 let ready: Promise<string | null> | undefined;
 
@@ -29,26 +23,7 @@ let ready: Promise<string | null> | undefined;
  * As root it installs them from Debian (serialised with flock: test files run in parallel).
  */
 export function pythonClients(): Promise<string | null> {
-  ready ??= (async () => {
-    if (importable()) return null;
-    if (!existsSync(PYTHON)) return `${PYTHON} not found: the real-client tests need Debian's python3`;
-    if (process.getuid?.() !== 0) return 'python3-ncclient and python3-junos-eznc are not installed and this is not root: apt-get install them to run the real-client tests';
-    const script = `${PYTHON} -c 'import ncclient, jnpr.junos' 2>/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-ncclient python3-junos-eznc; }`;
-    const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn('flock', ['/tmp/ncgd-apt-python-clients.lock', 'sh', '-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-      child.stderr.on('data', (b: Buffer) => (out += b.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 300000);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, out });
-      });
-      child.on('error', (e) => resolve({ code: -1, out: e.message }));
-    });
-    if (r.code !== 0 || !importable()) return `installing python3-ncclient and python3-junos-eznc failed: ${r.out.trim().split('\n').slice(-3).join(' | ')}`;
-    return null;
-  })();
+  ready ??= ensureDebianPython('ncclient, jnpr.junos', ['python3-ncclient', 'python3-junos-eznc'], 'the real-client tests');
   return ready;
 }
 
