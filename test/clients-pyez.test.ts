@@ -6,6 +6,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { deviceOverSsh, pythonClients, runClient, type DeviceOverSsh } from './support/python-clients.js';
+import { generateKeyPair } from '../src/ssh/host-key.js';
 
 const skip = (await pythonClients()) ?? false;
 const open: DeviceOverSsh[] = [];
@@ -182,7 +183,7 @@ test('PyEZ: dev.cli, RPCs by name, an unknown RPC, display_xml_rpc, a wrong pass
   const keys = mkdtempSync(path.join(tmpdir(), 'ncgd-pyez-keys-'));
   try {
     // An RSA key in PEM form: the key type and format every paramiko release reads.
-    const pair = ssh2.utils.generateKeyPairSync('rsa', { bits: 2048 });
+    const pair = generateKeyPair('rsa', { bits: 2048 });
     const { createPrivateKey } = await import('node:crypto');
     const parsed = ssh2.utils.parseKey(pair.private) as import('ssh2').ParsedKey;
     writeFileSync(path.join(keys, 'id_rsa'), createPrivateKey(parsed.getPrivatePEM()).export({ type: 'pkcs1', format: 'pem' }), { mode: 0o600 });

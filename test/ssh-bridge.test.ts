@@ -14,9 +14,10 @@ import type { ByteSession } from '../src/agent/byte-session.js';
 import { parseSshTarget, SshBridgeBackend, type SshBridgeOptions } from '../src/ssh/bridge.js';
 import { startSshFace, type SshFace } from '../src/ssh/server.js';
 import { EchoSession, until } from './support/ssh-harness.js';
+import { generateKeyPair } from '../src/ssh/host-key.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ncgd-ssh-bridge-'));
-const key = ssh2.utils.generateKeyPairSync('ed25519');
+const key = generateKeyPair('ed25519');
 const keysFile = path.join(dir, 'authorized_keys');
 writeFileSync(keysFile, `${key.public}\n`);
 const keyFile = path.join(dir, 'id_ed25519');
@@ -103,7 +104,7 @@ test('a shell session gets a PTY on the target; kill delivers the signal there a
 
 test('a known host with a changed key is refused with a clear message', async () => {
   const kh = path.join(dir, 'known_hosts_changed');
-  const other = ssh2.utils.generateKeyPairSync('ed25519');
+  const other = generateKeyPair('ed25519');
   const blob = ssh2.utils.parseKey(other.public) as ssh2.ParsedKey;
   writeFileSync(kh, `[127.0.0.1]:${(await ready).port} ssh-ed25519 ${blob.getPublicSSH().toString('base64')}\n`);
   const b = await backend({ knownHostsFile: kh });
@@ -239,7 +240,7 @@ test('ssh-agent login: the key held by a real ssh-agent opens the session', { sk
 
 test('an encrypted private key opens with its passphrase; without it the error says so', async () => {
   await ready;
-  const enc = ssh2.utils.generateKeyPairSync('ed25519', { passphrase: 'open sesame', cipher: 'aes256-cbc', rounds: 16 });
+  const enc = generateKeyPair('ed25519', { passphrase: 'open sesame', cipher: 'aes256-cbc', rounds: 16 });
   const encFile = path.join(dir, 'id_encrypted');
   writeFileSync(encFile, enc.private, { mode: 0o600 });
   writeFileSync(keysFile, `${key.public}\n${enc.public}\n`);

@@ -10,11 +10,10 @@ import { mkdtempSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ssh2 from 'ssh2';
-
-const { utils } = ssh2;
 import { startSshFace, parseUserFlag, type SshFace } from '../src/ssh/server.js';
 import { loadAuthorizedKeys } from '../src/ssh/users.js';
 import { EchoSession, connect, openChannel, until } from './support/ssh-harness.js';
+import { generateKeyPair } from '../src/ssh/host-key.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ncgd-ssh-face-'));
 const faces: SshFace[] = [];
@@ -23,10 +22,10 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const ed = utils.generateKeyPairSync('ed25519', { comment: 'ed@test' });
-const rsa = utils.generateKeyPairSync('rsa', { bits: 2048, comment: 'rsa@test' });
-const ecdsa = utils.generateKeyPairSync('ecdsa', { bits: 256, comment: 'ecdsa@test' });
-const stranger = utils.generateKeyPairSync('ed25519');
+const ed = generateKeyPair('ed25519', { comment: 'ed@test' });
+const rsa = generateKeyPair('rsa', { bits: 2048, comment: 'rsa@test' });
+const ecdsa = generateKeyPair('ecdsa', { bits: 256, comment: 'ecdsa@test' });
+const stranger = generateKeyPair('ed25519');
 const keysFile = path.join(dir, 'authorized_keys');
 writeFileSync(keysFile, `# lab keys\n\n${ed.public}\nno-pty,from="127.0.0.1" ${rsa.public}\n${ecdsa.public}\n`);
 

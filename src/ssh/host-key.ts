@@ -27,6 +27,28 @@ function describe(privateKey: string, file: string): { fingerprint: string } {
   return { fingerprint: fingerprintOf(key.getPublicSSH()) };
 }
 
+type KeyType = 'ed25519' | 'rsa' | 'ecdsa';
+interface KeyOptions {
+  bits?: number;
+  comment?: string;
+  passphrase?: string;
+  cipher?: string;
+  rounds?: number;
+}
+
+/**
+ * ssh2's generateKeyPairSync, but only a pair ssh2 can read back: now and then (about one
+ * ed25519 key in 250) it writes an OpenSSH private key its own parser calls malformed.
+ */
+export function generateKeyPair(type: KeyType, opts?: KeyOptions): { private: string; public: string } {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const pair = utils.generateKeyPairSync(type as 'ed25519', (opts ?? {}) as never);
+    const parsed = utils.parseKey(pair.private, opts?.passphrase);
+    if (!(parsed instanceof Error)) return pair;
+  }
+  throw new Error(`could not generate a readable ${type} key`);
+}
+
 export function loadOrCreateHostKey(file: string): HostKey {
   let existing: string | undefined;
   try {
@@ -40,7 +62,7 @@ export function loadOrCreateHostKey(file: string): HostKey {
     return { privateKey: existing, ...describe(existing, file), created: false };
   }
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const pair = utils.generateKeyPairSync('ed25519');
+  const pair = generateKeyPair('ed25519');
   try {
     // 'wx': if another process made the key meanwhile, use theirs.
     writeFileSync(file, pair.private, { mode: 0o600, flag: 'wx' });
