@@ -136,6 +136,24 @@ describe('pty shell session', () => {
     assertGone([s.pid, Number(m[1])]);
   });
 
+  it('ends setsid children and double-forked daemons with the session', async () => {
+    const s = open();
+    const c = collect(s);
+    // A child that leaves the session (setsid), and a daemon: double fork, then setsid.
+    s.write(`setsid sh -c 'echo setsid=$$; exec sleep 1000' &\n`);
+    s.write(`sh -c '(setsid sh -c "echo daemon=\\$\\$; exec sleep 1000" &) &'\n`);
+    const pids = [Number((await waitFor(c.output, /setsid=(\d+)\n/))[1]), Number((await waitFor(c.output, /daemon=(\d+)\n/))[1])];
+    for (const pid of pids) {
+      assert.ok(isRunning(pid), `process ${pid} started`);
+      assert.ok(!sessionMembers(s.pid).includes(pid), `process ${pid} left the session, as it meant to`);
+    }
+    s.write('exit\n');
+    await c.done;
+    // SIGKILL was sent before the end was reported; the kernel finishes it (bounded wait).
+    for (let i = 0; i < 100 && pids.some(isRunning); i++) await new Promise((r) => setTimeout(r, 20));
+    assertGone(pids);
+  });
+
   it('opens and closes 20 sessions without leaking processes or descriptors', async () => {
     const fdCount = () => readdirSync('/proc/self/fd').length;
     const before = fdCount();

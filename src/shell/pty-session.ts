@@ -14,6 +14,7 @@
  * notices. With `-onlcr` the terminal itself emits "\n", so no byte of the output is
  * rewritten by us.
  */
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { hostname, constants as osConstants } from 'node:os';
@@ -21,7 +22,7 @@ import pty, { type IPty } from '@lydell/node-pty';
 import type { ByteSession, SessionEnd } from '../agent/byte-session.js';
 import { silentLogger, type Logger } from '../log.js';
 import { cliBinDir } from './cli-bin.js';
-import { foregroundGroup, sessionMembers, signalSession } from './process-tree.js';
+import { SESSION_MARKER_VAR, isSessionLeader, sessionForegroundGroup, signalSession } from './process-tree.js';
 import { loginEnv, resolveSessionUser, type SessionUser } from './user.js';
 
 export interface PtyShellOptions {
@@ -57,6 +58,22 @@ const READY_MARK_PRINTF = '\\033]ncgd-ready\\007';
 const HANGUP_AFTER_MS = 300;
 /** How long a hung-up session gets before everything in it is killed. */
 const KILL_AFTER_MS = 1500;
+
+/** Rounds of SIGKILL at a session's end (a process forking meanwhile needs another round). */
+const REAP_ROUNDS = 10;
+
+/** Live sessions of this process: ended (everything they started killed) when it exits. */
+const live = new Set<PtySession>();
+let exitHooked = false;
+
+function hookExit(): void {
+  if (exitHooked) return;
+  exitHooked = true;
+  // Synchronous, so it also runs on process.exit(): nothing a session started outlives us.
+  process.on('exit', () => {
+    for (const s of live) s.killEverything();
+  });
+}
 
 const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -112,7 +129,7 @@ function plan(opts: PtyShellOptions, user: SessionUser, logger: Logger): Plan {
   return { file: inner[0], args: inner.slice(1), uid: user.switchTo.uid, gid: user.switchTo.gid, quiet };
 }
 
-function sessionEnv(opts: PtyShellOptions, user: SessionUser, shell: string): Record<string, string> {
+function sessionEnv(opts: PtyShellOptions, user: SessionUser, shell: string, marker: string): Record<string, string> {
   const env: Record<string, string> = {
     ...loginEnv(user, shell),
     PATH: `${cliBinDir()}:${SYSTEM_PATH}`,
@@ -127,7 +144,8 @@ function sessionEnv(opts: PtyShellOptions, user: SessionUser, shell: string): Re
     env.PS2 = '';
   }
   if (opts.deviceSocket) env.NCGD_DEVICE_SOCKET = opts.deviceSocket;
-  return { ...env, ...opts.env };
+  // The marker comes last: nothing given in opts.env may take it away.
+  return { ...env, ...opts.env, [SESSION_MARKER_VAR]: marker };
 }
 
 class PtySession extends EventEmitter implements PtyShellSession {
@@ -140,6 +158,8 @@ class PtySession extends EventEmitter implements PtyShellSession {
   private hangupTimer?: NodeJS.Timeout;
   private killTimer?: NodeJS.Timeout;
   private exitSeen = false;
+  /** "NCGD_SESSION=<token>", in the environment of every process this session starts. */
+  private readonly marker: string;
 
   constructor(opts: PtyShellOptions, private readonly logger: Logger) {
     super();
@@ -147,17 +167,21 @@ class PtySession extends EventEmitter implements PtyShellSession {
     const p = plan(opts, user, logger);
     const shell = opts.command?.[0] ?? (opts.interactive ? humanShell() : quietShell());
     this.ready = !p.quiet;
+    const token = `${process.pid}-${randomBytes(12).toString('hex')}`;
+    this.marker = `${SESSION_MARKER_VAR}=${token}`;
+    hookExit();
     this.term = pty.spawn(p.file, p.args, {
       name: 'xterm',
       cols: opts.cols ?? 80,
       rows: opts.rows ?? 24,
       cwd: opts.cwd ?? user.home,
-      env: sessionEnv(opts, user, shell),
+      env: sessionEnv(opts, user, shell, token),
       encoding: null,
       uid: p.uid,
       gid: p.gid,
     });
     this.pid = this.term.pid;
+    live.add(this);
     logger.debug({ pid: this.pid, user: user.name, file: p.file }, 'pty session started');
     // With encoding null, node-pty hands out Buffers although its types say string.
     this.term.onData((chunk: string | Buffer) => this.onOutput(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk)));
@@ -208,19 +232,52 @@ class PtySession extends EventEmitter implements PtyShellSession {
     }
   }
 
+  /**
+   * Sends `signal` to the terminal's foreground job, as a ^C would, then ends the session.
+   * The job is signalled only when it is provably this session's (see
+   * sessionForegroundGroup); right after the fork, before the child has made its own
+   * session, its terminal is still ours, so then only the child itself is signalled.
+   */
   kill(signal: number): void {
     if (this.ended || this.hangupTimer) return;
-    const group = foregroundGroup(this.pid) ?? this.pid;
+    const group = sessionForegroundGroup(this.pid);
     try {
-      process.kill(-group, signal);
+      if (group !== undefined) process.kill(-group, signal);
+      else if (!this.exitSeen) process.kill(this.pid, signal);
     } catch {
-      /* group gone, or not a valid signal: the hang-up below still ends the session */
+      /* gone, or not a valid signal: the hang-up below still ends the session */
     }
     // The session ends whatever the signal did: give it a moment, then hang up, then kill.
     this.hangupTimer = setTimeout(() => {
-      signalSession(this.pid, 'SIGHUP');
-      this.killTimer = setTimeout(() => signalSession(this.pid, 'SIGKILL'), KILL_AFTER_MS);
+      this.signalAll('SIGHUP');
+      this.killTimer = setTimeout(() => this.signalAll('SIGKILL'), KILL_AFTER_MS);
     }, HANGUP_AFTER_MS);
+  }
+
+  /** Signals every process of the session: its members, and whatever carries its marker. */
+  private signalAll(signal: NodeJS.Signals): number[] {
+    // Before the child has called setsid its pid names no session: signal it alone.
+    if (!this.exitSeen && !isSessionLeader(this.pid)) {
+      try {
+        process.kill(this.pid, signal);
+      } catch {
+        /* gone */
+      }
+    }
+    return signalSession(this.pid, signal, this.marker);
+  }
+
+  /**
+   * Kills every process the session started, in bounded rounds (synchronous, so it can run
+   * from an 'exit' handler). A process with SIGKILL pending cannot fork, so a round finds
+   * only what was forked during the one before.
+   */
+  killEverything(): void {
+    for (let round = 0; round < REAP_ROUNDS; round++) {
+      const killed = this.signalAll('SIGKILL');
+      if (killed.length === 0) break;
+      if (round === 0) this.logger.debug({ pid: this.pid, killed }, 'killed what was left of the pty session');
+    }
   }
 
   private onExit(exitCode: number, signal: number | undefined): void {
@@ -228,13 +285,9 @@ class PtySession extends EventEmitter implements PtyShellSession {
     this.exitSeen = true;
     clearTimeout(this.hangupTimer);
     clearTimeout(this.killTimer);
-    // Nothing may outlive the session: background jobs of the shell included.
-    for (let round = 0; round < 5; round++) {
-      const left = sessionMembers(this.pid).filter((pid) => pid !== this.pid);
-      if (left.length === 0) break;
-      this.logger.debug({ pid: this.pid, left }, 'killing what is left of the pty session');
-      signalSession(this.pid, 'SIGKILL');
-    }
+    // Nothing may outlive the session: background jobs, setsid children and daemons included.
+    this.killEverything();
+    live.delete(this);
     if (!this.ready && this.head.length) this.emit('data', this.head);
     this.ended = true;
     const end: SessionEnd = signal ? { exitCode: null, signal: signalName(signal) } : { exitCode, signal: null };
