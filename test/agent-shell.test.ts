@@ -16,6 +16,7 @@ import { EmulatedDevice } from '../src/netconf/device.js';
 import type { NmsSession } from '../src/nms/server.js';
 import { ShellBackend } from '../src/shell/backend.js';
 import { serveDeviceSocket } from '../src/shell/device-socket.js';
+import { resolveSessionUser } from '../src/shell/user.js';
 import { cliBinDir } from '../src/shell/cli-bin.js';
 import { openPtyShell } from '../src/shell/pty-session.js';
 import { SshBridgeBackend, parseSshTarget } from '../src/ssh/bridge.js';
@@ -33,8 +34,8 @@ before(async () => {
   h.defer(() => device.close());
   const dir = mkdtempSync(path.join(tmpdir(), 'ncgd-shell-'));
   chmodSync(dir, 0o711);
-  socketPath = path.join(dir, 'device.sock');
-  const sock = await serveDeviceSocket(() => device.openNetconf({ user: 'nobody', client: 'cli' }), socketPath, { logger: testLogger });
+  socketPath = path.join(dir, 'cli', 'device.sock');
+  const sock = await serveDeviceSocket(() => device.openNetconf({ user: 'nobody', client: 'cli' }), socketPath, { owner: resolveSessionUser('nobody', false), logger: testLogger });
   h.defer(() => sock.close());
   backends = { netconf: new DeviceNetconfBackend(device, 'nobody'), csh: new ShellBackend({ user: 'nobody', deviceSocket: socketPath, logger: testLogger }) };
 });

@@ -9,6 +9,7 @@ import type { ByteSession, SessionEnd } from '../src/agent/byte-session.js';
 import { EOM, FrameDecoder } from '../src/netconf/framing.js';
 import { child, elements, escapeText, parseXml, textOf } from '../src/netconf/xml.js';
 import { serveDeviceSocket, type DeviceSocket } from '../src/shell/device-socket.js';
+import { resolveSessionUser } from '../src/shell/user.js';
 import { NetconfClient } from '../src/shell/cli/netconf-client.js';
 import { subHierarchy } from '../src/shell/cli/junos-cli.js';
 import { openPtyShell, type PtyShellSession } from '../src/shell/pty-session.js';
@@ -143,9 +144,9 @@ const shells: PtyShellSession[] = [];
 before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'ncgd-cli-test-'));
   chmodSync(dir, 0o711); // the shell may run as nobody: it must reach the socket
-  socketPath = path.join(dir, 'device.sock');
+  socketPath = path.join(dir, 'cli', 'device.sock');
   device = new TinyDevice();
-  server = await serveDeviceSocket(() => device.open(), socketPath);
+  server = await serveDeviceSocket(() => device.open(), socketPath, { owner: resolveSessionUser('nobody', false) });
 });
 
 after(async () => {

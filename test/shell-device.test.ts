@@ -9,6 +9,7 @@ import { EmulatedDevice } from '../src/netconf/device.js';
 import { textOf } from '../src/netconf/xml.js';
 import { NetconfClient } from '../src/shell/cli/netconf-client.js';
 import { serveDeviceSocket, type DeviceSocket } from '../src/shell/device-socket.js';
+import { resolveSessionUser } from '../src/shell/user.js';
 import { openPtyShell } from '../src/shell/pty-session.js';
 
 // The emulated device's datastore is built by another part of the project; until it is
@@ -24,9 +25,9 @@ describe('cli against the emulated device', { skip: datastoreBuilt ? false : 'th
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'ncgd-cli-dev-'));
     chmodSync(dir, 0o711);
-    socketPath = path.join(dir, 'device.sock');
+    socketPath = path.join(dir, 'cli', 'device.sock');
     device = await EmulatedDevice.create({ profile: 'mx', hostname: 'cli-lab-1' });
-    server = await serveDeviceSocket(() => device.openNetconf({ user: 'nobody', client: 'cli' }), socketPath);
+    server = await serveDeviceSocket(() => device.openNetconf({ user: 'nobody', client: 'cli' }), socketPath, { owner: resolveSessionUser('nobody', false) });
   });
 
   after(async () => {

@@ -6,7 +6,8 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pty, { type IPty } from '@lydell/node-pty';
 import { MSG_CSH_STARTED } from '../src/agent/session-bridge.js';
@@ -131,4 +132,36 @@ test('setsid children and double-forked daemons end with their session, and with
   // The device stops with the session still open.
   await stopDevice(dev);
   await until(() => left.every(gone), 5000, `processes ${left} to end with the device`);
+});
+
+test('the cli device socket admits only the session user and root', { skip: process.getuid?.() === 0 ? false : 'needs root to act as other uids' }, async () => {
+  const { nms, port } = await h.nms();
+  const dev = await startDeviceOnPty(port, 'sock');
+  const s = await nms.requestSession(dev.deviceId, dev.secret, 'csh', { timeoutMs: 15_000 });
+  await s.waitFor((o) => o.startsWith(MSG_CSH_STARTED), 10_000);
+  s.send('echo "sock=$NCGD_DEVICE_SOCKET"; id -u');
+  const out = await s.waitFor((o) => /sock=(\S+)\n(\d+)\n/.test(o), 10_000);
+  const [, socketPath, uidText] = /sock=(\S+)\n(\d+)\n/.exec(out)!;
+  const sessionUid = Number(uidText);
+  assert.equal(sessionUid, Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' })), 'sessions run as nobody');
+  // Connects as `uid` and reports 'hello' (a NETCONF hello came) or the error code.
+  const connectAs = (uid: number): string => {
+    const script = `const s=require('net').connect(process.argv[1]);let b='';s.on('data',d=>{b+=d;if(b.includes('<hello')){console.log('hello');process.exit(0)}});s.on('error',e=>{console.log(e.code);process.exit(0)});setTimeout(()=>{console.log('timeout');process.exit(0)},5000)`;
+    return execFileSync('setpriv', [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath, '-e', script, socketPath], { encoding: 'utf8', timeout: 15_000 }).trim();
+  };
+  const other = Number(execFileSync('id', ['-u', 'daemon'], { encoding: 'utf8' }));
+  assert.notEqual(other, sessionUid);
+  assert.equal(connectAs(other), 'EACCES', 'another uid must not reach the device');
+  assert.equal(connectAs(sessionUid), 'hello', 'the session user reaches the device');
+  assert.equal(connectAs(0), 'hello', 'root reaches the device');
+  const dir = statSync(path.dirname(socketPath));
+  assert.equal(dir.mode & 0o777, 0o700, 'private directory');
+  assert.equal(dir.uid, sessionUid, 'the directory belongs to the session user');
+  assert.equal(statSync(socketPath).mode & 0o777, 0o600);
+  // And the session's own cli works.
+  s.send('cli -c "show version" | head -3');
+  await s.waitFor((o) => /Hostname: /.test(o), 10_000);
+  s.send('exit');
+  await ended(s);
+  await stopDevice(dev);
 });

@@ -175,13 +175,14 @@ test('a target that accepts TCP but never speaks SSH times out with a clear mess
 test('bridged to an emulated MX behind the SSH face: NETCONF hello, an RPC, close-session; and the Junos cli', async () => {
   const { EmulatedDevice } = await import('../src/netconf/device.js');
   const { serveDeviceSocket } = await import('../src/shell/device-socket.js');
+  const { resolveSessionUser } = await import('../src/shell/user.js');
   const { openPtyShell } = await import('../src/shell/pty-session.js');
   const { cliBinDir } = await import('../src/shell/cli-bin.js');
   const { chmodSync } = await import('node:fs');
   chmodSync(dir, 0o755); // the shell's unprivileged user reaches the device socket here
   const device = await EmulatedDevice.create({ profile: 'mx', hostname: 'bridged-mx' });
-  const socketPath = path.join(dir, 'dev.sock');
-  const sock = await serveDeviceSocket(() => device.openNetconf({ user: 'nms', client: 'cli' }), socketPath);
+  const socketPath = path.join(dir, 'cli', 'dev.sock');
+  const sock = await serveDeviceSocket(() => device.openNetconf({ user: 'nms', client: 'cli' }), socketPath, { owner: resolveSessionUser('nobody', false) });
   const real = await startSshFace({
     host: '127.0.0.1',
     port: 0,

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { EmulatedDevice } from '../src/netconf/device.js';
 import { cliBinDir } from '../src/shell/cli-bin.js';
 import { serveDeviceSocket, type DeviceSocket } from '../src/shell/device-socket.js';
+import { resolveSessionUser } from '../src/shell/user.js';
 import { openPtyShell } from '../src/shell/pty-session.js';
 import { startSshFace, type SshFace } from '../src/ssh/server.js';
 import { openChannel } from './support/ssh-harness.js';
@@ -33,9 +34,9 @@ after(async () => {
 async function setup(): Promise<SshFace> {
   if (face) return face;
   device = await EmulatedDevice.create({ profile: 'mx', hostname: 'lab-mx', logger: testLogger });
-  const socketPath = path.join(dir, 'device.sock');
+  const socketPath = path.join(dir, 'cli', 'device.sock');
   const dev = device;
-  socket = await serveDeviceSocket(() => dev.openNetconf({ user: 'netops', client: 'cli' }), socketPath, { logger: testLogger });
+  socket = await serveDeviceSocket(() => dev.openNetconf({ user: 'netops', client: 'cli' }), socketPath, { owner: resolveSessionUser('nobody', false), logger: testLogger });
   const cli = path.join(cliBinDir(), 'cli');
   face = await startSshFace({
     host: '127.0.0.1',

@@ -145,8 +145,8 @@ export async function startDevice(f: DeviceFlags, logger: Logger): Promise<Runni
   const sshUsers = (f.sshUser ?? []).map(parseUserFlag);
   const stateDir = f.stateDir ? path.resolve(f.stateDir) : undefined;
   if (stateDir) await mkdir(stateDir, { recursive: true });
-  // Private files of this run (the cli's device sockets): a directory the session user can
-  // traverse but not list.
+  // Private files of this run: a directory the session user can traverse but not list; each
+  // cli device socket sits in a 0700 subdirectory of the session user's (see device-socket.ts).
   const runDir = await mkdirTemp();
   await chmod(runDir, 0o711);
   const username = f.username ?? config?.username ?? 'nobody';
@@ -166,9 +166,9 @@ export async function startDevice(f: DeviceFlags, logger: Logger): Promise<Runni
     });
     devices.push(device);
     stops.unshift(() => device.close());
-    const socketPath = path.join(runDir, `device-${n}.sock`);
+    const socketPath = path.join(runDir, `cli-${n}`, 'device.sock');
     socketPaths.push(socketPath);
-    const deviceSocket = await serveDeviceSocket(() => device.openNetconf({ user: username, client: 'cli' }), socketPath, { logger });
+    const deviceSocket = await serveDeviceSocket(() => device.openNetconf({ user: username, client: 'cli' }), socketPath, { owner: sessionUser, logger });
     stops.unshift(() => deviceSocket.close());
     if (!config) continue;
     const backends: Record<SessionKind, SessionBackend> = {
