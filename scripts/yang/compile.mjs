@@ -30,6 +30,8 @@ const IGNORED = new Set([
 
 const stripPrefix = (s) => s.slice(s.indexOf(':') + 1);
 const normRange = (s) => s.replace(/\s+/g, '').trim();
+/** Messages continued over several lines in the YANG read as one line. */
+const oneLine = (s) => s.replace(/\s*\n\s*/g, ' ').trim();
 
 /** Leaves the YANG types as plain strings that Junos checks as a Junos type. */
 export const JUNOS_OVERRIDES = {
@@ -134,9 +136,9 @@ export function compileFamily(parsedModules, { family = '', release = '', log = 
       else if (s.kw === 'pattern') {
         t.p = [...(t.p ?? []), s.arg];
         const em = sub(s, 'error-message');
-        if (em) t.m = em.arg;
+        if (em) t.m = oneLine(em.arg);
       } else if (ext === 'posix-pattern') t.x = [...(t.x ?? []), s.arg];
-      else if (ext === 'pattern-message') t.m = s.arg;
+      else if (ext === 'pattern-message') t.m = oneLine(s.arg);
       else if (s.kw === 'enum') t.e = [...(t.e ?? []), str(s.arg)];
       else if (s.kw === 'type') t.u = [...(t.u ?? []), internType(canonicalType(compileType(s, scope)))];
       else if (s.kw === 'fraction-digits') t.f = Number(s.arg);
@@ -212,7 +214,7 @@ export function compileFamily(parsedModules, { family = '', release = '', log = 
       else if (s.kw === 'mandatory') o.m = s.arg === 'true' ? 1 : undefined;
       else if (s.kw === 'presence') { if (o.k === 'c') o.k = 'p'; }
       else if (ext === 'must') o.w = [...(o.w ?? []), str(s.arg), -1];
-      else if (ext === 'must-message' && o.w) o.w = [...o.w.slice(0, -1), str(s.arg)];
+      else if (ext === 'must-message' && o.w) o.w = [...o.w.slice(0, -1), str(oneLine(s.arg))];
       else if (!IGNORED.has(s.kw)) note(`refine/${s.kw}`);
     }
     return o;
@@ -283,7 +285,7 @@ export function compileFamily(parsedModules, { family = '', release = '', log = 
     for (const s of st.subs) {
       const ext = junosExt(s, scope);
       if (ext === 'must') { w.push(str(s.arg), -1); stats.musts++; }
-      else if (ext === 'must-message' && w.length && w[w.length - 1] === -1) w[w.length - 1] = str(s.arg);
+      else if (ext === 'must-message' && w.length && w[w.length - 1] === -1) w[w.length - 1] = str(oneLine(s.arg));
     }
     return w;
   }

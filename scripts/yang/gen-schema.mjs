@@ -14,6 +14,7 @@ import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { parseYang, YangSyntaxError } from './yang.mjs';
 import { compileFamily } from './compile.mjs';
+import { SUPPLEMENTS } from './supplements.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FAMILIES = ['junos', 'junos-es', 'junos-ex', 'junos-qfx'];
@@ -34,6 +35,7 @@ function main(argv) {
     const t0 = performance.now();
     const confDir = path.join(dir, family, 'conf-with-extensions');
     const mods = [...common, ...readDir(confDir)];
+    if (SUPPLEMENTS[family]) mods.push(parseYang(SUPPLEMENTS[family], `supplements.mjs (${family})`));
     const t1 = performance.now();
     const schema = compileFamily(mods, { family, release, log: (m) => console.log(m) });
     const t2 = performance.now();

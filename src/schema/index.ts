@@ -41,6 +41,8 @@ export function familyForProfile(profile: string): SchemaFamily | undefined {
 
 export type SchemaKind = 'container' | 'list' | 'leaf' | 'leaf-list' | 'flag';
 
+const APPLY = new Set(['apply-groups', 'apply-groups-except', 'apply-macro']);
+
 const KIND: Record<RawNode['k'], SchemaKind> = { c: 'container', p: 'container', l: 'list', f: 'leaf', L: 'leaf-list', e: 'flag' };
 
 export interface MustRule {
@@ -122,6 +124,25 @@ export class SchemaNode {
       if (!keys.includes(name) && this.child(name)!.mandatory) out.push(name);
     }
     return out;
+  }
+
+  /**
+   * For a container Junos writes with a bare value (`autonomous-system 65000;`, `filter { input f1; }`):
+   * the leaf that takes the value, which the YANG lists first (`as-number`, `filter-name`).
+   * Undefined when the first statement is not a leaf.
+   */
+  valueChild(): string | undefined {
+    if (this.kind !== 'container') return undefined;
+    const first = this.childNames().find((n) => !APPLY.has(n));
+    return first !== undefined && this.child(first)!.kind === 'leaf' ? first : undefined;
+  }
+
+  /**
+   * For a list whose later keys are keywords (`route-filter 10.0.0.0/8 exact;` has keys
+   * address, choice-ident, choice-value): the key whose enumeration holds `word`.
+   */
+  keyForWord(word: string): string | undefined {
+    return this.keys.slice(1).find((k) => this.child(k)?.enumValues().includes(word));
   }
 
   /** choice/case groups among the children. */
