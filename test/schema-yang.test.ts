@@ -160,6 +160,9 @@ test('bad interface names are refused as Junos spells them', () => {
   assert.equal(checkValue(zoneIf, 'ge-0/0/0.0'), null);
   assert.equal(checkValue(zoneIf, 'reth0.100'), null);
   assert.match(checkValue(zoneIf, 'foo-0/0/0.0')!.detail, /invalid interface type/);
+  const ospfIf = at(loadSchema('junos'), 'protocols ospf area interface name');
+  for (const ok of ['ge-0/0/0.0', 'lo0.0', 'all', '192.0.2.1']) assert.equal(checkValue(ospfIf, ok), null, ok);
+  assert.notEqual(checkValue(ospfIf, 'bogus0.0'), null);
 });
 
 test('patterns report the YANG pattern-message; lengths are checked', () => {

@@ -69,6 +69,8 @@ const NAMED = new Set([
  * when `unit` is 'optional' or 'required'.
  */
 export function checkInterfaceName(value: string, unit: 'none' | 'optional' | 'required'): string | null {
+  // `interface all` (ospf, lldp, rstp, ...) names every interface; a device is never called that
+  if (value === 'all' && unit !== 'none') return null;
   const m = /^([a-z][a-z0-9]*?)(-\d+\/\d+\/\d+(?::\d+)?|\d+|)(?:\.(\d+))?$/.exec(value);
   const type = m?.[1] ?? /^[a-z][a-z0-9]*?(?=[-\d.]|$)/.exec(value)?.[0] ?? value;
   if (!m) {
