@@ -39,6 +39,16 @@ export interface NetconfSessionOptions {
   faults?: NetconfFaults;
 }
 
+/**
+ * The text of one message as an XML document: whitespace (and a byte order mark) before
+ * it dropped, since an XML declaration must open the document. Between messages there is
+ * usually a newline: the outbound-HTTPS device adds one to every command, and clients end
+ * `]]>]]>` with one.
+ */
+function documentText(body: Buffer): string {
+  return body.toString('utf8').replace(/^[\uFEFF \t\r\n]+/, '');
+}
+
 /** `YYYY-MM-DD HH:MM:SS UTC` of a clock reading. */
 export function utcStamp(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
@@ -102,7 +112,7 @@ export class NetconfSession extends EventEmitter implements ByteSession {
           return;
         }
         this.sawFirstMessage = true;
-        this.enqueue(() => this.handleMessage(body.toString('utf8')));
+        this.enqueue(() => this.handleMessage(documentText(body)));
       } else if (ev.kind === 'oversize') {
         this.sawFirstMessage = true;
         this.enqueue(async () =>
@@ -146,7 +156,7 @@ export class NetconfSession extends EventEmitter implements ByteSession {
 
   /** Recognises a client hello and switches to chunked framing when both sides speak 1.1. */
   private isHello(body: Buffer): boolean {
-    const text = body.toString('utf8');
+    const text = documentText(body);
     if (!/^\s*(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*)*<([A-Za-z_][\w.-]*:)?hello[\s>/]/.test(text)) return false;
     try {
       const hello = parseXml(text);
