@@ -74,20 +74,42 @@ const EOF_QUIET_MS = 300;
  * With `endOnEof` (NETCONF), the client's EOF ends the session once its replies stop, as
  * the netconf process of a device exits at end of input: `ssh -s host netconf < rpcs.xml`
  * gets its replies and returns.
+ *
+ * Flow control both ways: a client that does not read fills the channel (SSH window, then
+ * the channel's write buffer), and the session is paused until the channel drains; a
+ * session whose input is full stops the channel being read, so the client's window closes.
  */
 function bridge(channel: ServerChannel, session: ByteSession, log: Logger, what: string, endOnEof: boolean): void {
   let closed = false;
   let eof = false;
+  let outputHeld = false;
+  let inputHeld = false;
   let quiet: NodeJS.Timeout | undefined;
   const endWhenQuiet = (): void => {
     clearTimeout(quiet);
+    // Output held back by the client is not the session being done.
+    if (outputHeld) return;
     quiet = setTimeout(() => {
       if (!session.ended) session.kill(15);
     }, EOF_QUIET_MS);
   };
   session.on('data', (chunk: Buffer) => {
-    if (!closed) channel.write(chunk);
+    if (!closed && !channel.write(chunk) && !outputHeld && session.pause) {
+      outputHeld = true;
+      session.pause();
+    }
     if (eof) endWhenQuiet();
+  });
+  channel.on('drain', () => {
+    if (!outputHeld) return;
+    outputHeld = false;
+    if (!session.ended) session.resume?.();
+    if (eof) endWhenQuiet();
+  });
+  session.on('drain', () => {
+    if (!inputHeld) return;
+    inputHeld = false;
+    channel.resume();
   });
   session.once('end', (end: { exitCode: number | null; signal: string | null }) => {
     clearTimeout(quiet);
@@ -103,7 +125,11 @@ function bridge(channel: ServerChannel, session: ByteSession, log: Logger, what:
     log.debug({ what, exitCode: end.exitCode, signal: end.signal }, 'ssh session ended');
   });
   channel.on('data', (chunk: Buffer) => {
-    if (!session.ended) session.write(chunk);
+    if (session.ended) return;
+    if (session.write(chunk) === false && !inputHeld) {
+      inputHeld = true;
+      channel.pause();
+    }
   });
   if (endOnEof) {
     channel.on('end', () => {
