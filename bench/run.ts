@@ -6,7 +6,7 @@
  * raw, round after round, so that a noisy machine hurts both alike.
  *
  * Prints a table and a one-line summary; always exits 0 (benchmarks report, CI does not
- * fail on them). Options: --only rate,rtt,bulk  --rounds N  --quick
+ * fail on them). Options: --only rate,rtt,bulk,framing  --rounds N  --quick
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
@@ -41,8 +41,8 @@ function settings(): Settings {
     options: { only: { type: 'string' }, rounds: { type: 'string' }, quick: { type: 'boolean' } },
     strict: true,
   });
-  const phases = new Set((values.only ?? 'rate,rtt,bulk').split(',').map((s) => s.trim()));
-  for (const p of phases) if (!['rate', 'rtt', 'bulk'].includes(p)) throw new Error(`--only takes rate, rtt and bulk, not "${p}"`);
+  const phases = new Set((values.only ?? 'rate,rtt,bulk,framing').split(',').map((s) => s.trim()));
+  for (const p of phases) if (!['rate', 'rtt', 'bulk', 'framing'].includes(p)) throw new Error(`--only takes rate, rtt, bulk and framing, not "${p}"`);
   const quick = values.quick ?? false;
   const rounds = values.rounds === undefined ? (quick ? 1 : 3) : Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20) throw new Error('--rounds takes a whole number from 1 to 20');
@@ -272,6 +272,31 @@ async function bulkPhase(b: Bench): Promise<void> {
   b.rows.push({ metric: 'device-side CPU per MiB of output', unit: 'ms', ours: oursCpu / 1000 / (oursBytes / MiB), raw: sinkCpu / 1000 / (sinkBytes / MiB), better: 'lower' });
 }
 
+/**
+ * NETCONF reassembly on the device: one big RPC (a load-configuration) arriving in 1 KiB
+ * pushes, as Juniper's sample NMS sends it, in both framings. In-process; no raw column.
+ */
+async function framingPhase(b: Bench): Promise<void> {
+  const { FrameDecoder, encodeChunks } = await import('../src/netconf/framing.js');
+  for (const mib of b.s.rounds > 1 ? [4, 15] : [4]) {
+    for (const mode of ['eom', 'chunked'] as const) {
+      const text = '<rpc><load-configuration><configuration-text>' + 'x'.repeat(mib * MiB) + '</configuration-text></load-configuration></rpc>';
+      const framed = mode === 'eom' ? Buffer.from(text + ']]>]]>') : encodeChunks(text, 1024);
+      const times: number[] = [];
+      for (let r = 0; r < b.s.rounds; r++) {
+        const dec = new FrameDecoder(64 * MiB);
+        dec.mode = mode;
+        let got = 0;
+        const t0 = nowMs();
+        for (let i = 0; i < framed.length; i += 1024) dec.push(framed.subarray(i, i + 1024), (e) => (got = e.kind === 'message' ? e.body.length : -1));
+        times.push(nowMs() - t0);
+        if (got !== Buffer.byteLength(text)) b.notes.push(`framing ${mode} ${mib} MiB: message of ${got} bytes, expected ${Buffer.byteLength(text)}`);
+      }
+      b.rows.push({ metric: `reassemble a ${mib} MiB RPC from 1 KiB pushes (${mode === 'eom' ? ']]>]]>' : 'chunked'})`, unit: 'ms', ours: median(times), raw: NaN, better: 'lower' });
+    }
+  }
+}
+
 async function makeDeviceBackend(notes: string[]): Promise<{ backend: SessionBackend; close(): Promise<void> } | undefined> {
   try {
     const { EmulatedDevice } = await import('../src/netconf/device.js');
@@ -333,6 +358,7 @@ async function main(s: Settings): Promise<void> {
     if (s.phases.has('rate')) await ratePhase(bench);
     if (s.phases.has('rtt')) await rttPhase(bench);
     if (s.phases.has('bulk')) await bulkPhase(bench);
+    if (s.phases.has('framing')) await framingPhase(bench);
 
     console.log('');
     console.log(renderTable(bench.rows));

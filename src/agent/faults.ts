@@ -207,6 +207,7 @@ export class FaultySession extends EventEmitter implements ByteSession {
     inner.on('data', (chunk: Buffer) => this.onData(chunk));
     inner.once('end', (info: SessionEnd) => this.push({ end: info }));
     if (inner.ended) setImmediate(() => this.push({ end: { exitCode: null, signal: null } }));
+    inner.on('drain', () => this.emit('drain'));
     if (inner.pause) this.pause = () => inner.pause!();
     if (inner.resume) this.resume = () => inner.resume!();
   }
@@ -218,8 +219,8 @@ export class FaultySession extends EventEmitter implements ByteSession {
     return this._ended;
   }
 
-  write(data: Buffer | string): void {
-    this.inner.write(data);
+  write(data: Buffer | string): boolean | void {
+    return this.inner.write(data);
   }
 
   kill(signal: number): void {

@@ -3,6 +3,11 @@
  * Output goes up as `message` strings as it appears: small writes made in the same tick are
  * coalesced, a message is capped in bytes, and a multi-byte UTF-8 character is never split.
  * Commands come down with a newline added; a kill_signal ends the session with that signal.
+ *
+ * Flow control both ways: when the stream's write buffer is full the session is paused
+ * (a NETCONF session then handles no further RPC, a PTY stops being read) until 'drain';
+ * when the session says its input is full, the stream is paused (gRPC and HTTP/2 flow
+ * control then hold the NMS back) until the session's 'drain'.
  */
 import { StringDecoder } from 'node:string_decoder';
 import type { ByteSession, SessionKind } from './byte-session.js';
@@ -19,6 +24,9 @@ export interface SessionStream {
   on(event: 'end' | 'close' | 'status' | 'drain', cb: () => void): unknown;
   on(event: 'error', cb: (err: Error) => void): unknown;
   cancel?(): void;
+  /** Stops and restarts reading commands (a Readable's pause/resume). */
+  pause?(): unknown;
+  resume?(): unknown;
 }
 
 export interface BridgeOptions {
@@ -50,6 +58,8 @@ export class SessionBridge {
   private flushScheduled = false;
   private closed = false;
   private paused = false;
+  /** The stream is paused because the session's input is full. */
+  private inputHeld = false;
   private why: Parameters<NonNullable<BridgeOptions['onClose']>>[0] = 'ended';
   private readonly maxBytes: number;
   private readonly finished: Promise<void>;
@@ -68,6 +78,7 @@ export class SessionBridge {
     if (opts.kind === 'csh') this.send(MSG_CSH_STARTED);
     session.on('data', (chunk: Buffer) => this.onOutput(chunk));
     session.on('end', () => this.finish(MSG_SUBPROCESS_ENDED));
+    session.on('drain', () => this.releaseInput());
     stream.on('data', (cmd) => this.onCommand(cmd));
     // Flow control: a session whose output is not taken up fast enough waits for the NMS.
     stream.on('drain', () => {
@@ -76,6 +87,8 @@ export class SessionBridge {
         this.session.resume?.();
       }
     });
+    // The RPC is over from the NMS side: let commands held back flow, so 'end' is seen.
+    stream.on('status', () => this.releaseInput());
     // The NMS half-closed or the connection broke: nobody is listening any more.
     stream.on('end', () => this.abandon('nms-closed'));
     stream.on('error', () => this.abandon('stream-error'));
@@ -155,7 +168,16 @@ export class SessionBridge {
     }
     const text = cmd.netconf_command ?? cmd.csh_command ?? cmd.cli_command;
     if (text === undefined || this.session.ended) return;
-    this.session.write(text + '\n');
+    if (this.session.write(text + '\n') === false && !this.inputHeld && this.stream.pause) {
+      this.inputHeld = true;
+      this.stream.pause();
+    }
+  }
+
+  private releaseInput(): void {
+    if (!this.inputHeld) return;
+    this.inputHeld = false;
+    this.stream.resume?.();
   }
 
   private onOutput(chunk: Buffer): void {

@@ -29,7 +29,7 @@ export function deviceOptions<T>(y: Argv<T>) {
     .option('shell-backend', { type: 'string', describe: 'Bridge shell sessions to ssh://user[:password]@host:port', group: 'Backends:' })
     .option('ssh-key', { type: 'string', describe: 'Private key file for the SSH bridges', group: 'Backends:' })
     .option('ssh-port', { type: 'number', describe: 'Serve NETCONF (subsystem netconf) and the Junos cli over SSH on this port', group: 'SSH face:' })
-    .option('ssh-host', { type: 'string', describe: 'Address the SSH face binds', default: '0.0.0.0', group: 'SSH face:' })
+    .option('ssh-host', { type: 'string', describe: 'Address the SSH face binds (0.0.0.0 for every interface)', default: '127.0.0.1', group: 'SSH face:' })
     .option('ssh-user', { type: 'string', array: true, describe: 'SSH login NAME:PASSWORD (repeatable)', group: 'SSH face:' })
     .option('ssh-authorized-keys', { type: 'string', describe: 'authorized_keys file for SSH public-key logins', group: 'SSH face:' })
     .option('fault', {

@@ -32,72 +32,114 @@ type ChunkState =
  * Turns a byte stream into messages. `push` reports events synchronously and re-reads
  * `mode` between messages, so a handler that switches to chunked framing after the
  * hello exchange affects the very next byte.
+ *
+ * Work is linear in the bytes pushed: a message's pieces are kept as a list and joined
+ * once, when it is complete, and only new bytes are searched for the end marker (plus the
+ * few bytes before them, for a marker split across pushes).
  */
 export class FrameDecoder {
   mode: FramingMode = 'eom';
-  private buf: Buffer = Buffer.alloc(0);
-  /** Bytes of the message being dropped for its size; -1 when not discarding. */
-  private discarded = -1;
-  private chunk: ChunkState = { at: 'lf' };
+  /** Pieces of the message being received (references to pushed buffers, not copies). */
   private parts: Buffer[] = [];
   private partBytes = 0;
+  /** True while the message being received is over the limit: its bytes are counted, not kept. */
+  private dropping = false;
+  /** The last (at most EOM.length - 1) bytes of the message so far, for a split end marker. */
+  private tail: Buffer = Buffer.alloc(0);
+  private chunk: ChunkState = { at: 'lf' };
   private broken = false;
-  /** Where the next search for the end marker starts (bytes before it hold no marker). */
-  private scanned = 0;
 
   constructor(readonly maxMessageBytes: number = DEFAULT_MAX_MESSAGE_BYTES) {}
 
+  /** Bytes held for the message being received (what a stalled reader costs on the input side). */
+  get bufferedBytes(): number {
+    return this.dropping ? 0 : this.partBytes;
+  }
+
   push(data: Buffer, onEvent: (ev: FrameEvent) => void): void {
-    if (this.broken) return;
-    this.buf = this.buf.length ? Buffer.concat([this.buf, data]) : data;
-    for (;;) {
-      if (this.broken) return;
-      const ev = this.mode === 'eom' ? this.nextEom() : this.nextChunked();
-      if (!ev) return;
-      if (ev.kind === 'framing-error') this.broken = true;
-      onEvent(ev);
+    let rest = data;
+    while (rest.length > 0 && !this.broken) {
+      const step = this.mode === 'eom' ? this.eomStep(rest) : this.chunkedStep(rest);
+      rest = step.rest;
+      if (!step.ev) continue;
+      if (step.ev.kind === 'framing-error') this.broken = true;
+      onEvent(step.ev);
     }
   }
 
-  private nextEom(): FrameEvent | undefined {
-    const at = this.buf.indexOf(EOM_BYTES, this.scanned);
-    if (at < 0) {
-      this.scanned = Math.max(0, this.buf.length - (EOM_BYTES.length - 1));
-      if (this.discarded < 0 && this.buf.length > this.maxMessageBytes + EOM_BYTES.length) this.discarded = 0;
-      if (this.discarded >= 0) {
-        // Keep only what could be the start of a split marker.
-        const keep = Math.min(this.buf.length, EOM_BYTES.length - 1);
-        this.discarded += this.buf.length - keep;
-        this.buf = this.buf.subarray(this.buf.length - keep);
-        this.scanned = 0;
+  /** Adds bytes to the message being received, switching to dropping once it is too big. */
+  private append(piece: Buffer, slack: number): void {
+    if (piece.length === 0) return;
+    this.partBytes += piece.length;
+    if (this.dropping) return;
+    this.parts.push(piece);
+    if (this.partBytes > this.maxMessageBytes + slack) {
+      this.dropping = true;
+      this.parts = [];
+    }
+  }
+
+  /** Takes back the last n bytes appended (they turned out to be the start of the end marker). */
+  private unappend(n: number): void {
+    this.partBytes -= n;
+    if (this.dropping) return;
+    while (n > 0) {
+      const last = this.parts[this.parts.length - 1];
+      if (last.length <= n) {
+        this.parts.pop();
+        n -= last.length;
+      } else {
+        this.parts[this.parts.length - 1] = last.subarray(0, last.length - n);
+        n = 0;
       }
-      return undefined;
     }
-    const body = this.buf.subarray(0, at);
-    this.buf = this.buf.subarray(at + EOM_BYTES.length);
-    this.scanned = 0;
-    if (this.discarded >= 0 || body.length > this.maxMessageBytes) {
-      const bytes = this.discarded + 1 + body.length;
-      this.discarded = -1;
-      return { kind: 'oversize', bytes };
-    }
-    return { kind: 'message', body: Buffer.from(body) };
   }
 
-  private nextChunked(): FrameEvent | undefined {
+  /** The message just completed, as an event; resets for the next one. */
+  private complete(): FrameEvent {
+    const bytes = this.partBytes;
+    const ev: FrameEvent =
+      this.dropping || bytes > this.maxMessageBytes ? { kind: 'oversize', bytes } : { kind: 'message', body: Buffer.concat(this.parts, bytes) };
+    this.parts = [];
+    this.partBytes = 0;
+    this.dropping = false;
+    this.tail = Buffer.alloc(0);
+    return ev;
+  }
+
+  private eomStep(data: Buffer): { ev?: FrameEvent; rest: Buffer } {
+    const t = this.tail.length;
+    // A marker that starts in the bytes before this push ends in its first few bytes.
+    let at: number | undefined;
+    if (t > 0) {
+      const seam = Buffer.concat([this.tail, data.subarray(0, EOM_BYTES.length - 1)]);
+      const s = seam.indexOf(EOM_BYTES);
+      if (s >= 0 && s < t) at = s - t;
+    }
+    if (at === undefined) {
+      const d = data.indexOf(EOM_BYTES);
+      if (d < 0) {
+        this.append(data, EOM_BYTES.length - 1);
+        const keep = EOM_BYTES.length - 1;
+        this.tail = data.length >= keep ? Buffer.from(data.subarray(data.length - keep)) : Buffer.concat([this.tail, data]).subarray(-keep);
+        return { rest: Buffer.alloc(0) };
+      }
+      at = d;
+    }
+    // `at` is where the marker starts relative to `data`; negative: in the bytes before it.
+    if (at >= 0) this.append(data.subarray(0, at), 0);
+    else this.unappend(-at);
+    return { ev: this.complete(), rest: data.subarray(at + EOM_BYTES.length) };
+  }
+
+  private chunkedStep(b: Buffer): { ev?: FrameEvent; rest: Buffer } {
     let i = 0;
-    const b = this.buf;
-    const fail = (message: string): FrameEvent => {
-      this.buf = Buffer.alloc(0);
-      return { kind: 'framing-error', message };
-    };
+    const fail = (message: string): { ev: FrameEvent; rest: Buffer } => ({ ev: { kind: 'framing-error', message }, rest: Buffer.alloc(0) });
     while (i < b.length) {
       const st = this.chunk;
       if (st.at === 'data') {
         const take = Math.min(st.left, b.length - i);
-        if (this.discarded >= 0) this.discarded += take;
-        else this.parts.push(Buffer.from(b.subarray(i, i + take)));
-        this.partBytes += take;
+        this.append(b.subarray(i, i + take), 0);
         i += take;
         st.left -= take;
         if (st.left === 0) this.chunk = { at: 'lf' };
@@ -107,11 +149,11 @@ export class FrameDecoder {
       if (st.at === 'lf') {
         // Whitespace between messages is tolerated; inside a message it is an error.
         if (c === 0x0a) this.chunk = { at: 'hash' };
-        else if (this.partBytes === 0 && this.discarded < 0 && (c === 0x20 || c === 0x0d || c === 0x09)) continue;
+        else if (this.partBytes === 0 && (c === 0x20 || c === 0x0d || c === 0x09)) continue;
         else return fail('expected a chunk header');
       } else if (st.at === 'hash') {
         if (c === 0x23) this.chunk = { at: 'size-or-end', digits: '' };
-        else if (this.partBytes === 0 && this.discarded < 0 && c === 0x0a) continue;
+        else if (this.partBytes === 0 && c === 0x0a) continue;
         else return fail('expected "#" in chunk header');
       } else if (st.at === 'size-or-end') {
         if (c === 0x23 && st.digits === '') this.chunk = { at: 'end-lf' };
@@ -121,30 +163,16 @@ export class FrameDecoder {
         } else if (c === 0x0a && st.digits !== '') {
           const size = Number(st.digits);
           if (size > 4294967295) return fail('chunk size too large');
-          if (this.discarded < 0 && this.partBytes + size > this.maxMessageBytes) {
-            this.discarded = this.partBytes;
-            this.parts = [];
-          }
           this.chunk = { at: 'data', left: size };
         } else return fail('bad chunk size');
       } else if (st.at === 'end-lf') {
         if (c !== 0x0a) return fail('expected newline after end-of-chunks');
         this.chunk = { at: 'lf' };
-        this.buf = b.subarray(i);
-        const total = this.partBytes;
-        const parts = this.parts;
-        this.parts = [];
-        this.partBytes = 0;
-        if (total === 0 && this.discarded < 0) return fail('message with no chunks');
-        if (this.discarded >= 0) {
-          this.discarded = -1;
-          return { kind: 'oversize', bytes: total };
-        }
-        return { kind: 'message', body: Buffer.concat(parts) };
+        if (this.partBytes === 0) return fail('message with no chunks');
+        return { ev: this.complete(), rest: b.subarray(i) };
       }
     }
-    this.buf = Buffer.alloc(0);
-    return undefined;
+    return { rest: Buffer.alloc(0) };
   }
 }
 

@@ -15,6 +15,13 @@ import { elements, escapeAttr, escapeText, parseXml, type XmlElement } from './x
 import type { Logger } from '../log.js';
 
 export const BASE_NS = 'urn:ietf:params:xml:ns:netconf:base:1.0';
+
+/**
+ * Input flow control: once the complete messages waiting to be handled hold this many
+ * bytes (or any at all while the output is paused), write() returns false and the face
+ * stops reading until 'drain'.
+ */
+export const INPUT_HIGH_WATER_BYTES = 64 * 1024;
 const BASE_11 = 'urn:ietf:params:netconf:base:1.1';
 
 /**
@@ -39,6 +46,16 @@ export interface NetconfSessionOptions {
   faults?: NetconfFaults;
 }
 
+/**
+ * The text of one message as an XML document: whitespace (and a byte order mark) before
+ * it dropped, since an XML declaration must open the document. Between messages there is
+ * usually a newline: the outbound-HTTPS device adds one to every command, and clients end
+ * `]]>]]>` with one.
+ */
+function documentText(body: Buffer): string {
+  return body.toString('utf8').replace(/^[\uFEFF \t\r\n]+/, '');
+}
+
 /** `YYYY-MM-DD HH:MM:SS UTC` of a clock reading. */
 export function utcStamp(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
@@ -49,8 +66,17 @@ export class NetconfSession extends EventEmitter implements ByteSession {
   private readonly decoder: FrameDecoder;
   private outMode: FramingMode = 'eom';
   private sawFirstMessage = false;
-  private queue: Promise<void> = Promise.resolve();
-  private _ended = false;
+  /** Messages received and not yet handled, in order, with their sizes. */
+  private readonly inbox: { bytes: number; run: () => Promise<void> }[] = [];
+  private inboxBytes = 0;
+  /** A message is being handled (its reply is being made): at most one at a time. */
+  private busy = false;
+  /** The greeting has gone out; replies follow it. */
+  private started = false;
+  /** The output is not being taken: handle no further message until resume(). */
+  private paused = false;
+  /** write() returned false: emit 'drain' once input is welcome again. */
+  private wantDrain = false;  private _ended = false;
   private closing = false;
   /** Faults already logged in this session (each is logged once). */
   private readonly faultsLogged = new Set<string>();
@@ -61,12 +87,11 @@ export class NetconfSession extends EventEmitter implements ByteSession {
     this.decoder = new FrameDecoder(opts.maxMessageBytes);
     // The server speaks first; wait a turn so the opener can attach its listeners.
     // Replies queue behind the greeting.
-    this.queue = new Promise((resolve) =>
-      setImmediate(() => {
-        this.sendRaw(Buffer.from(this.greeting(), 'utf8'));
-        resolve();
-      }),
-    );
+    setImmediate(() => {
+      this.sendRaw(Buffer.from(this.greeting(), 'utf8'));
+      this.started = true;
+      this.pump();
+    });
   }
 
   get ended(): boolean {
@@ -90,8 +115,13 @@ export class NetconfSession extends EventEmitter implements ByteSession {
     ].join('\n');
   }
 
-  write(data: Buffer | string): void {
-    if (this._ended || this.closing) return;
+  /**
+   * Input. Returns false when the caller should stop feeding input until 'drain' (messages
+   * are waiting because replies are not being taken, or are made more slowly than RPCs
+   * come); input written anyway is still accepted, never lost.
+   */
+  write(data: Buffer | string): boolean {
+    if (this._ended || this.closing) return true;
     const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     this.decoder.push(buf, (ev) => {
       if (ev.kind === 'message') {
@@ -102,10 +132,10 @@ export class NetconfSession extends EventEmitter implements ByteSession {
           return;
         }
         this.sawFirstMessage = true;
-        this.enqueue(() => this.handleMessage(body.toString('utf8')));
+        this.enqueue(body.length, () => this.handleMessage(documentText(body)));
       } else if (ev.kind === 'oversize') {
         this.sawFirstMessage = true;
-        this.enqueue(async () =>
+        this.enqueue(0, async () =>
           this.sendReply(
             {},
             this.errorBody(
@@ -119,9 +149,29 @@ export class NetconfSession extends EventEmitter implements ByteSession {
         );
       } else {
         this.opts.logger.warn({ session: this.id, reason: ev.message }, 'netconf framing error; ending session');
-        this.enqueue(async () => this.finish({ exitCode: 1, signal: null }));
+        this.enqueue(0, async () => this.finish({ exitCode: 1, signal: null }));
       }
     });
+    if (this.inputFull()) {
+      this.wantDrain = true;
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Flow control from the face: the output is not being taken. The reply being made (if
+   * any) still goes out; no further message is handled until resume().
+   */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.pump();
+    this.maybeDrain();
   }
 
   kill(signal: number): void {
@@ -138,15 +188,49 @@ export class NetconfSession extends EventEmitter implements ByteSession {
     this.finish({ exitCode: 0, signal: null });
   }
 
-  private enqueue(task: () => Promise<void>): void {
-    this.queue = this.queue.then(() => (this._ended || this.closing ? undefined : task())).catch((err: unknown) => {
-      this.opts.logger.error({ session: this.id, err: (err as Error).message }, 'netconf session task failed');
-    });
+  private enqueue(bytes: number, run: () => Promise<void>): void {
+    this.inbox.push({ bytes, run });
+    this.inboxBytes += bytes;
+    this.pump();
+  }
+
+  private inputFull(): boolean {
+    return this.inboxBytes >= INPUT_HIGH_WATER_BYTES || (this.paused && this.inbox.length > 0);
+  }
+
+  private maybeDrain(): void {
+    if (!this.wantDrain || this._ended || this.inputFull()) return;
+    this.wantDrain = false;
+    this.emit('drain');
+  }
+
+  /** Handles the next waiting message, one at a time, unless paused. */
+  private pump(): void {
+    if (this.busy || !this.started || this.paused) return;
+    if (this._ended || this.closing) {
+      this.inbox.length = 0;
+      this.inboxBytes = 0;
+      return;
+    }
+    const next = this.inbox.shift();
+    if (!next) return;
+    this.inboxBytes -= next.bytes;
+    this.busy = true;
+    next
+      .run()
+      .catch((err: unknown) => {
+        this.opts.logger.error({ session: this.id, err: (err as Error).message }, 'netconf session task failed');
+      })
+      .finally(() => {
+        this.busy = false;
+        this.pump();
+        this.maybeDrain();
+      });
   }
 
   /** Recognises a client hello and switches to chunked framing when both sides speak 1.1. */
   private isHello(body: Buffer): boolean {
-    const text = body.toString('utf8');
+    const text = documentText(body);
     if (!/^\s*(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*)*<([A-Za-z_][\w.-]*:)?hello[\s>/]/.test(text)) return false;
     try {
       const hello = parseXml(text);
@@ -260,6 +344,8 @@ export class NetconfSession extends EventEmitter implements ByteSession {
     if (this._ended) return;
     this.closing = true;
     this._ended = true;
+    this.inbox.length = 0;
+    this.inboxBytes = 0;
     try {
       this.opts.config.close();
     } catch (err) {

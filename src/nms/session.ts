@@ -104,6 +104,18 @@ export class NmsSession extends EventEmitter {
     return this.chunks[0] ?? '';
   }
 
+  /**
+   * Stops taking the device's messages (as a slow or stuck NMS does): gRPC and HTTP/2 flow
+   * control then hold the device back. resume() takes them again; nothing is lost.
+   */
+  pause(): void {
+    this.call.pause();
+  }
+
+  resume(): void {
+    this.call.resume();
+  }
+
   /** Sends one operator command (netconf_command or csh_command by the session's type). */
   send(command: string): void {
     this.ensureOpen('send');

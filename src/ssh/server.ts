@@ -12,6 +12,7 @@ import type { ByteSession } from '../agent/byte-session.js';
 import { signalNumber } from '../agent/exec-backend.js';
 import { silentLogger, type Logger } from '../log.js';
 import { loadOrCreateHostKey } from './host-key.js';
+import { JUNOS_RETRY_DEFAULTS, LoginGuard, type LoginRetryOptions } from './login-guard.js';
 import { loadAuthorizedKeys, UserDirectory, type SshUser } from './users.js';
 
 export { parseUserFlag } from './users.js';
@@ -23,7 +24,7 @@ export interface PtyRequest {
 }
 
 export interface SshFaceOptions {
-  /** Address to listen on; default 0.0.0.0. */
+  /** Address to listen on; default 127.0.0.1 (this machine only). */
   host?: string;
   /** TCP port; 0 picks a free one. */
   port: number;
@@ -38,18 +39,22 @@ export interface SshFaceOptions {
   /** Runs one command the way `ssh device "show version"` does. Without it, exec is refused. */
   openCommand?: (user: string, command: string) => ByteSession;
   logger?: Logger;
+  /** Failed-login backoff and limit; Junos's `retry-options` defaults when absent. */
+  loginRetry?: Partial<LoginRetryOptions>;
 }
 
 export interface SshFace {
+  /** The address it listens on. */
+  host: string;
   port: number;
   /** Fingerprint of the host key (`SHA256:...`), for pinning. */
   fingerprint: string;
   close(): Promise<void>;
 }
 
-/** How long a client has to log in, and how many refused attempts it gets (sshd's defaults). */
+/** How long a client has to log in (Junos `retry-options maximum-time`, 120 s by default). */
 const LOGIN_GRACE_MS = 120_000;
-const MAX_AUTH_TRIES = 6;
+const DEFAULT_HOST = '127.0.0.1';
 
 /** A session that resizes its terminal (a PTY shell does; NETCONF does not). */
 interface Resizable {
@@ -74,20 +79,42 @@ const EOF_QUIET_MS = 300;
  * With `endOnEof` (NETCONF), the client's EOF ends the session once its replies stop, as
  * the netconf process of a device exits at end of input: `ssh -s host netconf < rpcs.xml`
  * gets its replies and returns.
+ *
+ * Flow control both ways: a client that does not read fills the channel (SSH window, then
+ * the channel's write buffer), and the session is paused until the channel drains; a
+ * session whose input is full stops the channel being read, so the client's window closes.
  */
 function bridge(channel: ServerChannel, session: ByteSession, log: Logger, what: string, endOnEof: boolean): void {
   let closed = false;
   let eof = false;
+  let outputHeld = false;
+  let inputHeld = false;
   let quiet: NodeJS.Timeout | undefined;
   const endWhenQuiet = (): void => {
     clearTimeout(quiet);
+    // Output held back by the client is not the session being done.
+    if (outputHeld) return;
     quiet = setTimeout(() => {
       if (!session.ended) session.kill(15);
     }, EOF_QUIET_MS);
   };
   session.on('data', (chunk: Buffer) => {
-    if (!closed) channel.write(chunk);
+    if (!closed && !channel.write(chunk) && !outputHeld && session.pause) {
+      outputHeld = true;
+      session.pause();
+    }
     if (eof) endWhenQuiet();
+  });
+  channel.on('drain', () => {
+    if (!outputHeld) return;
+    outputHeld = false;
+    if (!session.ended) session.resume?.();
+    if (eof) endWhenQuiet();
+  });
+  session.on('drain', () => {
+    if (!inputHeld) return;
+    inputHeld = false;
+    channel.resume();
   });
   session.once('end', (end: { exitCode: number | null; signal: string | null }) => {
     clearTimeout(quiet);
@@ -103,7 +130,11 @@ function bridge(channel: ServerChannel, session: ByteSession, log: Logger, what:
     log.debug({ what, exitCode: end.exitCode, signal: end.signal }, 'ssh session ended');
   });
   channel.on('data', (chunk: Buffer) => {
-    if (!session.ended) session.write(chunk);
+    if (session.ended) return;
+    if (session.write(chunk) === false && !inputHeld) {
+      inputHeld = true;
+      channel.pause();
+    }
   });
   if (endOnEof) {
     channel.on('end', () => {
@@ -130,19 +161,20 @@ export async function startSshFace(opts: SshFaceOptions): Promise<SshFace> {
   if (methods.length === 0) throw new Error('the ssh face has nobody to let in: give --ssh-user NAME:PASSWORD or an authorized keys file');
 
   const connections = new Set<Connection>();
+  const guard = new LoginGuard({ ...JUNOS_RETRY_DEFAULTS, ...opts.loginRetry }, log, (name) => dir.knows(name));
+  /** Refusals being held back, cleared when the face closes. */
+  const held = new Set<NodeJS.Timeout>();
 
   const authenticate = (ctx: AuthContext, peer: string): void => {
     const deny = (): void => ctx.reject(methods);
     switch (ctx.method) {
       case 'password':
         if (dir.checkPassword(ctx.username, ctx.password)) return ctx.accept();
-        log.info({ user: ctx.username, peer, method: 'password' }, 'ssh login refused');
         return deny();
       case 'keyboard-interactive':
         if (!dir.hasPasswords) return deny();
         ctx.prompt([{ prompt: 'Password:', echo: false }], (answers) => {
           if (answers.length === 1 && dir.checkPassword(ctx.username, answers[0] ?? '')) return ctx.accept();
-          log.info({ user: ctx.username, peer, method: 'keyboard-interactive' }, 'ssh login refused');
           deny();
         });
         return;
@@ -152,7 +184,6 @@ export async function startSshFace(opts: SshFaceOptions): Promise<SshFace> {
         // Without a signature the client only asks whether the key would do.
         if (!ctx.signature || !ctx.blob) return ctx.accept();
         if (key.verify(ctx.blob, ctx.signature, ctx.hashAlgo)) return ctx.accept();
-        log.info({ user: ctx.username, peer, method: 'publickey' }, 'ssh login refused: bad signature');
         return deny();
       }
       default:
@@ -227,6 +258,7 @@ export async function startSshFace(opts: SshFaceOptions): Promise<SshFace> {
     const peer = info.ip;
     let user = '';
     let failures = 0;
+    let gone = false;
     connections.add(conn);
     // As sshd's LoginGraceTime: a client that does not log in soon is dropped.
     const grace = setTimeout(() => {
@@ -234,23 +266,37 @@ export async function startSshFace(opts: SshFaceOptions): Promise<SshFace> {
       conn.end();
     }, LOGIN_GRACE_MS);
     conn.on('close', () => {
+      gone = true;
       clearTimeout(grace);
       connections.delete(conn);
     });
     conn.on('error', (err: Error) => log.debug({ peer, reason: err.message }, 'ssh connection error'));
     conn.on('authentication', (ctx) => {
       user = ctx.username;
-      // As sshd's MaxAuthTries: too many refused attempts end the connection.
-      // (A public key offered without a signature is a question, not an attempt.)
+      // As Junos `retry-options`: refusals past a threshold are held back longer and longer,
+      // and too many end the connection. (A public key offered without a signature is a
+      // question, not an attempt; nor is the `none` method.)
       const attempt = ctx.method === 'password' || ctx.method === 'keyboard-interactive' || (ctx.method === 'publickey' && ctx.signature !== undefined);
       const reject = ctx.reject.bind(ctx);
       ctx.reject = (...args: Parameters<typeof ctx.reject>) => {
-        if (attempt && ++failures >= MAX_AUTH_TRIES) {
-          log.info({ peer, user }, 'ssh client made too many failed login attempts');
-          conn.end();
-          return;
-        }
-        reject(...args);
+        if (!attempt) return reject(...args);
+        failures++;
+        const delay = guard.failed(peer, ctx.username, ctx.method, failures);
+        const answer = (): void => {
+          if (gone) return;
+          if (guard.exhausted(failures)) {
+            log.info({ peer, failures }, 'ssh client made too many failed login attempts; disconnecting');
+            conn.end();
+            return;
+          }
+          reject(...args);
+        };
+        if (delay === 0) return answer();
+        const timer = setTimeout(() => {
+          held.delete(timer);
+          answer();
+        }, delay);
+        held.add(timer);
       };
       authenticate(ctx, peer);
     });
@@ -260,24 +306,29 @@ export async function startSshFace(opts: SshFaceOptions): Promise<SshFace> {
       conn.on('session', (accept) => serveSession(accept(), user, peer));
     });
   });
+  const host = opts.host ?? DEFAULT_HOST;
   // The listening server as a plain event emitter, for errors while binding.
   const emitter = server as unknown as EventEmitter;
   const port = await new Promise<number>((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException): void => reject(new Error(`cannot listen for ssh on ${opts.host ?? '0.0.0.0'}:${opts.port}: ${err.code ?? err.message}`));
+    const onError = (err: NodeJS.ErrnoException): void => reject(new Error(`cannot listen for ssh on ${host}:${opts.port}: ${err.code ?? err.message}`));
     emitter.once('error', onError);
-    server.listen(opts.port, opts.host ?? '0.0.0.0', () => {
+    server.listen(opts.port, host, () => {
       emitter.off('error', onError);
       resolve((server.address() as AddressInfo).port);
     });
   });
   emitter.on('error', (err: Error) => log.error({ reason: err.message }, 'ssh server error'));
-  log.info({ host: opts.host ?? '0.0.0.0', port, fingerprint: hostKey.fingerprint }, 'ssh face listening');
+  log.info({ host, port, fingerprint: hostKey.fingerprint }, 'ssh face listening');
 
   return {
+    host,
     port,
     fingerprint: hostKey.fingerprint,
     close: () =>
       new Promise<void>((resolve) => {
+        for (const t of held) clearTimeout(t);
+        held.clear();
+        guard.close();
         for (const c of connections) c.end();
         server.close(() => resolve());
       }),

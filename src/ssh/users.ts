@@ -96,6 +96,11 @@ export class UserDirectory {
     return want !== undefined && ok;
   }
 
+  /** Whether this login name has a password here. */
+  knows(name: string): boolean {
+    return this.passwords.has(name);
+  }
+
   /** The authorized key with this public blob, if any. */
   findKey(publicBlob: Buffer): ParsedKey | undefined {
     return this.keys.find((k) => k.getPublicSSH().equals(publicBlob));
