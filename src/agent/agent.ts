@@ -5,7 +5,7 @@
 import type { Logger } from '../log.js';
 import type { SessionBackend, SessionKind } from './byte-session.js';
 import { ClientWorker, type WorkerStatus } from './client-worker.js';
-import type { AgentConfig, ClientConfig } from './config.js';
+import { transportTiming, type AgentConfig, type ClientConfig } from './config.js';
 import type { FaultSet } from './faults.js';
 
 export interface AgentOptions {
@@ -59,9 +59,14 @@ export class Agent {
       logger: this.opts.logger,
       protocol: this.config.protocol,
       faults: this.opts.faults,
+      transport: transportTiming(this.config),
     });
     this.workers.set(c.name, worker);
-    worker.logger.info({ servers: c.servers.map((s) => `${s.address}:${s.port}`), reconnectStrategy: c.reconnectStrategy, waittime: c.waittime }, 'client started');
+    const t = transportTiming(this.config);
+    worker.logger.info(
+      { servers: c.servers.map((s) => `${s.address}:${s.port}`), reconnectStrategy: c.reconnectStrategy, waittime: c.waittime, keepalive: t.keepaliveMs / 1000, connectTimeout: t.connectTimeoutMs / 1000 },
+      'client started',
+    );
     worker.start();
   }
 
@@ -69,6 +74,9 @@ export class Agent {
   async apply(next: AgentConfig): Promise<ReloadResult> {
     const result: ReloadResult = { added: [], removed: [], restarted: [], updated: [], unchanged: [] };
     const protocolChanged = (next.protocol ?? 'enhanced') !== (this.config.protocol ?? 'enhanced');
+    const was = transportTiming(this.config);
+    const timing = transportTiming(next);
+    const timingChanged = was.keepaliveMs !== timing.keepaliveMs || was.connectTimeoutMs !== timing.connectTimeoutMs;
     this.config = next;
     const wanted = new Map(next.clients.map((c) => [c.name, c]));
     const stops: Promise<void>[] = [];
@@ -88,8 +96,10 @@ export class Agent {
         result.restarted.push(name);
         await worker.stop();
         this.startWorker(c);
-      } else if (worker.config.waittime !== c.waittime || worker.config.reconnectStrategy !== c.reconnectStrategy) {
+      } else if (worker.config.waittime !== c.waittime || worker.config.reconnectStrategy !== c.reconnectStrategy || timingChanged) {
+        // Keepalive and connect bound apply to connections opened from now on; live ones keep theirs.
         result.updated.push(name);
+        if (timingChanged) worker.updateTransport(timing);
         worker.updateTimers(c);
       } else {
         result.unchanged.push(name);

@@ -5,7 +5,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { ServerConfig } from './config.js';
-import { describeGrpcError, openBasicChannel, targetOf, type NcgrpcClient } from './ncgrpc-channel.js';
+import { connectTimeoutReason, describeGrpcError, describeLoss, openBasicChannel, targetOf, whenReady, type NcgrpcClient } from './ncgrpc-channel.js';
 import type { SessionBridge } from './session-bridge.js';
 import { bridgeWithFaults } from './faults.js';
 import type { LinkEnd, ServerLink, SessionHost } from './session-host.js';
@@ -42,13 +42,22 @@ export class BasicServerLink implements ServerLink {
   async run(): Promise<LinkEnd | 'refused'> {
     const key = targetOf(this.server);
     while (!this.stopped) {
-      const channel = openBasicChannel(this.server);
+      const timing = this.host.timing;
+      const channel = openBasicChannel(this.server, undefined, timing);
       this.channel = channel;
       const auth = await new Promise<{ ok: true } | { ok: false; lost: boolean; reason: string }>((resolve) => {
-        channel.InitialHandShake({ message_req: this.host.secret }, (err: grpc.ServiceError | null, resp: { message_res?: string }) => {
-          if (err) resolve({ ok: false, lost: err.code === grpc.status.UNAVAILABLE || err.code === grpc.status.CANCELLED, reason: describeGrpcError(err) });
+        let connectTimedOut = false;
+        const call = channel.InitialHandShake({ message_req: this.host.secret }, (err: grpc.ServiceError | null, resp: { message_res?: string }) => {
+          if (connectTimedOut) resolve({ ok: false, lost: true, reason: connectTimeoutReason(timing.connectTimeoutMs) });
+          else if (err) resolve({ ok: false, lost: err.code === grpc.status.UNAVAILABLE || err.code === grpc.status.CANCELLED, reason: err.code === grpc.status.UNAVAILABLE ? describeLoss(err, timing) : describeGrpcError(err) });
           else if (resp?.message_res === BASIC_AUTH_OK) resolve({ ok: true });
           else resolve({ ok: false, lost: false, reason: `NMS answered "${resp?.message_res ?? ''}" to the handshake` });
+        });
+        // The connection (TCP, TLS, HTTP/2 settings) must come up within the connect bound.
+        void whenReady(channel, timing.connectTimeoutMs).then((r) => {
+          if (r !== 'timeout') return;
+          connectTimedOut = true;
+          call.cancel();
         });
       });
       if (this.stopped) break;
@@ -58,7 +67,8 @@ export class BasicServerLink implements ServerLink {
       }
       if (!auth.ok) {
         channel.close();
-        this.host.noteError(`${key}: ${auth.reason}`);
+        if (auth.lost) this.host.noteLoss(key, auth.reason);
+        else this.host.noteError(`${key}: ${auth.reason}`);
         this.host.logger.warn({ server: key, reason: auth.reason }, auth.lost ? 'connection to NMS lost' : 'NMS refused the handshake');
         return auth.lost ? 'lost' : 'refused';
       }
@@ -95,6 +105,7 @@ export class BasicServerLink implements ServerLink {
       let lost = false;
       stream.on('status', (s: grpc.StatusObject) => {
         lost = s.code === grpc.status.UNAVAILABLE;
+        if (lost && !this.stopped && !this.dropped) this.host.noteLoss(targetOf(this.server), describeLoss(s, this.host.timing));
       });
       const bridge = bridgeWithFaults(
         stream as never,

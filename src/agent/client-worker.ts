@@ -7,10 +7,10 @@ import type { SessionBackend, SessionKind } from './byte-session.js';
 import type { ClientConfig, ServerConfig } from './config.js';
 import { EnhancedServerLink } from './enhanced-link.js';
 import { BasicServerLink } from './basic-link.js';
-import { targetOf } from './ncgrpc-channel.js';
+import { targetOf, type TransportTiming } from './ncgrpc-channel.js';
 import type { SessionBridge } from './session-bridge.js';
 import type { FaultSet } from './faults.js';
-import { probeServer, walkOrder } from './server-walk.js';
+import { CONNECT_TIMEOUT_MS, probeServer, walkOrder } from './server-walk.js';
 import type { LinkEnd, ServerLink, SessionHost } from './session-host.js';
 
 export type WorkerState = 'probing' | 'connected' | 'waiting' | 'stopped';
@@ -25,6 +25,8 @@ export interface WorkerStatus {
   sessions: { netconf: number; csh: number };
   sessionsTotal: number;
   lastError: string | null;
+  /** The last link to a server that was lost (connection dropped, keepalive unanswered...). */
+  lastLoss?: { server: string; reason: string; at: number };
 }
 
 export interface WorkerDeps {
@@ -34,6 +36,8 @@ export interface WorkerDeps {
   protocol?: 'enhanced' | 'basic';
   /** Faults injected into sessions (shared, changed at run time). */
   faults?: FaultSet;
+  /** Keepalive and connect bound of the client's connections; defaults: none, CONNECT_TIMEOUT_MS. */
+  transport?: Partial<TransportTiming>;
 }
 
 /** Pause after a link that died young, so a flapping server cannot make a hot loop. */
@@ -55,6 +59,8 @@ export class ClientWorker implements SessionHost {
   private since = Date.now();
   private server: string | null = null;
   private lastError: string | null = null;
+  private lastLoss: { server: string; reason: string; at: number } | undefined;
+  private transport: TransportTiming;
   private sessionsTotal = 0;
   private loopDone: Promise<void> | undefined;
   readonly logger: Logger;
@@ -65,6 +71,18 @@ export class ClientWorker implements SessionHost {
   ) {
     this.cfg = cfg;
     this.logger = deps.logger.child({ client: cfg.name, deviceId: cfg.deviceId });
+    this.transport = { keepaliveMs: deps.transport?.keepaliveMs ?? 0, connectTimeoutMs: deps.transport?.connectTimeoutMs ?? CONNECT_TIMEOUT_MS };
+  }
+
+  /** Keepalive and connect bound for the connections this client opens from now on. */
+  get timing(): TransportTiming {
+    return this.transport;
+  }
+
+  /** Applies a new keepalive or connect bound to the connections opened from now on. */
+  updateTransport(t: TransportTiming): void {
+    this.transport = { ...t };
+    this.logger.info({ keepaliveMs: t.keepaliveMs, connectTimeoutMs: t.connectTimeoutMs }, 'client transport settings updated');
   }
 
   get name(): string {
@@ -99,6 +117,11 @@ export class ClientWorker implements SessionHost {
 
   noteError(message: string): void {
     this.lastError = message;
+  }
+
+  noteLoss(server: string, reason: string): void {
+    this.lastLoss = { server, reason, at: Date.now() };
+    this.lastError = `${server}: ${reason}`;
   }
 
   /** Applies a change of waittime or reconnect-strategy without touching the link or sessions. */
@@ -151,6 +174,7 @@ export class ClientWorker implements SessionHost {
       sessions,
       sessionsTotal: this.sessionsTotal,
       lastError: this.lastError,
+      ...(this.lastLoss ? { lastLoss: { ...this.lastLoss } } : {}),
     };
   }
 
@@ -189,7 +213,7 @@ export class ClientWorker implements SessionHost {
 
   private async probe(server: ServerConfig): Promise<boolean> {
     const key = targetOf(server);
-    const result = await probeServer(server, this.deps.protocol ?? 'enhanced', undefined, this.stopSignal.signal);
+    const result = await probeServer(server, this.deps.protocol ?? 'enhanced', { ...this.transport, signal: this.stopSignal.signal });
     if (this.stopped) return false;
     if (result.up) {
       if (this.lastProbeError.delete(key) || !this.lastProbeError.size) this.logger.info({ server: key }, 'NMS is up');

@@ -33,10 +33,27 @@ export interface AgentConfig {
   username?: string;
   /** Which outbound-HTTPS protocol: enhanced (20.3+, default) or basic (20.2). */
   protocol?: 'enhanced' | 'basic';
+  /** HTTP/2 keepalive ping interval in seconds while a call is open; 0 turns it off. Default 300. */
+  keepalive?: number;
+  /** Bound in seconds on TCP connect + TLS handshake + the server's HTTP/2 settings. Default 10. */
+  connectTimeout?: number;
 }
 
 export const DEFAULT_PORT = 443;
 export const DEFAULT_WAITTIME = 30;
+/**
+ * Keepalive default: 300 s, the shortest interval a gRPC C-core server (grpcio, as the
+ * sample NMS) accepts on a connection without data (min_recv_ping_interval_without_data,
+ * 2 strikes): faster pings get the connection closed with ENHANCE_YOUR_CALM, which would
+ * fail the pending Initialize. A frozen NMS is found dead within 300 + 20 s.
+ */
+export const DEFAULT_KEEPALIVE = 300;
+export const DEFAULT_CONNECT_TIMEOUT = 10;
+
+/** The keepalive and connect bound of a configuration, in ms, defaults applied. */
+export function transportTiming(cfg: Pick<AgentConfig, 'keepalive' | 'connectTimeout'>): { keepaliveMs: number; connectTimeoutMs: number } {
+  return { keepaliveMs: (cfg.keepalive ?? DEFAULT_KEEPALIVE) * 1000, connectTimeoutMs: (cfg.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT) * 1000 };
+}
 
 /** A configuration error users see: one line naming what is wrong (and where). */
 export class ConfigError extends Error {
@@ -77,6 +94,7 @@ export function validateAgentConfig(cfg: AgentConfig, source = 'configuration'):
   if (!Array.isArray(cfg.clients) || cfg.clients.length === 0) {
     throw new ConfigError(`${source}: no outbound-https client is configured`);
   }
+  validateTransport(cfg, source);
   const names = new Set<string>();
   for (const c of cfg.clients) {
     const where = `${source}: client ${c.name || '(unnamed)'}`;
@@ -102,6 +120,20 @@ export function validateAgentConfig(cfg: AgentConfig, source = 'configuration'):
     }
   }
   return cfg;
+}
+
+/** Checks keepalive and connect-timeout; throws ConfigError naming the bad one. */
+export function validateTransport(cfg: Pick<AgentConfig, 'keepalive' | 'connectTimeout'>, source = 'configuration'): void {
+  // Flags are named as typed; a file's keys after the file's name.
+  const name = (key: string) => (source === 'flags' ? `--${key}` : `${source}: ${key}`);
+  const k = cfg.keepalive;
+  if (k !== undefined && (typeof k !== 'number' || !Number.isFinite(k) || k < 0 || (k > 0 && k < 0.1) || k > 86_400)) {
+    throw new ConfigError(`${name('keepalive')} must be seconds between 0.1 and 86400, or 0 to turn it off`);
+  }
+  const t = cfg.connectTimeout;
+  if (t !== undefined && (typeof t !== 'number' || !Number.isFinite(t) || t < 0.1 || t > 3600)) {
+    throw new ConfigError(`${name('connect-timeout')} must be seconds between 0.1 and 3600`);
+  }
 }
 
 /** The one-client configuration of the command-line flags. */

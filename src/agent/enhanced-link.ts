@@ -6,7 +6,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { ServerConfig } from './config.js';
-import { describeGrpcError, openNcgrpcChannel, targetOf, type NcgrpcClient } from './ncgrpc-channel.js';
+import { connectTimeoutReason, describeGrpcError, describeLoss, openNcgrpcChannel, targetOf, whenReady, type NcgrpcClient } from './ncgrpc-channel.js';
 import { serverCredentials } from './tls.js';
 import type { SessionKind } from './byte-session.js';
 import { bridgeWithFaults } from './faults.js';
@@ -77,8 +77,9 @@ export class EnhancedServerLink implements ServerLink {
   }
 
   private nextChannel(): NcgrpcClient {
-    const channel = this.spare ?? openNcgrpcChannel(this.server, undefined, this.creds);
-    this.spare = openNcgrpcChannel(this.server, undefined, this.creds);
+    const timing = this.host.timing;
+    const channel = this.spare ?? openNcgrpcChannel(this.server, undefined, this.creds, timing);
+    this.spare = openNcgrpcChannel(this.server, undefined, this.creds, timing);
     this.spare.getChannel().getConnectivityState(true);
     return channel;
   }
@@ -99,9 +100,26 @@ export class EnhancedServerLink implements ServerLink {
       },
     );
     this.pending = { call, channel };
+    // The connection must come up within the connect bound (a server that accepts TCP but
+    // never completes TLS or never speaks HTTP/2 would hold the Initialize forever). Until
+    // then the Initialize has not left the device, so giving it up is safe.
+    let abandoned = false;
+    const connectMs = this.host.timing.connectTimeoutMs;
+    void whenReady(channel, connectMs).then((r) => {
+      if (r !== 'timeout' || this.stopped || this.pending?.call !== call) return;
+      abandoned = true;
+      this.pending = undefined;
+      call.cancel();
+      channel.close();
+      const reason = connectTimeoutReason(connectMs);
+      log.warn({ server: targetOf(this.server), reason }, 'connection to NMS lost');
+      this.host.noteLoss(targetOf(this.server), reason);
+      this.dropSpare();
+      this.finish?.('lost');
+    });
     call.on('status', (status: grpc.StatusObject) => {
       if (this.pending?.call === call) this.pending = undefined;
-      if (this.stopped) {
+      if (this.stopped || abandoned) {
         channel.close();
         return;
       }
@@ -115,8 +133,9 @@ export class EnhancedServerLink implements ServerLink {
       channel.close();
       const reason = describeGrpcError({ code: status.code, details: status.details });
       if (status.code === grpc.status.UNAVAILABLE) {
-        log.warn({ server: targetOf(this.server), reason }, 'connection to NMS lost');
-        this.host.noteError(`${targetOf(this.server)}: ${reason}`);
+        const why = describeLoss(status, this.host.timing);
+        log.warn({ server: targetOf(this.server), reason: why }, 'connection to NMS lost');
+        this.host.noteLoss(targetOf(this.server), why);
         this.dropSpare();
         this.finish?.('lost');
         return;

@@ -379,7 +379,7 @@ function basicClient(args: string, app: string, src: Source, fail: (m: string) =
 // ---------------------------------------------------------------------------------------
 // The JSON form
 
-const TOP_KEYS = new Set(['clients', 'username', 'protocol']);
+const TOP_KEYS = new Set(['clients', 'username', 'protocol', 'keepalive', 'connect-timeout']);
 const CLIENT_KEYS = new Set(['name', 'device-id', 'secret', 'waittime', 'reconnect-strategy', 'servers']);
 const SERVER_KEYS = new Set(['address', 'port', 'trusted-cert', 'trusted-cert-file']);
 
@@ -423,6 +423,9 @@ function fromJson(text: string, src: Source): AgentConfig {
     if (doc.protocol !== 'enhanced' && doc.protocol !== 'basic') throw src.error(['protocol'], '', `protocol must be enhanced or basic (got ${JSON.stringify(doc.protocol)})`);
     cfg.protocol = doc.protocol;
   } else cfg.protocol = 'enhanced';
+  // The emulator's own transport settings (Junos has no such statements): seconds.
+  if (doc.keepalive !== undefined) cfg.keepalive = doc.keepalive as number;
+  if (doc['connect-timeout'] !== undefined) cfg.connectTimeout = doc['connect-timeout'] as number;
   return cfg;
 }
 

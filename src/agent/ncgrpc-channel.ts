@@ -18,6 +18,64 @@ export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
 
 export type NcgrpcClient = grpc.Client & Record<string, any>;
 
+/** How the device's connections to an NMS are watched: keepalive and the connect bound. */
+export interface TransportTiming {
+  /** HTTP/2 keepalive ping interval while a call is open; 0: no pings. */
+  keepaliveMs: number;
+  /** Bound on TCP connect + TLS handshake + the server's HTTP/2 SETTINGS. */
+  connectTimeoutMs: number;
+}
+
+/** The longest a keepalive ping waits for its answer (gRPC's default keepalive timeout). */
+export const MAX_KEEPALIVE_TIMEOUT_MS = 20_000;
+
+/**
+ * Channel options with HTTP/2 keepalive: a PING every `keepaliveMs` while a call is open
+ * (the pending Initialize or a session), none on an idle connection (gRPC servers count
+ * pings without calls as abuse); no answer within min(keepaliveMs, 20 s) drops the
+ * connection and fails its calls with UNAVAILABLE.
+ */
+export function channelOptions(t?: { keepaliveMs?: number }): grpc.ChannelOptions {
+  if (!t?.keepaliveMs) return CHANNEL_OPTIONS;
+  return {
+    ...CHANNEL_OPTIONS,
+    'grpc.keepalive_time_ms': Math.round(t.keepaliveMs),
+    'grpc.keepalive_timeout_ms': Math.round(Math.min(t.keepaliveMs, MAX_KEEPALIVE_TIMEOUT_MS)),
+    'grpc.keepalive_permit_without_calls': 0,
+  };
+}
+
+/**
+ * Waits until the channel is READY (TCP connected, TLS handshake done, the server's HTTP/2
+ * SETTINGS received), starting it connecting if idle. 'timeout' when that takes longer
+ * than `ms`; 'closed' when the channel is shut down first. A connection that fails is
+ * left to the call on it (it fails with UNAVAILABLE); grpc-js would retry it, so the wait
+ * goes on until READY, the bound or close.
+ */
+export function whenReady(client: grpc.Client, ms: number): Promise<'ready' | 'timeout' | 'closed'> {
+  const ch = client.getChannel();
+  const deadline = Date.now() + ms;
+  return new Promise((resolve) => {
+    // Only the first look may start connecting: asking a closed channel to connect would
+    // wake its resolver again and leave a subchannel behind.
+    let first = true;
+    const check = (err?: Error) => {
+      const state = ch.getConnectivityState(first);
+      first = false;
+      if (state === grpc.connectivityState.READY) resolve('ready');
+      else if (state === grpc.connectivityState.SHUTDOWN) resolve('closed');
+      else if (err || Date.now() >= deadline) resolve('timeout');
+      else ch.watchConnectivityState(state, deadline, check);
+    };
+    check();
+  });
+}
+
+/** One line for a connection that did not come up within the connect bound. */
+export function connectTimeoutReason(ms: number): string {
+  return `no connection within ${ms / 1000} s (TCP connect, TLS handshake or HTTP/2 settings unanswered)`;
+}
+
 export function targetOf(server: ServerConfig): string {
   return server.address.includes(':') ? `[${server.address}]:${server.port}` : `${server.address}:${server.port}`;
 }
@@ -26,15 +84,20 @@ export function targetOf(server: ServerConfig): string {
  * A new enhanced-protocol client on a connection of its own. Pass `creds` to share one TLS
  * context between the channels of a link (connections stay separate).
  */
-export function openNcgrpcChannel(server: ServerConfig, onIdentityError?: (reason: string) => void, creds?: grpc.ChannelCredentials): NcgrpcClient {
+export function openNcgrpcChannel(
+  server: ServerConfig,
+  onIdentityError?: (reason: string) => void,
+  creds?: grpc.ChannelCredentials,
+  timing?: { keepaliveMs?: number },
+): NcgrpcClient {
   const Ctor = ncgrpcService();
-  return new Ctor(targetOf(server), creds ?? serverCredentials(server, onIdentityError), CHANNEL_OPTIONS) as NcgrpcClient;
+  return new Ctor(targetOf(server), creds ?? serverCredentials(server, onIdentityError), channelOptions(timing)) as NcgrpcClient;
 }
 
 /** A new basic-protocol (20.2) client on a connection of its own. */
-export function openBasicChannel(server: ServerConfig, onIdentityError?: (reason: string) => void): NcgrpcClient {
+export function openBasicChannel(server: ServerConfig, onIdentityError?: (reason: string) => void, timing?: { keepaliveMs?: number }): NcgrpcClient {
   const Ctor = basicService();
-  return new Ctor(targetOf(server), serverCredentials(server, onIdentityError), CHANNEL_OPTIONS) as NcgrpcClient;
+  return new Ctor(targetOf(server), serverCredentials(server, onIdentityError), channelOptions(timing)) as NcgrpcClient;
 }
 
 /** One line for a gRPC error, without a stack. */
@@ -47,4 +110,16 @@ export function describeGrpcError(err: unknown): string {
     return `${name}: ${details}`.trim();
   }
   return (err as Error)?.message ?? String(err);
+}
+
+/**
+ * Why a link's call failed with UNAVAILABLE, as one line. grpc-js reports a connection
+ * that closed and one whose keepalive ping went unanswered alike ("Connection dropped"),
+ * so with keepalive on both causes are named.
+ */
+export function describeLoss(status: { code: number; details?: string }, t: Pick<TransportTiming, 'keepaliveMs'>): string {
+  const base = describeGrpcError(status);
+  if (!t.keepaliveMs || !/connection dropped/i.test(status.details ?? '')) return base;
+  const wait = Math.min(t.keepaliveMs, MAX_KEEPALIVE_TIMEOUT_MS) / 1000;
+  return `${base} (closed by the peer or the network, or no answer to a keepalive ping within ${wait} s)`;
 }

@@ -7,6 +7,7 @@ import type { Logger } from '../log.js';
 import type { SessionBackend, SessionKind } from './byte-session.js';
 import type { SessionBridge } from './session-bridge.js';
 import type { FaultSet } from './faults.js';
+import type { TransportTiming } from './ncgrpc-channel.js';
 
 export interface SessionHost {
   readonly deviceId: string;
@@ -18,6 +19,10 @@ export interface SessionHost {
   track(kind: SessionKind, bridge: SessionBridge): () => void;
   /** Records the last error of this client, for status. */
   noteError(message: string): void;
+  /** Records that the link to `server` was lost and why (also the last error), for status. */
+  noteLoss(server: string, reason: string): void;
+  /** Keepalive and connect bound for the connections the link opens. */
+  readonly timing: TransportTiming;
   /** Faults to inject into this client's sessions, when any are configured. */
   readonly faults?: FaultSet;
 }

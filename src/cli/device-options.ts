@@ -16,6 +16,8 @@ export function deviceOptions<T>(y: Argv<T>) {
     .option('waittime', { type: 'number', describe: 'Seconds to wait after a full unsuccessful walk of the servers', defaultDescription: '30', group: 'Outbound HTTPS:' })
     .option('reconnect-strategy', { type: 'string', choices: ['in-order', 'sticky'], describe: 'Which server to try first after a lost connection', defaultDescription: 'in-order', group: 'Outbound HTTPS:' })
     .option('protocol', { type: 'string', choices: ['enhanced', 'basic'], describe: 'enhanced (Junos 20.3+) or basic (20.2)', defaultDescription: 'enhanced', group: 'Outbound HTTPS:' })
+    .option('keepalive', { type: 'number', describe: 'HTTP/2 keepalive ping every SECONDS while a call is open; unanswered: the NMS is lost (0: off)', defaultDescription: '300', group: 'Outbound HTTPS:' })
+    .option('connect-timeout', { type: 'number', describe: 'Seconds for TCP connect, TLS handshake and HTTP/2 settings before a server counts as down', defaultDescription: '10', group: 'Outbound HTTPS:' })
     .option('instance-id', { type: 'string', describe: 'instance_id sent in Initialize', defaultDescription: 'process id', group: 'Outbound HTTPS:' })
     .option('devices', { type: 'number', describe: 'Run a fleet of N devices in this process; device-id gets -N appended, or {n} replaced', default: 1, group: 'Device:' })
     .option('profile', { type: 'string', describe: 'Device profile: mx, ex, srx, or a profile directory', default: 'mx', group: 'Device:' })

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { tmpdir } from 'node:os';
 import { Agent } from '../agent/agent.js';
 import type { SessionBackend, SessionKind } from '../agent/byte-session.js';
-import { clientFromFlags, validateAgentConfig, type AgentConfig, type ClientFlags } from '../agent/config.js';
+import { clientFromFlags, validateAgentConfig, validateTransport, type AgentConfig, type ClientFlags } from '../agent/config.js';
 import { ExecBackend } from '../agent/exec-backend.js';
 import { decodeSecret9, isSecret9 } from '../agent/secret9.js';
 import { parseAgentConfigFile } from '../agent/junos-config.js';
@@ -33,6 +33,8 @@ export interface DeviceFlags extends Omit<ClientFlags, 'name'> {
   config?: string;
   protocol?: string;
   instanceId?: string;
+  keepalive?: number;
+  connectTimeout?: number;
   profile: string;
   stateDir?: string;
   hostname?: string;
@@ -79,7 +81,7 @@ export function agentConfigFromFlags(f: DeviceFlags): AgentConfig | undefined {
     const cfg = parseAgentConfigFile(f.config);
     if (f.protocol) cfg.protocol = f.protocol as 'enhanced' | 'basic';
     if (f.username) cfg.username = f.username;
-    return cfg;
+    return withTransportFlags(cfg, f);
   }
   if (!f.host) {
     for (const flag of ['cert', 'certFile', 'deviceId', 'secret'] as const) {
@@ -103,7 +105,15 @@ export function agentConfigFromFlags(f: DeviceFlags): AgentConfig | undefined {
     (p) => readFileSync(p, 'utf8'),
     protocol,
   );
-  return validateAgentConfig({ clients: [client], protocol, username: f.username }, 'flags');
+  return validateAgentConfig(withTransportFlags({ clients: [client], protocol, username: f.username }, f), 'flags');
+}
+
+/** --keepalive and --connect-timeout override the configuration file's. */
+function withTransportFlags(cfg: AgentConfig, f: DeviceFlags): AgentConfig {
+  if (f.keepalive !== undefined) cfg.keepalive = f.keepalive;
+  if (f.connectTimeout !== undefined) cfg.connectTimeout = f.connectTimeout;
+  validateTransport(cfg, 'flags');
+  return cfg;
 }
 
 export interface RunningDevice {

@@ -18,6 +18,11 @@ export interface ClientStatus {
   /** Sessions opened since the client (re)started. */
   sessionsTotal: number;
   lastError: string | null;
+  /**
+   * The last link to a server that was lost, and why (connection dropped or a keepalive ping
+   * unanswered, connection not up within the connect bound); absent until one is lost.
+   */
+  lastLoss?: { server: string; reason: string; at: number };
 }
 
 export interface AgentStatus {
@@ -56,6 +61,7 @@ export function publicStatus(s: AgentStatus): AgentStatus {
       sessions: { netconf: c.sessions.netconf, csh: c.sessions.csh },
       sessionsTotal: c.sessionsTotal,
       lastError: c.lastError,
+      ...(c.lastLoss ? { lastLoss: { server: String(c.lastLoss.server), reason: String(c.lastLoss.reason), at: Number(c.lastLoss.at) } } : {}),
     })),
   };
   if (s.faults) out.faults = s.faults.map(String);
