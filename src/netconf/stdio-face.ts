@@ -9,8 +9,9 @@ export function runNetconfOnStdio(device: EmulatedDevice, input: Readable, outpu
   return new Promise((resolve) => {
     const session = device.openNetconf({ user: opts.user ?? process.env.USER ?? 'nobody', client: 'stdio' });
     const onData = (chunk: Buffer | string) => session.write(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+    // End of input: the RPCs already sent are answered (a commit waits for the disk), then the session ends.
     const onInputEnd = () => {
-      if (!session.ended) session.kill(1);
+      if (!session.ended) session.endAfterReplies();
     };
     session.on('data', (b: Buffer) => output.write(b));
     session.once('end', () => {
