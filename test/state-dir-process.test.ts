@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Harness, MAIN_JS, until } from './support/agent-harness.js';
+import { Harness, MAIN_JS, loopbackPki, until } from './support/agent-harness.js';
 
 const h = new Harness();
 after(() => h.cleanup());
@@ -92,6 +92,29 @@ test('a second process on a state directory exits 2 with one line naming the hol
   assert.match(third.stderr, new RegExp(`in use by pid ${dev.pid} \\(nc-grpc-device \\(SSH face\\)\\)`));
   dev.kill('SIGTERM');
   await exited(dev);
+});
+
+test('a fleet locks its directory and each member\'s; a second fleet, or a session on a member, exits 2 naming it', async () => {
+  const dir = h.tempDir();
+  const certFile = path.join(dir, 'nms.crt');
+  fs.writeFileSync(certFile, (await loopbackPki()).cert);
+  // The NMS port is closed: the fleet keeps dialling, which is all this needs.
+  const args = [MAIN_JS, '--host', '127.0.0.1', '--port', '9', '--cert-file', certFile, '--device-id', 'lab-{n}', '--secret', 'x', '--waittime', '5', '--devices', '2', '--log-format', 'json'];
+  const fleet = spawn(process.execPath, [...args, '--state-dir', path.join(dir, 'fleet')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  h.defer(() => {
+    if (fleet.exitCode === null && fleet.signalCode === null) fleet.kill('SIGKILL');
+  });
+  let logs = '';
+  fleet.stderr!.on('data', (d) => (logs += d));
+  await until(() => /fleet started/.test(logs), 20_000, 'the fleet');
+  const second = spawnSync(process.execPath, [...args, '--state-dir', path.join(dir, 'fleet'), '--control', path.join(dir, 'c2.sock')], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(second.status, 2, second.stderr);
+  assert.match(second.stderr, new RegExp(`in use by pid ${fleet.pid} \\(nc-grpc-device fleet of 2\\)`));
+  const member = netconfOnce(path.join(dir, 'fleet', 'device-2'), ['<get-configuration/>']);
+  assert.equal(member.status, 2, member.stderr);
+  assert.match(member.stderr, new RegExp(`in use by pid ${fleet.pid} \\(nc-grpc-device fleet, device 2\\)`));
+  fleet.kill('SIGTERM');
+  await exited(fleet);
 });
 
 test('a device SIGKILLed at any moment during commits restarts on a good configuration (bounded loop)', async () => {
