@@ -44,6 +44,10 @@ test('ncclient (junos handler): config, confirmed commits, commands and locks', 
   assert.match(String(r['load-configuration']!.value), /<load-configuration-results[^>]*>\s*<ok\/>\s*<\/load-configuration-results>/);
   assert.match(String(r.commit!.value), /<commit-success\/>/);
   assert.equal(r.committed!.value, 'ncclient-1');
+  // load_configuration given a <configuration> element sends it doubled: read as the inner one.
+  assert.match(String(r['commit-element']!.value), /<commit-success\/>/);
+  assert.match(String(r['committed-element']!.value), /building ncclient-xml;/);
+  assert.doesNotMatch(String(r['committed-element']!.value), /^configuration \{/m);
 
   // Junos commit confirmed (1 minute), confirmed by a plain commit: the change stays.
   assert.match(String(r['commit-confirmed']!.value), /<commit-success\/>/);

@@ -18,7 +18,8 @@ export const netconfCommand: CommandModule<object, { profile: string; 'state-dir
       .option('user', { type: 'string', default: process.env.USER ?? 'nobody', describe: 'User named in the hello comment and commits' }) as never,
   handler: async (args) => {
     const logger = createLogger({ level: 'warn' });
-    const device = await EmulatedDevice.create({ profile: args.profile, stateDir: args['state-dir'], hostname: args.hostname, logger });
+    if (!args['state-dir']) logger.warn('no --state-dir: commits are kept in memory only and are lost when this session ends');
+    const device = await EmulatedDevice.create({ profile: args.profile, stateDir: args['state-dir'], hostname: args.hostname, logger, owner: `nc-grpc-device netconf (stdio session), user ${args.user}` });
     await runNetconfOnStdio(device, process.stdin, process.stdout, { user: args.user });
     await device.close();
   },

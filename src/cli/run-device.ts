@@ -27,6 +27,7 @@ import { SshBridgeBackend, parseSshTarget } from '../ssh/bridge.js';
 import { UsageError } from './usage-error.js';
 import { DeviceNetconfBackend } from '../agent/device-backend.js';
 import { FaultSet, FaultSpecError } from '../agent/faults.js';
+import { lockStateDir } from '../netconf/config/state-lock.js';
 
 /** The device command's flags: one client's flags (ClientFlags) plus the emulator's own. */
 export interface DeviceFlags extends Omit<ClientFlags, 'name'> {
@@ -154,14 +155,18 @@ export async function startDevice(f: DeviceFlags, logger: Logger): Promise<Runni
   }
   const sshUsers = (f.sshUser ?? []).map(parseUserFlag);
   const stateDir = f.stateDir ? path.resolve(f.stateDir) : undefined;
-  if (stateDir) await mkdir(stateDir, { recursive: true });
+  if (stateDir) await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  else logger.warn('no --state-dir: commits are kept in memory only and are lost when the device stops');
+  const faces = [config ? 'outbound HTTPS' : '', f.sshPort !== undefined ? 'SSH face' : ''].filter(Boolean).join(', ');
+  // A fleet holds its directory's lock too (each member locks its own device-N).
+  const fleetLock = stateDir && count > 1 ? lockStateDir(stateDir, `nc-grpc-device fleet of ${count}`) : undefined;
   // Private files of this run: a directory the session user can traverse but not list; each
   // cli device socket sits in a 0700 subdirectory of the session user's (see device-socket.ts).
   const runDir = await mkdirTemp();
   await chmod(runDir, 0o711);
   const username = f.username ?? config?.username ?? 'nobody';
   const sessionUser = resolveSessionUser(username, f.allowRootShell, logger);
-  const stops: (() => Promise<void> | void)[] = [() => rm(runDir, { recursive: true, force: true })];
+  const stops: (() => Promise<void> | void)[] = [() => rm(runDir, { recursive: true, force: true }), () => fleetLock?.release()];
 
   const devices: EmulatedDevice[] = [];
   const agents: Agent[] = [];
@@ -171,6 +176,7 @@ export async function startDevice(f: DeviceFlags, logger: Logger): Promise<Runni
       profile: f.profile,
       stateDir: stateDir && count > 1 ? path.join(stateDir, `device-${n}`) : stateDir,
       hostname: f.hostname && count > 1 ? `${f.hostname}-${n}` : f.hostname,
+      owner: count > 1 ? `nc-grpc-device fleet, device ${n}` : `nc-grpc-device (${faces})`,
       logger: count > 1 ? logger.child({ device: n }) : logger,
       faults,
     });

@@ -11,9 +11,9 @@ export class UsageError extends Error {
   }
 }
 
-/** Errors that come from what the user asked for (flags, files, profile names): exit 2. */
+/** Errors that come from what the user asked for (flags, files, profile names, a state directory in use): exit 2. */
 function isUsage(err: unknown): boolean {
-  return err instanceof UsageError || err instanceof ConfigError || (err as Error)?.name === 'ProfileError';
+  return err instanceof UsageError || err instanceof ConfigError || ['ProfileError', 'StateLockedError'].includes((err as Error)?.name);
 }
 
 export function exitCodeFor(err: unknown): number {

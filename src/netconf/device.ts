@@ -3,7 +3,6 @@
  * one configuration datastore and the registry of its NETCONF sessions. Every face
  * (outbound-HTTPS agent, SSH, stdio, the emulated cli) opens sessions here.
  */
-import type { ByteSession } from '../agent/byte-session.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { ConfigDatastore, ConfigDatastoreOptions } from './config/api.js';
 import { loadProfile, serialFor, type DeviceProfile } from './profile.js';
@@ -14,8 +13,10 @@ import { createConfigDatastore } from './config/datastore.js';
 export interface EmulatedDeviceOptions {
   /** Shipped profile name or profile directory. */
   profile: string;
-  /** Where the configuration and rollbacks persist; memory only when absent. */
+  /** Where the configuration and rollbacks persist; memory only when absent. Locked while open. */
   stateDir?: string;
+  /** What this process is, named to another process refused the state directory's lock. */
+  owner?: string;
   hostname?: string;
   serialNumber?: string;
   logger?: Logger;
@@ -66,8 +67,10 @@ export class EmulatedDevice implements DeviceView {
     const factory = opts.datastoreFactory ?? createConfigDatastore;
     // The factory configuration names the device with its own host name.
     const initialConfig = { ...profile.initialConfig, content: profile.initialConfig.content.replace(/\{\{hostname\}\}/g, hostname) };
-    const datastore = await factory({ stateDir: opts.stateDir, initialConfig, now });
-    return new EmulatedDevice(profile, hostname, serial, datastore, opts.logger ?? silentLogger, now, opts.maxMessageBytes, opts.faults);
+    const logger = opts.logger ?? silentLogger;
+    const report = (line: string) => logger.warn(line);
+    const datastore = await factory({ stateDir: opts.stateDir, initialConfig, now, owner: opts.owner, report });
+    return new EmulatedDevice(profile, hostname, serial, datastore, logger, now, opts.maxMessageBytes, opts.faults);
   }
 
   now(): number {
@@ -80,7 +83,7 @@ export class EmulatedDevice implements DeviceView {
   }
 
   /** Starts a NETCONF session; its output begins with the server hello. */
-  openNetconf(opts: { user?: string; client?: string } = {}): ByteSession {
+  openNetconf(opts: { user?: string; client?: string } = {}): NetconfSession {
     if (this.closed) throw new Error('device is closed');
     const id = nextSessionId++;
     const user = opts.user ?? 'nobody';

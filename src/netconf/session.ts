@@ -181,6 +181,12 @@ export class NetconfSession extends EventEmitter implements ByteSession {
     this.finish({ exitCode: null, signal: names[signal] ?? `SIG${signal}` });
   }
 
+  /** Ends the session once the messages received so far are answered (end of its input). */
+  endAfterReplies(): void {
+    if (this._ended) return;
+    this.enqueue(0, async () => this.finish({ exitCode: 0, signal: null }));
+  }
+
   /** Ends the session from outside (kill-session by another session, device close). */
   terminate(): void {
     if (this._ended) return;

@@ -13,8 +13,9 @@ export function runNetconfOnStdio(device: EmulatedDevice, input: Readable, outpu
     const onData = (chunk: Buffer | string) => {
       if (session.write(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk) === false) input.pause();
     };
+    // End of input: the RPCs already sent are answered (a commit waits for the disk), then the session ends.
     const onInputEnd = () => {
-      if (!session.ended) session.kill(1);
+      if (!session.ended) session.endAfterReplies();
     };
     const onDrain = () => {
       if (!outputHeld) return;

@@ -59,6 +59,11 @@ def main():
         config='interfaces { ge-0/0/2 { description "ncclient-1"; } }')))
     step('commit', lambda: str(m1.commit()))
     step('committed', lambda: description(m1, 'ge-0/0/2'))
+    # Given a <configuration> element, ncclient wraps it in another <configuration>.
+    step('load-configuration-element', lambda: ok(m1.load_configuration(action='merge', format='xml', config=to_ele(
+        '<configuration><system><location><building>ncclient-xml</building></location></system></configuration>'))))
+    step('commit-element', lambda: str(m1.commit()))
+    step('committed-element', lambda: m1.get_configuration(format='text').xpath('//*[local-name()="configuration-text"]')[0].text)
 
     # Junos commit confirmed (minutes), then confirmed by a plain commit.
     step('load-2', lambda: ok(m1.load_configuration(action='merge', format='text',

@@ -58,6 +58,11 @@ export interface CommitOptions {
 export interface CommitResult {
   /** Warnings to include in <commit-results>. */
   warnings: RpcError[];
+  /**
+   * Resolves once the commit is on disk (at once without a state directory), to a warning
+   * when it could not be saved. A reply to a commit waits for it; it never rejects.
+   */
+  saved?: Promise<RpcError | undefined>;
 }
 
 /** What a finished commit leaves in the rollback history. */
@@ -124,4 +129,8 @@ export interface ConfigDatastoreOptions {
   initialConfig: { format: 'text' | 'xml' | 'set'; content: string };
   /** Device clock (for commit times and confirmed-commit timers); defaults to Date.now. */
   now?: () => number;
+  /** What holds the state directory's lock (named to a second process refused it). */
+  owner?: string;
+  /** One-line reports (a skipped damaged revision, a failed save); default: stderr. */
+  report?: (line: string) => void;
 }

@@ -2,10 +2,10 @@
  * The configuration datastore of one emulated device, with Junos semantics: a committed
  * configuration and 49 rollbacks, one candidate shared by every session (or a private
  * one per `configure private` session), an exclusive lock, commit check/confirmed.
- * With a state directory the committed configuration and rollbacks survive restarts.
+ * With a state directory the committed configuration and rollbacks survive restarts
+ * (history-files.ts: one file per revision), and the directory is locked for this process
+ * (state-lock.ts).
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { RpcError } from '../rpc-error.js';
 import type { XmlElement } from '../xml.js';
 import type {
@@ -18,6 +18,7 @@ import type {
   GetConfigOptions,
   LoadOptions,
 } from './api.js';
+import fs from 'node:fs';
 import { ConfigTree } from './tree.js';
 import { parseText, renderText } from './text.js';
 import { applySetText, applySetLine, renderSet } from './set.js';
@@ -30,9 +31,11 @@ import { ConfigSyntaxError, throwAll } from './errors.js';
 import { parseXml } from '../xml.js';
 import { validateTree } from './validate.js';
 import { expandGroups } from './groups.js';
+import { RevisionFiles, decodeTree, encodeTree } from './history-files.js';
+import { lockStateDir, type StateLock } from './state-lock.js';
+import { checkStatementNames, firstDifference } from './statement-names.js';
 
 export const MAX_ROLLBACKS = 50;
-const STATE_FILE = 'config-history.json';
 /** Junos accepts a confirm-timeout of up to 65535 minutes. */
 const MAX_CONFIRM_SECONDS = 65535 * 60;
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -56,7 +59,14 @@ export interface JunosDatastore extends ConfigDatastore {
 }
 
 interface Revision {
-  tree: ConfigTree;
+  /** Sequence number of its file in the state directory (0 without one). */
+  seq: number;
+  /**
+   * The tree, kept for the active configuration only: rollbacks keep their stored form
+   * (a string the garbage collector does not walk) and are decoded when asked for.
+   */
+  tree?: ConfigTree;
+  stored: string;
   user: string;
   time: number;
   client: string;
@@ -82,6 +92,28 @@ function parseInitial(init: ConfigDatastoreOptions['initialConfig']): ConfigTree
   }
 }
 
+/**
+ * The stored form of `tree` (history-files.ts), checked to read back as the same tree, and
+ * its statements checked to be writable in every form (statement-names.ts): what could not
+ * come back from disk, or be shown, is refused rather than committed.
+ */
+function renderChecked(tree: ConfigTree): string {
+  const problem = checkStatementNames(tree.root)[0];
+  if (problem) throw rpcErr(`${problem.message}: ${problem.badElement} at ${problem.path ?? '[edit]'}; commit refused`, 'operation-failed', 'application');
+  const text = encodeTree(tree);
+  let back: ConfigTree | undefined;
+  try {
+    back = decodeTree(text);
+  } catch {
+    back = undefined;
+  }
+  if (!back || !back.equals(tree)) {
+    const where = firstDifference(tree.root, back?.root);
+    throw rpcErr(`configuration cannot be saved: statement ${where.join(' ') || 'configuration'} does not read back as written; commit refused`, 'operation-failed', 'application');
+  }
+  return text;
+}
+
 function rpcErr(message: string, tag = 'operation-failed', type: RpcError['info']['type'] = 'protocol', extra: Partial<RpcError['info']> = {}): RpcError {
   return new RpcError({ type, tag, message, ...extra });
 }
@@ -98,51 +130,63 @@ function asRpc<T>(f: () => T): T {
 
 class Store implements JunosDatastore {
   revisions: Revision[] = [];
+  private files?: RevisionFiles;
+  private lock?: StateLock;
+  /** Revision files being written, in commit order. */
+  private saving: Promise<void> = Promise.resolve();
   shared!: { tree: ConfigTree; changedAt: number; modifiers: Set<number> };
   lockHolder?: { session: Session; since: number };
   confirm?: { timer: NodeJS.Timeout; previous: ConfigTree; user: string };
   readonly sessions = new Set<Session>();
   private listeners = new Set<(ev: CommitEvent) => void>();
   readonly now: () => number;
+  private readonly report: (line: string) => void;
 
   constructor(readonly opts: ConfigDatastoreOptions) {
     this.now = opts.now ?? Date.now;
+    this.report = opts.report ?? ((line: string) => process.stderr.write(`nc-grpc-device: ${line}\n`));
   }
 
   async init(): Promise<void> {
     const dir = this.opts.stateDir;
-    let restored = false;
+    const report = this.report;
     if (dir) {
-      await fs.promises.mkdir(dir, { recursive: true });
-      const file = path.join(dir, STATE_FILE);
-      let raw: string | undefined;
+      await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+      this.lock = lockStateDir(dir, this.opts.owner ?? `nc-grpc-device, pid ${process.pid}`);
       try {
-        raw = await fs.promises.readFile(file, 'utf8');
+        const { files, revisions, found } = await RevisionFiles.open(dir, MAX_ROLLBACKS, report);
+        this.files = files;
+        this.revisions = revisions.map((r, i) => ({ seq: r.seq, ...(i === 0 ? { tree: r.tree } : {}), stored: r.stored, user: r.user, time: r.time, client: r.client, ...(r.log !== undefined ? { log: r.log } : {}) }));
+        if (!revisions.length && found > 0) report(`${dir}: no readable configuration revision; starting from the factory configuration`);
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      }
-      if (raw !== undefined) {
-        this.revisions = decodeState(raw, file);
-        restored = this.revisions.length > 0;
+        this.lock.release();
+        throw e;
       }
     }
-    if (!restored) {
+    if (this.revisions.length === 0) {
       let tree: ConfigTree;
       try {
         tree = parseInitial(this.opts.initialConfig);
       } catch (e) {
+        this.lock?.release();
         if (e instanceof ConfigSyntaxError) throw new Error(e.describe('initial configuration').split('\n')[0]);
         if (e instanceof Error && e.name === 'XmlSyntaxError') throw new Error(`initial configuration: ${e.message}`);
         throw e;
       }
-      this.revisions = [{ tree, user: 'root', time: this.now(), client: 'other' }];
-      this.persist();
+      const stored = encodeTree(tree);
+      const rev: Revision = { seq: this.files?.allocate() ?? 0, tree, stored, user: 'root', time: this.now(), client: 'other' };
+      this.revisions = [rev];
+      const failed = await this.save(rev);
+      if (failed) {
+        this.lock?.release();
+        throw new Error(failed.info.message);
+      }
     }
     this.shared = { tree: this.active.clone(), changedAt: this.revisions[0].time, modifiers: new Set() };
   }
 
   get active(): ConfigTree {
-    return this.revisions[0].tree;
+    return this.revisions[0].tree as ConfigTree;
   }
 
   committed(): ConfigTree {
@@ -172,22 +216,26 @@ class Store implements JunosDatastore {
     if (this.confirm) clearTimeout(this.confirm.timer);
     this.confirm = undefined;
     for (const s of [...this.sessions]) s.close();
-    this.persist();
+    await this.saving;
+    this.lock?.release();
   }
 
   rollbackTree(n: number): ConfigTree {
     if (!Number.isInteger(n) || n < 0 || n >= this.revisions.length) {
       throw rpcErr(`invalid rollback index: ${n}`, 'invalid-value', 'protocol');
     }
-    return this.revisions[n].tree;
+    const rev = this.revisions[n];
+    return rev.tree ?? decodeTree(rev.stored);
   }
 
   /** Makes `tree` the active configuration. */
-  install(tree: ConfigTree, user: string, client: string, log: string | undefined, reason: CommitEvent['reason']): CommitInfo {
-    const rev: Revision = { tree: tree.clone(), user, time: this.now(), client, ...(log !== undefined ? { log } : {}) };
+  install(tree: ConfigTree, stored: string, user: string, client: string, log: string | undefined, reason: CommitEvent['reason']): { info: CommitInfo; saved: Promise<RpcError | undefined> } {
+    const rev: Revision = { seq: this.files?.allocate() ?? 0, tree, stored, user, time: this.now(), client, ...(log !== undefined ? { log } : {}) };
+    const before = this.revisions[0];
+    if (before) delete before.tree;
     this.revisions.unshift(rev);
     if (this.revisions.length > MAX_ROLLBACKS) this.revisions.length = MAX_ROLLBACKS;
-    this.persist();
+    const saved = this.save(rev);
     const info = this.history()[0];
     for (const l of [...this.listeners]) {
       try {
@@ -196,7 +244,31 @@ class Store implements JunosDatastore {
         // A listener's failure is its own; the commit stands.
       }
     }
-    return info;
+    return { info, saved };
+  }
+
+  /**
+   * Queues the writing of a revision's file after those before it; resolves to a warning
+   * when it could not be written (the commit stands, in memory only). A revision that fell
+   * out of the history before its turn is not written at all.
+   */
+  save(rev: Revision): Promise<RpcError | undefined> {
+    const files = this.files;
+    if (!files) return Promise.resolve(undefined);
+    const done = this.saving.then(async () => {
+      if (!this.revisions.includes(rev)) return undefined;
+      try {
+        await files.write({ seq: rev.seq, user: rev.user, time: rev.time, client: rev.client, log: rev.log }, rev.stored);
+        await files.prune(this.revisions[this.revisions.length - 1].seq);
+        return undefined;
+      } catch (e) {
+        const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+        this.report(`commit ${rev.seq} not saved to the state directory: ${reason}`);
+        return new RpcError({ type: 'application', tag: 'operation-failed', severity: 'warning', message: `configuration committed but not saved to the state directory (${reason}): it is lost at restart` });
+      }
+    });
+    this.saving = done.then(() => undefined);
+    return done;
   }
 
   /**
@@ -220,25 +292,8 @@ class Store implements JunosDatastore {
     clearTimeout(c.timer);
     this.confirm = undefined;
     const log = why === 'timeout' ? 'commit confirmed rollback' : 'cancel-commit rollback';
-    this.install(c.previous, 'root', 'other', log, 'confirmed-rollback');
+    this.install(c.previous.clone(), encodeTree(c.previous), 'root', 'other', log, 'confirmed-rollback');
     this.shared = { tree: this.active.clone(), changedAt: this.now(), modifiers: new Set() };
-  }
-
-  persist(): void {
-    const dir = this.opts.stateDir;
-    if (!dir) return;
-    const file = path.join(dir, STATE_FILE);
-    const tmp = `${file}.${process.pid}.tmp`;
-    const body = JSON.stringify(
-      {
-        format: 'nc-grpc-device config history 1',
-        revisions: this.revisions.map((r) => ({ user: r.user, time: r.time, client: r.client, log: r.log, config: renderText(r.tree) })),
-      },
-      null,
-      1,
-    );
-    fs.writeFileSync(tmp, body);
-    fs.renameSync(tmp, file);
   }
 
   lockDenied(holder: Session): RpcError {
@@ -250,24 +305,6 @@ class Store implements JunosDatastore {
       infoXml: `<session-id>${holder.sessionId}</session-id>`,
     });
   }
-}
-
-function decodeState(raw: string, file: string): Revision[] {
-  let data: { revisions?: { user: string; time: number; client: string; log?: string; config: string }[] };
-  try {
-    data = JSON.parse(raw);
-  } catch {
-    throw new Error(`${file}: not a configuration history file`);
-  }
-  if (!Array.isArray(data.revisions)) throw new Error(`${file}: not a configuration history file`);
-  return data.revisions.map((r, i) => {
-    try {
-      return { tree: parseText(r.config), user: r.user, time: r.time, client: r.client, ...(r.log != null ? { log: r.log } : {}) };
-    } catch (e) {
-      if (e instanceof ConfigSyntaxError) throw new Error(`${file}: rollback ${i}: ${e.message}`);
-      throw e;
-    }
-  });
 }
 
 class Session implements ConfigSession {
@@ -424,28 +461,29 @@ class Session implements ConfigSession {
     if (this.priv && !this.priv.base.equals(st.active)) {
       throw rpcErr('configuration database modified');
     }
-    const previous = st.active.clone();
     const tree = this.candidate().clone();
+    // Refused before anything changes when it would not read back from disk as committed.
+    const text = renderChecked(tree);
     if (opts.confirmed) {
       const seconds = opts.confirmTimeoutSeconds ?? (opts.confirmTimeout ?? 10) * 60;
       if (!(seconds > 0 && seconds <= MAX_CONFIRM_SECONDS)) {
         throw rpcErr(`invalid confirm-timeout: ${opts.confirmTimeoutSeconds ?? opts.confirmTimeout}`, 'invalid-value');
       }
-      const keep = st.confirm?.previous ?? previous;
+      const keep = st.confirm?.previous ?? st.active;
       if (st.confirm) clearTimeout(st.confirm.timer);
       st.confirm = { timer: st.armConfirmTimer(Date.now() + Math.round(seconds * 1000)), previous: keep, user: this.user };
     } else if (st.confirm) {
       clearTimeout(st.confirm.timer);
       st.confirm = undefined;
     }
-    st.install(tree, this.user, this.client, opts.log, 'commit');
+    const { saved } = st.install(tree, text, this.user, this.client, opts.log, 'commit');
     if (this.priv) {
       this.priv = { tree: st.active.clone(), base: st.active.clone(), changedAt: st.now() };
       if (st.shared.modifiers.size === 0) st.shared = { tree: st.active.clone(), changedAt: st.now(), modifiers: new Set() };
     } else {
       st.shared.modifiers.clear();
     }
-    return { warnings: [] };
+    return { warnings: [], saved };
   }
 
   cancelCommit(): void {

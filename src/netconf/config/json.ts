@@ -8,6 +8,7 @@
 import { type ConfigNode, ConfigTree, node, type EditOp } from './tree.js';
 import { ruleFor, keysOf } from './schema.js';
 import { ConfigSyntaxError } from './errors.js';
+import { checkStatementNames } from './statement-names.js';
 
 export interface JsonRenderOptions {
   /** Members of the top `"@"` object (junos:commit-seconds, ...). */
@@ -168,5 +169,7 @@ export function parseJson(text: string): ConfigTree {
   if (!conf || typeof conf !== 'object' || Array.isArray(conf)) return bad('syntax error', 'configuration');
   const tree = new ConfigTree();
   fromObject(conf, [], tree.root);
+  const problems = checkStatementNames(tree.root);
+  if (problems.length) throw new ConfigSyntaxError(problems);
   return tree;
 }

@@ -7,6 +7,7 @@ import { type ConfigNode, ConfigTree, node, type EditOp } from './tree.js';
 import { ruleFor, keysOf } from './schema.js';
 import { ConfigSyntaxError, editPath, type ConfigProblem } from './errors.js';
 import { headWords } from './text.js';
+import { checkStatementNames } from './statement-names.js';
 
 export const XNM_NS = 'http://xml.juniper.net/xnm/1.1/xnm';
 
@@ -22,7 +23,10 @@ function attr(el: XmlElement, local: string): string | undefined {
 
 /**
  * Reads a `<configuration>` element (or a `<config>` holding one, or holding the
- * statements directly) into a tree. Edit attributes become node markers.
+ * statements directly) into a tree. Edit attributes become node markers. A
+ * `<configuration>` whose only content is another `<configuration>` (what ncclient's
+ * load_configuration sends when given a `<configuration>` element) is read as the inner
+ * one, as Junos does; a statement Junos would not take at the top is a syntax error.
  */
 export function parseXmlConfig(el: XmlElement): ConfigTree {
   let top = el;
@@ -30,9 +34,15 @@ export function parseXmlConfig(el: XmlElement): ConfigTree {
     const conf = elements(top).find((c) => c.name === 'configuration');
     if (conf) top = conf;
   }
+  for (;;) {
+    const inner = elements(top).filter((c) => !(c.name === 'comment' && c.prefix === 'junos'));
+    if (inner.length !== 1 || inner[0].name !== 'configuration' || top.children.some((c) => typeof c === 'string' && c.trim() !== '')) break;
+    top = inner[0];
+  }
   const tree = new ConfigTree();
   const problems: ConfigProblem[] = [];
   readChildren(top, tree.root, [], [], problems);
+  if (!problems.length) problems.push(...checkStatementNames(tree.root));
   if (problems.length) throw new ConfigSyntaxError(problems);
   return tree;
 }

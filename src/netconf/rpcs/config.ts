@@ -162,7 +162,7 @@ function commitEngines(ctx: RpcContext, synchronize: boolean, check: boolean): s
   return out;
 }
 
-export const commitConfiguration: RpcHandler = (ctx) => {
+export const commitConfiguration: RpcHandler = async (ctx) => {
   const op = ctx.op;
   const check = child(op, 'check') !== undefined;
   const synchronize = child(op, 'synchronize') !== undefined;
@@ -177,6 +177,9 @@ export const commitConfiguration: RpcHandler = (ctx) => {
     synchronize,
     atTime: atEl ? textOf(atEl).trim() : undefined,
   });
+  // The reply says the commit is complete once it is on disk.
+  const unsaved = await result.saved;
+  if (unsaved) result.warnings.push(unsaved);
   return ['<commit-results>', ...result.warnings.map((w) => w.toXml()), ...commitEngines(ctx, synchronize, check), '</commit-results>'].join('\n');
 };
 
@@ -185,11 +188,12 @@ export const commitConfiguration: RpcHandler = (ctx) => {
  * commit-configuration's minutes. `<persist>`/`<persist-id>` are accepted: a pending
  * commit confirmed here outlives its session anyway, and any later commit confirms it.
  */
-export const commit: RpcHandler = ({ config, op }) => {
+export const commit: RpcHandler = async ({ config, op }) => {
   const timeoutEl = child(op, 'confirm-timeout');
   const seconds = timeoutEl ? intAttr(textOf(timeoutEl), 'confirm-timeout') : undefined;
   const result = config.commit({ confirmed: child(op, 'confirmed') !== undefined, confirmTimeoutSeconds: seconds });
-  return okWith(result.warnings);
+  const unsaved = await result.saved;
+  return okWith(unsaved ? [...result.warnings, unsaved] : result.warnings);
 };
 
 /** Base NETCONF `<cancel-commit/>`: the pending commit confirmed is undone now. */
