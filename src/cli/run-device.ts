@@ -27,6 +27,7 @@ import { SshBridgeBackend, parseSshTarget } from '../ssh/bridge.js';
 import { UsageError } from './usage-error.js';
 import { DeviceNetconfBackend } from '../agent/device-backend.js';
 import { FaultSet, FaultSpecError } from '../agent/faults.js';
+import { resolveDeviceSecrets } from './secrets.js';
 
 /** The device command's flags: one client's flags (ClientFlags) plus the emulator's own. */
 export interface DeviceFlags extends Omit<ClientFlags, 'name'> {
@@ -55,6 +56,8 @@ export interface DeviceFlags extends Omit<ClientFlags, 'name'> {
   devices?: number;
   /** Fault specs (`--fault`, repeatable). */
   fault?: string[];
+  secretFile?: string;
+  sshUserFile?: string;
 }
 
 /** The faults of `--fault`; a bad spec is a usage error. */
@@ -130,6 +133,7 @@ function fleetConfig(config: AgentConfig, n: number, count: number): AgentConfig
 
 /** Starts everything the flags ask for; resolves once it is all listening/dialling. */
 export async function startDevice(f: DeviceFlags, logger: Logger): Promise<RunningDevice> {
+  resolveDeviceSecrets(f);
   const faults = faultsFromFlags(f);
   const config = agentConfigFromFlags(f);
   const count = f.devices ?? 1;
