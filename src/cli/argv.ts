@@ -49,12 +49,12 @@ const TEXT_FLAGS = new Set([
   'user',
   'profile',
 ]);
-/** Short aliases of text flags. */
-const TEXT_SHORT: Record<string, string> = { '-d': 'device' };
+/** Short aliases of text flags of `session`. */
+const SESSION_SHORT: Record<string, string> = { '-d': 'device', '-c': 'command' };
 
 /** The long flag a word names when it takes a free-text value (`--cert`, `-d`), else undefined. */
-function textFlag(word: string): string | undefined {
-  if (TEXT_SHORT[word]) return TEXT_SHORT[word];
+function textFlag(word: string, session: boolean): string | undefined {
+  if (session && SESSION_SHORT[word]) return SESSION_SHORT[word];
   const m = /^--([a-z][a-z-]*)$/.exec(word);
   return m && TEXT_FLAGS.has(m[1]) ? m[1] : undefined;
 }
@@ -104,7 +104,7 @@ export function normalizeArgv(argv: string[]): string[] {
       }
       if (JET_FLAGS.test(word)) word = `-${word}`;
     }
-    const flag = textFlag(word);
+    const flag = textFlag(word, session);
     if (flag && queue.length && queue[0] !== '--' && queue[0].startsWith('-')) {
       out.push(`--${flag}=${queue.shift()!}`);
       continue;
