@@ -143,3 +143,13 @@ test('--list: a readable table, --json for machines', async () => {
   const json = await sh(`'${process.execPath}' '${MAIN_JS}' session --list --json --nms-ops 127.0.0.1:${opsPort}`);
   assert.deepEqual(JSON.parse(json.stdout).waiting, { [DEVICE]: 1 });
 });
+
+test('--list --device: that device; when it is not there, exit 1 and the whole list', async () => {
+  const one = await sh(`'${process.execPath}' '${MAIN_JS}' session --list -d ${DEVICE} --nms-ops 127.0.0.1:${opsPort}`);
+  assert.equal(one.code, 0, one.stderr);
+  assert.match(one.stdout, new RegExp(`\\n${DEVICE}\\s+waiting`));
+  const none = await sh(`'${process.execPath}' '${MAIN_JS}' session --list -d no-such-dev --nms-ops 127.0.0.1:${opsPort}`);
+  assert.equal(none.code, 1);
+  assert.equal(none.stderr, 'no device no-such-dev is waiting or in a session; all devices:\n');
+  assert.match(none.stdout, new RegExp(`\\n${DEVICE}\\s+waiting`));
+});

@@ -190,8 +190,14 @@ export async function runSession(args: SessionArgs, io: SessionClientIo): Promis
   }
   if (request.op === 'list') {
     const list = await fetchList(ops);
-    io.output.write(args.json ? `${JSON.stringify(list)}\n` : formatList(list));
-    return 0;
+    // With --device: that device only; when it is not there, say so and list all.
+    const d = args.device;
+    const mine = d === undefined ? list : { waiting: d in list.waiting ? { [d]: list.waiting[d] } : {}, waitingBasic: 0, sessions: list.sessions.filter((s) => s.device === d) };
+    const found = d === undefined || Object.keys(mine.waiting).length > 0 || mine.sessions.length > 0;
+    if (!found) io.notice(`no device ${d} is waiting or in a session; all devices:`);
+    const shown = found ? mine : list;
+    io.output.write(args.json ? `${JSON.stringify(shown)}\n` : formatList(shown));
+    return found ? 0 : 1;
   }
   const commands = args.command?.length ? args.command.map(String) : args.rpc?.length ? args.rpc.map((r) => rpcDocument(String(r))) : undefined;
   let result;
@@ -237,7 +243,7 @@ export const sessionCommand: CommandModule<object, SessionArgs> = {
       .option('idle-ms', { type: 'number', default: 1000, describe: 'csh, at end of input: close once the output has been idle this long' })
       .option('wait', { type: 'number', default: 60, describe: 'at end of input or of the one-shot commands: longest wait, in seconds, for the replies/output' })
       .option('basic', { type: 'boolean', default: false, describe: 'take the next basic (20.2) device session instead' })
-      .option('list', { type: 'boolean', default: false, describe: 'print the devices waiting and the sessions open, then exit' })
+      .option('list', { type: 'boolean', default: false, describe: 'print the devices waiting and the sessions open (with --device: that one, or all when it is not there, exit 1), then exit' })
       .option('json', { type: 'boolean', default: false, describe: 'with --list: print JSON' })
       .option('nms-ops', { type: 'string', default: '127.0.0.1:444', describe: 'operator port of the nms (HOST:PORT)' })
       .option('timeout', { type: 'number', default: 10, describe: 'seconds to wait for the device' })
