@@ -41,12 +41,18 @@ function prettyStream(out: NodeJS.WritableStream): DestinationStream {
 export function createLogger(opts: LogOptions = {}): Logger {
   const format = opts.format ?? (process.env.NCGD_LOG_FORMAT === 'pretty' || (process.env.NCGD_LOG_FORMAT !== 'json' && process.stderr.isTTY) ? 'pretty' : 'json');
   const main = opts.destination ?? (format === 'pretty' ? prettyStream(process.stderr) : pino.destination({ dest: 2, sync: true }));
+  const level = (opts.level ?? process.env.NCGD_LOG_LEVEL ?? 'info') as pino.Level;
+  // A multistream gives each stream a level of its own (default info): every stream gets
+  // the chosen level, so --log-file never hides debug or trace lines from either place.
   const dest = opts.file
-    ? pino.multistream([{ stream: main }, { stream: pino.destination({ dest: opts.file, sync: true, mkdir: true, append: true }) }])
+    ? pino.multistream([
+        { level, stream: main },
+        { level, stream: pino.destination({ dest: opts.file, sync: true, mkdir: true, append: true }) },
+      ])
     : main;
   return pino(
     {
-      level: opts.level ?? process.env.NCGD_LOG_LEVEL ?? 'info',
+      level,
       base: { pid: process.pid },
       redact: { paths: REDACT, censor: '[redacted]' },
     },

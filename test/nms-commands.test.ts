@@ -126,7 +126,7 @@ test('session errors: wrong secret and no device are one line, exit 1; missing f
   const dev = deviceSession(nmsPort, caCert, 'dev-wrong', 'right');
   dev.catch(() => {});
   const list = async (): Promise<string> => {
-    const l = run(['session', '--list', '--nms-ops', `127.0.0.1:${opsPort}`]);
+    const l = run(['session', '--list', '--json', '--nms-ops', `127.0.0.1:${opsPort}`]);
     await exitOf(l);
     return l.stdout();
   };
@@ -139,7 +139,8 @@ test('session errors: wrong secret and no device are one line, exit 1; missing f
 
   const none = run(['session', '--device', 'dev-none', '--secret', 'x', '--timeout', '1', '--nms-ops', `127.0.0.1:${opsPort}`]);
   assert.equal(await exitOf(none), 1);
-  assert.equal(none.stderr().trim(), 'nc-grpc-device: no device dev-none is waiting at the NMS after 1 s');
+  // The one line names the devices that are waiting.
+  assert.match(none.stderr().trim(), /^nc-grpc-device: no device dev-none is waiting at the NMS after 1 s; waiting: (\S+, )*dev-wrong(, \S+)*$/);
 
   const usage = run(['session', '--secret', 'x', '--nms-ops', `127.0.0.1:${opsPort}`]);
   assert.equal(await exitOf(usage), 2);

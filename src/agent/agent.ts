@@ -106,7 +106,8 @@ export class Agent {
       }
     }
     await Promise.all(stops);
-    this.opts.logger.info(result, 'configuration applied');
+    // The caller logs the reload once (for a whole fleet); this is the detail per agent.
+    this.opts.logger.debug(result, 'configuration applied');
     return result;
   }
 

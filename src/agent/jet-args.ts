@@ -74,12 +74,15 @@ function flagOf(word: string): { key: Key; name: string; inline?: string } | und
 export function parseJetArguments(argv: string[] | string): JetArguments {
   const words = typeof argv === 'string' ? splitArguments(argv) : argv;
   const found: Partial<Record<Key, string>> = {};
+  let last: Key | undefined;
   for (let i = 0; i < words.length; i++) {
     const word = words[i];
     const flag = flagOf(word);
     if (!flag) {
       if (word.startsWith('-')) throw new ConfigError(`arguments: unknown flag ${word} (expected -host, -port, -cert, -cert-file, -device-id, -secret)`);
-      throw new ConfigError(`arguments: unexpected word ${JSON.stringify(word)} (values follow their flag, e.g. -host nms.example.net)`);
+      // The word after a secret may be the rest of it: never echo it.
+      const shown = last === 'secret' ? '' : ` ${JSON.stringify(word)}`;
+      throw new ConfigError(`arguments: unexpected word${shown} (values follow their flag, e.g. -host nms.example.net)`);
     }
     if (found[flag.key] !== undefined) throw new ConfigError(`arguments: -${flag.name} is given twice`);
     let value = flag.inline;
@@ -96,6 +99,7 @@ export function parseJetArguments(argv: string[] | string): JetArguments {
     }
     if (!value) throw new ConfigError(`arguments: -${flag.name} needs a value`);
     found[flag.key] = value;
+    last = flag.key;
   }
   if (!found.host) throw new ConfigError('arguments: -host is required (the NMS address, as named by its certificate)');
   let port = DEFAULT_PORT;

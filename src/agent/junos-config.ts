@@ -150,16 +150,27 @@ function parseJunos(text: string, form: 'set' | 'text' | 'xml' | 'junos-json', s
   }
 }
 
+/** Statements whose value is a secret: their text never goes into an error. */
+const SECRET_STATEMENT = /\b(secret|password|authentication-key|pre-shared-key)\b/;
+
 /**
  * The first syntax problem as `FILE:LINE: what`. The offending token is left out when its
- * line holds a secret (an unterminated quote would otherwise print part of it).
+ * line holds a secret statement; an unterminated quoted string is named by its statement
+ * (the words before the quote), never by its text.
  */
 function syntaxProblem(err: ConfigSyntaxError, text: string, name: string): string {
   const p = err.problems[0];
   if (!p) return `${name}: ${err.message}`;
   const lineText = p.line ? (text.split(/\r?\n/)[p.line - 1] ?? '') : '';
-  const token = p.badElement !== undefined && !/\bsecret\b/.test(lineText) ? `: ${p.badElement}` : '';
-  return `${name}${p.line ? `:${p.line}` : ''}: ${p.message}${token}${p.path ? ` at ${p.path}` : ''}`;
+  const secretLine = SECRET_STATEMENT.test(lineText.replace(/".*$/, ''));
+  const token = p.badElement !== undefined && !secretLine && !p.badElement.startsWith('"') ? `: ${p.badElement}` : '';
+  let statement = '';
+  if (/unterminated quoted string/.test(p.message) || p.badElement?.startsWith('"')) {
+    const before = shorten(lineText.replace(/".*$/, '').replace(/[{};]/g, ' ').trim().split(/\s+/).slice(-3).join(' '));
+    if (before) statement = ` (statement "${before}")`;
+  }
+  const what = p.badElement?.startsWith('"') && !/unterminated/.test(p.message) ? `${p.message}: unterminated quoted string` : p.message;
+  return `${name}${p.line ? `:${p.line}` : ''}: ${what}${token}${statement}${p.path ? ` at ${p.path}` : ''}`;
 }
 
 // ---------------------------------------------------------------------------------------

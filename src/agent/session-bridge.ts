@@ -162,7 +162,8 @@ export class SessionBridge {
     if (this.closed) return;
     const signal = Number(cmd.kill_signal ?? 0);
     if (signal !== 0) {
-      this.why = 'killed';
+      // Signal 2 (with the exit text) is how an NMS closes a session normally.
+      this.why = signal === 2 ? 'nms-closed' : 'killed';
       if (!this.session.ended) this.session.kill(signal);
       return;
     }

@@ -12,7 +12,12 @@ export function deviceOptions<T>(y: Argv<T>) {
     .option('cert', { type: 'string', describe: "NMS certificate (or its CA's) as one line, with or without BEGIN/END markers", group: 'Outbound HTTPS:' })
     .option('cert-file', { type: 'string', describe: 'NMS certificate (or CA) PEM file', group: 'Outbound HTTPS:' })
     .option('device-id', { type: 'string', describe: 'Device id sent to the NMS', group: 'Outbound HTTPS:' })
-    .option('secret', { type: 'string', describe: 'Shared secret (plain or $9$); with --protocol basic, the handshake string', group: 'Outbound HTTPS:' })
+    .option('secret', {
+      type: 'string',
+      describe: 'Shared secret (plain or $9$); with --protocol basic, the handshake string. The flag is visible to other local users in the process list: prefer --secret-file or NCGD_SECRET',
+      group: 'Outbound HTTPS:',
+    })
+    .option('secret-file', { type: 'string', describe: 'File whose first line is the shared secret (or set NCGD_SECRET)', group: 'Outbound HTTPS:' })
     .option('waittime', { type: 'number', describe: 'Seconds to wait after a full unsuccessful walk of the servers', defaultDescription: '30', group: 'Outbound HTTPS:' })
     .option('reconnect-strategy', { type: 'string', choices: ['in-order', 'sticky'], describe: 'Which server to try first after a lost connection', defaultDescription: 'in-order', group: 'Outbound HTTPS:' })
     .option('protocol', { type: 'string', choices: ['enhanced', 'basic'], describe: 'enhanced (Junos 20.3+) or basic (20.2)', defaultDescription: 'enhanced', group: 'Outbound HTTPS:' })
@@ -32,7 +37,8 @@ export function deviceOptions<T>(y: Argv<T>) {
     .option('ssh-key', { type: 'string', describe: 'Private key file for the SSH bridges', group: 'Backends:' })
     .option('ssh-port', { type: 'number', describe: 'Serve NETCONF (subsystem netconf) and the Junos cli over SSH on this port', group: 'SSH face:' })
     .option('ssh-host', { type: 'string', describe: 'Address the SSH face binds (0.0.0.0 for every interface)', default: '127.0.0.1', group: 'SSH face:' })
-    .option('ssh-user', { type: 'string', array: true, describe: 'SSH login NAME:PASSWORD (repeatable)', group: 'SSH face:' })
+    .option('ssh-user', { type: 'string', array: true, describe: 'SSH login NAME:PASSWORD (repeatable; visible to other local users in the process list: prefer --ssh-user-file or NCGD_SSH_USER)', group: 'SSH face:' })
+    .option('ssh-user-file', { type: 'string', describe: 'File of SSH logins, NAME:PASSWORD one a line (or NCGD_SSH_USER, one a line)', group: 'SSH face:' })
     .option('ssh-authorized-keys', { type: 'string', describe: 'authorized_keys file for SSH public-key logins', group: 'SSH face:' })
     .option('fault', {
       type: 'string',

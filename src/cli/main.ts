@@ -10,6 +10,7 @@ import { runDemo } from './demo.js';
 import { reportFatal, UsageError } from './usage-error.js';
 import { normalizeArgv } from './argv.js';
 import { netconfCommand } from './netconf-command.js';
+import { checkCommand } from './check-command.js';
 import { nmsCommand, sessionCommand } from '../nms/commands.js';
 import { certsCommand } from '../nms/certs-command.js';
 import { statusCommand } from '../agent/status/status-command.js';
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
       process.exitCode = await runDemo();
     })
     .command(netconfCommand)
+    .command(checkCommand)
     .command(nmsCommand)
     .command(sessionCommand)
     .command(certsCommand)

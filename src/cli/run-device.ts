@@ -2,7 +2,7 @@
  * `nc-grpc-device [flags]`: one emulated device. Its NETCONF server and datastore serve every
  * face: the outbound-HTTPS agent (when an NMS is configured), the SSH face, the shell's `cli`.
  */
-import { readFileSync, watch, type FSWatcher } from 'node:fs';
+import { readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { chmod, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { tmpdir } from 'node:os';
@@ -28,6 +28,7 @@ import { UsageError } from './usage-error.js';
 import { DeviceNetconfBackend } from '../agent/device-backend.js';
 import { FaultSet, FaultSpecError } from '../agent/faults.js';
 import { lockStateDir } from '../netconf/config/state-lock.js';
+import { resolveDeviceSecrets } from './secrets.js';
 
 /** The device command's flags: one client's flags (ClientFlags) plus the emulator's own. */
 export interface DeviceFlags extends Omit<ClientFlags, 'name'> {
@@ -58,6 +59,8 @@ export interface DeviceFlags extends Omit<ClientFlags, 'name'> {
   devices?: number;
   /** Fault specs (`--fault`, repeatable). */
   fault?: string[];
+  secretFile?: string;
+  sshUserFile?: string;
 }
 
 /** The faults of `--fault`; a bad spec is a usage error. */
@@ -139,8 +142,33 @@ function fleetConfig(config: AgentConfig, n: number, count: number): AgentConfig
   return { ...config, clients: config.clients.map((c) => ({ ...c, deviceId: fleetDeviceId(c.deviceId, n, count) })) };
 }
 
-/** Starts everything the flags ask for; resolves once it is all listening/dialling. */
+/**
+ * Starts everything the flags ask for; resolves once it is all listening/dialling. A failed
+ * start leaves nothing behind (run directory, sockets, listeners, half-started clients).
+ */
 export async function startDevice(f: DeviceFlags, logger: Logger): Promise<RunningDevice> {
+  const stops: (() => Promise<void> | void)[] = [];
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopped ??= (async () => {
+      for (const s of stops) {
+        try {
+          await s();
+        } catch (err) {
+          logger.warn({ reason: (err as Error).message }, 'error while stopping');
+        }
+      }
+    })());
+  try {
+    return await startDeviceWith(f, logger, stops, stop);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Promise<void> | void)[], stop: () => Promise<void>): Promise<RunningDevice> {
+  resolveDeviceSecrets(f);
   const faults = faultsFromFlags(f);
   const config = agentConfigFromFlags(f);
   const count = f.devices ?? 1;
@@ -160,17 +188,29 @@ export async function startDevice(f: DeviceFlags, logger: Logger): Promise<Runni
   const faces = [config ? 'outbound HTTPS' : '', f.sshPort !== undefined ? 'SSH face' : ''].filter(Boolean).join(', ');
   // A fleet holds its directory's lock too (each member locks its own device-N).
   const fleetLock = stateDir && count > 1 ? lockStateDir(stateDir, `nc-grpc-device fleet of ${count}`) : undefined;
+  if (fleetLock) stops.push(() => fleetLock.release());
   // Private files of this run: a directory the session user can traverse but not list; each
   // cli device socket sits in a 0700 subdirectory of the session user's (see device-socket.ts).
   const runDir = await mkdirTemp();
+  stops.push(() => rm(runDir, { recursive: true, force: true }));
   await chmod(runDir, 0o711);
   const username = f.username ?? config?.username ?? 'nobody';
   const sessionUser = resolveSessionUser(username, f.allowRootShell, logger);
-  const stops: (() => Promise<void> | void)[] = [() => rm(runDir, { recursive: true, force: true }), () => fleetLock?.release()];
 
   const devices: EmulatedDevice[] = [];
   const agents: Agent[] = [];
   const socketPaths: string[] = [];
+  const startedAt = Date.now();
+  const status = () => {
+    const parts = agents.map((a) => a.status());
+    return { pid: process.pid, startedAt: parts[0]?.startedAt ?? startedAt, clients: parts.flatMap((p) => p.clients), faults: faults.list() };
+  };
+  // Metrics are bound before any client dials: a port clash ends the start before anything goes out.
+  if (config && f.metricsPort !== undefined) {
+    const metrics = await startMetricsServer(f.metricsPort, '127.0.0.1', status);
+    stops.push(() => metrics.close());
+    logger.info({ port: metrics.port }, 'metrics at /metrics');
+  }
   for (let n = 1; n <= count; n++) {
     const device = await EmulatedDevice.create({
       profile: f.profile,
@@ -203,18 +243,9 @@ export async function startDevice(f: DeviceFlags, logger: Logger): Promise<Runni
   faults.on('change', () => logger.info({ faults: faults.list() }, 'faults changed'));
 
   if (config) {
-    const status = () => {
-      const parts = agents.map((a) => a.status());
-      return { pid: process.pid, startedAt: parts[0].startedAt, clients: parts.flatMap((p) => p.clients), faults: faults.list() };
-    };
     const faultControl = { faults, dropConnections: () => agents.reduce((n, a) => n + a.dropConnections(), 0) };
     const control = await startControl(f, runDir, status, faultControl, logger);
     stops.push(() => control.close());
-    if (f.metricsPort !== undefined) {
-      const metrics = await startMetricsServer(f.metricsPort, '127.0.0.1', status);
-      stops.push(() => metrics.close());
-      logger.info({ port: metrics.port }, 'metrics at /metrics');
-    }
     if (f.config) stops.push(watchConfig(f, agents, count, logger));
   }
 
@@ -242,23 +273,7 @@ export async function startDevice(f: DeviceFlags, logger: Logger): Promise<Runni
     logger.info({ port: ssh.port, users: sshUsers.map((u) => u.name) }, 'SSH face listening (netconf subsystem and cli)');
   }
 
-  let stopped: Promise<void> | undefined;
-  return {
-    device,
-    devices,
-    agents,
-    sshPort,
-    stop: () =>
-      (stopped ??= (async () => {
-        for (const s of stops) {
-          try {
-            await s();
-          } catch (err) {
-            logger.warn({ reason: (err as Error).message }, 'error while stopping');
-          }
-        }
-      })()),
-  };
+  return { device, devices, agents, sshPort, stop };
 }
 
 function netconfBackend(f: DeviceFlags, device: EmulatedDevice, username: string, user: ReturnType<typeof resolveSessionUser>, logger: Logger): SessionBackend {
@@ -297,40 +312,108 @@ async function mkdirTemp(): Promise<string> {
   return mkdtemp(path.join(tmpdir(), 'nc-grpc-device-'));
 }
 
-/** Re-reads the configuration file on SIGHUP and when it changes; a bad file is rejected, the running config stays. */
+/** How often the watcher checks that the configuration file's directory is still the one watched. */
+const DIR_CHECK_MS = 1000;
+
+/**
+ * Re-reads the configuration file on SIGHUP and when it changes; a bad file is rejected, the
+ * running config stays. One reload is logged once (for a fleet too); a file event that leaves
+ * the content as it was is not a reload. When the file's directory is replaced (renamed away
+ * and recreated), the watch moves to the new directory and says so; while it is gone, that is
+ * logged once and SIGHUP still reloads.
+ */
 function watchConfig(f: DeviceFlags, agents: Agent[], count: number, logger: Logger): () => void {
+  const file = path.resolve(f.config!);
+  const dir = path.dirname(file);
   let timer: NodeJS.Timeout | undefined;
+  let lastText = readText(file);
+  let running: Promise<void> = Promise.resolve();
+  const doReload = async (why: string): Promise<void> => {
+    const text = readText(file);
+    if (why !== 'SIGHUP' && text !== undefined && text === lastText) {
+      logger.debug({ why, file: f.config }, 'configuration file unchanged; nothing to reload');
+      return;
+    }
+    lastText = text;
+    try {
+      const next = agentConfigFromFlags(f)!;
+      const total: Record<string, string[]> = {};
+      for (const [i, agent] of agents.entries()) {
+        const result = await agent.apply(fleetConfig(next, i + 1, count));
+        for (const [k, v] of Object.entries(result)) total[k] = [...new Set([...(total[k] ?? []), ...(v as string[])])];
+      }
+      logger.info({ why, ...total }, 'configuration reloaded');
+    } catch (err) {
+      logger.error({ why, file: f.config, reason: (err as Error).message }, 'configuration rejected; the running configuration stays');
+    }
+  };
   const reload = (why: string) => {
     clearTimeout(timer);
-    timer = setTimeout(async () => {
-      try {
-        const next = agentConfigFromFlags(f)!;
-        for (const [i, agent] of agents.entries()) {
-          const result = await agent.apply(fleetConfig(next, i + 1, count));
-          logger.info({ why, ...result }, 'configuration reloaded');
-        }
-      } catch (err) {
-        logger.error({ why, file: f.config, reason: (err as Error).message }, 'configuration rejected; the running configuration stays');
-      }
-    }, 100);
+    // One reload at a time, in order.
+    timer = setTimeout(() => (running = running.then(() => doReload(why))), 100);
   };
   const onHup = () => reload('SIGHUP');
   process.on('SIGHUP', onHup);
+
   let watcher: FSWatcher | undefined;
-  try {
-    // Watch the directory: editors replace files by rename.
-    const file = path.resolve(f.config!);
-    watcher = watch(path.dirname(file), (_event, name) => {
-      if (name === path.basename(file)) reload('file changed');
-    });
-  } catch (err) {
-    logger.warn({ reason: (err as Error).message }, 'cannot watch the configuration file; use SIGHUP to reload');
-  }
+  let watchedIno: number | undefined;
+  let goneLogged = false;
+  const arm = (): boolean => {
+    watcher?.close();
+    watcher = undefined;
+    try {
+      watchedIno = statSync(dir).ino;
+      // Watch the directory: editors replace files by rename.
+      watcher = watch(dir, (_event, name) => {
+        if (name === path.basename(file)) reload('file changed');
+      });
+      watcher.on('error', () => check());
+      return true;
+    } catch (err) {
+      watchedIno = undefined;
+      if (!goneLogged) logger.warn({ dir, reason: (err as NodeJS.ErrnoException).code ?? (err as Error).message }, 'cannot watch the configuration directory; SIGHUP reloads');
+      goneLogged = true;
+      return false;
+    }
+  };
+  const check = (): void => {
+    let ino: number | undefined;
+    try {
+      ino = statSync(dir).ino;
+    } catch {
+      ino = undefined;
+    }
+    if (ino !== undefined && ino === watchedIno && watcher) return;
+    if (ino === undefined) {
+      watcher?.close();
+      watcher = undefined;
+      watchedIno = undefined;
+      if (!goneLogged) logger.warn({ dir }, 'the configuration directory is gone; watching resumes when it is back (SIGHUP reloads)');
+      goneLogged = true;
+      return;
+    }
+    if (arm()) {
+      logger.warn({ dir }, 'the configuration directory was replaced; watching the new one');
+      goneLogged = false;
+      reload('directory replaced');
+    }
+  };
+  arm();
+  const checker = setInterval(check, DIR_CHECK_MS).unref();
   return () => {
     clearTimeout(timer);
+    clearInterval(checker);
     process.off('SIGHUP', onHup);
     watcher?.close();
   };
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Runs the device until SIGTERM/SIGINT, then ends every session with the stop message and exits 0. */

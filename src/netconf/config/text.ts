@@ -29,6 +29,7 @@ function tokenize(text: string): Tok[] {
   };
   const readQuoted = (): string => {
     // at opening quote
+    const opened = line;
     i++;
     let out = '';
     while (i < n && text[i] !== '"') {
@@ -40,7 +41,9 @@ function tokenize(text: string): Tok[] {
       if (text[i] === '\n') line++;
       out += text[i++];
     }
-    if (i >= n) err('syntax error', `"${out.slice(0, 20)}`);
+    // An unterminated string is reported at the line that opened it; its text stays out of
+    // the message (it may be a secret).
+    if (i >= n) throw new ConfigSyntaxError([{ message: 'syntax error: unterminated quoted string', line: opened }]);
     i++;
     return out;
   };
