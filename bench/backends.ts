@@ -8,7 +8,7 @@
  *           backpressure, so none is honoured.
  */
 import { EventEmitter } from 'node:events';
-import type { ByteSession, SessionBackend, SessionEnd, SessionKind } from '../src/agent/byte-session.js';
+import type { ByteSession, SessionBackend, SessionEnd, SessionKind } from '../src/session/byte-session.js';
 
 /** A hello the size of a Junos one (about 1 KB), shared by the raw baseline. */
 export const BENCH_HELLO = [

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createConfigDatastore } from '../src/netconf/config/index.js';
+import { createConfigDatastore } from '../src/junos/config/index.js';
 
 const { values } = parseArgs({ options: { mb: { type: 'string' }, commits: { type: 'string' }, history: { type: 'string' } } });
 const targetBytes = Number(values.mb ?? '2.7') * 1024 * 1024;

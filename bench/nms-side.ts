@@ -4,7 +4,7 @@
  * server, and the drivers of "ours", which an NMS operator drives. Talks to run.ts over
  * the fork IPC channel: one request, one reply.
  */
-import { MSG_SUBPROCESS_ENDED } from '../src/agent/session-bridge.js';
+import { MSG_SUBPROCESS_ENDED } from '../src/outbound/session-bridge.js';
 import { ReferenceNms, type NmsSession } from '../src/nms/server.js';
 import { startRawServer } from './raw-grpc.js';
 import { nowMs, runConcurrent, type RateResult } from './stats.js';

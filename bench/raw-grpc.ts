@@ -5,7 +5,7 @@
  * least a program needs to do to get the same bytes across.
  */
 import * as grpc from '@grpc/grpc-js';
-import { CHANNEL_OPTIONS, type NcgrpcClient } from '../src/agent/ncgrpc-channel.js';
+import { CHANNEL_OPTIONS, type NcgrpcClient } from '../src/outbound/channel.js';
 import { ncgrpcService } from '../src/wire/protos.js';
 import { BENCH_HELLO, bulkPiece } from './backends.js';
 import { nowMs } from './stats.js';

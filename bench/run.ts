@@ -13,8 +13,8 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { Agent } from '../src/agent/agent.js';
-import type { SessionBackend } from '../src/agent/byte-session.js';
+import { Agent } from '../src/outbound/agent.js';
+import type { SessionBackend } from '../src/session/byte-session.js';
 import { createLogger, silentLogger } from '../src/log.js';
 import { makeSelfSigned } from '../src/nms/pki.js';
 import { BenchBackend } from './backends.js';
@@ -299,8 +299,8 @@ async function framingPhase(b: Bench): Promise<void> {
 
 async function makeDeviceBackend(notes: string[]): Promise<{ backend: SessionBackend; close(): Promise<void> } | undefined> {
   try {
-    const { EmulatedDevice } = await import('../src/netconf/device.js');
-    const { DeviceNetconfBackend } = await import('../src/agent/device-backend.js');
+    const { EmulatedDevice } = await import('../src/junos/device.js');
+    const { DeviceNetconfBackend } = await import('../src/backends/junos-netconf.js');
     const device = await EmulatedDevice.create({ profile: 'mx' });
     return { backend: new DeviceNetconfBackend(device, 'bench'), close: () => device.close() };
   } catch (err) {

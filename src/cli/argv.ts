@@ -2,7 +2,7 @@
  * Spellings that other tools use for our flags, accepted as they are typed there, and
  * values that the flag parser would otherwise mistake for flags.
  */
-import { splitArguments } from '../agent/jet-args.js';
+import { splitArguments } from '../outbound/jet-args.js';
 
 /** JET argument strings use single dashes (-host -port -cert): accept them as long flags. */
 const JET_FLAGS = /^-(host|port|cert|cert-file|device-id|secret|secret-file)(=[\s\S]*)?$/;

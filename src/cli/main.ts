@@ -5,17 +5,17 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { deviceOptions } from './device-options.js';
-import { runDeviceCommand, type DeviceFlags } from './run-device.js';
+import { runDeviceCommand, type DeviceFlags } from '../device/run-device.js';
 import { runDemo } from './demo.js';
 import { reportFatal, UsageError } from './usage-error.js';
 import { normalizeArgv } from './argv.js';
-import { netconfCommand } from './netconf-command.js';
-import { checkCommand } from './check-command.js';
-import { nmsCommand, sessionCommand } from '../nms/commands.js';
-import { certsCommand } from '../nms/certs-command.js';
-import { statusCommand } from '../agent/status/status-command.js';
-import { faultCommand } from '../agent/status/fault-command.js';
-import { secretCommand } from '../agent/secret9-command.js';
+import { netconfCommand } from './commands/netconf-command.js';
+import { checkCommand } from './commands/check-command.js';
+import { nmsCommand, sessionCommand } from './commands/nms-commands.js';
+import { certsCommand } from './commands/certs-command.js';
+import { statusCommand } from './commands/status-command.js';
+import { faultCommand } from './commands/fault-command.js';
+import { secretCommand } from './commands/secret9-command.js';
 
 /**
  * grpc-js sets the TLS server name even when dialling an IP address, which Node flags as

@@ -2,7 +2,7 @@
  * Errors a user sees as one line: usage errors exit 2, runtime errors exit 1. Anything else
  * is a bug: still one line, plus a hint to rerun with NCGD_DEBUG=1 for the stack.
  */
-import { ConfigError } from '../agent/config.js';
+import { ConfigError } from '../outbound/config.js';
 
 export class UsageError extends Error {
   constructor(message: string) {

@@ -5,12 +5,12 @@
  * comment after <close-session/>.
  */
 import { EventEmitter } from 'node:events';
-import type { ByteSession, SessionEnd } from '../agent/byte-session.js';
-import type { ConfigSession } from './config/api.js';
+import type { ByteSession, SessionEnd } from '../session/byte-session.js';
+import type { ConfigSession } from '../junos/config/api.js';
 import { encodeMessage, FrameDecoder, type FramingMode } from './framing.js';
 import { RpcError } from './rpc-error.js';
-import { dispatchRpc } from './rpcs/index.js';
-import type { DeviceView, RpcReply } from './rpcs/types.js';
+import { dispatchRpc } from '../junos/rpcs/index.js';
+import type { DeviceView, RpcReply } from '../junos/rpcs/types.js';
 import { elements, escapeAttr, escapeText, parseXml, type XmlElement } from './xml.js';
 import type { Logger } from '../log.js';
 

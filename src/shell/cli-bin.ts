@@ -14,9 +14,9 @@ function shQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Path of the cli's entry point (dist/src/shell/cli/main.js next to this module). */
+/** Path of the cli's entry point (dist/src/junos/cli/main.js next to this module). */
 export function cliEntryPoint(): string {
-  return fileURLToPath(new URL('./cli/main.js', import.meta.url));
+  return fileURLToPath(new URL('../junos/cli/main.js', import.meta.url));
 }
 
 /** The temp dir holding the `cli` script; created on first use, removed at exit. */

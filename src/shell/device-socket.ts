@@ -10,7 +10,7 @@
 import { chmodSync, chownSync, lstatSync, mkdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import type { ByteSession } from '../agent/byte-session.js';
+import type { ByteSession } from '../session/byte-session.js';
 import { silentLogger, type Logger } from '../log.js';
 
 export interface DeviceSocketOptions {

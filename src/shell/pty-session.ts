@@ -19,7 +19,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { hostname, constants as osConstants } from 'node:os';
 import pty, { type IPty } from '@lydell/node-pty';
-import type { ByteSession, SessionEnd } from '../agent/byte-session.js';
+import type { ByteSession, SessionEnd } from '../session/byte-session.js';
 import { silentLogger, type Logger } from '../log.js';
 import { cliBinDir } from './cli-bin.js';
 import { SESSION_MARKER_VAR, isSessionLeader, sessionForegroundGroup, signalSession } from './process-tree.js';

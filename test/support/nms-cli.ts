@@ -7,8 +7,8 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { reportFatal, UsageError } from '../../src/cli/usage-error.js';
-import { certsCommand } from '../../src/nms/certs-command.js';
-import { nmsCommand, sessionCommand } from '../../src/nms/commands.js';
+import { certsCommand } from '../../src/cli/commands/certs-command.js';
+import { nmsCommand, sessionCommand } from '../../src/cli/commands/nms-commands.js';
 
 yargs(hideBin(process.argv))
   .scriptName('nc-grpc-device')

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { EmulatedDevice } from '../../src/netconf/device.js';
+import { EmulatedDevice } from '../../src/junos/device.js';
 import { startSshFace, type SshFace } from '../../src/ssh/server.js';
 import { testLogger } from './agent-harness.js';
 import { PYTHON, ensureDebianPython } from './debian-python.js';

@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import ssh2 from 'ssh2';
 import type { Client, ClientChannel, ConnectConfig } from 'ssh2';
-import type { ByteSession, SessionEnd } from '../../src/agent/byte-session.js';
+import type { ByteSession, SessionEnd } from '../../src/session/byte-session.js';
 
 /** Echoes what it is sent after a greeting line; records kills. Stands in for a real session. */
 export class EchoSession extends EventEmitter implements ByteSession {

@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+/**
+ * Runs the compiled tests: every *.test.js under dist/test/ (or under the folders/files
+ * given), through `node --test`. Node 20's --test takes no glob, and the tests live in
+ * folders that mirror src/.   node scripts/run-tests.mjs [dist/test/outbound ...]
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const roots = process.argv.slice(2);
+const files = [];
+const walk = (p) => {
+  if (statSync(p).isDirectory()) for (const e of readdirSync(p).sort()) walk(path.join(p, e));
+  else if (p.endsWith('.test.js')) files.push(p);
+};
+for (const r of roots.length ? roots : [path.join(root, 'dist/test')]) walk(path.resolve(r));
+if (!files.length) {
+  console.error('run-tests: no *.test.js found (run `npm run build` first)');
+  process.exit(1);
+}
+const child = spawn(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

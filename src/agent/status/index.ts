@@ -1,6 +1,0 @@
-/** The agent's status surface: control socket, status command, Prometheus metrics. */
-export { type AgentStatus, type ClientStatus, type ClientState, StatusError, publicStatus } from './types.js';
-export { startControlServer, fetchStatus, controlRequest, controlSocketPath, defaultStateDir, type FaultControl } from './control.js';
-export { statusCommand, formatStatus, formatDuration } from './status-command.js';
-export { startMetricsServer, createMetricsRegistry } from './metrics.js';
-export { faultCommand } from './fault-command.js';

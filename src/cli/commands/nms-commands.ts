@@ -1,0 +1,267 @@
+/**
+ * `nc-grpc-device nms` (run the reference NMS with an operator port) and
+ * `nc-grpc-device session` (open one session through that operator port, stdin/stdout).
+ */
+import { readFileSync } from 'node:fs';
+import * as grpc from '@grpc/grpc-js';
+import type { Argv, CommandModule } from 'yargs';
+import { UsageError } from '../usage-error.js';
+import { createLogger, type Logger } from '../../log.js';
+import { OpsServer } from '../../nms/ops-server.js';
+import type { OpsRequest } from '../../nms/ops-protocol.js';
+import { ReferenceNms } from '../../nms/server.js';
+import { fetchList, formatList, parseHostPort, rpcDocument, runSessionClient, SessionClientError, type SessionClientIo } from '../../nms/session-client.js';
+import { resolveSecret } from '../../device/secrets.js';
+
+export interface NmsArgs {
+  port: number;
+  host: string;
+  cert: string;
+  key: string;
+  opsPort?: number;
+  basicSecret?: string;
+  protocols?: string[];
+}
+
+function userError(message: string): Error {
+  return Object.assign(new Error(message), { userFacing: true });
+}
+
+function readPem(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`nms: cannot read the ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+function checkPort(v: number, flag: string): void {
+  if (!Number.isInteger(v) || v < 0 || v > 65535) throw new UsageError(`${flag} must be a port number (0-65535), not ${v}`);
+}
+
+export interface RunningNms {
+  nms: ReferenceNms;
+  port: number;
+  opsPort: number;
+  stop(): Promise<void>;
+}
+
+/** Starts the NMS and its operator port; resolves once both listen. */
+export async function startNms(args: NmsArgs, logger: Logger = createLogger()): Promise<RunningNms> {
+  checkPort(args.port, '--port');
+  if (args.opsPort !== undefined) checkPort(args.opsPort, '--ops-port');
+  const protocols = (args.protocols ?? ['enhanced', 'basic']).map(String);
+  for (const p of protocols) if (p !== 'enhanced' && p !== 'basic') throw new UsageError(`--protocols takes enhanced and/or basic, not ${JSON.stringify(p)}`);
+  const cert = readPem(args.cert, 'certificate');
+  const key = readPem(args.key, 'private key');
+  const nms = new ReferenceNms({
+    host: args.host,
+    port: args.port,
+    cert,
+    key,
+    logger,
+    basicSecret: args.basicSecret,
+    protocols: protocols as ('enhanced' | 'basic')[],
+  });
+  let port: number;
+  try {
+    port = await nms.start();
+  } catch (err) {
+    await nms.stop();
+    const code = /\b(EADDRINUSE|EACCES|EADDRNOTAVAIL)\b/.exec((err as Error).message)?.[1];
+    const why = code === 'EADDRINUSE' ? 'the port is in use' : code === 'EACCES' ? 'permission denied' : code === 'EADDRNOTAVAIL' ? 'no such local address' : undefined;
+    throw userError(`nms: ${why ? `cannot listen on ${args.host}:${args.port}: ${why} (${code})` : (err as Error).message}`);
+  }
+  const ops = new OpsServer(nms, logger);
+  let opsPort: number;
+  try {
+    opsPort = await ops.listen(args.opsPort ?? (args.port === 0 ? 0 : port + 1));
+  } catch (err) {
+    await nms.stop();
+    throw userError(`nms: ${(err as Error).message}`);
+  }
+  logger.info({ opsPort }, 'operator port listening');
+  return {
+    nms,
+    port,
+    opsPort,
+    async stop() {
+      await ops.stop();
+      await nms.stop();
+    },
+  };
+}
+
+export const nmsCommand: CommandModule<object, NmsArgs> = {
+  command: 'nms',
+  describe: "Run the reference NMS (Juniper's sample, made correct and observable); open sessions with `session`",
+  builder: (y: Argv<object>) =>
+    y
+      .option('port', { alias: 'p', type: 'number', default: 443, describe: 'gRPC port the devices dial (0 = any free port)' })
+      .option('host', { type: 'string', default: '0.0.0.0', describe: 'address to bind' })
+      .option('cert', { type: 'string', default: 'server.crt', describe: 'server certificate (PEM)' })
+      .option('key', { type: 'string', default: 'server.key', describe: 'server private key (PEM)' })
+      .option('ops-port', { type: 'number', describe: 'operator port on 127.0.0.1 for `session` (default: port + 1)' })
+      .option('basic-secret', { type: 'string', describe: 'shared string of the basic (20.2) handshake (default nc_grpc_device)' })
+      .option('protocols', { type: 'string', array: true, choices: ['enhanced', 'basic'], describe: 'services to serve (default both)' })
+      .option('log-format', { type: 'string', choices: ['json', 'pretty'], describe: 'log format (default: pretty on a terminal, else json)' })
+      .option('log-level', { type: 'string', choices: ['trace', 'debug', 'info', 'warn', 'error'], default: 'info' })
+      .example('$0 certs --host 192.0.2.10 && $0 nms --port 8443', 'an NMS for devices dialling 192.0.2.10:8443') as unknown as Argv<NmsArgs>,
+  handler: async (args) => {
+    const a = args as NmsArgs & { 'log-format'?: 'json' | 'pretty'; 'log-level'?: string };
+    const logger = createLogger({ format: a['log-format'], level: a['log-level'] });
+    // grpc-js writes its own errors to stderr (`E No address added out of total 1 resolved`
+    // before our one line when the port is taken): they go to the log, at debug.
+    grpc.setLogger({ error: (...parts: unknown[]) => logger.debug({ grpc: parts.map(String).join(' ').trim() }, 'grpc-js') });
+    const running = await startNms(args, logger);
+    process.stdout.write(`nms: listening on ${args.host}:${running.port}; operator port 127.0.0.1:${running.opsPort}\n`);
+    await new Promise<void>((resolve) => {
+      const onSignal = (): void => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        resolve();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+    });
+    logger.info('NMS stopping');
+    await running.stop();
+  },
+};
+
+export interface SessionArgs {
+  device?: string;
+  secret?: string;
+  secretFile?: string;
+  type?: string;
+  basic: boolean;
+  list: boolean;
+  json?: boolean;
+  nmsOps: string;
+  timeout: number;
+  command?: string[];
+  rpc?: string[];
+  idleMs?: number;
+  wait?: number;
+}
+
+/** The session type: --type, else netconf for --rpc and csh otherwise. */
+function sessionType(args: SessionArgs): string {
+  return args.type ?? (args.rpc?.length ? 'netconf' : 'csh');
+}
+
+/** The operator request for these flags; UsageError on a bad combination. */
+export function sessionRequest(args: SessionArgs): OpsRequest {
+  if (!Number.isFinite(args.timeout) || args.timeout <= 0) throw new UsageError(`session: --timeout must be a positive number of seconds, not ${args.timeout}`);
+  const timeoutMs = Math.round(args.timeout * 1000);
+  if (args.list) return { op: 'list' };
+  if (args.command?.length && args.rpc?.length) throw new UsageError('session: give --command (csh) or --rpc (NETCONF), not both');
+  const type = sessionType(args);
+  if (args.command?.length && type !== 'csh') throw new UsageError('session: --command runs csh commands; for NETCONF give --rpc');
+  if (args.rpc?.length && type !== 'netconf') throw new UsageError('session: --rpc sends NETCONF RPCs; it needs --type netconf (the default with --rpc)');
+  if (args.basic) {
+    if (args.command?.length) throw new UsageError('session: a basic (20.2) session is NETCONF: give --rpc, not --command');
+    return { op: 'basic-session', timeoutMs };
+  }
+  if (!args.device) throw new UsageError('session: --device is required (or --basic for a basic 20.2 device)');
+  const secret = resolveSecret({ secret: args.secret, secretFile: args.secretFile });
+  if (secret === undefined) throw new UsageError('session: --secret is required (or --secret-file, or NCGD_SECRET)');
+  if (type !== 'netconf' && type !== 'csh') throw new UsageError(`session: --type must be netconf or csh, not ${JSON.stringify(type)}`);
+  return { op: 'session', device: args.device, secret, type, timeoutMs };
+}
+
+function checkPositive(v: number | undefined, flag: string): void {
+  if (v !== undefined && (!Number.isFinite(v) || v <= 0)) throw new UsageError(`session: ${flag} must be a positive number, not ${v}`);
+}
+
+/**
+ * Runs `session` with the given streams; resolves with the exit code when the session is
+ * over. A one-shot run (--command/--rpc) that did not get its answers rejects with one line.
+ */
+export async function runSession(args: SessionArgs, io: SessionClientIo): Promise<number> {
+  const request = sessionRequest(args);
+  checkPositive(args.idleMs, '--idle-ms');
+  checkPositive(args.wait, '--wait');
+  let ops: { host: string; port: number };
+  try {
+    ops = parseHostPort(args.nmsOps);
+  } catch (err) {
+    throw new UsageError(`session: --nms-ops: ${(err as Error).message}`);
+  }
+  if (request.op === 'list') {
+    const list = await fetchList(ops);
+    // With --device: that device only; when it is not there, say so and list all.
+    const d = args.device;
+    const mine = d === undefined ? list : { waiting: d in list.waiting ? { [d]: list.waiting[d] } : {}, waitingBasic: 0, sessions: list.sessions.filter((s) => s.device === d) };
+    const found = d === undefined || Object.keys(mine.waiting).length > 0 || mine.sessions.length > 0;
+    if (!found) io.notice(`no device ${d} is waiting or in a session; all devices:`);
+    const shown = found ? mine : list;
+    io.output.write(args.json ? `${JSON.stringify(shown)}\n` : formatList(shown));
+    return found ? 0 : 1;
+  }
+  const commands = args.command?.length ? args.command.map(String) : args.rpc?.length ? args.rpc.map((r) => rpcDocument(String(r))) : undefined;
+  let result;
+  try {
+    result = await runSessionClient(ops, request, io, { commands, idleMs: args.idleMs, waitMs: args.wait === undefined ? undefined : args.wait * 1000 });
+  } catch (err) {
+    // No such device: say which ones are waiting.
+    if (request.op === 'session' && err instanceof SessionClientError && /^no device /.test(err.message)) {
+      const list = await fetchList(ops).catch(() => undefined);
+      if (list) {
+        const names = Object.keys(list.waiting);
+        throw new SessionClientError(`${err.message}; ${names.length ? `waiting: ${names.join(', ')}` : 'no device is waiting'}`);
+      }
+    }
+    throw err;
+  }
+  if (!commands) return 0;
+  if (!['device-closed', 'device-stopping'].includes(result.reason)) {
+    throw new SessionClientError(`the session ended abnormally (${result.reason})`);
+  }
+  if (!result.complete) {
+    throw new SessionClientError(
+      sessionType(args) === 'netconf' || args.basic
+        ? `${result.rpcsSent - result.repliesReceived} of ${result.rpcsSent} replies did not come`
+        : 'the commands did not finish before the session ended',
+    );
+  }
+  if (result.rpcError !== undefined) throw new SessionClientError(`the device answered with an rpc-error: ${result.rpcError}`);
+  return 0;
+}
+
+export const sessionCommand: CommandModule<object, SessionArgs> = {
+  command: 'session',
+  describe: 'Open a NETCONF or csh session with a device waiting at a running `nms` (stdin lines are commands; or one-shot with --command/--rpc)',
+  builder: (y: Argv<object>) =>
+    y
+      .option('device', { alias: 'd', type: 'string', describe: 'device-id of the device' })
+      .option('secret', { type: 'string', describe: 'the shared secret configured on the device (visible to other local users in the process list: prefer --secret-file or NCGD_SECRET)' })
+      .option('secret-file', { type: 'string', describe: 'file whose first line is the shared secret' })
+      .option('type', { type: 'string', choices: ['netconf', 'csh'], describe: 'session type (default csh; netconf with --rpc)' })
+      .option('command', { alias: 'c', type: 'string', array: true, describe: 'one-shot: run this csh command (repeatable), print its output, exit' })
+      .option('rpc', { type: 'string', array: true, describe: 'one-shot: send this NETCONF RPC (repeatable; an operation name, an element or a whole <rpc>), print the replies, exit' })
+      .option('idle-ms', { type: 'number', default: 1000, describe: 'csh, at end of input: close once the output has been idle this long' })
+      .option('wait', { type: 'number', default: 60, describe: 'at end of input or of the one-shot commands: longest wait, in seconds, for the replies/output' })
+      .option('basic', { type: 'boolean', default: false, describe: 'take the next basic (20.2) device session instead' })
+      .option('list', { type: 'boolean', default: false, describe: 'print the devices waiting and the sessions open (with --device: that one, or all when it is not there, exit 1), then exit' })
+      .option('json', { type: 'boolean', default: false, describe: 'with --list: print JSON' })
+      .option('nms-ops', { type: 'string', default: '127.0.0.1:444', describe: 'operator port of the nms (HOST:PORT)' })
+      .option('timeout', { type: 'number', default: 10, describe: 'seconds to wait for the device' })
+      .example('$0 session -d dev1 --secret-file s --type netconf --nms-ops 127.0.0.1:8444', 'NETCONF with dev1, RPCs on stdin')
+      .example(`$0 session -d dev1 --secret-file s --command 'cli -c "show version"'`, 'one csh command, its output, exit status')
+      .example('$0 session -d dev1 --secret-file s --rpc get-software-information', 'one RPC, its reply') as unknown as Argv<SessionArgs>,
+  handler: async (args) => {
+    // `session ... | head`: a reader that goes away ends the run quietly (the NMS closes the session).
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(0);
+      throw err;
+    });
+    process.exitCode = await runSession(args, {
+      input: process.stdin,
+      output: process.stdout,
+      notice: (line) => process.stderr.write(`${line}\n`),
+    });
+    // Input may still be open (a terminal): the session is over, so stop reading it.
+    process.stdin.destroy();
+  },
+};

@@ -1,0 +1,314 @@
+/**
+ * Fault injection: a device that misbehaves on purpose, so an NMS can be tested against slow,
+ * stalling, vanishing and erroring devices. This module holds
+ *  - the fault specs (`output-delay=MS`, `drop-after=BYTES`, ...) and their one parser,
+ *  - FaultSet, the faults active now (shared by the agent, the NETCONF server and the
+ *    control socket; changes apply at once),
+ *  - FaultySession, a ByteSession decorator for the byte-stream faults, and
+ *    bridgeWithFaults(), which puts it between a session and its gRPC stream.
+ * NETCONF-level faults (rpc-error, rpc-delay) are read by the NETCONF server through its
+ * own small `NetconfFaults` hook, which FaultSet satisfies.
+ */
+import { EventEmitter } from 'node:events';
+import type { Logger } from '../log.js';
+import type { ByteSession, SessionEnd } from '../session/byte-session.js';
+import { SessionBridge, type BridgeOptions, type SessionStream } from '../outbound/session-bridge.js';
+
+export type Fault =
+  | { kind: 'output-delay'; ms: number }
+  | { kind: 'drop-after'; bytes: number }
+  | { kind: 'stall-after'; bytes: number }
+  | { kind: 'no-stop-message' }
+  | { kind: 'rpc-error'; rpc: string }
+  | { kind: 'rpc-delay'; ms: number };
+
+export type FaultKind = Fault['kind'];
+
+/** A fault spec that does not parse; its message is one line fit for a user. */
+export class FaultSpecError extends Error {
+  readonly userFacing = true;
+  constructor(message: string) {
+    super(message);
+    this.name = 'FaultSpecError';
+  }
+}
+
+const KNOWN = 'output-delay=MS, drop-after=BYTES, stall-after=BYTES, no-stop-message, rpc-error=NAME, rpc-delay=MS';
+/** Longest delay accepted (one hour): a typo like 5000000 should not hang a lab for days. */
+const MAX_DELAY_MS = 3_600_000;
+
+function wholeNumber(spec: string, value: string | undefined, what: string, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined || value === '') throw new FaultSpecError(`fault "${spec}": needs ${what}, e.g. ${spec.split('=')[0]}=100`);
+  if (!/^\d+$/.test(value)) throw new FaultSpecError(`fault "${spec}": ${what} must be a whole number (got "${value}")`);
+  const n = Number(value);
+  if (n > max) throw new FaultSpecError(`fault "${spec}": ${what} must be at most ${max} (got ${value})`);
+  return n;
+}
+
+/** Parses one `--fault` spec; FaultSpecError (one line) when it is not one. */
+export function parseFault(spec: string): Fault {
+  const text = spec.trim();
+  const eq = text.indexOf('=');
+  const name = eq < 0 ? text : text.slice(0, eq);
+  const value = eq < 0 ? undefined : text.slice(eq + 1).trim();
+  switch (name) {
+    case 'output-delay':
+      return { kind: 'output-delay', ms: wholeNumber(text, value, 'a delay in ms', MAX_DELAY_MS) };
+    case 'rpc-delay':
+      return { kind: 'rpc-delay', ms: wholeNumber(text, value, 'a delay in ms', MAX_DELAY_MS) };
+    case 'drop-after':
+      return { kind: 'drop-after', bytes: wholeNumber(text, value, 'a byte count') };
+    case 'stall-after':
+      return { kind: 'stall-after', bytes: wholeNumber(text, value, 'a byte count') };
+    case 'no-stop-message':
+      if (value !== undefined) throw new FaultSpecError(`fault "${text}": no-stop-message takes no value`);
+      return { kind: 'no-stop-message' };
+    case 'rpc-error':
+      if (!value || !/^[A-Za-z_][\w.-]*$/.test(value)) {
+        throw new FaultSpecError(`fault "${text}": needs an RPC name, e.g. rpc-error=get-software-information`);
+      }
+      return { kind: 'rpc-error', rpc: value };
+    default:
+      throw new FaultSpecError(`unknown fault "${text}" (known: ${KNOWN})`);
+  }
+}
+
+/** The canonical spec of a fault (what `list` shows and parseFault reads back). */
+export function formatFault(f: Fault): string {
+  switch (f.kind) {
+    case 'output-delay':
+    case 'rpc-delay':
+      return `${f.kind}=${f.ms}`;
+    case 'drop-after':
+    case 'stall-after':
+      return `${f.kind}=${f.bytes}`;
+    case 'no-stop-message':
+      return f.kind;
+    case 'rpc-error':
+      return `rpc-error=${f.rpc}`;
+  }
+}
+
+/**
+ * The faults active now. One value per kind, except rpc-error, which collects RPC names;
+ * adding a kind again replaces its value. Emits 'change' after every change.
+ */
+export class FaultSet extends EventEmitter {
+  private readonly single = new Map<Exclude<FaultKind, 'rpc-error'>, Fault>();
+  private readonly rpcErrors = new Set<string>();
+
+  constructor(initial: Iterable<Fault | string> = []) {
+    super();
+    for (const f of initial) this.put(typeof f === 'string' ? parseFault(f) : f);
+  }
+
+  /** Adds faults (specs are all parsed before any is applied). */
+  add(faults: Iterable<Fault | string>): void {
+    const parsed = [...faults].map((f) => (typeof f === 'string' ? parseFault(f) : f));
+    for (const f of parsed) this.put(f);
+    if (parsed.length) this.emit('change');
+  }
+
+  /**
+   * What the control socket's POST /faults does: clear (when asked), then add. Every spec is
+   * parsed first, so a bad one changes nothing. Returns the active faults.
+   */
+  change(req: { add?: string[]; clear?: boolean }): string[] {
+    const parsed = (req.add ?? []).map(parseFault);
+    if (req.clear) {
+      this.single.clear();
+      this.rpcErrors.clear();
+    }
+    for (const f of parsed) this.put(f);
+    this.emit('change');
+    return this.list();
+  }
+
+  clear(): void {
+    this.single.clear();
+    this.rpcErrors.clear();
+    this.emit('change');
+  }
+
+  /** The active faults as specs, in a stable order. */
+  list(): string[] {
+    const out = [...this.single.values()].map(formatFault);
+    for (const rpc of this.rpcErrors) out.push(`rpc-error=${rpc}`);
+    return out;
+  }
+
+  get outputDelayMs(): number {
+    return (this.single.get('output-delay') as { ms: number } | undefined)?.ms ?? 0;
+  }
+  get dropAfter(): number | undefined {
+    return (this.single.get('drop-after') as { bytes: number } | undefined)?.bytes;
+  }
+  get stallAfter(): number | undefined {
+    return (this.single.get('stall-after') as { bytes: number } | undefined)?.bytes;
+  }
+  get noStopMessage(): boolean {
+    return this.single.has('no-stop-message');
+  }
+  /** NETCONF hook: should RPC `name` be answered with an injected error? */
+  rpcError(name: string): boolean {
+    return this.rpcErrors.has(name);
+  }
+  /** NETCONF hook: how long every reply waits. */
+  rpcDelayMs(): number {
+    return (this.single.get('rpc-delay') as { ms: number } | undefined)?.ms ?? 0;
+  }
+
+  private put(f: Fault): void {
+    if (f.kind === 'rpc-error') this.rpcErrors.add(f.rpc);
+    else this.single.set(f.kind, f);
+  }
+}
+
+/** Logs each fault once per session, at info, when it first takes effect. */
+export class FaultLog {
+  private readonly seen = new Set<string>();
+  constructor(private readonly logger: Logger, private readonly fields: Record<string, unknown> = {}) {}
+
+  note(fault: string, detail: Record<string, unknown> = {}): void {
+    if (this.seen.has(fault)) return;
+    this.seen.add(fault);
+    this.logger.info({ ...this.fields, fault, ...detail }, 'fault injected');
+  }
+}
+
+export interface FaultySessionOptions {
+  log: FaultLog;
+  /** Cuts the session's RPC abruptly (drop-after); the session is killed by whoever cuts. */
+  onDrop: () => void;
+}
+
+/**
+ * A ByteSession seen through the byte-stream faults, read live from the FaultSet:
+ * output-delay holds every chunk back (order kept, 'end' after the last chunk), stall-after
+ * swallows output past a byte count, drop-after cuts the RPC once output passes a byte count.
+ * Input, kill and flow control pass straight through.
+ */
+export class FaultySession extends EventEmitter implements ByteSession {
+  /** Output bytes the session produced so far. */
+  private produced = 0;
+  private stalled = false;
+  private dropped = false;
+  private _ended = false;
+  /** Output (and finally the end) waiting for its delay to pass, in order. */
+  private readonly queue: { due: number; chunk?: Buffer; end?: SessionEnd }[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly inner: ByteSession,
+    private readonly faults: FaultSet,
+    private readonly opts: FaultySessionOptions,
+  ) {
+    super();
+    inner.on('data', (chunk: Buffer) => this.onData(chunk));
+    inner.once('end', (info: SessionEnd) => this.push({ end: info }));
+    if (inner.ended) setImmediate(() => this.push({ end: { exitCode: null, signal: null } }));
+    inner.on('drain', () => this.emit('drain'));
+    if (inner.pause) this.pause = () => inner.pause!();
+    if (inner.resume) this.resume = () => inner.resume!();
+  }
+
+  pause?(): void;
+  resume?(): void;
+
+  get ended(): boolean {
+    return this._ended;
+  }
+
+  write(data: Buffer | string): boolean | void {
+    return this.inner.write(data);
+  }
+
+  kill(signal: number): void {
+    if (!this.inner.ended) this.inner.kill(signal);
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.dropped) return;
+    const before = this.produced;
+    this.produced += chunk.length;
+    const drop = this.faults.dropAfter;
+    if (drop !== undefined && this.produced > drop) {
+      if (before < drop) this.push({ chunk: chunk.subarray(0, drop - before) });
+      this.dropped = true;
+      this.opts.log.note('drop-after', { bytes: drop });
+      // After what was queued before it, as a network failure at that point would be.
+      this.push({ end: undefined });
+      return;
+    }
+    if (this.stalled) return;
+    const stall = this.faults.stallAfter;
+    if (stall !== undefined && this.produced > stall) {
+      this.stalled = true;
+      this.opts.log.note('stall-after', { bytes: stall });
+      if (before < stall) this.push({ chunk: chunk.subarray(0, stall - before) });
+      return;
+    }
+    this.push({ chunk });
+  }
+
+  /** Queues an item behind the current delay; `{end: undefined}` with nothing else is the drop. */
+  private push(item: { chunk?: Buffer; end?: SessionEnd }): void {
+    const delay = this.faults.outputDelayMs;
+    if (delay > 0 && item.chunk) this.opts.log.note('output-delay', { ms: delay });
+    const last = this.queue.length ? this.queue[this.queue.length - 1].due : 0;
+    this.queue.push({ ...item, due: Math.max(Date.now() + delay, last) });
+    this.pump();
+  }
+
+  private pump(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.queue.length) {
+      const head = this.queue[0];
+      const wait = head.due - Date.now();
+      if (wait > 0) {
+        this.timer = setTimeout(() => this.pump(), wait);
+        return;
+      }
+      this.queue.shift();
+      if (head.chunk) this.emit('data', head.chunk);
+      else if (head.end) this.emitEnd(head.end);
+      else if (!this._ended) this.opts.onDrop();
+    }
+  }
+
+  private emitEnd(info: SessionEnd): void {
+    if (this._ended) return;
+    this._ended = true;
+    this.emit('end', info);
+  }
+}
+
+/**
+ * Bridges a session to its stream with the faults applied: the byte-stream faults through
+ * FaultySession, drop-after as an abrupt abort of the RPC, no-stop-message in the bridge.
+ * Without a FaultSet it is a plain SessionBridge.
+ */
+export function bridgeWithFaults(
+  stream: SessionStream,
+  session: ByteSession,
+  opts: BridgeOptions,
+  faults: FaultSet | undefined,
+  logger: Logger,
+): SessionBridge {
+  if (!faults) return new SessionBridge(stream, session, opts);
+  const log = new FaultLog(logger, { kind: opts.kind });
+  let bridge: SessionBridge | undefined;
+  const faulty = new FaultySession(session, faults, {
+    log,
+    onDrop: () => (bridge ? bridge.abort({ flushFirst: true }) : session.kill(SIGNAL_HUP)),
+  });
+  bridge = new SessionBridge(stream, faulty, {
+    ...opts,
+    omitStopMessage: () => faults.noStopMessage,
+    onFault: (fault) => log.note(fault),
+  });
+  return bridge;
+}
+
+const SIGNAL_HUP = 1;

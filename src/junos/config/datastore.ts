@@ -1,0 +1,578 @@
+/**
+ * The configuration datastore of one emulated device, with Junos semantics: a committed
+ * configuration and 49 rollbacks, one candidate shared by every session (or a private
+ * one per `configure private` session), an exclusive lock, commit check/confirmed.
+ * With a state directory the committed configuration and rollbacks survive restarts
+ * (history-files.ts: one file per revision), and the directory is locked for this process
+ * (state-lock.ts).
+ */
+import { RpcError } from '../../netconf/rpc-error.js';
+import type { XmlElement } from '../../netconf/xml.js';
+import type {
+  CommitInfo,
+  CommitOptions,
+  CommitResult,
+  ConfigDatastore,
+  ConfigDatastoreOptions,
+  ConfigSession,
+  GetConfigOptions,
+  LoadOptions,
+} from './api.js';
+import fs from 'node:fs';
+import { ConfigTree } from './tree.js';
+import { parseText, renderText } from './text.js';
+import { applySetText, applySetLine, renderSet } from './set.js';
+import { parseXmlConfig, renderXml } from './xml-config.js';
+import { parseJson, renderJson } from './json.js';
+import { mergeTree, clean } from './merge.js';
+import { diffTrees } from './diff.js';
+import { filterTree, selectPath } from './filter.js';
+import { ConfigSyntaxError, throwAll } from './errors.js';
+import { parseXml } from '../../netconf/xml.js';
+import { validateTree } from './validate.js';
+import { expandGroups } from './groups.js';
+import { RevisionFiles, decodeTree, encodeTree } from './history-files.js';
+import { lockStateDir, type StateLock } from './state-lock.js';
+import { checkStatementNames, firstDifference } from './statement-names.js';
+
+export const MAX_ROLLBACKS = 50;
+/** Junos accepts a confirm-timeout of up to 65535 minutes. */
+const MAX_CONFIRM_SECONDS = 65535 * 60;
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export interface CommitEvent {
+  info: CommitInfo;
+  /** The configuration now active (a copy). */
+  config: ConfigTree;
+  /** `commit`, or `confirmed-rollback` when an unconfirmed commit was undone. */
+  reason: 'commit' | 'confirmed-rollback';
+}
+
+/** The datastore, with what the device side needs beyond the NETCONF contract. */
+export interface JunosDatastore extends ConfigDatastore {
+  /** A copy of the active configuration. */
+  committed(): ConfigTree;
+  /** Called after every commit (including the automatic rollback of commit confirmed). */
+  onCommit(listener: (ev: CommitEvent) => void): () => void;
+  /** Whether a commit confirmed is waiting for its confirmation. */
+  confirmPending(): boolean;
+}
+
+interface Revision {
+  /** Sequence number of its file in the state directory (0 without one). */
+  seq: number;
+  /**
+   * The tree, kept for the active configuration only: rollbacks keep their stored form
+   * (a string the garbage collector does not walk) and are decoded when asked for.
+   */
+  tree?: ConfigTree;
+  stored: string;
+  user: string;
+  time: number;
+  client: string;
+  log?: string;
+}
+
+/** `YYYY-MM-DD HH:MM:SS UTC`, as Junos writes commit times. */
+export function junosTime(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+}
+
+function parseInitial(init: ConfigDatastoreOptions['initialConfig']): ConfigTree {
+  switch (init.format) {
+    case 'text':
+      return parseText(init.content);
+    case 'set': {
+      const t = new ConfigTree();
+      applySetText(t, init.content);
+      return t;
+    }
+    case 'xml':
+      return new ConfigTree(clean(parseXmlConfig(parseXml(init.content)).root));
+  }
+}
+
+/**
+ * The stored form of `tree` (history-files.ts), checked to read back as the same tree, and
+ * its statements checked to be writable in every form (statement-names.ts): what could not
+ * come back from disk, or be shown, is refused rather than committed.
+ */
+function renderChecked(tree: ConfigTree): string {
+  const problem = checkStatementNames(tree.root)[0];
+  if (problem) throw rpcErr(`${problem.message}: ${problem.badElement} at ${problem.path ?? '[edit]'}; commit refused`, 'operation-failed', 'application');
+  const text = encodeTree(tree);
+  let back: ConfigTree | undefined;
+  try {
+    back = decodeTree(text);
+  } catch {
+    back = undefined;
+  }
+  if (!back || !back.equals(tree)) {
+    const where = firstDifference(tree.root, back?.root);
+    throw rpcErr(`configuration cannot be saved: statement ${where.join(' ') || 'configuration'} does not read back as written; commit refused`, 'operation-failed', 'application');
+  }
+  return text;
+}
+
+function rpcErr(message: string, tag = 'operation-failed', type: RpcError['info']['type'] = 'protocol', extra: Partial<RpcError['info']> = {}): RpcError {
+  return new RpcError({ type, tag, message, ...extra });
+}
+
+/** Rethrows parser errors as Junos rpc-errors. */
+function asRpc<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof ConfigSyntaxError) throwAll(e.toRpcErrors());
+    throw e;
+  }
+}
+
+class Store implements JunosDatastore {
+  revisions: Revision[] = [];
+  private files?: RevisionFiles;
+  private lock?: StateLock;
+  /** Revision files being written, in commit order. */
+  private saving: Promise<void> = Promise.resolve();
+  shared!: { tree: ConfigTree; changedAt: number; modifiers: Set<number> };
+  lockHolder?: { session: Session; since: number };
+  confirm?: { timer: NodeJS.Timeout; previous: ConfigTree; user: string };
+  readonly sessions = new Set<Session>();
+  private listeners = new Set<(ev: CommitEvent) => void>();
+  readonly now: () => number;
+  private readonly report: (line: string) => void;
+
+  constructor(readonly opts: ConfigDatastoreOptions) {
+    this.now = opts.now ?? Date.now;
+    this.report = opts.report ?? ((line: string) => process.stderr.write(`nc-grpc-device: ${line}\n`));
+  }
+
+  async init(): Promise<void> {
+    const dir = this.opts.stateDir;
+    const report = this.report;
+    if (dir) {
+      await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+      this.lock = lockStateDir(dir, this.opts.owner ?? `nc-grpc-device, pid ${process.pid}`);
+      try {
+        const { files, revisions, found } = await RevisionFiles.open(dir, MAX_ROLLBACKS, report);
+        this.files = files;
+        this.revisions = revisions.map((r, i) => ({ seq: r.seq, ...(i === 0 ? { tree: r.tree } : {}), stored: r.stored, user: r.user, time: r.time, client: r.client, ...(r.log !== undefined ? { log: r.log } : {}) }));
+        if (!revisions.length && found > 0) report(`${dir}: no readable configuration revision; starting from the factory configuration`);
+      } catch (e) {
+        this.lock.release();
+        throw e;
+      }
+    }
+    if (this.revisions.length === 0) {
+      let tree: ConfigTree;
+      try {
+        tree = parseInitial(this.opts.initialConfig);
+      } catch (e) {
+        this.lock?.release();
+        if (e instanceof ConfigSyntaxError) throw new Error(e.describe('initial configuration').split('\n')[0]);
+        if (e instanceof Error && e.name === 'XmlSyntaxError') throw new Error(`initial configuration: ${e.message}`);
+        throw e;
+      }
+      const stored = encodeTree(tree);
+      const rev: Revision = { seq: this.files?.allocate() ?? 0, tree, stored, user: 'root', time: this.now(), client: 'other' };
+      this.revisions = [rev];
+      const failed = await this.save(rev);
+      if (failed) {
+        this.lock?.release();
+        throw new Error(failed.info.message);
+      }
+    }
+    this.shared = { tree: this.active.clone(), changedAt: this.revisions[0].time, modifiers: new Set() };
+  }
+
+  get active(): ConfigTree {
+    return this.revisions[0].tree as ConfigTree;
+  }
+
+  committed(): ConfigTree {
+    return this.active.clone();
+  }
+
+  history(): CommitInfo[] {
+    return this.revisions.map((r, index) => ({ index, user: r.user, time: r.time, client: r.client, ...(r.log !== undefined ? { log: r.log } : {}) }));
+  }
+
+  onCommit(listener: (ev: CommitEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  confirmPending(): boolean {
+    return this.confirm !== undefined;
+  }
+
+  openSession(sessionId: number, user: string, client = 'netconf'): ConfigSession {
+    const s = new Session(this, sessionId, user, client, this.now());
+    this.sessions.add(s);
+    return s;
+  }
+
+  async close(): Promise<void> {
+    if (this.confirm) clearTimeout(this.confirm.timer);
+    this.confirm = undefined;
+    for (const s of [...this.sessions]) s.close();
+    await this.saving;
+    this.lock?.release();
+  }
+
+  rollbackTree(n: number): ConfigTree {
+    if (!Number.isInteger(n) || n < 0 || n >= this.revisions.length) {
+      throw rpcErr(`invalid rollback index: ${n}`, 'invalid-value', 'protocol');
+    }
+    const rev = this.revisions[n];
+    return rev.tree ?? decodeTree(rev.stored);
+  }
+
+  /** Makes `tree` the active configuration. */
+  install(tree: ConfigTree, stored: string, user: string, client: string, log: string | undefined, reason: CommitEvent['reason']): { info: CommitInfo; saved: Promise<RpcError | undefined> } {
+    const rev: Revision = { seq: this.files?.allocate() ?? 0, tree, stored, user, time: this.now(), client, ...(log !== undefined ? { log } : {}) };
+    const before = this.revisions[0];
+    if (before) delete before.tree;
+    this.revisions.unshift(rev);
+    if (this.revisions.length > MAX_ROLLBACKS) this.revisions.length = MAX_ROLLBACKS;
+    const saved = this.save(rev);
+    const info = this.history()[0];
+    for (const l of [...this.listeners]) {
+      try {
+        l({ info, config: tree.clone(), reason });
+      } catch {
+        // A listener's failure is its own; the commit stands.
+      }
+    }
+    return { info, saved };
+  }
+
+  /**
+   * Queues the writing of a revision's file after those before it; resolves to a warning
+   * when it could not be written (the commit stands, in memory only). A revision that fell
+   * out of the history before its turn is not written at all.
+   */
+  save(rev: Revision): Promise<RpcError | undefined> {
+    const files = this.files;
+    if (!files) return Promise.resolve(undefined);
+    const done = this.saving.then(async () => {
+      if (!this.revisions.includes(rev)) return undefined;
+      try {
+        await files.write({ seq: rev.seq, user: rev.user, time: rev.time, client: rev.client, log: rev.log }, rev.stored);
+        await files.prune(this.revisions[this.revisions.length - 1].seq);
+        return undefined;
+      } catch (e) {
+        const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+        this.report(`commit ${rev.seq} not saved to the state directory: ${reason}`);
+        return new RpcError({ type: 'application', tag: 'operation-failed', severity: 'warning', message: `configuration committed but not saved to the state directory (${reason}): it is lost at restart` });
+      }
+    });
+    this.saving = done.then(() => undefined);
+    return done;
+  }
+
+  /**
+   * Timer for the rollback of a commit confirmed, due at `due` (epoch ms of the real
+   * clock). Node timers hold at most ~24.8 days, so a longer wait re-arms itself.
+   */
+  armConfirmTimer(due: number): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      if (!this.confirm) return;
+      if (Date.now() < due) this.confirm.timer = this.armConfirmTimer(due);
+      else this.confirmExpired();
+    }, Math.min(MAX_TIMER_MS, Math.max(0, due - Date.now())));
+    timer.unref();
+    return timer;
+  }
+
+  /** Rollback of an unconfirmed commit confirmed: its timer ran out, or cancel-commit. */
+  confirmExpired(why: 'timeout' | 'cancel-commit' = 'timeout'): void {
+    const c = this.confirm;
+    if (!c) return;
+    clearTimeout(c.timer);
+    this.confirm = undefined;
+    const log = why === 'timeout' ? 'commit confirmed rollback' : 'cancel-commit rollback';
+    this.install(c.previous.clone(), encodeTree(c.previous), 'root', 'other', log, 'confirmed-rollback');
+    this.shared = { tree: this.active.clone(), changedAt: this.now(), modifiers: new Set() };
+  }
+
+  lockDenied(holder: Session): RpcError {
+    const since = junosTime(this.lockHolder?.since ?? holder.openedAt);
+    return new RpcError({
+      type: 'protocol',
+      tag: 'lock-denied',
+      message: `configuration database locked by:\n  ${holder.user} terminal ${holder.client} (pid ${holder.sessionId}) on since ${since}\n  exclusive [edit]`,
+      infoXml: `<session-id>${holder.sessionId}</session-id>`,
+    });
+  }
+}
+
+class Session implements ConfigSession {
+  private mode: 'shared' | 'private' | 'exclusive' = 'shared';
+  private priv?: { tree: ConfigTree; base: ConfigTree; changedAt: number };
+  private closed = false;
+
+  constructor(
+    private readonly store: Store,
+    readonly sessionId: number,
+    readonly user: string,
+    readonly client: string,
+    readonly openedAt: number,
+  ) {}
+
+  private candidate(): ConfigTree {
+    return this.priv?.tree ?? this.store.shared.tree;
+  }
+
+  private lockedByOther(): Session | undefined {
+    const h = this.store.lockHolder?.session;
+    return h && h !== this ? h : undefined;
+  }
+
+  private checkWritable(): void {
+    if (this.priv) return;
+    const other = this.lockedByOther();
+    if (other) throw this.store.lockDenied(other);
+  }
+
+  /** Runs an edit on a copy of the candidate and keeps it only if it succeeds. */
+  private edit<T>(f: (t: ConfigTree) => T): T {
+    this.checkWritable();
+    const work = this.candidate().clone();
+    const out = asRpc(() => f(work));
+    this.replaceCandidate(work);
+    return out;
+  }
+
+  private replaceCandidate(t: ConfigTree): void {
+    const before = this.candidate();
+    const changed = !before.equals(t);
+    if (this.priv) {
+      this.priv.tree = t;
+      if (changed) this.priv.changedAt = this.store.now();
+      return;
+    }
+    this.store.shared.tree = t;
+    if (changed) {
+      this.store.shared.changedAt = this.store.now();
+      this.store.shared.modifiers.add(this.sessionId);
+    }
+  }
+
+  getConfiguration(opts: GetConfigOptions): string {
+    const committed = opts.database === 'committed';
+    const tree = committed ? this.store.active : this.candidate();
+    if (opts.compareRollback !== undefined) {
+      return diffTrees(this.store.rollbackTree(opts.compareRollback), tree);
+    }
+    const full = opts.inherit ? expandGroups(tree, { mark: opts.groups }) : tree;
+    const scoped = opts.path?.length ? selectPath(full, opts.path) ?? new ConfigTree() : full;
+    const view = filterTree(scoped, opts.filter);
+    const rev = this.store.revisions[0];
+    const changedAt = this.priv?.changedAt ?? this.store.shared.changedAt;
+    const attrs: Record<string, string> = committed
+      ? {
+          'junos:commit-seconds': String(Math.floor(rev.time / 1000)),
+          'junos:commit-localtime': junosTime(rev.time),
+          'junos:commit-user': rev.user,
+        }
+      : {
+          'junos:changed-seconds': String(Math.floor(changedAt / 1000)),
+          'junos:changed-localtime': junosTime(changedAt),
+        };
+    switch (opts.format) {
+      case 'xml':
+        return renderXml(view, { attrs });
+      case 'json':
+        return renderJson(view, { attrs });
+      case 'set':
+        return renderSet(view);
+      default: {
+        const header = committed
+          ? [`## Last commit: ${junosTime(rev.time)} by ${rev.user}`]
+          : [`## Last changed: ${junosTime(changedAt)}`];
+        return renderText(view, { header });
+      }
+    }
+  }
+
+  load(opts: LoadOptions): RpcError[] {
+    if (opts.rollback !== undefined) {
+      const t = this.store.rollbackTree(opts.rollback).clone();
+      this.checkWritable();
+      this.replaceCandidate(t);
+      return [];
+    }
+    const warnings: RpcError[] = [];
+    if (opts.action === 'set' || opts.format === 'set') {
+      const text = opts.text ?? '';
+      this.edit((t) => warnings.push(...applySetText(t, text)));
+      return warnings;
+    }
+    const incoming = asRpc(() => this.parseLoad(opts));
+    this.edit((t) => {
+      if (opts.action === 'override' || opts.action === 'update') {
+        t.root.children = clean(incoming.root).children;
+      } else {
+        mergeTree(t, incoming, { action: opts.action === 'replace' ? 'replace' : 'merge' });
+      }
+    });
+    return warnings;
+  }
+
+  private parseLoad(opts: LoadOptions): ConfigTree {
+    switch (opts.format) {
+      case 'xml':
+        if (!opts.xml) throw rpcErr('missing configuration', 'missing-element');
+        return parseXmlConfig(opts.xml);
+      case 'json':
+        return parseJson(opts.text ?? '');
+      default:
+        return parseText(opts.text ?? '');
+    }
+  }
+
+  editConfig(target: 'candidate' | 'running', config: XmlElement, defaultOperation: 'merge' | 'replace' | 'none'): RpcError[] {
+    const incoming = asRpc(() => parseXmlConfig(config));
+    if (target === 'running') {
+      // No :writable-running on Junos; edits of running go through the candidate and a commit.
+      if (this.hasUncommittedChanges()) throw rpcErr('configuration database modified');
+    }
+    this.edit((t) => mergeTree(t, incoming, { action: 'replace', defaultOperation, strict: true }));
+    if (target === 'running') this.commit({});
+    return [];
+  }
+
+  applyCliLine(line: string): RpcError[] {
+    return this.edit((t) => applySetLine(t, line));
+  }
+
+  validate(): RpcError[] {
+    return validateTree(this.candidate());
+  }
+
+  commit(opts: CommitOptions): CommitResult {
+    const errors = this.validate().filter((e) => !e.isWarning);
+    if (errors.length) throwAll(errors);
+    if (opts.check) return { warnings: [] };
+    this.checkWritable();
+    if (this.priv && this.lockedByOther()) throw this.store.lockDenied(this.lockedByOther() as Session);
+    const st = this.store;
+    if (this.priv && !this.priv.base.equals(st.active)) {
+      throw rpcErr('configuration database modified');
+    }
+    const tree = this.candidate().clone();
+    // Refused before anything changes when it would not read back from disk as committed.
+    const text = renderChecked(tree);
+    if (opts.confirmed) {
+      const seconds = opts.confirmTimeoutSeconds ?? (opts.confirmTimeout ?? 10) * 60;
+      if (!(seconds > 0 && seconds <= MAX_CONFIRM_SECONDS)) {
+        throw rpcErr(`invalid confirm-timeout: ${opts.confirmTimeoutSeconds ?? opts.confirmTimeout}`, 'invalid-value');
+      }
+      const keep = st.confirm?.previous ?? st.active;
+      if (st.confirm) clearTimeout(st.confirm.timer);
+      st.confirm = { timer: st.armConfirmTimer(Date.now() + Math.round(seconds * 1000)), previous: keep, user: this.user };
+    } else if (st.confirm) {
+      clearTimeout(st.confirm.timer);
+      st.confirm = undefined;
+    }
+    const { saved } = st.install(tree, text, this.user, this.client, opts.log, 'commit');
+    if (this.priv) {
+      this.priv = { tree: st.active.clone(), base: st.active.clone(), changedAt: st.now() };
+      if (st.shared.modifiers.size === 0) st.shared = { tree: st.active.clone(), changedAt: st.now(), modifiers: new Set() };
+    } else {
+      st.shared.modifiers.clear();
+    }
+    return { warnings: [], saved };
+  }
+
+  cancelCommit(): void {
+    const st = this.store;
+    if (!st.confirm) throw rpcErr('No confirmed commit is pending', 'operation-failed');
+    st.confirmExpired('cancel-commit');
+  }
+
+  discardChanges(): void {
+    if (this.priv) {
+      this.priv.tree = this.store.active.clone();
+      return;
+    }
+    this.checkWritable();
+    this.store.shared = { tree: this.store.active.clone(), changedAt: this.store.now(), modifiers: new Set() };
+  }
+
+  lock(_target: 'candidate' | 'running'): void {
+    const st = this.store;
+    const other = this.lockedByOther();
+    if (other) throw st.lockDenied(other);
+    if (st.lockHolder?.session === this) return;
+    const othersChanged = [...st.shared.modifiers].some((id) => id !== this.sessionId);
+    if (othersChanged && !st.shared.tree.equals(st.active)) {
+      throw new RpcError({ type: 'protocol', tag: 'lock-denied', message: 'configuration database modified' });
+    }
+    st.lockHolder = { session: this, since: st.now() };
+  }
+
+  unlock(_target: 'candidate' | 'running'): void {
+    const st = this.store;
+    if (st.lockHolder?.session !== this) {
+      const other = this.lockedByOther();
+      if (other) throw st.lockDenied(other);
+      throw rpcErr('configuration database not locked');
+    }
+    st.lockHolder = undefined;
+  }
+
+  openConfiguration(mode: 'private' | 'exclusive' | 'shared'): RpcError[] {
+    const st = this.store;
+    if (mode === 'private') {
+      const other = this.lockedByOther();
+      if (other) throw st.lockDenied(other);
+      if (!this.priv) {
+        if (!st.shared.tree.equals(st.active) && [...st.shared.modifiers].some((id) => id !== this.sessionId)) {
+          throw rpcErr('shared configuration database modified');
+        }
+        this.priv = { tree: st.active.clone(), base: st.active.clone(), changedAt: st.now() };
+      }
+      this.mode = 'private';
+      return [new RpcError({ type: 'protocol', tag: 'operation-failed', severity: 'warning', message: 'uncommitted changes will be discarded on exit' })];
+    }
+    if (mode === 'exclusive') {
+      this.lock('candidate');
+      this.mode = 'exclusive';
+      return [];
+    }
+    this.mode = 'shared';
+    return [];
+  }
+
+  closeConfiguration(): void {
+    const st = this.store;
+    if (this.mode === 'private') this.priv = undefined;
+    if (this.mode === 'exclusive' && st.lockHolder?.session === this) {
+      // Exclusive mode discards what was not committed, then gives the lock back.
+      if (st.shared.modifiers.has(this.sessionId)) st.shared = { tree: st.active.clone(), changedAt: st.now(), modifiers: new Set() };
+      st.lockHolder = undefined;
+    }
+    this.mode = 'shared';
+  }
+
+  hasUncommittedChanges(): boolean {
+    return !this.candidate().equals(this.store.active);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closeConfiguration();
+    if (this.store.lockHolder?.session === this) this.store.lockHolder = undefined;
+    this.store.sessions.delete(this);
+  }
+}
+
+/** Opens (and restores from its state directory) a device's configuration datastore. */
+export async function createConfigDatastore(opts: ConfigDatastoreOptions): Promise<JunosDatastore> {
+  const store = new Store(opts);
+  await store.init();
+  return store;
+}

@@ -1,0 +1,127 @@
+/**
+ * The emulated Junos device: a profile, an identity (host name, serial number), a clock,
+ * one configuration datastore and the registry of its NETCONF sessions. Every face
+ * (outbound-HTTPS agent, SSH, stdio, the emulated cli) opens sessions here.
+ */
+import { silentLogger, type Logger } from '../log.js';
+import type { ConfigDatastore, ConfigDatastoreOptions } from './config/api.js';
+import { loadProfile, serialFor, type DeviceProfile } from './profile.js';
+import type { DeviceView } from './rpcs/types.js';
+import { NetconfSession, type NetconfFaults } from '../netconf/session.js';
+import { createConfigDatastore } from './config/datastore.js';
+
+export interface EmulatedDeviceOptions {
+  /** Shipped profile name or profile directory. */
+  profile: string;
+  /** Where the configuration and rollbacks persist; memory only when absent. Locked while open. */
+  stateDir?: string;
+  /** What this process is, named to another process refused the state directory's lock. */
+  owner?: string;
+  hostname?: string;
+  serialNumber?: string;
+  logger?: Logger;
+  /** Largest NETCONF message accepted from a client. */
+  maxMessageBytes?: number;
+  /** Device clock, epoch ms. */
+  now?: () => number;
+  /** Builds the datastore (tests); the real datastore by default. */
+  datastoreFactory?: (opts: ConfigDatastoreOptions) => ConfigDatastore | Promise<ConfigDatastore>;
+  /** Fault injection: RPCs answered with an error, replies delayed (read live, per RPC). */
+  faults?: NetconfFaults;
+}
+
+/** Session ids look like the pids of Junos's NETCONF processes and are unique per process. */
+let nextSessionId = 1000 + (process.pid % 50000);
+/** Host names given to devices created without one, per profile. */
+const instanceCounters = new Map<string, number>();
+
+
+export class EmulatedDevice implements DeviceView {
+  readonly bootTime: number;
+  private readonly sessions = new Map<number, NetconfSession>();
+  private closed = false;
+
+  private constructor(
+    readonly profile: DeviceProfile,
+    readonly hostname: string,
+    readonly serialNumber: string,
+    readonly datastore: ConfigDatastore,
+    private readonly logger: Logger,
+    private readonly clock: () => number,
+    private readonly maxMessageBytes: number | undefined,
+    private readonly faults: NetconfFaults | undefined,
+  ) {
+    this.bootTime = clock();
+  }
+
+  static async create(opts: EmulatedDeviceOptions): Promise<EmulatedDevice> {
+    const profile = loadProfile(opts.profile);
+    let hostname = opts.hostname;
+    if (!hostname) {
+      const n = (instanceCounters.get(profile.dir) ?? 0) + 1;
+      instanceCounters.set(profile.dir, n);
+      hostname = `${profile.hostnamePrefix}-${n}`;
+    }
+    const serial = opts.serialNumber ?? serialFor(profile.serialPattern, hostname);
+    const now = opts.now ?? Date.now;
+    const factory = opts.datastoreFactory ?? createConfigDatastore;
+    // The factory configuration names the device with its own host name.
+    const initialConfig = { ...profile.initialConfig, content: profile.initialConfig.content.replace(/\{\{hostname\}\}/g, hostname) };
+    const logger = opts.logger ?? silentLogger;
+    const report = (line: string) => logger.warn(line);
+    const datastore = await factory({ stateDir: opts.stateDir, initialConfig, now, owner: opts.owner, report });
+    return new EmulatedDevice(profile, hostname, serial, datastore, logger, now, opts.maxMessageBytes, opts.faults);
+  }
+
+  now(): number {
+    return this.clock();
+  }
+
+  lastCommit(): { time: number; user: string } | undefined {
+    const newest = this.datastore.history()[0];
+    return newest ? { time: newest.time, user: newest.user } : undefined;
+  }
+
+  /** Starts a NETCONF session; its output begins with the server hello. */
+  openNetconf(opts: { user?: string; client?: string } = {}): NetconfSession {
+    if (this.closed) throw new Error('device is closed');
+    const id = nextSessionId++;
+    const user = opts.user ?? 'nobody';
+    const config = this.datastore.openSession(id, user, opts.client);
+    const session = new NetconfSession({
+      device: this,
+      config,
+      sessionId: id,
+      user,
+      logger: this.logger,
+      maxMessageBytes: this.maxMessageBytes,
+      faults: this.faults,
+      onEnd: () => {
+        this.sessions.delete(id);
+        this.logger.debug({ session: id }, 'netconf session ended');
+      },
+    });
+    this.sessions.set(id, session);
+    this.logger.debug({ session: id, user, client: opts.client }, 'netconf session started');
+    return session;
+  }
+
+  /** Ids of the NETCONF sessions open now. */
+  sessionIds(): number[] {
+    return [...this.sessions.keys()];
+  }
+
+  killSession(id: number): boolean {
+    const s = this.sessions.get(id);
+    if (!s) return false;
+    s.terminate();
+    return true;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const s of [...this.sessions.values()]) s.terminate();
+    await this.datastore.close();
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * Device profiles: a directory that describes one kind of Junos device (release, model,
+ * capabilities, operational replies, factory configuration). Shipped profiles live in
+ * fixtures/profiles/<name>/; `--profile` takes a shipped name or a directory path, so a
+ * user adds a device kind without touching code. See fixtures/profiles/README.md.
+ */
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface RoutingEngineInfo {
+  /** re0, re1, fpc0 (EX virtual chassis members answer as fpcN). */
+  name: string;
+  slot: number;
+  /** master|backup, as get-route-engine-information says it. */
+  mastership: string;
+  model: string;
+  /** Serial number of the RE board; `{{serial}}`-derived when absent. */
+  serial?: string;
+}
+
+export interface ProfileInterface {
+  name: string;
+  admin?: 'up' | 'down';
+  oper?: 'up' | 'down';
+  /** Logical units: name (e.g. ge-0/0/0.0) with families and addresses. */
+  units?: {
+    name: string;
+    admin?: 'up' | 'down';
+    oper?: 'up' | 'down';
+    /** Routing instance of the unit (e.g. __juniper_private1__ for the internal em/bme ports). */
+    instance?: string;
+    families: { name: string; addresses?: string[] }[];
+  }[];
+}
+
+export interface DeviceProfile {
+  /** Profile name (directory base name). */
+  name: string;
+  /** Absolute directory of the profile. */
+  dir: string;
+  description: string;
+  /** Full release as `junos-version` shows it, e.g. 21.4R3-S2.3. */
+  release: string;
+  /** Release as it appears in the `junos` namespace URIs, e.g. 21.4R0. */
+  xmlRelease: string;
+  /** product-model / product-name (lowercase as Junos prints them), e.g. mx960. */
+  model: string;
+  productName: string;
+  /** get-system-information hardware-model and os-name. */
+  hardwareModel: string;
+  osName: string;
+  /** Host name used when none is given: `<prefix>-<n>`. */
+  hostnamePrefix: string;
+  /** Serial number shape: `#` is a digit, `@` an upper-case letter, others literal. */
+  serialPattern: string;
+  /** NETCONF hello capabilities, in order. */
+  capabilities: string[];
+  /** Routing engines (one entry for single-RE devices); the first is the master. */
+  routingEngines: RoutingEngineInfo[];
+  /** Interfaces (for get-interface-information and `show interfaces terse`). */
+  interfaces: ProfileInterface[];
+  /** Answer of get-chassis-cluster-status: 'srx-not-enabled' (SRX not clustered) or 'not-supported'. */
+  cluster: 'srx-not-enabled' | 'not-supported';
+  /** Whether the device has virtual-chassis RPCs (EX/QFX, MX VC). */
+  virtualChassis: boolean;
+  /** Whether get-ethernet-switching-table-information exists (switches, ELS). */
+  ethernetSwitching: boolean;
+  /** Login class shown in the greeting comment. */
+  loginClass: string;
+  /** Packages for get-software-information: name and comment (`{{release}}` allowed). */
+  packages: { name: string; comment: string }[];
+  /** Files of the profile's rpc/ directory: rpc name -> template text. */
+  templates: Map<string, string>;
+  /** Files under files/ served by file-show, keyed by absolute device path. */
+  files: Map<string, string>;
+  /** The factory-default configuration. */
+  initialConfig: { format: 'text' | 'xml' | 'set'; content: string };
+}
+
+export class ProfileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProfileError';
+  }
+}
+
+/** Repository root, from dist/src/junos/profile.js or src/junos/profile.ts. */
+function repoRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'fixtures'))) return dir;
+    dir = path.dirname(dir);
+  }
+  return process.cwd();
+}
+
+export function shippedProfilesDir(): string {
+  return path.join(repoRoot(), 'fixtures', 'profiles');
+}
+
+/** Names of the profiles shipped with the program. */
+export function listShippedProfiles(): string[] {
+  const dir = shippedProfilesDir();
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((n) => existsSync(path.join(dir, n, 'profile.json')))
+    .sort();
+}
+
+/** Resolves `--profile NAME|DIR` to a profile directory. */
+export function resolveProfileDir(spec: string): string {
+  const looksLikePath = spec.includes('/') || spec.includes(path.sep) || spec.startsWith('.');
+  if (looksLikePath || (existsSync(spec) && statSync(spec).isDirectory() && existsSync(path.join(spec, 'profile.json')))) {
+    const dir = path.resolve(spec);
+    if (!existsSync(path.join(dir, 'profile.json'))) throw new ProfileError(`no profile.json in ${dir}`);
+    return dir;
+  }
+  const dir = path.join(shippedProfilesDir(), spec);
+  if (!existsSync(path.join(dir, 'profile.json'))) {
+    const known = listShippedProfiles();
+    throw new ProfileError(`unknown profile "${spec}" (shipped: ${known.join(', ') || 'none'}; or give a directory)`);
+  }
+  return dir;
+}
+
+function readJson(file: string): Record<string, unknown> {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new ProfileError(`${file}: ${(err as Error).message}`);
+  }
+}
+
+function walkFiles(root: string, rel = ''): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(path.join(root, rel), { withFileTypes: true })) {
+    const r = rel ? `${rel}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...walkFiles(root, r));
+    else out.push(r);
+  }
+  return out;
+}
+
+const cache = new Map<string, DeviceProfile>();
+
+/** Loads a profile by shipped name or directory; results are cached per directory. */
+export function loadProfile(spec: string): DeviceProfile {
+  const dir = resolveProfileDir(spec);
+  const hit = cache.get(dir);
+  if (hit) return hit;
+  const j = readJson(path.join(dir, 'profile.json'));
+  const need = (k: string): string => {
+    const v = j[k];
+    if (typeof v !== 'string' || !v) throw new ProfileError(`${dir}/profile.json: "${k}" must be a non-empty string`);
+    return v;
+  };
+  const templates = new Map<string, string>();
+  const rpcDir = path.join(dir, 'rpc');
+  if (existsSync(rpcDir)) {
+    for (const f of readdirSync(rpcDir)) if (f.endsWith('.xml')) templates.set(f.slice(0, -4), readFileSync(path.join(rpcDir, f), 'utf8'));
+  }
+  const files = new Map<string, string>();
+  const filesDir = path.join(dir, 'files');
+  if (existsSync(filesDir)) for (const f of walkFiles(filesDir)) files.set('/' + f, readFileSync(path.join(filesDir, f), 'utf8'));
+  const configFile = ['config.txt', 'config.set', 'config.xml'].map((f) => path.join(dir, f)).find((f) => existsSync(f));
+  if (!configFile) throw new ProfileError(`${dir}: no config.txt, config.set or config.xml (factory configuration)`);
+  const ext = path.extname(configFile);
+  const model = need('model');
+  const profile: DeviceProfile = {
+    name: path.basename(dir),
+    dir,
+    description: typeof j.description === 'string' ? j.description : '',
+    release: need('release'),
+    xmlRelease: typeof j.xmlRelease === 'string' ? j.xmlRelease : need('release').replace(/^(\d+\.\d+)([A-Z]).*$/, '$1$2' + '0'),
+    model,
+    productName: typeof j.productName === 'string' ? j.productName : model,
+    hardwareModel: typeof j.hardwareModel === 'string' ? j.hardwareModel : model,
+    osName: typeof j.osName === 'string' ? j.osName : 'junos',
+    hostnamePrefix: typeof j.hostnamePrefix === 'string' ? j.hostnamePrefix : model,
+    serialPattern: need('serialPattern'),
+    capabilities: Array.isArray(j.capabilities) ? (j.capabilities as string[]) : [],
+    routingEngines: Array.isArray(j.routingEngines) ? (j.routingEngines as RoutingEngineInfo[]) : [{ name: 're0', slot: 0, mastership: 'master', model: 'RE' }],
+    interfaces: Array.isArray(j.interfaces) ? (j.interfaces as ProfileInterface[]) : [],
+    cluster: j.cluster === 'srx-not-enabled' ? 'srx-not-enabled' : 'not-supported',
+    virtualChassis: j.virtualChassis === true,
+    ethernetSwitching: j.ethernetSwitching === true,
+    loginClass: typeof j.loginClass === 'string' ? j.loginClass : 'super-user',
+    packages: Array.isArray(j.packages) ? (j.packages as { name: string; comment: string }[]) : [],
+    templates,
+    files,
+    initialConfig: { format: ext === '.xml' ? 'xml' : ext === '.set' ? 'set' : 'text', content: readFileSync(configFile, 'utf8') },
+  };
+  if (profile.capabilities.length === 0) throw new ProfileError(`${dir}/profile.json: "capabilities" must list the hello capabilities`);
+  cache.set(dir, profile);
+  return profile;
+}
+
+/** A serial number from the profile's pattern, deterministic for a seed (the host name). */
+export function serialFor(pattern: string, seed: string): string {
+  // FNV-1a over the seed, then a small LCG: stable across runs and platforms.
+  let h = 0x811c9dc5;
+  for (const ch of Buffer.from(seed, 'utf8')) h = Math.imul(h ^ ch, 0x01000193) >>> 0;
+  const next = () => (h = (Math.imul(h, 1664525) + 1013904223) >>> 0);
+  let out = '';
+  for (const c of pattern) {
+    if (c === '#') out += String(next() % 10);
+    else if (c === '@') out += String.fromCharCode(65 + (next() % 26));
+    else out += c;
+  }
+  return out;
+}

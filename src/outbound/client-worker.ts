@@ -1,0 +1,258 @@
+/**
+ * One outbound-https client: walks its servers, runs the session loop on a live one, and
+ * keeps the client's live sessions. Several workers run side by side, independently.
+ */
+import type { Logger } from '../log.js';
+import type { SessionBackend, SessionKind } from '../session/byte-session.js';
+import type { ClientConfig, ServerConfig } from './config.js';
+import { EnhancedServerLink } from './protocols/enhanced.js';
+import { BasicServerLink } from './protocols/basic.js';
+import { targetOf, type TransportTiming } from './channel.js';
+import type { SessionBridge } from './session-bridge.js';
+import type { FaultSet } from '../faults/faults.js';
+import { CONNECT_TIMEOUT_MS, probeServer, walkOrder } from './server-walk.js';
+import type { LinkEnd, ServerLink, SessionHost } from './session-host.js';
+
+export type WorkerState = 'probing' | 'connected' | 'waiting' | 'stopped';
+
+export interface WorkerStatus {
+  name: string;
+  deviceId: string;
+  protocol: 'enhanced' | 'basic';
+  server: string | null;
+  state: WorkerState;
+  since: number;
+  sessions: { netconf: number; csh: number };
+  sessionsTotal: number;
+  lastError: string | null;
+  /** The last link to a server that was lost (connection dropped, keepalive unanswered...). */
+  lastLoss?: { server: string; reason: string; at: number };
+}
+
+export interface WorkerDeps {
+  backends: Record<SessionKind, SessionBackend>;
+  instanceId: string;
+  logger: Logger;
+  protocol?: 'enhanced' | 'basic';
+  /** Faults injected into sessions (shared, changed at run time). */
+  faults?: FaultSet;
+  /** Keepalive and connect bound of the client's connections; defaults: none, CONNECT_TIMEOUT_MS. */
+  transport?: Partial<TransportTiming>;
+}
+
+/** Pause after a link that died young, so a flapping server cannot make a hot loop. */
+const FLAP_PAUSE_MS = 1_000;
+/** How often a server that stays down is logged again. */
+const DOWN_REMINDER_MS = 10 * 60_000;
+
+export class ClientWorker implements SessionHost {
+  private cfg: ClientConfig;
+  private stopped = false;
+  /** Aborts a probe in flight when the client stops. */
+  private readonly stopSignal = new AbortController();
+  private link: ServerLink | undefined;
+  private wake: (() => void) | undefined;
+  private readonly live = new Map<SessionBridge, SessionKind>();
+  /** Servers found down, with when that was last logged. */
+  private readonly lastProbeError = new Map<string, number>();
+  private state: WorkerState = 'probing';
+  private since = Date.now();
+  private server: string | null = null;
+  private lastError: string | null = null;
+  private lastLoss: { server: string; reason: string; at: number } | undefined;
+  private transport: TransportTiming;
+  private sessionsTotal = 0;
+  private loopDone: Promise<void> | undefined;
+  readonly logger: Logger;
+
+  constructor(
+    cfg: ClientConfig,
+    private readonly deps: WorkerDeps,
+  ) {
+    this.cfg = cfg;
+    this.logger = deps.logger.child({ client: cfg.name, deviceId: cfg.deviceId });
+    this.transport = { keepaliveMs: deps.transport?.keepaliveMs ?? 0, connectTimeoutMs: deps.transport?.connectTimeoutMs ?? CONNECT_TIMEOUT_MS };
+  }
+
+  /** Keepalive and connect bound for the connections this client opens from now on. */
+  get timing(): TransportTiming {
+    return this.transport;
+  }
+
+  /** Applies a new keepalive or connect bound to the connections opened from now on. */
+  updateTransport(t: TransportTiming): void {
+    this.transport = { ...t };
+    this.logger.info({ keepaliveMs: t.keepaliveMs, connectTimeoutMs: t.connectTimeoutMs }, 'client transport settings updated');
+  }
+
+  get name(): string {
+    return this.cfg.name;
+  }
+  get deviceId(): string {
+    return this.cfg.deviceId;
+  }
+  get secret(): string {
+    return this.cfg.secret;
+  }
+  get instanceId(): string {
+    return this.deps.instanceId;
+  }
+  get config(): ClientConfig {
+    return this.cfg;
+  }
+
+  get faults(): FaultSet | undefined {
+    return this.deps.faults;
+  }
+
+  backend(kind: SessionKind): SessionBackend {
+    return this.deps.backends[kind];
+  }
+
+  track(kind: SessionKind, bridge: SessionBridge): () => void {
+    this.live.set(bridge, kind);
+    this.sessionsTotal++;
+    return () => this.live.delete(bridge);
+  }
+
+  noteError(message: string): void {
+    this.lastError = message;
+  }
+
+  noteLoss(server: string, reason: string): void {
+    this.lastLoss = { server, reason, at: Date.now() };
+    this.lastError = `${server}: ${reason}`;
+  }
+
+  /** Applies a change of waittime or reconnect-strategy without touching the link or sessions. */
+  updateTimers(cfg: ClientConfig): void {
+    this.cfg = { ...this.cfg, waittime: cfg.waittime, reconnectStrategy: cfg.reconnectStrategy };
+    this.logger.info({ waittime: cfg.waittime, reconnectStrategy: cfg.reconnectStrategy }, 'client settings updated');
+    this.wake?.();
+  }
+
+  start(): void {
+    this.loopDone ??= this.loop();
+  }
+
+  /** Stops the client: no new sessions; live ones get the termination message and end. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.stopSignal.abort();
+    this.link?.stop();
+    this.wake?.();
+    const flushed = [...this.live.keys()].map((bridge) => bridge.terminate());
+    this.live.clear();
+    this.setState('stopped', null);
+    await Promise.all([this.loopDone, ...flushed]);
+  }
+
+  /**
+   * Fault injection: cuts every live session's RPC and the pending Initialize abruptly, as a
+   * network failure would; the worker then reconnects per its strategy. Returns how many
+   * sessions were cut.
+   */
+  dropConnections(): number {
+    const bridges = [...this.live.keys()];
+    for (const bridge of bridges) bridge.abort();
+    const link = this.link;
+    link?.drop();
+    this.logger.info({ fault: 'drop-connections', sessions: bridges.length, link: link ? 'dropped' : 'none' }, 'fault injected');
+    return bridges.length;
+  }
+
+  status(): WorkerStatus {
+    const sessions = { netconf: 0, csh: 0 };
+    for (const kind of this.live.values()) sessions[kind]++;
+    return {
+      name: this.cfg.name,
+      deviceId: this.cfg.deviceId,
+      protocol: this.deps.protocol ?? 'enhanced',
+      server: this.server,
+      state: this.state,
+      since: this.since,
+      sessions,
+      sessionsTotal: this.sessionsTotal,
+      lastError: this.lastError,
+      ...(this.lastLoss ? { lastLoss: { ...this.lastLoss } } : {}),
+    };
+  }
+
+  private setState(state: WorkerState, server: string | null): void {
+    if (state !== this.state || server !== this.server) this.since = Date.now();
+    this.state = state;
+    this.server = server;
+  }
+
+  private async loop(): Promise<void> {
+    let lastUsed: number | undefined;
+    while (!this.stopped) {
+      let connected = false;
+      for (const i of walkOrder(this.cfg.servers.length, this.cfg.reconnectStrategy, lastUsed)) {
+        if (this.stopped) return;
+        const server = this.cfg.servers[i];
+        this.setState('probing', targetOf(server));
+        if (!(await this.probe(server))) continue;
+        if (this.stopped) return;
+        lastUsed = i;
+        const began = Date.now();
+        const end = await this.runLink(server);
+        if (end === 'stopped' || this.stopped) return;
+        if (end === 'refused') continue;
+        connected = true;
+        if (Date.now() - began < FLAP_PAUSE_MS) await this.sleep(FLAP_PAUSE_MS);
+        break;
+      }
+      if (!connected && !this.stopped) {
+        this.setState('waiting', null);
+        this.logger.debug({ waittime: this.cfg.waittime }, 'no server reachable; waiting');
+        await this.sleep(this.cfg.waittime * 1000);
+      }
+    }
+  }
+
+  private async probe(server: ServerConfig): Promise<boolean> {
+    const key = targetOf(server);
+    const result = await probeServer(server, this.deps.protocol ?? 'enhanced', { ...this.transport, signal: this.stopSignal.signal });
+    if (this.stopped) return false;
+    if (result.up) {
+      if (this.lastProbeError.delete(key) || !this.lastProbeError.size) this.logger.info({ server: key }, 'NMS is up');
+      return true;
+    }
+    this.lastError = `${key}: ${result.reason}`;
+    // Log a failing server once until it is up again (status shows the latest reason), with a
+    // reminder now and then, not at every walk.
+    const since = this.lastProbeError.get(key);
+    const now = Date.now();
+    if (since === undefined || now - since >= DOWN_REMINDER_MS) {
+      this.lastProbeError.set(key, now);
+      this.logger.warn({ server: key, reason: result.reason }, since === undefined ? 'NMS server is down; trying the next one' : 'NMS server is still down');
+    } else {
+      this.logger.debug({ server: key, reason: result.reason }, 'NMS server still down');
+    }
+    return false;
+  }
+
+  private async runLink(server: ServerConfig): Promise<LinkEnd | 'refused'> {
+    this.setState('connected', targetOf(server));
+    this.link = this.deps.protocol === 'basic' ? new BasicServerLink(server, this) : new EnhancedServerLink(server, this);
+    const end = await this.link.run();
+    this.link = undefined;
+    return end;
+  }
+
+  /** Sleeps, but wakes early on stop or a settings change. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      const wake = () => done();
+      this.wake = wake;
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    }).then(() => {
+      this.wake = undefined;
+    });
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * The session loop of the enhanced protocol on one live NMS server: exactly one pending
+ * NcgrpcInitialize at all times, each on a channel (connection) of its own, never given a
+ * deadline, never cancelled or refreshed while the server lives. When an Initialize is
+ * answered, the next one is armed at once and the session runs on the answered channel.
+ */
+import * as grpc from '@grpc/grpc-js';
+import type { ServerConfig } from '../config.js';
+import { connectTimeoutReason, describeGrpcError, describeLoss, openNcgrpcChannel, targetOf, whenReady, type NcgrpcClient } from '../channel.js';
+import { serverCredentials } from '../tls.js';
+import type { SessionKind } from '../../session/byte-session.js';
+import { bridgeWithFaults } from '../../faults/faults.js';
+import { copyMetadata, type LinkEnd, type ServerLink, type SessionHost } from '../session-host.js';
+
+/** How long a finished session's RPC may take to close after our half-close. */
+const SESSION_CLOSE_GRACE_MS = 30_000;
+const MAX_REARM_DELAY_MS = 5_000;
+
+export class EnhancedServerLink implements ServerLink {
+  private stopped = false;
+  private pending: { call: grpc.ClientUnaryCall; channel: NcgrpcClient } | undefined;
+  private finish: ((end: LinkEnd) => void) | undefined;
+  private failures = 0;
+  private rearmTimer: NodeJS.Timeout | undefined;
+  /** One TLS context for every channel of this link. */
+  private readonly creds: grpc.ChannelCredentials;
+  /**
+   * The next Initialize's channel, already connecting: when an Initialize is answered the
+   * next one goes out at once, without a TCP/TLS handshake in between. It carries no RPC
+   * until then.
+   */
+  private spare: NcgrpcClient | undefined;
+
+  constructor(
+    private readonly server: ServerConfig,
+    private readonly host: SessionHost,
+  ) {
+    this.creds = serverCredentials(server);
+  }
+
+  run(): Promise<LinkEnd> {
+    return new Promise((resolve) => {
+      this.finish = (end) => {
+        this.finish = undefined;
+        resolve(end);
+      };
+      this.arm();
+    });
+  }
+
+  stop(): void {
+    this.halt('stopped');
+  }
+
+  drop(): void {
+    this.halt('lost');
+  }
+
+  /** Cancels the pending Initialize, closes the spare channel and ends run() with `end`. */
+  private halt(end: LinkEnd): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearTimeout(this.rearmTimer);
+    const p = this.pending;
+    this.pending = undefined;
+    if (p) {
+      p.call.cancel();
+      p.channel.close();
+    }
+    this.dropSpare();
+    this.finish?.(end);
+  }
+
+  private dropSpare(): void {
+    this.spare?.close();
+    this.spare = undefined;
+  }
+
+  private nextChannel(): NcgrpcClient {
+    const timing = this.host.timing;
+    const channel = this.spare ?? openNcgrpcChannel(this.server, undefined, this.creds, timing);
+    this.spare = openNcgrpcChannel(this.server, undefined, this.creds, timing);
+    this.spare.getChannel().getConnectivityState(true);
+    return channel;
+  }
+
+  /** Issues the one pending Initialize. */
+  private arm(): void {
+    if (this.stopped) return;
+    const log = this.host.logger;
+    const channel = this.nextChannel();
+    const md = new grpc.Metadata();
+    md.set('send_data', 'send_data');
+    let response: { session_type?: string | number } | undefined;
+    const call: grpc.ClientUnaryCall = channel.NcgrpcInitialize(
+      { instance_id: this.host.instanceId, device_id: this.host.deviceId, secret_key: this.host.secret },
+      md,
+      (err: grpc.ServiceError | null, resp: { session_type?: string | number }) => {
+        if (!err) response = resp;
+      },
+    );
+    this.pending = { call, channel };
+    // The connection must come up within the connect bound (a server that accepts TCP but
+    // never completes TLS or never speaks HTTP/2 would hold the Initialize forever). Until
+    // then the Initialize has not left the device, so giving it up is safe.
+    let abandoned = false;
+    const connectMs = this.host.timing.connectTimeoutMs;
+    void whenReady(channel, connectMs).then((r) => {
+      if (r !== 'timeout' || this.stopped || this.pending?.call !== call) return;
+      abandoned = true;
+      this.pending = undefined;
+      call.cancel();
+      channel.close();
+      const reason = connectTimeoutReason(connectMs);
+      log.warn({ server: targetOf(this.server), reason }, 'connection to NMS lost');
+      this.host.noteLoss(targetOf(this.server), reason);
+      this.dropSpare();
+      this.finish?.('lost');
+    });
+    call.on('status', (status: grpc.StatusObject) => {
+      if (this.pending?.call === call) this.pending = undefined;
+      if (this.stopped || abandoned) {
+        channel.close();
+        return;
+      }
+      if (status.code === grpc.status.OK && response) {
+        this.failures = 0;
+        const kind: SessionKind = response.session_type === 'CSH' || response.session_type === 1 ? 'csh' : 'netconf';
+        this.arm();
+        void this.startSession(channel, kind, status.metadata);
+        return;
+      }
+      channel.close();
+      const reason = describeGrpcError({ code: status.code, details: status.details });
+      if (status.code === grpc.status.UNAVAILABLE) {
+        const why = describeLoss(status, this.host.timing);
+        log.warn({ server: targetOf(this.server), reason: why }, 'connection to NMS lost');
+        this.host.noteLoss(targetOf(this.server), why);
+        this.dropSpare();
+        this.finish?.('lost');
+        return;
+      }
+      // The NMS answered the Initialize with an error (e.g. an unknown session type): re-arm.
+      this.failures++;
+      this.host.noteError(`${targetOf(this.server)}: Initialize failed: ${reason}`);
+      const delay = Math.min(MAX_REARM_DELAY_MS, this.failures <= 1 ? 0 : 100 * 2 ** (this.failures - 2));
+      log.warn({ server: targetOf(this.server), reason, retryInMs: delay }, 'Initialize failed; re-arming');
+      this.rearmTimer = setTimeout(() => this.arm(), delay);
+    });
+  }
+
+  private async startSession(channel: NcgrpcClient, kind: SessionKind, trailers: grpc.Metadata): Promise<void> {
+    const log = this.host.logger;
+    const md = copyMetadata(trailers, new grpc.Metadata());
+    const stream: grpc.ClientDuplexStream<unknown, unknown> = channel.NcgrpcCommandGet(md);
+    let closeTimer: NodeJS.Timeout | undefined;
+    stream.on('status', () => {
+      clearTimeout(closeTimer);
+      channel.close();
+    });
+    stream.on('error', () => {
+      /* reported through 'status' and the bridge */
+    });
+    let session;
+    try {
+      session = await this.host.backend(kind).open(kind);
+    } catch (err) {
+      const reason = (err as Error).message;
+      log.error({ kind, reason }, 'session could not start');
+      this.host.noteError(`${kind} session could not start: ${reason}`);
+      stream.write({ message: `error: ${kind} session could not start: ${reason}\n` });
+      stream.write({ message: 'Client is stopping, subprocess not running' });
+      stream.end();
+      closeTimer = setTimeout(() => stream.cancel(), SESSION_CLOSE_GRACE_MS).unref();
+      return;
+    }
+    log.info({ kind, server: targetOf(this.server) }, 'session started');
+    let untrack: () => void = () => {};
+    const bridge = bridgeWithFaults(
+      stream as never,
+      session,
+      {
+        kind,
+        onClose: (why) => {
+          untrack();
+          log.info({ kind, why }, 'session ended');
+          closeTimer = setTimeout(() => stream.cancel(), SESSION_CLOSE_GRACE_MS).unref();
+        },
+      },
+      this.host.faults,
+      log,
+    );
+    if (!bridge.isClosed) untrack = this.host.track(kind, bridge);
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The device with no NMS, reached over its SSH face as users run it:
+ * `nc-grpc-device --ssh-port 0 --ssh-user lab:lab123 --profile mx --state-dir DIR`.
+ * A commit survives a restart on the same state directory, and so does the host key.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Client } from 'ssh2';
+import { Harness, MAIN_JS, until } from '../support/agent-harness.js';
+
+const h = new Harness();
+after(() => h.cleanup());
+const EOM = ']]>]]>';
+
+async function startSshDevice(stateDir: string): Promise<{ child: ChildProcess; port: number; fingerprint: string }> {
+  const child = spawn(process.execPath, [MAIN_JS, '--ssh-port', '0', '--ssh-host', '127.0.0.1', '--ssh-user', 'lab:lab123', '--profile', 'mx', '--state-dir', stateDir, '--log-format', 'json'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  h.defer(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  let logs = '';
+  child.stderr!.on('data', (d) => (logs += d));
+  await until(() => /SSH face listening/.test(logs), 15_000, 'the SSH face');
+  const line = logs.split('\n').find((l) => l.includes('SSH face listening'))!;
+  const port = JSON.parse(line).port as number;
+  const fp = /"fingerprint":"(SHA256:[^"]+)"/.exec(logs)?.[1] ?? '';
+  return { child, port, fingerprint: fp };
+}
+
+/** Runs RPCs over the netconf subsystem; returns everything the device sent. */
+function netconf(port: number, rpcs: string[], seen: (key: Buffer) => void = () => {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const conn = new Client();
+    let out = '';
+    const timer = setTimeout(() => {
+      conn.end();
+      reject(new Error(`timed out; got: ${out.slice(-300)}`));
+    }, 15_000);
+    conn
+      .on('ready', () => {
+        conn.subsys('netconf', (err, stream) => {
+          if (err) return reject(err);
+          let sent = 0;
+          stream.on('data', (d: Buffer) => {
+            out += d.toString();
+            const replies = out.split(EOM).length - 2;
+            if (replies >= sent && sent < rpcs.length) stream.write(rpcs[sent++] + EOM);
+          });
+          stream.on('close', () => {
+            clearTimeout(timer);
+            conn.end();
+            resolve(out);
+          });
+        });
+      })
+      .on('error', reject)
+      .connect({ host: '127.0.0.1', port, username: 'lab', password: 'lab123', hostVerifier: (key: Buffer) => (seen(key), true) });
+  });
+}
+
+test('SSH face of a device process: NETCONF commit persists across a restart, host key too', async () => {
+  const dir = h.tempDir();
+  const first = await startSshDevice(dir);
+  const keys: string[] = [];
+  const out = await netconf(
+    first.port,
+    [
+      '<rpc message-id="1"><load-configuration action="set" format="text"><configuration-set>set system location building lab-7</configuration-set></load-configuration></rpc>',
+      '<rpc message-id="2"><commit-configuration/></rpc>',
+      '<rpc message-id="3"><close-session/></rpc>',
+    ],
+    (k) => keys.push(k.toString('base64')),
+  );
+  assert.match(out, /<commit-success\/>/);
+  const exited = new Promise((r) => first.child.on('exit', r));
+  first.child.kill('SIGTERM');
+  await exited;
+
+  const second = await startSshDevice(dir);
+  const again = await netconf(
+    second.port,
+    ['<rpc message-id="4"><get-configuration database="committed" format="text"/></rpc>', '<rpc message-id="5"><close-session/></rpc>'],
+    (k) => keys.push(k.toString('base64')),
+  );
+  assert.match(again, /building lab-7;/);
+  assert.equal(keys.length, 2);
+  assert.equal(keys[0], keys[1], 'the host key persists in the state directory');
+  second.child.kill('SIGTERM');
+});
