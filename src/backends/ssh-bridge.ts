@@ -11,7 +11,7 @@ import path from 'node:path';
 import ssh2 from 'ssh2';
 import type { Client, ClientChannel, ConnectConfig } from 'ssh2';
 import type { ByteSession, SessionBackend, SessionEnd, SessionKind } from '../session/byte-session.js';
-import { UsageError } from '../cli/usage-error.js';
+import { UsageError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import { fingerprintOf } from '../ssh/users.js';
 

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { UsageError } from '../errors.js';
 
 export interface RoutingEngineInfo {
   /** re0, re1, fpc0 (EX virtual chassis members answer as fpcN). */
@@ -78,12 +79,8 @@ export interface DeviceProfile {
   initialConfig: { format: 'text' | 'xml' | 'set'; content: string };
 }
 
-export class ProfileError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ProfileError';
-  }
-}
+/** A profile that cannot be found or read: a usage error (exit 2). */
+export class ProfileError extends UsageError {}
 
 /** Repository root, from dist/src/junos/profile.js or src/junos/profile.ts. */
 function repoRoot(): string {

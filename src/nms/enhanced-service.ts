@@ -7,6 +7,7 @@
 import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../log.js';
+import { RuntimeError } from '../errors.js';
 import type {
   NcgrpcCommandGetRequest,
   NcgrpcCommandGetResponse,
@@ -70,13 +71,7 @@ function enhancedCodec(type: ConnType): SessionCodec<NcgrpcCommandGetRequest, Pa
 }
 
 /** An error a caller of requestSession sees; its message is one line for an operator. */
-export class NmsRequestError extends Error {
-  readonly userFacing = true;
-  constructor(message: string) {
-    super(message);
-    this.name = 'NmsRequestError';
-  }
-}
+export class NmsRequestError extends RuntimeError {}
 
 export class EnhancedService {
   statusAnswer: StatusAnswer = 'SUCCESS';

@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import { UsageError } from '../errors.js';
 
 /**
  * The agent's configuration model: outbound-https clients, each with an ordered server list.
@@ -56,12 +57,7 @@ export function transportTiming(cfg: Pick<AgentConfig, 'keepalive' | 'connectTim
 }
 
 /** A configuration error users see: one line naming what is wrong (and where). */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export class ConfigError extends UsageError {}
 
 const PEM_RE = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g;
 

@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { UsageError } from '../../errors.js';
 
 export const LOCK_FILE = 'lock';
 const MAX_ATTEMPTS = 5;
@@ -22,8 +23,7 @@ interface LockInfo {
 }
 
 /** The state directory is held by another live process: a user error (exit 2), one line. */
-export class StateLockedError extends Error {
-  readonly userFacing = true;
+export class StateLockedError extends UsageError {
   constructor(
     readonly dir: string,
     readonly holder: { pid: number; what: string },
