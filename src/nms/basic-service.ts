@@ -12,9 +12,8 @@ import type { NmsEventLog } from './events.js';
 import { NmsRequestError, seconds } from './enhanced-service.js';
 import { NmsSession, type SessionCodec } from './session.js';
 
-export const BASIC_AUTH_OK = 'client Auth successful';
-export const BASIC_AUTH_FAILED = 'client Auth failed';
-export const BASIC_DEFAULT_SECRET = 'nc_grpc_device';
+import { BASIC_AUTH_FAILED, BASIC_AUTH_OK } from '../wire/contract.js';
+export { BASIC_AUTH_FAILED, BASIC_AUTH_OK, BASIC_DEFAULT_SECRET } from '../wire/contract.js';
 
 export class BasicService {
   private readonly authenticated = new Set<string>();

@@ -12,9 +12,8 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { ByteSession, SessionKind } from '../session/byte-session.js';
 
-export const MSG_CSH_STARTED = 'csh session is started';
-export const MSG_SUBPROCESS_ENDED = 'Client is stopping, subprocess not running';
-export const MSG_TERMINATION = 'Client is stopping, termination received';
+export { MSG_CSH_STARTED, MSG_SUBPROCESS_ENDED, MSG_TERMINATION } from '../wire/contract.js';
+import { MSG_CSH_STARTED, MSG_SUBPROCESS_ENDED, MSG_TERMINATION } from '../wire/contract.js';
 
 /** The stream as the bridge needs it: what grpc-js's ClientDuplexStream gives. */
 export interface SessionStream {

@@ -7,12 +7,11 @@ import * as grpc from '@grpc/grpc-js';
 import type { ServerConfig } from '../config.js';
 import { connectTimeoutReason, describeGrpcError, describeLoss, openBasicChannel, targetOf, whenReady, type NcgrpcClient } from '../channel.js';
 import type { SessionBridge } from '../session-bridge.js';
-import { bridgeWithFaults } from '../../faults/faults.js';
+import { bridgeWithFaults } from '../faulty-bridge.js';
 import type { LinkEnd, ServerLink, SessionHost } from '../session-host.js';
 
-export const BASIC_AUTH_OK = 'client Auth successful';
-/** The shared string Juniper's 20.2 sample NMS expects. */
-export const BASIC_DEFAULT_SECRET = 'nc_grpc_device';
+import { BASIC_AUTH_OK } from '../../wire/contract.js';
+export { BASIC_AUTH_OK, BASIC_DEFAULT_SECRET } from '../../wire/contract.js';
 
 export class BasicServerLink implements ServerLink {
   private stopped = false;
