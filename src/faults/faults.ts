@@ -1,93 +1,21 @@
 /**
  * Fault injection: a device that misbehaves on purpose, so an NMS can be tested against slow,
- * stalling, vanishing and erroring devices. This module holds
- *  - the fault specs (`output-delay=MS`, `drop-after=BYTES`, ...) and their one parser,
+ * stalling, vanishing and erroring devices. The kinds and their specs are in ./kinds.ts
+ * (the one table). This module holds
  *  - FaultSet, the faults active now (shared by the agent, the NETCONF server and the
  *    control socket; changes apply at once),
- *  - FaultySession, a ByteSession decorator for the byte-stream faults, and
- *    bridgeWithFaults(), which puts it between a session and its gRPC stream.
+ *  - FaultLog, the one place a fault is logged (once per session), and
+ *  - FaultySession, a ByteSession decorator for the byte-stream faults.
+ * src/outbound/faulty-bridge.ts puts a FaultySession between a session and its gRPC stream.
  * NETCONF-level faults (rpc-error, rpc-delay) are read by the NETCONF server through its
  * own small `NetconfFaults` hook, which FaultSet satisfies.
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../log.js';
 import type { ByteSession, SessionEnd } from '../session/byte-session.js';
-import { SessionBridge, type BridgeOptions, type SessionStream } from '../outbound/session-bridge.js';
+import { formatFault, parseFault, type Fault, type FaultKind } from './kinds.js';
 
-export type Fault =
-  | { kind: 'output-delay'; ms: number }
-  | { kind: 'drop-after'; bytes: number }
-  | { kind: 'stall-after'; bytes: number }
-  | { kind: 'no-stop-message' }
-  | { kind: 'rpc-error'; rpc: string }
-  | { kind: 'rpc-delay'; ms: number };
-
-export type FaultKind = Fault['kind'];
-
-/** A fault spec that does not parse; its message is one line fit for a user. */
-export class FaultSpecError extends Error {
-  readonly userFacing = true;
-  constructor(message: string) {
-    super(message);
-    this.name = 'FaultSpecError';
-  }
-}
-
-const KNOWN = 'output-delay=MS, drop-after=BYTES, stall-after=BYTES, no-stop-message, rpc-error=NAME, rpc-delay=MS';
-/** Longest delay accepted (one hour): a typo like 5000000 should not hang a lab for days. */
-const MAX_DELAY_MS = 3_600_000;
-
-function wholeNumber(spec: string, value: string | undefined, what: string, max = Number.MAX_SAFE_INTEGER): number {
-  if (value === undefined || value === '') throw new FaultSpecError(`fault "${spec}": needs ${what}, e.g. ${spec.split('=')[0]}=100`);
-  if (!/^\d+$/.test(value)) throw new FaultSpecError(`fault "${spec}": ${what} must be a whole number (got "${value}")`);
-  const n = Number(value);
-  if (n > max) throw new FaultSpecError(`fault "${spec}": ${what} must be at most ${max} (got ${value})`);
-  return n;
-}
-
-/** Parses one `--fault` spec; FaultSpecError (one line) when it is not one. */
-export function parseFault(spec: string): Fault {
-  const text = spec.trim();
-  const eq = text.indexOf('=');
-  const name = eq < 0 ? text : text.slice(0, eq);
-  const value = eq < 0 ? undefined : text.slice(eq + 1).trim();
-  switch (name) {
-    case 'output-delay':
-      return { kind: 'output-delay', ms: wholeNumber(text, value, 'a delay in ms', MAX_DELAY_MS) };
-    case 'rpc-delay':
-      return { kind: 'rpc-delay', ms: wholeNumber(text, value, 'a delay in ms', MAX_DELAY_MS) };
-    case 'drop-after':
-      return { kind: 'drop-after', bytes: wholeNumber(text, value, 'a byte count') };
-    case 'stall-after':
-      return { kind: 'stall-after', bytes: wholeNumber(text, value, 'a byte count') };
-    case 'no-stop-message':
-      if (value !== undefined) throw new FaultSpecError(`fault "${text}": no-stop-message takes no value`);
-      return { kind: 'no-stop-message' };
-    case 'rpc-error':
-      if (!value || !/^[A-Za-z_][\w.-]*$/.test(value)) {
-        throw new FaultSpecError(`fault "${text}": needs an RPC name, e.g. rpc-error=get-software-information`);
-      }
-      return { kind: 'rpc-error', rpc: value };
-    default:
-      throw new FaultSpecError(`unknown fault "${text}" (known: ${KNOWN})`);
-  }
-}
-
-/** The canonical spec of a fault (what `list` shows and parseFault reads back). */
-export function formatFault(f: Fault): string {
-  switch (f.kind) {
-    case 'output-delay':
-    case 'rpc-delay':
-      return `${f.kind}=${f.ms}`;
-    case 'drop-after':
-    case 'stall-after':
-      return `${f.kind}=${f.bytes}`;
-    case 'no-stop-message':
-      return f.kind;
-    case 'rpc-error':
-      return `rpc-error=${f.rpc}`;
-  }
-}
+export { FAULT_KINDS, FaultSpecError, formatFault, parseFault, type Fault, type FaultKind } from './kinds.js';
 
 /**
  * The faults active now. One value per kind, except rpc-error, which collects RPC names;
@@ -133,7 +61,7 @@ export class FaultSet extends EventEmitter {
   /** The active faults as specs, in a stable order. */
   list(): string[] {
     const out = [...this.single.values()].map(formatFault);
-    for (const rpc of this.rpcErrors) out.push(`rpc-error=${rpc}`);
+    for (const rpc of this.rpcErrors) out.push(formatFault({ kind: 'rpc-error', rpc }));
     return out;
   }
 
@@ -283,32 +211,3 @@ export class FaultySession extends EventEmitter implements ByteSession {
     this.emit('end', info);
   }
 }
-
-/**
- * Bridges a session to its stream with the faults applied: the byte-stream faults through
- * FaultySession, drop-after as an abrupt abort of the RPC, no-stop-message in the bridge.
- * Without a FaultSet it is a plain SessionBridge.
- */
-export function bridgeWithFaults(
-  stream: SessionStream,
-  session: ByteSession,
-  opts: BridgeOptions,
-  faults: FaultSet | undefined,
-  logger: Logger,
-): SessionBridge {
-  if (!faults) return new SessionBridge(stream, session, opts);
-  const log = new FaultLog(logger, { kind: opts.kind });
-  let bridge: SessionBridge | undefined;
-  const faulty = new FaultySession(session, faults, {
-    log,
-    onDrop: () => (bridge ? bridge.abort({ flushFirst: true }) : session.kill(SIGNAL_HUP)),
-  });
-  bridge = new SessionBridge(stream, faulty, {
-    ...opts,
-    omitStopMessage: () => faults.noStopMessage,
-    onFault: (fault) => log.note(fault),
-  });
-  return bridge;
-}
-
-const SIGNAL_HUP = 1;

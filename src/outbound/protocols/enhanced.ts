@@ -9,7 +9,8 @@ import type { ServerConfig } from '../config.js';
 import { connectTimeoutReason, describeGrpcError, describeLoss, openNcgrpcChannel, targetOf, whenReady, type NcgrpcClient } from '../channel.js';
 import { serverCredentials } from '../tls.js';
 import type { SessionKind } from '../../session/byte-session.js';
-import { bridgeWithFaults } from '../../faults/faults.js';
+import { bridgeWithFaults } from '../faulty-bridge.js';
+import { INITIALIZE_METADATA, MSG_SUBPROCESS_ENDED } from '../../wire/contract.js';
 import { copyMetadata, type LinkEnd, type ServerLink, type SessionHost } from '../session-host.js';
 
 /** How long a finished session's RPC may take to close after our half-close. */
@@ -90,7 +91,7 @@ export class EnhancedServerLink implements ServerLink {
     const log = this.host.logger;
     const channel = this.nextChannel();
     const md = new grpc.Metadata();
-    md.set('send_data', 'send_data');
+    for (const [k, v] of Object.entries(INITIALIZE_METADATA)) md.set(k, v);
     let response: { session_type?: string | number } | undefined;
     const call: grpc.ClientUnaryCall = channel.NcgrpcInitialize(
       { instance_id: this.host.instanceId, device_id: this.host.deviceId, secret_key: this.host.secret },
@@ -169,7 +170,7 @@ export class EnhancedServerLink implements ServerLink {
       log.error({ kind, reason }, 'session could not start');
       this.host.noteError(`${kind} session could not start: ${reason}`);
       stream.write({ message: `error: ${kind} session could not start: ${reason}\n` });
-      stream.write({ message: 'Client is stopping, subprocess not running' });
+      stream.write({ message: MSG_SUBPROCESS_ENDED });
       stream.end();
       closeTimer = setTimeout(() => stream.cancel(), SESSION_CLOSE_GRACE_MS).unref();
       return;
