@@ -5,12 +5,13 @@
 import type { Logger } from '../log.js';
 import type { SessionBackend, SessionKind } from '../session/byte-session.js';
 import type { ClientConfig, ServerConfig } from './config.js';
-import { EnhancedServerLink } from './protocols/enhanced.js';
-import { BasicServerLink } from './protocols/basic.js';
+import { protocolFor } from './protocols/index.js';
+import { DEFAULT_PROTOCOL, type ProtocolName } from '../wire/contract.js';
 import { targetOf, type TransportTiming } from './channel.js';
 import type { SessionBridge } from './session-bridge.js';
 import type { FaultSet } from '../faults/faults.js';
-import { CONNECT_TIMEOUT_MS, probeServer, walkOrder } from './server-walk.js';
+import { flapPauseMs, walkOrder, walkWaitMs } from './reconnect.js';
+import { CONNECT_TIMEOUT_MS } from './server-walk.js';
 import type { LinkEnd, ServerLink, SessionHost } from './session-host.js';
 
 export type WorkerState = 'probing' | 'connected' | 'waiting' | 'stopped';
@@ -18,7 +19,7 @@ export type WorkerState = 'probing' | 'connected' | 'waiting' | 'stopped';
 export interface WorkerStatus {
   name: string;
   deviceId: string;
-  protocol: 'enhanced' | 'basic';
+  protocol: ProtocolName;
   server: string | null;
   state: WorkerState;
   since: number;
@@ -33,15 +34,13 @@ export interface WorkerDeps {
   backends: Record<SessionKind, SessionBackend>;
   instanceId: string;
   logger: Logger;
-  protocol?: 'enhanced' | 'basic';
+  protocol?: ProtocolName;
   /** Faults injected into sessions (shared, changed at run time). */
   faults?: FaultSet;
   /** Keepalive and connect bound of the client's connections; defaults: none, CONNECT_TIMEOUT_MS. */
   transport?: Partial<TransportTiming>;
 }
 
-/** Pause after a link that died young, so a flapping server cannot make a hot loop. */
-const FLAP_PAUSE_MS = 1_000;
 /** How often a server that stays down is logged again. */
 const DOWN_REMINDER_MS = 10 * 60_000;
 
@@ -167,7 +166,7 @@ export class ClientWorker implements SessionHost {
     return {
       name: this.cfg.name,
       deviceId: this.cfg.deviceId,
-      protocol: this.deps.protocol ?? 'enhanced',
+      protocol: this.deps.protocol ?? DEFAULT_PROTOCOL,
       server: this.server,
       state: this.state,
       since: this.since,
@@ -200,20 +199,21 @@ export class ClientWorker implements SessionHost {
         if (end === 'stopped' || this.stopped) return;
         if (end === 'refused') continue;
         connected = true;
-        if (Date.now() - began < FLAP_PAUSE_MS) await this.sleep(FLAP_PAUSE_MS);
+        const pause = flapPauseMs(Date.now() - began);
+        if (pause) await this.sleep(pause);
         break;
       }
       if (!connected && !this.stopped) {
         this.setState('waiting', null);
         this.logger.debug({ waittime: this.cfg.waittime }, 'no server reachable; waiting');
-        await this.sleep(this.cfg.waittime * 1000);
+        await this.sleep(walkWaitMs(this.cfg));
       }
     }
   }
 
   private async probe(server: ServerConfig): Promise<boolean> {
     const key = targetOf(server);
-    const result = await probeServer(server, this.deps.protocol ?? 'enhanced', { ...this.transport, signal: this.stopSignal.signal });
+    const result = await protocolFor(this.deps.protocol).probe(server, { ...this.transport, signal: this.stopSignal.signal });
     if (this.stopped) return false;
     if (result.up) {
       if (this.lastProbeError.delete(key) || !this.lastProbeError.size) this.logger.info({ server: key }, 'NMS is up');
@@ -235,7 +235,7 @@ export class ClientWorker implements SessionHost {
 
   private async runLink(server: ServerConfig): Promise<LinkEnd | 'refused'> {
     this.setState('connected', targetOf(server));
-    this.link = this.deps.protocol === 'basic' ? new BasicServerLink(server, this) : new EnhancedServerLink(server, this);
+    this.link = protocolFor(this.deps.protocol).link(server, this);
     const end = await this.link.run();
     this.link = undefined;
     return end;

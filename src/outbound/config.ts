@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { UsageError } from '../errors.js';
+import { DEFAULT_PROTOCOL, type ProtocolName } from '../wire/contract.js';
 
 /**
  * The agent's configuration model: outbound-https clients, each with an ordered server list.
@@ -33,7 +34,7 @@ export interface AgentConfig {
   /** The sessions' user (the JET app's `username`); default nobody. */
   username?: string;
   /** Which outbound-HTTPS protocol: enhanced (20.3+, default) or basic (20.2). */
-  protocol?: 'enhanced' | 'basic';
+  protocol?: ProtocolName;
   /** HTTP/2 keepalive ping interval in seconds while a call is open; 0 turns it off. Default 300. */
   keepalive?: number;
   /** Bound in seconds on TCP connect + TLS handshake + the server's HTTP/2 settings. Default 10. */
@@ -149,7 +150,7 @@ export interface ClientFlags {
  * Builds one client from flags; `readFile` reads --cert-file. Missing pieces are named in
  * the error so the user knows which flag to add.
  */
-export function clientFromFlags(f: ClientFlags, readFile: (p: string) => string, protocol: 'enhanced' | 'basic' = 'enhanced'): ClientConfig {
+export function clientFromFlags(f: ClientFlags, readFile: (p: string) => string, protocol: ProtocolName = DEFAULT_PROTOCOL): ClientConfig {
   if (!f.host) throw new ConfigError('--host is required (the NMS address, as named by its certificate)');
   if (f.cert && f.certFile) throw new ConfigError('give either --cert or --cert-file, not both');
   if (!f.cert && !f.certFile) throw new ConfigError('--cert (certificate body on one line) or --cert-file (PEM file) is required');

@@ -2,18 +2,10 @@
  * The server walk: which server to try next, by reconnect strategy, and the status probe.
  */
 import * as grpc from '@grpc/grpc-js';
-import type { ReconnectStrategy, ServerConfig } from './config.js';
+import type { ServerConfig } from './config.js';
 import { connectTimeoutReason, describeGrpcError, openBasicChannel, openNcgrpcChannel, whenReady } from './channel.js';
 
-/**
- * The order of one walk over `count` servers. in-order always starts from the first;
- * sticky starts from the server in use when the connection was lost and goes on down the
- * list (wrapping round), so every server is tried once per walk.
- */
-export function walkOrder(count: number, strategy: ReconnectStrategy, lastUsed: number | undefined): number[] {
-  const start = strategy === 'sticky' && lastUsed !== undefined && lastUsed < count ? lastUsed : 0;
-  return Array.from({ length: count }, (_, k) => (start + k) % count);
-}
+export { walkOrder } from './reconnect.js';
 
 /** Probe deadline: generous, because a busy NMS queues status probes behind sessions. */
 export const PROBE_DEADLINE_MS = 60_000;

@@ -10,12 +10,12 @@ import { connectTimeoutReason, describeGrpcError, describeLoss, openNcgrpcChanne
 import { serverCredentials } from '../tls.js';
 import type { SessionKind } from '../../session/byte-session.js';
 import { bridgeWithFaults } from '../faulty-bridge.js';
+import { rearmDelayMs } from '../reconnect.js';
 import { INITIALIZE_METADATA, MSG_SUBPROCESS_ENDED } from '../../wire/contract.js';
 import { copyMetadata, type LinkEnd, type ServerLink, type SessionHost } from '../session-host.js';
 
 /** How long a finished session's RPC may take to close after our half-close. */
 const SESSION_CLOSE_GRACE_MS = 30_000;
-const MAX_REARM_DELAY_MS = 5_000;
 
 export class EnhancedServerLink implements ServerLink {
   private stopped = false;
@@ -144,7 +144,7 @@ export class EnhancedServerLink implements ServerLink {
       // The NMS answered the Initialize with an error (e.g. an unknown session type): re-arm.
       this.failures++;
       this.host.noteError(`${targetOf(this.server)}: Initialize failed: ${reason}`);
-      const delay = Math.min(MAX_REARM_DELAY_MS, this.failures <= 1 ? 0 : 100 * 2 ** (this.failures - 2));
+      const delay = rearmDelayMs(this.failures);
       log.warn({ server: targetOf(this.server), reason, retryInMs: delay }, 'Initialize failed; re-arming');
       this.rearmTimer = setTimeout(() => this.arm(), delay);
     });

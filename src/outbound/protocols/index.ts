@@ -1,0 +1,39 @@
+/**
+ * The protocol registry: one entry per protocol version. A new version is one file next to
+ * this one (its link and probe) and one entry below, plus its name in src/wire/contract.ts.
+ */
+import { BASIC_DEFAULT_SECRET, DEFAULT_PROTOCOL, PROTOCOL_HELP, PROTOCOL_NAMES, type ProtocolName } from '../../wire/contract.js';
+import { probeServer } from '../server-walk.js';
+import { BasicServerLink } from './basic.js';
+import { EnhancedServerLink } from './enhanced.js';
+import type { OutboundProtocol } from './protocol.js';
+
+export type { OutboundProtocol, ProbeResult } from './protocol.js';
+
+const PROTOCOLS: Record<ProtocolName, OutboundProtocol> = {
+  enhanced: {
+    name: 'enhanced',
+    help: PROTOCOL_HELP.enhanced,
+    needsDeviceId: true,
+    probe: (server, opts) => probeServer(server, 'enhanced', opts),
+    link: (server, host) => new EnhancedServerLink(server, host),
+  },
+  basic: {
+    name: 'basic',
+    help: PROTOCOL_HELP.basic,
+    needsDeviceId: false,
+    defaultSecret: BASIC_DEFAULT_SECRET,
+    probe: (server, opts) => probeServer(server, 'basic', opts),
+    link: (server, host) => new BasicServerLink(server, host),
+  },
+};
+
+/** The protocol of that name (the default one when none is given). */
+export function protocolFor(name: ProtocolName | undefined): OutboundProtocol {
+  return PROTOCOLS[name ?? DEFAULT_PROTOCOL];
+}
+
+/** Every registered protocol, newest first. */
+export function allProtocols(): OutboundProtocol[] {
+  return PROTOCOL_NAMES.map((n) => PROTOCOLS[n]);
+}
