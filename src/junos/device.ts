@@ -7,6 +7,7 @@ import { silentLogger, type Logger } from '../log.js';
 import type { ConfigDatastore, ConfigDatastoreOptions } from './config/api.js';
 import { loadProfile, serialFor, type DeviceProfile } from './profile.js';
 import type { DeviceView } from './rpcs/types.js';
+import { dispatchRpc } from './rpcs/index.js';
 import { NetconfSession, type NetconfFaults } from '../netconf/session.js';
 import { createConfigDatastore } from './config/datastore.js';
 
@@ -96,6 +97,7 @@ export class EmulatedDevice implements DeviceView {
       logger: this.logger,
       maxMessageBytes: this.maxMessageBytes,
       faults: this.faults,
+      dispatch: (op) => dispatchRpc({ device: this, config, sessionId: id, user, op }),
       onEnd: () => {
         this.sessions.delete(id);
         this.logger.debug({ session: id }, 'netconf session ended');

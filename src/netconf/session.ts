@@ -6,11 +6,9 @@
  */
 import { EventEmitter } from 'node:events';
 import type { ByteSession, SessionEnd } from '../session/byte-session.js';
-import type { ConfigSession } from '../junos/config/api.js';
 import { encodeMessage, FrameDecoder, type FramingMode } from './framing.js';
 import { RpcError } from './rpc-error.js';
-import { dispatchRpc } from '../junos/rpcs/index.js';
-import type { DeviceView, RpcReply } from '../junos/rpcs/types.js';
+import type { NetconfServerInfo, RpcDispatcher, RpcReply, SessionResource } from './dispatch.js';
 import { elements, escapeAttr, escapeText, parseXml, type XmlElement } from './xml.js';
 import type { Logger } from '../log.js';
 
@@ -35,8 +33,10 @@ export interface NetconfFaults {
 }
 
 export interface NetconfSessionOptions {
-  device: DeviceView;
-  config: ConfigSession;
+  device: NetconfServerInfo;
+  config: SessionResource;
+  /** Answers every RPC but close-session (the device behind this server). */
+  dispatch: RpcDispatcher;
   sessionId: number;
   user: string;
   logger: Logger;
@@ -300,7 +300,7 @@ export class NetconfSession extends EventEmitter implements ByteSession {
         this.noteFault('rpc-error', { rpc: op.name });
         throw new RpcError({ type: 'application', tag: 'operation-failed', message: `fault injected: ${op.name}` });
       }
-      const r = await dispatchRpc({ device: this.opts.device, config: this.opts.config, sessionId: this.id, user: this.opts.user, op });
+      const r = await this.opts.dispatch(op);
       reply = typeof r === 'string' ? { body: r } : r;
     } catch (err) {
       if (err instanceof RpcError) reply = { body: err.toXml() };

@@ -4,7 +4,6 @@
  */
 import type { ConfigSession } from '../config/api.js';
 import type { DeviceProfile } from '../profile.js';
-import type { RpcError } from '../../netconf/rpc-error.js';
 import type { XmlElement } from '../../netconf/xml.js';
 
 /** The parts of the emulated device RPC handlers use. */
@@ -31,14 +30,8 @@ export interface RpcContext {
   op: XmlElement;
 }
 
-/**
- * A handler's reply: the XML (or text) put inside <rpc-reply>, and warnings to add
- * after it. `end` asks the session to close after sending the reply.
- */
-export interface RpcReply {
-  body: string;
-  warnings?: RpcError[];
-  end?: boolean;
-}
+/** A handler's reply (the NETCONF server's type): body, warnings, end. */
+export type { RpcReply } from '../../netconf/dispatch.js';
+import type { RpcReply } from '../../netconf/dispatch.js';
 
 export type RpcHandler = (ctx: RpcContext) => RpcReply | string | Promise<RpcReply | string>;
