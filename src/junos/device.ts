@@ -7,7 +7,7 @@ import { silentLogger, type Logger } from '../log.js';
 import type { ConfigDatastore, ConfigDatastoreOptions } from './config/api.js';
 import { loadProfile, serialFor, type DeviceProfile } from './profile.js';
 import type { DeviceView } from './rpcs/types.js';
-import { dispatchRpc } from './rpcs/index.js';
+import { dispatchRpc } from './rpcs/registry.js';
 import { NetconfSession, type NetconfFaults } from '../netconf/session.js';
 import { createConfigDatastore } from './config/datastore.js';
 

@@ -7,6 +7,7 @@
 import { escapeAttr, escapeText, textOf, elements, type XmlElement } from '../../netconf/xml.js';
 import type { NetconfClient, RpcReply } from './netconf-client.js';
 import { caretAt, parsePipes, renderErrors, renderJson, renderText, renderXml, replyErrors } from './render.js';
+import { operationalVerbs } from '../rpcs/registry.js';
 
 export interface CliIo {
   write(text: string): void;
@@ -14,7 +15,8 @@ export interface CliIo {
   readLine(): Promise<string | undefined>;
 }
 
-const OPERATIONAL_VERBS = new Set(['show', 'request', 'clear', 'ping', 'traceroute', 'file', 'monitor', 'restart', 'test', 'op', 'start', 'help']);
+/** First words of operational commands: from the registered RPCs' cli words (../rpcs/registry.ts). */
+const OPERATIONAL_VERBS = new Set(operationalVerbs());
 const CONFIG_SET_VERBS = new Set(['set', 'delete', 'deactivate', 'activate', 'rename', 'insert', 'copy', 'annotate', 'protect', 'unprotect']);
 
 export class JunosCli {

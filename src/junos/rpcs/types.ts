@@ -1,6 +1,7 @@
 /**
- * What an RPC handler sees and returns. Handlers are small functions keyed by the RPC's
- * element name (see ./index.ts); they throw RpcError for a failed RPC.
+ * What an RPC module is and what its handler sees. Each RPC is one `RpcModule` in its own
+ * file (`./<rpc-name>.ts`), listed once in ./registry.ts; handlers throw RpcError for a
+ * failed RPC.
  */
 import type { ConfigSession } from '../config/api.js';
 import type { DeviceProfile } from '../profile.js';
@@ -35,3 +36,68 @@ export type { RpcReply } from '../../netconf/dispatch.js';
 import type { RpcReply } from '../../netconf/dispatch.js';
 
 export type RpcHandler = (ctx: RpcContext) => RpcReply | string | Promise<RpcReply | string>;
+
+/**
+ * A word that may follow a cli command's fixed words, and the RPC parameter it becomes.
+ * `param` defaults to the word itself (flag, keyword).
+ */
+export type CliArg =
+  /** `terse` -> `<terse/>` */
+  | { flag: string; param?: string }
+  /** `routing-instance R` -> `<routing-instance>R</routing-instance>` */
+  | { keyword: string; param?: string }
+  /** A free word (at most one per positional), e.g. an interface name -> `<interface-name>ge-0/0/0</interface-name>`. */
+  | { positional: string; match?: RegExp; required?: boolean };
+
+/** One cli command that maps to an RPC. */
+export interface CliCommand {
+  /** The fixed words, space separated: 'show interfaces', 'show version invoke-on all-routing-engines'. */
+  words: string;
+  /** Parameter elements the command always sends, e.g. ['all-servers'] -> `<all-servers/>`. */
+  params?: string[];
+  /** The words that may follow, in any order. None: nothing may follow (unless `path`). */
+  args?: CliArg[];
+  /** The remaining words are a hierarchy path (`show configuration system services`). */
+  path?: boolean;
+}
+
+/** A cli command resolved to an RPC: its name and parameter elements (already XML). */
+export interface MappedCommand {
+  rpc: string;
+  args: string[];
+  /** With `path`: the hierarchy words. */
+  configPath?: string[];
+}
+
+/** The output format `<command>` answers in. */
+export type CommandFormat = 'xml' | 'text' | 'json';
+
+/**
+ * One RPC: registered once in ./registry.ts, which builds the RPC table, the `<command>`
+ * word mapping (the emulated cli sends its commands through `<command>`) and the text
+ * renderer lookup from it.
+ */
+export interface RpcModule {
+  /** The RPC's element name, e.g. 'get-software-information'. */
+  name: string;
+  /**
+   * Answers the RPC. Absent: only a profile's rpc/<name>.xml template answers it, and a
+   * device without that template lacks the RPC (its cli words are a syntax error there).
+   */
+  handler?: RpcHandler;
+  /** The cli commands that map to this RPC (none for configuration RPCs like commit). */
+  cli?: CliCommand[];
+  /** The reply as the cli prints it; `reply` wraps the reply's elements. Default: a generic `name: value` listing. */
+  text?: (reply: XmlElement) => string;
+  /** The reply in Junos JSON. Default: the generic XML -> Junos JSON conversion (./formats.ts). */
+  json?: (replyXml: string) => string;
+  /**
+   * Answers `<command>` for this RPC's cli words itself instead of dispatching the RPC
+   * (show configuration: committed text, set lines, inheritance). `pipes` matches the
+   * pipes it handles; they are passed to `answer`.
+   */
+  command?: {
+    pipes: RegExp;
+    answer(ctx: RpcContext, m: MappedCommand, format: CommandFormat, pipes: string[]): RpcReply | string;
+  };
+}

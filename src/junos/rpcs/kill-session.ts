@@ -1,9 +1,9 @@
 /** kill-session: ends another NETCONF session of the same device. */
 import { RpcError } from '../../netconf/rpc-error.js';
 import { child, textOf } from '../../netconf/xml.js';
-import type { RpcHandler } from './types.js';
+import type { RpcHandler, RpcModule } from './types.js';
 
-export const killSession: RpcHandler = ({ device, op, sessionId }) => {
+const handler: RpcHandler = ({ device, op, sessionId }) => {
   const idEl = child(op, 'session-id');
   const raw = idEl ? textOf(idEl).trim() : '';
   if (!/^\d+$/.test(raw)) {
@@ -18,3 +18,5 @@ export const killSession: RpcHandler = ({ device, op, sessionId }) => {
   }
   return '<ok/>';
 };
+
+export const killSession: RpcModule = { name: 'kill-session', handler };

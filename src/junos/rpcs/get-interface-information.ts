@@ -1,5 +1,5 @@
 /**
- * get-interface-information from the profile's interface list, in the two forms clients
+ * get-interface-information (`show interfaces [terse] [routing-instance R] [name]`) from the profile's interface list, in the two forms clients
  * read: terse (`<terse/>`, what PyEZ's current_re fact asks for) and the default
  * "normal" form of `show interfaces` (indices, flags, addresses with destination and
  * broadcast). Filters: `<routing-instance>` and `<interface-name>` (with `*` wildcards;
@@ -9,8 +9,9 @@ import { createHash } from 'node:crypto';
 import type { ProfileInterface } from '../profile.js';
 import { RpcError } from '../../netconf/rpc-error.js';
 import { localTime } from '../template.js';
-import { child, escapeText, textOf } from '../../netconf/xml.js';
-import type { DeviceView, RpcHandler } from './types.js';
+import { child, elements, escapeText, textOf, type XmlElement } from '../../netconf/xml.js';
+import { pad, t } from './formats.js';
+import type { DeviceView, RpcHandler, RpcModule } from './types.js';
 
 type Unit = NonNullable<ProfileInterface['units']>[number];
 
@@ -212,7 +213,7 @@ export function interfaceInformation(device: DeviceView, q: InterfaceQuery): str
   return lines.join('\n');
 }
 
-export const getInterfaceInformation: RpcHandler = ({ device, op }) => {
+const handler: RpcHandler = ({ device, op }) => {
   const ri = child(op, 'routing-instance');
   const name = child(op, 'interface-name');
   return interfaceInformation(device, {
@@ -220,4 +221,100 @@ export const getInterfaceInformation: RpcHandler = ({ device, op }) => {
     name: name ? textOf(name).trim() : undefined,
     terse: child(op, 'terse') !== undefined,
   });
+};
+
+function interfacesTerse(info: XmlElement): string {
+  const lines = ['Interface               Admin Link Proto    Local                 Remote'];
+  const row = (name: string, admin: string, link: string, proto: string, local: string) =>
+    `${pad(name, 24)}${pad(admin, 6)}${pad(link, 5)}${pad(proto, 9)}${local}`.trimEnd();
+  for (const ifd of elements(info).filter((e) => e.name === 'physical-interface')) {
+    if (t(ifd, 'name')) lines.push(row(t(ifd, 'name'), t(ifd, 'admin-status'), t(ifd, 'oper-status'), '', ''));
+    for (const ifl of elements(ifd).filter((e) => e.name === 'logical-interface')) {
+      const fams = elements(ifl).filter((e) => e.name === 'address-family');
+      if (fams.length === 0) lines.push(row(t(ifl, 'name'), t(ifl, 'admin-status'), t(ifl, 'oper-status'), '', ''));
+      fams.forEach((fam, fi) => {
+        const addrs = elements(fam)
+          .filter((e) => e.name === 'interface-address')
+          .map((a) => t(a, 'ifa-local'));
+        const first = fi === 0;
+        const lead = first ? [t(ifl, 'name'), t(ifl, 'admin-status'), t(ifl, 'oper-status')] : ['', '', ''];
+        lines.push(row(lead[0], lead[1], lead[2], t(fam, 'address-family-name'), addrs[0] ?? ''));
+        for (const a of addrs.slice(1)) lines.push(`${' '.repeat(44)}${a}`);
+      });
+    }
+  }
+  return lines.join('\n');
+}
+
+const flagWords = (el: XmlElement | undefined, prefix: RegExp) =>
+  el
+    ? elements(el)
+        .filter((f) => prefix.test(f.name))
+        .map((f) => f.name.replace(prefix, '').replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => `${d}${c.toUpperCase()}`).replace(/^Snmp/, 'SNMP'))
+    : [];
+
+function logicalText(ifl: XmlElement): string[] {
+  const flags = child(ifl, 'if-config-flags');
+  const stats = child(ifl, 'traffic-statistics');
+  const out = [
+    `  Logical interface ${t(ifl, 'name')} (Index ${t(ifl, 'local-index')}) (SNMP ifIndex ${t(ifl, 'snmp-index')})`,
+    `    Flags: ${[...flagWords(flags, /^iff-/), t(flags, 'internal-flags')].join(' ')} Encapsulation: ${t(ifl, 'encapsulation')}`,
+    `    Input packets : ${t(stats, 'input-packets')}`,
+    `    Output packets: ${t(stats, 'output-packets')}`,
+  ];
+  for (const fam of elements(ifl).filter((e) => e.name === 'address-family')) {
+    out.push(`    Protocol ${t(fam, 'address-family-name')}${t(fam, 'mtu') ? `, MTU: ${t(fam, 'mtu')}` : ''}`);
+    for (const a of elements(fam).filter((e) => e.name === 'interface-address')) {
+      const f = flagWords(child(a, 'ifa-flags'), /^ifaf-/).map((w) => w.replace(/^Current-/, 'Is-'));
+      const parts = [
+        t(a, 'ifa-destination') && `Destination: ${t(a, 'ifa-destination')}`,
+        `Local: ${t(a, 'ifa-local')}`,
+        t(a, 'ifa-broadcast') && `Broadcast: ${t(a, 'ifa-broadcast')}`,
+      ].filter(Boolean);
+      out.push(`      Addresses${f.length ? `, Flags: ${f.join(' ')}` : ''}`, `        ${parts.join(', ')}`);
+    }
+  }
+  return out;
+}
+
+/** `show interfaces` (no terse): a block per physical interface, then its units. */
+function interfacesNormal(info: XmlElement): string {
+  const out: string[] = [];
+  for (const ifd of elements(info)) {
+    if (ifd.name === 'logical-interface') {
+      out.push(...logicalText(ifd));
+      continue;
+    }
+    if (ifd.name !== 'physical-interface') continue;
+    const admin = child(ifd, 'admin-status');
+    const stats = child(ifd, 'traffic-statistics');
+    if (out.length) out.push('');
+    out.push(
+      `Physical interface: ${t(ifd, 'name')}, ${admin?.attrs['junos:format'] ?? t(ifd, 'admin-status')}, Physical link is ${t(ifd, 'oper-status') === 'up' ? 'Up' : 'Down'}`,
+      `  Interface index: ${t(ifd, 'local-index')}, SNMP ifIndex: ${t(ifd, 'snmp-index')}`,
+      `  Link-level type: ${t(ifd, 'link-level-type')}, MTU: ${t(ifd, 'mtu')}, Speed: ${t(ifd, 'speed')}`,
+      `  Device flags   : ${flagWords(child(ifd, 'if-device-flags'), /^ifdf-/).join(' ')}`,
+      `  Interface flags: ${[...flagWords(child(ifd, 'if-config-flags'), /^iff-/), `Internal: ${t(child(ifd, 'if-config-flags'), 'internal-flags')}`].join(' ')}`,
+    );
+    if (t(ifd, 'current-physical-address')) {
+      out.push(`  Current address: ${t(ifd, 'current-physical-address')}, Hardware address: ${t(ifd, 'hardware-physical-address')}`);
+    }
+    out.push(
+      `  Last flapped   : ${t(ifd, 'interface-flapped')}`,
+      `  Input rate     : ${t(stats, 'input-bps')} bps (${t(stats, 'input-pps')} pps)`,
+      `  Output rate    : ${t(stats, 'output-bps')} bps (${t(stats, 'output-pps')} pps)`,
+    );
+    for (const ifl of elements(ifd).filter((e) => e.name === 'logical-interface')) out.push('', ...logicalText(ifl));
+  }
+  return out.join('\n');
+}
+
+export const getInterfaceInformation: RpcModule = {
+  name: 'get-interface-information',
+  handler,
+  cli: [{ words: 'show interfaces', args: [{ flag: 'terse' }, { keyword: 'routing-instance' }, { positional: 'interface-name', match: /^[a-z]/ }] }],
+  text: (reply) => {
+    const info = elements(reply)[0];
+    return info.attrs['junos:style'] === 'terse' ? interfacesTerse(info) : interfacesNormal(info);
+  },
 };

@@ -1,10 +1,11 @@
 /**
- * get-software-information, in its single-RE form and the multi-routing-engine form
- * (`<all-servers/>` or `invoke-on all-routing-engines` on a device with several REs).
+ * get-software-information (`show version`), in its single-RE form and the
+ * multi-routing-engine form (`<all-servers/>` or `invoke-on all-routing-engines` on a
+ * device with several REs).
  */
-import { child } from '../../netconf/xml.js';
-import { escapeText } from '../../netconf/xml.js';
-import type { DeviceView, RpcHandler } from './types.js';
+import { child, elements, escapeText, type XmlElement } from '../../netconf/xml.js';
+import { t } from './formats.js';
+import type { DeviceView, RpcHandler, RpcModule } from './types.js';
 
 /** The <software-information> element of one routing engine. */
 export function softwareInformation(device: DeviceView): string {
@@ -32,7 +33,34 @@ export function softwareAllEngines(device: DeviceView): string {
   return ['<multi-routing-engine-results>', ...items, '</multi-routing-engine-results>'].join('\n');
 }
 
-export const getSoftwareInformation: RpcHandler = ({ device, op }) => {
+const handler: RpcHandler = ({ device, op }) => {
   if (child(op, 'all-servers') || child(op, 'invoke-on')) return softwareAllEngines(device);
   return softwareInformation(device);
+};
+
+function softwareText(sw: XmlElement): string {
+  const lines = [`Hostname: ${t(sw, 'host-name')}`, `Model: ${t(sw, 'product-model')}`, `Junos: ${t(sw, 'junos-version')}`];
+  for (const p of elements(sw).filter((e) => e.name === 'package-information')) lines.push(t(p, 'comment'));
+  return lines.join('\n');
+}
+
+function text(root: XmlElement): string {
+  const multi = child(root, 'multi-routing-engine-results');
+  if (!multi) return softwareText(child(root, 'software-information')!);
+  return elements(multi)
+    .filter((e) => e.name === 'multi-routing-engine-item')
+    .map((item) => `${t(item, 're-name')}:\n${'-'.repeat(74)}\n${softwareText(child(item, 'software-information')!)}`)
+    .join('\n\n');
+}
+
+export const getSoftwareInformation: RpcModule = {
+  name: 'get-software-information',
+  handler,
+  cli: [
+    { words: 'show version' },
+    { words: 'show version detail', params: ['detail'] },
+    { words: 'show version brief', params: ['brief'] },
+    { words: 'show version invoke-on all-routing-engines', params: ['all-servers'] },
+  ],
+  text,
 };

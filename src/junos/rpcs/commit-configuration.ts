@@ -1,0 +1,41 @@
+/** commit-configuration: check, confirmed, synchronize, at-time, log; commit-results per routing engine. */
+import { child, textOf } from '../../netconf/xml.js';
+import { intAttr } from './config-args.js';
+import type { RpcContext, RpcHandler, RpcModule } from './types.js';
+
+/** Routing engines a commit reports on: the master, plus the others with synchronize. */
+function commitEngines(ctx: RpcContext, synchronize: boolean, check: boolean): string[] {
+  const res = ctx.device.profile.routingEngines;
+  const master = res[0]?.name ?? 're0';
+  const one = (name: string, what: string, style: string) =>
+    [`<routing-engine junos:style="${style}">`, `<name>${name}</name>`, `<${what}/>`, '</routing-engine>'].join('\n');
+  if (!synchronize || res.length < 2) return [one(master, check ? 'commit-check-success' : 'commit-success', 'normal')];
+  const out = [one(master, 'commit-check-success', 'show-name')];
+  if (check) return out;
+  for (const re of res.slice(1)) out.push(one(re.name, 'commit-success', 'show-name'));
+  out.push(one(master, 'commit-success', 'show-name'));
+  return out;
+}
+
+const handler: RpcHandler = async (ctx) => {
+  const op = ctx.op;
+  const check = child(op, 'check') !== undefined;
+  const synchronize = child(op, 'synchronize') !== undefined;
+  const timeoutEl = child(op, 'confirm-timeout');
+  const logEl = child(op, 'log');
+  const atEl = child(op, 'at-time');
+  const result = ctx.config.commit({
+    check,
+    confirmed: child(op, 'confirmed') !== undefined,
+    confirmTimeout: timeoutEl ? intAttr(textOf(timeoutEl), 'confirm-timeout') : undefined,
+    log: logEl ? textOf(logEl) : undefined,
+    synchronize,
+    atTime: atEl ? textOf(atEl).trim() : undefined,
+  });
+  // The reply says the commit is complete once it is on disk.
+  const unsaved = await result.saved;
+  if (unsaved) result.warnings.push(unsaved);
+  return ['<commit-results>', ...result.warnings.map((w) => w.toXml()), ...commitEngines(ctx, synchronize, check), '</commit-results>'].join('\n');
+};
+
+export const commitConfiguration: RpcModule = { name: 'commit-configuration', handler };

@@ -1,0 +1,13 @@
+/** Base NETCONF validate: checks the candidate (a url source is not supported). */
+import { RpcError } from '../../netconf/rpc-error.js';
+import { child } from '../../netconf/xml.js';
+import { okWith } from './config-args.js';
+import type { RpcHandler, RpcModule } from './types.js';
+
+const handler: RpcHandler = ({ config, op }) => {
+  const src = child(op, 'source');
+  if (src && child(src, 'url')) throw new RpcError({ type: 'protocol', tag: 'operation-not-supported', message: 'url is not supported here', badElement: 'url' });
+  return okWith(config.validate());
+};
+
+export const validate: RpcModule = { name: 'validate', handler };
