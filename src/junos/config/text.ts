@@ -247,7 +247,8 @@ export function parseText(text: string): ConfigTree {
 // ---------------------------------------------------------------------------------------
 // Writing
 
-const NEEDS_QUOTES = /[\s;{}[\]"'#\\$&|()<>!]|^$/;
+// What Junos quotes: blanks, the characters the CLI gives a meaning, and `@` (`contact "a@b";`).
+const NEEDS_QUOTES = /[\s;{}[\]"'#\\$&|()<>!@]|^$/;
 
 /** A value as Junos writes it: bare when it can be, else in double quotes. */
 export function quote(v: string): string {

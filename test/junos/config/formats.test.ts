@@ -30,6 +30,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 const fixture = (name: string) => fs.readFileSync(path.join(root, 'test/fixtures/config', name), 'utf8');
 const MX = fixture('mx.conf');
 const SRX = fixture('srx.conf');
+/** NAPALM's EX `show configuration` sample (a stray brace removed, SECRET-DATA marks as Junos prints them). */
+const EX = fixture('ex-napalm.conf');
 
 /** The text minus header lines (`## Last commit`), which are not configuration. */
 function body(text: string): string {
@@ -42,6 +44,7 @@ function body(text: string): string {
 for (const [name, text] of [
   ['MX', MX],
   ['SRX sample', SRX],
+  ['EX sample (radius-server block, quoted contact, leaf-list)', EX],
 ] as const) {
   test(`${name}: text is read and written back unchanged`, () => {
     const t = parseText(text);
