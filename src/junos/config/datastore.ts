@@ -24,7 +24,7 @@ import { parseText, renderText } from './text.js';
 import { applySetText, applySetLine, renderSet } from './set.js';
 import { parseXmlConfig, renderXml } from './xml-config.js';
 import { parseJson, renderJson } from './json.js';
-import { mergeTree, clean } from './merge.js';
+import { mergeTree, clean, updateTree } from './merge.js';
 import { diffTrees } from './diff.js';
 import { filterTree, selectPath } from './filter.js';
 import { ConfigSyntaxError, throwAll } from './errors.js';
@@ -411,8 +411,10 @@ class Session implements ConfigSession {
     }
     const incoming = asRpc(() => this.parseLoad(opts));
     this.edit((t) => {
-      if (opts.action === 'override' || opts.action === 'update') {
+      if (opts.action === 'override') {
         t.root.children = clean(incoming.root).children;
+      } else if (opts.action === 'update') {
+        updateTree(t, incoming);
       } else {
         mergeTree(t, incoming, { action: opts.action === 'replace' ? 'replace' : 'merge' });
       }

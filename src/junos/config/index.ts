@@ -9,7 +9,7 @@ export { parseText, renderText, quote, type TextRenderOptions } from './text.js'
 export { parseSet, applySetLine, applySetText, renderSet } from './set.js';
 export { parseXmlConfig, renderXml, XNM_NS, type XmlRenderOptions } from './xml-config.js';
 export { parseJson, renderJson, type JsonRenderOptions } from './json.js';
-export { mergeTree, type MergeOptions } from './merge.js';
+export { mergeTree, updateTree, moveStatement, schemaOrder, type MergeOptions, type OrderedByUser } from './merge.js';
 export { diffTrees } from './diff.js';
 export { filterTree } from './filter.js';
 export { expandGroups, type ExpandOptions } from './groups.js';

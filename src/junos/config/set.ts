@@ -59,7 +59,7 @@ export function splitWords(line: string, lineNo?: number): Word[] {
   return out;
 }
 
-const VERBS = new Set(['set', 'delete', 'activate', 'deactivate', 'rename', 'annotate']);
+const VERBS = new Set(['set', 'delete', 'activate', 'deactivate', 'rename', 'annotate', 'insert']);
 
 /**
  * Applies one command to the tree. Throws ConfigSyntaxError for malformed input; returns
@@ -125,6 +125,8 @@ export function applySetLine(tree: ConfigTree, line: string, lineNo?: number): R
       for (const n of res.nodes) n.comment = text.v;
       return [];
     }
+    case 'insert':
+      return insertLine(tree, rest, lineNo, guard, notFound);
     case 'rename': {
       // rename PATH... to NEWKEY...: renames the keys of the entry PATH names.
       const to = rest.findIndex((w) => w.v === 'to');
@@ -145,6 +147,45 @@ export function applySetLine(tree: ConfigTree, line: string, lineNo?: number): R
   return [];
 }
 
+/**
+ * `insert PATH before|after REF`: moves the list entry (or leaf-list value) PATH names before
+ * or after its sibling REF, written as in set form with or without the list keyword
+ * (`insert policy-options policy-statement p term t2 before term t1`).
+ */
+function insertLine(
+  tree: ConfigTree,
+  rest: Word[],
+  lineNo: number | undefined,
+  guard: <T>(f: () => T) => T,
+  notFound: () => RpcError[],
+): RpcError[] {
+  for (let i = rest.length - 2; i >= 1; i--) {
+    const where = rest[i].v;
+    if (where !== 'before' && where !== 'after') continue;
+    const res = guard(() => walk(rootCursor(tree.root), rest.slice(0, i), 'chain', { create: false, hasBlock: false }));
+    if (!res) return notFound();
+    const n = res.nodes[0];
+    if (res.nodes.length !== 1 || (n.kind !== 'entry' && n.kind !== 'leaf')) continue;
+    const parent = res.parent.node;
+    const ref = rest.slice(i + 1).map((w) => w.v);
+    const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, k) => x === b[k]);
+    const target = parent.children.find((c) => {
+      if (c === n || c.name !== n.name || c.kind !== n.kind) return false;
+      if (c.kind === 'leaf') return same(ref, [c.value ?? '']) || same(ref, [c.name, c.value ?? '']);
+      const head = headWords(c, res.parent.path).map((w) => w);
+      const plain = [c.name, ...(c.keys ?? []).map((k) => k.value)];
+      const quotedRef = ref.map(quote);
+      return same(quotedRef, head) || same(quotedRef, head.slice(1)) || same(ref, plain) || same(ref, plain.slice(1));
+    });
+    if (!target) {
+      throw new RpcError({ type: 'application', tag: 'data-missing', message: 'statement not found', path: editPath(res.parent.words), badElement: ref.join(' ') });
+    }
+    parent.children = parent.children.filter((c) => c !== n);
+    parent.children.splice(parent.children.indexOf(target) + (where === 'after' ? 1 : 0), 0, n);
+    return [];
+  }
+  throw new ConfigSyntaxError([{ message: 'syntax error', badElement: 'insert', line: lineNo, path: '[edit]' }]);
+}
 
 /**
  * Applies set-form text (one command per line) to a tree, collecting every syntax error

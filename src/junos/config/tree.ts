@@ -36,6 +36,11 @@ export interface ConfigNode {
   activate?: boolean;
   /** The configuration group this statement was inherited from (expanded views only). */
   group?: string;
+  /**
+   * Load-time move marker (XML `insert="before|after"`, YANG `insert="first|last"`): put the
+   * statement before/after the sibling of the same name whose keys (leaf-list: value) are `ref`.
+   */
+  insert?: { where: 'before' | 'after' | 'first' | 'last'; ref?: string[] };
 }
 
 export function node(name: string, kind: NodeKind, extra: Partial<ConfigNode> = {}): ConfigNode {
@@ -54,6 +59,7 @@ export function cloneNode(n: ConfigNode): ConfigNode {
   if (n.op) c.op = n.op;
   if (n.activate !== undefined) c.activate = n.activate;
   if (n.group !== undefined) c.group = n.group;
+  if (n.insert) c.insert = { where: n.insert.where, ...(n.insert.ref ? { ref: [...n.insert.ref] } : {}) };
   return c;
 }
 

@@ -41,6 +41,11 @@ export function parseXmlConfig(el: XmlElement): ConfigTree {
   }
   const tree = new ConfigTree();
   const problems: ConfigProblem[] = [];
+  // `<configuration operation="replace">` (or `replace="replace"`), on the outer or inner element.
+  for (let e: XmlElement | undefined = el; e; e = e === top ? undefined : elements(e).find((c) => c.name === 'configuration')) {
+    const op = attr(e, 'operation');
+    if (op === 'replace' || attr(e, 'replace') === 'replace') tree.root.op = 'replace';
+  }
   readChildren(top, tree.root, [], [], problems);
   if (!problems.length) problems.push(...checkStatementNames(tree.root));
   if (problems.length) throw new ConfigSyntaxError(problems);
@@ -111,9 +116,46 @@ function readElement(el: XmlElement, parentPath: string[], words: string[], prob
   if (attr(el, 'delete') === 'delete') n.op = 'delete';
   if (attr(el, 'replace') === 'replace') n.op = 'replace';
   if (attr(el, 'create') === 'create') n.op = 'create';
+  const insert = attr(el, 'insert');
+  if (insert !== undefined) {
+    const where = readInsert(el, n, insert);
+    if (!where) {
+      problems.push({ message: `invalid insert: ${insert}`, badElement: el.name, path: editPath(words) });
+      return undefined;
+    }
+    n.insert = where;
+  }
   if (attr(el, 'inactive') === 'inactive') n.inactive = true;
   if (attr(el, 'active') === 'active') n.activate = true;
   return n;
+}
+
+/**
+ * The insert marker of an element: Junos `insert="before|after" name="ref"` (a list keyed by
+ * several elements names each: `from-zone-name="a" to-zone-name="b"`; a leaf-list takes
+ * `name` or `value`), or YANG's `insert` with `key="[name='ref']"` / `value="ref"`, and
+ * `first`/`last`. Undefined when it makes no sense.
+ */
+function readInsert(el: XmlElement, n: ConfigNode, where: string): ConfigNode['insert'] {
+  if (where === 'first' || where === 'last') return { where };
+  if (where !== 'before' && where !== 'after') return undefined;
+  if (n.kind === 'entry') {
+    const keys = n.keys ?? [];
+    const yangKey = attr(el, 'key');
+    if (yangKey !== undefined) {
+      const vals = new Map<string, string>();
+      for (const m of yangKey.matchAll(/\[\s*([^=\s\]]+)\s*=\s*(?:'([^']*)'|"([^"]*)")\s*\]/g)) vals.set(m[1].replace(/^.*:/, ''), m[2] ?? m[3]);
+      const ref = keys.map((k) => vals.get(k.name));
+      return ref.every((v) => v !== undefined) ? { where, ref: ref as string[] } : undefined;
+    }
+    const ref = keys.map((k, i) => attr(el, k.name) ?? (i === 0 ? attr(el, 'name') : undefined));
+    return ref.every((v) => v !== undefined) ? { where, ref: ref as string[] } : undefined;
+  }
+  if (n.kind === 'leaf') {
+    const ref = attr(el, 'value') ?? attr(el, 'name');
+    return ref !== undefined ? { where, ref: [ref] } : undefined;
+  }
+  return undefined;
 }
 
 export interface XmlRenderOptions {
