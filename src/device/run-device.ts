@@ -24,7 +24,7 @@ import { openPtyShell } from '../shell/pty-session.js';
 import { cliBinDir } from '../shell/cli-bin.js';
 import { startSshFace, parseUserFlag } from '../ssh/server.js';
 import { SshBridgeBackend, parseSshTarget } from '../backends/ssh-bridge.js';
-import { UsageError } from '../cli/usage-error.js';
+import { UsageError } from '../errors.js';
 import { DeviceNetconfBackend } from '../backends/junos-netconf.js';
 import { FaultSet, FaultSpecError } from '../faults/faults.js';
 import { lockStateDir } from '../junos/config/state-lock.js';

@@ -3,7 +3,7 @@
  * socket (add, clear, list), or drops all its connections at once.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { UsageError } from '../usage-error.js';
+import { UsageError } from '../../errors.js';
 import { FaultSpecError, parseFault } from '../../faults/faults.js';
 import { controlRequest, controlSocketPath } from '../../status/control.js';
 

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import type { Argv, CommandModule } from 'yargs';
-import { UsageError } from '../usage-error.js';
+import { UsageError } from '../../errors.js';
 import { createLogger, type Logger } from '../../log.js';
 import { OpsServer } from '../../nms/ops-server.js';
 import type { OpsRequest } from '../../nms/ops-protocol.js';
