@@ -174,8 +174,21 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
   if (faults.list().length) logger.info({ faults: faults.list() }, 'faults injected from the start');
   faults.on('change', () => logger.info({ faults: faults.list() }, 'faults changed'));
 
-  /** A reload: the clients change as the new configuration says. */
+  /**
+   * A reload: a changed sessions' user (the JET app's username) applies to sessions opened
+   * from now on, as on Junos after a commit; live sessions keep theirs. Then the clients.
+   */
   const applyConfig = async (next: AgentConfig): Promise<Record<string, string[]>> => {
+    const name = f.username ?? next.username ?? 'nobody';
+    if (name !== user.name) {
+      const now: SessionsUser = { name, account: resolveSessionUser(name, f.allowRootShell, logger) };
+      generation++;
+      const fresh: Equipment[] = [];
+      for (let n = 1; n <= count; n++) fresh.push(await equip(n, now));
+      equipment.splice(0, equipment.length, ...fresh);
+      logger.info({ was: user.name, username: name }, "sessions' user changed: new sessions run as it, live ones keep theirs");
+      user = now;
+    }
     const total: Record<string, string[]> = {};
     for (const [i, agent] of agents.entries()) {
       const result = await agent.apply(fleetConfig(next, i + 1, count));
