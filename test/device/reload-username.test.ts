@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import type { NmsSession } from '../../src/nms/server.js';
-import { Harness, MAIN_JS, loopbackPki, until } from '../support/agent-harness.js';
+import { Harness, MAIN_JS, until } from '../support/agent-harness.js';
 
 const h = new Harness();
 after(() => h.cleanup());
@@ -24,11 +24,7 @@ async function run(s: NmsSession, command: string, tag: string): Promise<string>
 }
 
 test('reload: a changed username applies to new sessions; live ones keep theirs', { skip: asRoot ? false : 'needs root to run sessions as other users' }, async () => {
-  const pem = await loopbackPki();
-  const { nms, port } = await h.nms(pem);
-  const dir = h.tempDir();
-  const certFile = path.join(dir, 'nms.crt');
-  writeFileSync(certFile, pem.cert);
+  const { nms, port, dir, certFile } = await h.nmsWithCertFile();
   const file = path.join(dir, 'device.json');
   const writeConfig = (username: string) => {
     const json = {
