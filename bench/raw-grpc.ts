@@ -88,7 +88,7 @@ export class RawClient {
   }
 
   private channel(): NcgrpcClient {
-    return new this.Ctor(this.target, this.creds, CHANNEL_OPTIONS) as NcgrpcClient;
+    return new this.Ctor(this.target, this.creds, CHANNEL_OPTIONS) as unknown as NcgrpcClient;
   }
 
   private stream(client: NcgrpcClient, fields: Record<string, string>): grpc.ClientDuplexStream<unknown, { netconf_command?: string }> {

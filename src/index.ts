@@ -17,7 +17,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { silentLogger, type Logger } from './log.js';
-import { startDevice as startFromFlags, type DeviceFlags } from './device/run-device.js';
+import { startDevice as startFromFlags, type DeviceFlags } from './device/assemble.js';
 import type { EmulatedDevice } from './junos/device.js';
 import type { ProtocolName } from './wire/contract.js';
 import type { ReconnectStrategy } from './outbound/config.js';

@@ -62,3 +62,22 @@ export function createLogger(opts: LogOptions = {}): Logger {
 
 /** A logger that writes nothing, for library use and tests that do not look at logs. */
 export const silentLogger: Logger = pino({ level: 'silent' });
+
+/**
+ * Logs each injected fault once per session, at info, when it first takes effect. Here, at
+ * the bottom, so that the byte-stream faults (faults/) and the NETCONF server's (netconf/)
+ * share it.
+ */
+export class FaultLog {
+  private readonly seen = new Set<string>();
+  constructor(
+    private readonly logger: Logger,
+    private readonly fields: Record<string, unknown> = {},
+  ) {}
+
+  note(fault: string, detail: Record<string, unknown> = {}): void {
+    if (this.seen.has(fault)) return;
+    this.seen.add(fault);
+    this.logger.info({ ...this.fields, fault, ...detail }, 'fault injected');
+  }
+}

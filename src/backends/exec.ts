@@ -6,7 +6,6 @@
  */
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { constants as osConstants } from 'node:os';
 import type { Logger } from '../log.js';
 import type { ByteSession, SessionBackend, SessionEnd, SessionKind } from '../session/byte-session.js';
 
@@ -99,14 +98,4 @@ export class ExecBackend implements SessionBackend {
     }
     return session;
   }
-}
-
-/** Signal number from a name or number string ("SIGINT", "INT", "2"). */
-export function signalNumber(s: string | number): number {
-  if (typeof s === 'number') return s;
-  if (/^\d+$/.test(s)) return Number(s);
-  const name = (s.toUpperCase().startsWith('SIG') ? s.toUpperCase() : `SIG${s.toUpperCase()}`) as keyof typeof osConstants.signals;
-  const n = osConstants.signals[name];
-  if (n === undefined) throw new Error(`unknown signal ${s}`);
-  return n;
 }

@@ -5,7 +5,7 @@
 import { makeSelfSigned } from '../nms/pki.js';
 import { ReferenceNms } from '../nms/server.js';
 import { createLogger } from '../log.js';
-import { startDevice, type DeviceFlags } from '../device/run-device.js';
+import { startDevice, type DeviceFlags } from '../device/assemble.js';
 
 const DEVICE_ID = 'demo-device';
 const SECRET = 'demo-secret';

@@ -3,6 +3,8 @@
  * arguments) plus the emulator's own (profile, state, SSH face, backends, observability).
  */
 import type { Argv } from 'yargs';
+import { DEFAULT_PROTOCOL, PROTOCOL_HELP, PROTOCOL_NAMES } from '../wire/contract.js';
+import { faultSyntaxList } from '../faults/kinds.js';
 
 export function deviceOptions<T>(y: Argv<T>) {
   return y
@@ -20,7 +22,7 @@ export function deviceOptions<T>(y: Argv<T>) {
     .option('secret-file', { type: 'string', describe: 'File whose first line is the shared secret (or set NCGD_SECRET)', group: 'Outbound HTTPS:' })
     .option('waittime', { type: 'number', describe: 'Seconds to wait after a full unsuccessful walk of the servers', defaultDescription: '30', group: 'Outbound HTTPS:' })
     .option('reconnect-strategy', { type: 'string', choices: ['in-order', 'sticky'], describe: 'Which server to try first after a lost connection', defaultDescription: 'in-order', group: 'Outbound HTTPS:' })
-    .option('protocol', { type: 'string', choices: ['enhanced', 'basic'], describe: 'enhanced (Junos 20.3+) or basic (20.2)', defaultDescription: 'enhanced', group: 'Outbound HTTPS:' })
+    .option('protocol', { type: 'string', choices: PROTOCOL_NAMES, describe: PROTOCOL_NAMES.map((p) => PROTOCOL_HELP[p]).join(' or '), defaultDescription: DEFAULT_PROTOCOL, group: 'Outbound HTTPS:' })
     .option('keepalive', { type: 'number', describe: 'HTTP/2 keepalive ping every SECONDS while a call is open; unanswered: the NMS is lost (0: off)', defaultDescription: '300', group: 'Outbound HTTPS:' })
     .option('connect-timeout', { type: 'number', describe: 'Seconds for TCP connect, TLS handshake and HTTP/2 settings before a server counts as down', defaultDescription: '10', group: 'Outbound HTTPS:' })
     .option('instance-id', { type: 'string', describe: 'instance_id sent in Initialize', defaultDescription: 'process id', group: 'Outbound HTTPS:' })
@@ -43,7 +45,7 @@ export function deviceOptions<T>(y: Argv<T>) {
     .option('fault', {
       type: 'string',
       array: true,
-      describe: 'Inject a fault (repeatable): output-delay=MS, drop-after=BYTES, stall-after=BYTES, no-stop-message, rpc-error=NAME, rpc-delay=MS',
+      describe: `Inject a fault (repeatable): ${faultSyntaxList()}`,
       group: 'Faults:',
     })
     .option('control', { type: 'string', describe: 'Control socket for `nc-grpc-device status`', defaultDescription: '<state-dir>/control.sock', group: 'Observability:' })

@@ -5,9 +5,10 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { deviceOptions } from './device-options.js';
-import { runDeviceCommand, type DeviceFlags } from '../device/run-device.js';
+import { runDeviceCommand } from './commands/device-command.js';
+import type { DeviceFlags } from '../device/options.js';
 import { runDemo } from './demo.js';
-import { reportFatal, UsageError } from './usage-error.js';
+import { reportFatal, UsageError } from '../errors.js';
 import { normalizeArgv } from './argv.js';
 import { netconfCommand } from './commands/netconf-command.js';
 import { checkCommand } from './commands/check-command.js';

@@ -6,7 +6,7 @@
  * shells and commands the device starts do not inherit it.
  */
 import { readFileSync } from 'node:fs';
-import { UsageError } from '../cli/usage-error.js';
+import { UsageError } from '../errors.js';
 
 export const SECRET_ENV = 'NCGD_SECRET';
 export const SSH_USER_ENV = 'NCGD_SSH_USER';

@@ -11,7 +11,7 @@
  * own small `NetconfFaults` hook, which FaultSet satisfies.
  */
 import { EventEmitter } from 'node:events';
-import type { Logger } from '../log.js';
+import { FaultLog } from '../log.js';
 import type { ByteSession, SessionEnd } from '../session/byte-session.js';
 import { formatFault, parseFault, type Fault, type FaultKind } from './kinds.js';
 
@@ -92,17 +92,7 @@ export class FaultSet extends EventEmitter {
   }
 }
 
-/** Logs each fault once per session, at info, when it first takes effect. */
-export class FaultLog {
-  private readonly seen = new Set<string>();
-  constructor(private readonly logger: Logger, private readonly fields: Record<string, unknown> = {}) {}
-
-  note(fault: string, detail: Record<string, unknown> = {}): void {
-    if (this.seen.has(fault)) return;
-    this.seen.add(fault);
-    this.logger.info({ ...this.fields, fault, ...detail }, 'fault injected');
-  }
-}
+export { FaultLog };
 
 export interface FaultySessionOptions {
   log: FaultLog;

@@ -10,7 +10,7 @@ import { encodeMessage, FrameDecoder, type FramingMode } from './framing.js';
 import { RpcError } from './rpc-error.js';
 import type { NetconfServerInfo, RpcDispatcher, RpcReply, SessionResource } from './dispatch.js';
 import { elements, escapeAttr, escapeText, parseXml, type XmlElement } from './xml.js';
-import type { Logger } from '../log.js';
+import { FaultLog, type Logger } from '../log.js';
 
 export const BASE_NS = 'urn:ietf:params:xml:ns:netconf:base:1.0';
 
@@ -78,12 +78,13 @@ export class NetconfSession extends EventEmitter implements ByteSession {
   /** write() returned false: emit 'drain' once input is welcome again. */
   private wantDrain = false;  private _ended = false;
   private closing = false;
-  /** Faults already logged in this session (each is logged once). */
-  private readonly faultsLogged = new Set<string>();
+  /** Faults of this session, each logged once. */
+  private readonly faultLog: FaultLog;
 
   constructor(private readonly opts: NetconfSessionOptions) {
     super();
     this.id = opts.sessionId;
+    this.faultLog = new FaultLog(opts.logger, { session: this.id });
     this.decoder = new FrameDecoder(opts.maxMessageBytes);
     // The server speaks first; wait a turn so the opener can attach its listeners.
     // Replies queue behind the greeting.
@@ -297,7 +298,7 @@ export class NetconfSession extends EventEmitter implements ByteSession {
     let reply: RpcReply;
     try {
       if (this.opts.faults?.rpcError(op.name)) {
-        this.noteFault('rpc-error', { rpc: op.name });
+        this.faultLog.note('rpc-error', { rpc: op.name });
         throw new RpcError({ type: 'application', tag: 'operation-failed', message: `fault injected: ${op.name}` });
       }
       const r = await this.opts.dispatch(op);
@@ -312,12 +313,6 @@ export class NetconfSession extends EventEmitter implements ByteSession {
     const warnings = reply.warnings?.map((w) => w.toXml()).join('\n') ?? '';
     await this.sendReply(attrs, [reply.body, warnings].filter((s) => s !== '').join('\n'));
     if (reply.end) this.finish({ exitCode: 0, signal: null });
-  }
-
-  private noteFault(fault: string, detail: Record<string, unknown>): void {
-    if (this.faultsLogged.has(fault)) return;
-    this.faultsLogged.add(fault);
-    this.opts.logger.info({ session: this.id, fault, ...detail }, 'fault injected');
   }
 
   private errorBody(err: RpcError): string {
@@ -335,7 +330,7 @@ export class NetconfSession extends EventEmitter implements ByteSession {
     const text = body === '' ? `${open}\n</rpc-reply>` : `${open}\n${body.replace(/\n+$/, '')}\n</rpc-reply>`;
     const delay = this.opts.faults?.rpcDelayMs() ?? 0;
     if (delay > 0) {
-      this.noteFault('rpc-delay', { ms: delay });
+      this.faultLog.note('rpc-delay', { ms: delay });
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
     this.sendRaw(encodeMessage(text, this.outMode));

@@ -2,6 +2,7 @@
  * What the reference NMS saw, as a plain list tests and operators can read: every RPC that
  * arrived, every session opened or closed, every refusal. Secrets never appear here.
  */
+import type { ProtocolName } from '../wire/contract.js';
 import { EventEmitter } from 'node:events';
 
 export type NmsEventType =
@@ -36,7 +37,7 @@ export interface NmsEvent {
   deviceId?: string;
   instanceId?: string;
   connType?: 'netconf' | 'csh';
-  protocol?: 'enhanced' | 'basic';
+  protocol?: ProtocolName;
   ok?: boolean;
   detail?: string;
   /** Invocation metadata of the call (text entries; on 'initialize' and 'session-open'). */

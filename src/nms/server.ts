@@ -6,6 +6,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { silentLogger, type Logger } from '../log.js';
 import { basicService, ncgrpcService } from '../wire/protos.js';
+import { PROTOCOL_NAMES, type ProtocolName } from '../wire/contract.js';
 import { BASIC_DEFAULT_SECRET, BasicService } from './basic-service.js';
 import { EnhancedService, type RequestSessionOptions, type StatusAnswer } from './enhanced-service.js';
 import { NmsEventLog, type NmsEvent } from './events.js';
@@ -15,7 +16,7 @@ export type { NmsEvent } from './events.js';
 export { NmsSession } from './session.js';
 export { NmsRequestError } from './enhanced-service.js';
 
-export type NmsProtocol = 'enhanced' | 'basic';
+export type NmsProtocol = ProtocolName;
 
 export interface ReferenceNmsOptions {
   /** Address to bind (default 127.0.0.1). */
@@ -48,7 +49,7 @@ export class ReferenceNms {
     this.logger = opts.logger ?? silentLogger;
     this.enhanced = new EnhancedService(this.log, this.logger, { closeTimeoutMs: opts.closeTimeoutMs ?? 10_000, keepOutputChars: opts.keepOutputChars });
     this.basic = new BasicService(this.log, this.logger, opts.basicSecret ?? BASIC_DEFAULT_SECRET);
-    const protocols = opts.protocols ?? ['enhanced', 'basic'];
+    const protocols: readonly ProtocolName[] = opts.protocols ?? PROTOCOL_NAMES;
     if (protocols.includes('enhanced')) this.server.addService(ncgrpcService().service, this.enhanced.handlers());
     if (protocols.includes('basic')) this.server.addService(basicService().service, this.basic.handlers());
   }

@@ -16,12 +16,9 @@ import { createInterface } from 'node:readline';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { readLines, sendLine, type OpsRequest } from './ops-protocol.js';
+import { MSG_CSH_STARTED, STOP_MESSAGE_PREFIX } from '../wire/contract.js';
 
-/** What a device sends first on a csh session. */
-const CSH_STARTED = 'csh session is started';
-
-/** What a device sends as its own last message (request_session.py exits on it). */
-const STOPPING = 'Client is stopping,';
+/** A device's last message starts with STOP_MESSAGE_PREFIX (request_session.py exits on it). */
 const STOPPING_GRACE_MS = 5000;
 
 /** NETCONF 1.0 end of message. */
@@ -327,12 +324,12 @@ export function runSessionClient(ops: { host: string; port: number }, request: O
         if (state !== 'open' && state !== 'closing') return;
         if (typeof o.message === 'string') {
           // The device's own status messages get a line of their own; session output is as sent.
-          const status = o.message === CSH_STARTED || o.message.startsWith(STOPPING);
+          const status = o.message === MSG_CSH_STARTED || o.message.startsWith(STOP_MESSAGE_PREFIX);
           if (status) {
             if (!oneShot) write(`${lastChar === '\n' ? '' : '\n'}${o.message}\n`);
           } else onDeviceText(o.message);
           // The device says it is stopping; its half-close (and our end line) normally follows at once.
-          if (o.message.startsWith(STOPPING) && !stopTimer) {
+          if (o.message.startsWith(STOP_MESSAGE_PREFIX) && !stopTimer) {
             stopTimer = setTimeout(() => end('device-stopping'), STOPPING_GRACE_MS);
           }
         } else if (typeof o.end === 'string') end(o.end);

@@ -6,6 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type * as grpc from '@grpc/grpc-js';
+import type { ProtocolName } from '../wire/contract.js';
 
 export type ConnType = 'netconf' | 'csh';
 
@@ -26,7 +27,7 @@ export interface SessionCodec<Req, Resp> {
 export interface NmsSessionInfo {
   peer: string;
   type: ConnType;
-  protocol: 'enhanced' | 'basic';
+  protocol: ProtocolName;
   deviceId?: string;
   /** Bound on how long close() waits for the device to half-close. */
   closeTimeoutMs?: number;
@@ -47,7 +48,7 @@ export type SessionEndReason =
 export class NmsSession extends EventEmitter {
   readonly peer: string;
   readonly type: ConnType;
-  readonly protocol: 'enhanced' | 'basic';
+  readonly protocol: ProtocolName;
   readonly deviceId: string | undefined;
   /** Resolves when the session is over, whichever side ended it. */
   readonly ended: Promise<void>;

@@ -7,6 +7,7 @@ import type { SessionBackend, SessionKind } from '../session/byte-session.js';
 import { ClientWorker, type WorkerStatus } from './client-worker.js';
 import { transportTiming, type AgentConfig, type ClientConfig } from './config.js';
 import type { FaultSet } from '../faults/faults.js';
+import { DEFAULT_PROTOCOL } from '../wire/contract.js';
 
 export interface AgentOptions {
   config: AgentConfig;
@@ -73,7 +74,7 @@ export class Agent {
   /** Applies a new configuration: restarts only what changed, as the Junos app does. */
   async apply(next: AgentConfig): Promise<ReloadResult> {
     const result: ReloadResult = { added: [], removed: [], restarted: [], updated: [], unchanged: [] };
-    const protocolChanged = (next.protocol ?? 'enhanced') !== (this.config.protocol ?? 'enhanced');
+    const protocolChanged = (next.protocol ?? DEFAULT_PROTOCOL) !== (this.config.protocol ?? DEFAULT_PROTOCOL);
     const was = transportTiming(this.config);
     const timing = transportTiming(next);
     const timingChanged = was.keepaliveMs !== timing.keepaliveMs || was.connectTimeoutMs !== timing.connectTimeoutMs;

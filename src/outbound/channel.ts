@@ -4,7 +4,7 @@
  * NMSs (Juniper's sample among them) tell sessions apart by the peer address.
  */
 import * as grpc from '@grpc/grpc-js';
-import { ncgrpcService, basicService } from '../wire/protos.js';
+import { ncgrpcService, basicService, type BasicClient, type NcgrpcClient } from '../wire/protos.js';
 import type { ServerConfig } from './config.js';
 import { serverCredentials } from './tls.js';
 
@@ -16,7 +16,7 @@ export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.max_send_message_length': 64 * 1024 * 1024,
 };
 
-export type NcgrpcClient = grpc.Client & Record<string, any>;
+export type { NcgrpcClient, BasicClient } from '../wire/protos.js';
 
 /** How the device's connections to an NMS are watched: keepalive and the connect bound. */
 export interface TransportTiming {
@@ -91,13 +91,13 @@ export function openNcgrpcChannel(
   timing?: { keepaliveMs?: number },
 ): NcgrpcClient {
   const Ctor = ncgrpcService();
-  return new Ctor(targetOf(server), creds ?? serverCredentials(server, onIdentityError), channelOptions(timing)) as NcgrpcClient;
+  return new Ctor(targetOf(server), creds ?? serverCredentials(server, onIdentityError), channelOptions(timing)) as unknown as NcgrpcClient;
 }
 
 /** A new basic-protocol (20.2) client on a connection of its own. */
-export function openBasicChannel(server: ServerConfig, onIdentityError?: (reason: string) => void, timing?: { keepaliveMs?: number }): NcgrpcClient {
+export function openBasicChannel(server: ServerConfig, onIdentityError?: (reason: string) => void, timing?: { keepaliveMs?: number }): BasicClient {
   const Ctor = basicService();
-  return new Ctor(targetOf(server), serverCredentials(server, onIdentityError), channelOptions(timing)) as NcgrpcClient;
+  return new Ctor(targetOf(server), serverCredentials(server, onIdentityError), channelOptions(timing)) as unknown as BasicClient;
 }
 
 /** One line for a gRPC error, without a stack. */

@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { UsageError } from '../errors.js';
 import { DEFAULT_PROTOCOL, type ProtocolName } from '../wire/contract.js';
+import { protocolFor } from './protocols/index.js';
 
 /**
  * The agent's configuration model: outbound-https clients, each with an ordered server list.
@@ -154,8 +155,9 @@ export function clientFromFlags(f: ClientFlags, readFile: (p: string) => string,
   if (!f.host) throw new ConfigError('--host is required (the NMS address, as named by its certificate)');
   if (f.cert && f.certFile) throw new ConfigError('give either --cert or --cert-file, not both');
   if (!f.cert && !f.certFile) throw new ConfigError('--cert (certificate body on one line) or --cert-file (PEM file) is required');
-  if (protocol === 'enhanced' && !f.deviceId) throw new ConfigError('--device-id is required (or --protocol basic for the 20.2 app, which has none)');
-  if (protocol === 'enhanced' && !f.secret) throw new ConfigError('--secret is required');
+  const needsDeviceId = protocolFor(protocol).needsDeviceId;
+  if (needsDeviceId && !f.deviceId) throw new ConfigError('--device-id is required (or --protocol basic for the 20.2 app, which has none)');
+  if (needsDeviceId && !f.secret) throw new ConfigError('--secret is required');
   let certText: string;
   if (f.certFile) {
     try {

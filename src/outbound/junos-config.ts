@@ -16,6 +16,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { BASIC_DEFAULT_SECRET } from './protocols/basic.js';
+import { DEFAULT_PROTOCOL, isProtocolName, PROTOCOL_NAMES } from '../wire/contract.js';
 import {
   clientFromFlags,
   ConfigError,
@@ -258,7 +259,7 @@ function fromTree(written: ConfigTree, src: Source): AgentConfig {
     if (c.name !== 'client') throw src.error(['outbound-https', c.name], 'outbound-https', `unknown statement "${shorten(c.name)}"`);
     clients.push(clientFromNode(c, src));
   }
-  const cfg: AgentConfig = { clients, protocol: 'enhanced' };
+  const cfg: AgentConfig = { clients, protocol: DEFAULT_PROTOCOL };
   const app = appStatement(system, src);
   if (app) {
     const username = child(app.node, 'username')?.value;
@@ -431,9 +432,9 @@ function fromJson(text: string, src: Source): AgentConfig {
     cfg.username = doc.username;
   }
   if (doc.protocol !== undefined) {
-    if (doc.protocol !== 'enhanced' && doc.protocol !== 'basic') throw src.error(['protocol'], '', `protocol must be enhanced or basic (got ${JSON.stringify(doc.protocol)})`);
+    if (!isProtocolName(doc.protocol)) throw src.error(['protocol'], '', `protocol must be ${PROTOCOL_NAMES.join(' or ')} (got ${JSON.stringify(doc.protocol)})`);
     cfg.protocol = doc.protocol;
-  } else cfg.protocol = 'enhanced';
+  } else cfg.protocol = DEFAULT_PROTOCOL;
   // The emulator's own transport settings (Junos has no such statements): seconds.
   if (doc.keepalive !== undefined) cfg.keepalive = doc.keepalive as number;
   if (doc['connect-timeout'] !== undefined) cfg.connectTimeout = doc['connect-timeout'] as number;

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import ssh2 from 'ssh2';
 import type { AuthContext, Connection, ServerChannel, Session } from 'ssh2';
 import type { ByteSession } from '../session/byte-session.js';
-import { signalNumber } from '../backends/exec.js';
+import { signalNumber } from '../session/signals.js';
 import { silentLogger, type Logger } from '../log.js';
 import { loadOrCreateHostKey } from './host-key.js';
 import { JUNOS_RETRY_DEFAULTS, LoginGuard, type LoginRetryOptions } from './login-guard.js';

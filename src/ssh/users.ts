@@ -9,7 +9,7 @@ import ssh2 from 'ssh2';
 import type { ParsedKey } from 'ssh2';
 
 const { utils } = ssh2;
-import { UsageError } from '../cli/usage-error.js';
+import { UsageError } from '../errors.js';
 
 export interface SshUser {
   name: string;

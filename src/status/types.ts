@@ -2,12 +2,13 @@
  * What a running agent reports about itself: through the control socket (`status`
  * command) and, as numbers, through the Prometheus endpoint. Holds no secret.
  */
+import type { ProtocolName } from '../wire/contract.js';
 export type ClientState = 'probing' | 'connected' | 'waiting' | 'stopped';
 
 export interface ClientStatus {
   name: string;
   deviceId: string;
-  protocol: 'enhanced' | 'basic';
+  protocol: ProtocolName;
   /** `address:port` of the server being probed or in use; null while waiting or stopped. */
   server: string | null;
   state: ClientState;

@@ -13,6 +13,11 @@ export const PROTOCOL_HELP: Record<ProtocolName, string> = {
   enhanced: 'enhanced (Junos 20.3+)',
   basic: 'basic (20.2)',
 };
+/** One line per version, as `check` names it. */
+export const PROTOCOL_DETAIL: Record<ProtocolName, string> = {
+  enhanced: 'enhanced (Junos 20.3+)',
+  basic: 'basic (Junos 20.2, GetExecuteCommand)',
+};
 
 export function isProtocolName(s: unknown): s is ProtocolName {
   return typeof s === 'string' && (PROTOCOL_NAMES as readonly string[]).includes(s);

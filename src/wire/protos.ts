@@ -45,6 +45,23 @@ export interface BasicRpcResponse {
   command?: 'netconf_command' | 'cli_command';
 }
 
+type UnaryCallback<T> = (err: grpc.ServiceError | null, resp?: T) => void;
+
+/** The device's client of the enhanced service (jnx.jet.netconf.Ncgrpc), as the device calls it. */
+export interface NcgrpcClient extends grpc.Client {
+  NcgrpcServerStatusGet(req: NcgrpcStatusRequest, options: grpc.CallOptions, cb: UnaryCallback<NcgrpcStatusResponse>): grpc.ClientUnaryCall;
+  NcgrpcInitialize(req: NcgrpcInitializeRequest, md: grpc.Metadata, cb: UnaryCallback<NcgrpcInitializeResponse>): grpc.ClientUnaryCall;
+  /** The device writes NcgrpcCommandGetRequest (output) and reads NcgrpcCommandGetResponse (commands). */
+  NcgrpcCommandGet(md?: grpc.Metadata): grpc.ClientDuplexStream<NcgrpcCommandGetRequest, NcgrpcCommandGetResponse>;
+}
+
+/** The device's client of the basic (20.2) service (management.NetconfRpcApi). */
+export interface BasicClient extends grpc.Client {
+  InitialHandShake(req: BasicAuthRequest, cb: UnaryCallback<BasicAuthResponse>): grpc.ClientUnaryCall;
+  /** The device writes BasicRpcRequest (output) and reads BasicRpcResponse (commands). */
+  GetExecuteCommand(): grpc.ClientDuplexStream<BasicRpcRequest, BasicRpcResponse>;
+}
+
 type ServiceCtor = grpc.ServiceClientConstructor;
 
 let cached: { ncgrpc: ServiceCtor; basic: ServiceCtor } | undefined;

@@ -13,8 +13,8 @@ function runSecret(args: string[], input?: string): { status: number | null; std
   const driver = `
     import yargs from 'yargs';
     import { secretCommand } from './dist/src/cli/commands/secret9-command.js';
-    import { reportFatal } from './dist/src/cli/usage-error.js';
-    import { UsageError } from './dist/src/cli/usage-error.js';
+    import { reportFatal } from './dist/src/errors.js';
+    import { UsageError } from './dist/src/errors.js';
     try {
       await yargs(process.argv.slice(1)).command(secretCommand).strict().exitProcess(false)
         .fail((msg, err) => { throw err ?? new UsageError(msg); }).parseAsync();

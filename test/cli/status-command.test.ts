@@ -50,7 +50,7 @@ function runCli(args: string[]): Promise<{ code: number | null; stdout: string; 
   const driver = `
     import yargs from 'yargs';
     import { statusCommand } from './dist/src/cli/commands/status-command.js';
-    import { reportFatal, UsageError } from './dist/src/cli/usage-error.js';
+    import { reportFatal, UsageError } from './dist/src/errors.js';
     try {
       await yargs(process.argv.slice(1)).command(statusCommand).strict().exitProcess(false)
         .fail((msg, err) => { throw err ?? new UsageError(msg); }).parseAsync();

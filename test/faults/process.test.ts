@@ -4,7 +4,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Harness, MAIN_JS, loopbackPki, until } from '../support/agent-harness.js';
@@ -35,9 +35,21 @@ async function startDevice(port: number, extra: string[] = []) {
   return { child, dir, deviceId, secret, log: () => log };
 }
 
+/**
+ * Runs the CLI without blocking this process: the reference NMS lives here and must keep
+ * answering the device (a blocked event loop fails its probes under load).
+ */
+function cli(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [MAIN_JS, ...args], { encoding: 'utf8', timeout: 15_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+      resolve({ code, out: stdout, err: stderr });
+    });
+  });
+}
+
 function fault(dir: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [MAIN_JS, 'fault', ...args, '--state-dir', dir], { encoding: 'utf8', timeout: 15_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
+  return cli(['fault', ...args, '--state-dir', dir]);
 }
 
 test('a bad --fault spec exits 2 with one line', () => {
@@ -54,12 +66,12 @@ test('a bad --fault spec exits 2 with one line', () => {
 test('faults from --fault and the fault command reach NETCONF sessions; status lists them', async () => {
   const { nms, port } = await h.nms();
   const dev = await startDevice(port, ['--fault', 'no-stop-message']);
-  assert.equal(fault(dev.dir, 'list').out, 'no-stop-message\n');
-  const added = fault(dev.dir, 'add', 'rpc-error=get-software-information', 'rpc-delay=300');
+  assert.equal((await fault(dev.dir, 'list')).out, 'no-stop-message\n');
+  const added = await fault(dev.dir, 'add', 'rpc-error=get-software-information', 'rpc-delay=300');
   assert.equal(added.code, 0, added.err);
   assert.deepEqual(added.out.trim().split('\n').sort(), ['no-stop-message', 'rpc-delay=300', 'rpc-error=get-software-information']);
-  const status = spawnSync(process.execPath, [MAIN_JS, 'status', '--json', '--state-dir', dev.dir], { encoding: 'utf8', timeout: 15_000 });
-  assert.ok(JSON.parse(status.stdout).faults.includes('rpc-delay=300'), status.stdout);
+  const status = await cli(['status', '--json', '--state-dir', dev.dir]);
+  assert.ok(JSON.parse(status.out).faults.includes('rpc-delay=300'), status.out);
 
   const s = await nms.requestSession(dev.deviceId, dev.secret, 'netconf', { timeoutMs: 15_000 });
   await s.waitFor((o) => o.includes(EOM), 10_000);
@@ -73,7 +85,7 @@ test('faults from --fault and the fault command reach NETCONF sessions; status l
   assert.ok(!s.output().includes(STOPPING), 'no stop message');
   await until(() => dev.log().includes('"fault injected"'), 5000, 'the fault log line');
 
-  const cleared = fault(dev.dir, 'clear');
+  const cleared = await fault(dev.dir, 'clear');
   assert.equal(cleared.out, 'no faults injected\n');
   const s2 = await nms.requestSession(dev.deviceId, dev.secret, 'netconf', { timeoutMs: 15_000 });
   s2.send(`<rpc message-id="9"><get-software-information/></rpc>${EOM}`);
@@ -90,7 +102,7 @@ test('fault drop-connections cuts a live session; the device reconnects and serv
   const s = await nms.requestSession(dev.deviceId, dev.secret, 'netconf', { timeoutMs: 15_000 });
   await s.waitFor((o) => o.includes(EOM), 10_000);
   const initsBefore = nms.events.filter((e) => e.type === 'initialize').length;
-  const r = fault(dev.dir, 'drop-connections');
+  const r = await fault(dev.dir, 'drop-connections');
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /1 session cut/);
   await s.ended;

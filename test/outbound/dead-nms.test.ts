@@ -17,7 +17,7 @@ import { Agent } from '../../src/outbound/agent.js';
 import { transportTiming, type ClientConfig } from '../../src/outbound/config.js';
 import { parseAgentConfigText } from '../../src/outbound/junos-config.js';
 import { channelOptions } from '../../src/outbound/channel.js';
-import { agentConfigFromFlags } from '../../src/device/run-device.js';
+import { agentConfigFromFlags } from '../../src/device/options.js';
 import { Harness, catBackends, client, loopbackPki, pidAlive, testLogger, until } from '../support/agent-harness.js';
 
 const h = new Harness();

@@ -2,7 +2,7 @@
  * Test support for the agent: a lab PKI, reference NMSs on 127.0.0.1 and agents in-process,
  * all torn down by `cleanup()`. Everything is real: TLS, gRPC, processes.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +50,16 @@ export class Harness {
     const bound = await nms.start();
     this.defer(() => nms.stop());
     return { nms, port: bound, server: { address: '127.0.0.1', port: bound, trustedCert: p.cert } };
+  }
+
+  /** A reference NMS and a temp dir holding its certificate (nms.crt), for devices started from files. */
+  async nmsWithCertFile(): Promise<{ nms: ReferenceNms; port: number; dir: string; certFile: string }> {
+    const pem = await loopbackPki();
+    const { nms, port } = await this.nms(pem);
+    const dir = this.tempDir();
+    const certFile = path.join(dir, 'nms.crt');
+    writeFileSync(certFile, pem.cert);
+    return { nms, port, dir, certFile };
   }
 
   agent(clients: ClientConfig[], backends: Record<SessionKind, SessionBackend>, protocol: 'enhanced' | 'basic' = 'enhanced'): Agent {

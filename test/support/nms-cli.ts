@@ -6,7 +6,7 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { reportFatal, UsageError } from '../../src/cli/usage-error.js';
+import { reportFatal, UsageError } from '../../src/errors.js';
 import { certsCommand } from '../../src/cli/commands/certs-command.js';
 import { nmsCommand, sessionCommand } from '../../src/cli/commands/nms-commands.js';
 

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { UsageError } from '../usage-error.js';
+import { UsageError } from '../../errors.js';
 import { makeCa, makeSelfSigned, makeSigned, oneLineCert, type KeyType } from '../../nms/pki.js';
 
 export interface CertsArgs {

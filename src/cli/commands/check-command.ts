@@ -11,6 +11,7 @@ import type { CommandModule } from 'yargs';
 import type { AgentConfig } from '../../outbound/config.js';
 import { parseAgentConfigFile } from '../../outbound/junos-config.js';
 import { lookupUser } from '../../shell/user.js';
+import { DEFAULT_PROTOCOL, PROTOCOL_DETAIL } from '../../wire/contract.js';
 
 export interface CheckReport {
   lines: string[];
@@ -45,9 +46,9 @@ export function checkConfig(cfg: AgentConfig, opts: { username?: string; now?: n
   const warnings: string[] = [];
   const warn = (w: string): void => void warnings.push(w);
   const now = opts.now ?? Date.now();
-  const protocol = cfg.protocol ?? 'enhanced';
+  const protocol = cfg.protocol ?? DEFAULT_PROTOCOL;
   const username = opts.username ?? cfg.username ?? 'nobody';
-  lines.push(`protocol: ${protocol === 'basic' ? 'basic (Junos 20.2, GetExecuteCommand)' : 'enhanced (Junos 20.3+)'}`);
+  lines.push(`protocol: ${PROTOCOL_DETAIL[protocol]}`);
   const uid = opts.uid ?? process.getuid?.() ?? -1;
   const entry = lookupUser(username);
   if (uid === 0) {

@@ -3,8 +3,9 @@
  * socket (add, clear, list), or drops all its connections at once.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { UsageError } from '../usage-error.js';
+import { UsageError } from '../../errors.js';
 import { FaultSpecError, parseFault } from '../../faults/faults.js';
+import { faultSyntaxList } from '../../faults/kinds.js';
 import { controlRequest, controlSocketPath } from '../../status/control.js';
 
 const ACTIONS = ['add', 'clear', 'list', 'drop-connections'] as const;
@@ -30,7 +31,7 @@ export const faultCommand: CommandModule<object, FaultArgs> = {
       .positional('specs', {
         type: 'string',
         array: true,
-        describe: 'fault specs for add: output-delay=MS drop-after=BYTES stall-after=BYTES no-stop-message rpc-error=NAME rpc-delay=MS',
+        describe: `fault specs for add: ${faultSyntaxList(' ')}`,
       })
       .option('control', { type: 'string', describe: "the agent's control socket path" })
       .option('state-dir', { type: 'string', describe: 'the state directory given to the agent (its control.sock is used)' })

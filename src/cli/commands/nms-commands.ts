@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import type { Argv, CommandModule } from 'yargs';
-import { UsageError } from '../usage-error.js';
+import { UsageError } from '../../errors.js';
+import { isProtocolName, PROTOCOL_NAMES, type ProtocolName } from '../../wire/contract.js';
 import { createLogger, type Logger } from '../../log.js';
 import { OpsServer } from '../../nms/ops-server.js';
 import type { OpsRequest } from '../../nms/ops-protocol.js';
@@ -50,8 +51,8 @@ export interface RunningNms {
 export async function startNms(args: NmsArgs, logger: Logger = createLogger()): Promise<RunningNms> {
   checkPort(args.port, '--port');
   if (args.opsPort !== undefined) checkPort(args.opsPort, '--ops-port');
-  const protocols = (args.protocols ?? ['enhanced', 'basic']).map(String);
-  for (const p of protocols) if (p !== 'enhanced' && p !== 'basic') throw new UsageError(`--protocols takes enhanced and/or basic, not ${JSON.stringify(p)}`);
+  const protocols = (args.protocols ?? [...PROTOCOL_NAMES]).map(String);
+  for (const p of protocols) if (!isProtocolName(p)) throw new UsageError(`--protocols takes ${PROTOCOL_NAMES.join(' and/or ')}, not ${JSON.stringify(p)}`);
   const cert = readPem(args.cert, 'certificate');
   const key = readPem(args.key, 'private key');
   const nms = new ReferenceNms({
@@ -61,7 +62,7 @@ export async function startNms(args: NmsArgs, logger: Logger = createLogger()): 
     key,
     logger,
     basicSecret: args.basicSecret,
-    protocols: protocols as ('enhanced' | 'basic')[],
+    protocols: protocols as ProtocolName[],
   });
   let port: number;
   try {
@@ -103,7 +104,7 @@ export const nmsCommand: CommandModule<object, NmsArgs> = {
       .option('key', { type: 'string', default: 'server.key', describe: 'server private key (PEM)' })
       .option('ops-port', { type: 'number', describe: 'operator port on 127.0.0.1 for `session` (default: port + 1)' })
       .option('basic-secret', { type: 'string', describe: 'shared string of the basic (20.2) handshake (default nc_grpc_device)' })
-      .option('protocols', { type: 'string', array: true, choices: ['enhanced', 'basic'], describe: 'services to serve (default both)' })
+      .option('protocols', { type: 'string', array: true, choices: PROTOCOL_NAMES, describe: 'services to serve (default both)' })
       .option('log-format', { type: 'string', choices: ['json', 'pretty'], describe: 'log format (default: pretty on a terminal, else json)' })
       .option('log-level', { type: 'string', choices: ['trace', 'debug', 'info', 'warn', 'error'], default: 'info' })
       .example('$0 certs --host 192.0.2.10 && $0 nms --port 8443', 'an NMS for devices dialling 192.0.2.10:8443') as unknown as Argv<NmsArgs>,

@@ -3,7 +3,7 @@
  * secret and the `$9$` form Junos stores in its configuration. `-` reads the value from stdin.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { UsageError } from '../usage-error.js';
+import { UsageError } from '../../errors.js';
 import { decodeSecret9, encodeSecret9 } from '../../junos/secret9.js';
 
 interface SecretArgs {

@@ -3,7 +3,7 @@
  * clients are doing and prints a table (or the JSON as served).
  */
 import type { Argv, CommandModule } from 'yargs';
-import { UsageError } from '../usage-error.js';
+import { UsageError } from '../../errors.js';
 import { controlSocketPath, fetchStatus } from '../../status/control.js';
 import type { AgentStatus, ClientStatus } from '../../status/types.js';
 

@@ -5,10 +5,11 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { ServerConfig } from '../config.js';
-import { connectTimeoutReason, describeGrpcError, describeLoss, openBasicChannel, targetOf, whenReady, type NcgrpcClient } from '../channel.js';
+import { connectTimeoutReason, describeGrpcError, describeLoss, openBasicChannel, targetOf, whenReady, type BasicClient } from '../channel.js';
 import type { SessionBridge } from '../session-bridge.js';
 import { bridgeWithFaults } from '../faulty-bridge.js';
 import type { LinkEnd, ServerLink, SessionHost } from '../session-host.js';
+import { probeBounds, type ProbeOptions, type ProbeResult } from '../server-walk.js';
 
 import { BASIC_AUTH_OK } from '../../wire/contract.js';
 export { BASIC_AUTH_OK, BASIC_DEFAULT_SECRET } from '../../wire/contract.js';
@@ -17,7 +18,7 @@ export class BasicServerLink implements ServerLink {
   private stopped = false;
   /** Set by drop(): the link ends as lost, as after a network failure. */
   private dropped = false;
-  private channel: NcgrpcClient | undefined;
+  private channel: BasicClient | undefined;
   private current: SessionBridge | undefined;
   private wakeStop: (() => void) | undefined;
 
@@ -46,7 +47,7 @@ export class BasicServerLink implements ServerLink {
       this.channel = channel;
       const auth = await new Promise<{ ok: true } | { ok: false; lost: boolean; reason: string }>((resolve) => {
         let connectTimedOut = false;
-        const call = channel.InitialHandShake({ message_req: this.host.secret }, (err: grpc.ServiceError | null, resp: { message_res?: string }) => {
+        const call = channel.InitialHandShake({ message_req: this.host.secret }, (err, resp) => {
           if (connectTimedOut) resolve({ ok: false, lost: true, reason: connectTimeoutReason(timing.connectTimeoutMs) });
           else if (err) resolve({ ok: false, lost: err.code === grpc.status.UNAVAILABLE || err.code === grpc.status.CANCELLED, reason: err.code === grpc.status.UNAVAILABLE ? describeLoss(err, timing) : describeGrpcError(err) });
           else if (resp?.message_res === BASIC_AUTH_OK) resolve({ ok: true });
@@ -79,8 +80,8 @@ export class BasicServerLink implements ServerLink {
     return 'stopped';
   }
 
-  private async serveOneSession(channel: NcgrpcClient): Promise<'done' | 'lost'> {
-    const stream: grpc.ClientDuplexStream<unknown, { request_id?: string; cli_command?: string }> = channel.GetExecuteCommand();
+  private async serveOneSession(channel: BasicClient): Promise<'done' | 'lost'> {
+    const stream = channel.GetExecuteCommand();
     let lastRequestId = '0';
     stream.on('data', (r) => {
       lastRequestId = r.request_id ?? lastRequestId;
@@ -107,7 +108,7 @@ export class BasicServerLink implements ServerLink {
         if (lost && !this.stopped && !this.dropped) this.host.noteLoss(targetOf(this.server), describeLoss(s, this.host.timing));
       });
       const bridge = bridgeWithFaults(
-        stream as never,
+        stream,
         session,
         {
           kind: 'netconf',
@@ -129,4 +130,40 @@ export class BasicServerLink implements ServerLink {
       }
     });
   }
+}
+
+/**
+ * The basic probe (20.2 has no status RPC): up when a verified TLS connection can be made
+ * within the connect bound.
+ */
+export function probeBasic(server: ServerConfig, opts: ProbeOptions = {}): Promise<ProbeResult> {
+  const { connectMs } = probeBounds(opts);
+  const signal = opts.signal;
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve({ up: false, reason: 'stopped' });
+    let identity: string | undefined;
+    const channel = openBasicChannel(server, (reason) => (identity = reason), opts);
+    const ch = channel.getChannel();
+    let deadline = Date.now() + connectMs;
+    // On abort the channel shuts down, which wakes the watcher, and the deadline has passed.
+    const onAbort = () => {
+      deadline = 0;
+      channel.close();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const done = (result: ProbeResult) => {
+      signal?.removeEventListener('abort', onAbort);
+      channel.close();
+      resolve(result);
+    };
+    const watch = () => {
+      // Never ask a closed (aborted) channel to connect: its resolver would wake again.
+      const state = ch.getConnectivityState(deadline !== 0);
+      if (state === grpc.connectivityState.READY) done({ up: true });
+      else if (state === grpc.connectivityState.TRANSIENT_FAILURE) done({ up: false, reason: identity ?? 'connection failed' });
+      else if (Date.now() >= deadline) done({ up: false, reason: identity ?? connectTimeoutReason(connectMs) });
+      else ch.watchConnectivityState(state, deadline, watch);
+    };
+    watch();
+  });
 }

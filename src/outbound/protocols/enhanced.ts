@@ -12,7 +12,9 @@ import type { SessionKind } from '../../session/byte-session.js';
 import { bridgeWithFaults } from '../faulty-bridge.js';
 import { rearmDelayMs } from '../reconnect.js';
 import { INITIALIZE_METADATA, MSG_SUBPROCESS_ENDED } from '../../wire/contract.js';
+import type { NcgrpcInitializeResponse } from '../../wire/protos.js';
 import { copyMetadata, type LinkEnd, type ServerLink, type SessionHost } from '../session-host.js';
+import { probeBounds, type ProbeOptions, type ProbeResult } from '../server-walk.js';
 
 /** How long a finished session's RPC may take to close after our half-close. */
 const SESSION_CLOSE_GRACE_MS = 30_000;
@@ -92,11 +94,11 @@ export class EnhancedServerLink implements ServerLink {
     const channel = this.nextChannel();
     const md = new grpc.Metadata();
     for (const [k, v] of Object.entries(INITIALIZE_METADATA)) md.set(k, v);
-    let response: { session_type?: string | number } | undefined;
+    let response: NcgrpcInitializeResponse | undefined;
     const call: grpc.ClientUnaryCall = channel.NcgrpcInitialize(
       { instance_id: this.host.instanceId, device_id: this.host.deviceId, secret_key: this.host.secret },
       md,
-      (err: grpc.ServiceError | null, resp: { session_type?: string | number }) => {
+      (err, resp) => {
         if (!err) response = resp;
       },
     );
@@ -126,7 +128,7 @@ export class EnhancedServerLink implements ServerLink {
       }
       if (status.code === grpc.status.OK && response) {
         this.failures = 0;
-        const kind: SessionKind = response.session_type === 'CSH' || response.session_type === 1 ? 'csh' : 'netconf';
+        const kind: SessionKind = response.session_type === 'CSH' ? 'csh' : 'netconf';
         this.arm();
         void this.startSession(channel, kind, status.metadata);
         return;
@@ -153,7 +155,7 @@ export class EnhancedServerLink implements ServerLink {
   private async startSession(channel: NcgrpcClient, kind: SessionKind, trailers: grpc.Metadata): Promise<void> {
     const log = this.host.logger;
     const md = copyMetadata(trailers, new grpc.Metadata());
-    const stream: grpc.ClientDuplexStream<unknown, unknown> = channel.NcgrpcCommandGet(md);
+    const stream = channel.NcgrpcCommandGet(md);
     let closeTimer: NodeJS.Timeout | undefined;
     stream.on('status', () => {
       clearTimeout(closeTimer);
@@ -178,7 +180,7 @@ export class EnhancedServerLink implements ServerLink {
     log.info({ kind, server: targetOf(this.server) }, 'session started');
     let untrack: () => void = () => {};
     const bridge = bridgeWithFaults(
-      stream as never,
+      stream,
       session,
       {
         kind,
@@ -193,4 +195,43 @@ export class EnhancedServerLink implements ServerLink {
     );
     if (!bridge.isClosed) untrack = this.host.track(kind, bridge);
   }
+}
+
+/**
+ * The enhanced probe: NcgrpcServerStatusGet(REQ_RUNNING) on a channel of its own; up only
+ * on SUCCESS. A connection that is not up within the connect bound (a server that accepts TCP but
+ * never completes TLS, or never speaks HTTP/2) makes the server down at that bound; a
+ * connected server gets the whole probe deadline to answer.
+ */
+export function probeEnhanced(server: ServerConfig, opts: ProbeOptions = {}): Promise<ProbeResult> {
+  const { deadlineMs, connectMs } = probeBounds(opts);
+  const signal = opts.signal;
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve({ up: false, reason: 'stopped' });
+    let identity: string | undefined;
+    let connectTimedOut = false;
+    const channel = openNcgrpcChannel(server, (reason) => (identity = reason), undefined, opts);
+    // Stopping the client ends a probe at once (an unreachable address would hold it to the
+    // deadline). The listener goes when the probe ends: the signal lives as long as the client.
+    const onAbort = () => call.cancel();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const call: grpc.ClientUnaryCall = channel.NcgrpcServerStatusGet(
+      { req: 'REQ_RUNNING' },
+      { deadline: Date.now() + deadlineMs },
+      (err, resp) => {
+        signal?.removeEventListener('abort', onAbort);
+        channel.close();
+        if (connectTimedOut) resolve({ up: false, reason: identity ?? connectTimeoutReason(connectMs) });
+        else if (err) resolve({ up: false, reason: identity ?? describeGrpcError(err) });
+        else if (resp?.status !== 'SUCCESS') resolve({ up: false, reason: `status ${resp?.status ?? 'unknown'}` });
+        else resolve({ up: true });
+      },
+    );
+    // Resolves 'closed' at the latest when the callback above closes the channel.
+    void whenReady(channel, connectMs).then((r) => {
+      if (r !== 'timeout') return;
+      connectTimedOut = true;
+      call.cancel();
+    });
+  });
 }

@@ -3,9 +3,8 @@
  * this one (its link and probe) and one entry below, plus its name in src/wire/contract.ts.
  */
 import { BASIC_DEFAULT_SECRET, DEFAULT_PROTOCOL, PROTOCOL_HELP, PROTOCOL_NAMES, type ProtocolName } from '../../wire/contract.js';
-import { probeServer } from '../server-walk.js';
-import { BasicServerLink } from './basic.js';
-import { EnhancedServerLink } from './enhanced.js';
+import { BasicServerLink, probeBasic } from './basic.js';
+import { EnhancedServerLink, probeEnhanced } from './enhanced.js';
 import type { OutboundProtocol } from './protocol.js';
 
 export type { OutboundProtocol, ProbeResult } from './protocol.js';
@@ -15,7 +14,7 @@ const PROTOCOLS: Record<ProtocolName, OutboundProtocol> = {
     name: 'enhanced',
     help: PROTOCOL_HELP.enhanced,
     needsDeviceId: true,
-    probe: (server, opts) => probeServer(server, 'enhanced', opts),
+    probe: probeEnhanced,
     link: (server, host) => new EnhancedServerLink(server, host),
   },
   basic: {
@@ -23,7 +22,7 @@ const PROTOCOLS: Record<ProtocolName, OutboundProtocol> = {
     help: PROTOCOL_HELP.basic,
     needsDeviceId: false,
     defaultSecret: BASIC_DEFAULT_SECRET,
-    probe: (server, opts) => probeServer(server, 'basic', opts),
+    probe: probeBasic,
     link: (server, host) => new BasicServerLink(server, host),
   },
 };

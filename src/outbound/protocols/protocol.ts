@@ -5,10 +5,10 @@
  */
 import type { ProtocolName } from '../../wire/contract.js';
 import type { ServerConfig } from '../config.js';
-import type { ProbeOptions } from '../server-walk.js';
+import type { ProbeOptions, ProbeResult } from '../server-walk.js';
 import type { ServerLink, SessionHost } from '../session-host.js';
 
-export type ProbeResult = { up: true } | { up: false; reason: string };
+export type { ProbeResult };
 
 export interface OutboundProtocol {
   readonly name: ProtocolName;

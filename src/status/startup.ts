@@ -1,0 +1,43 @@
+/**
+ * Starting a running device's status surface: the control socket (`nc-grpc-device status`,
+ * `fault`) and, when asked for, Prometheus metrics.
+ */
+import path from 'node:path';
+import type { Logger } from '../log.js';
+import { controlSocketPath, startControlServer, type FaultControl } from './control.js';
+import { startMetricsServer } from './metrics.js';
+import type { AgentStatus } from './types.js';
+
+export interface ControlPlace {
+  /** --control: this path, and no other. */
+  control?: string;
+  /** --state-dir: <state-dir>/control.sock, and no other. */
+  stateDir?: string;
+  /** A private directory of this run: the fallback when the per-user default is taken. */
+  runDir: string;
+}
+
+/**
+ * The control socket: --control, else <state-dir>/control.sock, else the per-user default.
+ * When the default is held by another running device, this one uses a private path and says where.
+ */
+export async function startControl(place: ControlPlace, getStatus: () => AgentStatus, faults: FaultControl, logger: Logger) {
+  const wanted = place.control ?? controlSocketPath(place.stateDir ? path.resolve(place.stateDir) : undefined);
+  try {
+    const control = await startControlServer(wanted, getStatus, faults);
+    logger.info({ control: control.path }, 'status: nc-grpc-device status --control ' + control.path);
+    return control;
+  } catch (err) {
+    if (place.control || place.stateDir) throw err;
+    const control = await startControlServer(path.join(place.runDir, 'control.sock'), getStatus, faults);
+    logger.warn({ control: control.path, reason: (err as Error).message }, 'default control socket unavailable; using a private one');
+    return control;
+  }
+}
+
+/** Metrics on 127.0.0.1:port at /metrics. */
+export async function startMetrics(port: number, getStatus: () => AgentStatus, logger: Logger) {
+  const metrics = await startMetricsServer(port, '127.0.0.1', getStatus);
+  logger.info({ port: metrics.port }, 'metrics at /metrics');
+  return metrics;
+}
