@@ -68,6 +68,14 @@ test("the cli's show | compare prints nothing when the candidate equals the comm
     out = '';
     await cli.run('show | compare');
     assert.equal(out, '');
+    // Operational mode: `show configuration` output starts at its first line, no blank line.
+    await cli.run('exit');
+    out = '';
+    await cli.run('show configuration system location');
+    assert.equal(out, 'building b7;\n');
+    out = '';
+    await cli.run('show configuration | compare rollback 0');
+    assert.equal(out, '');
   } finally {
     await client.close();
     await socket.close();
