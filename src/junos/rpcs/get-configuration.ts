@@ -92,6 +92,11 @@ function showConfiguration(ctx: RpcContext, m: MappedCommand, format: CommandFor
     const n = intAttr(compare[1] ?? '0', 'rollback')!;
     return compareReply(ctx.config.getConfiguration({ database: 'committed', format: 'text', compareRollback: n }));
   }
+  if (format === 'set') {
+    // <command format="set">show configuration [path]</command>: set lines, as get-configuration format="set".
+    const lines = setLinesAt(ctx.config.getConfiguration({ database: 'committed', format: 'set', inherit }), path);
+    return `<configuration-set>${escapeText(lines)}</configuration-set>`;
+  }
   if (format === 'text') {
     const full = ctx.config.getConfiguration({ database: 'committed', format: displaySet ? 'set' : 'text', inherit });
     const part = displaySet ? setLinesAt(full, path) : path.length ? configTextAt(full, path) : full;
