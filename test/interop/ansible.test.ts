@@ -2,7 +2,7 @@
  * Ansible's junipernetworks.junos modules (Debian's `ansible` package) against a device
  * process over its SSH face, with the ansible.netcommon.netconf connection: junos_config is
  * idempotent (the same lines twice: changed, then not changed; check mode without a change
- * says not changed), a bad line fails, junos_interfaces merged twice is not changed the
+ * says not changed), a bad line or a refused commit fails and leaves nothing behind, junos_interfaces merged twice is not changed the
  * second time, and junos_facts gathers its default facts.
  */
 import { test, after, before } from 'node:test';
@@ -89,6 +89,24 @@ test('junos_interfaces merged twice: the second is not changed; junos_facts defa
   assert.equal(facts.ansible_net_system, 'junos');
   assert.match(String(facts.ansible_net_version), /^21\.4R/);
   assert.match(String(facts.ansible_net_serialnum), /\w+/);
+});
+
+test('junos_config whose commit is refused fails and leaves nothing behind for the next run', { skip }, async () => {
+  const run = await play('junos_config refused', [
+    // apply-groups naming no group: loads, then validate/commit refuses it.
+    { name: 'refused', 'junipernetworks.junos.junos_config': { lines: ['set apply-groups ansible-no-such-group'] }, ignore_errors: true },
+    { name: 'next', 'junipernetworks.junos.junos_config': { lines: ['set system location building ansible-b2'] } },
+    { name: 'show', 'junipernetworks.junos.junos_command': { commands: ['show configuration | display set'] } },
+  ]);
+  const refused = task(run, 'refused');
+  assert.equal(refused.failed, true, describe(refused));
+  assert.match(String(refused.msg), /ansible-no-such-group/);
+  const next = task(run, 'next');
+  assert.equal(next.failed, false, `unlock discarded the refused change, so the next run commits: ${describe(next)}`);
+  assert.equal(next.changed, true);
+  const shown = String((task(run, 'show').result.stdout as string[])[0]);
+  assert.match(shown, /set system location building ansible-b2/);
+  assert.doesNotMatch(shown, /apply-groups/);
 });
 
 // todo until schema validation (issue 10 point 2) is merged: today any statement loads.
