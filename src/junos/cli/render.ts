@@ -85,7 +85,9 @@ export function renderText(root: XmlElement): string {
     for (const p of parts) layout(p, 0, lines);
     return lines.join('\n') + '\n';
   }
-  let text = parts.map((p) => textOf(p)).join('');
+  // The text of the output elements: a wrapper's own whitespace between them (the newlines
+  // around <configuration-output> in <configuration-information>) is layout, not output.
+  let text = parts.map((p) => (elements(p).length ? elements(p).map(textOf).join('') : textOf(p))).join('');
   text = text.replace(/^\n/, '');
   if (text.length && !text.endsWith('\n')) text += '\n';
   return text;

@@ -522,6 +522,17 @@ class Session implements ConfigSession {
       if (other) throw st.lockDenied(other);
       throw rpcErr('configuration database not locked');
     }
+    this.releaseLock();
+  }
+
+  /**
+   * Gives the lock back. As on Junos, changes to the shared candidate not committed while it
+   * was locked are discarded (unlock, or the session ending): a failed commit leaves nothing
+   * behind for the next session.
+   */
+  private releaseLock(): void {
+    const st = this.store;
+    if (!this.priv && !st.shared.tree.equals(st.active)) st.shared = { tree: st.active.clone(), changedAt: st.now(), modifiers: new Set() };
     st.lockHolder = undefined;
   }
 
@@ -567,7 +578,7 @@ class Session implements ConfigSession {
     if (this.closed) return;
     this.closed = true;
     this.closeConfiguration();
-    if (this.store.lockHolder?.session === this) this.store.lockHolder = undefined;
+    if (this.store.lockHolder?.session === this) this.releaseLock();
     this.store.sessions.delete(this);
   }
 }

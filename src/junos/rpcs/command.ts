@@ -7,7 +7,7 @@
 import { RpcError } from '../../netconf/rpc-error.js';
 import { escapeText, parseXml, textOf, type XmlElement } from '../../netconf/xml.js';
 import { syntaxError } from './cli-words.js';
-import type { MappedCommand, RpcContext, RpcModule, RpcReply } from './types.js';
+import type { CommandFormat, MappedCommand, RpcContext, RpcModule, RpcReply } from './types.js';
 
 /** What `<command>` needs from the registry. */
 export interface CommandLookups {
@@ -41,7 +41,7 @@ export function commandRpc(rpcs: CommandLookups): RpcModule {
     name: 'command',
     handler: async (ctx) => {
       const format = (ctx.op.attrs.format ?? 'xml').toLowerCase();
-      if (!['xml', 'text', 'ascii', 'json'].includes(format)) throw new RpcError({ type: 'protocol', tag: 'invalid-value', message: `invalid format: ${format}`, badElement: 'format' });
+      if (!['xml', 'text', 'ascii', 'json', 'set'].includes(format)) throw new RpcError({ type: 'protocol', tag: 'invalid-value', message: `invalid format: ${format}`, badElement: 'format' });
       const line = textOf(ctx.op).trim();
       const [cmd, ...pipes] = line.split('|').map((s) => s.trim());
       const words = cmd.split(/\s+/).filter(Boolean);
@@ -53,8 +53,10 @@ export function commandRpc(rpcs: CommandLookups): RpcModule {
       const pipe = pipes.filter((p) => !ownPipes.includes(p)).join(' | ');
       if (pipe === 'display xml rpc') return displayXmlRpc(mapped);
       if (pipe !== '' && pipe !== 'display xml' && !/^count$|^no-more$/.test(pipe)) throw syntaxError(pipe.split(/\s+/)[0] ?? '|');
-      const want = pipe === 'display xml' ? 'xml' : format === 'ascii' ? 'text' : (format as 'xml' | 'text' | 'json');
+      const want = pipe === 'display xml' ? 'xml' : format === 'ascii' ? 'text' : (format as CommandFormat);
       if (own) return own.answer(ctx, mapped, want, ownPipes);
+      // format="set" (Ansible's junos_command `| display set`) means something only for show configuration.
+      if (want === 'set') throw new RpcError({ type: 'protocol', tag: 'invalid-value', message: `invalid format: ${format}`, badElement: 'format' });
 
       const reply = await rpcs.dispatch({ ...ctx, op: opElement(mapped) });
       const body = typeof reply === 'string' ? reply : reply.body;

@@ -32,7 +32,7 @@ const handler: RpcHandler = ({ config, op }) => {
     if (op.attrs.compare !== 'rollback') throw badValue(`invalid compare: ${op.attrs.compare}`, 'compare');
     const n = intAttr(op.attrs.rollback ?? '0', 'rollback')!;
     const diff = config.getConfiguration({ database: db, format: 'text', compareRollback: n, filter });
-    return `<configuration-information>\n<configuration-output>${escapeText(diff)}</configuration-output>\n</configuration-information>`;
+    return compareReply(diff);
   }
   const inherit = op.attrs.inherit;
   if (inherit !== undefined && inherit !== 'inherit' && inherit !== 'defaults') throw badValue(`invalid inherit: ${inherit}`, 'inherit');
@@ -40,6 +40,14 @@ const handler: RpcHandler = ({ config, op }) => {
   const rendered = config.getConfiguration({ database: db, format, filter, inherit, groups });
   return wrapConfig(format, rendered);
 };
+
+/**
+ * A compare answer as Junos gives it: the output starts with a newline, so "no difference"
+ * is a single newline (PyEZ's Config.diff() and Ansible's junos_config test for exactly that).
+ */
+function compareReply(diff: string): string {
+  return `<configuration-information>\n<configuration-output>\n${escapeText(diff)}</configuration-output>\n</configuration-information>`;
+}
 
 /** Extracts a hierarchy (e.g. `interfaces ge-0/0/0`) from curly-brace configuration text. */
 export function configTextAt(text: string, path: string[]): string | undefined {
@@ -78,6 +86,17 @@ function showConfiguration(ctx: RpcContext, m: MappedCommand, format: CommandFor
   const inherit = pipes.some((p) => p.startsWith('display inheritance')) ? ('inherit' as const) : undefined;
   const displaySet = pipes.includes('display set');
   const path = m.configPath ?? [];
+  const compare = pipes.map((p) => /^compare(?: rollback (\d+))?$/.exec(p)).find((x) => x);
+  if (compare) {
+    // `show configuration | compare rollback N`: the active configuration against rollback N.
+    const n = intAttr(compare[1] ?? '0', 'rollback')!;
+    return compareReply(ctx.config.getConfiguration({ database: 'committed', format: 'text', compareRollback: n }));
+  }
+  if (format === 'set') {
+    // <command format="set">show configuration [path]</command>: set lines, as get-configuration format="set".
+    const lines = setLinesAt(ctx.config.getConfiguration({ database: 'committed', format: 'set', inherit }), path);
+    return `<configuration-set>${escapeText(lines)}</configuration-set>`;
+  }
   if (format === 'text') {
     const full = ctx.config.getConfiguration({ database: 'committed', format: displaySet ? 'set' : 'text', inherit });
     const part = displaySet ? setLinesAt(full, path) : path.length ? configTextAt(full, path) : full;
@@ -92,5 +111,5 @@ export const getConfiguration: RpcModule = {
   name: 'get-configuration',
   handler,
   cli: [{ words: 'show configuration', path: true }],
-  command: { pipes: /^(display inheritance( no-comments)?|display set)$/, answer: showConfiguration },
+  command: { pipes: /^(display inheritance( no-comments)?|display set|compare( rollback \d+)?)$/, answer: showConfiguration },
 };

@@ -69,8 +69,8 @@ export interface MappedCommand {
   configPath?: string[];
 }
 
-/** The output format `<command>` answers in. */
-export type CommandFormat = 'xml' | 'text' | 'json';
+/** The output format `<command>` answers in ('set': `show configuration` only, as `<configuration-set>`). */
+export type CommandFormat = 'xml' | 'text' | 'json' | 'set';
 
 /**
  * One RPC: registered once in ./registry.ts, which builds the RPC table, the `<command>`

@@ -1,0 +1,194 @@
+/**
+ * Ansible (Debian's `ansible` package, which bundles the `junipernetworks.junos` and
+ * `ansible.netcommon` collections) driving a device over its SSH face with the
+ * `ansible.netcommon.netconf` connection: installs the package when missing and allowed,
+ * writes a private inventory, ansible.cfg and playbook into a temp directory, runs
+ * `ansible-playbook` with a bounded time and reads its JSON output task by task.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PYTHON, ensureDebianPackages, ensureDebianPython } from './debian-python.js';
+
+export const ANSIBLE_PLAYBOOK = '/usr/bin/ansible-playbook';
+/** Where Debian's `ansible` package puts the Junos collection. */
+const JUNOS_COLLECTION = '/usr/lib/python3/dist-packages/ansible_collections/junipernetworks/junos';
+const INSTALL_TIMEOUT_MS = 900_000;
+
+let ready: Promise<string | null> | undefined;
+
+function present(): boolean {
+  if (!existsSync(ANSIBLE_PLAYBOOK) || !existsSync(JUNOS_COLLECTION)) return false;
+  return existsSync(PYTHON);
+}
+
+/**
+ * Null when ansible-playbook, the Junos collection and ncclient (the netconf connection's
+ * library) are there; as root it installs Debian's `ansible` and `python3-ncclient` first,
+ * under the same apt lock as the Python clients. Otherwise the reason, to skip with.
+ */
+export function ansibleReady(): Promise<string | null> {
+  ready ??= (async () => {
+    const why = await ensureDebianPackages(
+      present,
+      `test -x ${ANSIBLE_PLAYBOOK} && test -d ${JUNOS_COLLECTION}`,
+      ['ansible'],
+      'the Ansible tests',
+      INSTALL_TIMEOUT_MS,
+    );
+    if (why) return why;
+    return ensureDebianPython('ncclient', ['python3-ncclient'], 'the Ansible netconf connection');
+  })();
+  return ready;
+}
+
+/** The device's SSH face as Ansible reaches it. */
+export interface AnsibleTarget {
+  port: number;
+  user: string;
+  password: string;
+}
+
+/** One task's outcome for the one host. */
+export interface TaskResult {
+  name: string;
+  changed: boolean;
+  failed: boolean;
+  skipped: boolean;
+  msg?: string;
+  /** The module's whole result (stdout_lines, ansible_facts, commands, ...). */
+  result: Record<string, unknown>;
+}
+
+export interface PlaybookRun {
+  tasks: TaskResult[];
+  /** ansible-playbook's exit status (2 when a task failed). */
+  code: number | null;
+  /** Wall time of the run, for the report (never asserted). */
+  ms: number;
+  stderr: string;
+}
+
+/**
+ * Runs TASKS (Ansible task objects) as one play against the target, optionally all in check
+ * mode. The playbook is written as JSON (which YAML reads). Rejects when ansible-playbook
+ * cannot run or its output is not the JSON callback's; a failed task is a result, not a
+ * rejection.
+ */
+export async function runPlaybook(target: AnsibleTarget, tasks: Record<string, unknown>[], opts: { check?: boolean; timeoutMs?: number } = {}): Promise<PlaybookRun> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ncgd-ansible-'));
+  const timeoutMs = opts.timeoutMs ?? 180_000;
+  try {
+    for (const sub of ['tmp', 'collections', 'pc', 'home']) mkdirSync(path.join(dir, sub), { mode: 0o700 });
+    const host = {
+      ansible_host: '127.0.0.1',
+      ansible_port: target.port,
+      ansible_user: target.user,
+      ansible_password: target.password,
+      ansible_connection: 'ansible.netcommon.netconf',
+      ansible_network_os: 'junipernetworks.junos.junos',
+      ansible_python_interpreter: PYTHON,
+    };
+    writeFileSync(path.join(dir, 'inventory.json'), JSON.stringify({ junos: { hosts: { device: host } } }), { mode: 0o600 });
+    writeFileSync(
+      path.join(dir, 'ansible.cfg'),
+      [
+        '[defaults]',
+        'host_key_checking = False',
+        'retry_files_enabled = False',
+        `local_tmp = ${path.join(dir, 'tmp')}`,
+        'stdout_callback = json',
+        'gathering = explicit',
+        '[persistent_connection]',
+        'connect_timeout = 60',
+        'command_timeout = 60',
+        '',
+      ].join('\n'),
+      { mode: 0o600 },
+    );
+    const play = [{ hosts: 'junos', gather_facts: false, tasks }];
+    writeFileSync(path.join(dir, 'playbook.yml'), JSON.stringify(play, null, 1), { mode: 0o600 });
+    const args = ['-i', path.join(dir, 'inventory.json'), path.join(dir, 'playbook.yml'), ...(opts.check ? ['--check'] : [])];
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      LANG: 'C.UTF-8',
+      // A HOME and collections/tmp paths of its own: nothing of the user's ~/.ansible is read or written.
+      HOME: path.join(dir, 'home'),
+      ANSIBLE_HOME: path.join(dir, 'home'),
+      ANSIBLE_CONFIG: path.join(dir, 'ansible.cfg'),
+      ANSIBLE_COLLECTIONS_PATH: path.join(dir, 'collections'),
+      ANSIBLE_LOCAL_TEMP: path.join(dir, 'tmp'),
+      ANSIBLE_PERSISTENT_CONTROL_PATH_DIR: path.join(dir, 'pc'),
+      ANSIBLE_STDOUT_CALLBACK: 'json',
+      ANSIBLE_HOST_KEY_CHECKING: 'False',
+      ANSIBLE_RETRY_FILES_ENABLED: 'False',
+      ANSIBLE_NOCOLOR: '1',
+      ANSIBLE_FORCE_COLOR: '0',
+    };
+    const started = Date.now();
+    const r = await new Promise<{ code: number | null; out: string; err: string; killed: boolean }>((resolve, reject) => {
+      // Its own process group: on a timeout the persistent connection process goes too.
+      const child = spawn(ANSIBLE_PLAYBOOK, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      let out = '';
+      let err = '';
+      let killed = false;
+      child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+      child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+      const timer = setTimeout(() => {
+        killed = true;
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          child.kill('SIGKILL');
+        }
+      }, timeoutMs);
+      child.on('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code, out, err, killed });
+      });
+    });
+    const ms = Date.now() - started;
+    if (r.killed) throw new Error(`ansible-playbook did not finish in ${timeoutMs} ms:\n${r.err.slice(-1500)}\n${r.out.slice(-1500)}`);
+    let parsed: { plays?: { tasks: { task: { name: string }; hosts: Record<string, Record<string, unknown>> }[] }[] };
+    try {
+      parsed = JSON.parse(r.out.slice(r.out.indexOf('{')));
+    } catch {
+      throw new Error(`ansible-playbook exited ${r.code} without JSON output:\n${r.err.slice(-2000)}\n${r.out.slice(-2000)}`);
+    }
+    const results: TaskResult[] = [];
+    for (const p of parsed.plays ?? []) {
+      for (const t of p.tasks) {
+        const res = t.hosts.device ?? {};
+        results.push({
+          name: t.task.name,
+          changed: res.changed === true,
+          failed: res.failed === true,
+          skipped: res.skipped === true,
+          ...(res.msg !== undefined ? { msg: String(res.msg) } : {}),
+          result: res,
+        });
+      }
+    }
+    return { tasks: results, code: r.code, ms, stderr: r.err };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The result of the task named NAME; throws (with what ran) when there is none. */
+export function task(run: PlaybookRun, name: string): TaskResult {
+  const t = run.tasks.find((x) => x.name === name);
+  if (!t) throw new Error(`no task ${name} in the run: ${run.tasks.map((x) => x.name).join(', ')}\n${run.stderr.slice(-1500)}`);
+  return t;
+}
+
+/** A task's outcome in one line, for assertion messages. */
+export function describe(t: TaskResult): string {
+  const r = t.result;
+  return `${t.name}: changed=${t.changed} failed=${t.failed} msg=${t.msg ?? ''} ${String(r.module_stderr ?? '').slice(-600)}`;
+}
