@@ -7,7 +7,7 @@ import { chmod, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { tmpdir } from 'node:os';
 import { Agent } from '../outbound/agent.js';
-import type { SessionBackend, SessionKind } from '../session/byte-session.js';
+import type { ByteSession, SessionBackend, SessionKind } from '../session/byte-session.js';
 import { clientFromFlags, validateAgentConfig, validateTransport, type AgentConfig, type ClientFlags } from '../outbound/config.js';
 import { ExecBackend } from '../backends/exec.js';
 import { decodeSecret9, isSecret9 } from '../junos/secret9.js';
@@ -253,6 +253,21 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
   let sshPort: number | undefined;
   if (f.sshPort !== undefined) {
     const cliPath = path.join(cliBinDir(), 'cli');
+    // Each SSH login's cli gets a device socket of its own, opened as that login: its
+    // commits are the login's ("by lab via cli"), not the sessions' user's. Gone with the session.
+    let loginSockets = 0;
+    const withLoginSocket = async (user: string, open: (socketPath: string) => ByteSession): Promise<ByteSession> => {
+      const sock = await serveDeviceSocket(() => device.openNetconf({ user, client: 'cli' }), path.join(runDir, `cli-login-${++loginSockets}`, 'device.sock'), { owner: sessionUser, logger });
+      let session: ByteSession;
+      try {
+        session = open(sock.path);
+      } catch (err) {
+        await sock.close();
+        throw err;
+      }
+      session.once('end', () => void sock.close());
+      return session;
+    };
     const ssh = await startSshFace({
       host: f.sshHost,
       port: f.sshPort,
@@ -263,9 +278,9 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
       // A Junos login lands in the CLI (run as the sessions' user, named as the SSH login);
       // `ssh device "show version"` runs one CLI command.
       openShell: (user, pty) =>
-        openPtyShell({ command: [cliPath], env: { USER: user }, user: username, allowRoot: f.allowRootShell, interactive: true, deviceSocket: socketPaths[0], cols: pty?.cols, rows: pty?.rows, logger }),
+        withLoginSocket(user, (sock) => openPtyShell({ command: [cliPath], env: { USER: user }, user: username, allowRoot: f.allowRootShell, interactive: true, deviceSocket: sock, cols: pty?.cols, rows: pty?.rows, logger })),
       openCommand: (user, command) =>
-        openPtyShell({ command: [cliPath, '-c', command], env: { USER: user }, user: username, allowRoot: f.allowRootShell, deviceSocket: socketPaths[0], logger }),
+        withLoginSocket(user, (sock) => openPtyShell({ command: [cliPath, '-c', command], env: { USER: user }, user: username, allowRoot: f.allowRootShell, deviceSocket: sock, logger })),
       logger,
     });
     sshPort = ssh.port;
