@@ -8,7 +8,7 @@ import path from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Logger } from '../log.js';
 import { UsageError } from '../errors.js';
-import type { SessionBackend, SessionKind } from '../session/byte-session.js';
+import type { ByteSession, SessionBackend, SessionKind } from '../session/byte-session.js';
 import { EmulatedDevice } from '../junos/device.js';
 import { lockStateDir } from '../junos/config/state-lock.js';
 import { serveDeviceSocket, type DeviceSocket } from '../shell/device-socket.js';
@@ -208,6 +208,21 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
   let sshPort: number | undefined;
   if (f.sshPort !== undefined) {
     const cliPath = path.join(cliBinDir(), 'cli');
+    // Each SSH login's cli gets a device socket of its own, opened as that login: its
+    // commits are the login's ("by lab via cli"), not the sessions' user's. Gone with the session.
+    let loginSockets = 0;
+    const withLoginSocket = async (login: string, open: (socketPath: string) => ByteSession): Promise<ByteSession> => {
+      const sock = await serveDeviceSocket(() => device.openNetconf({ user: login, client: 'cli' }), path.join(runDir, `cli-login-${++loginSockets}`, 'device.sock'), { owner: user.account, logger });
+      let session: ByteSession;
+      try {
+        session = open(sock.path);
+      } catch (err) {
+        await sock.close();
+        throw err;
+      }
+      session.once('end', () => void sock.close());
+      return session;
+    };
     const ssh = await startSshFace({
       host: f.sshHost,
       port: f.sshPort,
@@ -218,9 +233,9 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
       // A Junos login lands in the CLI (run as the sessions' user, named as the SSH login);
       // `ssh device "show version"` runs one CLI command.
       openShell: (login, pty) =>
-        openPtyShell({ command: [cliPath], env: { USER: login }, user: user.name, allowRoot: f.allowRootShell, interactive: true, deviceSocket: equipment[0].socket, cols: pty?.cols, rows: pty?.rows, logger }),
+        withLoginSocket(login, (sock) => openPtyShell({ command: [cliPath], env: { USER: login }, user: user.name, allowRoot: f.allowRootShell, interactive: true, deviceSocket: sock, cols: pty?.cols, rows: pty?.rows, logger })),
       openCommand: (login, command) =>
-        openPtyShell({ command: [cliPath, '-c', command], env: { USER: login }, user: user.name, allowRoot: f.allowRootShell, deviceSocket: equipment[0].socket, logger }),
+        withLoginSocket(login, (sock) => openPtyShell({ command: [cliPath, '-c', command], env: { USER: login }, user: user.name, allowRoot: f.allowRootShell, deviceSocket: sock, logger })),
       logger,
     });
     sshPort = ssh.port;

@@ -35,9 +35,9 @@ export interface SshFaceOptions {
   /** Starts a NETCONF server session for a logged-in user; `client` is the peer address. */
   openNetconf: (user: string, client: string) => ByteSession;
   /** Starts an interactive login (the Junos CLI on a PTY). Without it, shells are refused. */
-  openShell?: (user: string, pty: PtyRequest | null) => ByteSession;
+  openShell?: (user: string, pty: PtyRequest | null) => ByteSession | Promise<ByteSession>;
   /** Runs one command the way `ssh device "show version"` does. Without it, exec is refused. */
-  openCommand?: (user: string, command: string) => ByteSession;
+  openCommand?: (user: string, command: string) => ByteSession | Promise<ByteSession>;
   logger?: Logger;
   /** Failed-login backoff and limit; Junos's `retry-options` defaults when absent. */
   loginRetry?: Partial<LoginRetryOptions>;
@@ -212,18 +212,31 @@ export async function startSshFace(opts: SshFaceOptions): Promise<SshFace> {
         log.debug({ signal: info.name }, 'ssh client sent an unknown signal');
       }
     });
-    const start = (channel: ServerChannel, open: () => ByteSession, what: string): void => {
-      try {
-        running = open();
-      } catch (e) {
+    const start = (channel: ServerChannel, open: () => ByteSession | Promise<ByteSession>, what: string): void => {
+      let gone = false;
+      channel.once('close', () => (gone = true));
+      const failed = (e: unknown) => {
         log.error({ user, peer, what, reason: (e as Error).message }, 'cannot start ssh session');
+        if (gone) return;
         channel.stderr.write(`error: cannot start ${what}: ${(e as Error).message}\r\n`);
         channel.exit(1);
         channel.end();
-        return;
+      };
+      const started = (s: ByteSession) => {
+        // The client left while the session was being set up: it goes too.
+        if (gone) return s.kill(15);
+        running = s;
+        log.info({ user, peer, what }, 'ssh session started');
+        bridge(channel, s, log, what, what === 'netconf');
+      };
+      let opened: ByteSession | Promise<ByteSession>;
+      try {
+        opened = open();
+      } catch (e) {
+        return failed(e);
       }
-      log.info({ user, peer, what }, 'ssh session started');
-      bridge(channel, running, log, what, what === 'netconf');
+      if (opened instanceof Promise) opened.then(started, failed);
+      else started(opened);
     };
     session.on('subsystem', (accept, reject, info) => {
       if (info.name !== 'netconf') {

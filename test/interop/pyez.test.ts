@@ -204,3 +204,20 @@ test('PyEZ: dev.cli, RPCs by name, an unknown RPC, display_xml_rpc, a wrong pass
     rmSync(keys, { recursive: true, force: true });
   }
 });
+
+test('PyEZ: commit(comment=...) shows in get_commit_information with the login; commit(confirm=N) is listed with its minutes; rescue get/save/reload/delete', { skip }, async () => {
+  const d = await deviceOverSsh('mx', 'lab', 'Juniper!23');
+  open.push(d);
+  const r = await runClient<Record<string, unknown>>('pyez_history.py', d.args);
+  assert.equal(r.commit, true);
+  assert.deepEqual((r.after_commit as unknown[])[0], { 'sequence-number': '0', user: 'lab', client: 'netconf', comment: null, log: 'pyez change' });
+  assert.equal(r.commit_confirm, true);
+  assert.deepEqual((r.after_confirm as unknown[])[0], { 'sequence-number': '0', user: 'lab', client: 'netconf', comment: 'commit confirmed, rollback in 4mins', log: null });
+  assert.equal(r.rescue_get_none, null);
+  assert.equal(r.rescue_save, true);
+  assert.match(String(r.rescue_get), /building pyez-2;/);
+  assert.equal(r.rescue_reload, true);
+  assert.equal(r.diff, null, 'the rescue is the active configuration: nothing to load');
+  assert.equal(r.rescue_delete, true);
+  assert.equal(r.rescue_reload_none, false);
+});

@@ -89,3 +89,64 @@ test('SSH face of a device process: NETCONF commit persists across a restart, ho
   assert.equal(keys[0], keys[1], 'the host key persists in the state directory');
   second.child.kill('SIGTERM');
 });
+
+/** An interactive cli login over the SSH face: sends each line once a new prompt shows; returns all output. */
+function cliLogin(port: number, lines: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const conn = new Client();
+    let out = '';
+    const timer = setTimeout(() => {
+      conn.end();
+      reject(new Error(`timed out; got: ${out.slice(-600)}`));
+    }, 30_000);
+    conn
+      .on('ready', () => {
+        conn.shell({ cols: 200, rows: 50 }, (err, stream) => {
+          if (err) return reject(err);
+          let sent = 0;
+          let mark = 0;
+          stream.on('data', (d: Buffer) => {
+            out += d.toString();
+            // The next line goes once a new prompt (or the exit question) ends the output.
+            const fresh = out.slice(mark);
+            if (sent < lines.length && (/lab@[\w-]+[>#] $/.test(fresh) || /\[yes,no\] \(yes\) $/.test(fresh))) {
+              mark = out.length;
+              stream.write(lines[sent++] + '\r');
+            }
+          });
+          stream.on('close', () => {
+            clearTimeout(timer);
+            conn.end();
+            resolve(out);
+          });
+        });
+      })
+      .on('error', reject)
+      .connect({ host: '127.0.0.1', port, username: 'lab', password: 'lab123' });
+  });
+}
+
+test('a commit made in the cli by SSH login lab is recorded as lab via cli (not the sessions\' user); commit confirmed warns; rollback rescue', async () => {
+  const dir = h.tempDir();
+  const dev = await startSshDevice(dir);
+  const out = await cliLogin(dev.port, [
+    'request system configuration rescue save',
+    'configure',
+    'set system location building ssh-1',
+    'commit comment "from the cli"',
+    'set system location building ssh-2',
+    'commit confirmed 3',
+    'rollback rescue',
+    'show | compare',
+    'exit',
+    'yes',
+    'show system commit',
+    'exit',
+  ]);
+  assert.match(out, /commit complete/);
+  assert.match(out, /configuration check succeeds\r?\ncommit confirmed will be automatically rolled back in 3 minutes unless confirmed\r?\ncommit complete\r?\n\r?\n# commit confirmed will be rolled back in 3 minutes/);
+  assert.match(out, /rollback rescue\r?\nload complete/);
+  assert.match(out, /-\s+building ssh-2;/);
+  assert.match(out, /0   \S+ \S+ UTC by lab via cli commit confirmed, rollback in 3mins\r?\n1   \S+ \S+ UTC by lab via cli\r?\n    from the cli\r?\n2   \S+ \S+ UTC by root via other/);
+  dev.child.kill('SIGTERM');
+});

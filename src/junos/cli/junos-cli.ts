@@ -245,18 +245,20 @@ export class JunosCli {
   private async commit(args: string[], line: string, column0: number): Promise<'exit' | void> {
     let inner = '';
     let andQuit = false;
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i];
+    let confirmed = false;
+    // Words as the Junos cli takes them: a comment or a time may be quoted.
+    const words = cliWords(args.join(' '));
+    for (let i = 0; i < words.length; i++) {
+      const a = words[i];
       if (a === 'check') inner += '<check/>';
       else if (a === 'and-quit') andQuit = true;
       else if (a === 'synchronize') inner += '<synchronize/>';
-      else if (a === 'comment' && args[i + 1]) {
-        const comment = args.slice(i + 1).join(' ').replace(/^"(.*)"$/, '$1');
-        inner += `<log>${escapeText(comment)}</log>`;
-        break;
-      } else if (a === 'confirmed') {
+      else if (a === 'comment' && words[i + 1] !== undefined) inner += `<log>${escapeText(words[++i])}</log>`;
+      else if (a === 'at' && words[i + 1] !== undefined) inner += `<at-time>${escapeText(words[++i])}</at-time>`;
+      else if (a === 'confirmed') {
+        confirmed = true;
         inner += '<confirmed/>';
-        if (/^\d+$/.test(args[i + 1] ?? '')) inner += `<confirm-timeout>${args[++i]}</confirm-timeout>`;
+        if (/^\d+$/.test(words[i + 1] ?? '')) inner += `<confirm-timeout>${words[++i]}</confirm-timeout>`;
       } else {
         this.fail(`${caretAt(line, a, column0)}syntax error.\n`);
         return;
@@ -275,8 +277,15 @@ export class JunosCli {
       this.io.write('configuration check succeeds\n');
       return;
     }
+    // The device's notes: "commit confirmed will be automatically rolled back in N minutes
+    // unless confirmed", "commit at will be executed at ...".
+    const notes = findAll(reply.root, 'output').map((o) => textOf(o).trim());
+    if (notes.length) this.io.write(`configuration check succeeds\n${notes.map((n) => `${n}\n`).join('')}`);
+    if (inner.includes('<at-time>')) return;
     this.dirty = false;
     this.io.write('commit complete\n');
+    const minutes = confirmed ? /rolled back in (\d+) minutes/.exec(notes.join('\n'))?.[1] : undefined;
+    if (minutes) this.io.write(`\n# commit confirmed will be rolled back in ${minutes} minutes\n`);
     // A committed host-name shows in the prompt from now on, as on Junos.
     this.host = await JunosCli.hostName(this.client);
     if (andQuit) {
@@ -287,13 +296,13 @@ export class JunosCli {
 
   private async rollback(n: string | undefined, line: string, column0: number): Promise<void> {
     const which = n ?? '0';
-    if (!/^\d+$/.test(which) || Number(which) > 49) {
+    if (which !== 'rescue' && (!/^\d+$/.test(which) || Number(which) > 49)) {
       this.fail(`${caretAt(line, which, column0)}syntax error.\n`);
       return;
     }
-    const reply = await this.rpc(`<load-configuration rollback="${which}"/>`);
+    const reply = await this.rpc(which === 'rescue' ? '<load-configuration rescue="rescue"/>' : `<load-configuration rollback="${which}"/>`);
     if (!reply || this.showErrors(reply, line, column0)) return;
-    this.dirty = Number(which) !== 0;
+    this.dirty = which !== '0';
     this.io.write('load complete\n');
   }
 
@@ -373,4 +382,22 @@ export function subHierarchy(text: string, path: string[]): string {
       .map((l) => l.slice(depth * 4))
       .join('\n') + '\n'
   );
+}
+
+/** Splits a command's words as the Junos cli does: a double-quoted word may hold spaces. */
+export function cliWords(text: string): string[] {
+  const out: string[] = [];
+  const re = /"((?:[^"\\]|\\.)*)"|(\S+)/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) out.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]);
+  return out;
+}
+
+/** Every descendant element named `name`. */
+function findAll(el: XmlElement, name: string): XmlElement[] {
+  const out: XmlElement[] = [];
+  for (const c of elements(el)) {
+    if (c.name === name) out.push(c);
+    else out.push(...findAll(c, name));
+  }
+  return out;
 }

@@ -41,6 +41,8 @@ export interface LoadOptions {
   text?: string;
   /** load rollback N into the candidate instead of content. */
   rollback?: number;
+  /** load the rescue configuration into the candidate (`rescue="rescue"`, cli `rollback rescue`). */
+  rescue?: boolean;
 }
 
 export interface CommitOptions {
@@ -63,6 +65,10 @@ export interface CommitResult {
    * when it could not be saved. A reply to a commit waits for it; it never rejects.
    */
   saved?: Promise<RpcError | undefined>;
+  /** A commit confirmed: minutes until it is rolled back unless confirmed. */
+  confirmMinutes?: number;
+  /** A commit at: when (epoch ms) the scheduled commit runs; nothing was committed yet. */
+  scheduledAt?: number;
 }
 
 /** What a finished commit leaves in the rollback history. */
@@ -72,8 +78,27 @@ export interface CommitInfo {
   user: string;
   /** Epoch milliseconds. */
   time: number;
+  /** How the commit came: `cli`, `netconf`, `junoscript` or `other` (Junos's "via ..."). */
   client: string;
+  /** The user's comment. */
   log?: string;
+  /** The system's note (`commit confirmed, rollback in 5mins`, `commit confirmed rollback`). */
+  comment?: string;
+}
+
+/** A `commit at` waiting for its time. */
+export interface PendingCommit {
+  user: string;
+  client: string;
+  /** Epoch ms when it runs. */
+  at: number;
+  log?: string;
+}
+
+/** The rescue configuration: when it was saved and by whom. */
+export interface RescueInfo {
+  user: string;
+  time: number;
 }
 
 export interface ConfigSession {
@@ -102,6 +127,16 @@ export interface ConfigSession {
    */
   cancelCommit?(): void;
   discardChanges(): void;
+  /** The commit history (as ConfigDatastore.history) and the pending `commit at`, if any. */
+  commitInformation?(): { history: CommitInfo[]; pending?: PendingCommit };
+  /** Cancels the pending `commit at`; throws when none is pending. */
+  clearPendingCommit?(): void;
+  /** Saves the active configuration as the rescue configuration (on disk before it resolves). */
+  saveRescue?(): Promise<void>;
+  /** Deletes the rescue configuration (nothing when there is none). */
+  deleteRescue?(): Promise<void>;
+  /** The rescue configuration as text, and when it was saved; undefined when there is none. */
+  rescue?(): { text: string; info: RescueInfo } | undefined;
   /** Exclusive lock of the candidate (`lock-configuration`, base `<lock>`). */
   lock(target: 'candidate' | 'running'): void;
   unlock(target: 'candidate' | 'running'): void;

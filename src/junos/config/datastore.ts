@@ -17,6 +17,8 @@ import type {
   ConfigSession,
   GetConfigOptions,
   LoadOptions,
+  PendingCommit,
+  RescueInfo,
 } from './api.js';
 import fs from 'node:fs';
 import { ConfigTree } from './tree.js';
@@ -31,7 +33,7 @@ import { ConfigSyntaxError, throwAll } from './errors.js';
 import { parseXml } from '../../netconf/xml.js';
 import { validateTree } from './validate.js';
 import { expandGroups } from './groups.js';
-import { RevisionFiles, decodeTree, encodeTree } from './history-files.js';
+import { RevisionFiles, decodeTree, encodeTree, readRescue, removeRescue, writeRescue } from './history-files.js';
 import { lockStateDir, type StateLock } from './state-lock.js';
 import { checkStatementNames, firstDifference } from './statement-names.js';
 
@@ -71,11 +73,52 @@ interface Revision {
   time: number;
   client: string;
   log?: string;
+  comment?: string;
 }
 
 /** `YYYY-MM-DD HH:MM:SS UTC`, as Junos writes commit times. */
 export function junosTime(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+}
+
+/**
+ * How a session's commits show in the history ("via cli", "via netconf"): the cli is `cli`,
+ * every NETCONF face (SSH, outbound HTTPS, stdio) is `netconf`, the device itself `other`.
+ * Also maps what revision files written before this recorded (a peer address, `stdio`).
+ */
+export function commitClient(client: string): string {
+  return client === 'cli' || client === 'other' || client === 'junoscript' ? client : 'netconf';
+}
+
+/**
+ * The time of `commit at`: `hh:mm[:ss]` (today, or tomorrow when that time has passed
+ * today) or `yyyy-mm-dd hh:mm[:ss]`, in the device's time zone (UTC). Epoch ms.
+ */
+export function parseAtTime(text: string, now: number): number {
+  const m = /^(?:(\d{4})-(\d{2})-(\d{2})\s+)?(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
+  const bad = () => rpcErr(`invalid at-time: ${text} (expected hh:mm[:ss] or yyyy-mm-dd hh:mm[:ss])`, 'invalid-value', 'protocol', { badElement: 'at-time' });
+  if (!m) throw bad();
+  const [h, min, sec] = [Number(m[4]), Number(m[5]), Number(m[6] ?? 0)];
+  if (h > 23 || min > 59 || sec > 59) throw bad();
+  const today = new Date(now);
+  const [y, mo, d] = m[1] ? [Number(m[1]), Number(m[2]) - 1, Number(m[3])] : [today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()];
+  let at = Date.UTC(y, mo, d, h, min, sec);
+  const check = new Date(at);
+  if (check.getUTCMonth() !== mo || check.getUTCDate() !== d) throw bad();
+  if (!m[1] && at <= now) at += 24 * 3600 * 1000;
+  if (at <= now) throw rpcErr(`invalid at-time: ${text} is not in the future`, 'invalid-value', 'protocol', { badElement: 'at-time' });
+  if (at - now > 365 * 24 * 3600 * 1000) throw rpcErr(`invalid at-time: ${text} is more than a year away`, 'invalid-value', 'protocol', { badElement: 'at-time' });
+  return at;
+}
+
+/** A timer due at `due` (epoch ms, real clock): Node timers hold at most ~24.8 days, so a longer wait re-arms itself. */
+function timerAt(due: number, fire: () => void, holder: { timer?: NodeJS.Timeout }): NodeJS.Timeout {
+  const timer = setTimeout(() => {
+    if (Date.now() < due) holder.timer = timerAt(due, fire, holder);
+    else fire();
+  }, Math.min(MAX_TIMER_MS, Math.max(0, due - Date.now())));
+  timer.unref();
+  return timer;
 }
 
 function parseInitial(init: ConfigDatastoreOptions['initialConfig']): ConfigTree {
@@ -137,6 +180,10 @@ class Store implements JunosDatastore {
   shared!: { tree: ConfigTree; changedAt: number; modifiers: Set<number> };
   lockHolder?: { session: Session; since: number };
   confirm?: { timer: NodeJS.Timeout; previous: ConfigTree; user: string };
+  /** A `commit at` waiting for its time: the checked candidate as it was when asked. */
+  pending?: PendingCommit & { timer?: NodeJS.Timeout; tree: ConfigTree; stored: string };
+  /** The rescue configuration (`request system configuration rescue save`). */
+  rescueConfig?: RescueInfo & { stored: string };
   readonly sessions = new Set<Session>();
   private listeners = new Set<(ev: CommitEvent) => void>();
   readonly now: () => number;
@@ -156,8 +203,14 @@ class Store implements JunosDatastore {
       try {
         const { files, revisions, found } = await RevisionFiles.open(dir, MAX_ROLLBACKS, report);
         this.files = files;
-        this.revisions = revisions.map((r, i) => ({ seq: r.seq, ...(i === 0 ? { tree: r.tree } : {}), stored: r.stored, user: r.user, time: r.time, client: r.client, ...(r.log !== undefined ? { log: r.log } : {}) }));
+        this.revisions = revisions.map((r, i) => ({ seq: r.seq, ...(i === 0 ? { tree: r.tree } : {}), stored: r.stored, user: r.user, time: r.time, client: r.client, ...(r.log !== undefined ? { log: r.log } : {}), ...(r.comment !== undefined ? { comment: r.comment } : {}) }));
         if (!revisions.length && found > 0) report(`${dir}: no readable configuration revision; starting from the factory configuration`);
+        try {
+          const rescue = await readRescue(dir);
+          if (rescue) this.rescueConfig = { user: rescue.user, time: rescue.time, stored: rescue.stored };
+        } catch (e) {
+          report(`${dir}: rescue configuration skipped: ${(e as Error).message}`);
+        }
       } catch (e) {
         this.lock.release();
         throw e;
@@ -194,7 +247,7 @@ class Store implements JunosDatastore {
   }
 
   history(): CommitInfo[] {
-    return this.revisions.map((r, index) => ({ index, user: r.user, time: r.time, client: r.client, ...(r.log !== undefined ? { log: r.log } : {}) }));
+    return this.revisions.map((r, index) => ({ index, user: r.user, time: r.time, client: commitClient(r.client), ...(r.log !== undefined ? { log: r.log } : {}), ...(r.comment !== undefined ? { comment: r.comment } : {}) }));
   }
 
   onCommit(listener: (ev: CommitEvent) => void): () => void {
@@ -215,6 +268,8 @@ class Store implements JunosDatastore {
   async close(): Promise<void> {
     if (this.confirm) clearTimeout(this.confirm.timer);
     this.confirm = undefined;
+    if (this.pending?.timer) clearTimeout(this.pending.timer);
+    this.pending = undefined;
     for (const s of [...this.sessions]) s.close();
     await this.saving;
     this.lock?.release();
@@ -229,8 +284,8 @@ class Store implements JunosDatastore {
   }
 
   /** Makes `tree` the active configuration. */
-  install(tree: ConfigTree, stored: string, user: string, client: string, log: string | undefined, reason: CommitEvent['reason']): { info: CommitInfo; saved: Promise<RpcError | undefined> } {
-    const rev: Revision = { seq: this.files?.allocate() ?? 0, tree, stored, user, time: this.now(), client, ...(log !== undefined ? { log } : {}) };
+  install(tree: ConfigTree, stored: string, user: string, client: string, log: string | undefined, reason: CommitEvent['reason'], comment?: string): { info: CommitInfo; saved: Promise<RpcError | undefined> } {
+    const rev: Revision = { seq: this.files?.allocate() ?? 0, tree, stored, user, time: this.now(), client: commitClient(client), ...(log !== undefined ? { log } : {}), ...(comment !== undefined ? { comment } : {}) };
     const before = this.revisions[0];
     if (before) delete before.tree;
     this.revisions.unshift(rev);
@@ -258,7 +313,7 @@ class Store implements JunosDatastore {
     const done = this.saving.then(async () => {
       if (!this.revisions.includes(rev)) return undefined;
       try {
-        await files.write({ seq: rev.seq, user: rev.user, time: rev.time, client: rev.client, log: rev.log }, rev.stored);
+        await files.write({ seq: rev.seq, user: rev.user, time: rev.time, client: rev.client, log: rev.log, comment: rev.comment }, rev.stored);
         await files.prune(this.revisions[this.revisions.length - 1].seq);
         return undefined;
       } catch (e) {
@@ -291,9 +346,59 @@ class Store implements JunosDatastore {
     if (!c) return;
     clearTimeout(c.timer);
     this.confirm = undefined;
-    const log = why === 'timeout' ? 'commit confirmed rollback' : 'cancel-commit rollback';
-    this.install(c.previous.clone(), encodeTree(c.previous), 'root', 'other', log, 'confirmed-rollback');
+    // Junos records the automatic rollback as root's, "via other", with a system comment.
+    const comment = why === 'timeout' ? 'commit confirmed rollback' : 'cancel-commit rollback';
+    this.install(c.previous.clone(), encodeTree(c.previous), 'root', 'other', undefined, 'confirmed-rollback', comment);
     this.shared = { tree: this.active.clone(), changedAt: this.now(), modifiers: new Set() };
+  }
+
+  /** Schedules a checked candidate for `at` (commit at). */
+  schedule(p: PendingCommit & { tree: ConfigTree; stored: string }): void {
+    const pending: NonNullable<Store['pending']> = { ...p };
+    pending.timer = timerAt(p.at, () => this.runPending(pending), pending);
+    this.pending = pending;
+  }
+
+  /** The time of a `commit at` came: its configuration becomes the active one. */
+  runPending(p: NonNullable<Store['pending']>): void {
+    if (this.pending !== p) return;
+    this.pending = undefined;
+    if (this.confirm) {
+      clearTimeout(this.confirm.timer);
+      this.confirm = undefined;
+    }
+    const candidateWasIt = this.shared.tree.equals(p.tree);
+    this.install(p.tree.clone(), p.stored, p.user, p.client, p.log, 'commit', 'commit at');
+    if (candidateWasIt) this.shared.modifiers.clear();
+  }
+
+  clearPending(): void {
+    if (!this.pending) throw rpcErr('No pending commit', 'operation-failed', 'application');
+    if (this.pending.timer) clearTimeout(this.pending.timer);
+    this.pending = undefined;
+  }
+
+  async saveRescue(user: string): Promise<void> {
+    const rescue = { user, time: this.now(), stored: this.revisions[0].stored };
+    if (this.opts.stateDir) {
+      try {
+        await writeRescue(this.opts.stateDir, { seq: 0, user, time: rescue.time, client: 'other' }, rescue.stored);
+      } catch (e) {
+        const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+        throw rpcErr(`rescue configuration not saved: ${reason}`, 'operation-failed', 'application');
+      }
+    }
+    this.rescueConfig = rescue;
+  }
+
+  async deleteRescue(): Promise<void> {
+    if (this.opts.stateDir) await removeRescue(this.opts.stateDir);
+    this.rescueConfig = undefined;
+  }
+
+  rescueTree(): ConfigTree {
+    if (!this.rescueConfig) throw rpcErr('rescue configuration is not set', 'operation-failed', 'application');
+    return decodeTree(this.rescueConfig.stored);
   }
 
   lockDenied(holder: Session): RpcError {
@@ -397,8 +502,8 @@ class Session implements ConfigSession {
   }
 
   load(opts: LoadOptions): RpcError[] {
-    if (opts.rollback !== undefined) {
-      const t = this.store.rollbackTree(opts.rollback).clone();
+    if (opts.rollback !== undefined || opts.rescue) {
+      const t = opts.rescue ? this.store.rescueTree() : this.store.rollbackTree(opts.rollback as number).clone();
       this.checkWritable();
       this.replaceCandidate(t);
       return [];
@@ -458,6 +563,10 @@ class Session implements ConfigSession {
     if (errors.length) throwAll(errors);
     if (opts.check) return { warnings: [] };
     this.checkWritable();
+    const pending = this.store.pending;
+    if (pending) {
+      throw rpcErr(`commit at ${junosTime(pending.at)} by ${pending.user} is pending: clear system commit cancels it`, 'operation-failed', 'application');
+    }
     if (this.priv && this.lockedByOther()) throw this.store.lockDenied(this.lockedByOther() as Session);
     const st = this.store;
     if (this.priv && !this.priv.base.equals(st.active)) {
@@ -466,6 +575,14 @@ class Session implements ConfigSession {
     const tree = this.candidate().clone();
     // Refused before anything changes when it would not read back from disk as committed.
     const text = renderChecked(tree);
+    if (opts.atTime !== undefined) {
+      if (opts.confirmed) throw rpcErr('commit at cannot be confirmed', 'invalid-value', 'protocol', { badElement: 'confirmed' });
+      const at = parseAtTime(opts.atTime, st.now());
+      st.schedule({ user: this.user, client: commitClient(this.client), at, ...(opts.log !== undefined ? { log: opts.log } : {}), tree, stored: text });
+      return { warnings: [], scheduledAt: at };
+    }
+    let comment: string | undefined;
+    let confirmMinutes: number | undefined;
     if (opts.confirmed) {
       const seconds = opts.confirmTimeoutSeconds ?? (opts.confirmTimeout ?? 10) * 60;
       if (!(seconds > 0 && seconds <= MAX_CONFIRM_SECONDS)) {
@@ -474,18 +591,43 @@ class Session implements ConfigSession {
       const keep = st.confirm?.previous ?? st.active;
       if (st.confirm) clearTimeout(st.confirm.timer);
       st.confirm = { timer: st.armConfirmTimer(Date.now() + Math.round(seconds * 1000)), previous: keep, user: this.user };
+      confirmMinutes = Math.ceil(seconds / 60);
+      comment = `commit confirmed, rollback in ${confirmMinutes}mins`;
     } else if (st.confirm) {
       clearTimeout(st.confirm.timer);
       st.confirm = undefined;
     }
-    const { saved } = st.install(tree, text, this.user, this.client, opts.log, 'commit');
+    const { saved } = st.install(tree, text, this.user, this.client, opts.log, 'commit', comment);
     if (this.priv) {
       this.priv = { tree: st.active.clone(), base: st.active.clone(), changedAt: st.now() };
       if (st.shared.modifiers.size === 0) st.shared = { tree: st.active.clone(), changedAt: st.now(), modifiers: new Set() };
     } else {
       st.shared.modifiers.clear();
     }
-    return { warnings: [], saved };
+    return { warnings: [], saved, ...(confirmMinutes !== undefined ? { confirmMinutes } : {}) };
+  }
+
+  commitInformation(): { history: CommitInfo[]; pending?: PendingCommit } {
+    const p = this.store.pending;
+    return { history: this.store.history(), ...(p ? { pending: { user: p.user, client: p.client, at: p.at, ...(p.log !== undefined ? { log: p.log } : {}) } } : {}) };
+  }
+
+  clearPendingCommit(): void {
+    this.store.clearPending();
+  }
+
+  saveRescue(): Promise<void> {
+    return this.store.saveRescue(this.user);
+  }
+
+  deleteRescue(): Promise<void> {
+    return this.store.deleteRescue();
+  }
+
+  rescue(): { text: string; info: RescueInfo } | undefined {
+    const r = this.store.rescueConfig;
+    if (!r) return undefined;
+    return { text: renderText(decodeTree(r.stored), { header: [`## Last commit: ${junosTime(r.time)} by ${r.user}`] }), info: { user: r.user, time: r.time } };
   }
 
   cancelCommit(): void {

@@ -29,7 +29,13 @@ export interface RevisionMeta {
   user: string;
   time: number;
   client: string;
+  /** The user's commit comment (`commit comment "..."`, `<log>`). */
   log?: string;
+  /**
+   * What the system notes about the commit (`commit confirmed, rollback in 5mins`,
+   * `commit confirmed rollback`): Junos's `<comment>`. Absent in files written before it.
+   */
+  comment?: string;
 }
 
 export interface LoadedRevision extends RevisionMeta {
@@ -103,7 +109,7 @@ export function decodeTree(body: string): ConfigTree {
 
 /** The file's bytes for a revision whose configuration's stored form is `text`. */
 export function encodeRevision(meta: RevisionMeta, text: string): string {
-  const m = { seq: meta.seq, user: meta.user, time: meta.time, client: meta.client, ...(meta.log !== undefined ? { log: meta.log } : {}), sha256: sha256(text) };
+  const m = { seq: meta.seq, user: meta.user, time: meta.time, client: meta.client, ...(meta.log !== undefined ? { log: meta.log } : {}), ...(meta.comment !== undefined ? { comment: meta.comment } : {}), sha256: sha256(text) };
   return `${TAG}\n## ${JSON.stringify(m)}\n${text}`;
 }
 
@@ -122,7 +128,7 @@ export function decodeRevision(raw: string): LoadedRevision {
   const text = raw.slice(nl2 + 1);
   if (m.sha256 !== sha256(text)) throw new Error('checksum mismatch (damaged or truncated)');
   const tree = decodeTree(text);
-  return { seq: m.seq, user: m.user, time: m.time, client: m.client, ...(typeof m.log === 'string' ? { log: m.log } : {}), tree, stored: text };
+  return { seq: m.seq, user: m.user, time: m.time, client: m.client, ...(typeof m.log === 'string' ? { log: m.log } : {}), ...(typeof m.comment === 'string' ? { comment: m.comment } : {}), tree, stored: text };
 }
 
 function parseConfigText(text: string): ConfigTree {
@@ -296,4 +302,30 @@ export class RevisionFiles {
     await fsyncDir(stateDir);
     await done();
   }
+}
+
+/** The rescue configuration's file in the state directory (same format as a revision file). */
+export const RESCUE_FILE = 'rescue.conf';
+
+/** Writes the rescue configuration (atomically, mode 0600). */
+export async function writeRescue(stateDir: string, meta: RevisionMeta, text: string): Promise<void> {
+  await writeDurably(stateDir, RESCUE_FILE, encodeRevision(meta, text));
+}
+
+/** Reads the rescue configuration; undefined when there is none; throws an Error when damaged. */
+export async function readRescue(stateDir: string): Promise<LoadedRevision | undefined> {
+  let raw: string;
+  try {
+    raw = await fs.promises.readFile(path.join(stateDir, RESCUE_FILE), 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  return decodeRevision(raw);
+}
+
+/** Removes the rescue configuration's file (nothing when there is none). */
+export async function removeRescue(stateDir: string): Promise<void> {
+  await fs.promises.rm(path.join(stateDir, RESCUE_FILE), { force: true });
+  await fsyncDir(stateDir);
 }

@@ -1,5 +1,11 @@
-/** commit-configuration: check, confirmed, synchronize, at-time, log; commit-results per routing engine. */
-import { child, textOf } from '../../netconf/xml.js';
+/**
+ * commit-configuration: check, confirmed, synchronize, at-time, log; commit-results per
+ * routing engine. A commit confirmed adds `<output>commit confirmed will be automatically
+ * rolled back in N minutes unless confirmed</output>`; an at-time commit is only checked
+ * and scheduled (`<output>commit at will be executed at ...</output>`, commit-check-success).
+ */
+import { child, escapeText, textOf } from '../../netconf/xml.js';
+import { junosTime } from '../config/datastore.js';
 import { intAttr } from './config-args.js';
 import type { RpcContext, RpcHandler, RpcModule } from './types.js';
 
@@ -35,7 +41,12 @@ const handler: RpcHandler = async (ctx) => {
   // The reply says the commit is complete once it is on disk.
   const unsaved = await result.saved;
   if (unsaved) result.warnings.push(unsaved);
-  return ['<commit-results>', ...result.warnings.map((w) => w.toXml()), ...commitEngines(ctx, synchronize, check), '</commit-results>'].join('\n');
+  // What the Junos cli prints between "configuration check succeeds" and "commit complete".
+  const notes: string[] = [];
+  if (result.confirmMinutes !== undefined) notes.push(`commit confirmed will be automatically rolled back in ${result.confirmMinutes} minutes unless confirmed`);
+  if (result.scheduledAt !== undefined) notes.push(`commit at will be executed at ${junosTime(result.scheduledAt)}`);
+  const engines = commitEngines(ctx, synchronize, check || result.scheduledAt !== undefined);
+  return ['<commit-results>', ...result.warnings.map((w) => w.toXml()), ...notes.map((n) => `<output>${escapeText(n)}</output>`), ...engines, '</commit-results>'].join('\n');
 };
 
 export const commitConfiguration: RpcModule = { name: 'commit-configuration', handler };

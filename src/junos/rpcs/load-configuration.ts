@@ -1,4 +1,4 @@
-/** load-configuration: XML, text, set or JSON, or a rollback; errors inside load-configuration-results. */
+/** load-configuration: XML, text, set or JSON, a rollback or the rescue (`rescue="rescue"`); errors inside load-configuration-results. */
 import type { LoadAction } from '../config/api.js';
 import { RpcError } from '../../netconf/rpc-error.js';
 import { child, textOf } from '../../netconf/xml.js';
@@ -19,7 +19,10 @@ const handler: RpcHandler = ({ config, op }) => {
   const rollback = intAttr(op.attrs.rollback, 'rollback');
   let warnings: RpcError[];
   try {
-    if (rollback !== undefined) {
+    if (op.attrs.rescue !== undefined) {
+      if (op.attrs.rescue !== 'rescue') throw badValue(`invalid rescue: ${op.attrs.rescue}`, 'rescue');
+      warnings = config.load({ action: 'override', format: 'xml', rescue: true });
+    } else if (rollback !== undefined) {
       warnings = config.load({ action: 'override', format: 'xml', rollback });
     } else {
       const xml = child(op, 'configuration');

@@ -19,6 +19,7 @@ import { genericText, parseReply, replyAsJson, t } from './formats.js';
 import type { MappedCommand, RpcContext, RpcModule, RpcReply } from './types.js';
 
 import { cancelCommit } from './cancel-commit.js';
+import { clearSystemCommit } from './clear-system-commit.js';
 import { commitConfiguration } from './commit-configuration.js';
 import { commit } from './commit.js';
 import { discardChanges } from './discard-changes.js';
@@ -28,10 +29,12 @@ import { fileShow } from './file-show.js';
 import { getBridgeMacTable } from './get-bridge-mac-table.js';
 import { getChassisClusterStatus } from './get-chassis-cluster-status.js';
 import { getChassisInventory } from './get-chassis-inventory.js';
+import { getCommitInformation } from './get-commit-information.js';
 import { get, getConfig } from './get-config.js';
 import { getConfiguration } from './get-configuration.js';
 import { getEthernetSwitchingTableInformation } from './get-ethernet-switching-table-information.js';
 import { getInterfaceInformation } from './get-interface-information.js';
+import { getRescueInformation } from './get-rescue-information.js';
 import { getRouteEngineInformation } from './get-route-engine-information.js';
 import { getSoftwareInformation } from './get-software-information.js';
 import { getSystemInformation } from './get-system-information.js';
@@ -42,6 +45,8 @@ import { loadConfiguration } from './load-configuration.js';
 import { lockConfiguration, unlockConfiguration } from './lock-configuration.js';
 import { lock, unlock } from './lock.js';
 import { closeConfiguration, openConfiguration } from './open-configuration.js';
+import { requestDeleteRescueConfiguration } from './request-delete-rescue-configuration.js';
+import { requestSaveRescueConfiguration } from './request-save-rescue-configuration.js';
 import { requestShellExecute } from './request-shell-execute.js';
 import { validate } from './validate.js';
 
@@ -62,6 +67,11 @@ export const MODULES: readonly RpcModule[] = [
   fileList,
   requestShellExecute,
   killSession,
+  getCommitInformation,
+  clearSystemCommit,
+  getRescueInformation,
+  requestSaveRescueConfiguration,
+  requestDeleteRescueConfiguration,
   commandRpc({ match: matchCommand, module: moduleOf, answers: answersRpc, dispatch: dispatchRpc, text: renderText, json: renderJson }),
   // configuration (Junos forms, then base NETCONF forms)
   getConfiguration,

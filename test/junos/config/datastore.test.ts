@@ -144,7 +144,9 @@ test('commit confirmed rolls back by itself unless confirmed', async () => {
   assert.match(ev.config.find(['system', 'host-name'])?.value ?? '', /^r1$/);
   assert.match(s.getConfiguration({ database: 'committed', format: 'set' }), /host-name r1$/m);
   assert.equal(s.hasUncommittedChanges(), false);
-  assert.equal(ds.history()[0].log, 'commit confirmed rollback');
+  assert.equal(ds.history()[0].comment, 'commit confirmed rollback');
+  assert.equal(ds.history()[0].user, 'root');
+  assert.equal(ds.history()[0].client, 'other');
 
   // Confirmed by a second commit: no rollback.
   s.applyCliLine('set system host-name kept');
@@ -186,7 +188,7 @@ test('commit confirmed in seconds (base NETCONF), cancel-commit, timeout bounds'
   s.cancelCommit();
   assert.equal(ds.confirmPending(), false);
   assert.equal(ds.committed().find(['system', 'host-name'])?.value, 'r1');
-  assert.equal(ds.history()[0].log, 'cancel-commit rollback');
+  assert.equal(ds.history()[0].comment, 'cancel-commit rollback');
   assert.match(rpcError(() => s.cancelCommit!()).message, /No confirmed commit is pending/);
 
   // Beyond Junos's 65535 minutes, or zero: invalid-value, nothing committed.
