@@ -31,9 +31,9 @@ export class LineEditor {
     private readonly out: (text: string) => void,
   ) {}
 
-  /** Terminal output while raw: LF must become CR LF. */
+  /** Terminal output (libuv's raw mode keeps ONLCR: LF still goes out as CR LF). */
   private write(text: string): void {
-    this.out(text.replace(/\r?\n/g, '\r\n'));
+    this.out(text);
   }
 
   /**
