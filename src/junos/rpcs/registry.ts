@@ -32,6 +32,7 @@ import { get, getConfig } from './get-config.js';
 import { getConfiguration } from './get-configuration.js';
 import { getEthernetSwitchingTableInformation } from './get-ethernet-switching-table-information.js';
 import { getInterfaceInformation } from './get-interface-information.js';
+import { getLog } from './get-log.js';
 import { getRouteEngineInformation } from './get-route-engine-information.js';
 import { getSoftwareInformation } from './get-software-information.js';
 import { getSystemInformation } from './get-system-information.js';
@@ -60,6 +61,7 @@ export const MODULES: readonly RpcModule[] = [
   getEthernetSwitchingTableInformation,
   fileShow,
   fileList,
+  getLog,
   requestShellExecute,
   killSession,
   commandRpc({ match: matchCommand, module: moduleOf, answers: answersRpc, dispatch: dispatchRpc, text: renderText, json: renderJson }),

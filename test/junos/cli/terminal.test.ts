@@ -190,3 +190,21 @@ test('configuration mode: ? from the schema, abbreviated statements, compare', a
     ch.conn.end();
   }
 });
+
+test('show log messages: the synthesised syslog has the ports, logins and commits', async () => {
+  const ch = await login();
+  try {
+    await ch.send('configure\r', /netops@lab-mx# $/);
+    await ch.send('set system location building b1\r', /netops@lab-mx# $/);
+    await ch.send('commit comment "syslog test"\r', /commit complete[\s\S]*# $/);
+    await ch.send('exit\r', /netops@lab-mx> $/);
+    const out = await ch.send('sh log messages | no-more\r', /netops@lab-mx> $/);
+    assert.match(out, /lab-mx mib2d\[\d+\]: SNMP_TRAP_LINK_UP: .*ifName \S+/);
+    assert.match(out, /UI_LOGIN_EVENT: User 'netops' login/);
+    assert.match(out, /UI_COMMIT: User 'netops' requested 'commit' operation \(comment: syslog test\)/);
+    const m = await ch.send('show log messages | match UI_COMMIT | count\r', /netops@lab-mx> $/);
+    assert.match(m, /Count: [1-9]\d* lines/);
+  } finally {
+    ch.conn.end();
+  }
+});
