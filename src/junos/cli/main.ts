@@ -5,7 +5,7 @@
  */
 import { userInfo } from 'node:os';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { readSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { JunosCli } from './junos-cli.js';
@@ -137,16 +137,38 @@ async function main(): Promise<number> {
 
 /** `start shell`: the session user's shell on this terminal, with a `%` prompt as Junos's csh. */
 function startShell(which?: string): Promise<void> {
-  const own = process.env.SHELL && existsSync(process.env.SHELL) ? process.env.SHELL : '/bin/sh';
+  const login = process.env.SHELL ?? '';
+  // Only a real login shell (listed in /etc/shells; SHELL may name this cli itself); an
+  // account without one (nobody's nologin) still gets /bin/sh, as Junos gives csh.
+  let shells: string[] = [];
+  try {
+    shells = readFileSync('/etc/shells', 'utf8').split('\n').map((l) => l.trim());
+  } catch {
+    /* no list: /bin/sh */
+  }
+  const own = shells.includes(login) && existsSync(login) && !/(nologin|false)$/.test(login) ? login : '/bin/sh';
   const shell = which === 'bash' && existsSync('/bin/bash') ? '/bin/bash' : which === 'sh' ? '/bin/sh' : own;
   const args = shell.endsWith('bash') ? ['--noprofile', '--norc', '-i'] : ['-i'];
+  // Node set our terminal descriptors non-blocking; a shell given those would see EAGAIN as
+  // end of input and exit at once. A fresh open of the terminal is blocking.
+  let tty: number | undefined;
+  try {
+    tty = openSync('/dev/tty', 'r+');
+  } catch {
+    tty = undefined;
+  }
   return new Promise((resolve) => {
-    const child = spawn(shell, args, { stdio: 'inherit', env: { ...process.env, PS1: '% ' } });
+    const done = () => {
+      if (tty !== undefined) closeSync(tty);
+      tty = undefined;
+      resolve();
+    };
+    const child = spawn(shell, args, { stdio: tty !== undefined ? [tty, tty, tty] : 'inherit', env: { ...process.env, SHELL: shell, PS1: '% ' } });
     child.once('error', (err) => {
       process.stdout.write(`error: cannot start ${shell}: ${err.message}\n`);
-      resolve();
+      done();
     });
-    child.once('exit', () => resolve());
+    child.once('exit', () => done());
   });
 }
 
