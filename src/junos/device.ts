@@ -10,6 +10,7 @@ import type { DeviceView } from './rpcs/types.js';
 import { dispatchRpc } from './rpcs/registry.js';
 import { NetconfSession, type NetconfFaults } from '../netconf/session.js';
 import { createConfigDatastore } from './config/datastore.js';
+import { syslogOf } from './syslog.js';
 
 export interface EmulatedDeviceOptions {
   /** Shipped profile name or profile directory. */
@@ -53,6 +54,13 @@ export class EmulatedDevice implements DeviceView {
     private readonly faults: NetconfFaults | undefined,
   ) {
     this.bootTime = clock();
+    // The syslog starts at boot: the ports coming up, then what sessions and commits do.
+    const log = syslogOf(this);
+    log.commits = () => datastore.history();
+    log.record({ time: this.bootTime, process: 'mgd[5061]', text: 'UI_CHILD_START: Starting child \'/usr/sbin/mgd\'' });
+    profile.interfaces.forEach((i, n) =>
+      log.record({ time: this.bootTime, process: 'mib2d[2121]', text: `SNMP_TRAP_LINK_UP: ifIndex ${500 + n}, ifAdminStatus up(1), ifOperStatus up(2), ifName ${i.name}` }),
+    );
   }
 
   static async create(opts: EmulatedDeviceOptions): Promise<EmulatedDevice> {
@@ -100,10 +108,12 @@ export class EmulatedDevice implements DeviceView {
       dispatch: (op) => dispatchRpc({ device: this, config, sessionId: id, user, op }),
       onEnd: () => {
         this.sessions.delete(id);
+        syslogOf(this).record({ time: this.clock(), process: `mgd[${id}]`, text: `UI_LOGOUT_EVENT: User '${user}' logout` });
         this.logger.debug({ session: id }, 'netconf session ended');
       },
     });
     this.sessions.set(id, session);
+    syslogOf(this).record({ time: this.clock(), process: `mgd[${id}]`, text: `UI_LOGIN_EVENT: User '${user}' login, class 'j-super-user' [${id}], ssh-connection '${opts.client ?? ''}', client-mode '${opts.client === 'cli' ? 'cli' : 'junoscript'}'` });
     this.logger.debug({ session: id, user, client: opts.client }, 'netconf session started');
     return session;
   }

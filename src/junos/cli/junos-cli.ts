@@ -8,11 +8,27 @@ import { escapeAttr, escapeText, textOf, elements, type XmlElement } from '../..
 import type { NetconfClient, RpcReply } from './netconf-client.js';
 import { caretAt, parsePipes, renderErrors, renderJson, renderText, renderXml, replyErrors } from './render.js';
 import { operationalVerbs } from '../rpcs/registry.js';
+import type { Schema } from '../../schema/index.js';
+import { CONFIG_VERB_HELP, PATH_VERBS, configurationHelp, expandOperational, expandPipe, formatCompletions, operationalHelp, schemaForModel, splitLine, splitPipeline, walkSchema, type HelpAnswer } from './complete.js';
+import { pickWord } from '../rpcs/cli-words.js';
 
 export interface CliIo {
   write(text: string): void;
   /** Reads one more line of input (for confirmation questions); undefined at end of input. */
   readLine(): Promise<string | undefined>;
+  /** `start shell`: runs the session user's shell on this terminal until it exits. */
+  startShell?(shell?: string): Promise<void>;
+  /** Lines typed so far, oldest first (`show cli history`). */
+  history?(): string[];
+}
+
+/** `set cli ...` settings, Junos defaults. */
+export interface CliSettings {
+  /** Lines per page; 0: no paging. */
+  screenLength: number;
+  screenWidth: number;
+  timestamp: boolean;
+  completeOnSpace: boolean;
 }
 
 /** First words of operational commands: from the registered RPCs' cli words (../rpcs/registry.ts). */
@@ -26,6 +42,10 @@ export class JunosCli {
   private privateConfig = false;
   /** True when the last command failed (for `cli -c` exit status). */
   failed = false;
+  readonly settings: CliSettings = { screenLength: 0, screenWidth: 80, timestamp: false, completeOnSpace: true };
+  private schemaCache?: Schema | null;
+  /** The device's model (`mx960`), for the configuration schema's family. */
+  model?: string;
 
   constructor(
     private readonly client: NetconfClient,
@@ -38,20 +58,81 @@ export class JunosCli {
 
   /** Host name as the device reports it. */
   static async hostName(client: NetconfClient): Promise<string> {
+    return (await JunosCli.identity(client)).host;
+  }
+
+  /** Host name and model as the device reports them (get-software-information). */
+  static async identity(client: NetconfClient): Promise<{ host: string; model?: string }> {
     try {
       const reply = await client.rpc('<get-software-information/>');
-      const find = (el: XmlElement): string | undefined => {
+      const find = (el: XmlElement, name: string): string | undefined => {
         for (const c of elements(el)) {
-          if (c.name === 'host-name') return textOf(c).trim();
-          const deeper = find(c);
+          if (c.name === name) return textOf(c).trim();
+          const deeper = find(c, name);
           if (deeper) return deeper;
         }
         return undefined;
       };
-      return find(reply.root) ?? 'junos';
+      return { host: find(reply.root, 'host-name') ?? 'junos', model: find(reply.root, 'product-model') };
     } catch {
-      return 'junos';
+      return { host: 'junos' };
     }
+  }
+
+  private schema(): Schema | undefined {
+    if (this.schemaCache === undefined) this.schemaCache = schemaForModel(this.model) ?? null;
+    return this.schemaCache ?? undefined;
+  }
+
+  // ---- help and completion ----
+
+  private helpAnswer(line: string): HelpAnswer {
+    return this.mode === 'operational' ? operationalHelp(line) : configurationHelp(line, this.editPath, this.schema());
+  }
+
+  /** What `?` prints after `line` (the text before the cursor). */
+  help(line: string): string {
+    const a = this.helpAnswer(line);
+    if (!a.ok) return this.wordError(line, a.at, a.ambiguous);
+    if (a.candidates.length === 0) return a.complete ? formatCompletions([{ word: '<[Enter]>', help: 'Execute this command' }]) : `${caretAt(line, '', this.promptWidth())}syntax error.\n`;
+    return formatCompletions(a.candidates, a.config);
+  }
+
+  /** The error for word `at` of the line's last pipeline part (unknown or ambiguous). */
+  private wordError(line: string, at: number, ambiguous?: string[]): string {
+    const parts = splitPipeline(line);
+    const last = parts[parts.length - 1];
+    const offset = line.length - last.length;
+    const words = splitLine(last).words;
+    const partial = splitLine(last).partial;
+    const word = words[at] ?? partial;
+    const caret = caretAt(last, word, this.promptWidth() + offset);
+    if (ambiguous) return `${caret}'${word}' is ambiguous.\n${formatCompletions(ambiguous.map((w) => ({ word: w, help: '' })))}`;
+    return `${caret}syntax error.\n`;
+  }
+
+  /**
+   * Tab (or space, `space` true): the line with its last word completed, or the list of
+   * possible completions to show when the word cannot be completed further.
+   */
+  complete(line: string, space = false): { line: string } | { list: string } {
+    const { partial } = splitLine(line);
+    if (space && (!this.settings.completeOnSpace || partial === '' || /["']/.test(line))) return { line: line + ' ' };
+    const a = this.helpAnswer(line);
+    if (!a.ok) return space ? { line: line + ' ' } : { list: this.wordError(line, a.at, a.ambiguous) };
+    const words = a.candidates.map((c) => c.word).filter((w) => !w.startsWith('<') && w !== '|');
+    const exact = words.includes(partial);
+    if (words.length === 1 || (exact && space)) {
+      const w = words.length === 1 ? words[0] : partial;
+      return { line: line.slice(0, line.length - partial.length) + w + ' ' };
+    }
+    if (space) return { line: line + ' ' };
+    if (words.length > 1) {
+      let common = words[0];
+      for (const w of words) while (!w.startsWith(common)) common = common.slice(0, -1);
+      if (common.length > partial.length) return { line: line.slice(0, line.length - partial.length) + common };
+    }
+    return { list: a.candidates.length ? formatCompletions(a.candidates, a.config) : '' };
   }
 
   get inConfiguration(): boolean {
@@ -105,29 +186,100 @@ export class JunosCli {
   // ---- operational mode ----
 
   private async operational(line: string, column0: number): Promise<'exit' | void> {
-    const [verb, ...args] = line.split(/\s+/);
-    if (verb === 'exit' || verb === 'quit') return 'exit';
-    if (verb === 'configure') return this.enterConfiguration(args, line, column0);
+    const x = expandOperational(line);
+    if (!x.ok && x.ambiguous) {
+      this.fail(`${caretAt(line, x.word, column0)}'${x.word}' is ambiguous.\n${formatCompletions(x.ambiguous.map((w) => ({ word: w, help: '' })))}`);
+      return;
+    }
+    const expanded = x.ok ? x.line : line;
+    const [verb, ...args] = expanded.split(/\s+/);
+    if (x.ok && x.rpc?.startsWith('@')) return this.local(x.rpc, args, line, column0);
     if (!OPERATIONAL_VERBS.has(verb)) {
       this.fail(`${caretAt(line, verb, column0)}unknown command.\n`);
       return;
     }
-    await this.command(line, column0, '');
+    // Errors point at what was typed: send the spelled-out words only when they map.
+    await this.command(x.ok ? expanded : line, column0, '', line);
+  }
+
+  /** The cli's own commands (`set cli`, `show cli`, `start shell`, ...). */
+  private async local(what: string, args: string[], line: string, column0: number): Promise<'exit' | void> {
+    const s = this.settings;
+    switch (what) {
+      case '@exit':
+        return 'exit';
+      case '@configure':
+        return this.enterConfiguration(args, line, column0);
+      case '@help':
+        this.io.write(formatCompletions(operationalHelp('').ok ? (operationalHelp('') as { candidates: { word: string; help: string }[] }).candidates : []));
+        return;
+      case '@set-cli': {
+        const [, setting, value] = args;
+        if (setting === 'screen-length') {
+          s.screenLength = Number(value);
+          this.io.write(`Screen length set to ${s.screenLength}\n`);
+        } else if (setting === 'screen-width') {
+          s.screenWidth = Number(value);
+          this.io.write(`Screen width set to ${s.screenWidth}\n`);
+        } else if (setting === 'timestamp') {
+          s.timestamp = !args.includes('disable');
+          this.io.write(s.timestamp ? `${cliTimestamp(new Date())}\nEnabling timestamp\n` : 'Disabling timestamp\n');
+        } else if (setting === 'complete-on-space') {
+          s.completeOnSpace = value === 'on';
+          this.io.write(s.completeOnSpace ? 'Enabling complete-on-space\n' : 'Disabling complete-on-space\n');
+        }
+        return;
+      }
+      case '@show-cli':
+        this.io.write(
+          `CLI complete-on-space set to ${s.completeOnSpace ? 'on' : 'off'}\nCLI idle-timeout disabled\nCLI restart-on-upgrade set to on\n` +
+            `CLI screen-length set to ${s.screenLength}\nCLI screen-width set to ${s.screenWidth}\nCLI terminal is 'vt100'\n` +
+            `CLI is operating in enhanced mode\nCLI timestamp ${s.timestamp ? 'set to %b %d %T' : 'disabled'}\nCLI working directory is '/var/home/${this.user}'\n`,
+        );
+        return;
+      case '@show-cli-history': {
+        const all = this.io.history?.() ?? [];
+        const shown = all.slice(-(args[3] !== undefined ? Number(args[3]) : all.length));
+        this.io.write(shown.map((l) => `${cliTimestamp(new Date()).slice(7)} -- ${l}\n`).join(''));
+        return;
+      }
+      case '@start-shell':
+        if (!this.io.startShell) {
+          this.fail('error: no terminal for a shell here\n');
+          return;
+        }
+        await this.io.startShell(args[2]);
+        return;
+      case '@storage-cleanup':
+        if (args.includes('dry-run')) this.io.write('\nList of files to delete:\n\n         Size Date         Name\n');
+        else this.io.write('\nList of files deleted:\n\n         Size Date         Name\n');
+        return;
+    }
   }
 
   /** Sends a CLI command with the `<command>` RPC and prints the answer. */
-  private async command(line: string, column0: number, banner: string): Promise<void> {
+  private async command(line: string, column0: number, banner: string, typed = line): Promise<void> {
     const pipes = parsePipes(line);
     if ('error' in pipes) {
-      this.fail(`${caretAt(line, pipes.error, column0)}syntax error, expecting <command>.\n`);
+      this.fail(`${caretAt(typed, pipes.error, column0)}syntax error, expecting <command>.\n`);
       return;
     }
-    const reply = await this.rpc(`<command format="${pipes.format}">${escapeText(pipes.command)}</command>`);
+    // `show configuration ... | compare rollback N`: the committed configuration against rollback N.
+    const compare = /^show configuration(?: (.*?))? \| compare rollback (\d+)$/.exec(pipes.command);
+    const body = compare
+      ? `<get-configuration database="committed" compare="rollback" rollback="${compare[2]}" format="text"/>`
+      : `<command format="${pipes.format}">${escapeText(pipes.command)}</command>`;
+    const reply = await this.rpc(body);
     if (!reply) return;
-    if (this.showErrors(reply, line, column0)) return;
+    if (this.showErrors(reply, typed, column0)) return;
     let out = pipes.format === 'xml' ? renderXml(reply.root, banner) : pipes.format === 'json' ? renderJson(reply.root) : renderText(reply.root);
     for (const f of pipes.filters) out = f(out);
-    this.io.write(out);
+    this.output(out);
+  }
+
+  /** Command output, after the timestamp line when `set cli timestamp` is on. */
+  private output(text: string): void {
+    this.io.write(this.settings.timestamp ? `${cliTimestamp(new Date())}\n${text}` : text);
   }
 
   private async enterConfiguration(args: string[], line: string, column0: number): Promise<void> {
@@ -149,7 +301,10 @@ export class JunosCli {
 
   // ---- configuration mode ----
 
-  private async configuration(line: string, column0: number): Promise<'exit' | void> {
+  private async configuration(typed: string, column0: number): Promise<'exit' | void> {
+    const expanded = this.expandConfiguration(typed, column0);
+    if (expanded === undefined) return;
+    const line = expanded;
     const words = line.split(/\s+/);
     const verb = words[0];
     const rest = line.slice(verb.length).trim();
@@ -161,9 +316,16 @@ export class JunosCli {
         return this.commit(words.slice(1), line, column0);
       case 'rollback':
         return this.rollback(words[1], line, column0);
-      case 'run':
+      case 'run': {
         if (!rest) return this.fail(`${caretAt(line, '', column0)}syntax error, expecting <command>.\n`);
-        return this.command(rest, column0 + line.indexOf(rest), `[edit${this.editPath.length ? ' ' + this.editPath.join(' ') : ''}]`);
+        const x = expandOperational(rest);
+        if (!x.ok && x.ambiguous) return this.fail(`'${x.word}' is ambiguous.\n${formatCompletions(x.ambiguous.map((w) => ({ word: w, help: '' })))}`);
+        if (x.ok && x.rpc?.startsWith('@')) {
+          await this.local(x.rpc, x.line.split(/\s+/), rest, -1);
+          return;
+        }
+        return this.command(x.ok ? x.line : rest, column0 + typed.indexOf(rest.split(/\s+/)[0]), `[edit${this.editPath.length ? ' ' + this.editPath.join(' ') : ''}]`, typed.slice(typed.indexOf(rest.split(/\s+/)[0])));
+      }
       case 'edit':
         if (!rest) return;
         this.editPath.push(...words.slice(1));
@@ -197,6 +359,38 @@ export class JunosCli {
     }
   }
 
+  /**
+   * Spells out a configuration-mode line's abbreviations (verb, statement names, pipes);
+   * prints the error and answers undefined for an ambiguous word. Words the schema does not
+   * know are left for the device to judge.
+   */
+  private expandConfiguration(line: string, column0: number): string | undefined {
+    const [cmd, ...pipes] = splitPipeline(line);
+    const words = cmd.trim().split(/\s+/).filter(Boolean);
+    const ambiguous = (word: string, list: string[]) => {
+      this.fail(`${caretAt(line, word, column0)}'${word}' is ambiguous.\n${formatCompletions(list.map((w) => ({ word: w, help: '' })))}`);
+      return undefined;
+    };
+    const verb = pickWord(Object.keys(CONFIG_VERB_HELP), words[0] ?? '');
+    if (verb !== undefined && typeof verb !== 'string') return ambiguous(words[0], verb.ambiguous);
+    if (typeof verb === 'string') words[0] = verb;
+    const schema = this.schema();
+    if (schema && typeof verb === 'string' && PATH_VERBS.has(verb) && words.length > 1) {
+      const walked = walkSchema(schema, [...this.editPath, ...words.slice(1)]);
+      if (walked.ok) words.splice(1, words.length - 1, ...walked.words.slice(this.editPath.length));
+      else if (walked.ambiguous && walked.at >= this.editPath.length) return ambiguous(words[1 + walked.at - this.editPath.length], walked.ambiguous);
+    }
+    const out = [words.join(' ')];
+    for (const p of pipes) {
+      const e = expandPipe(p);
+      if (typeof e !== 'string') {
+        if (e.ambiguous) return ambiguous(e.error, e.ambiguous);
+        out.push(p.trim());
+      } else out.push(e);
+    }
+    return out.join(' | ');
+  }
+
   private async loadSet(verb: string, rest: string, line: string, column0: number): Promise<void> {
     if (!rest) {
       this.fail(`${caretAt(line, '', column0)}syntax error, expecting <statement>.\n`);
@@ -218,7 +412,8 @@ export class JunosCli {
     const path = [...this.editPath, ...(pathPart ? pathPart.split(/\s+/) : [])];
     let body: string;
     let asSet = false;
-    if (wanted.includes('compare')) body = '<get-configuration database="candidate" compare="rollback" rollback="0" format="text"/>';
+    const compare = wanted.find((w) => /^compare( rollback \d+)?$/.test(w));
+    if (compare) body = `<get-configuration database="candidate" compare="rollback" rollback="${compare.split(' ')[2] ?? '0'}" format="text"/>`;
     else if (wanted.includes('display set')) {
       asSet = true;
       body = '<get-configuration database="candidate" format="set"/>';
@@ -229,7 +424,7 @@ export class JunosCli {
     let out: string;
     if (pipes.format === 'xml') out = renderXml(reply.root, `[edit${this.editPath.length ? ' ' + this.editPath.join(' ') : ''}]`);
     else if (pipes.format === 'json') out = renderJson(reply.root);
-    else if (wanted.includes('compare')) out = renderText(reply.root);
+    else if (compare) out = renderText(reply.root);
     else if (asSet) {
       const prefix = path.length ? `set ${path.join(' ')} ` : '';
       out = renderText(reply.root)
@@ -334,6 +529,14 @@ export class JunosCli {
     this.mode = 'operational';
     this.editPath = [];
   }
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `set cli timestamp`'s line: `Nov 30 23:20:01` (Junos's default format `%b %d %T`). */
+export function cliTimestamp(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${MONTHS[d.getMonth()]} ${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
 /**

@@ -4,11 +4,13 @@
  * NETCONF to the emulated device over the UNIX socket named by NCGD_DEVICE_SOCKET.
  */
 import { userInfo } from 'node:os';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { readSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { JunosCli } from './junos-cli.js';
 import { NetconfClient } from './netconf-client.js';
+import { LineEditor } from './line-editor.js';
 
 const USAGE = 'usage: cli [-c "command"] [command ...]';
 
@@ -90,10 +92,15 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  const readLine = async () => readLineSync();
   const write = (text: string) => void process.stdout.write(text);
-  const host = await JunosCli.hostName(client);
-  const cli = new JunosCli(client, { write, readLine }, sessionUser(), host, args.command === undefined && terminalEchoes());
+  const { host, model } = await JunosCli.identity(client);
+  const echoes = args.command === undefined && terminalEchoes();
+  // A person (or Ansible) at a terminal gets the line editor; scripts piping commands in
+  // get plain line reading that never reads ahead of the line it needs.
+  const editor = echoes && process.stdout.isTTY ? new LineEditor(process.stdin, write) : undefined;
+  const readLine = editor ? () => editor.readLine('') : async () => readLineSync();
+  const cli = new JunosCli(client, { write, readLine, startShell, history: () => [...(editor?.history ?? [])] }, sessionUser(), host, echoes);
+  cli.model = model;
 
   let status = 0;
   try {
@@ -101,11 +108,20 @@ async function main(): Promise<number> {
       await cli.run(args.command, -1);
       status = cli.failed ? 1 : 0;
     } else {
+      // Ctrl-C while a command runs must not end the login (as on Junos).
+      if (editor) process.on('SIGINT', () => undefined);
       for (;;) {
-        write(cli.prompt());
-        const line = await readLine();
+        let line: string | undefined;
+        if (editor) {
+          line = await editor.readLine(cli.prompt(), { help: (l) => cli.help(l), complete: (l, space) => cli.complete(l, space) });
+          // Ctrl-D ends the login only at the operational prompt.
+          if (line === undefined && cli.inConfiguration && !process.stdin.readableEnded) continue;
+        } else {
+          write(cli.prompt());
+          line = await readLine();
+        }
         if (line === undefined) {
-          write('\n');
+          if (!editor) write('\n');
           break;
         }
         if ((await cli.run(line)) === 'exit') break;
@@ -115,7 +131,45 @@ async function main(): Promise<number> {
   } finally {
     await client.close();
   }
+  if (editor) process.stdin.destroy();
   return status;
+}
+
+/** `start shell`: the session user's shell on this terminal, with a `%` prompt as Junos's csh. */
+function startShell(which?: string): Promise<void> {
+  const login = process.env.SHELL ?? '';
+  // Only a real login shell (listed in /etc/shells; SHELL may name this cli itself); an
+  // account without one (nobody's nologin) still gets /bin/sh, as Junos gives csh.
+  let shells: string[] = [];
+  try {
+    shells = readFileSync('/etc/shells', 'utf8').split('\n').map((l) => l.trim());
+  } catch {
+    /* no list: /bin/sh */
+  }
+  const own = shells.includes(login) && existsSync(login) && !/(nologin|false)$/.test(login) ? login : '/bin/sh';
+  const shell = which === 'bash' && existsSync('/bin/bash') ? '/bin/bash' : which === 'sh' ? '/bin/sh' : own;
+  const args = shell.endsWith('bash') ? ['--noprofile', '--norc', '-i'] : ['-i'];
+  // Node set our terminal descriptors non-blocking; a shell given those would see EAGAIN as
+  // end of input and exit at once. A fresh open of the terminal is blocking.
+  let tty: number | undefined;
+  try {
+    tty = openSync('/dev/tty', 'r+');
+  } catch {
+    tty = undefined;
+  }
+  return new Promise((resolve) => {
+    const done = () => {
+      if (tty !== undefined) closeSync(tty);
+      tty = undefined;
+      resolve();
+    };
+    const child = spawn(shell, args, { stdio: tty !== undefined ? [tty, tty, tty] : 'inherit', env: { ...process.env, SHELL: shell, PS1: '% ' } });
+    child.once('error', (err) => {
+      process.stdout.write(`error: cannot start ${shell}: ${err.message}\n`);
+      done();
+    });
+    child.once('exit', () => done());
+  });
 }
 
 main().then(

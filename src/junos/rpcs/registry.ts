@@ -35,6 +35,7 @@ import { getConfiguration } from './get-configuration.js';
 import { getEthernetSwitchingTableInformation } from './get-ethernet-switching-table-information.js';
 import { getInterfaceInformation } from './get-interface-information.js';
 import { getRescueInformation } from './get-rescue-information.js';
+import { getLog } from './get-log.js';
 import { getRouteEngineInformation } from './get-route-engine-information.js';
 import { getSoftwareInformation } from './get-software-information.js';
 import { getSystemInformation } from './get-system-information.js';
@@ -65,6 +66,7 @@ export const MODULES: readonly RpcModule[] = [
   getEthernetSwitchingTableInformation,
   fileShow,
   fileList,
+  getLog,
   requestShellExecute,
   killSession,
   getCommitInformation,

@@ -1,0 +1,210 @@
+/**
+ * The emulated Junos cli at a terminal, as `ssh user@router` gives it: a real PTY over the
+ * SSH face (ssh2 client asking for a pty), an emulated MX behind the device socket. Checks
+ * what a person types: abbreviations, `?`, Tab and space completion, history with the
+ * arrow keys, line editing, Ctrl-C keeping the session, `set cli`, pipes.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { EmulatedDevice } from '../../../src/junos/device.js';
+import { cliBinDir } from '../../../src/shell/cli-bin.js';
+import { serveDeviceSocket, type DeviceSocket } from '../../../src/shell/device-socket.js';
+import { resolveSessionUser } from '../../../src/shell/user.js';
+import { openPtyShell } from '../../../src/shell/pty-session.js';
+import { startSshFace, type SshFace } from '../../../src/ssh/server.js';
+import { openChannel, type OpenedChannel } from '../../support/ssh-harness.js';
+import { testLogger } from '../../support/agent-harness.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'ncgd-cli-term-'));
+chmodSync(dir, 0o755);
+let device: EmulatedDevice | undefined;
+let socket: DeviceSocket | undefined;
+let face: SshFace | undefined;
+
+after(async () => {
+  await face?.close();
+  await socket?.close();
+  await device?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function setup(): Promise<SshFace> {
+  if (face) return face;
+  device = await EmulatedDevice.create({ profile: 'mx', hostname: 'lab-mx', logger: testLogger });
+  const socketPath = path.join(dir, 'cli', 'device.sock');
+  const dev = device;
+  socket = await serveDeviceSocket(() => dev.openNetconf({ user: 'netops', client: 'cli' }), socketPath, { owner: resolveSessionUser('nobody', false), logger: testLogger });
+  const cli = path.join(cliBinDir(), 'cli');
+  face = await startSshFace({
+    host: '127.0.0.1',
+    port: 0,
+    users: [{ name: 'netops', password: 'pw' }],
+    hostKeyPath: path.join(dir, 'host_key'),
+    openNetconf: (user, client) => dev.openNetconf({ user, client }),
+    openShell: (user, pty) =>
+      openPtyShell({ command: [cli], interactive: true, deviceSocket: socketPath, cols: pty?.cols, rows: pty?.rows, env: { USER: user }, logger: testLogger }),
+    logger: testLogger,
+  });
+  return face;
+}
+
+const PROMPT = 'netops@lab-mx> ';
+const UP = '\x1b[A';
+const LEFT = '\x1b[D';
+
+/** A login at the prompt; `run` types keys and waits for output after them to match. */
+async function login(): Promise<OpenedChannel & { send(keys: string, until: RegExp): Promise<string> }> {
+  const f = await setup();
+  const ch = await openChannel({ host: '127.0.0.1', port: f.port, username: 'netops', password: 'pw' }, { shell: true });
+  await ch.waitFor((o) => o.includes(PROMPT), 20000);
+  return Object.assign(ch, {
+    async send(keys: string, until: RegExp): Promise<string> {
+      const from = ch.output().length;
+      ch.channel.write(keys);
+      const out = await ch.waitFor((o) => until.test(o.slice(from)), 20000);
+      return out.slice(from);
+    },
+  });
+}
+
+test('abbreviations run the command they stand for: `sh int te` is show interfaces terse', async () => {
+  const ch = await login();
+  try {
+    const out = await ch.send('sh int te\r', /Interface\s+Admin Link Proto[\s\S]*netops@lab-mx> $/);
+    assert.match(out, /Interface\s+Admin Link Proto/);
+    assert.doesNotMatch(out, /syntax error|unknown command/);
+    // An ambiguous prefix: Junos's words and the possible completions.
+    const amb = await ch.send('s\r', /is ambiguous[\s\S]*netops@lab-mx> $/);
+    assert.match(amb, /\^\r?\n's' is ambiguous\.\r?\nPossible completions:\r?\n[\s\S]*\bset\b[\s\S]*\bshow\b[\s\S]*\bstart\b/);
+  } finally {
+    ch.conn.end();
+  }
+});
+
+test('? lists the possible completions with their help, and leaves the typed line in place', async () => {
+  const ch = await login();
+  try {
+    const out = await ch.send('show ?', /Possible completions:[\s\S]*netops@lab-mx> show $/);
+    assert.match(out, /^ {2}interfaces +Show interface information$/m);
+    assert.match(out, /^ {2}version +Show software process revision levels$/m);
+    assert.match(out, /^ {2}configuration +Show current configuration$/m);
+    // The line is still there: finishing it runs it.
+    const v = await ch.send('version\r', /Hostname: lab-mx[\s\S]*netops@lab-mx> $/);
+    assert.match(v, /Model: mx960/);
+  } finally {
+    ch.conn.end();
+  }
+});
+
+test('Tab and space complete a unique prefix; Tab on several lists them', async () => {
+  const ch = await login();
+  try {
+    // "sh" + space -> "show ", "ver" + Tab -> "version "
+    const typed = await ch.send('sh ver\t', /show version $/);
+    assert.match(typed, /show version $/);
+    await ch.send('\r', /Hostname: lab-mx[\s\S]*netops@lab-mx> $/);
+    const list = await ch.send('show system \t', /Possible completions:[\s\S]*netops@lab-mx> show system $/);
+    assert.match(list, /^ {2}uptime +Show time since system and processes started$/m);
+    assert.match(list, /^ {2}information\b/m);
+    await ch.send('\x15', /\x1b\[K\S+[>#] $/); // Ctrl-U clears the line
+    // complete-on-space off: space stays a space.
+    await ch.send('set cli complete-on-space off\r', /Disabling complete-on-space[\s\S]*netops@lab-mx> $/);
+    const plain = await ch.send('sh ', /sh $/);
+    assert.doesNotMatch(plain, /show/);
+  } finally {
+    ch.conn.end();
+  }
+});
+
+test('history with Up, line editing with Left and Backspace, Ctrl-C keeps the session', async () => {
+  const ch = await login();
+  try {
+    await ch.send('show system uptime\r', /Current time[\s\S]*netops@lab-mx> $/);
+    // Up recalls the previous command; Enter runs it again.
+    const again = await ch.send(`${UP}\r`, /Current time[\s\S]*netops@lab-mx> $/);
+    assert.match(again, /show system uptime/);
+    // Typing in the middle: "show versin", Left, "o" -> "show version".
+    const edited = await ch.send(`show versin${LEFT}o\r`, /Hostname: lab-mx[\s\S]*netops@lab-mx> $/);
+    assert.match(edited, /Model: mx960/);
+    // Backspace: "show versionx" then Backspace.
+    await ch.send('show versionx\x7f\r', /Hostname: lab-mx[\s\S]*netops@lab-mx> $/);
+    // Ctrl-C drops the half-typed line and the session goes on.
+    const c = await ch.send('show bogus-stuff\x03', /\^C\r?\nnetops@lab-mx> $/);
+    assert.doesNotMatch(c, /syntax error/);
+    await ch.send('show version\r', /Hostname: lab-mx[\s\S]*netops@lab-mx> $/);
+    // Ctrl-D on an empty operational line ends the login.
+    ch.channel.write('\x04');
+    const exit = await ch.closed;
+    assert.equal(exit.code, 0);
+  } finally {
+    ch.conn.end();
+  }
+});
+
+test('set cli screen-length/screen-width/timestamp as Ansible sends them, and pipes', async () => {
+  const ch = await login();
+  try {
+    assert.match(await ch.send('set cli timestamp disable\r', /netops@lab-mx> $/), /Disabling timestamp/);
+    assert.match(await ch.send('set cli screen-length 0\r', /netops@lab-mx> $/), /Screen length set to 0/);
+    assert.match(await ch.send('set cli screen-width 511\r', /netops@lab-mx> $/), /Screen width set to 511/);
+    assert.match(await ch.send('show cli\r', /netops@lab-mx> $/), /CLI screen-length set to 0[\s\S]*CLI screen-width set to 511/);
+    const count = await ch.send('show version | count\r', /netops@lab-mx> $/);
+    assert.match(count, /Count: \d+ lines/);
+    const m = await ch.send('show version | m Model\r', /netops@lab-mx> $/);
+    assert.match(m, /Model: mx960/);
+    assert.doesNotMatch(m, /Hostname/);
+    const ex = await ch.send('show version | except Model | no-more\r', /netops@lab-mx> $/);
+    assert.match(ex, /Hostname: lab-mx/);
+    assert.doesNotMatch(ex, /Model: mx960/);
+    const last = await ch.send('show version | last 1\r', /netops@lab-mx> $/);
+    assert.doesNotMatch(last, /Hostname/);
+    const set = await ch.send('show configuration system | display set\r', /netops@lab-mx> $/);
+    assert.match(set, /set system host-name lab-mx/);
+    const json = await ch.send('show system uptime | display json\r', /netops@lab-mx> $/);
+    assert.match(json, /"system-uptime-information"/);
+  } finally {
+    ch.conn.end();
+  }
+});
+
+test('configuration mode: ? from the schema, abbreviated statements, compare', async () => {
+  const ch = await login();
+  try {
+    await ch.send('configure\r', /netops@lab-mx# $/);
+    const help = await ch.send('set sys?', /Possible completions:[\s\S]*netops@lab-mx# set sys$/);
+    assert.match(help, /system/);
+    await ch.send('\x15', /\x1b\[K\S+[>#] $/);
+    const top = await ch.send('set system ?', /netops@lab-mx# set system $/);
+    assert.match(top, /^> +services\b/m);
+    assert.match(top, /host-name/);
+    await ch.send('\x15', /\x1b\[K\S+[>#] $/);
+    await ch.send('set sys host-n lab-new\r', /netops@lab-mx# $/);
+    const diff = await ch.send('show | compare rollback 0\r', /netops@lab-mx# $/);
+    assert.match(diff, /\+ +host-name lab-new;/);
+    await ch.send('rollback 0\r', /load complete[\s\S]*# $/);
+    await ch.send('exit\r', /netops@lab-mx> $/);
+  } finally {
+    ch.conn.end();
+  }
+});
+
+test('show log messages: the synthesised syslog has the ports, logins and commits', async () => {
+  const ch = await login();
+  try {
+    await ch.send('configure\r', /netops@lab-mx# $/);
+    await ch.send('set system location building b1\r', /netops@lab-mx# $/);
+    await ch.send('commit comment "syslog test"\r', /commit complete[\s\S]*# $/);
+    await ch.send('exit\r', /netops@lab-mx> $/);
+    const out = await ch.send('sh log messages | no-more\r', /netops@lab-mx> $/);
+    assert.match(out, /lab-mx mib2d\[\d+\]: SNMP_TRAP_LINK_UP: .*ifName \S+/);
+    assert.match(out, /UI_LOGIN_EVENT: User 'netops' login/);
+    assert.match(out, /UI_COMMIT: User 'netops' requested 'commit' operation \(comment: syslog test\)/);
+    const m = await ch.send('show log messages | match UI_COMMIT | count\r', /netops@lab-mx> $/);
+    assert.match(m, /Count: [1-9]\d* lines/);
+  } finally {
+    ch.conn.end();
+  }
+});
