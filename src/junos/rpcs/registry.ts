@@ -15,6 +15,7 @@ import { profileTemplate } from '../template.js';
 import { child, elements, textOf } from '../../netconf/xml.js';
 import { buildWordTree, firstWords, matchWords, syntaxError } from './cli-words.js';
 import { commandRpc } from './command.js';
+import { knownRpcs } from './known-rpcs.js';
 import { genericText, parseReply, replyAsJson, t } from './formats.js';
 import type { MappedCommand, RpcContext, RpcModule, RpcReply } from './types.js';
 
@@ -156,13 +157,45 @@ function templateFor(ctx: RpcContext): string | undefined {
   return profileTemplate(ctx.device, name);
 }
 
-/** Runs an RPC by operation element; `op.name` selects the handler. */
+/** What a device answers for a real Junos RPC of its family that this emulator has no reply for. */
+export function notEmulatedError(name: string): RpcError {
+  return new RpcError({
+    type: 'protocol',
+    tag: 'operation-not-supported',
+    message: `RPC ${name} is a Junos RPC that this emulator does not answer; add a reply in the profile's rpc/ folder (rpc/${name}.xml)`,
+    badElement: name,
+  });
+}
+
+/**
+ * The parameters of `op` the real RPC does not take: Junos answers the first with a
+ * syntax error naming it. RPCs outside the family's published list (configuration and
+ * base NETCONF operations) are not checked.
+ */
+function checkParams(ctx: RpcContext): void {
+  const params = knownRpcs(ctx.device.profile.family).get(ctx.op.name);
+  if (!params) return;
+  for (const p of elements(ctx.op)) {
+    if (!Object.hasOwn(params, p.name)) throw syntaxError(p.name);
+  }
+}
+
+/**
+ * Runs an RPC by operation element: the profile's template, else the built-in handler
+ * (after checking its parameters against the real RPC's); a real Junos RPC of the
+ * family without either is "not emulated" (operation-not-supported); anything else is
+ * the Junos syntax error.
+ */
 export async function dispatchRpc(ctx: RpcContext): Promise<RpcReply | string> {
   const name = ctx.op.name;
   const fromTemplate = templateFor(ctx);
   if (fromTemplate !== undefined) return fromTemplate;
   const handler = table.get(name)?.handler;
-  if (!handler) throw unknownRpcError(name);
+  if (!handler) {
+    if (knownRpcs(ctx.device.profile.family).has(name)) throw notEmulatedError(name);
+    throw unknownRpcError(name);
+  }
+  checkParams(ctx);
   return handler(ctx);
 }
 
