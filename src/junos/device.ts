@@ -40,6 +40,8 @@ const instanceCounters = new Map<string, number>();
 export class EmulatedDevice implements DeviceView {
   readonly bootTime: number;
   private readonly sessions = new Map<number, NetconfSession>();
+  /** Who opened each session, from where and when (`show system users`). */
+  private readonly sessionInfo = new Map<number, { user: string; client?: string; since: number }>();
   private closed = false;
 
   private constructor(
@@ -100,10 +102,12 @@ export class EmulatedDevice implements DeviceView {
       dispatch: (op) => dispatchRpc({ device: this, config, sessionId: id, user, op }),
       onEnd: () => {
         this.sessions.delete(id);
+        this.sessionInfo.delete(id);
         this.logger.debug({ session: id }, 'netconf session ended');
       },
     });
     this.sessions.set(id, session);
+    this.sessionInfo.set(id, { user, client: opts.client, since: this.clock() });
     this.logger.debug({ session: id, user, client: opts.client }, 'netconf session started');
     return session;
   }
@@ -111,6 +115,10 @@ export class EmulatedDevice implements DeviceView {
   /** Ids of the NETCONF sessions open now. */
   sessionIds(): number[] {
     return [...this.sessions.keys()];
+  }
+
+  sessionList(): { id: number; user: string; client?: string; since: number }[] {
+    return [...this.sessionInfo].map(([id, s]) => ({ id, ...s }));
   }
 
   killSession(id: number): boolean {

@@ -51,6 +51,8 @@ export interface DeviceProfile {
   productName: string;
   /** Junos family (junos, junos-es, junos-ex, junos-qfx): which RPCs exist; from the model when absent. */
   family: RpcFamily;
+  /** Routing engine memory in MiB (`show system memory`); 16384 when absent. */
+  memoryMB?: number;
   /** get-system-information hardware-model and os-name. */
   hardwareModel: string;
   osName: string;
@@ -183,6 +185,7 @@ export function loadProfile(spec: string): DeviceProfile {
     routingEngines: Array.isArray(j.routingEngines) ? (j.routingEngines as RoutingEngineInfo[]) : [{ name: 're0', slot: 0, mastership: 'master', model: 'RE' }],
     interfaces: Array.isArray(j.interfaces) ? (j.interfaces as ProfileInterface[]) : [],
     family: familyOf(j.family, model, dir),
+    memoryMB: typeof j.memoryMB === 'number' && j.memoryMB > 0 ? j.memoryMB : undefined,
     cluster: j.cluster === 'srx-not-enabled' ? 'srx-not-enabled' : 'not-supported',
     virtualChassis: j.virtualChassis === true,
     ethernetSwitching: j.ethernetSwitching === true,

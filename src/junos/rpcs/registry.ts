@@ -45,6 +45,21 @@ import { lock, unlock } from './lock.js';
 import { closeConfiguration, openConfiguration } from './open-configuration.js';
 import { requestShellExecute } from './request-shell-execute.js';
 import { validate } from './validate.js';
+// system RPCs (issue 11)
+import { getAlarmInformation } from './get-alarm-information.js';
+import { getSystemAlarmInformation } from './get-system-alarm-information.js';
+import { getEnvironmentInformation } from './get-environment-information.js';
+import { getSystemMemoryInformation } from './get-system-memory-information.js';
+import { getSystemStorage } from './get-system-storage.js';
+import { getSystemUsersInformation } from './get-system-users-information.js';
+import { getNtpAssociationsInformation } from './get-ntp-associations-information.js';
+import { getNtpStatusInformation } from './get-ntp-status-information.js';
+import { getSnmpInformation } from './get-snmp-information.js';
+import { getChecksumInformation } from './get-checksum-information.js';
+import { getSha256ChecksumInformation } from './get-sha256-checksum-information.js';
+import { getSha1ChecksumInformation } from './get-sha1-checksum-information.js';
+import { ping } from './ping.js';
+import { traceroute } from './traceroute.js';
 
 /** The registered RPCs, one entry each. */
 export const MODULES: readonly RpcModule[] = [
@@ -63,6 +78,21 @@ export const MODULES: readonly RpcModule[] = [
   fileList,
   requestShellExecute,
   killSession,
+  // system (issue 11)
+  getAlarmInformation,
+  getSystemAlarmInformation,
+  getEnvironmentInformation,
+  getSystemMemoryInformation,
+  getSystemStorage,
+  getSystemUsersInformation,
+  getNtpAssociationsInformation,
+  getNtpStatusInformation,
+  getSnmpInformation,
+  getChecksumInformation,
+  getSha256ChecksumInformation,
+  getSha1ChecksumInformation,
+  ping,
+  traceroute,
   commandRpc({ match: matchCommand, module: moduleOf, answers: answersRpc, dispatch: dispatchRpc, text: renderText, json: renderJson }),
   // configuration (Junos forms, then base NETCONF forms)
   getConfiguration,
