@@ -12,7 +12,8 @@ import type { RpcModule } from './types.js';
 export const getSystemAlarmInformation: RpcModule = {
   name: 'get-system-alarm-information',
   handler: ({ device }) => {
-    const at = Math.min(device.now(), device.bootTime + 90_000);
+    // Raised when the device booted without a rescue configuration.
+    const at = device.bootTime;
     return [
       `<alarm-information xmlns="${junosNs(device, 'junos-alarm')}">`,
       '<alarm-summary>',
