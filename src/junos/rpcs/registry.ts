@@ -60,6 +60,7 @@ import { getSha256ChecksumInformation } from './get-sha256-checksum-information.
 import { getSha1ChecksumInformation } from './get-sha1-checksum-information.js';
 import { ping } from './ping.js';
 import { traceroute } from './traceroute.js';
+import { getFpcInformation } from './get-fpc-information.js';
 
 /** The registered RPCs, one entry each. */
 export const MODULES: readonly RpcModule[] = [
@@ -93,6 +94,7 @@ export const MODULES: readonly RpcModule[] = [
   getSha1ChecksumInformation,
   ping,
   traceroute,
+  getFpcInformation,
   commandRpc({ match: matchCommand, module: moduleOf, answers: answersRpc, dispatch: dispatchRpc, text: renderText, json: renderJson }),
   // configuration (Junos forms, then base NETCONF forms)
   getConfiguration,

@@ -186,3 +186,13 @@ test('ping and traceroute answer from configured addresses: connected and neighb
   assert.match(await c.rpc('<ping><host>192.0.2.9</host><count>0</count></ping>'), /<bad-element>count<\/bad-element>/);
   await dev.close();
 });
+
+test('show chassis fpc: slots with interfaces online, the others empty; one slot by number', async () => {
+  const { dev, c } = await open('mx10003');
+  const all = top(await c.rpc('<get-fpc-information/>'));
+  assert.deepEqual(elements(all).map((f) => [txt(f, 'slot'), txt(f, 'state')]), [['0', 'Online'], ['1', 'Online']]);
+  const one = top(await c.rpc('<get-fpc-information><fpc-slot>1</fpc-slot></get-fpc-information>'));
+  assert.deepEqual(elements(one).map((f) => txt(f, 'slot')), ['1']);
+  assert.match(await asText(c, 'show chassis fpc'), /\nSlot State {12}\(C\)  Total  Interrupt {6}DRAM \(MB\) Heap {5}Buffer\n  0  Online {12}34 {6}9 {10}0 {11}2048   14 {10}0\n  1  Online/);
+  await dev.close();
+});
