@@ -41,6 +41,8 @@ const instanceCounters = new Map<string, number>();
 export class EmulatedDevice implements DeviceView {
   readonly bootTime: number;
   private readonly sessions = new Map<number, NetconfSession>();
+  /** Who opened each session, from where and when (`show system users`). */
+  private readonly sessionInfo = new Map<number, { user: string; client?: string; since: number }>();
   private closed = false;
 
   private constructor(
@@ -109,11 +111,13 @@ export class EmulatedDevice implements DeviceView {
       onEnd: () => {
         this.sessions.delete(id);
         syslogOf(this).record({ time: this.clock(), process: `mgd[${id}]`, text: `UI_LOGOUT_EVENT: User '${user}' logout` });
+        this.sessionInfo.delete(id);
         this.logger.debug({ session: id }, 'netconf session ended');
       },
     });
     this.sessions.set(id, session);
     syslogOf(this).record({ time: this.clock(), process: `mgd[${id}]`, text: `UI_LOGIN_EVENT: User '${user}' login, class 'j-super-user' [${id}], ssh-connection '${opts.client ?? ''}', client-mode '${opts.client === 'cli' ? 'cli' : 'junoscript'}'` });
+    this.sessionInfo.set(id, { user, client: opts.client, since: this.clock() });
     this.logger.debug({ session: id, user, client: opts.client }, 'netconf session started');
     return session;
   }
@@ -121,6 +125,10 @@ export class EmulatedDevice implements DeviceView {
   /** Ids of the NETCONF sessions open now. */
   sessionIds(): number[] {
     return [...this.sessions.keys()];
+  }
+
+  sessionList(): { id: number; user: string; client?: string; since: number }[] {
+    return [...this.sessionInfo].map(([id, s]) => ({ id, ...s }));
   }
 
   killSession(id: number): boolean {

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.js';
+import { familyOfModel, RPC_FAMILIES, type RpcFamily } from './rpcs/known-rpcs.js';
 
 export interface RoutingEngineInfo {
   /** re0, re1, fpc0 (EX virtual chassis members answer as fpcN). */
@@ -48,6 +49,10 @@ export interface DeviceProfile {
   /** product-model / product-name (lowercase as Junos prints them), e.g. mx960. */
   model: string;
   productName: string;
+  /** Junos family (junos, junos-es, junos-ex, junos-qfx): which RPCs exist; from the model when absent. */
+  family: RpcFamily;
+  /** Routing engine memory in MiB (`show system memory`); 16384 when absent. */
+  memoryMB?: number;
   /** get-system-information hardware-model and os-name. */
   hardwareModel: string;
   osName: string;
@@ -179,6 +184,8 @@ export function loadProfile(spec: string): DeviceProfile {
     capabilities: Array.isArray(j.capabilities) ? (j.capabilities as string[]) : [],
     routingEngines: Array.isArray(j.routingEngines) ? (j.routingEngines as RoutingEngineInfo[]) : [{ name: 're0', slot: 0, mastership: 'master', model: 'RE' }],
     interfaces: Array.isArray(j.interfaces) ? (j.interfaces as ProfileInterface[]) : [],
+    family: familyOf(j.family, model, dir),
+    memoryMB: typeof j.memoryMB === 'number' && j.memoryMB > 0 ? j.memoryMB : undefined,
     cluster: j.cluster === 'srx-not-enabled' ? 'srx-not-enabled' : 'not-supported',
     virtualChassis: j.virtualChassis === true,
     ethernetSwitching: j.ethernetSwitching === true,
@@ -191,6 +198,12 @@ export function loadProfile(spec: string): DeviceProfile {
   if (profile.capabilities.length === 0) throw new ProfileError(`${dir}/profile.json: "capabilities" must list the hello capabilities`);
   cache.set(dir, profile);
   return profile;
+}
+
+function familyOf(v: unknown, model: string, dir: string): RpcFamily {
+  if (v === undefined) return familyOfModel(model);
+  if (typeof v === 'string' && (RPC_FAMILIES as readonly string[]).includes(v)) return v as RpcFamily;
+  throw new ProfileError(`${dir}/profile.json: "family" must be one of ${RPC_FAMILIES.join(', ')}`);
 }
 
 /** A serial number from the profile's pattern, deterministic for a seed (the host name). */

@@ -77,6 +77,48 @@ const EXPECT: Record<string, Expect> = {
     none: ['RE1', 'version_RE1', 'srx_cluster_id', 'srx_cluster_redundancy_group', 'vc_fabric', 'vc_master', 'vc_mode'],
     reNames: ['re0'],
   },
+  // The profiles modelled on the captured QFX5110, MX10003, EX9208 and SRX4100 (issue 11).
+  qfx: {
+    personality: /^SWITCH$/,
+    ifdStyle: 'SWITCH',
+    switchStyle: /^VLAN_L2NG$/,
+    dualRe: false,
+    vcCapable: true,
+    srxCluster: null,
+    none: ['RE1', 'version_RE0', 'version_RE1', 'srx_cluster', 'srx_cluster_id', 'srx_cluster_redundancy_group'],
+    either: ['vc_fabric'],
+    reNames: ['fpc0'],
+  },
+  mx10003: {
+    personality: /^MX$/,
+    ifdStyle: 'CLASSIC',
+    switchStyle: /^BRIDGE_DOMAIN$/,
+    dualRe: true,
+    vcCapable: false,
+    srxCluster: null,
+    none: ['srx_cluster', 'srx_cluster_id', 'srx_cluster_redundancy_group', 'vc_fabric', 'vc_master', 'vc_mode'],
+    reNames: ['re0', 're1'],
+  },
+  ex9208: {
+    personality: /^SWITCH$/,
+    ifdStyle: 'SWITCH',
+    switchStyle: /^VLAN_L2NG$/,
+    dualRe: true,
+    vcCapable: false,
+    srxCluster: null,
+    none: ['srx_cluster', 'srx_cluster_id', 'srx_cluster_redundancy_group', 'vc_fabric', 'vc_master', 'vc_mode'],
+    reNames: ['re0', 're1'],
+  },
+  srx4100: {
+    personality: /^SRX_HIGHEND$/,
+    ifdStyle: 'CLASSIC',
+    switchStyle: /^NONE$/,
+    dualRe: false,
+    vcCapable: false,
+    srxCluster: false,
+    none: ['RE1', 'version_RE1', 'srx_cluster_id', 'srx_cluster_redundancy_group', 'vc_fabric', 'vc_master', 'vc_mode'],
+    reNames: ['re0'],
+  },
 };
 
 for (const [profile, want] of Object.entries(EXPECT)) {
@@ -112,7 +154,7 @@ for (const [profile, want] of Object.entries(EXPECT)) {
     const re0 = f.RE0 as Record<string, string>;
     assert.equal(re0.mastership_state, 'master');
     assert.equal(re0.status, 'OK');
-    assert.match(re0.model, /^RE-|^EX|^SRX|^RE/i);
+    assert.match(re0.model, /^RE-|^EX|^SRX|^RE|^QFX/i);
     assert.ok(re0.up_time && re0.last_reboot_reason, 'RE0 has up_time and last_reboot_reason');
     const reInfo = f.re_info as Record<string, Record<string, Record<string, string>>>;
     assert.deepEqual(Object.keys(reInfo.default!).sort(), want.dualRe ? ['0', '1', 'default'] : ['0', 'default']);

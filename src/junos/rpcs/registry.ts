@@ -15,6 +15,7 @@ import { profileTemplate } from '../template.js';
 import { child, elements, textOf } from '../../netconf/xml.js';
 import { buildWordTree, firstWords, matchWords, syntaxError } from './cli-words.js';
 import { commandRpc } from './command.js';
+import { knownRpcs } from './known-rpcs.js';
 import { genericText, parseReply, replyAsJson, t } from './formats.js';
 import type { MappedCommand, RpcContext, RpcModule, RpcReply } from './types.js';
 
@@ -50,6 +51,22 @@ import { requestDeleteRescueConfiguration } from './request-delete-rescue-config
 import { requestSaveRescueConfiguration } from './request-save-rescue-configuration.js';
 import { requestShellExecute } from './request-shell-execute.js';
 import { validate } from './validate.js';
+// system RPCs (issue 11)
+import { getAlarmInformation } from './get-alarm-information.js';
+import { getSystemAlarmInformation } from './get-system-alarm-information.js';
+import { getEnvironmentInformation } from './get-environment-information.js';
+import { getSystemMemoryInformation } from './get-system-memory-information.js';
+import { getSystemStorage } from './get-system-storage.js';
+import { getSystemUsersInformation } from './get-system-users-information.js';
+import { getNtpAssociationsInformation } from './get-ntp-associations-information.js';
+import { getNtpStatusInformation } from './get-ntp-status-information.js';
+import { getSnmpInformation } from './get-snmp-information.js';
+import { getChecksumInformation } from './get-checksum-information.js';
+import { getSha256ChecksumInformation } from './get-sha256-checksum-information.js';
+import { getSha1ChecksumInformation } from './get-sha1-checksum-information.js';
+import { ping } from './ping.js';
+import { traceroute } from './traceroute.js';
+import { getFpcInformation } from './get-fpc-information.js';
 
 /** The registered RPCs, one entry each. */
 export const MODULES: readonly RpcModule[] = [
@@ -74,6 +91,22 @@ export const MODULES: readonly RpcModule[] = [
   getRescueInformation,
   requestSaveRescueConfiguration,
   requestDeleteRescueConfiguration,
+  // system (issue 11)
+  getAlarmInformation,
+  getSystemAlarmInformation,
+  getEnvironmentInformation,
+  getSystemMemoryInformation,
+  getSystemStorage,
+  getSystemUsersInformation,
+  getNtpAssociationsInformation,
+  getNtpStatusInformation,
+  getSnmpInformation,
+  getChecksumInformation,
+  getSha256ChecksumInformation,
+  getSha1ChecksumInformation,
+  ping,
+  traceroute,
+  getFpcInformation,
   commandRpc({ match: matchCommand, module: moduleOf, answers: answersRpc, dispatch: dispatchRpc, text: renderText, json: renderJson }),
   // configuration (Junos forms, then base NETCONF forms)
   getConfiguration,
@@ -168,13 +201,46 @@ function templateFor(ctx: RpcContext): string | undefined {
   return profileTemplate(ctx.device, name);
 }
 
-/** Runs an RPC by operation element; `op.name` selects the handler. */
+/** What a device answers for a real Junos RPC of its family that this emulator has no reply for. */
+export function notEmulatedError(name: string): RpcError {
+  return new RpcError({
+    type: 'protocol',
+    tag: 'operation-not-supported',
+    message: `RPC ${name} is a Junos RPC that this emulator does not answer; add a reply in the profile's rpc/ folder (rpc/${name}.xml)`,
+    badElement: name,
+  });
+}
+
+/**
+ * The parameters of `op` the real RPC does not take: Junos answers the first with a
+ * syntax error naming it. RPCs outside the family's published list (configuration and
+ * base NETCONF operations) are not checked.
+ */
+function checkParams(ctx: RpcContext): void {
+  const params = knownRpcs(ctx.device.profile.family).get(ctx.op.name);
+  if (!params) return;
+  for (const p of elements(ctx.op)) {
+    if (!Object.hasOwn(params, p.name)) throw syntaxError(p.name);
+  }
+}
+
+/**
+ * Runs an RPC by operation element: the profile's template, else the built-in handler
+ * (after checking its parameters against the real RPC's); a real Junos RPC of the
+ * family without either is "not emulated" (operation-not-supported); anything else is
+ * the Junos syntax error.
+ */
 export async function dispatchRpc(ctx: RpcContext): Promise<RpcReply | string> {
   const name = ctx.op.name;
   const fromTemplate = templateFor(ctx);
   if (fromTemplate !== undefined) return fromTemplate;
   const handler = table.get(name)?.handler;
-  if (!handler) throw unknownRpcError(name);
+  if (!handler) {
+    // A registered module without a handler is a platform feature this profile lacks: syntax error, as on that platform.
+    if (!table.has(name) && knownRpcs(ctx.device.profile.family).has(name)) throw notEmulatedError(name);
+    throw unknownRpcError(name);
+  }
+  checkParams(ctx);
   return handler(ctx);
 }
 

@@ -17,6 +17,8 @@ export interface DeviceView {
   now(): number;
   /** The newest commit of the active configuration (time in epoch ms, and who), if any. */
   lastCommit?(): { time: number; user: string } | undefined;
+  /** The sessions open now (NETCONF and the cli's): who, from where, since when (epoch ms). */
+  sessionList?(): { id: number; user: string; client?: string; since: number }[];
   /** Ends another NETCONF session of this device; false when there is none with that id. */
   killSession(id: number): boolean;
 }

@@ -1,0 +1,101 @@
+/**
+ * Small pieces the system RPC modules share: element writers, the Junos namespace of a
+ * reply, the committed configuration as XML, and the addresses it configures (what
+ * request-ping and traceroute answer from).
+ */
+import net from 'node:net';
+import { RpcError } from '../../netconf/rpc-error.js';
+import { child, elements, escapeText, parseXml, textOf, type XmlElement } from '../../netconf/xml.js';
+import type { ConfigSession } from '../config/api.js';
+import type { DeviceView, RpcContext } from './types.js';
+
+/** `<name>value</name>`, text escaped. */
+export const el = (name: string, value: string | number) => `<${name}>${escapeText(String(value))}</${name}>`;
+
+/** `http://xml.juniper.net/junos/<xmlRelease>/<area>` */
+export const junosNs = (device: DeviceView, area: string) => `http://xml.juniper.net/junos/${device.profile.xmlRelease}/${area}`;
+
+/** The committed configuration (groups applied) as an element; `<configuration/>` when unreadable. */
+export function committedConfig(config: ConfigSession, filter?: string): XmlElement {
+  try {
+    const xml = config.getConfiguration({ database: 'committed', format: 'xml', inherit: 'inherit', filter: filter ? parseXml(filter) : undefined });
+    return elements(parseXml(`<r xmlns:junos="urn:x-junos">${xml}</r>`))[0] ?? parseXml('<configuration/>');
+  } catch (err) {
+    if (err instanceof RpcError) return parseXml('<configuration/>');
+    throw err;
+  }
+}
+
+/** Children of `el` along a path of element names (every match at each step). */
+export function walk(el: XmlElement | undefined, ...names: string[]): XmlElement[] {
+  let cur = el ? [el] : [];
+  for (const n of names) cur = cur.flatMap((e) => elements(e).filter((c) => c.name === n));
+  return cur;
+}
+
+export const nameOf = (e: XmlElement): string => {
+  const n = child(e, 'name');
+  return n ? textOf(n).trim() : '';
+};
+
+/** One configured interface address: the interface unit, the address and its prefix. */
+export interface ConfiguredAddress {
+  ifl: string;
+  family: 'inet' | 'inet6';
+  address: string;
+  prefix: number;
+}
+
+/** Addresses of the committed configuration's interfaces, then the profile's (internal ports, fxp0). */
+export function configuredAddresses(ctx: Pick<RpcContext, 'config' | 'device'>): ConfiguredAddress[] {
+  const out: ConfiguredAddress[] = [];
+  const add = (ifl: string, family: string, cidr: string) => {
+    if (family !== 'inet' && family !== 'inet6') return;
+    const [address, len] = cidr.split('/');
+    if (net.isIP(address) === 0) return;
+    out.push({ ifl, family, address, prefix: len === undefined ? (family === 'inet' ? 32 : 128) : Number(len) });
+  };
+  const cfg = committedConfig(ctx.config, '<configuration><interfaces/></configuration>');
+  for (const ifd of walk(cfg, 'interfaces', 'interface')) {
+    for (const unit of walk(ifd, 'unit')) {
+      for (const fam of walk(unit, 'family')) {
+        for (const f of elements(fam)) for (const a of walk(f, 'address')) add(`${nameOf(ifd)}.${nameOf(unit)}`, f.name, nameOf(a));
+      }
+    }
+  }
+  for (const ifd of ctx.device.profile.interfaces) {
+    for (const u of ifd.units ?? []) {
+      if (u.instance) continue;
+      for (const f of u.families) for (const a of f.addresses ?? []) if (!out.some((o) => o.ifl === u.name && o.address === a.split('/')[0])) add(u.name, f.name, a);
+    }
+  }
+  return out;
+}
+
+/** Configured neighbours: BGP peers and static-route next hops of the committed configuration. */
+export function configuredNeighbours(config: ConfigSession): string[] {
+  const cfg = committedConfig(config, '<configuration><protocols><bgp/></protocols><routing-options><static/></routing-options></configuration>');
+  const bgp = [...walk(cfg, 'protocols', 'bgp', 'neighbor'), ...walk(cfg, 'protocols', 'bgp', 'group', 'neighbor')].map(nameOf);
+  const nh = walk(cfg, 'routing-options', 'static', 'route', 'next-hop').map((e) => textOf(e).trim());
+  return [...bgp, ...nh].filter((a) => net.isIP(a) !== 0);
+}
+
+/**
+ * Where a destination is for this device: one of its own addresses, on a connected
+ * subnet, a configured neighbour (reached over the first interface address of its
+ * family), or unreachable (undefined).
+ */
+export function locate(ctx: Pick<RpcContext, 'config' | 'device'>, dest: string): { kind: 'local' | 'connected' | 'neighbour'; via?: ConfiguredAddress } | undefined {
+  const type = net.isIP(dest) === 6 ? 'ipv6' : 'ipv4';
+  const addrs = configuredAddresses(ctx).filter((a) => (a.family === 'inet6') === (type === 'ipv6'));
+  const own = addrs.find((a) => a.address === dest);
+  if (own) return { kind: 'local', via: own };
+  for (const a of addrs) {
+    if (a.prefix >= (type === 'ipv4' ? 32 : 128)) continue;
+    const bl = new net.BlockList();
+    bl.addSubnet(a.address, a.prefix, type);
+    if (bl.check(dest, type)) return { kind: 'connected', via: a };
+  }
+  if (configuredNeighbours(ctx.config).includes(dest)) return { kind: 'neighbour', via: addrs.find((a) => !a.address.startsWith('127.') && !a.address.startsWith('fe80')) };
+  return undefined;
+}
