@@ -4,6 +4,7 @@
  * fixtures/profiles/<name>/; `--profile` takes a shipped name or a directory path, so a
  * user adds a device kind without touching code. See fixtures/profiles/README.md.
  */
+import { FAMILIES, familyForProfile, type SchemaFamily } from '../schema/index.js';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,6 +76,12 @@ export interface DeviceProfile {
   templates: Map<string, string>;
   /** Files under files/ served by file-show, keyed by absolute device path. */
   files: Map<string, string>;
+  /**
+   * The Junos YANG family whose schema checks this device's configuration (`junos`,
+   * `junos-es`, `junos-ex`, `junos-qfx`): profile.json `family`, else from the profile
+   * name or model (mx, srx, ex, qfx); undefined (no schema checks) when none fits.
+   */
+  family?: SchemaFamily;
   /** The factory-default configuration. */
   initialConfig: { format: 'text' | 'xml' | 'set'; content: string };
 }
@@ -188,6 +195,14 @@ export function loadProfile(spec: string): DeviceProfile {
     files,
     initialConfig: { format: ext === '.xml' ? 'xml' : ext === '.set' ? 'set' : 'text', content: readFileSync(configFile, 'utf8') },
   };
+  if (j.family !== undefined) {
+    if (typeof j.family !== 'string' || !(FAMILIES as readonly string[]).includes(j.family)) {
+      throw new ProfileError(`${dir}/profile.json: "family" must be one of ${FAMILIES.join(', ')}`);
+    }
+    profile.family = j.family as SchemaFamily;
+  } else {
+    profile.family = familyForProfile(profile.name) ?? familyForProfile(/^[a-z]+/.exec(model.toLowerCase())?.[0] ?? '');
+  }
   if (profile.capabilities.length === 0) throw new ProfileError(`${dir}/profile.json: "capabilities" must list the hello capabilities`);
   cache.set(dir, profile);
   return profile;
