@@ -16,6 +16,7 @@ import { editPath } from './errors.js';
 import { expandGroups } from './groups.js';
 import { ruleFor } from './schema.js';
 import { validateTree } from './validate.js';
+import { schemaView } from './schema-check.js';
 import type { ConfigNode, ConfigTree } from './tree.js';
 
 export interface CommitCheckStats {
@@ -232,7 +233,7 @@ function glob(p: string): RegExp {
  */
 export function commitCheck(schema: Schema, tree: ConfigTree): { errors: RpcError[]; stats: CommitCheckStats } {
   const expanded = expandGroups(tree);
-  const checker = new CommitChecker(schema, expanded.root);
+  const checker = new CommitChecker(schema, schemaView(expanded.root, schema.root));
   checker.run();
   return { errors: checker.errors, stats: checker.stats };
 }

@@ -36,10 +36,34 @@ function valueProblem(node: SchemaNode, value: string, inGroup: boolean): string
   return p ? `${p.message}: ${p.detail}` : undefined;
 }
 
+/**
+ * A copy of `n` read with the schema: a list the parsers did not know as one (`key-chain
+ * kc { ... }` read as a container `key-chain` holding a statement `kc`) becomes entries
+ * keyed by those statements' names. What the schema does not know is kept as it is.
+ */
+export function schemaView(n: ConfigNode, sch: SchemaNode): ConfigNode {
+  const children: ConfigNode[] = [];
+  for (const c of n.children) {
+    const s = sch.child(c.name);
+    if (s?.kind === 'list' && c.kind === 'container' && s.keys.length && c.children.length && c.children.every((x) => !s.child(x.name) || !s.keys.includes(x.name))) {
+      for (const x of c.children) {
+        const entry: ConfigNode = { name: c.name, kind: 'entry', keys: [{ name: s.keys[0], value: x.name }], children: [] };
+        if (x.kind === 'container' || x.kind === 'entry') entry.children = x.children;
+        else if (x.kind === 'leaf') entry.children = [{ name: x.value ?? '', kind: 'flag', children: [] }];
+        if (x.inactive || c.inactive) entry.inactive = true;
+        children.push(schemaView(entry, s));
+      }
+      continue;
+    }
+    children.push(s && c.children.length ? schemaView(c, s) : c);
+  }
+  return { ...n, children };
+}
+
 /** Every problem of `tree` against `schema`, in document order. */
 export function schemaProblems(schema: Schema, tree: ConfigTree): SchemaProblem[] {
   const out: SchemaProblem[] = [];
-  walk(tree.root, schema.root, [], [], false, out);
+  walk(schemaView(tree.root, schema.root), schema.root, [], [], false, out);
   return out;
 }
 
