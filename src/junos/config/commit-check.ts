@@ -14,9 +14,8 @@ import { RpcError } from '../../netconf/rpc-error.js';
 import type { MustExpr, Schema, SchemaNode } from '../../schema/index.js';
 import { editPath } from './errors.js';
 import { expandGroups } from './groups.js';
-import { ruleFor } from './schema.js';
 import { validateTree } from './validate.js';
-import { schemaView } from './schema-check.js';
+import { isHiddenList, schemaView } from './schema-check.js';
 import type { ConfigNode, ConfigTree } from './tree.js';
 
 export interface CommitCheckStats {
@@ -36,6 +35,9 @@ interface Frame {
 }
 
 type Verdict = boolean | 'skip';
+
+/** Mandatory statements (not keys) of each schema node, computed once per process. */
+const mandatoryCache = new WeakMap<SchemaNode, string[]>();
 
 export class CommitChecker {
   readonly stats: CommitCheckStats = { evaluated: 0, skipped: 0, skippedShapes: {} };
@@ -60,13 +62,13 @@ export class CommitChecker {
       if (chain.length === 1 && c.name === 'groups') continue;
       const s = sch.child(c.name);
       if (!s) continue;
-      const hidden = c.kind === 'entry' && ruleFor([...els, c.name])?.hidden === true;
+      const hidden = c.kind === 'entry' && isHiddenList([...els, c.name]);
       const inner = c.kind === 'entry' ? [...words, ...(hidden ? [] : [c.name]), ...(c.keys ?? []).map((k) => k.value)] : [...words, c.name];
       const frame: Frame = { cfg: c, sch: s, els: [...els, c.name] };
       const next = [...chain, frame];
       // Rules on list keys are checked with the key as the statement (`$$` its value).
       const keyed: [Frame[], { expression: string; message: string; parsed: MustExpr | null }][] = s.mustRules().map((r) => [next, r]);
-      if (c.kind === 'entry') {
+      if (c.kind === 'entry' && s.keys.some((k) => s.child(k)?.mustRules().length)) {
         for (const k of c.keys ?? []) {
           const ks = s.child(k.name);
           if (!ks) continue;
@@ -99,11 +101,17 @@ export class CommitChecker {
   }
 
   private mandatory(cfg: ConfigNode, sch: SchemaNode, words: string[]): void {
-    const keys = sch.keys;
+    let m = mandatoryCache.get(sch);
+    if (!m) {
+      const keys = sch.keys;
+      m = sch.mandatoryChildren().filter((n) => !keys.includes(n));
+      mandatoryCache.set(sch, m);
+    }
+    if (!m.length) return;
     const present = new Set(cfg.children.map((c) => c.name));
     const choices = sch.choices();
-    for (const name of sch.mandatoryChildren()) {
-      if (keys.includes(name) || present.has(name)) continue;
+    for (const name of m) {
+      if (present.has(name)) continue;
       // Inside a choice, a mandatory statement counts only when its case is chosen.
       const cases = choices.flatMap((ch) => ch.cases).filter((cs) => cs.includes(name));
       if (cases.length && !cases.some((cs) => cs.some((n) => present.has(n)))) continue;
@@ -152,6 +160,10 @@ export class CommitChecker {
         const selfValue = self.kind === 'leaf' ? self.value ?? '' : self.keys?.[0]?.value ?? '';
         const words: string[] = [];
         for (const w of e.words) {
+          if (!w.includes('$')) {
+            words.push(w);
+            continue;
+          }
           let bad = false;
           const r = w
             .replace(/\$\{([\w-]+)\}/g, (_m, name: string) => {
@@ -175,41 +187,66 @@ export class CommitChecker {
     }
   }
 
+  /** Children of a node by name, and entries of lists without keyword by first key (built once per node). */
+  private index(cfg: ConfigNode, els: string[]): { byName: Map<string, ConfigNode[]>; byKey: Map<string, ConfigNode[]> } {
+    let ix = this.indexes.get(cfg);
+    if (!ix) {
+      ix = { byName: new Map(), byKey: new Map() };
+      for (const c of cfg.children) {
+        if (c.inactive) continue;
+        const a = ix.byName.get(c.name) ?? [];
+        a.push(c);
+        ix.byName.set(c.name, a);
+        const k = c.keys?.[0]?.value;
+        if (c.kind === 'entry' && k !== undefined && isHiddenList([...els, c.name])) {
+          const b = ix.byKey.get(k) ?? [];
+          b.push(c);
+          ix.byKey.set(k, b);
+        }
+      }
+      this.indexes.set(cfg, ix);
+    }
+    return ix;
+  }
+
+  private readonly indexes = new Map<ConfigNode, { byName: Map<string, ConfigNode[]>; byKey: Map<string, ConfigNode[]> }>();
+
   /** Whether statements matching words[i..] exist below `cfg` (set-form words, `<*>` any). */
   private match(cfg: ConfigNode, sch: SchemaNode, els: string[], words: string[], i: number): boolean {
     if (i >= words.length) return true;
     const w = words[i];
     const eq = (pat: string, v: string | undefined) => v !== undefined && (pat === v || (pat.startsWith('<') && pat.endsWith('>') && glob(pat.slice(1, -1)).test(v)));
-    for (const c of cfg.children) {
-      if (c.inactive) continue;
+    const ix = this.index(cfg, els);
+    for (const c of ix.byName.get(w) ?? []) {
       const s = sch.child(c.name);
-      if (c.name === w) {
-        if (c.kind === 'entry') {
-          const keys = c.keys ?? [];
-          if (i + 1 >= words.length) return true;
-          if (keys.every((k, j) => i + 1 + j >= words.length || eq(words[i + 1 + j], k.value))) {
-            if (s && this.match(c, s, [...els, c.name], words, i + 1 + keys.length)) return true;
-          }
-          continue;
+      if (c.kind === 'entry') {
+        const keys = c.keys ?? [];
+        if (i + 1 >= words.length) return true;
+        if (keys.every((k, j) => i + 1 + j >= words.length || eq(words[i + 1 + j], k.value))) {
+          if (s && this.match(c, s, [...els, c.name], words, i + 1 + keys.length)) return true;
         }
-        if (c.kind === 'leaf') {
-          if (i + 1 >= words.length) return true;
-          if (eq(words[i + 1], c.value) && i + 2 >= words.length) return true;
-          continue;
-        }
-        if (!s) return i + 1 >= words.length;
-        if (this.match(c, s, [...els, c.name], words, i + 1)) return true;
         continue;
       }
-      // Lists written without their keyword: `interfaces ge-0/0/0`, also `interfaces ge-0/0/0.0` for a unit.
-      if (c.kind === 'entry' && s && ruleFor([...els, c.name])?.hidden) {
-        const k = c.keys?.[0]?.value;
-        if (eq(w, k)) {
-          if (this.match(c, s, [...els, c.name], words, i + 1)) return true;
-        } else if (k !== undefined && w.startsWith(`${k}.`) && c.name === 'interface') {
-          const unit = w.slice(k.length + 1);
-          if (this.match(c, s, [...els, c.name], ['unit', unit, ...words.slice(i + 1)], 0)) return true;
-        }
+      if (c.kind === 'leaf') {
+        if (i + 1 >= words.length) return true;
+        if (eq(words[i + 1], c.value) && i + 2 >= words.length) return true;
+        continue;
+      }
+      if (!s) return i + 1 >= words.length;
+      if (this.match(c, s, [...els, c.name], words, i + 1)) return true;
+    }
+    // Lists written without their keyword: `interfaces ge-0/0/0`, also `interfaces ge-0/0/0.0` for a unit.
+    const wild = w.startsWith('<') && w.endsWith('>');
+    const dot = w.lastIndexOf('.');
+    const cands = wild ? [...ix.byKey.values()].flat() : [...(ix.byKey.get(w) ?? []), ...(dot > 0 ? ix.byKey.get(w.slice(0, dot)) ?? [] : [])];
+    for (const c of cands) {
+      const s = sch.child(c.name);
+      if (!s) continue;
+      const k = c.keys?.[0]?.value;
+      if (eq(w, k)) {
+        if (this.match(c, s, [...els, c.name], words, i + 1)) return true;
+      } else if (k !== undefined && w.startsWith(`${k}.`) && c.name === 'interface') {
+        if (this.match(c, s, [...els, c.name], ['unit', w.slice(k.length + 1), ...words.slice(i + 1)], 0)) return true;
       }
     }
     return false;

@@ -23,6 +23,18 @@ export interface SchemaProblem {
   badElement: string;
 }
 
+const hiddenCache = new Map<string, boolean>();
+/** Whether the list at this element path is written without its keyword (rule table, memoised). */
+export function isHiddenList(els: readonly string[]): boolean {
+  const k = els.join('/');
+  let h = hiddenCache.get(k);
+  if (h === undefined) {
+    h = ruleFor(els)?.hidden === true;
+    if (hiddenCache.size < 100000) hiddenCache.set(k, h);
+  }
+  return h;
+}
+
 const APPLY = new Set(['apply-groups', 'apply-groups-except', 'apply-macro']);
 
 /** Values that stand for something in a group template (`<ge-*>`, `<*>`) or a dynamic-profile variable. */
@@ -42,22 +54,27 @@ function valueProblem(node: SchemaNode, value: string, inGroup: boolean): string
  * keyed by those statements' names. What the schema does not know is kept as it is.
  */
 export function schemaView(n: ConfigNode, sch: SchemaNode): ConfigNode {
-  const children: ConfigNode[] = [];
-  for (const c of n.children) {
+  let children: ConfigNode[] | undefined;
+  for (let i = 0; i < n.children.length; i++) {
+    const c = n.children[i];
     const s = sch.child(c.name);
+    let repl: ConfigNode[] | undefined;
     if (s?.kind === 'list' && c.kind === 'container' && s.keys.length && c.children.length && c.children.every((x) => !s.child(x.name) || !s.keys.includes(x.name))) {
-      for (const x of c.children) {
+      repl = c.children.map((x) => {
         const entry: ConfigNode = { name: c.name, kind: 'entry', keys: [{ name: s.keys[0], value: x.name }], children: [] };
         if (x.kind === 'container' || x.kind === 'entry') entry.children = x.children;
         else if (x.kind === 'leaf') entry.children = [{ name: x.value ?? '', kind: 'flag', children: [] }];
         if (x.inactive || c.inactive) entry.inactive = true;
-        children.push(schemaView(entry, s));
-      }
-      continue;
+        return schemaView(entry, s);
+      });
+    } else if (s && c.children.length) {
+      const v = schemaView(c, s);
+      if (v !== c) repl = [v];
     }
-    children.push(s && c.children.length ? schemaView(c, s) : c);
+    if (repl && !children) children = n.children.slice(0, i);
+    if (children) children.push(...(repl ?? [c]));
   }
-  return { ...n, children };
+  return children ? { ...n, children } : n;
 }
 
 /** Every problem of `tree` against `schema`, in document order. */
@@ -137,7 +154,7 @@ function walk(cfg: ConfigNode, sch: SchemaNode, words: string[], els: string[], 
         }
         const given = c.keys ?? [];
         // Lists Junos writes without their keyword (`interfaces ge-0/0/0`) show so in paths.
-        const hidden = ruleFor([...els, c.name])?.hidden === true;
+        const hidden = isHiddenList([...els, c.name]);
         for (let i = 0; i < keys.length; i++) {
           const kv = given.find((k) => k.name === keys[i]) ?? (i < given.length && !keys.includes(given[i].name) ? given[i] : undefined);
           const kn = s.child(keys[i]);
