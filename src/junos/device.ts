@@ -11,6 +11,7 @@ import { dispatchRpc } from './rpcs/registry.js';
 import { NetconfSession, type NetconfFaults } from '../netconf/session.js';
 import { createConfigDatastore } from './config/datastore.js';
 import { syslogOf } from './syslog.js';
+import { loadSchema } from '../schema/index.js';
 
 export interface EmulatedDeviceOptions {
   /** Shipped profile name or profile directory. */
@@ -80,7 +81,9 @@ export class EmulatedDevice implements DeviceView {
     const initialConfig = { ...profile.initialConfig, content: profile.initialConfig.content.replace(/\{\{hostname\}\}/g, hostname) };
     const logger = opts.logger ?? silentLogger;
     const report = (line: string) => logger.warn(line);
-    const datastore = await factory({ stateDir: opts.stateDir, initialConfig, now, owner: opts.owner, report });
+    // One schema per family per process, shared by every device of a fleet.
+    const schema = profile.family ? loadSchema(profile.family) : undefined;
+    const datastore = await factory({ stateDir: opts.stateDir, initialConfig, now, owner: opts.owner, report, schema });
     return new EmulatedDevice(profile, hostname, serial, datastore, logger, now, opts.maxMessageBytes, opts.faults);
   }
 

@@ -49,7 +49,10 @@ export interface DeviceProfile {
   /** product-model / product-name (lowercase as Junos prints them), e.g. mx960. */
   model: string;
   productName: string;
-  /** Junos family (junos, junos-es, junos-ex, junos-qfx): which RPCs exist; from the model when absent. */
+  /**
+   * Junos family (junos, junos-es, junos-ex, junos-qfx): which RPCs exist and which YANG schema
+   * checks the configuration; profile.json `family`, else from the model.
+   */
   family: RpcFamily;
   /** Routing engine memory in MiB (`show system memory`); 16384 when absent. */
   memoryMB?: number;

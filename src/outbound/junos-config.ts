@@ -38,7 +38,9 @@ import { parseXmlConfig } from '../junos/config/xml-config.js';
 import { parseXml } from '../netconf/xml.js';
 import { parseText } from '../junos/config/text.js';
 import { expandGroups } from '../junos/config/groups.js';
-import type { ConfigNode, ConfigTree } from '../junos/config/tree.js';
+import { ConfigTree, type ConfigNode } from '../junos/config/tree.js';
+import { schemaProblems } from '../junos/config/schema-check.js';
+import { loadSchema } from '../schema/index.js';
 import { validateTree } from '../junos/config/validate.js';
 
 /** The JET app whose extension-service statement configures the agent. */
@@ -283,7 +285,32 @@ function fromTree(written: ConfigTree, src: Source): AgentConfig {
       `${src.name}: no outbound-https client is configured (expected "system services outbound-https client NAME ..." or "system extensions extension-service application file nc_grpc_app.py arguments ...")`,
     );
   }
+  // The program's own checks above give the more precise message; then the schema's.
+  checkAgainstSchema(tree, src);
   return cfg;
+}
+
+/**
+ * The device's own settings (`system services outbound-https`, `system extensions`) checked
+ * against the Junos schema (the MX family's: these hierarchies are the same in every
+ * family): an unknown statement or a bad value is refused as Junos would. The rest of a
+ * whole device configuration is not this program's to judge and is not checked here.
+ */
+function checkAgainstSchema(tree: ConfigTree, src: Source): void {
+  const system = child(tree.root, 'system');
+  const services = child(system, 'services');
+  const own = [child(services, 'outbound-https') && { ...services!, children: [child(services, 'outbound-https')!] }, child(system, 'extensions')].filter(
+    (n): n is ConfigNode => !!n,
+  );
+  if (!own.length) return;
+  const view = new ConfigTree({ name: 'configuration', kind: 'container', children: [{ ...system!, children: own }] });
+  const p = schemaProblems(loadSchema('junos'), view)[0];
+  if (!p) return;
+  const words = p.path.replace(/^\[edit ?|\]$/g, '').split(' ').filter(Boolean);
+  // A secret's value never goes into an error.
+  const secret = SECRET_STATEMENT.test(words[words.length - 1] ?? '') || /secret/.test(p.message);
+  const token = secret ? '' : `: ${shorten(p.badElement)}`;
+  throw src.error([...words.slice(2), p.badElement], '', `${p.message.replace(/: .*/, '')}${token} at ${p.path}${secret || p.message === 'syntax error' ? '' : ` (${p.message.replace(/^[^:]*: /, '')})`}`);
 }
 
 function appStatement(system: ConfigNode | undefined, src: Source): { name: string; node: ConfigNode } | undefined {

@@ -109,8 +109,7 @@ test('junos_config whose commit is refused fails and leaves nothing behind for t
   assert.doesNotMatch(shown, /apply-groups/);
 });
 
-// todo until schema validation (issue 10 point 2) is merged: today any statement loads.
-test('junos_config with a bad line fails and nothing of it is committed', { skip, todo: 'needs schema validation (issue 10 point 2)' }, async () => {
+test('junos_config with a bad line fails and nothing of it is committed', { skip }, async () => {
   const run = await play('junos_config bad line', [
     { name: 'bad', 'junipernetworks.junos.junos_config': { lines: ['set system bogus-statement 1'] }, ignore_errors: true },
     { name: 'show', 'junipernetworks.junos.junos_command': { commands: ['show configuration system | display set'] } },

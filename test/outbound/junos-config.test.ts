@@ -223,3 +223,15 @@ test('clients written inside configuration groups, applied at the root or at out
 test('apply-groups naming a group that does not exist is one line with its place', () => {
   rejects('set system host-name r1\nset apply-groups corp', 'nogroup.set', "nogroup.set:2: apply-group 'corp' is not defined");
 });
+
+test('the device settings are checked against the Junos schema: an unknown extension-service statement is refused', () => {
+  const base = 'system { services { outbound-https { client nms1 { device-id d1; secret s; servers 127.0.0.1 { port 4443; trusted-cert "-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----"; } } } } extensions { extension-service { application { file nc_grpc_app.py { %s } } } } }';
+  assert.throws(
+    () => parseAgentConfigText(base.replace('%s', 'bogus 1;'), 'a.conf'),
+    (e: unknown) => e instanceof ConfigError && e.message === 'a.conf:1: syntax error: bogus at [edit system extensions extension-service application file nc_grpc_app.py]',
+  );
+  assert.throws(
+    () => parseAgentConfigText(base.replace('%s', 'username root; routing-instance "a b c d e f g h i j k l m n o p q r s t u v w x y z 0 1 2 3 4 5 6 7 8 9 a b c d e f g h i j k l m n o p q r s t u v w x y z 0 1 2 3 4 5 6 7 8 9 a b c d e f g h i j k l m n o p q r s t u v w x y z 0 1 2 3 4 5 6 7 8 9 a b c d e f g h i j k l m n o p q r s t u v w x y z";'), 'a.conf'),
+    (e: unknown) => e instanceof ConfigError && /^a\.conf(:1)?: invalid value: .* at \[edit system extensions extension-service application file nc_grpc_app\.py\]/.test(e.message),
+  );
+});

@@ -465,7 +465,7 @@ export class JunosCli {
     if (errors.length) this.io.write(renderErrors(errors, line, column0));
     if (errors.some((e) => e.severity === 'error')) {
       this.failed = true;
-      this.io.write('error: configuration check-out failed\n');
+      if (!errors.some((e) => e.message.includes('configuration check-out failed'))) this.io.write('error: configuration check-out failed\n');
       return;
     }
     if (inner.includes('<check/>')) {

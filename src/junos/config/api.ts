@@ -5,6 +5,7 @@
  */
 import type { RpcError } from '../../netconf/rpc-error.js';
 import type { XmlElement } from '../../netconf/xml.js';
+import type { Schema } from '../../schema/index.js';
 
 export type ConfigFormat = 'xml' | 'text' | 'set' | 'json';
 export type LoadAction = 'merge' | 'replace' | 'override' | 'update' | 'set';
@@ -168,4 +169,10 @@ export interface ConfigDatastoreOptions {
   owner?: string;
   /** One-line reports (a skipped damaged revision, a failed save); default: stderr. */
   report?: (line: string) => void;
+  /**
+   * The Junos schema of the device's family: every edit is checked against it (an edit
+   * with errors leaves the candidate unchanged) and commits run its commit-time checks.
+   * Without it only the schema-free checks apply.
+   */
+  schema?: Schema;
 }

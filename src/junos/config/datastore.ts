@@ -31,7 +31,8 @@ import { diffTrees } from './diff.js';
 import { filterTree, selectPath } from './filter.js';
 import { ConfigSyntaxError, throwAll } from './errors.js';
 import { parseXml } from '../../netconf/xml.js';
-import { validateTree } from './validate.js';
+import { checkCandidate } from './commit-check.js';
+import { loadProblems } from './schema-check.js';
 import { expandGroups } from './groups.js';
 import { RevisionFiles, decodeTree, encodeTree, readRescue, removeRescue, writeRescue } from './history-files.js';
 import { lockStateDir, type StateLock } from './state-lock.js';
@@ -445,6 +446,12 @@ class Session implements ConfigSession {
     this.checkWritable();
     const work = this.candidate().clone();
     const out = asRpc(() => f(work));
+    // All or nothing: an edit that brings in anything the schema refuses changes nothing.
+    const schema = this.store.opts.schema;
+    if (schema) {
+      const bad = loadProblems(schema, this.candidate(), work);
+      if (bad.length) throwAll(bad);
+    }
     this.replaceCandidate(work);
     return out;
   }
@@ -555,7 +562,7 @@ class Session implements ConfigSession {
   }
 
   validate(): RpcError[] {
-    return validateTree(this.candidate());
+    return checkCandidate(this.candidate(), this.store.opts.schema);
   }
 
   commit(opts: CommitOptions): CommitResult {

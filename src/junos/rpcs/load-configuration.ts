@@ -1,6 +1,7 @@
 /** load-configuration: XML, text, set or JSON, a rollback or the rescue (`rescue="rescue"`); errors inside load-configuration-results. */
 import type { LoadAction } from '../config/api.js';
 import { RpcError } from '../../netconf/rpc-error.js';
+import { RpcErrorList } from '../config/errors.js';
 import { child, textOf } from '../../netconf/xml.js';
 import { badValue, intAttr } from './config-args.js';
 import type { RpcHandler, RpcModule } from './types.js';
@@ -39,7 +40,8 @@ const handler: RpcHandler = ({ config, op }) => {
     }
   } catch (err) {
     if (!(err instanceof RpcError)) throw err;
-    return loadResults([err.toXml(), '<load-error-count>1</load-error-count>']);
+    const all = err instanceof RpcErrorList ? err.errors : [err];
+    return loadResults([err.toXml(), `<load-error-count>${all.filter((e) => !e.isWarning).length}</load-error-count>`]);
   }
   return loadResults([...warnings.map((w) => w.toXml()), '<ok/>']);
 };
