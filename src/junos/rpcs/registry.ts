@@ -171,3 +171,14 @@ export function answersRpc(ctx: Pick<RpcContext, 'device'>, name: string): boole
   if (table.get(name)?.handler || ctx.device.profile.templates.has(name)) return true;
   return [...ctx.device.profile.templates.keys()].some((k) => k.startsWith(`${name}.`));
 }
+
+/**
+ * Whether an operational RPC's reply is converted for `format="text|json"` by
+ * ./reply-format.ts: RPCs with cli words that do not answer formats themselves, and
+ * RPCs only a profile template knows.
+ */
+export function convertsFormat(ctx: Pick<RpcContext, 'device'>, rpc: string): boolean {
+  const m = table.get(rpc);
+  if (!m) return ctx.device.profile.templates.has(rpc);
+  return m.name !== 'command' && (m.cli?.length ?? 0) > 0 && !m.command;
+}
