@@ -33,6 +33,8 @@ import { getConfiguration } from './get-configuration.js';
 import { getEthernetSwitchingTableInformation } from './get-ethernet-switching-table-information.js';
 import { getInterfaceInformation } from './get-interface-information.js';
 import { getRouteEngineInformation } from './get-route-engine-information.js';
+import { getRouteInformation } from './get-route-information.js';
+import { getRouteSummaryInformation } from './get-route-summary-information.js';
 import { getSoftwareInformation } from './get-software-information.js';
 import { getSystemInformation } from './get-system-information.js';
 import { getSystemUptimeInformation } from './get-system-uptime-information.js';
@@ -53,6 +55,8 @@ export const MODULES: readonly RpcModule[] = [
   getSystemUptimeInformation,
   getRouteEngineInformation,
   getInterfaceInformation,
+  getRouteInformation,
+  getRouteSummaryInformation,
   getChassisInventory,
   getChassisClusterStatus,
   getVirtualChassisInformation,
