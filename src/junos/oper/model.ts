@@ -359,8 +359,11 @@ export class OperModel {
     const up = ifd.oper === 'up' && (!unit || unit.oper === 'up');
     // Software interfaces other than lo0/irb/ae carry nothing.
     if (!up || (!ifd.port && !/^(lo0|irb|vlan|ae|reth)/.test(ifd.name))) return zero;
-    const since = Math.max(ifd.flappedAt, this.bootTime);
-    const secs = Math.max(0, (nowMs - since) / 1000);
+    // Up since boot: as if it had carried traffic for a while already (hours, stable per
+    // interface), so counters are never zero; up since a later change: counted from then.
+    const sinceBoot = ifd.flappedAt <= this.bootTime + 60_000;
+    const baseline = sinceBoot ? 3600 + (hash32(this.input.identity, name, 'baseline') % 86400) : 0;
+    const secs = Math.max(0, (nowMs - (sinceBoot ? this.bootTime : ifd.flappedAt)) / 1000) + baseline;
     const speed = ifd.port ? ifd.speed : '100mbps';
     const share = unit ? 0.9 / Math.max(1, ifd.units.length) : 1;
     const inBps = Math.round(this.rate(name.split('.')[0], 'in', speed) * share);

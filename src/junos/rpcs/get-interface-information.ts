@@ -205,7 +205,9 @@ function physical(device: DeviceView, m: OperModel, ifd: OperInterface, units: s
       ...['output-errors', 'output-collisions', 'output-drops', 'aged-packets', 'mtu-errors', 'hs-link-crc-errors', 'output-fifo-errors', 'output-resource-errors'].map((n) => el(n, 0)),
       '</output-error-list>',
     );
-    if (ifd.port) {
+  }
+  if (ifd.port && (level === 'extensive' || level === 'media')) {
+    {
       const bcast = (n: number) => Math.floor(n / 50);
       const mcast = (n: number) => Math.floor(n / 20);
       lines.push(
