@@ -14,6 +14,7 @@
  *                           description, MTU (config `mtu` or the media default), speed, MAC,
  *                           indices, link-level type, its units
  *   interface(name)         one physical interface, or undefined
+ *   logicalUnit(name)       one logical unit, or undefined
  *   logicalUnits()          every logical unit (OperUnit): `ifd.unit` name, families with
  *                           addresses (`a.b.c.d/len`), description, vlan-id, admin/oper,
  *                           routing instance (undefined = master)
@@ -343,6 +344,13 @@ export class OperModel {
     return this.ifds.flatMap((i) => i.units);
   }
 
+  private unitsByName?: Map<string, OperUnit>;
+  /** One logical unit by name, or undefined. */
+  logicalUnit(name: string): OperUnit | undefined {
+    this.unitsByName ??= new Map(this.logicalUnits().map((u) => [u.name, u]));
+    return this.unitsByName.get(name);
+  }
+
   /** Rate (bits per second) of an interface in one direction, stable per device and name. */
   private rate(name: string, dir: 'in' | 'out', speed: string): number {
     const h = hash32(this.input.identity, name, dir);
@@ -352,7 +360,7 @@ export class OperModel {
   }
 
   counters(name: string, nowMs: number): Counters {
-    const unit = this.logicalUnits().find((u) => u.name === name);
+    const unit = this.logicalUnit(name);
     const ifd = this.byName.get(unit ? unit.ifd : name);
     const zero: Counters = { inputBytes: 0, outputBytes: 0, inputPackets: 0, outputPackets: 0, inputBps: 0, outputBps: 0, inputPps: 0, outputPps: 0 };
     if (!ifd) return zero;
