@@ -7,11 +7,12 @@ import { silentLogger, type Logger } from '../log.js';
 import type { ConfigDatastore, ConfigDatastoreOptions } from './config/api.js';
 import { loadProfile, serialFor, type DeviceProfile } from './profile.js';
 import type { DeviceView } from './rpcs/types.js';
-import { dispatchRpc } from './rpcs/registry.js';
+import { dispatchInFormat } from './rpcs/reply-format.js';
 import { NetconfSession, type NetconfFaults } from '../netconf/session.js';
-import { createConfigDatastore } from './config/datastore.js';
+import { createConfigDatastore, type JunosDatastore } from './config/datastore.js';
 import { syslogOf } from './syslog.js';
 import { loadSchema } from '../schema/index.js';
+import { OperModel, parseInitialConfig } from './oper/model.js';
 
 export interface EmulatedDeviceOptions {
   /** Shipped profile name or profile directory. */
@@ -45,10 +46,13 @@ export class EmulatedDevice implements DeviceView {
   /** Who opened each session, from where and when (`show system users`). */
   private readonly sessionInfo = new Map<number, { user: string; client?: string; since: number }>();
   private closed = false;
+  /** The operational model of the committed configuration; dropped at each commit, rebuilt when asked. */
+  private model: OperModel | undefined;
 
   private constructor(
     readonly profile: DeviceProfile,
-    readonly hostname: string,
+    /** The name the device was created with: the seed of its serial numbers and MACs. */
+    readonly identity: string,
     readonly serialNumber: string,
     readonly datastore: ConfigDatastore,
     private readonly logger: Logger,
@@ -64,6 +68,24 @@ export class EmulatedDevice implements DeviceView {
     profile.interfaces.forEach((i, n) =>
       log.record({ time: this.bootTime, process: 'mib2d[2121]', text: `SNMP_TRAP_LINK_UP: ifIndex ${500 + n}, ifAdminStatus up(1), ifOperStatus up(2), ifName ${i.name}` }),
     );
+    const ds = datastore as Partial<JunosDatastore>;
+    ds.onCommit?.(() => (this.model = undefined));
+  }
+
+  /** The host name: `system host-name` as committed (the creation name without one). */
+  get hostname(): string {
+    return this.oper().hostName();
+  }
+
+  /** The operational model (src/junos/oper/model.ts) of the committed configuration. */
+  oper(): OperModel {
+    if (!this.model) {
+      const ds = this.datastore as Partial<JunosDatastore>;
+      const config = ds.committed?.() ?? parseInitialConfig(this.profile.initialConfig, this.identity);
+      const commitTime = this.datastore.history()[0]?.time ?? this.bootTime;
+      this.model = new OperModel({ profile: this.profile, config, identity: this.identity, bootTime: this.bootTime, commitTime: Math.max(commitTime, this.bootTime) });
+    }
+    return this.model;
   }
 
   static async create(opts: EmulatedDeviceOptions): Promise<EmulatedDevice> {
@@ -110,7 +132,7 @@ export class EmulatedDevice implements DeviceView {
       logger: this.logger,
       maxMessageBytes: this.maxMessageBytes,
       faults: this.faults,
-      dispatch: (op) => dispatchRpc({ device: this, config, sessionId: id, user, op }),
+      dispatch: (op) => dispatchInFormat({ device: this, config, sessionId: id, user, op }),
       onEnd: () => {
         this.sessions.delete(id);
         syslogOf(this).record({ time: this.clock(), process: `mgd[${id}]`, text: `UI_LOGOUT_EVENT: User '${user}' logout` });

@@ -87,7 +87,7 @@ export function templateVars(device: DeviceView): Record<string, string> {
 export function renderTemplate(text: string, device: DeviceView, extra: Record<string, string> = {}): string {
   const vars = { ...templateVars(device), ...extra };
   return text.replace(/\{\{([a-z-]+)(?::([^:}]*):([^}]*))?\}\}/g, (whole, name: string, tag?: string, pattern?: string) => {
-    if (name === 'serial-of' && tag !== undefined && pattern !== undefined) return escapeText(serialFor(pattern, `${device.hostname}/${tag}`));
+    if (name === 'serial-of' && tag !== undefined && pattern !== undefined) return escapeText(serialFor(pattern, `${device.identity ?? device.hostname}/${tag}`));
     const v = vars[name];
     return v === undefined ? whole : escapeText(v);
   });

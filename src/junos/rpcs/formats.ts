@@ -28,8 +28,11 @@ function toJunosJson(el: XmlElement): Record<string, unknown> {
   if (attrs.length) obj.attributes = Object.fromEntries(attrs);
   const kids = elements(el);
   if (kids.length === 0) {
-    const text = textOf(el).trim();
+    const raw = textOf(el);
+    const text = raw.trim();
+    // A flag (`<current-active/>`) is `"data": [null]`; an empty container with a line break stays `{}`.
     if (text !== '') obj.data = text;
+    else if (raw === '') obj.data = [null];
     return obj;
   }
   for (const k of kids) {

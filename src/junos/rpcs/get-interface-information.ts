@@ -1,59 +1,57 @@
 /**
- * get-interface-information (`show interfaces [terse] [routing-instance R] [name]`) from the profile's interface list, in the two forms clients
- * read: terse (`<terse/>`, what PyEZ's current_re fact asks for) and the default
- * "normal" form of `show interfaces` (indices, flags, addresses with destination and
- * broadcast). Filters: `<routing-instance>` and `<interface-name>` (with `*` wildcards;
- * a logical unit name answers that unit alone, as Junos does).
+ * get-interface-information (`show interfaces [NAME] [terse|brief|detail|extensive|media|
+ * descriptions|statistics] [routing-instance R]`) from the device's operational model
+ * (../oper/model.ts): physical interfaces of the profile, units, addresses, descriptions,
+ * `disable` and MTU of the committed configuration, counters growing with uptime.
+ * Interface names match as on Junos: `*` any run, `?` one character, `[abc]`/`[0-3]`
+ * classes (`ge-0/0/[0-3]`, PyEZ's `[afgxe][et]-*`); a logical unit name answers that unit
+ * alone. Every level carries `<if-type>` on physical interfaces (detail and above).
  */
-import { createHash } from 'node:crypto';
-import type { ProfileInterface } from '../profile.js';
 import { RpcError } from '../../netconf/rpc-error.js';
 import { localTime } from '../template.js';
 import { child, elements, escapeText, textOf, type XmlElement } from '../../netconf/xml.js';
+import { operModel, parsePrefix, type OperInterface, type OperModel, type OperUnit } from '../oper/model.js';
 import { pad, t } from './formats.js';
 import type { DeviceView, RpcHandler, RpcModule } from './types.js';
 
-type Unit = NonNullable<ProfileInterface['units']>[number];
-
 const el = (name: string, value: string | number) => `<${name}>${escapeText(String(value))}</${name}>`;
+
+export type InterfaceLevel = 'terse' | 'brief' | 'normal' | 'detail' | 'extensive' | 'media' | 'descriptions';
 
 export interface InterfaceQuery {
   instance?: string;
   name?: string;
   terse?: boolean;
+  level?: InterfaceLevel;
 }
 
-function nameMatcher(name: string | undefined): (n: string) => boolean {
+/** A Junos interface-name pattern as a matcher: `*`, `?`, `[abc]`, `[0-3]`, `[!x]`. */
+export function nameMatcher(name: string | undefined): (n: string) => boolean {
   if (!name) return () => true;
-  const re = new RegExp(`^${name.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
-  return (n) => re.test(n);
-}
-
-/** Ports with a MAC address and a line speed; the rest are software interfaces. */
-const PORT = /^(ge|xe|et|mge|em|fxp|me|vme|bme)-?\d/;
-
-function portSpeed(name: string): string {
-  if (name.startsWith('xe-')) return '10Gbps';
-  if (name.startsWith('et-')) return '100Gbps';
-  return '1000mbps';
-}
-
-const LINK_TYPES: Record<string, string> = {
-  irb: 'Ethernet',
-  gre: 'GRE',
-  ipip: 'IP-over-IP',
-  mtun: 'Multicast-GRE',
-  pimd: 'PIM-Decapsulator',
-  pime: 'PIM-Encapsulator',
-  vtep: 'VxLAN-Tunnel-Endpoint',
-};
-
-/** A stable MAC address per device and interface position (Juniper OUI). */
-function macAddress(device: DeviceView, index: number): string {
-  const h = createHash('sha256').update(device.hostname).digest();
-  const tail = (h.readUIntBE(0, 3) + index) & 0xffffff;
-  const hex = tail.toString(16).padStart(6, '0');
-  return `2c:6b:f5:${hex.slice(0, 2)}:${hex.slice(2, 4)}:${hex.slice(4, 6)}`;
+  let re = '';
+  for (let i = 0; i < name.length; i++) {
+    const c = name[i];
+    if (c === '*') re += '.*';
+    else if (c === '?') re += '.';
+    else if (c === '[') {
+      const close = name.indexOf(']', i + 1);
+      if (close < 0) {
+        re += '\\[';
+        continue;
+      }
+      let body = name.slice(i + 1, close);
+      const negate = body.startsWith('!') || body.startsWith('^');
+      if (negate) body = body.slice(1);
+      re += `[${negate ? '^' : ''}${body.replace(/[\\\]]/g, '\\$&')}]`;
+      i = close;
+    } else re += c.replace(/[.+^${}()|\\/]/g, '\\$&');
+  }
+  try {
+    const rx = new RegExp(`^${re}$`);
+    return (n) => rx.test(n);
+  } catch {
+    return (n) => n === name;
+  }
 }
 
 /** `192.0.2/24` style network, as Junos writes ifa-destination, and the broadcast address. */
@@ -71,42 +69,56 @@ export function inetNetwork(address: string): { local: string; destination?: str
   return { local: ip, destination: `${shown.join('.')}/${len}`, broadcast: toOctets(net + size - 1).join('.') };
 }
 
-function terseUnit(u: Unit): string[] {
-  const lines = ['<logical-interface>', el('name', u.name), el('admin-status', u.admin ?? 'up'), el('oper-status', u.oper ?? 'up'), '<filter-information>', '</filter-information>'];
+const RANK: Record<InterfaceLevel, number> = { terse: 0, descriptions: 0, brief: 1, normal: 2, media: 3, detail: 4, extensive: 5 };
+
+function terseUnit(u: OperUnit): string[] {
+  const lines = ['<logical-interface>', el('name', u.name), el('admin-status', u.admin), el('oper-status', u.oper), '<filter-information>', '</filter-information>'];
   for (const fam of u.families) {
     lines.push('<address-family>', el('address-family-name', fam.name));
-    for (const a of fam.addresses ?? []) lines.push('<interface-address>', `<ifa-local junos:emit="emit">${escapeText(a)}</ifa-local>`, '</interface-address>');
+    for (const a of fam.addresses) lines.push('<interface-address>', `<ifa-local junos:emit="emit">${escapeText(fam.name === 'inet' && a.endsWith('/32') ? a.slice(0, -3) : a)}</ifa-local>`, '</interface-address>');
     lines.push('</address-family>');
   }
   lines.push('</logical-interface>');
   return lines;
 }
 
-function normalUnit(u: Unit, ifd: ProfileInterface, index: number, snmpIndex: number): string[] {
-  const up = (ifd.admin ?? 'up') === 'up' && (ifd.oper ?? 'up') === 'up' && (u.oper ?? 'up') === 'up';
-  const port = PORT.test(ifd.name);
-  const lines = [
-    '<logical-interface>',
-    el('name', u.name),
-    el('local-index', 64 + index),
-    el('snmp-index', snmpIndex),
+function unitStats(m: OperModel, name: string, now: number, level: InterfaceLevel): string[] {
+  const c = m.counters(name, now);
+  if (RANK[level] >= RANK.detail) {
+    return [
+      '<traffic-statistics junos:style="detail">',
+      el('input-bytes', c.inputBytes),
+      el('output-bytes', c.outputBytes),
+      el('input-packets', c.inputPackets),
+      el('output-packets', c.outputPackets),
+      '</traffic-statistics>',
+    ];
+  }
+  return ['<traffic-statistics junos:style="brief">', el('input-packets', c.inputPackets), el('output-packets', c.outputPackets), '</traffic-statistics>'];
+}
+
+function normalUnit(m: OperModel, u: OperUnit, ifd: OperInterface, now: number, level: InterfaceLevel): string[] {
+  const up = u.oper === 'up';
+  const lines = ['<logical-interface>', el('name', u.name)];
+  if (u.description !== undefined) lines.push(el('description', u.description));
+  lines.push(
+    el('local-index', u.localIndex),
+    el('snmp-index', u.snmpIndex),
     '<if-config-flags>',
     up ? '<iff-up/>' : '<iff-device-down/>',
     '<iff-snmp-traps/>',
     el('internal-flags', '0x4000'),
     '</if-config-flags>',
-    el('encapsulation', port || ifd.name === 'irb' ? 'ENET2' : 'Unspecified'),
-    '<traffic-statistics junos:style="brief">',
-    el('input-packets', 0),
-    el('output-packets', 0),
-    '</traffic-statistics>',
-    '<filter-information>',
-    '</filter-information>',
-  ];
+  );
+  if (u.vlanId !== undefined) lines.push(el('link-address', `[ 0x8100.${u.vlanId} ]`));
+  lines.push(el('encapsulation', ifd.port || ifd.name === 'irb' ? 'ENET2' : 'Unspecified'));
+  if (level !== 'brief') lines.push(...unitStats(m, u.name, now, level));
+  lines.push('<filter-information>', '</filter-information>');
   for (const fam of u.families) {
     lines.push('<address-family>', el('address-family-name', fam.name));
-    if (fam.name === 'inet' || fam.name === 'inet6') lines.push(el('mtu', port ? 1500 : 'Unlimited'));
-    fam.addresses?.forEach((a, i) => {
+    if (fam.mtu !== undefined) lines.push(el('mtu', fam.mtu));
+    else if (fam.name === 'inet' || fam.name === 'inet6') lines.push(el('mtu', 'Unlimited'));
+    fam.addresses.forEach((a, i) => {
       const flags = i === 0 ? ['<ifaf-current-preferred/>', '<ifaf-current-primary/>'] : [];
       if (!up) flags.unshift('<ifaf-down/>');
       lines.push('<interface-address>');
@@ -116,8 +128,12 @@ function normalUnit(u: Unit, ifd: ProfileInterface, index: number, snmpIndex: nu
         if (n.destination) lines.push(el('ifa-destination', n.destination));
         lines.push(el('ifa-local', n.local));
         if (n.broadcast) lines.push(el('ifa-broadcast', n.broadcast));
-      } else {
+      } else if (fam.name === 'inet6') {
+        const p = parsePrefix(a);
+        if (p && p.len < 128) lines.push(el('ifa-destination', p.network));
         lines.push(el('ifa-local', a.split('/')[0]));
+      } else {
+        lines.push(el('ifa-local', a));
       }
       lines.push('</interface-address>');
     });
@@ -127,99 +143,147 @@ function normalUnit(u: Unit, ifd: ProfileInterface, index: number, snmpIndex: nu
   return lines;
 }
 
-function normalPhysical(device: DeviceView, ifd: ProfileInterface, index: number, units: string[]): string[] {
-  const admin = ifd.admin ?? 'up';
-  const oper = ifd.oper ?? 'up';
-  const port = PORT.test(ifd.name);
-  const flappedAt = Math.min(device.bootTime + 60_000, device.now());
-  const ago = Math.max(0, Math.floor((device.now() - flappedAt) / 1000));
+function physical(device: DeviceView, m: OperModel, ifd: OperInterface, units: string[], level: InterfaceLevel): string[] {
+  const now = device.now();
+  const flappedAt = Math.min(ifd.flappedAt, now);
+  const ago = Math.max(0, Math.floor((now - flappedAt) / 1000));
   const lines = [
     '<physical-interface>',
     el('name', ifd.name),
-    `<admin-status junos:format="${admin === 'up' ? 'Enabled' : 'Disabled'}">${admin}</admin-status>`,
-    el('oper-status', oper),
-    el('local-index', 128 + index),
-    el('snmp-index', 500 + index),
-    el('link-level-type', port ? 'Ethernet' : ifd.name === 'lo0' ? 'Unspecified' : (LINK_TYPES[ifd.name] ?? 'Unspecified')),
-    el('mtu', port ? 1514 : 'Unlimited'),
-    el('speed', port ? portSpeed(ifd.name) : 'Unlimited'),
+    `<admin-status junos:format="${ifd.admin === 'up' ? 'Enabled' : 'Disabled'}">${ifd.admin}</admin-status>`,
+    el('oper-status', ifd.oper),
+  ];
+  if (ifd.description !== undefined) lines.push(el('description', ifd.description));
+  lines.push(el('local-index', ifd.localIndex), el('snmp-index', ifd.snmpIndex));
+  if (RANK[level] >= RANK.media) lines.push(el('if-type', ifd.ifType));
+  lines.push(el('link-level-type', ifd.linkLevelType), el('mtu', ifd.mtu), el('speed', ifd.speed));
+  if (ifd.port && RANK[level] >= RANK.media) {
+    lines.push(el('duplex', 'Full-Duplex'), el('link-mode', 'Full-duplex'), el('if-auto-negotiation', 'enabled'), el('if-media-type', ifd.name.startsWith('ge-') ? 'Copper' : 'Fiber'));
+  }
+  lines.push(
     '<if-device-flags>',
     '<ifdf-present/>',
     '<ifdf-running/>',
-    ...(oper === 'down' ? ['<ifdf-down/>'] : []),
+    ...(ifd.oper === 'down' ? ['<ifdf-down/>'] : []),
     ...(ifd.name === 'lo0' ? ['<ifdf-loopback/>'] : []),
     '</if-device-flags>',
     '<if-config-flags>',
+    ...(ifd.vlanTagging ? ['<iff-tagged/>'] : []),
     '<iff-snmp-traps/>',
     el('internal-flags', '0x4000'),
     '</if-config-flags>',
-  ];
-  if (port) {
-    const mac = macAddress(device, index);
-    lines.push(el('current-physical-address', mac), el('hardware-physical-address', mac));
-  }
+  );
+  if (ifd.mac) lines.push(el('current-physical-address', ifd.mac), el('hardware-physical-address', ifd.mac));
   lines.push(
     `<interface-flapped junos:seconds="${Math.floor(flappedAt / 1000)}">${escapeText(`${localTime(flappedAt)} (${Math.floor(ago / 86400)}d ${new Date(ago * 1000).toISOString().slice(11, 16)} ago)`)}</interface-flapped>`,
-    '<traffic-statistics junos:style="brief">',
-    el('input-bps', 0),
-    el('input-pps', 0),
-    el('output-bps', 0),
-    el('output-pps', 0),
-    '</traffic-statistics>',
-    ...units,
-    '</physical-interface>',
   );
+  const c = m.counters(ifd.name, now);
+  if (RANK[level] >= RANK.detail) {
+    lines.push(
+      el('statistics-cleared', 'Never'),
+      '<traffic-statistics junos:style="verbose">',
+      el('input-bytes', c.inputBytes),
+      el('input-bps', c.inputBps),
+      el('output-bytes', c.outputBytes),
+      el('output-bps', c.outputBps),
+      el('input-packets', c.inputPackets),
+      el('input-pps', c.inputPps),
+      el('output-packets', c.outputPackets),
+      el('output-pps', c.outputPps),
+      '</traffic-statistics>',
+    );
+  } else if (level !== 'brief') {
+    lines.push('<traffic-statistics junos:style="brief">', el('input-bps', c.inputBps), el('input-pps', c.inputPps), el('output-bps', c.outputBps), el('output-pps', c.outputPps), '</traffic-statistics>');
+  }
+  if (level === 'extensive') {
+    lines.push(
+      '<input-error-list>',
+      ...['input-errors', 'input-drops', 'framing-errors', 'input-runts', 'input-discards', 'input-l3-incompletes', 'input-l2-channel-errors', 'input-l2-mismatch-timeouts', 'input-fifo-errors', 'input-resource-errors'].map((n) => el(n, 0)),
+      '</input-error-list>',
+      '<output-error-list>',
+      el('carrier-transitions', ifd.oper === 'up' ? 1 : 0),
+      ...['output-errors', 'output-collisions', 'output-drops', 'aged-packets', 'mtu-errors', 'hs-link-crc-errors', 'output-fifo-errors', 'output-resource-errors'].map((n) => el(n, 0)),
+      '</output-error-list>',
+    );
+  }
+  if (ifd.port && (level === 'extensive' || level === 'media')) {
+    {
+      const bcast = (n: number) => Math.floor(n / 50);
+      const mcast = (n: number) => Math.floor(n / 20);
+      lines.push(
+        '<ethernet-mac-statistics junos:style="verbose">',
+        el('input-bytes', c.inputBytes),
+        el('output-bytes', c.outputBytes),
+        el('input-packets', c.inputPackets),
+        el('output-packets', c.outputPackets),
+        el('input-unicasts', c.inputPackets - bcast(c.inputPackets) - mcast(c.inputPackets)),
+        el('output-unicasts', c.outputPackets - bcast(c.outputPackets) - mcast(c.outputPackets)),
+        el('input-broadcasts', bcast(c.inputPackets)),
+        el('output-broadcasts', bcast(c.outputPackets)),
+        el('input-multicasts', mcast(c.inputPackets)),
+        el('output-multicasts', mcast(c.outputPackets)),
+        ...['input-crc-errors', 'output-crc-errors', 'input-fifo-errors', 'output-fifo-errors'].map((n) => el(n, 0)),
+        '</ethernet-mac-statistics>',
+      );
+    }
+  }
+  lines.push(...units, '</physical-interface>');
   return lines;
 }
 
 /** The `<interface-information>` reply for a query. */
 export function interfaceInformation(device: DeviceView, q: InterfaceQuery): string {
+  const m = operModel(device);
+  const level: InterfaceLevel = q.level ?? (q.terse ? 'terse' : 'normal');
   const ns = `http://xml.juniper.net/junos/${device.profile.xmlRelease}/junos-interface`;
-  const style = q.terse ? 'terse' : 'normal';
+  const style = level === 'descriptions' ? 'description' : level === 'media' ? 'normal' : level;
   const lines = [`<interface-information xmlns="${ns}" junos:style="${style}">`];
   const wanted = nameMatcher(q.name);
+  const now = device.now();
   let found = 0;
-  let unitIndex = 0;
-  device.profile.interfaces.forEach((ifd, index) => {
-    const all = ifd.units ?? [];
-    const firstUnit = unitIndex;
-    unitIndex += all.length;
-    const inInstance = q.instance ? all.filter((u) => u.instance === q.instance) : all;
-    if (q.instance && inInstance.length === 0) return;
+  for (const ifd of m.interfaces()) {
+    const inInstance = q.instance ? ifd.units.filter((u) => (u.instance ?? 'default') === q.instance || (q.instance === 'master' && !u.instance)) : ifd.units;
+    if (q.instance && inInstance.length === 0) continue;
     const ifdMatches = wanted(ifd.name);
     const units = inInstance.filter((u) => ifdMatches || wanted(u.name));
-    if (!ifdMatches && units.length === 0) return;
+    if (!ifdMatches && units.length === 0) continue;
     found++;
-    if (q.terse) {
-      if (!q.instance) lines.push('<physical-interface>', el('name', ifd.name), el('admin-status', ifd.admin ?? 'up'), el('oper-status', ifd.oper ?? 'up'));
-      else lines.push('<physical-interface>');
+    if (level === 'descriptions') {
+      if (ifdMatches && ifd.description !== undefined) lines.push('<physical-interface>', el('name', ifd.name), el('admin-status', ifd.admin), el('oper-status', ifd.oper), el('description', ifd.description), '</physical-interface>');
+      for (const u of units.filter((x) => x.description !== undefined)) lines.push('<logical-interface>', el('name', u.name), el('admin-status', u.admin), el('oper-status', u.oper), el('description', u.description!), '</logical-interface>');
+      continue;
+    }
+    if (level === 'terse') {
+      if (!q.instance) {
+        lines.push('<physical-interface>', el('name', ifd.name), el('admin-status', ifd.admin), el('oper-status', ifd.oper));
+        if (ifd.description !== undefined) lines.push(el('description', ifd.description));
+      } else lines.push('<physical-interface>');
       for (const u of units) lines.push(...terseUnit(u));
       lines.push('</physical-interface>');
-      return;
+      continue;
     }
-    const rendered = units.map((u) => {
-      const i = firstUnit + all.indexOf(u);
-      // Logical interfaces take SNMP indices after the physical ones.
-      return normalUnit(u, ifd, i, 500 + device.profile.interfaces.length + i);
-    });
+    const rendered = units.map((u) => normalUnit(m, u, ifd, now, level));
     // A unit asked for by name is answered on its own, without its physical interface.
     if (!ifdMatches) lines.push(...rendered.flat());
-    else lines.push(...normalPhysical(device, ifd, index, rendered.flat()));
-  });
-  if (q.name && found === 0) {
+    else lines.push(...physical(device, m, ifd, rendered.flat(), level));
+  }
+  if (q.name && found === 0 && !/[*?[]/.test(q.name)) {
     throw new RpcError({ type: 'protocol', tag: 'operation-failed', message: `device ${q.name} not found`, severity: 'error' });
   }
   lines.push('</interface-information>');
   return lines.join('\n');
 }
 
+const LEVELS: InterfaceLevel[] = ['terse', 'brief', 'detail', 'extensive', 'media', 'descriptions'];
+
 const handler: RpcHandler = ({ device, op }) => {
   const ri = child(op, 'routing-instance');
   const name = child(op, 'interface-name');
+  const level = LEVELS.find((l) => child(op, l) !== undefined) ?? (child(op, 'statistics') ? 'detail' : 'normal');
   return interfaceInformation(device, {
     instance: ri ? textOf(ri).trim() : undefined,
     name: name ? textOf(name).trim() : undefined,
-    terse: child(op, 'terse') !== undefined,
+    level,
   });
 };
 
@@ -258,10 +322,13 @@ function logicalText(ifl: XmlElement): string[] {
   const stats = child(ifl, 'traffic-statistics');
   const out = [
     `  Logical interface ${t(ifl, 'name')} (Index ${t(ifl, 'local-index')}) (SNMP ifIndex ${t(ifl, 'snmp-index')})`,
+    ...(t(ifl, 'description') ? [`    Description: ${t(ifl, 'description')}`] : []),
     `    Flags: ${[...flagWords(flags, /^iff-/), t(flags, 'internal-flags')].join(' ')} Encapsulation: ${t(ifl, 'encapsulation')}`,
-    `    Input packets : ${t(stats, 'input-packets')}`,
-    `    Output packets: ${t(stats, 'output-packets')}`,
   ];
+  if (stats && t(stats, 'input-bytes')) {
+    out.push('    Traffic statistics:', `     Input  bytes  :${t(stats, 'input-bytes').padStart(20)}`, `     Output bytes  :${t(stats, 'output-bytes').padStart(20)}`);
+    out.push(`     Input  packets:${t(stats, 'input-packets').padStart(20)}`, `     Output packets:${t(stats, 'output-packets').padStart(20)}`);
+  } else if (stats) out.push(`    Input packets : ${t(stats, 'input-packets')}`, `    Output packets: ${t(stats, 'output-packets')}`);
   for (const fam of elements(ifl).filter((e) => e.name === 'address-family')) {
     out.push(`    Protocol ${t(fam, 'address-family-name')}${t(fam, 'mtu') ? `, MTU: ${t(fam, 'mtu')}` : ''}`);
     for (const a of elements(fam).filter((e) => e.name === 'interface-address')) {
@@ -292,29 +359,63 @@ function interfacesNormal(info: XmlElement): string {
     out.push(
       `Physical interface: ${t(ifd, 'name')}, ${admin?.attrs['junos:format'] ?? t(ifd, 'admin-status')}, Physical link is ${t(ifd, 'oper-status') === 'up' ? 'Up' : 'Down'}`,
       `  Interface index: ${t(ifd, 'local-index')}, SNMP ifIndex: ${t(ifd, 'snmp-index')}`,
-      `  Link-level type: ${t(ifd, 'link-level-type')}, MTU: ${t(ifd, 'mtu')}, Speed: ${t(ifd, 'speed')}`,
+      ...(t(ifd, 'description') ? [`  Description: ${t(ifd, 'description')}`] : []),
+      ...(t(ifd, 'if-type') ? [`  Type: ${t(ifd, 'if-type')}`] : []),
+      `  Link-level type: ${t(ifd, 'link-level-type')}, MTU: ${t(ifd, 'mtu')}, Speed: ${t(ifd, 'speed')}${t(ifd, 'duplex') ? `, Duplex: ${t(ifd, 'duplex')}` : ''}${t(ifd, 'link-mode') ? `, Link-mode: ${t(ifd, 'link-mode')}` : ''}`,
       `  Device flags   : ${flagWords(child(ifd, 'if-device-flags'), /^ifdf-/).join(' ')}`,
       `  Interface flags: ${[...flagWords(child(ifd, 'if-config-flags'), /^iff-/), `Internal: ${t(child(ifd, 'if-config-flags'), 'internal-flags')}`].join(' ')}`,
     );
     if (t(ifd, 'current-physical-address')) {
       out.push(`  Current address: ${t(ifd, 'current-physical-address')}, Hardware address: ${t(ifd, 'hardware-physical-address')}`);
     }
-    out.push(
-      `  Last flapped   : ${t(ifd, 'interface-flapped')}`,
-      `  Input rate     : ${t(stats, 'input-bps')} bps (${t(stats, 'input-pps')} pps)`,
-      `  Output rate    : ${t(stats, 'output-bps')} bps (${t(stats, 'output-pps')} pps)`,
-    );
+    out.push(`  Last flapped   : ${t(ifd, 'interface-flapped')}`);
+    if (stats && t(stats, 'input-bytes')) {
+      out.push(
+        `  Statistics last cleared: ${t(ifd, 'statistics-cleared')}`,
+        '  Traffic statistics:',
+        `   Input  bytes  :${t(stats, 'input-bytes').padStart(20)}${t(stats, 'input-bps').padStart(20)} bps`,
+        `   Output bytes  :${t(stats, 'output-bytes').padStart(20)}${t(stats, 'output-bps').padStart(20)} bps`,
+        `   Input  packets:${t(stats, 'input-packets').padStart(20)}${t(stats, 'input-pps').padStart(20)} pps`,
+        `   Output packets:${t(stats, 'output-packets').padStart(20)}${t(stats, 'output-pps').padStart(20)} pps`,
+      );
+    } else if (stats) {
+      out.push(`  Input rate     : ${t(stats, 'input-bps')} bps (${t(stats, 'input-pps')} pps)`, `  Output rate    : ${t(stats, 'output-bps')} bps (${t(stats, 'output-pps')} pps)`);
+    }
+    const inErr = child(ifd, 'input-error-list');
+    const outErr = child(ifd, 'output-error-list');
+    if (inErr) out.push(`  Input errors:`, `    Errors: ${t(inErr, 'input-errors')}, Drops: ${t(inErr, 'input-drops')}, Framing errors: ${t(inErr, 'framing-errors')}, Runts: ${t(inErr, 'input-runts')}`);
+    if (outErr) out.push(`  Output errors:`, `    Carrier transitions: ${t(outErr, 'carrier-transitions')}, Errors: ${t(outErr, 'output-errors')}, Drops: ${t(outErr, 'output-drops')}, Collisions: ${t(outErr, 'output-collisions')}`);
     for (const ifl of elements(ifd).filter((e) => e.name === 'logical-interface')) out.push('', ...logicalText(ifl));
   }
   return out.join('\n');
 }
 
+/** `show interfaces descriptions`. */
+function interfacesDescriptions(info: XmlElement): string {
+  const lines = ['Interface       Admin Link Description'];
+  for (const e of elements(info)) lines.push(`${pad(t(e, 'name'), 16)}${pad(t(e, 'admin-status'), 6)}${pad(t(e, 'oper-status'), 5)}${t(e, 'description')}`);
+  return lines.join('\n');
+}
+
 export const getInterfaceInformation: RpcModule = {
   name: 'get-interface-information',
   handler,
-  cli: [{ words: 'show interfaces', args: [{ flag: 'terse' }, { keyword: 'routing-instance' }, { positional: 'interface-name', match: /^[a-z]/ }] }],
+  cli: [
+    {
+      words: 'show interfaces',
+      args: [
+        ...LEVELS.map((l) => ({ flag: l })),
+        { flag: 'statistics' },
+        { keyword: 'routing-instance' },
+        { positional: 'interface-name', match: /^[a-z*[]/ },
+      ],
+    },
+  ],
   text: (reply) => {
     const info = elements(reply)[0];
-    return info.attrs['junos:style'] === 'terse' ? interfacesTerse(info) : interfacesNormal(info);
+    const style = info.attrs['junos:style'];
+    if (style === 'terse') return interfacesTerse(info);
+    if (style === 'description') return interfacesDescriptions(info);
+    return interfacesNormal(info);
   },
 };

@@ -12,7 +12,7 @@ const upSeconds = (device: DeviceView) => Math.max(0, Math.floor((device.now() -
 /** Serial number of a routing engine board, stable for the device. */
 export function reSerial(device: DeviceView, reName: string): string {
   const re = device.profile.routingEngines.find((r) => r.name === reName);
-  return re?.serial ?? serialFor('90130#####', `${device.hostname}/${reName}`);
+  return re?.serial ?? serialFor('90130#####', `${device.identity ?? device.hostname}/${reName}`);
 }
 
 export function routeEngineInformation(device: DeviceView): string {

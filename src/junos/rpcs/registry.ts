@@ -38,6 +38,8 @@ import { getInterfaceInformation } from './get-interface-information.js';
 import { getRescueInformation } from './get-rescue-information.js';
 import { getLog } from './get-log.js';
 import { getRouteEngineInformation } from './get-route-engine-information.js';
+import { getRouteInformation } from './get-route-information.js';
+import { getRouteSummaryInformation } from './get-route-summary-information.js';
 import { getSoftwareInformation } from './get-software-information.js';
 import { getSystemInformation } from './get-system-information.js';
 import { getSystemUptimeInformation } from './get-system-uptime-information.js';
@@ -76,6 +78,8 @@ export const MODULES: readonly RpcModule[] = [
   getSystemUptimeInformation,
   getRouteEngineInformation,
   getInterfaceInformation,
+  getRouteInformation,
+  getRouteSummaryInformation,
   getChassisInventory,
   getChassisClusterStatus,
   getVirtualChassisInformation,
@@ -248,4 +252,15 @@ export async function dispatchRpc(ctx: RpcContext): Promise<RpcReply | string> {
 export function answersRpc(ctx: Pick<RpcContext, 'device'>, name: string): boolean {
   if (table.get(name)?.handler || ctx.device.profile.templates.has(name)) return true;
   return [...ctx.device.profile.templates.keys()].some((k) => k.startsWith(`${name}.`));
+}
+
+/**
+ * Whether an operational RPC's reply is converted for `format="text|json"` by
+ * ./reply-format.ts: RPCs with cli words that do not answer formats themselves, and
+ * RPCs only a profile template knows.
+ */
+export function convertsFormat(ctx: Pick<RpcContext, 'device'>, rpc: string): boolean {
+  const m = table.get(rpc);
+  if (!m) return ctx.device.profile.templates.has(rpc);
+  return m.name !== 'command' && (m.cli?.length ?? 0) > 0 && !m.command;
 }

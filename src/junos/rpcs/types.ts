@@ -6,15 +6,21 @@
 import type { ConfigSession } from '../config/api.js';
 import type { DeviceProfile } from '../profile.js';
 import type { XmlElement } from '../../netconf/xml.js';
+import type { OperModel } from '../oper/model.js';
 
 /** The parts of the emulated device RPC handlers use. */
 export interface DeviceView {
   readonly profile: DeviceProfile;
+  /** The host name now (follows a committed `system host-name`). */
   readonly hostname: string;
+  /** The name the device was created with: seed of serial numbers and MACs (hostname when absent). */
+  readonly identity?: string;
   readonly serialNumber: string;
   /** Epoch milliseconds when the device "booted". */
   readonly bootTime: number;
   now(): number;
+  /** The operational model (../oper/model.ts); use operModel(device), which builds one for a bare view. */
+  oper?(): OperModel;
   /** The newest commit of the active configuration (time in epoch ms, and who), if any. */
   lastCommit?(): { time: number; user: string } | undefined;
   /** The sessions open now (NETCONF and the cli's): who, from where, since when (epoch ms). */

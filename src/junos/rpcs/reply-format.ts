@@ -1,0 +1,23 @@
+/**
+ * `format="text|ascii|json|xml"` on any operational RPC, as Junos honours it: the reply
+ * of the RPC (built-in handler or profile template) rendered by the same text and JSON
+ * renderers `<command>` and the emulated cli use, so every format states the same facts.
+ * Text comes back as `<output>` (what PyEZ reads for `{'format': 'text'}`), JSON as the
+ * reply's text.
+ */
+import { RpcError } from '../../netconf/rpc-error.js';
+import { escapeText } from '../../netconf/xml.js';
+import { convertsFormat, dispatchRpc, renderJson, renderText } from './registry.js';
+import type { RpcContext, RpcReply } from './types.js';
+
+export async function dispatchInFormat(ctx: RpcContext): Promise<RpcReply | string> {
+  const format = ctx.op.attrs.format?.toLowerCase();
+  if (format === undefined || format === 'xml' || !convertsFormat(ctx, ctx.op.name)) return dispatchRpc(ctx);
+  if (!['text', 'ascii', 'json'].includes(format)) {
+    throw new RpcError({ type: 'protocol', tag: 'invalid-value', message: `invalid format: ${format}`, badElement: 'format' });
+  }
+  const reply = await dispatchRpc(ctx);
+  const body = typeof reply === 'string' ? reply : reply.body;
+  const out = format === 'json' ? escapeText(renderJson(ctx.op.name, body)) : `<output>\n${escapeText(renderText(ctx.op.name, body).replace(/\n*$/, '\n'))}</output>`;
+  return typeof reply === 'string' ? out : { ...reply, body: out };
+}

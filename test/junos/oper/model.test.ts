@@ -1,0 +1,177 @@
+/**
+ * The operational model follows the committed configuration: after host-name, interface
+ * (description, address, disable, MTU) and static-route changes committed over NETCONF,
+ * get-software-information, get-system-information, get-interface-information and
+ * get-route-information say so, in XML, text and JSON alike. In-process NETCONF sessions
+ * (the stdio face's session) with the real datastore.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { EmulatedDevice } from '../../../src/junos/device.js';
+import { nameMatcher } from '../../../src/junos/rpcs/get-interface-information.js';
+import { child, elements, parseXml, textOf, type XmlElement } from '../../../src/netconf/xml.js';
+import { TestClient } from '../../support/netconf-client.js';
+import { commitChanges } from './changes.js';
+
+/** The first element of an rpc-reply (fails on rpc-error). */
+function top(reply: string): XmlElement {
+  const first = elements(parseXml(reply))[0];
+  assert.ok(first, `empty reply: ${reply}`);
+  assert.notEqual(first.name, 'rpc-error', reply);
+  return first;
+}
+const kids = (e: XmlElement, n: string) => elements(e).filter((c) => c.name === n);
+const txt = (el: XmlElement | undefined, ...path: string[]) => {
+  let cur = el;
+  for (const p of path) cur = cur ? child(cur, p) : undefined;
+  return cur ? textOf(cur).trim() : undefined;
+};
+/** The text of a reply that is all text (JSON). */
+const bodyText = (reply: string) => textOf(parseXml(reply)).trim();
+
+async function open(now?: () => number) {
+  const dev = await EmulatedDevice.create({ profile: 'mx', hostname: 'mx960-7', now });
+  const c = new TestClient(dev.openNetconf({ user: 'nms' }));
+  await c.open();
+  return { dev, c };
+}
+
+test('host name, interfaces and routes follow a committed configuration', async () => {
+  const { dev, c } = await open();
+  try {
+    assert.equal(txt(top(await c.rpc('<get-software-information/>')), 'host-name'), 'mx960-7');
+    const before = top(await c.rpc('<get-interface-information><interface-name>ge-0/0/1</interface-name></get-interface-information>'));
+    assert.equal(kids(child(before, 'physical-interface')!, 'logical-interface').length, 0);
+    const serial = txt(top(await c.rpc('<get-system-information/>')), 'serial-number');
+
+    await commitChanges(c);
+
+    assert.equal(txt(top(await c.rpc('<get-software-information/>')), 'host-name'), 'lab-mx');
+    const sys = top(await c.rpc('<get-system-information/>'));
+    assert.equal(txt(sys, 'host-name'), 'lab-mx');
+    assert.equal(txt(sys, 'serial-number'), serial, 'the serial number does not change with the host name');
+    assert.match(bodyText(await c.rpc('<command format="text">show version</command>')), /Hostname: lab-mx/);
+
+    const info = top(await c.rpc('<get-interface-information><interface-name>ge-0/0/1</interface-name></get-interface-information>'));
+    const ifd = child(info, 'physical-interface')!;
+    assert.equal(txt(ifd, 'description'), 'uplink to core');
+    assert.equal(txt(ifd, 'mtu'), '9192');
+    const ifl = child(ifd, 'logical-interface')!;
+    assert.equal(txt(ifl, 'name'), 'ge-0/0/1.0');
+    assert.equal(txt(ifl, 'description'), 'core p2p');
+    const fam = child(ifl, 'address-family')!;
+    assert.equal(txt(fam, 'mtu'), '9178');
+    assert.equal(txt(fam, 'interface-address', 'ifa-local'), '203.0.113.1');
+    assert.equal(txt(fam, 'interface-address', 'ifa-destination'), '203.0.113.0/30');
+
+    const ge0 = child(top(await c.rpc('<get-interface-information><terse/><interface-name>ge-0/0/0</interface-name></get-interface-information>')), 'physical-interface')!;
+    assert.equal(txt(ge0, 'admin-status'), 'down');
+    assert.equal(txt(ge0, 'oper-status'), 'down');
+
+    const routes = top(await c.rpc('<get-route-information><table>inet.0</table></get-route-information>'));
+    const rts = kids(child(routes, 'route-table')!, 'rt');
+    const dests = rts.map((r) => txt(r, 'rt-destination'));
+    assert.ok(dests.includes('203.0.113.0/30') && dests.includes('203.0.113.1/32'), dests.join(' '));
+    assert.ok(!dests.includes('192.0.2.0/24'), 'the disabled interface has no direct route');
+    const def = rts.find((r) => txt(r, 'rt-destination') === '0.0.0.0/0')!;
+    assert.equal(txt(def, 'rt-entry', 'protocol-name'), 'Static');
+    assert.equal(txt(def, 'rt-entry', 'nh', 'to'), '203.0.113.2');
+    assert.equal(txt(def, 'rt-entry', 'nh', 'via'), 'ge-0/0/1.0');
+
+    const one = top(await c.rpc('<get-route-information><destination>10.99.1.1</destination></get-route-information>'));
+    assert.deepEqual(kids(child(one, 'route-table')!, 'rt').map((r) => txt(r, 'rt-destination')), ['10.99.0.0/16']);
+    const sum = top(await c.rpc('<get-route-summary-information/>'));
+    const protos = kids(child(sum, 'route-table')!, 'protocols').map((p) => txt(p, 'protocol-name'));
+    assert.deepEqual(protos, ['Direct', 'Local', 'Static']);
+  } finally {
+    await dev.close();
+  }
+});
+
+test('text, XML and JSON of the same RPC state the same facts', async () => {
+  // A stopped clock: counters grow with time, and the replies are compared with each other.
+  const { dev, c } = await open(() => Date.parse('2026-03-01T12:00:00Z'));
+  try {
+    await commitChanges(c);
+    const rpc = (fmt: string) => `<get-interface-information format="${fmt}"><interface-name>ge-0/0/1</interface-name></get-interface-information>`;
+    const xml = child(top(await c.rpc(rpc('xml'))), 'physical-interface')!;
+    const json = JSON.parse(bodyText(await c.rpc(rpc('json')))) as Record<string, any>;
+    const jIfd = json['interface-information'][0]['physical-interface'][0];
+    assert.equal(jIfd['description'][0].data, txt(xml, 'description'));
+    assert.equal(jIfd['mtu'][0].data, txt(xml, 'mtu'));
+    assert.equal(jIfd['admin-status'][0].attributes['junos:format'], 'Enabled');
+    assert.equal(jIfd['logical-interface'][0]['address-family'][0]['interface-address'][0]['ifa-local'][0].data, '203.0.113.1');
+    assert.deepEqual(jIfd['if-device-flags'][0]['ifdf-present'], [{ data: [null] }]);
+    const output = child(parseXml(await c.rpc(rpc('text'))), 'output');
+    assert.ok(output, 'format="text" answers <output>');
+    const text = textOf(output);
+    assert.match(text, /Physical interface: ge-0\/0\/1, Enabled, Physical link is Up/);
+    assert.match(text, /Description: uplink to core/);
+    assert.match(text, /MTU: 9192/);
+    assert.match(text, /Local: 203\.0\.113\.1/);
+    // The same through <command> and its cli words.
+    assert.equal(textOf(child(parseXml(await c.rpc('<command format="text">show interfaces ge-0/0/1</command>')), 'output')!), text);
+
+    for (const [fmt, check] of [
+      ['text', (s: string) => assert.match(s, /0\.0\.0\.0\/0\s+\*\[Static\/5\][\s\S]*to 203\.0\.113\.2 via ge-0\/0\/1\.0/)],
+      ['json', (s: string) => assert.equal(JSON.parse(s)['route-information'][0]['route-table'][0]['rt'][0]['rt-entry'][0]['nh'][0]['to'][0].data, '203.0.113.2')],
+    ] as const) {
+      check(bodyText(await c.rpc(`<get-route-information format="${fmt}"><destination>0.0.0.0/0</destination><exact/></get-route-information>`)));
+    }
+    const desc = textOf(child(parseXml(await c.rpc('<get-interface-information format="text"><descriptions/></get-interface-information>')), 'output')!);
+    assert.match(desc, /ge-0\/0\/1\s+up\s+up\s+uplink to core/);
+    assert.match(desc, /ge-0\/0\/1\.0\s+up\s+up\s+core p2p/);
+    const bad = await c.rpc('<get-route-summary-information format="yaml"/>');
+    assert.match(bad, /invalid format: yaml/);
+  } finally {
+    await dev.close();
+  }
+});
+
+test('counters grow with time, deterministically per interface', async () => {
+  let clock = Date.parse('2026-01-01T00:00:00Z');
+  const { dev, c } = await open(() => clock);
+  try {
+    const bytes = async () => {
+      const ifd = child(top(await c.rpc('<get-interface-information><extensive/><interface-name>ge-0/0/0</interface-name></get-interface-information>')), 'physical-interface')!;
+      assert.equal(txt(ifd, 'if-type'), 'Ethernet');
+      assert.ok(child(ifd, 'ethernet-mac-statistics'));
+      return Number(txt(ifd, 'traffic-statistics', 'input-bytes'));
+    };
+    clock += 3600_000;
+    const a = await bytes();
+    clock += 60_000;
+    const b = await bytes();
+    assert.ok(a > 0 && b > a, `${a} then ${b}`);
+    assert.equal(await bytes(), b, 'the same instant gives the same counters');
+  } finally {
+    await dev.close();
+  }
+});
+
+test('Junos interface-name patterns: *, ?, [abc] and ranges', () => {
+  const m = nameMatcher('[afgxe][et]-*');
+  assert.ok(m('ge-0/0/0') && m('xe-1/0/3') && m('et-0/0/1') && m('fe-0/0/1'));
+  assert.ok(!m('lo0') && !m('em0') && !m('ge0'));
+  const r = nameMatcher('ge-0/0/[0-2]');
+  assert.ok(r('ge-0/0/0') && r('ge-0/0/2') && !r('ge-0/0/3') && !r('ge-0/0/0.0'));
+  assert.ok(nameMatcher('ge-0/0/?')('ge-0/0/7'));
+  assert.ok(nameMatcher('ge-0/0/0.*')('ge-0/0/0.0'));
+});
+
+test('get-interface-information name classes and levels over NETCONF', async () => {
+  const { dev, c } = await open();
+  try {
+    const names = (r: string) => kids(top(r), 'physical-interface').map((p) => txt(p, 'name'));
+    assert.deepEqual(names(await c.rpc('<get-interface-information><terse/><interface-name>ge-0/0/[0-2]</interface-name></get-interface-information>')), ['ge-0/0/0', 'ge-0/0/1', 'ge-0/0/2']);
+    const media = child(top(await c.rpc('<get-interface-information><media/><interface-name>ge-0/0/0</interface-name></get-interface-information>')), 'physical-interface')!;
+    assert.equal(txt(media, 'link-mode'), 'Full-duplex');
+    assert.equal(txt(media, 'if-type'), 'Ethernet');
+    const brief = child(top(await c.rpc('<get-interface-information><brief/><interface-name>ge-0/0/0</interface-name></get-interface-information>')), 'physical-interface')!;
+    assert.equal(child(brief, 'traffic-statistics'), undefined);
+    assert.equal(top(await c.rpc('<get-interface-information><detail/></get-interface-information>')).attrs['junos:style'], 'detail');
+    assert.match(await c.rpc('<get-interface-information><interface-name>ge-9/9/9</interface-name></get-interface-information>'), /device ge-9\/9\/9 not found/);
+  } finally {
+    await dev.close();
+  }
+});
