@@ -48,7 +48,7 @@ const POLICY = `policy-options {
             then reject;
         }
         term t3 {
-            then next-term;
+            then next term;
         }
     }
 }
