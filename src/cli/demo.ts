@@ -2,6 +2,9 @@
  * The embedded default: a throwaway PKI, the reference NMS on 127.0.0.1, one emulated device
  * dialling it, then one NETCONF session and one shell session, printed as transcripts.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { makeSelfSigned } from '../nms/pki.js';
 import { ReferenceNms } from '../nms/server.js';
 import { createLogger } from '../log.js';
@@ -47,6 +50,8 @@ export async function runDemo(): Promise<number> {
     shellPrompt: false,
     sshHost: '127.0.0.1',
     logLevel: 'warn',
+    // A throwaway state directory: the device keeps its commits there, as a real one would.
+    stateDir: await mkdtemp(path.join(tmpdir(), 'nc-grpc-device-demo-')),
   };
   const device = await startDevice(flags, logger);
   print(`device "${DEVICE_ID}" (${device.device.hostname}, profile mx) dialled out to the NMS\n`);
@@ -61,7 +66,15 @@ export async function runDemo(): Promise<number> {
     nc.send(rpc);
     const reply = await nc.waitFor((o) => o.slice(mark).includes('</rpc-reply>') && o.slice(mark).includes(']]>]]>'), STEP_TIMEOUT_MS);
     block('device → NMS', reply.slice(mark));
-    const close = '<rpc message-id="102"><close-session/></rpc>]]>]]>';
+    const load =
+      '<rpc message-id="102"><load-configuration action="set" format="text"><configuration-set>set system host-name demo-mx</configuration-set></load-configuration></rpc>]]>]]>' +
+      '<rpc message-id="103"><commit-configuration><log>renamed by the demo</log></commit-configuration></rpc>]]>]]>';
+    block('NMS → device', load);
+    mark = nc.output().length;
+    nc.send(load);
+    const committed = await nc.waitFor((o) => /message-id="103"[\s\S]*<\/rpc-reply>/.test(o.slice(mark)), STEP_TIMEOUT_MS);
+    block('device → NMS', committed.slice(mark));
+    const close = '<rpc message-id="104"><close-session/></rpc>]]>]]>';
     block('NMS → device', close);
     mark = nc.output().length;
     nc.send(close);
@@ -77,6 +90,12 @@ export async function runDemo(): Promise<number> {
     sh.send('uname -a');
     await sh.waitFor((o) => o.slice(mark).includes('\n'), STEP_TIMEOUT_MS);
     block('device → NMS', sh.output().slice(mark));
+    const cli = 'cli -c "show system commit"';
+    block('NMS → device', cli);
+    mark = sh.output().length;
+    sh.send(cli);
+    await sh.waitFor((o) => o.slice(mark).includes('renamed by the demo'), STEP_TIMEOUT_MS);
+    block('device → NMS', sh.output().slice(mark));
     block('NMS → device', 'exit');
     mark = sh.output().length;
     sh.send('exit');
@@ -90,6 +109,7 @@ export async function runDemo(): Promise<number> {
   } finally {
     await device.stop();
     await nms.stop();
+    await rm(flags.stateDir!, { recursive: true, force: true });
   }
 }
 
