@@ -25,6 +25,14 @@ const HISTORY_MAX = 1000;
 export class LineEditor {
   readonly history: string[] = [];
   private started = false;
+  /**
+   * Keys decoded but not yet read: several lines can arrive in one chunk (pasted, or typed
+   * ahead while a command runs), and what follows the first Enter belongs to the next lines.
+   */
+  private readonly pending: [string | undefined, Key | undefined][] = [];
+  private reader: ((str: string | undefined, key?: Key) => void) | undefined;
+  private ended = false;
+  private onEnded: (() => void) | undefined;
 
   constructor(
     private readonly input: NodeJS.ReadStream,
@@ -43,6 +51,14 @@ export class LineEditor {
   readLine(prompt: string, hooks?: EditorHooks): Promise<string | undefined> {
     if (!this.started) {
       readline.emitKeypressEvents(this.input);
+      this.input.on('keypress', (str: string | undefined, key: Key | undefined) => {
+        this.pending.push([str, key]);
+        this.drain();
+      });
+      this.input.on('end', () => {
+        this.ended = true;
+        this.onEnded?.();
+      });
       this.started = true;
     }
     // The prompt may hold earlier lines (`[edit]`): redraws repeat only its last line.
@@ -58,8 +74,8 @@ export class LineEditor {
     this.write(prompt);
     return new Promise((resolve) => {
       const finish = (value: string | undefined) => {
-        this.input.off('keypress', onKey);
-        this.input.off('end', onEnd);
+        this.reader = undefined;
+        this.onEnded = undefined;
         if (this.input.isTTY) this.input.setRawMode(false);
         this.input.pause();
         resolve(value);
@@ -194,9 +210,20 @@ export class LineEditor {
         insert(str);
       };
       if (this.input.isTTY) this.input.setRawMode(true);
-      this.input.on('keypress', onKey);
-      this.input.on('end', onEnd);
+      this.reader = onKey;
+      this.onEnded = onEnd;
       this.input.resume();
+      // Keys that came ahead of this line first; end of input only once they are read.
+      this.drain();
+      if (this.reader === onKey && this.ended && !this.pending.length) onEnd();
     });
+  }
+
+  /** Hands queued keys to the line being read, one at a time, until it is finished. */
+  private drain(): void {
+    while (this.reader && this.pending.length) {
+      const [str, key] = this.pending.shift()!;
+      this.reader(str, key);
+    }
   }
 }
