@@ -39,7 +39,7 @@ export interface RunningDevice {
   /** The first device's SSH face port (every device's: sshFaces). */
   sshPort?: number;
   /** Each device's SSH face, in the order of `devices`. */
-  sshFaces: { host: string; port: number }[];
+  sshFaces: { host: string; port: number; fingerprint: string }[];
   stop(): Promise<void>;
 }
 
@@ -216,7 +216,7 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
   };
 
   const device = devices[0];
-  const sshFaces: { host: string; port: number }[] = [];
+  const sshFaces: { host: string; port: number; fingerprint: string }[] = [];
   if (sshPlace) {
     const cliPath = path.join(cliBinDir(), 'cli');
     for (const [k, member] of devices.entries()) {
@@ -239,7 +239,7 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
           openPtyShell({ command: [cliPath, '-c', command], env: { USER: login }, user: user.name, allowRoot: f.allowRootShell, deviceSocket: own().socket, logger }),
         logger: fleet ? logger.child({ device: n }) : logger,
       });
-      sshFaces.push({ host: ssh.host, port: ssh.port });
+      sshFaces.push({ host: ssh.host, port: ssh.port, fingerprint: ssh.fingerprint });
       stops.unshift(() => ssh.close());
       if (!fleet) logger.info({ port: ssh.port, users: sshUsers.map((u) => u.name) }, 'SSH face listening (netconf subsystem and cli)');
     }

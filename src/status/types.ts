@@ -48,7 +48,7 @@ export interface InventoryDevice {
   /** Its outbound clients' states, in the order of deviceIds. */
   states: string[];
   /** Its SSH face (NETCONF subsystem and cli), when it has one. */
-  ssh?: { host: string; port: number };
+  ssh?: { host: string; port: number; fingerprint?: string };
 }
 
 export interface Inventory {
