@@ -33,6 +33,8 @@ const TEXT_FLAGS = new Set([
   'shell-backend',
   'ssh-key',
   'ssh-host',
+  'ssh-address-range',
+  'shard',
   'ssh-user',
   'ssh-user-file',
   'ssh-authorized-keys',

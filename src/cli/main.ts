@@ -17,6 +17,8 @@ import { certsCommand } from './commands/certs-command.js';
 import { statusCommand } from './commands/status-command.js';
 import { faultCommand } from './commands/fault-command.js';
 import { secretCommand } from './commands/secret9-command.js';
+import { inventoryCommand } from './commands/inventory-command.js';
+import { labCommand } from './commands/lab-command.js';
 
 /**
  * grpc-js sets the TLS server name even when dialling an IP address, which Node flags as
@@ -58,6 +60,8 @@ async function main(): Promise<void> {
     .command(statusCommand)
     .command(faultCommand)
     .command(secretCommand)
+    .command(inventoryCommand)
+    .command(labCommand)
     .strict()
     .help()
     .alias('h', 'help')

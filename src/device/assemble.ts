@@ -22,7 +22,10 @@ import { Agent } from '../outbound/agent.js';
 import type { AgentConfig } from '../outbound/config.js';
 import { startControl, startMetrics } from '../status/startup.js';
 import { agentConfigFromFlags, faultsFromFlags, knownHostsFile, type DeviceFlags } from './options.js';
-import { fleetConfig, fleetCount } from './fleet.js';
+import { fleetConfig, fleetPlan, sshPlaces } from './fleet.js';
+import { describeShard } from './shard.js';
+import { loadProfile } from '../junos/profile.js';
+import type { Inventory } from '../status/types.js';
 import { watchConfig } from './config-watch.js';
 import { resolveDeviceSecrets } from './secrets.js';
 
@@ -33,7 +36,10 @@ export interface RunningDevice {
   device: EmulatedDevice;
   devices: EmulatedDevice[];
   agents: Agent[];
+  /** The first device's SSH face port (every device's: sshFaces). */
   sshPort?: number;
+  /** Each device's SSH face, in the order of `devices`. */
+  sshFaces: { host: string; port: number; fingerprint: string }[];
   stop(): Promise<void>;
 }
 
@@ -85,7 +91,11 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
   resolveDeviceSecrets(f);
   const faults = faultsFromFlags(f);
   const config = agentConfigFromFlags(f);
-  const count = fleetCount(f, config);
+  // The fleet: devices first..last of 1..total (a shard runs a block); "a fleet" is total > 1.
+  const plan = fleetPlan(f, config);
+  const count = plan.total;
+  const fleet = count > 1;
+  const sshPlace = f.sshPort !== undefined ? sshPlaces(f, plan) : undefined;
   if (f.sshPort !== undefined && !f.sshUser?.length && !f.sshAuthorizedKeys) {
     throw new UsageError('--ssh-port needs at least one --ssh-user NAME:PASSWORD or --ssh-authorized-keys FILE');
   }
@@ -95,7 +105,7 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
   else logger.warn('no --state-dir: commits are kept in memory only and are lost when the device stops');
   const faces = [config ? 'outbound HTTPS' : '', f.sshPort !== undefined ? 'SSH face' : ''].filter(Boolean).join(', ');
   // A fleet holds its directory's lock too (each member locks its own device-N).
-  const fleetLock = stateDir && count > 1 ? lockStateDir(stateDir, `nc-grpc-device fleet of ${count}`) : undefined;
+  const fleetLock = stateDir && fleet ? lockStateDir(stateDir, `nc-grpc-device fleet of ${count}`) : undefined;
   if (fleetLock) stops.push(() => fleetLock.release());
   // Private files of this run: a directory the session user can traverse but not list; each
   // cli device socket sits in a 0700 subdirectory of the session user's (see device-socket.ts).
@@ -119,19 +129,19 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
   };
   // Metrics are bound before any client dials: a port clash ends the start before anything goes out.
   if (config && f.metricsPort !== undefined) {
-    const metrics = await startMetrics(f.metricsPort, status, logger);
+    const metrics = await startMetrics(f.metricsPort, status, logger, f.metricsHost);
     stops.push(() => metrics.close());
   }
 
   // Device sockets of every sessions' user so far: shells of an earlier user keep theirs.
   const sockets: DeviceSocket[][] = [];
   let generation = 0;
-  /** A device socket and backends for new sessions of device n as user u. */
-  const equip = async (n: number, u: SessionsUser): Promise<Equipment> => {
-    const device = devices[n - 1];
-    const socket = path.join(runDir, generation ? `cli-${n}-${generation}` : `cli-${n}`, 'device.sock');
+  /** A device socket and backends for new sessions of this process's i-th device (1-based) as user u. */
+  const equip = async (i: number, u: SessionsUser): Promise<Equipment> => {
+    const device = devices[i - 1];
+    const socket = path.join(runDir, generation ? `cli-${i}-${generation}` : `cli-${i}`, 'device.sock');
     const deviceSocket = await serveDeviceSocket(() => device.openNetconf({ user: u.name, client: 'cli' }), socket, { owner: u.account, logger });
-    sockets[n - 1].push(deviceSocket);
+    sockets[i - 1].push(deviceSocket);
     if (!config) return { socket };
     const ctx = {
       device,
@@ -147,13 +157,21 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
     return { socket, backends: { netconf: createBackend('netconf', netconfSpec, ctx), csh: createBackend('csh', shellSpec, ctx) } };
   };
 
-  for (let n = 1; n <= count; n++) {
+  if (plan.shard) logger.info({ shard: `${plan.shard.index}/${plan.shard.count}`, first: plan.first, last: plan.last, total: count }, describeShard(count, plan.shard));
+  // Device n (global number) of a fleet: host name <hostname or profile prefix>-n (its serial
+  // number follows from it), state directory device-n, device-id -n (or {n}).
+  const numbers: number[] = [];
+  for (let n = plan.first; n <= plan.last; n++) {
+    const i = n - plan.first + 1;
+    numbers.push(n);
+    const profile = plan.profileOf(n);
+    const hostname = fleet ? `${f.hostname ?? loadProfile(profile).hostnamePrefix}-${n}` : f.hostname;
     const device = await EmulatedDevice.create({
-      profile: f.profile,
-      stateDir: stateDir && count > 1 ? path.join(stateDir, `device-${n}`) : stateDir,
-      hostname: f.hostname && count > 1 ? `${f.hostname}-${n}` : f.hostname,
-      owner: count > 1 ? `nc-grpc-device fleet, device ${n}` : `nc-grpc-device (${faces})`,
-      logger: count > 1 ? logger.child({ device: n }) : logger,
+      profile,
+      stateDir: stateDir && fleet ? path.join(stateDir, `device-${n}`) : stateDir,
+      hostname,
+      owner: fleet ? `nc-grpc-device fleet, device ${n}` : `nc-grpc-device (${faces})`,
+      logger: fleet ? logger.child({ device: n }) : logger,
       faults,
     });
     devices.push(device);
@@ -163,14 +181,14 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
     stops.unshift(async () => {
       for (const s of own) await s.close();
     });
-    equipment.push(await equip(n, user));
+    equipment.push(await equip(i, user));
     if (!config) continue;
-    const agent = new Agent({ config: fleetConfig(config, n, count), backends: following(() => equipment[n - 1].backends!), instanceId: f.instanceId, logger: count > 1 ? logger.child({ device: n }) : logger, faults });
+    const agent = new Agent({ config: fleetConfig(config, n, count), backends: following(() => equipment[i - 1].backends!), instanceId: f.instanceId, logger: fleet ? logger.child({ device: n }) : logger, faults });
     agent.start();
     agents.push(agent);
     stops.unshift(() => agent.stop());
   }
-  if (count > 1) logger.info({ devices: count }, 'fleet started');
+  if (fleet) logger.info({ devices: devices.length, total: count, profiles: plan.groups.map((g) => `${g.profile}:${g.count}`).join(',') }, 'fleet started');
   if (faults.list().length) logger.info({ faults: faults.list() }, 'faults injected from the start');
   faults.on('change', () => logger.info({ faults: faults.list() }, 'faults changed'));
 
@@ -184,35 +202,28 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
       const now: SessionsUser = { name, account: resolveSessionUser(name, f.allowRootShell, logger) };
       generation++;
       const fresh: Equipment[] = [];
-      for (let n = 1; n <= count; n++) fresh.push(await equip(n, now));
+      for (let i = 1; i <= devices.length; i++) fresh.push(await equip(i, now));
       equipment.splice(0, equipment.length, ...fresh);
       logger.info({ was: user.name, username: name }, "sessions' user changed: new sessions run as it, live ones keep theirs");
       user = now;
     }
     const total: Record<string, string[]> = {};
     for (const [i, agent] of agents.entries()) {
-      const result = await agent.apply(fleetConfig(next, i + 1, count));
+      const result = await agent.apply(fleetConfig(next, numbers[i], count));
       for (const [k, v] of Object.entries(result)) total[k] = [...new Set([...(total[k] ?? []), ...(v as string[])])];
     }
     return total;
   };
 
-  if (config) {
-    const faultControl = { faults, dropConnections: () => agents.reduce((n, a) => n + a.dropConnections(), 0) };
-    const control = await startControl({ control: f.control, stateDir: f.stateDir, runDir }, status, faultControl, logger);
-    stops.push(() => control.close());
-    if (f.config) stops.push(watchConfig(f.config, () => applyConfig(agentConfigFromFlags(f)!), logger));
-  }
-
   const device = devices[0];
-  let sshPort: number | undefined;
-  if (f.sshPort !== undefined) {
+  const sshFaces: { host: string; port: number; fingerprint: string }[] = [];
+  if (sshPlace) {
     const cliPath = path.join(cliBinDir(), 'cli');
     // Each SSH login's cli gets a device socket of its own, opened as that login: its
     // commits are the login's ("by lab via cli"), not the sessions' user's. Gone with the session.
     let loginSockets = 0;
-    const withLoginSocket = async (login: string, open: (socketPath: string) => ByteSession): Promise<ByteSession> => {
-      const sock = await serveDeviceSocket(() => device.openNetconf({ user: login, client: 'cli' }), path.join(runDir, `cli-login-${++loginSockets}`, 'device.sock'), { owner: user.account, logger });
+    const withLoginSocket = async (member: EmulatedDevice, login: string, open: (socketPath: string) => ByteSession): Promise<ByteSession> => {
+      const sock = await serveDeviceSocket(() => member.openNetconf({ user: login, client: 'cli' }), path.join(runDir, `cli-login-${++loginSockets}`, 'device.sock'), { owner: user.account, logger });
       let session: ByteSession;
       try {
         session = open(sock.path);
@@ -223,27 +234,61 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
       session.once('end', () => void sock.close());
       return session;
     };
-    const ssh = await startSshFace({
-      host: f.sshHost,
-      port: f.sshPort,
-      users: sshUsers,
-      authorizedKeysFile: f.sshAuthorizedKeys,
-      hostKeyPath: path.join(stateDir ?? runDir, 'ssh_host_ed25519_key'),
-      openNetconf: (login: string, client: string) => device.openNetconf({ user: login, client }),
-      // A Junos login lands in the CLI (run as the sessions' user, named as the SSH login);
-      // `ssh device "show version"` runs one CLI command.
-      openShell: (login, pty) =>
-        withLoginSocket(login, (sock) => openPtyShell({ command: [cliPath], env: { USER: login }, user: user.name, allowRoot: f.allowRootShell, interactive: true, deviceSocket: sock, cols: pty?.cols, rows: pty?.rows, logger })),
-      openCommand: (login, command) =>
-        withLoginSocket(login, (sock) => openPtyShell({ command: [cliPath, '-c', command], env: { USER: login }, user: user.name, allowRoot: f.allowRootShell, deviceSocket: sock, logger })),
-      logger,
-    });
-    sshPort = ssh.port;
-    stops.unshift(() => ssh.close());
-    logger.info({ port: ssh.port, users: sshUsers.map((u) => u.name) }, 'SSH face listening (netconf subsystem and cli)');
+    for (const [k, member] of devices.entries()) {
+      const n = numbers[k];
+      const place = sshPlace(n);
+      const ssh = await startSshFace({
+        host: place.host,
+        port: place.port,
+        users: sshUsers,
+        authorizedKeysFile: f.sshAuthorizedKeys,
+        // Each device its own host key: in its state directory (device-n of a fleet).
+        hostKeyPath: stateDir ? path.join(fleet ? path.join(stateDir, `device-${n}`) : stateDir, 'ssh_host_ed25519_key') : path.join(runDir, fleet ? `ssh_host_ed25519_key-${n}` : 'ssh_host_ed25519_key'),
+        openNetconf: (login: string, client: string) => member.openNetconf({ user: login, client }),
+        // A Junos login lands in the CLI (run as the sessions' user, named as the SSH login);
+        // `ssh device "show version"` runs one CLI command.
+        openShell: (login, pty) =>
+          withLoginSocket(member, login, (sock) => openPtyShell({ command: [cliPath], env: { USER: login }, user: user.name, allowRoot: f.allowRootShell, interactive: true, deviceSocket: sock, cols: pty?.cols, rows: pty?.rows, logger })),
+        openCommand: (login, command) =>
+          withLoginSocket(member, login, (sock) => openPtyShell({ command: [cliPath, '-c', command], env: { USER: login }, user: user.name, allowRoot: f.allowRootShell, deviceSocket: sock, logger })),
+        logger: fleet ? logger.child({ device: n }) : logger,
+      });
+      sshFaces.push({ host: ssh.host, port: ssh.port, fingerprint: ssh.fingerprint });
+      stops.unshift(() => ssh.close());
+      if (!fleet) logger.info({ port: ssh.port, users: sshUsers.map((u) => u.name) }, 'SSH face listening (netconf subsystem and cli)');
+    }
+    if (fleet) logger.info({ faces: sshFaces.length, first: sshFaces[0], last: sshFaces[sshFaces.length - 1], users: sshUsers.map((u) => u.name) }, 'SSH faces listening (netconf subsystem and cli)');
+  }
+  const sshPort = sshFaces[0]?.port;
+
+  /** What NMS tools import: every device of this process, its identity, states and SSH face. */
+  const inventory = (): Inventory => ({
+    pid: process.pid,
+    total: count,
+    ...(plan.shard ? { shard: `${plan.shard.index}/${plan.shard.count}` } : {}),
+    devices: devices.map((d, k) => {
+      const clients = agents[k]?.status().clients ?? [];
+      return {
+        n: numbers[k],
+        hostname: d.hostname,
+        profile: d.profile.name,
+        model: d.profile.model,
+        serial: d.serialNumber,
+        deviceIds: clients.map((c) => c.deviceId),
+        states: clients.map((c) => c.state),
+        ...(sshFaces[k] ? { ssh: sshFaces[k] } : {}),
+      };
+    }),
+  });
+
+  if (config || sshPlace) {
+    const faultControl = { faults, dropConnections: () => agents.reduce((n, a) => n + a.dropConnections(), 0) };
+    const control = await startControl({ control: f.control, stateDir: f.stateDir, runDir }, status, faultControl, logger, inventory);
+    stops.push(() => control.close());
+    if (config && f.config) stops.push(watchConfig(f.config, () => applyConfig(agentConfigFromFlags(f)!), logger));
   }
 
-  return { device, devices, agents, sshPort, stop };
+  return { device, devices, agents, sshPort, sshFaces, stop };
 }
 
 /** Backends that open each new session with whatever `current()` holds at that moment. */

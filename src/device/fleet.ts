@@ -1,6 +1,12 @@
-/** A fleet: `--devices N` members of one configuration, each with its own device-id. */
+/**
+ * A fleet: `--devices N` (or `--devices mx:100,ex:50,srx:20`, profiles mixed) members of one
+ * configuration, each with its own device-id, host name, serial number and state directory,
+ * numbered 1..total across the whole fleet; `--shard I/N` runs one block of those numbers
+ * (src/device/shard.ts). With SSH faces, member n listens on its own port or address.
+ */
 import type { AgentConfig } from '../outbound/config.js';
 import { UsageError } from '../errors.js';
+import { resolveShard, shardRange, type Shard } from './shard.js';
 
 /**
  * The device-id of member `n` of a fleet: `{n}` in the configured id is replaced by n,
@@ -16,14 +22,116 @@ export function fleetConfig(config: AgentConfig, n: number, count: number): Agen
   return { ...config, clients: config.clients.map((c) => ({ ...c, deviceId: fleetDeviceId(c.deviceId, n, count) })) };
 }
 
-/** How many devices the flags ask for; UsageError for a count the other flags rule out. */
-export function fleetCount(f: { devices?: number; sshPort?: number }, config: AgentConfig | undefined): number {
-  const count = f.devices ?? 1;
-  if (!Number.isInteger(count) || count < 1) throw new UsageError('--devices must be a whole number of at least 1');
+/** One group of a (mixed) fleet: `count` devices of `profile`. */
+export interface FleetGroup {
+  profile: string;
+  count: number;
+}
+
+/** Which devices this process runs: numbers first..last of 1..total, and their profiles. */
+export interface FleetPlan {
+  /** Devices of the whole fleet (all shards); "a fleet" means total > 1. */
+  total: number;
+  first: number;
+  last: number;
+  shard?: Shard;
+  groups: FleetGroup[];
+  /** The profile of device n (1..total): the groups in order. */
+  profileOf(n: number): string;
+}
+
+const MAX_DEVICES = 1_000_000;
+
+/**
+ * `--devices`: `N` (all of --profile), or `PROFILE:COUNT,...` (`mx:100,ex:50,srx:20`), groups
+ * numbered in the order given (mx 1-100, ex 101-150, srx 151-170).
+ */
+export function parseDevices(spec: string | number | undefined, profile: string): FleetGroup[] {
+  const text = String(spec ?? 1).trim();
+  const whole = (t: string): number | undefined => (/^\d+$/.test(t.trim()) ? Number(t.trim()) : undefined);
+  if (!text.includes(':')) {
+    const n = whole(text);
+    if (n === undefined || n < 1) throw new UsageError(`--devices must be a whole number of at least 1, or PROFILE:COUNT,... such as mx:100,ex:50 (got ${JSON.stringify(text.slice(0, 40))})`);
+    return [{ profile, count: n }];
+  }
+  const groups = text.split(',').map((part) => {
+    const i = part.lastIndexOf(':');
+    const name = part.slice(0, i).trim();
+    const n = whole(part.slice(i + 1));
+    if (!name || n === undefined || n < 1) throw new UsageError(`--devices: each group is PROFILE:COUNT with a count of at least 1, e.g. mx:100,ex:50 (got ${JSON.stringify(part.trim().slice(0, 40))})`);
+    return { profile: name, count: n };
+  });
+  return groups;
+}
+
+/**
+ * The fleet the flags ask for, and the block of it this process runs; UsageError for a
+ * count the other flags rule out.
+ */
+export function fleetPlan(f: { devices?: number | string; profile?: string; shard?: string; sshPort?: number }, config: AgentConfig | undefined, env: Record<string, string | undefined> = process.env): FleetPlan {
+  const groups = parseDevices(f.devices, f.profile ?? 'mx');
+  const total = groups.reduce((s, g) => s + g.count, 0);
+  if (total > MAX_DEVICES) throw new UsageError(`--devices: at most ${MAX_DEVICES} devices in a fleet (got ${total})`);
   if (!config && f.sshPort === undefined) {
     throw new UsageError('nothing to do: configure an NMS (--host/--cert/--device-id/--secret or --config) or an SSH face (--ssh-port); run with no arguments for the demo');
   }
-  if (count > 1 && !config) throw new UsageError('--devices needs an NMS to dial (--host ... or --config)');
-  if (count > 1 && f.sshPort !== undefined) throw new UsageError('the SSH face serves one device: use --ssh-port without --devices');
-  return count;
+  const shard = resolveShard(f.shard, env);
+  const range = shard ? shardRange(total, shard) : { first: 1, last: total };
+  const profileOf = (n: number): string => {
+    let upto = 0;
+    for (const g of groups) {
+      upto += g.count;
+      if (n <= upto) return g.profile;
+    }
+    throw new RangeError(`device ${n} is not in the fleet of ${total}`);
+  };
+  return { total, first: range.first, last: range.last, shard, groups, profileOf };
+}
+
+/** Number of devices the flags ask for (the whole fleet); kept for callers of the old name. */
+export function fleetCount(f: { devices?: number | string; profile?: string; shard?: string; sshPort?: number }, config: AgentConfig | undefined): number {
+  return fleetPlan(f, config).total;
+}
+
+/** An IPv4 address as a number, or undefined. */
+function ipv4(text: string): number | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text.trim());
+  if (!m) return undefined;
+  const b = m.slice(1).map(Number);
+  if (b.some((x) => x > 255)) return undefined;
+  return ((b[0] << 24) >>> 0) + (b[1] << 16) + (b[2] << 8) + b[3];
+}
+
+function ipv4Text(n: number): string {
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}
+
+/** Where device n's SSH face listens. */
+export interface SshPlace {
+  host: string;
+  port: number;
+}
+
+/**
+ * The SSH face of fleet member n (global number): with `--ssh-address-range FIRST`, address
+ * FIRST+n-1 on --ssh-port; otherwise --ssh-host on port --ssh-port+n-1 (0: a free port each).
+ * A single device listens on --ssh-host:--ssh-port. Checked for the whole block up front.
+ */
+export function sshPlaces(f: { sshPort?: number; sshHost?: string; sshAddressRange?: string }, plan: Pick<FleetPlan, 'total' | 'first' | 'last'>): (n: number) => SshPlace {
+  const base = f.sshPort ?? 0;
+  const host = f.sshHost ?? '127.0.0.1';
+  if (!Number.isInteger(base) || base < 0 || base > 65535) throw new UsageError(`--ssh-port must be 0-65535 (got ${base})`);
+  if (f.sshAddressRange !== undefined) {
+    const first = ipv4(f.sshAddressRange);
+    if (first === undefined) throw new UsageError(`--ssh-address-range must be the IPv4 address of device 1, e.g. 127.0.1.1 (got ${JSON.stringify(f.sshAddressRange.slice(0, 40))})`);
+    if (first + plan.total - 1 > 0xffffffff || (first >>> 24) !== ((first + plan.total - 1) >>> 24)) {
+      throw new UsageError(`--ssh-address-range ${f.sshAddressRange}: ${plan.total} devices do not fit in ${first >>> 24}.0.0.0/8`);
+    }
+    return (n) => ({ host: ipv4Text(first + n - 1), port: base });
+  }
+  if (plan.total <= 1 || base === 0) return () => ({ host, port: base });
+  if (base + plan.last - 1 > 65535) {
+    throw new UsageError(`--ssh-port ${base}: device ${plan.last} would listen on ${base + plan.last - 1}, past 65535 (use a lower base, or --ssh-address-range)`);
+  }
+  return (n) => ({ host, port: base + n - 1 });
 }

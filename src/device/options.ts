@@ -38,7 +38,13 @@ export interface DeviceFlags extends Omit<ClientFlags, 'name'> {
   logFormat?: 'json' | 'pretty';
   logLevel: string;
   logFile?: string;
-  devices?: number;
+  /** `N` or `PROFILE:COUNT,...` (mixed fleet). */
+  devices?: number | string;
+  /** `I/N`: run shard I of N of the fleet (else NCGD_SHARDS and the pod index). */
+  shard?: string;
+  /** With a fleet's SSH faces: device n listens on this address + n-1. */
+  sshAddressRange?: string;
+  metricsHost?: string;
   /** Fault specs (`--fault`, repeatable). */
   fault?: string[];
   secretFile?: string;
@@ -64,7 +70,8 @@ export function knownHostsFile(f: DeviceFlags): string | undefined {
 export function agentConfigFromFlags(f: DeviceFlags): AgentConfig | undefined {
   if (f.config && f.host) throw new UsageError('give either --config or --host (with --cert and --device-id), not both');
   if (f.config) {
-    const cfg = parseAgentConfigFile(f.config);
+    // --secret-file (or --secret, NCGD_SECRET): the secret of clients without a `secret` statement.
+    const cfg = parseAgentConfigFile(f.config, f.secret);
     if (f.protocol) cfg.protocol = f.protocol as ProtocolName;
     if (f.username) cfg.username = f.username;
     return withTransportFlags(cfg, f);

@@ -64,9 +64,10 @@ export function resolveSshUsers(flags: { sshUser?: string[]; sshUserFile?: strin
 }
 
 /** Resolves the secret-bearing flags of the device command in place. */
-export function resolveDeviceSecrets(f: { host?: string; secret?: string; secretFile?: string; sshUser?: string[]; sshUserFile?: string }): void {
-  // The environment's secret is for a device given its NMS by flags (--host ...).
-  f.secret = resolveSecret(f, f.host !== undefined);
+export function resolveDeviceSecrets(f: { host?: string; config?: string; secret?: string; secretFile?: string; sshUser?: string[]; sshUserFile?: string }): void {
+  // The environment's secret is for a device given its NMS (--host ..., or --config whose
+  // clients have no `secret` statement).
+  f.secret = resolveSecret(f, f.host !== undefined || f.config !== undefined);
   f.secretFile = undefined;
   f.sshUser = resolveSshUsers(f);
   f.sshUserFile = undefined;

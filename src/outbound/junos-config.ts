@@ -53,6 +53,8 @@ class Source {
     readonly name: string,
     text: string,
     readonly dir: string,
+    /** The secret of clients that have no `secret` statement (--secret-file with --config). */
+    readonly defaultSecret?: string,
   ) {
     this.lines = text.split(/\r?\n/).map(words);
   }
@@ -98,8 +100,11 @@ function words(line: string): string[] {
     .filter(Boolean);
 }
 
-/** Reads and parses a configuration file (any accepted form). */
-export function parseAgentConfigFile(path: string): AgentConfig {
+/**
+ * Reads and parses a configuration file (any accepted form). `defaultSecret` is the secret of
+ * clients that have no `secret` statement (a ConfigMap without it, the secret in a Secret).
+ */
+export function parseAgentConfigFile(path: string, defaultSecret?: string): AgentConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -108,7 +113,7 @@ export function parseAgentConfigFile(path: string): AgentConfig {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (code ?? (err as Error).message);
     throw new ConfigError(`cannot read configuration file ${path}: ${why}`);
   }
-  return parseAgentConfigTextIn(text, path, dirname(resolve(path)));
+  return parseAgentConfigTextIn(text, path, dirname(resolve(path)), defaultSecret);
 }
 
 /**
@@ -119,8 +124,8 @@ export function parseAgentConfigText(text: string, source: string): AgentConfig 
   return parseAgentConfigTextIn(text, source, process.cwd());
 }
 
-function parseAgentConfigTextIn(text: string, name: string, dir: string): AgentConfig {
-  const src = new Source(name, text, dir);
+function parseAgentConfigTextIn(text: string, name: string, dir: string, defaultSecret?: string): AgentConfig {
+  const src = new Source(name, text, dir, defaultSecret);
   const form = detectForm(text);
   const cfg = form === 'json' ? fromJson(text, src) : fromTree(parseJunos(text, form, src), src);
   return validateAgentConfig(cfg, name);
@@ -343,14 +348,14 @@ function clientFromNode(c: ConfigNode, src: Source): ClientConfig {
   const deviceId = leaf('device-id')?.value;
   if (!deviceId) throw src.error(at(), what, 'device-id is missing');
   const secretNode = leaf('secret');
-  if (!secretNode?.value) throw src.error(at(), what, 'secret is missing');
+  if (!secretNode?.value && src.defaultSecret === undefined) throw src.error(at(), what, 'secret is missing (or give --secret-file)');
   const wait = leaf('waittime');
   const strategy = leaf('reconnect-strategy');
   if (!servers.length) throw src.error(at(), what, 'no server is configured (servers ADDRESS { trusted-cert "..."; })');
   return {
     name,
     deviceId,
-    secret: parseSecret(secretNode.value, failAt('secret')),
+    secret: secretNode?.value ? parseSecret(secretNode.value, failAt('secret')) : parseSecret(src.defaultSecret, failAt('secret')),
     waittime: wait ? parseWaittime(wait.value, failAt('waittime', wait.value)) : DEFAULT_WAITTIME,
     reconnectStrategy: strategy ? parseStrategy(strategy.value, failAt('reconnect-strategy', strategy.value)) : 'in-order',
     servers,
@@ -485,7 +490,7 @@ function clientFromJson(c: unknown, index: number, src: Source): ClientConfig {
   return {
     name,
     deviceId,
-    secret: parseSecret(c.secret, fail('secret')),
+    secret: parseSecret(c.secret ?? src.defaultSecret, fail('secret')),
     waittime: c.waittime === undefined ? DEFAULT_WAITTIME : parseWaittime(c.waittime, fail('waittime')),
     reconnectStrategy: c['reconnect-strategy'] === undefined ? 'in-order' : parseStrategy(c['reconnect-strategy'], fail('reconnect-strategy')),
     servers: c.servers.map((s, i) => serverFromJson(s, name, i, src)),

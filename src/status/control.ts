@@ -9,7 +9,7 @@ import { connect } from 'node:net';
 import { chmodSync, mkdirSync, unlinkSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { publicStatus, StatusError, type AgentStatus } from './types.js';
+import { publicStatus, StatusError, type AgentStatus, type Inventory } from './types.js';
 import { FaultSpecError, type FaultSet } from '../faults/faults.js';
 
 /** What the control socket can do about faults, when the agent has them. */
@@ -74,7 +74,7 @@ function listen(server: Server, path: string): Promise<void> {
  * Serves `getStatus()` on a UNIX socket at `path` (its directory is created, mode 0700).
  * A stale socket file left by a dead agent is replaced; a live one is an error.
  */
-export async function startControlServer(path: string, getStatus: () => AgentStatus, faults?: FaultControl): Promise<{ path: string; close(): Promise<void> }> {
+export async function startControlServer(path: string, getStatus: () => AgentStatus, faults?: FaultControl, inventory?: () => Inventory): Promise<{ path: string; close(): Promise<void> }> {
   checkPath(path);
   try {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -97,6 +97,10 @@ export async function startControlServer(path: string, getStatus: () => AgentSta
         return;
       }
       reply(200, status);
+      return;
+    }
+    if (inventory && route === 'GET /inventory') {
+      reply(200, inventory());
       return;
     }
     if (faults && route === 'GET /faults') {
@@ -123,7 +127,7 @@ export async function startControlServer(path: string, getStatus: () => AgentSta
       );
       return;
     }
-    const known = faults ? 'GET /status, GET /faults, POST /faults, POST /drop-connections' : 'GET /status';
+    const known = (faults ? 'GET /status, GET /faults, POST /faults, POST /drop-connections' : 'GET /status') + (inventory ? ', GET /inventory' : '');
     reply(404, `not found: try ${known}`);
   });
   try {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Logger } from '../log.js';
 import { controlSocketPath, startControlServer, type FaultControl } from './control.js';
 import { startMetricsServer } from './metrics.js';
-import type { AgentStatus } from './types.js';
+import type { AgentStatus, Inventory } from './types.js';
 
 export interface ControlPlace {
   /** --control: this path, and no other. */
@@ -21,23 +21,23 @@ export interface ControlPlace {
  * The control socket: --control, else <state-dir>/control.sock, else the per-user default.
  * When the default is held by another running device, this one uses a private path and says where.
  */
-export async function startControl(place: ControlPlace, getStatus: () => AgentStatus, faults: FaultControl, logger: Logger) {
+export async function startControl(place: ControlPlace, getStatus: () => AgentStatus, faults: FaultControl, logger: Logger, inventory?: () => Inventory) {
   const wanted = place.control ?? controlSocketPath(place.stateDir ? path.resolve(place.stateDir) : undefined);
   try {
-    const control = await startControlServer(wanted, getStatus, faults);
+    const control = await startControlServer(wanted, getStatus, faults, inventory);
     logger.info({ control: control.path }, 'status: nc-grpc-device status --control ' + control.path);
     return control;
   } catch (err) {
     if (place.control || place.stateDir) throw err;
-    const control = await startControlServer(path.join(place.runDir, 'control.sock'), getStatus, faults);
+    const control = await startControlServer(path.join(place.runDir, 'control.sock'), getStatus, faults, inventory);
     logger.warn({ control: control.path, reason: (err as Error).message }, 'default control socket unavailable; using a private one');
     return control;
   }
 }
 
-/** Metrics on 127.0.0.1:port at /metrics. */
-export async function startMetrics(port: number, getStatus: () => AgentStatus, logger: Logger) {
-  const metrics = await startMetricsServer(port, '127.0.0.1', getStatus);
-  logger.info({ port: metrics.port }, 'metrics at /metrics');
+/** Metrics on host:port (127.0.0.1 unless told) at /metrics. */
+export async function startMetrics(port: number, getStatus: () => AgentStatus, logger: Logger, host = '127.0.0.1') {
+  const metrics = await startMetricsServer(port, host, getStatus);
+  logger.info({ host, port: metrics.port }, 'metrics at /metrics');
   return metrics;
 }

@@ -35,6 +35,30 @@ export interface AgentStatus {
   faults?: string[];
 }
 
+/** One device of a running fleet, as `GET /inventory` lists it (what NMS tools import). */
+export interface InventoryDevice {
+  /** The device's number in the whole fleet (1..total; 1 for a single device). */
+  n: number;
+  hostname: string;
+  profile: string;
+  model: string;
+  serial: string;
+  /** The device-ids its outbound clients send (none without an NMS). */
+  deviceIds: string[];
+  /** Its outbound clients' states, in the order of deviceIds. */
+  states: string[];
+  /** Its SSH face (NETCONF subsystem and cli), when it has one. */
+  ssh?: { host: string; port: number; fingerprint?: string };
+}
+
+export interface Inventory {
+  pid: number;
+  /** Devices of the whole fleet, and the shard this process runs when sharded. */
+  total: number;
+  shard?: string;
+  devices: InventoryDevice[];
+}
+
 /** A failure the user sees as one line (no stack): nothing listening, bad socket path... */
 export class StatusError extends Error {
   readonly userFacing = true;
