@@ -8,6 +8,7 @@ import { loadSchema, type Schema, type SchemaFamily } from '../../schema/index.j
 import { RpcError } from '../../netconf/rpc-error.js';
 import { editPath } from './errors.js';
 import { headWords } from './text.js';
+import { appendPlacer, type Placer } from './order.js';
 
 export interface MergeOptions {
   /** `merge` ignores replace markers (as `load merge` does); `replace` honours them. */
@@ -16,6 +17,8 @@ export interface MergeOptions {
   defaultOperation?: 'merge' | 'replace' | 'none';
   /** edit-config rules: `create` of an existing and `delete` of a missing statement are errors. */
   strict?: boolean;
+  /** Where new statements go among their siblings (order.ts: schema order); default at the end. */
+  place?: Placer;
 }
 
 /**
@@ -96,6 +99,7 @@ function mergeChildren(
   for (const c of incoming.children) if (c.kind === 'leaf') counts.set(c.name, (counts.get(c.name) ?? 0) + 1);
   const replacedLists = new Set<string>();
   const moves: { c: ConfigNode; leafList: boolean; here: string[] }[] = [];
+  const place = opts.place ?? appendPlacer;
   for (const c of incoming.children) {
     let op: EditOp | 'none' = c.op ?? inherited;
     if (op === 'replace' && opts.action === 'merge' && c.op && !opts.strict) op = 'merge';
@@ -125,7 +129,7 @@ function mergeChildren(
           throw new RpcError({ type: 'application', tag: 'data-exists', message: 'statement already exists', path: editPath(here), badElement: c.name });
         }
         if (match) replaceAt(target, match, clean(c));
-        else target.children.push(clean(c));
+        else place(target, path, clean(c));
         continue;
       case 'replace':
         if (c.kind === 'leaf' && leafList && !replacedLists.has(c.name)) {
@@ -135,12 +139,15 @@ function mergeChildren(
           target.children = target.children.filter((t) => !(t.kind === 'leaf' && t.name === c.name));
           const vals = incoming.children.filter((x) => x.kind === 'leaf' && x.name === c.name).map(clean);
           if (at >= 0) target.children.splice(Math.min(at, target.children.length), 0, ...vals);
-          else target.children.push(...vals);
+          else if (vals.length) {
+            place(target, path, vals[0]);
+            target.children.splice(target.children.indexOf(vals[0]) + 1, 0, ...vals.slice(1));
+          }
           continue;
         }
         if (c.kind === 'leaf' && leafList) continue;
         if (match) replaceAt(target, match, clean(c));
-        else target.children.push(clean(c));
+        else place(target, path, clean(c));
         continue;
       case 'none':
         if (!match) {
@@ -161,7 +168,7 @@ function mergeChildren(
             throw new RpcError({ type: 'application', tag: 'data-missing', message: 'statement not found', path: editPath(here), badElement: c.name });
           }
           const add = fresh(c);
-          if (add) target.children.push(add);
+          if (add) place(target, path, add);
           continue;
         }
         markers(match, c);
