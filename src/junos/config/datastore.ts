@@ -556,9 +556,9 @@ class Session implements ConfigSession {
       // No :writable-running on Junos; edits of running go through the candidate and a commit.
       if (this.hasUncommittedChanges()) throw rpcErr('configuration database modified');
     }
-    this.edit((t) => mergeTree(t, incoming, { action: 'replace', defaultOperation, strict: true, ...this.placeOpt() }));
+    const warnings = this.edit((t) => mergeTree(t, incoming, { action: 'replace', defaultOperation, strict: true, ...this.placeOpt() }));
     if (target === 'running') this.commit({});
-    return [];
+    return warnings;
   }
 
   applyCliLine(line: string): RpcError[] {

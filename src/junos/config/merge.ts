@@ -15,7 +15,11 @@ export interface MergeOptions {
   action: 'merge' | 'replace';
   /** edit-config default-operation; `none` only walks to the marked statements. */
   defaultOperation?: 'merge' | 'replace' | 'none';
-  /** edit-config rules: `create` of an existing and `delete` of a missing statement are errors. */
+  /**
+   * edit-config rules: `create` of an existing statement is an error (data-exists); `delete`
+   * of a missing one changes nothing and answers Junos' warning `statement not found`
+   * (`remove` is silent).
+   */
   strict?: boolean;
   /** Where new statements go among their siblings (order.ts: schema order); default at the end. */
   place?: Placer;
@@ -45,19 +49,29 @@ function onlyDeletes(n: ConfigNode): boolean {
   return n.children.length > 0 && n.children.every(onlyDeletes);
 }
 
-/** Merges `incoming` into `target` in place. Throws RpcError for edit-config conflicts. */
-export function mergeTree(target: ConfigTree, incoming: ConfigTree, opts: MergeOptions): void {
+/**
+ * Merges `incoming` into `target` in place. Throws RpcError for edit-config conflicts;
+ * returns the warnings (strict: `statement not found` for each delete of a missing statement).
+ */
+export function mergeTree(target: ConfigTree, incoming: ConfigTree, opts: MergeOptions): RpcError[] {
   const top: EditOp | 'none' = opts.defaultOperation ?? 'merge';
   // `<configuration operation="replace">` replaces the whole configuration, as default-operation replace does.
   const rootReplace = incoming.root.op === 'replace' && (opts.action === 'replace' || opts.strict);
   if (top === 'replace' || rootReplace) {
     // default-operation replace: the new configuration replaces the old one.
     target.root.children = clean(incoming.root).children;
-    return;
+    return [];
   }
   const emptied = new Set<ConfigNode>();
-  mergeChildren(target.root, incoming.root, [], [], top, opts, emptied);
+  const warnings: RpcError[] = [];
+  mergeChildren(target.root, incoming.root, [], [], top, { ...opts, warnings }, emptied);
   for (const n of emptied) pruneEmptied(target.root, n);
+  return warnings;
+}
+
+/** Junos' answer to a delete of a statement that is not there (edit-config, `delete` in the cli and set form). */
+export function notFoundWarning(words: string[], badElement: string): RpcError {
+  return new RpcError({ type: 'protocol', tag: 'operation-failed', severity: 'warning', message: 'statement not found', path: editPath(words), badElement });
 }
 
 /** A copy without edit markers, leaving out statements marked for deletion. */
@@ -92,7 +106,7 @@ function mergeChildren(
   path: string[],
   words: string[],
   inherited: EditOp | 'none',
-  opts: MergeOptions,
+  opts: MergeOptions & { warnings: RpcError[] },
   emptied: Set<ConfigNode>,
 ): void {
   const counts = new Map<string, number>();
@@ -116,9 +130,7 @@ function mergeChildren(
       case 'delete':
       case 'remove':
         if (!match) {
-          if (op === 'delete' && opts.strict) {
-            throw new RpcError({ type: 'application', tag: 'data-missing', message: 'statement not found', path: editPath(here), badElement: c.name });
-          }
+          if (op === 'delete' && opts.strict) opts.warnings.push(notFoundWarning(words, c.name));
           continue;
         }
         target.children = target.children.filter((t) => !matches.includes(t));
@@ -151,8 +163,11 @@ function mergeChildren(
         continue;
       case 'none':
         if (!match) {
-          if (hasMarkers(c)) {
-            if (opts.strict) {
+          if (hasMarkers(c) && opts.strict) {
+            // Below a statement that is not there: deletes are no-ops that warn, other edits are refused.
+            if (onlyDeletes(c)) {
+              if (hasDelete(c)) opts.warnings.push(notFoundWarning(words, c.name));
+            } else {
               throw new RpcError({ type: 'application', tag: 'data-missing', message: 'statement not found', path: editPath(here), badElement: c.name });
             }
           }
@@ -163,9 +178,9 @@ function mergeChildren(
         continue;
       default: {
         if (!match) {
-          if (opts.strict && onlyDeletes(c) && c.children.length > 0) {
+          if (opts.strict && onlyDeletes(c) && c.children.length > 0 && hasDelete(c)) {
             // edit-config: deleting below a statement that does not exist, as deleting a missing one.
-            throw new RpcError({ type: 'application', tag: 'data-missing', message: 'statement not found', path: editPath(here), badElement: c.name });
+            opts.warnings.push(notFoundWarning(words, c.name));
           }
           const add = fresh(c);
           if (add) place(target, path, add);
@@ -224,6 +239,11 @@ function markers(match: ConfigNode, c: ConfigNode): void {
   if (c.inactive) match.inactive = true;
   if (c.activate) delete match.inactive;
   if (c.comment !== undefined) match.comment = c.comment;
+}
+
+/** Whether the subtree holds a `delete` (not only `remove`, which is silent). */
+function hasDelete(n: ConfigNode): boolean {
+  return n.op === 'delete' || n.children.some(hasDelete);
 }
 
 function hasMarkers(n: ConfigNode): boolean {
