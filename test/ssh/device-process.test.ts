@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Client } from 'ssh2';
 import { Harness, MAIN_JS, until } from '../support/agent-harness.js';
+import { ISSUE10_RPCS, checkIssue10Replies, repliesOf } from '../support/issue10-face-checks.js';
 
 const h = new Harness();
 after(() => h.cleanup());
@@ -148,5 +149,39 @@ test('a commit made in the cli by SSH login lab is recorded as lab via cli (not 
   assert.match(out, /rollback rescue\r?\nload complete/);
   assert.match(out, /-\s+building ssh-2;/);
   assert.match(out, /0   \S+ \S+ UTC by lab via cli commit confirmed, rollback in 3mins\r?\n1   \S+ \S+ UTC by lab via cli\r?\n    from the cli\r?\n2   \S+ \S+ UTC by root via other/);
+  dev.child.kill('SIGTERM');
+});
+
+test('issue 10 over SSH: NETCONF subsystem and the cli refuse a bad statement, keep schema order, record lab via netconf / via cli, compare idempotently', async () => {
+  const dir = h.tempDir();
+  const dev = await startSshDevice(dir);
+  const out = await netconf(dev.port, [...ISSUE10_RPCS.map((r, i) => `<rpc message-id="${i + 1}">${r}</rpc>`), '<rpc message-id="99"><close-session/></rpc>']);
+  checkIssue10Replies(repliesOf(out), 'lab', 'ssh netconf');
+
+  const cli = await cliLogin(dev.port, [
+    'configure',
+    'set system bogus-leaf 1',
+    'set protocols lldp interface all',
+    'set protocols bgp group ibgp type internal',
+    'commit comment "cli face"',
+    'show | compare',
+    'show protocols',
+    'delete snmp location',
+    'exit',
+    'show system commit',
+    'exit',
+  ]);
+  const text = cli.replace(/\r/g, '');
+  // The bad statement: the caret under the word and Junos' message; nothing of it committed.
+  assert.match(text, /\n {2,}\^\nsyntax error\.\n/, text);
+  assert.match(text, /commit complete\n/);
+  // show | compare right after the commit: nothing at all between the command and the next prompt.
+  assert.match(text, /# show \| compare\n\n?\[edit\]\nlab@[\w-]+# show protocols\n/, text);
+  // lldp was set first; Junos writes bgp before lldp (schema order).
+  assert.match(text, /show protocols\nbgp \{\n {4}group ibgp \{\n {8}type internal;\n {4}\}\n\}\nlldp \{\n {4}interface all;\n\}\n/, text);
+  assert.doesNotMatch(text, /bogus-leaf 1;/);
+  // delete of a missing statement in the cli: Junos' warning.
+  assert.match(text, /delete snmp location\nwarning: statement not found\n/, text);
+  assert.match(text, /0   \S+ \S+ UTC by lab via cli\n {4}cli face\n1   \S+ \S+ UTC by lab via netconf\n    issue 10 faces\n/, text);
   dev.child.kill('SIGTERM');
 });

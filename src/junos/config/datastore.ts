@@ -37,6 +37,7 @@ import { expandGroups } from './groups.js';
 import { RevisionFiles, decodeTree, encodeTree, readRescue, removeRescue, writeRescue } from './history-files.js';
 import { lockStateDir, type StateLock } from './state-lock.js';
 import { checkStatementNames, firstDifference } from './statement-names.js';
+import { schemaPlacer, type Placer } from './order.js';
 
 export const MAX_ROLLBACKS = 50;
 /** Junos accepts a confirm-timeout of up to 65535 minutes. */
@@ -189,9 +190,12 @@ class Store implements JunosDatastore {
   private listeners = new Set<(ev: CommitEvent) => void>();
   readonly now: () => number;
   private readonly report: (line: string) => void;
+  /** Where new statements go: in the schema's order when the device has a schema (order.ts). */
+  readonly place: Placer | undefined;
 
   constructor(readonly opts: ConfigDatastoreOptions) {
     this.now = opts.now ?? Date.now;
+    this.place = opts.schema ? schemaPlacer(opts.schema) : undefined;
     this.report = opts.report ?? ((line: string) => process.stderr.write(`nc-grpc-device: ${line}\n`));
   }
 
@@ -518,7 +522,7 @@ class Session implements ConfigSession {
     const warnings: RpcError[] = [];
     if (opts.action === 'set' || opts.format === 'set') {
       const text = opts.text ?? '';
-      this.edit((t) => warnings.push(...applySetText(t, text)));
+      this.edit((t) => warnings.push(...applySetText(t, text, this.store.place)));
       return warnings;
     }
     const incoming = asRpc(() => this.parseLoad(opts));
@@ -528,7 +532,7 @@ class Session implements ConfigSession {
       } else if (opts.action === 'update') {
         updateTree(t, incoming);
       } else {
-        mergeTree(t, incoming, { action: opts.action === 'replace' ? 'replace' : 'merge' });
+        mergeTree(t, incoming, { action: opts.action === 'replace' ? 'replace' : 'merge', ...this.placeOpt() });
       }
     });
     return warnings;
@@ -552,13 +556,17 @@ class Session implements ConfigSession {
       // No :writable-running on Junos; edits of running go through the candidate and a commit.
       if (this.hasUncommittedChanges()) throw rpcErr('configuration database modified');
     }
-    this.edit((t) => mergeTree(t, incoming, { action: 'replace', defaultOperation, strict: true }));
+    const warnings = this.edit((t) => mergeTree(t, incoming, { action: 'replace', defaultOperation, strict: true, ...this.placeOpt() }));
     if (target === 'running') this.commit({});
-    return [];
+    return warnings;
   }
 
   applyCliLine(line: string): RpcError[] {
-    return this.edit((t) => applySetLine(t, line));
+    return this.edit((t) => applySetLine(t, line, undefined, this.store.place));
+  }
+
+  private placeOpt(): { place?: Placer } {
+    return this.store.place ? { place: this.store.place } : {};
   }
 
   validate(): RpcError[] {

@@ -8,14 +8,21 @@ import { loadSchema, type Schema, type SchemaFamily } from '../../schema/index.j
 import { RpcError } from '../../netconf/rpc-error.js';
 import { editPath } from './errors.js';
 import { headWords } from './text.js';
+import { appendPlacer, type Placer } from './order.js';
 
 export interface MergeOptions {
   /** `merge` ignores replace markers (as `load merge` does); `replace` honours them. */
   action: 'merge' | 'replace';
   /** edit-config default-operation; `none` only walks to the marked statements. */
   defaultOperation?: 'merge' | 'replace' | 'none';
-  /** edit-config rules: `create` of an existing and `delete` of a missing statement are errors. */
+  /**
+   * edit-config rules: `create` of an existing statement is an error (data-exists); `delete`
+   * of a missing one changes nothing and answers Junos' warning `statement not found`
+   * (`remove` is silent).
+   */
   strict?: boolean;
+  /** Where new statements go among their siblings (order.ts: schema order); default at the end. */
+  place?: Placer;
 }
 
 /**
@@ -42,19 +49,29 @@ function onlyDeletes(n: ConfigNode): boolean {
   return n.children.length > 0 && n.children.every(onlyDeletes);
 }
 
-/** Merges `incoming` into `target` in place. Throws RpcError for edit-config conflicts. */
-export function mergeTree(target: ConfigTree, incoming: ConfigTree, opts: MergeOptions): void {
+/**
+ * Merges `incoming` into `target` in place. Throws RpcError for edit-config conflicts;
+ * returns the warnings (strict: `statement not found` for each delete of a missing statement).
+ */
+export function mergeTree(target: ConfigTree, incoming: ConfigTree, opts: MergeOptions): RpcError[] {
   const top: EditOp | 'none' = opts.defaultOperation ?? 'merge';
   // `<configuration operation="replace">` replaces the whole configuration, as default-operation replace does.
   const rootReplace = incoming.root.op === 'replace' && (opts.action === 'replace' || opts.strict);
   if (top === 'replace' || rootReplace) {
     // default-operation replace: the new configuration replaces the old one.
     target.root.children = clean(incoming.root).children;
-    return;
+    return [];
   }
   const emptied = new Set<ConfigNode>();
-  mergeChildren(target.root, incoming.root, [], [], top, opts, emptied);
+  const warnings: RpcError[] = [];
+  mergeChildren(target.root, incoming.root, [], [], top, { ...opts, warnings }, emptied);
   for (const n of emptied) pruneEmptied(target.root, n);
+  return warnings;
+}
+
+/** Junos' answer to a delete of a statement that is not there (edit-config, `delete` in the cli and set form). */
+export function notFoundWarning(words: string[], badElement: string): RpcError {
+  return new RpcError({ type: 'protocol', tag: 'operation-failed', severity: 'warning', message: 'statement not found', path: editPath(words), badElement });
 }
 
 /** A copy without edit markers, leaving out statements marked for deletion. */
@@ -89,13 +106,14 @@ function mergeChildren(
   path: string[],
   words: string[],
   inherited: EditOp | 'none',
-  opts: MergeOptions,
+  opts: MergeOptions & { warnings: RpcError[] },
   emptied: Set<ConfigNode>,
 ): void {
   const counts = new Map<string, number>();
   for (const c of incoming.children) if (c.kind === 'leaf') counts.set(c.name, (counts.get(c.name) ?? 0) + 1);
   const replacedLists = new Set<string>();
   const moves: { c: ConfigNode; leafList: boolean; here: string[] }[] = [];
+  const place = opts.place ?? appendPlacer;
   for (const c of incoming.children) {
     let op: EditOp | 'none' = c.op ?? inherited;
     if (op === 'replace' && opts.action === 'merge' && c.op && !opts.strict) op = 'merge';
@@ -112,9 +130,7 @@ function mergeChildren(
       case 'delete':
       case 'remove':
         if (!match) {
-          if (op === 'delete' && opts.strict) {
-            throw new RpcError({ type: 'application', tag: 'data-missing', message: 'statement not found', path: editPath(here), badElement: c.name });
-          }
+          if (op === 'delete' && opts.strict) opts.warnings.push(notFoundWarning(words, c.name));
           continue;
         }
         target.children = target.children.filter((t) => !matches.includes(t));
@@ -125,7 +141,7 @@ function mergeChildren(
           throw new RpcError({ type: 'application', tag: 'data-exists', message: 'statement already exists', path: editPath(here), badElement: c.name });
         }
         if (match) replaceAt(target, match, clean(c));
-        else target.children.push(clean(c));
+        else place(target, path, clean(c));
         continue;
       case 'replace':
         if (c.kind === 'leaf' && leafList && !replacedLists.has(c.name)) {
@@ -135,17 +151,23 @@ function mergeChildren(
           target.children = target.children.filter((t) => !(t.kind === 'leaf' && t.name === c.name));
           const vals = incoming.children.filter((x) => x.kind === 'leaf' && x.name === c.name).map(clean);
           if (at >= 0) target.children.splice(Math.min(at, target.children.length), 0, ...vals);
-          else target.children.push(...vals);
+          else if (vals.length) {
+            place(target, path, vals[0]);
+            target.children.splice(target.children.indexOf(vals[0]) + 1, 0, ...vals.slice(1));
+          }
           continue;
         }
         if (c.kind === 'leaf' && leafList) continue;
         if (match) replaceAt(target, match, clean(c));
-        else target.children.push(clean(c));
+        else place(target, path, clean(c));
         continue;
       case 'none':
         if (!match) {
-          if (hasMarkers(c)) {
-            if (opts.strict) {
+          if (hasMarkers(c) && opts.strict) {
+            // Below a statement that is not there: deletes are no-ops that warn, other edits are refused.
+            if (onlyDeletes(c)) {
+              if (hasDelete(c)) opts.warnings.push(notFoundWarning(words, c.name));
+            } else {
               throw new RpcError({ type: 'application', tag: 'data-missing', message: 'statement not found', path: editPath(here), badElement: c.name });
             }
           }
@@ -156,12 +178,12 @@ function mergeChildren(
         continue;
       default: {
         if (!match) {
-          if (opts.strict && onlyDeletes(c) && c.children.length > 0) {
+          if (opts.strict && onlyDeletes(c) && c.children.length > 0 && hasDelete(c)) {
             // edit-config: deleting below a statement that does not exist, as deleting a missing one.
-            throw new RpcError({ type: 'application', tag: 'data-missing', message: 'statement not found', path: editPath(here), badElement: c.name });
+            opts.warnings.push(notFoundWarning(words, c.name));
           }
           const add = fresh(c);
-          if (add) target.children.push(add);
+          if (add) place(target, path, add);
           continue;
         }
         markers(match, c);
@@ -217,6 +239,11 @@ function markers(match: ConfigNode, c: ConfigNode): void {
   if (c.inactive) match.inactive = true;
   if (c.activate) delete match.inactive;
   if (c.comment !== undefined) match.comment = c.comment;
+}
+
+/** Whether the subtree holds a `delete` (not only `remove`, which is silent). */
+function hasDelete(n: ConfigNode): boolean {
+  return n.op === 'delete' || n.children.some(hasDelete);
 }
 
 function hasMarkers(n: ConfigNode): boolean {

@@ -8,6 +8,7 @@ import { RpcError } from '../../netconf/rpc-error.js';
 import { ConfigSyntaxError, editPath, type ConfigProblem } from './errors.js';
 import { walk, rootCursor, StatementError, type Word } from './statement.js';
 import { headWords, quote } from './text.js';
+import type { Placer } from './order.js';
 
 /** Splits one command line into words; `[ a b ]` becomes one word with a list. */
 export function splitWords(line: string, lineNo?: number): Word[] {
@@ -63,9 +64,10 @@ const VERBS = new Set(['set', 'delete', 'activate', 'deactivate', 'rename', 'ann
 
 /**
  * Applies one command to the tree. Throws ConfigSyntaxError for malformed input; returns
- * warnings (e.g. `statement not found` for a delete of something absent).
+ * warnings (e.g. `statement not found` for a delete of something absent). `place` puts
+ * the statements `set` creates among their siblings (order.ts; default: at the end).
  */
-export function applySetLine(tree: ConfigTree, line: string, lineNo?: number): RpcError[] {
+export function applySetLine(tree: ConfigTree, line: string, lineNo?: number, place?: Placer): RpcError[] {
   const words = splitWords(line, lineNo);
   if (words.length === 0) return [];
   const verb = words[0].v;
@@ -98,7 +100,7 @@ export function applySetLine(tree: ConfigTree, line: string, lineNo?: number): R
   }
   switch (verb) {
     case 'set': {
-      guard(() => walk(cur, rest, 'chain', { create: true, hasBlock: false }));
+      guard(() => walk(cur, rest, 'chain', { create: true, hasBlock: false, ...(place ? { place } : {}) }));
       return [];
     }
     case 'delete': {
@@ -191,12 +193,12 @@ function insertLine(
  * Applies set-form text (one command per line) to a tree, collecting every syntax error
  * (each with its line). Returns the warnings.
  */
-export function applySetText(tree: ConfigTree, text: string): RpcError[] {
+export function applySetText(tree: ConfigTree, text: string, place?: Placer): RpcError[] {
   const problems: ConfigProblem[] = [];
   const warnings: RpcError[] = [];
   text.split(/\r?\n/).forEach((line, idx) => {
     try {
-      warnings.push(...applySetLine(tree, line, idx + 1));
+      warnings.push(...applySetLine(tree, line, idx + 1, place));
     } catch (e) {
       if (e instanceof ConfigSyntaxError) problems.push(...e.problems);
       else throw e;

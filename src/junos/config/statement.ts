@@ -36,6 +36,13 @@ export interface WalkOptions {
   create: boolean;
   /** The statement opens a `{` block. */
   hasBlock: boolean;
+  /** Where a created statement goes among its siblings (default: at the end, as written). */
+  place?: (parent: ConfigNode, parentPath: readonly string[], n: ConfigNode) => void;
+}
+
+function add(cur: Cursor, n: ConfigNode, o: WalkOptions): void {
+  if (o.place) o.place(cur.node, cur.path, n);
+  else cur.node.children.push(n);
 }
 
 export interface WalkResult {
@@ -204,7 +211,7 @@ function entryStep(
   if (!found) {
     if (!o.create) return undefined;
     found = probe;
-    cur.node.children.push(found);
+    add(cur, found, o);
   }
   return { cur: childCursor(cur, found, written), nodes: [found], i: j };
 }
@@ -229,7 +236,8 @@ function leafStep(cur: Cursor, name: string, isList: boolean, words: Word[], i: 
       let n = same.find((c) => c.value === v);
       if (!n) {
         n = node(name, 'leaf', { value: v });
-        insertAfterLast(cur.node, name, n);
+        if (cur.node.children.some((c) => c.name === name)) insertAfterLast(cur.node, name, n);
+        else add(cur, n, o);
       }
       out.push(n);
     }
@@ -240,7 +248,7 @@ function leafStep(cur: Cursor, name: string, isList: boolean, words: Word[], i: 
       const other = cur.node.children.findIndex((c) => c.name === name && c.kind !== 'entry');
       n = node(name, 'leaf', { value: values[0] });
       if (other >= 0) cur.node.children[other] = n;
-      else cur.node.children.push(n);
+      else add(cur, n, o);
     }
     out.push(n);
   }
@@ -261,7 +269,7 @@ function containerStep(cur: Cursor, name: string, i: number, o: WalkOptions): St
   if (!found) {
     if (!o.create) return undefined;
     found = node(name, 'container');
-    cur.node.children.push(found);
+    add(cur, found, o);
   } else if (o.create && found.kind === 'leaf') {
     // Read earlier as `name value;`: it was a container holding the flag `value`.
     found.kind = 'container';
@@ -276,7 +284,7 @@ function flagStep(cur: Cursor, name: string, i: number, o: WalkOptions): Step | 
   if (!found) {
     if (!o.create) return undefined;
     found = node(name, 'flag');
-    cur.node.children.push(found);
+    add(cur, found, o);
   } else if (o.create && found.kind === 'leaf') {
     found.kind = 'flag';
     delete found.value;

@@ -244,7 +244,11 @@ test('load formats and syntax errors; edit-config operations', async () => {
   s.load({ action: 'override', format: 'text', text: 'system { host-name r10; }' });
   s.editConfig('candidate', parseXml('<config><configuration><system><host-name operation="delete"/></system></configuration></config>'), 'merge');
   assert.equal(s.getConfiguration({ database: 'candidate', format: 'set' }), '', 'emptied containers are removed');
-  assert.equal(rpcError(() => s.editConfig('candidate', parseXml('<config><configuration><snmp><location operation="delete"/></snmp></configuration></config>'), 'none')).info.tag, 'data-missing');
+  // A delete of a missing statement changes nothing and warns, as Junos does.
+  const warned = s.editConfig('candidate', parseXml('<config><configuration><snmp><location operation="delete"/></snmp></configuration></config>'), 'none');
+  assert.deepEqual(warned.map((w) => [w.info.severity, w.info.message, w.info.badElement]), [['warning', 'statement not found', 'snmp']]);
+  // Other edits below a missing statement with default-operation none stay refused.
+  assert.equal(rpcError(() => s.editConfig('candidate', parseXml('<config><configuration><snmp><location operation="replace">x</location></snmp></configuration></config>'), 'none')).info.tag, 'data-missing');
   s.discardChanges();
   s.editConfig('running', parseXml('<config><configuration><system><host-name>via-running</host-name></system></configuration></config>'), 'merge');
   assert.match(s.getConfiguration({ database: 'committed', format: 'text' }), /host-name via-running;/);

@@ -145,9 +145,24 @@ test('a delete of a missing statement leaves nothing behind', async () => {
     assert.match(await c.rpc(loadText('merge', 'interfaces { ge-0/0/0 { hold-time { delete: up; } } }')), /<ok\/>/);
     assert.equal(text(await c.rpc(GET)), INITIAL);
     assert.equal(output(await c.rpc(compare)).trim(), '', 'nothing changed');
-    // edit-config keeps NETCONF's rule: deleting something missing (here below a missing statement) is data-missing.
-    const r = await c.rpc('<edit-config><target><candidate/></target><config><configuration><interfaces><interface><name>ge-0/0/0</name><hold-time><up operation="delete"/></hold-time></interface></interfaces></configuration></config></edit-config>');
-    assert.match(r, /<error-tag>data-missing<\/error-tag>/);
+    // edit-config answers as Junos: a delete of something missing (here below a missing
+    // statement) changes nothing and warns `statement not found`; remove is silent.
+    const editDel = (body: string) => c.rpc(`<edit-config><target><candidate/></target><config><configuration>${body}</configuration></config></edit-config>`);
+    const r = await editDel('<interfaces><interface><name>ge-0/0/0</name><hold-time><up operation="delete"/></hold-time></interface></interfaces>');
+    assert.match(r, /<error-severity>warning<\/error-severity>/);
+    assert.match(r, /<error-message>\s*statement not found\s*<\/error-message>/);
+    assert.match(r, /<error-path>\[edit interfaces ge-0\/0\/0\]<\/error-path>/);
+    assert.match(r, /<bad-element>hold-time<\/bad-element>/);
+    assert.doesNotMatch(r, /<error-severity>error<\/error-severity>/);
+    assert.match(r, /<ok\/>/);
+    const r2 = await editDel('<snmp><location operation="delete"/></snmp><interfaces><interface><name>ge-0/0/0</name><description>kept</description></interface></interfaces>');
+    assert.match(r2, /<error-path>\[edit\]<\/error-path>[\s\S]*<bad-element>snmp<\/bad-element>/, 'the first statement that is not there');
+    assert.match(r2, /<ok\/>/);
+    assert.match(text(await c.rpc(GET)), /description kept;/, 'the rest of the edit is applied');
+    assert.doesNotMatch(text(await c.rpc(GET)), /snmp/);
+    const r3 = await editDel('<interfaces><interface><name>ge-0/0/0</name><description operation="delete"/><hold-time operation="remove"/></interface><interface operation="remove"><name>ge-0/0/9</name></interface></interfaces>');
+    assert.doesNotMatch(r3, /rpc-error/, 'remove of a missing statement is silent');
+    assert.match(r3, /<ok\/>/);
     assert.equal(text(await c.rpc(GET)), INITIAL);
     // A delete mixed with real content adds the content only.
     assert.match(await c.rpc('<load-configuration action="merge"><configuration><interfaces><interface><name>ge-0/0/0</name><description>up</description><hold-time><up delete="delete"/></hold-time></interface></interfaces></configuration></load-configuration>'), /<ok\/>/);

@@ -1,0 +1,129 @@
+/**
+ * Where Junos puts a new statement: inside a container, statements stand in the order of
+ * the schema, whatever order they were added in; the entries of one list (and the values
+ * of one leaf-list) stay together in the order they were added (ordered-by-user lists, and
+ * in practice every list: Junos does not sort entries).
+ *
+ * The order is the YANG child order of the device's family (src/schema), except where
+ * Juniper's published YANG does not follow what Junos writes:
+ *  - the top level, which the YANG lists alphabetically (one module per top-level
+ *    statement), where Junos writes `version`, `groups`, `apply-groups`, `system`, ...,
+ *    `interfaces`, ..., `routing-options`, `protocols`, ...;
+ *  - the first statements of `system` (`host-name`, `domain-name`, `time-zone`,
+ *    `authentication-order`, `root-authentication`, `name-server`, `radius-server`), which
+ *    Junos writes before `login`, where the YANG has some of them much later.
+ * Checked against the real configurations in test/fixtures/config (test/junos/config/order.test.ts).
+ *
+ * Only new statements are placed: what a configuration already holds keeps its place
+ * (a loaded or restored configuration is not reordered, so it reads back byte for byte).
+ */
+import type { Schema, SchemaNode } from '../../schema/index.js';
+import { normalisePath } from './schema.js';
+import type { ConfigNode, ElementPath } from './tree.js';
+
+/** Puts the new statement `n` among the children of `parent` (at element path `parentPath`). */
+export type Placer = (parent: ConfigNode, parentPath: ElementPath, n: ConfigNode) => void;
+
+/** Appends: the order statements are given in (no schema). */
+export const appendPlacer: Placer = (parent, _path, n) => {
+  parent.children.push(n);
+};
+
+/** Junos' top-level order, as real configurations show it; the rest follows in YANG order. */
+const TOP_ORDER = [
+  'version', 'groups', 'apply-groups', 'apply-groups-except', 'apply-macro', 'system', 'logical-systems',
+  'chassis', 'services', 'interfaces', 'snmp', 'forwarding-options', 'event-options', 'routing-options',
+  'protocols', 'security', 'policy-options', 'class-of-service', 'firewall', 'access',
+  'routing-instances', 'applications', 'bridge-domains', 'ethernet-switching-options', 'vlans',
+  'switch-options', 'poe', 'virtual-chassis',
+];
+
+/** Statements Junos writes first in `system`, in this order; the rest follows in YANG order. */
+const SYSTEM_FIRST = [
+  'apply-groups', 'apply-groups-except', 'apply-macro', 'host-name', 'domain-name', 'domain-search',
+  'time-zone', 'authentication-order', 'root-authentication', 'name-server', 'radius-server', 'tacplus-server',
+];
+
+const OVERRIDES = new Map<string, string[]>([
+  ['', TOP_ORDER],
+  ['system', SYSTEM_FIRST],
+]);
+
+const ranks = new WeakMap<SchemaNode, Map<string, Map<string, number>>>();
+
+/** Rank of each child name of `sn` (lower first), with the override for `key` if any. */
+function rankTable(sn: SchemaNode, key: string): Map<string, number> {
+  let byKey = ranks.get(sn);
+  if (!byKey) {
+    byKey = new Map();
+    ranks.set(sn, byKey);
+  }
+  let t = byKey.get(key);
+  if (!t) {
+    t = new Map();
+    const first = OVERRIDES.get(key) ?? [];
+    first.forEach((name, i) => t!.set(name, i));
+    sn.childNames().forEach((name, i) => {
+      if (!t!.has(name)) t!.set(name, first.length + i);
+    });
+    byKey.set(key, t);
+  }
+  return t;
+}
+
+/**
+ * The rank of each statement name under `parentPath` (lower first), or undefined when the
+ * schema does not know that hierarchy.
+ */
+export function statementRanks(schema: Schema, parentPath: ElementPath): Map<string, number> | undefined {
+  const sn = schema.walk(parentPath);
+  if (!sn || (sn.kind !== 'container' && sn.kind !== 'list')) return undefined;
+  const p = normalisePath(parentPath);
+  // The inside of a group or a logical system is ordered as the top level.
+  const key = p.length === 1 && (p[0] === 'groups' || p[0] === 'logical-systems') ? '' : p.join('/');
+  return rankTable(sn, key);
+}
+
+/** Places new statements in Junos' schema order (see the file comment). */
+export function schemaPlacer(schema: Schema): Placer {
+  return (parent, parentPath, n) => {
+    const ranks = statementRanks(schema, parentPath);
+    const r = ranks?.get(n.name);
+    if (ranks === undefined || r === undefined) {
+      parent.children.push(n);
+      return;
+    }
+    const at = parent.children.findIndex((c) => {
+      const rc = ranks.get(c.name);
+      return rc !== undefined && rc > r;
+    });
+    if (at < 0) parent.children.push(n);
+    else parent.children.splice(at, 0, n);
+  };
+}
+
+/**
+ * Statements of `n` (recursively) that stand before one the order puts first: empty when the
+ * tree is in Junos order. Each as `path: name after other`.
+ */
+export function orderProblems(schema: Schema, root: ConfigNode): string[] {
+  const out: string[] = [];
+  const walk = (n: ConfigNode, path: string[]): void => {
+    const ranks = statementRanks(schema, path);
+    let last = -1;
+    let lastName = '';
+    for (const c of n.children) {
+      const r = ranks?.get(c.name);
+      if (r !== undefined) {
+        if (r < last) out.push(`${path.join(' ') || '(top)'}: ${c.name} after ${lastName}`);
+        else {
+          last = r;
+          lastName = c.name;
+        }
+      }
+      if (c.children.length && ranks?.has(c.name)) walk(c, [...path, c.name]);
+    }
+  };
+  walk(root, []);
+  return out;
+}
