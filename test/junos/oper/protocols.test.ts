@@ -138,3 +138,16 @@ test('VLANs and ethernet-switching interfaces of an ELS switch follow the commit
   const json = JSON.parse(body(await c.rpc('<get-ethernet-switching-interface-details format="json"/>')));
   assert.ok(json['l2ng-l2ald-iff-interface-information'][0]['l2ng-l2ald-iff-interface-entry'].length >= 2);
 });
+
+test('get-interface-information snmp-index selects the interface with that SNMP ifIndex', async () => {
+  const { c, commit } = await open('mx');
+  await commit('set interfaces ge-0/0/1 unit 0 family inet address 203.0.113.1/30');
+  const all = top(await c.rpc('<get-interface-information><interface-name>ge-0/0/1</interface-name></get-interface-information>'));
+  const ifd = kids(all, 'physical-interface')[0];
+  const ifl = kids(ifd, 'logical-interface')[0];
+  const byIfd = top(await c.rpc(`<get-interface-information><snmp-index>${txt(ifd, 'snmp-index')}</snmp-index></get-interface-information>`));
+  assert.deepEqual(kids(byIfd, 'physical-interface').map((p) => txt(p, 'name')), ['ge-0/0/1']);
+  const byIfl = top(await c.rpc(`<get-interface-information><terse/><snmp-index>${txt(ifl, 'snmp-index')}</snmp-index></get-interface-information>`));
+  assert.deepEqual(kids(byIfl, 'physical-interface').flatMap((p) => kids(p, 'logical-interface').map((l) => txt(l, 'name'))), ['ge-0/0/1.0']);
+  assert.match(body(await c.rpc(`<command format="text">show interfaces snmp-index ${txt(ifd, 'snmp-index')}</command>`)), /^Physical interface: ge-0\/0\/1, Enabled/m);
+});
