@@ -23,6 +23,8 @@ export interface InterfaceQuery {
   name?: string;
   terse?: boolean;
   level?: InterfaceLevel;
+  /** `snmp-index N`: the physical or logical interface with that SNMP ifIndex. */
+  snmpIndex?: number;
 }
 
 /** A Junos interface-name pattern as a matcher: `*`, `?`, `[abc]`, `[0-3]`, `[!x]`. */
@@ -244,8 +246,9 @@ export function interfaceInformation(device: DeviceView, q: InterfaceQuery): str
   for (const ifd of m.interfaces()) {
     const inInstance = q.instance ? ifd.units.filter((u) => (u.instance ?? 'default') === q.instance || (q.instance === 'master' && !u.instance)) : ifd.units;
     if (q.instance && inInstance.length === 0) continue;
-    const ifdMatches = wanted(ifd.name);
-    const units = inInstance.filter((u) => ifdMatches || wanted(u.name));
+    const bySnmp = q.snmpIndex !== undefined;
+    const ifdMatches = bySnmp ? ifd.snmpIndex === q.snmpIndex : wanted(ifd.name);
+    const units = inInstance.filter((u) => ifdMatches || (bySnmp ? u.snmpIndex === q.snmpIndex : wanted(u.name)));
     if (!ifdMatches && units.length === 0) continue;
     found++;
     if (level === 'descriptions') {
@@ -279,11 +282,13 @@ const LEVELS: InterfaceLevel[] = ['terse', 'brief', 'detail', 'extensive', 'medi
 const handler: RpcHandler = ({ device, op }) => {
   const ri = child(op, 'routing-instance');
   const name = child(op, 'interface-name');
+  const snmp = child(op, 'snmp-index');
   const level = LEVELS.find((l) => child(op, l) !== undefined) ?? (child(op, 'statistics') ? 'detail' : 'normal');
   return interfaceInformation(device, {
     instance: ri ? textOf(ri).trim() : undefined,
     name: name ? textOf(name).trim() : undefined,
     level,
+    ...(snmp && /^\d+$/.test(textOf(snmp).trim()) ? { snmpIndex: Number(textOf(snmp).trim()) } : {}),
   });
 };
 
@@ -407,6 +412,7 @@ export const getInterfaceInformation: RpcModule = {
         ...LEVELS.map((l) => ({ flag: l })),
         { flag: 'statistics' },
         { keyword: 'routing-instance' },
+        { keyword: 'snmp-index' },
         { positional: 'interface-name', match: /^[a-z*[]/ },
       ],
     },

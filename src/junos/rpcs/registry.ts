@@ -69,6 +69,23 @@ import { getSha1ChecksumInformation } from './get-sha1-checksum-information.js';
 import { ping } from './ping.js';
 import { traceroute } from './traceroute.js';
 import { getFpcInformation } from './get-fpc-information.js';
+// protocol RPCs (issue 11)
+import { getArpTableInformation } from './get-arp-table-information.js';
+import { getIpv6NdInformation } from './get-ipv6-nd-information.js';
+import { getLldpNeighborsInformation } from './get-lldp-neighbors-information.js';
+import { getLldpInterfaceNeighbors } from './get-lldp-interface-neighbors.js';
+import { getBgpSummaryInformation } from './get-bgp-summary-information.js';
+import { getBgpNeighborInformation } from './get-bgp-neighbor-information.js';
+import { getOspfNeighborInformation } from './get-ospf-neighbor-information.js';
+import { getOspfInterfaceInformation } from './get-ospf-interface-information.js';
+import { getOspf3NeighborInformation } from './get-ospf3-neighbor-information.js';
+import { getOspf3InterfaceInformation } from './get-ospf3-interface-information.js';
+import { getIsisAdjacencyInformation } from './get-isis-adjacency-information.js';
+import { getIsisInterfaceInformation } from './get-isis-interface-information.js';
+import { getLacpInterfaceInformation } from './get-lacp-interface-information.js';
+import { getVlanInformation } from './get-vlan-information.js';
+import { getEthernetSwitchingInterfaceDetails } from './get-ethernet-switching-interface-details.js';
+import { getInterfaceOpticsDiagnosticsInformation } from './get-interface-optics-diagnostics-information.js';
 
 /** The registered RPCs, one entry each. */
 export const MODULES: readonly RpcModule[] = [
@@ -111,6 +128,23 @@ export const MODULES: readonly RpcModule[] = [
   ping,
   traceroute,
   getFpcInformation,
+  // protocols (issue 11)
+  getArpTableInformation,
+  getIpv6NdInformation,
+  getLldpNeighborsInformation,
+  getLldpInterfaceNeighbors,
+  getBgpSummaryInformation,
+  getBgpNeighborInformation,
+  getOspfNeighborInformation,
+  getOspfInterfaceInformation,
+  getOspf3NeighborInformation,
+  getOspf3InterfaceInformation,
+  getIsisAdjacencyInformation,
+  getIsisInterfaceInformation,
+  getLacpInterfaceInformation,
+  getVlanInformation,
+  getEthernetSwitchingInterfaceDetails,
+  getInterfaceOpticsDiagnosticsInformation,
   commandRpc({ match: matchCommand, module: moduleOf, answers: answersRpc, dispatch: dispatchRpc, text: renderText, json: renderJson }),
   // configuration (Junos forms, then base NETCONF forms)
   getConfiguration,
