@@ -12,7 +12,7 @@ import { NetconfSession, type NetconfFaults } from '../netconf/session.js';
 import { createConfigDatastore, type JunosDatastore } from './config/datastore.js';
 import { syslogOf } from './syslog.js';
 import { loadSchema } from '../schema/index.js';
-import { OperModel, parseInitialConfig } from './oper/model.js';
+import { OperModel, parseInitialConfig, type OperCarry } from './oper/model.js';
 
 export interface EmulatedDeviceOptions {
   /** Shipped profile name or profile directory. */
@@ -48,6 +48,8 @@ export class EmulatedDevice implements DeviceView {
   private closed = false;
   /** The operational model of the committed configuration; dropped at each commit, rebuilt when asked. */
   private model: OperModel | undefined;
+  /** Times the next model keeps (OperModel.carry()), taken from the model before a commit. */
+  private carry: OperCarry | undefined;
 
   private constructor(
     readonly profile: DeviceProfile,
@@ -69,7 +71,11 @@ export class EmulatedDevice implements DeviceView {
       log.record({ time: this.bootTime, process: 'mib2d[2121]', text: `SNMP_TRAP_LINK_UP: ifIndex ${500 + n}, ifAdminStatus up(1), ifOperStatus up(2), ifName ${i.name}` }),
     );
     const ds = datastore as Partial<JunosDatastore>;
-    ds.onCommit?.(() => (this.model = undefined));
+    ds.onCommit?.(() => {
+      // The new model keeps the times of what the commit did not change.
+      this.carry = this.model?.carry() ?? this.carry;
+      this.model = undefined;
+    });
   }
 
   /** The host name: `system host-name` as committed (the creation name without one). */
@@ -83,7 +89,7 @@ export class EmulatedDevice implements DeviceView {
       const ds = this.datastore as Partial<JunosDatastore>;
       const config = ds.committed?.() ?? parseInitialConfig(this.profile.initialConfig, this.identity);
       const commitTime = this.datastore.history()[0]?.time ?? this.bootTime;
-      this.model = new OperModel({ profile: this.profile, config, identity: this.identity, bootTime: this.bootTime, commitTime: Math.max(commitTime, this.bootTime) });
+      this.model = new OperModel({ profile: this.profile, config, identity: this.identity, bootTime: this.bootTime, commitTime: Math.max(commitTime, this.bootTime), carry: this.carry });
     }
     return this.model;
   }

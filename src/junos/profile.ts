@@ -54,7 +54,7 @@ export interface DeviceProfile {
    * checks the configuration; profile.json `family`, else from the model.
    */
   family: RpcFamily;
-  /** Routing engine memory in MiB (`show system memory`); 16384 when absent. */
+  /** Routing engine memory in MiB (`show system memory`, `show chassis routing-engine`); 16384 when absent. */
   memoryMB?: number;
   /** get-system-information hardware-model and os-name. */
   hardwareModel: string;

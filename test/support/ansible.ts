@@ -1,7 +1,8 @@
 /**
  * Ansible (Debian's `ansible` package, which bundles the `junipernetworks.junos` and
  * `ansible.netcommon` collections) driving a device over its SSH face with the
- * `ansible.netcommon.netconf` connection: installs the package when missing and allowed,
+ * `ansible.netcommon.netconf` connection (or `ansible.netcommon.network_cli`, the emulated cli
+ * over an SSH shell): installs the package when missing and allowed,
  * writes a private inventory, ansible.cfg and playbook into a temp directory, runs
  * `ansible-playbook` with a bounded time and reads its JSON output task by task.
  */
@@ -71,12 +72,16 @@ export interface PlaybookRun {
 }
 
 /**
- * Runs TASKS (Ansible task objects) as one play against the target, optionally all in check
- * mode. The playbook is written as JSON (which YAML reads). Rejects when ansible-playbook
+ * Runs TASKS (Ansible task objects) as one play against the target over the netconf connection
+ * (or network_cli), optionally all in check mode. The playbook is written as JSON (which YAML reads). Rejects when ansible-playbook
  * cannot run or its output is not the JSON callback's; a failed task is a result, not a
  * rejection.
  */
-export async function runPlaybook(target: AnsibleTarget, tasks: Record<string, unknown>[], opts: { check?: boolean; timeoutMs?: number } = {}): Promise<PlaybookRun> {
+export async function runPlaybook(
+  target: AnsibleTarget,
+  tasks: Record<string, unknown>[],
+  opts: { check?: boolean; timeoutMs?: number; connection?: 'netconf' | 'network_cli' } = {},
+): Promise<PlaybookRun> {
   const dir = mkdtempSync(path.join(tmpdir(), 'ncgd-ansible-'));
   const timeoutMs = opts.timeoutMs ?? 180_000;
   try {
@@ -86,7 +91,7 @@ export async function runPlaybook(target: AnsibleTarget, tasks: Record<string, u
       ansible_port: target.port,
       ansible_user: target.user,
       ansible_password: target.password,
-      ansible_connection: 'ansible.netcommon.netconf',
+      ansible_connection: `ansible.netcommon.${opts.connection ?? 'netconf'}`,
       ansible_network_os: 'junipernetworks.junos.junos',
       ansible_python_interpreter: PYTHON,
     };

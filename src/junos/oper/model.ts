@@ -157,7 +157,17 @@ export interface OperModelInput {
   identity: string;
   bootTime: number;
   commitTime: number;
+  /** From the model before this commit (OperModel.carry()): what the commit left alone keeps its times. */
+  carry?: OperCarry;
 }
+
+/** Route start times and interface flaps of a model, for the next one to keep where nothing changed. */
+export interface OperCarry {
+  routes: Map<string, number>;
+  flaps: Map<string, { admin: string; oper: string; flappedAt: number }>;
+}
+
+const routeKey = (r: OperRoute) => JSON.stringify([r.table, r.destination, r.protocol, r.preference, r.nextHops, r.nextHopType ?? '', r.active]);
 
 /** Interface names whose units come only from the configuration. */
 const CONFIGURABLE = /^(ge|xe|et|mge|fe|ae|reth|fxp|me|vme|em|lo|irb|vlan|st|gr|ip|lt|fab|swfab)(-|\d|$)/;
@@ -513,6 +523,9 @@ export class OperModel {
         units,
         flappedAt: Math.min(flappedAt, Math.max(this.bootTime + 60_000, this.commitTime)),
       };
+      // An interface whose state the commit did not change did not flap; one it changed flapped now.
+      const was = this.input.carry?.flaps.get(name);
+      if (was) ifd.flappedAt = was.admin === ifd.admin && was.oper === ifd.oper ? was.flappedAt : Math.max(this.commitTime, this.bootTime);
       this.ifds.push(ifd);
       this.byName.set(name, ifd);
     });
@@ -611,6 +624,14 @@ export class OperModel {
     return this.routeList;
   }
 
+  /** What the next model (after a commit) keeps: see OperCarry. */
+  carry(): OperCarry {
+    return {
+      routes: new Map(this.routes().map((r) => [routeKey(r), r.since])),
+      flaps: new Map(this.ifds.map((i) => [i.name, { admin: i.admin, oper: i.oper, flappedAt: i.flappedAt }])),
+    };
+  }
+
   private buildRoutes(): OperRoute[] {
     const routes: OperRoute[] = [];
     const tableOf = (fam: 'inet' | 'inet6', instance?: string) => `${instance ? `${instance}.` : ''}${fam === 'inet' ? 'inet.0' : 'inet6.0'}`;
@@ -679,6 +700,8 @@ export class OperModel {
         });
       }
     });
+    // A commit that left a route as it was leaves its age too (Junos keeps it across commits).
+    for (const r of routes) r.since = this.input.carry?.routes.get(routeKey(r)) ?? r.since;
     // Junos orders a table by destination.
     return routes.sort((a, b) => (a.table === b.table ? compareDest(a.destination, b.destination) || a.preference - b.preference : a.table.localeCompare(b.table)));
   }

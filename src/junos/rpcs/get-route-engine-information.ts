@@ -19,6 +19,9 @@ export function routeEngineInformation(device: DeviceView): string {
   const up = upSeconds(device);
   const boot = device.bootTime;
   const multi = device.profile.routingEngines.length > 1;
+  // The same memory `show system memory` reports (the profile's memoryMB); Junos shows a little
+  // less DRAM than is installed (16334 MB of 16384 MB on a real RE).
+  const memoryMB = device.profile.memoryMB ?? 16384;
   const lines = [`<route-engine-information xmlns="${ns(device, 'junos-chassis')}">`];
   device.profile.routingEngines.forEach((re, i) => {
     // The backup booted a little after the master.
@@ -32,8 +35,8 @@ export function routeEngineInformation(device: DeviceView): string {
       el('status', 'OK'),
       `<temperature junos:celsius="${33 + i}">${33 + i} degrees C / ${Math.round((33 + i) * 1.8 + 32)} degrees F</temperature>`,
       `<cpu-temperature junos:celsius="${31 + i}">${31 + i} degrees C / ${Math.round((31 + i) * 1.8 + 32)} degrees F</cpu-temperature>`,
-      el('memory-dram-size', '32719 MB'),
-      el('memory-installed-size', '(32768 MB installed)'),
+      el('memory-dram-size', `${memoryMB - 50} MB`),
+      el('memory-installed-size', `(${memoryMB} MB installed)`),
       el('memory-buffer-utilization', 12),
       el('cpu-user', 1),
       el('cpu-background', 0),
@@ -63,7 +66,7 @@ function text(reply: XmlElement): string {
       `  Slot ${t(re, 'slot')}:`,
       `    Current state                  ${t(re, 'mastership-state').replace(/^./, (c) => c.toUpperCase())}`,
       `    Temperature                 ${t(re, 'temperature')}`,
-      `    DRAM                      ${t(re, 'memory-dram-size')}`,
+      `    DRAM                      ${[t(re, 'memory-dram-size'), t(re, 'memory-installed-size')].filter(Boolean).join(' ')}`,
       `    Model                          ${t(re, 'model')}`,
       `    Serial ID                      ${t(re, 'serial-number')}`,
       `    Start time                     ${t(re, 'start-time')}`,

@@ -175,3 +175,46 @@ test('get-interface-information name classes and levels over NETCONF', async () 
     await dev.close();
   }
 });
+
+test('a commit keeps the age of routes and the last flap of interfaces it did not change (as Junos: a host-name commit flaps nothing)', async () => {
+  let clock = Date.UTC(2026, 0, 1);
+  const boot = clock;
+  const { dev, c } = await open(() => clock);
+  const commit = async (lines: string) => {
+    const load = await c.rpc(`<load-configuration action="set" format="text"><configuration-set>${lines}</configuration-set></load-configuration>`);
+    assert.doesNotMatch(load, /<rpc-error>/, load);
+    assert.doesNotMatch(await c.rpc('<commit-configuration/>'), /<rpc-error>/);
+  };
+  const ages = async () => {
+    const info = top(await c.rpc('<get-route-information><table>inet.0</table></get-route-information>'));
+    const out: Record<string, number> = {};
+    for (const rt of kids(kids(info, 'route-table')[0]!, 'rt')) {
+      const age = child(kids(rt, 'rt-entry')[0]!, 'age')!;
+      out[txt(rt, 'rt-destination')!] = Number(age.attrs['junos:seconds']);
+    }
+    return out;
+  };
+  const flapped = async (name: string) => {
+    const pif = kids(top(await c.rpc(`<get-interface-information><interface-name>${name}</interface-name><detail/></get-interface-information>`)), 'physical-interface')[0]!;
+    return Number(child(pif, 'interface-flapped')!.attrs['junos:seconds']);
+  };
+  clock = boot + 300_000;
+  await commit('set interfaces ge-0/0/1 disable\nset interfaces ge-0/0/3 unit 0 family inet address 203.0.113.5/30\nset routing-options static route 0.0.0.0/0 next-hop 203.0.113.6');
+  clock = boot + 400_000;
+  const before = await ages();
+  assert.equal(before['0.0.0.0/0'], 100, JSON.stringify(before));
+  const flapBefore = await flapped('ge-0/0/1');
+  clock = boot + 500_000;
+  await commit('set system host-name mx960-renamed');
+  clock = boot + 600_000;
+  const after = await ages();
+  assert.deepEqual(Object.keys(after), Object.keys(before));
+  // Every route is 200 s older than before, not reset by the unrelated commit.
+  for (const [dest, age] of Object.entries(before)) assert.equal(after[dest], age + 200, `${dest}: ${JSON.stringify(after)}`);
+  assert.equal(await flapped('ge-0/0/1'), flapBefore, 'ge-0/0/1 did not flap again');
+  // A change to an interface does flap it.
+  await commit('delete interfaces ge-0/0/1 disable');
+  clock = boot + 610_000;
+  assert.equal(await flapped('ge-0/0/1'), (boot + 600_000) / 1000);
+  await dev.close();
+});

@@ -196,3 +196,19 @@ test('show chassis fpc: slots with interfaces online, the others empty; one slot
   assert.match(await asText(c, 'show chassis fpc'), /\nSlot State {12}\(C\)  Total  Interrupt {6}DRAM \(MB\) Heap {5}Buffer\n  0  Online {12}34 {6}9 {10}0 {11}2048   14 {10}0\n  1  Online/);
   await dev.close();
 });
+
+test('the routing engines have the memory show system memory reports (profile memoryMB), as junos_facts hardware reads both', async () => {
+  for (const [profile, mb] of [['mx', 16384], ['mx10003', 65536]] as const) {
+    const { dev, c } = await open(profile);
+    const sum = child(top(await c.rpc('<get-system-memory-information/>')), 'system-memory-summary-information')!;
+    assert.equal(txt(sum, 'system-memory-total'), String(mb * 1024), profile);
+    const res = elements(top(await c.rpc('<get-route-engine-information/>'))).filter((e) => e.name === 'route-engine');
+    assert.ok(res.length > 0, profile);
+    for (const re of res) {
+      assert.equal(txt(re, 'memory-installed-size'), `(${mb} MB installed)`, profile);
+      assert.equal(txt(re, 'memory-dram-size'), `${mb - 50} MB`, profile);
+    }
+    assert.match(await asText(c, 'show chassis routing-engine'), new RegExp(`DRAM +${mb - 50} MB \\(${mb} MB installed\\)`));
+    await dev.close();
+  }
+});
