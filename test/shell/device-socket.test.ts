@@ -1,57 +1,26 @@
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import type { SessionEnd } from '../../src/session/byte-session.js';
-import { EmulatedDevice } from '../../src/junos/device.js';
 import { textOf } from '../../src/netconf/xml.js';
 import { NetconfClient } from '../../src/junos/cli/netconf-client.js';
-import { serveDeviceSocket, type DeviceSocket } from '../../src/shell/device-socket.js';
-import { resolveSessionUser } from '../../src/shell/user.js';
-import { openPtyShell } from '../../src/shell/pty-session.js';
+import { startDeviceSocketLab, type DeviceSocketLab } from '../support/device-socket-lab.js';
 
 // The emulated device's datastore is built by another part of the project; until it is
 // compiled, these end-to-end checks have nothing to run against.
 const datastoreBuilt = existsSync(fileURLToPath(new URL('../../src/junos/config/datastore.js', import.meta.url)));
 
 describe('cli against the emulated device', { skip: datastoreBuilt ? false : 'the configuration datastore module is not built yet' }, () => {
-  let dir: string;
-  let socketPath: string;
-  let device: EmulatedDevice;
-  let server: DeviceSocket;
+  let lab: DeviceSocketLab;
+  const shell = (input: string): Promise<string> => lab.shell(input, 20_000);
 
   before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'ncgd-cli-dev-'));
-    chmodSync(dir, 0o711);
-    socketPath = path.join(dir, 'cli', 'device.sock');
-    device = await EmulatedDevice.create({ profile: 'mx', hostname: 'cli-lab-1' });
-    server = await serveDeviceSocket(() => device.openNetconf({ user: 'nobody', client: 'cli' }), socketPath, { owner: resolveSessionUser('nobody', false) });
+    lab = await startDeviceSocketLab({ prefix: 'ncgd-cli-dev-', hostname: 'cli-lab-1' });
   });
 
   after(async () => {
-    await server?.close();
-    await device?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await lab?.close();
   });
-
-  function shell(input: string): Promise<string> {
-    const s = openPtyShell({ deviceSocket: socketPath });
-    const chunks: Buffer[] = [];
-    s.on('data', (b: Buffer) => chunks.push(b));
-    return new Promise((resolve, reject) => {
-      const t = setTimeout(() => {
-        s.kill(9);
-        reject(new Error(`shell did not end: ${Buffer.concat(chunks).toString()}`));
-      }, 20_000);
-      s.once('end', (_e: SessionEnd) => {
-        clearTimeout(t);
-        resolve(Buffer.concat(chunks).toString());
-      });
-      s.write(input);
-    });
-  }
 
   it('cli -c "show version" answers with the device host name, in text, xml and json', async () => {
     const out = await shell('cli -c "show version"\necho ---\ncli -c "show version | display xml"\necho ---\ncli -c "show version | display json"\nexit\n');
@@ -72,7 +41,7 @@ describe('cli against the emulated device', { skip: datastoreBuilt ? false : 'th
   it('configure, set, commit in the interactive cli is visible to NETCONF get-configuration', async () => {
     const out = await shell(['cli', 'configure', 'set system domain-name lab.example.net', 'commit', 'exit', 'exit', 'exit', ''].join('\n'));
     assert.match(out, /commit complete\n/);
-    const client = await NetconfClient.connect(socketPath);
+    const client = await NetconfClient.connect(lab.socketPath);
     try {
       const reply = await client.rpc('<get-configuration database="committed" format="text"/>');
       assert.match(textOf(reply.root), /domain-name lab.example.net;/);

@@ -1,11 +1,22 @@
 /**
  * Test support for the SSH face and bridges: a stand-in session (echo with a greeting), an
- * ssh2 client that opens one channel and collects its output, and waiting helpers.
+ * ssh2 client that opens one channel and collects its output, waiting helpers, and a lab of
+ * an emulated device whose SSH face logs in to the emulated Junos cli on a PTY.
  */
 import { EventEmitter } from 'node:events';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import ssh2 from 'ssh2';
 import type { Client, ClientChannel, ConnectConfig } from 'ssh2';
 import type { ByteSession, SessionEnd } from '../../src/session/byte-session.js';
+import { EmulatedDevice } from '../../src/junos/device.js';
+import { cliBinDir } from '../../src/shell/cli-bin.js';
+import { serveDeviceSocket, type DeviceSocket } from '../../src/shell/device-socket.js';
+import { resolveSessionUser } from '../../src/shell/user.js';
+import { openPtyShell } from '../../src/shell/pty-session.js';
+import { startSshFace, type SshFace } from '../../src/ssh/server.js';
+import { testLogger } from './agent-harness.js';
 
 /** Echoes what it is sent after a greeting line; records kills. Stands in for a real session. */
 export class EchoSession extends EventEmitter implements ByteSession {
@@ -115,4 +126,66 @@ export async function until(pred: () => boolean, ms = 5000, what = 'condition'):
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** A started {@link cliSshLab}: the device, its device socket, and the SSH face on 127.0.0.1. */
+export interface CliSshLab {
+  dir: string;
+  device: EmulatedDevice;
+  socketPath: string;
+  face: SshFace;
+  /** Opens one channel on the face as netops/pw (a shell with a pty unless told otherwise). */
+  open(how?: { exec?: string; shell?: boolean }): Promise<OpenedChannel>;
+}
+
+/**
+ * An emulated MX behind a device socket, and an SSH face (user netops, password pw) whose
+ * shell is the emulated Junos `cli` on a real PTY; with `command`, `ssh router "cmd"` runs
+ * `cli -c cmd`. Started on the first start() (so skipped tests start nothing); close() stops
+ * what was started and removes the folder.
+ */
+export function cliSshLab(opts: { prefix: string; hostname?: string; command?: boolean }): { start(): Promise<CliSshLab>; close(): Promise<void> } {
+  let started: Promise<CliSshLab> | undefined;
+  let dir: string | undefined;
+  let device: EmulatedDevice | undefined;
+  let socket: DeviceSocket | undefined;
+  let face: SshFace | undefined;
+  async function start(): Promise<CliSshLab> {
+    dir = mkdtempSync(path.join(tmpdir(), opts.prefix));
+    // The shell runs as an unprivileged account, which must reach the device socket.
+    chmodSync(dir, 0o755);
+    const dev = (device = await EmulatedDevice.create({ profile: 'mx', hostname: opts.hostname ?? 'lab-mx', logger: testLogger }));
+    const socketPath = path.join(dir, 'cli', 'device.sock');
+    socket = await serveDeviceSocket(() => dev.openNetconf({ user: 'netops', client: 'cli' }), socketPath, { owner: resolveSessionUser('nobody', false), logger: testLogger });
+    const cli = path.join(cliBinDir(), 'cli');
+    const f = (face = await startSshFace({
+      host: '127.0.0.1',
+      port: 0,
+      users: [{ name: 'netops', password: 'pw' }],
+      hostKeyPath: path.join(dir, 'host_key'),
+      openNetconf: (user, client) => dev.openNetconf({ user, client }),
+      openShell: (user, pty) =>
+        openPtyShell({ command: [cli], interactive: true, deviceSocket: socketPath, cols: pty?.cols, rows: pty?.rows, env: { USER: user }, logger: testLogger }),
+      openCommand: opts.command
+        ? (user, command) => openPtyShell({ command: [cli, '-c', command], deviceSocket: socketPath, env: { USER: user }, logger: testLogger })
+        : undefined,
+      logger: testLogger,
+    }));
+    return {
+      dir,
+      device: dev,
+      socketPath,
+      face: f,
+      open: (how = { shell: true }) => openChannel({ host: '127.0.0.1', port: f.port, username: 'netops', password: 'pw' }, how),
+    };
+  }
+  return {
+    start: () => (started ??= start()),
+    async close() {
+      await face?.close();
+      await socket?.close();
+      await device?.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

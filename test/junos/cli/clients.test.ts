@@ -8,49 +8,12 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { EmulatedDevice } from '../../../src/junos/device.js';
-import { cliBinDir } from '../../../src/shell/cli-bin.js';
-import { serveDeviceSocket, type DeviceSocket } from '../../../src/shell/device-socket.js';
-import { resolveSessionUser } from '../../../src/shell/user.js';
-import { openPtyShell } from '../../../src/shell/pty-session.js';
-import { startSshFace, type SshFace } from '../../../src/ssh/server.js';
-import { testLogger } from '../../support/agent-harness.js';
+import { cliSshLab } from '../../support/ssh-harness.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'ncgd-cli-clients-'));
-chmodSync(dir, 0o755);
-let device: EmulatedDevice | undefined;
-let socket: DeviceSocket | undefined;
-let face: SshFace | undefined;
-
-after(async () => {
-  await face?.close();
-  await socket?.close();
-  await device?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function setup(): Promise<SshFace> {
-  if (face) return face;
-  device = await EmulatedDevice.create({ profile: 'mx', hostname: 'lab-mx', logger: testLogger });
-  const socketPath = path.join(dir, 'cli', 'device.sock');
-  const dev = device;
-  socket = await serveDeviceSocket(() => dev.openNetconf({ user: 'netops', client: 'cli' }), socketPath, { owner: resolveSessionUser('nobody', false), logger: testLogger });
-  const cli = path.join(cliBinDir(), 'cli');
-  face = await startSshFace({
-    host: '127.0.0.1',
-    port: 0,
-    users: [{ name: 'netops', password: 'pw' }],
-    hostKeyPath: path.join(dir, 'host_key'),
-    openNetconf: (user, client) => dev.openNetconf({ user, client }),
-    openShell: (user, pty) =>
-      openPtyShell({ command: [cli], interactive: true, deviceSocket: socketPath, cols: pty?.cols, rows: pty?.rows, env: { USER: user }, logger: testLogger }),
-    logger: testLogger,
-  });
-  return face;
-}
+const lab = cliSshLab({ prefix: 'ncgd-cli-clients-' });
+after(() => lab.close());
 
 function run(file: string, args: string[], env: Record<string, string>, timeoutMs: number): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
@@ -68,7 +31,7 @@ test('Ansible network_cli: junos_command runs show version through the cli', asy
   if (!existsSync(ANSIBLE)) return t.skip('ansible-playbook is not installed (Debian package ansible)');
   if (!existsSync('/usr/lib/python3/dist-packages/ansible_collections/junipernetworks/junos')) return t.skip('the junipernetworks.junos collection is not installed');
   if (!(await hasPyModules('paramiko'))) return t.skip('network_cli needs paramiko (python3-paramiko) and it is missing');
-  const f = await setup();
+  const { face: f, dir } = await lab.start();
   const work = path.join(dir, 'ansible');
   mkdirSync(work, { recursive: true });
   writeFileSync(
@@ -96,7 +59,7 @@ test('Ansible network_cli: junos_command runs show version through the cli', asy
 
 test('PyEZ StartShell: start shell gives a % prompt and runs commands as the session user', async (t) => {
   if (!(await hasPyModules('jnpr.junos.utils.start_shell, paramiko'))) return t.skip('PyEZ (python3-junos-eznc) with paramiko is not installed');
-  const f = await setup();
+  const { face: f } = await lab.start();
   // StartShell reads these four attributes of its Device; old PyEZ uses the port only for 'localhost'.
   const script = [
     'import sys, types',

@@ -6,50 +6,10 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { EmulatedDevice } from '../../../src/junos/device.js';
-import { cliBinDir } from '../../../src/shell/cli-bin.js';
-import { serveDeviceSocket, type DeviceSocket } from '../../../src/shell/device-socket.js';
-import { resolveSessionUser } from '../../../src/shell/user.js';
-import { openPtyShell } from '../../../src/shell/pty-session.js';
-import { startSshFace, type SshFace } from '../../../src/ssh/server.js';
-import { openChannel, type OpenedChannel } from '../../support/ssh-harness.js';
-import { testLogger } from '../../support/agent-harness.js';
+import { cliSshLab, type OpenedChannel } from '../../support/ssh-harness.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'ncgd-cli-term-'));
-chmodSync(dir, 0o755);
-let device: EmulatedDevice | undefined;
-let socket: DeviceSocket | undefined;
-let face: SshFace | undefined;
-
-after(async () => {
-  await face?.close();
-  await socket?.close();
-  await device?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function setup(): Promise<SshFace> {
-  if (face) return face;
-  device = await EmulatedDevice.create({ profile: 'mx', hostname: 'lab-mx', logger: testLogger });
-  const socketPath = path.join(dir, 'cli', 'device.sock');
-  const dev = device;
-  socket = await serveDeviceSocket(() => dev.openNetconf({ user: 'netops', client: 'cli' }), socketPath, { owner: resolveSessionUser('nobody', false), logger: testLogger });
-  const cli = path.join(cliBinDir(), 'cli');
-  face = await startSshFace({
-    host: '127.0.0.1',
-    port: 0,
-    users: [{ name: 'netops', password: 'pw' }],
-    hostKeyPath: path.join(dir, 'host_key'),
-    openNetconf: (user, client) => dev.openNetconf({ user, client }),
-    openShell: (user, pty) =>
-      openPtyShell({ command: [cli], interactive: true, deviceSocket: socketPath, cols: pty?.cols, rows: pty?.rows, env: { USER: user }, logger: testLogger }),
-    logger: testLogger,
-  });
-  return face;
-}
+const lab = cliSshLab({ prefix: 'ncgd-cli-term-' });
+after(() => lab.close());
 
 const PROMPT = 'netops@lab-mx> ';
 const UP = '\x1b[A';
@@ -57,8 +17,7 @@ const LEFT = '\x1b[D';
 
 /** A login at the prompt; `run` types keys and waits for output after them to match. */
 async function login(): Promise<OpenedChannel & { send(keys: string, until: RegExp): Promise<string> }> {
-  const f = await setup();
-  const ch = await openChannel({ host: '127.0.0.1', port: f.port, username: 'netops', password: 'pw' }, { shell: true });
+  const ch = await (await lab.start()).open();
   await ch.waitFor((o) => o.includes(PROMPT), 20000);
   return Object.assign(ch, {
     async send(keys: string, until: RegExp): Promise<string> {

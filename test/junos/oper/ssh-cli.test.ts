@@ -5,48 +5,13 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { EmulatedDevice } from '../../../src/junos/device.js';
-import { cliBinDir } from '../../../src/shell/cli-bin.js';
-import { serveDeviceSocket, type DeviceSocket } from '../../../src/shell/device-socket.js';
-import { resolveSessionUser } from '../../../src/shell/user.js';
-import { openPtyShell } from '../../../src/shell/pty-session.js';
-import { startSshFace, type SshFace } from '../../../src/ssh/server.js';
-import { openChannel } from '../../support/ssh-harness.js';
-import { testLogger } from '../../support/agent-harness.js';
+import { cliSshLab } from '../../support/ssh-harness.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'ncgd-oper-cli-'));
-// The shell runs as an unprivileged account, which must reach the device socket.
-chmodSync(dir, 0o755);
-let device: EmulatedDevice | undefined;
-let socket: DeviceSocket | undefined;
-let face: SshFace | undefined;
-
-after(async () => {
-  await face?.close();
-  await socket?.close();
-  await device?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const lab = cliSshLab({ prefix: 'ncgd-oper-cli-', hostname: 'mx960-4' });
+after(() => lab.close());
 
 test('the cli prompt, show version, show interfaces and show route follow a commit', async () => {
-  device = await EmulatedDevice.create({ profile: 'mx', hostname: 'mx960-4', logger: testLogger });
-  const dev = device;
-  const socketPath = path.join(dir, 'cli', 'device.sock');
-  socket = await serveDeviceSocket(() => dev.openNetconf({ user: 'netops', client: 'cli' }), socketPath, { owner: resolveSessionUser('nobody', false), logger: testLogger });
-  const cli = path.join(cliBinDir(), 'cli');
-  face = await startSshFace({
-    host: '127.0.0.1',
-    port: 0,
-    users: [{ name: 'netops', password: 'pw' }],
-    hostKeyPath: path.join(dir, 'host_key'),
-    openNetconf: (user, client) => dev.openNetconf({ user, client }),
-    openShell: (user, pty) => openPtyShell({ command: [cli], interactive: true, deviceSocket: socketPath, cols: pty?.cols, rows: pty?.rows, env: { USER: user }, logger: testLogger }),
-    logger: testLogger,
-  });
-  const ch = await openChannel({ host: '127.0.0.1', port: face.port, username: 'netops', password: 'pw' }, { shell: true });
+  const ch = await (await lab.start()).open();
   try {
     await ch.waitFor((o) => o.includes('netops@mx960-4> '), 15000);
     ch.channel.write('configure\r');
