@@ -7,32 +7,15 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { DeviceNetconfBackend } from '../../../src/backends/junos-netconf.js';
-import { EmulatedDevice } from '../../../src/junos/device.js';
-import type { NmsSession } from '../../../src/nms/server.js';
-import { Harness, MAIN_JS, catBackends, client } from '../../support/agent-harness.js';
+import { Harness, MAIN_JS } from '../../support/agent-harness.js';
+import { EOM, outboundDeviceSession, rpc } from '../../support/outbound-device.js';
 import { ISSUE10_RPCS, checkIssue10Replies, repliesOf } from '../../support/issue10-face-checks.js';
 
 const h = new Harness();
 after(() => h.cleanup());
-const EOM = ']]>]]>';
-
-async function rpc(s: NmsSession, body: string): Promise<string> {
-  const before = s.output().split(EOM).length;
-  s.send(`<rpc>${body}</rpc>${EOM}`);
-  const out = await s.waitFor((o) => o.split(EOM).length > before, 15_000);
-  return out.split(EOM)[before - 1];
-}
 
 test('outbound HTTPS: bad statement refused, schema order, commit recorded as the session user via netconf, idempotent compare', async () => {
-  const device = await EmulatedDevice.create({ profile: 'mx', hostname: 'faces-out' });
-  h.defer(() => device.close());
-  const { nms, server } = await h.nms();
-  const c = client('faces', [server]);
-  h.agent([c], { netconf: new DeviceNetconfBackend(device, 'nmsuser'), csh: catBackends().csh });
-  const s = await nms.requestSession(c.deviceId, c.secret, 'netconf');
-  await s.waitFor((o) => o.includes(EOM), 15_000);
-  s.send(`<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability></capabilities></hello>${EOM}`);
+  const { s } = await outboundDeviceSession(h, { name: 'faces', hostname: 'faces-out', user: 'nmsuser' });
   const replies: string[] = [];
   for (const body of ISSUE10_RPCS) replies.push(await rpc(s, body));
   checkIssue10Replies(replies, 'nmsuser', 'outbound');

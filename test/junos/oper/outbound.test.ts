@@ -6,34 +6,15 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DeviceNetconfBackend } from '../../../src/backends/junos-netconf.js';
-import { EmulatedDevice } from '../../../src/junos/device.js';
-import type { NmsSession } from '../../../src/nms/server.js';
-import { Harness, catBackends, client } from '../../support/agent-harness.js';
+import { Harness } from '../../support/agent-harness.js';
+import { outboundDeviceSession, rpc } from '../../support/outbound-device.js';
 import { CHANGES } from './changes.js';
 
 const h = new Harness();
 after(() => h.cleanup());
 
-const EOM = ']]>]]>';
-
-/** Sends one framed message and returns the next whole reply (bounded wait). */
-async function rpc(s: NmsSession, body: string): Promise<string> {
-  const before = s.output().split(EOM).length;
-  s.send(`<rpc>${body}</rpc>${EOM}`);
-  const out = await s.waitFor((o) => o.split(EOM).length > before, 15_000);
-  return out.split(EOM)[before - 1];
-}
-
 test('operational answers follow a commit made over outbound HTTPS', async () => {
-  const device = await EmulatedDevice.create({ profile: 'mx', hostname: 'mx960-9' });
-  h.defer(() => device.close());
-  const { nms, server } = await h.nms();
-  const c = client('oper', [server]);
-  h.agent([c], { netconf: new DeviceNetconfBackend(device, 'nms'), csh: catBackends().csh });
-  const s = await nms.requestSession(c.deviceId, c.secret, 'netconf');
-  await s.waitFor((o) => o.includes(EOM), 15_000);
-  s.send(`<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability></capabilities></hello>${EOM}`);
+  const { s } = await outboundDeviceSession(h, { name: 'oper', hostname: 'mx960-9', user: 'nms' });
 
   assert.match(await rpc(s, '<get-software-information/>'), /<host-name>mx960-9<\/host-name>/);
   const load = await rpc(s, `<load-configuration action="set" format="text"><configuration-set>${CHANGES}</configuration-set></load-configuration>`);
