@@ -8,16 +8,13 @@ import sys
 
 from jnpr.junos import Device
 
+from _pyez_compat import recorder
+
 
 def main():
     host, port, user, password, keyfile = sys.argv[1:6]
     out = {}
-
-    def check(name, fn):
-        try:
-            out[name] = {'ok': True, 'value': fn()}
-        except Exception as err:
-            out[name] = {'ok': False, 'error': type(err).__name__, 'message': str(err)}
+    check = recorder(out)
 
     dev = Device(host=host, port=int(port), user=user, passwd=password, gather_facts=False)
     dev.open()

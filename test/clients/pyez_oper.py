@@ -7,12 +7,7 @@ Prints one JSON object, one entry per check (its value, or the exception it rais
 import json
 import sys
 
-import yaml
-
-# Debian's PyEZ loads its bundled op tables with yaml.load(stream), which PyYAML 6 refuses
-# without a Loader; give it the safe loader so the tables load exactly as shipped.
-_yaml_load = yaml.load
-yaml.load = lambda stream, Loader=yaml.SafeLoader: _yaml_load(stream, Loader=Loader)
+from _pyez_compat import recorder  # first: it lets PyEZ's bundled op tables load under PyYAML 6
 
 from jnpr.junos import Device  # noqa: E402
 from jnpr.junos.utils.config import Config  # noqa: E402
@@ -32,12 +27,7 @@ set routing-options static route 0.0.0.0/0 next-hop 203.0.113.2
 def main():
     host, port, user, password = sys.argv[1:5]
     out = {}
-
-    def check(name, fn):
-        try:
-            out[name] = {'ok': True, 'value': fn()}
-        except Exception as err:
-            out[name] = {'ok': False, 'error': type(err).__name__, 'message': str(err)}
+    check = recorder(out)
 
     dev = Device(host=host, port=int(port), user=user, passwd=password)
     dev.open()

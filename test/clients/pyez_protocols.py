@@ -11,10 +11,7 @@ import sys
 
 import yaml
 
-# Debian's PyEZ loads its bundled op tables with yaml.load(stream), which PyYAML 6 refuses
-# without a Loader; give it the safe loader so the tables load exactly as shipped.
-_yaml_load = yaml.load
-yaml.load = lambda stream, Loader=yaml.SafeLoader: _yaml_load(stream, Loader=Loader)
+from _pyez_compat import recorder  # first: it lets PyEZ's bundled op tables load under PyYAML 6
 
 from jnpr.junos import Device  # noqa: E402
 from jnpr.junos.factory.factory_loader import FactoryLoader  # noqa: E402
@@ -68,12 +65,7 @@ VlanL2ngView:
 def main():
     host, port, user, password, kind = sys.argv[1:6]
     out = {}
-
-    def check(name, fn):
-        try:
-            out[name] = {'ok': True, 'value': fn()}
-        except Exception as err:
-            out[name] = {'ok': False, 'error': type(err).__name__, 'message': str(err)}
+    check = recorder(out)
 
     def table(cls, **kw):
         t = cls(dev).get(**kw)
