@@ -9,6 +9,7 @@ import { MODULES } from '../rpcs/registry.js';
 import { buildWordTree, completions, pickWord, resolveWords, type Completion, type WordTree } from '../rpcs/cli-words.js';
 import type { CliCommand } from '../rpcs/types.js';
 import { hiddenListsUnder } from '../config/schema.js';
+import { splitPipeline } from './render.js';
 
 /** The cli's own operational commands (answered by the cli, not by an RPC); `@` marks them. */
 const LOCAL: { rpc: string; cli: CliCommand }[] = [
@@ -126,26 +127,6 @@ export function expandPipe(pipe: string): string | { error: string; ambiguous?: 
   }
   if (verb === 'compare' && rest.length && 'rollback'.startsWith(rest[0])) rest[0] = 'rollback';
   return [verb, ...rest].join(' ');
-}
-
-/** Splits at `|` outside quotes. */
-export function splitPipeline(line: string): string[] {
-  const parts: string[] = [];
-  let cur = '';
-  let quote = '';
-  for (const ch of line) {
-    if (quote) {
-      if (ch === quote) quote = '';
-    } else if (ch === '"' || ch === "'") quote = ch;
-    else if (ch === '|') {
-      parts.push(cur);
-      cur = '';
-      continue;
-    }
-    cur += ch;
-  }
-  parts.push(cur);
-  return parts;
 }
 
 /** The device's schema, from its model (`mx960` -> mx -> junos); undefined when unknown. */

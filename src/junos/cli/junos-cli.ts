@@ -6,10 +6,10 @@
  */
 import { escapeAttr, escapeText, textOf, elements, type XmlElement } from '../../netconf/xml.js';
 import type { NetconfClient, RpcReply } from './netconf-client.js';
-import { caretAt, parsePipes, renderErrors, renderJson, renderText, renderXml, replyErrors } from './render.js';
+import { caretAt, parsePipes, splitPipeline, renderErrors, renderJson, renderText, renderXml, replyErrors } from './render.js';
 import { operationalVerbs } from '../rpcs/registry.js';
 import type { Schema } from '../../schema/index.js';
-import { CONFIG_VERB_HELP, PATH_VERBS, configurationHelp, expandOperational, expandPipe, formatCompletions, operationalHelp, schemaForModel, splitLine, splitPipeline, walkSchema, type HelpAnswer } from './complete.js';
+import { CONFIG_VERB_HELP, PATH_VERBS, configurationHelp, expandOperational, expandPipe, formatCompletions, operationalHelp, schemaForModel, splitLine, walkSchema, type HelpAnswer } from './complete.js';
 import { pickWord } from '../rpcs/cli-words.js';
 
 export interface CliIo {

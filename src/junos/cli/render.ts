@@ -139,7 +139,8 @@ export interface Pipes {
   filters: ((text: string) => string)[];
 }
 
-function splitPipes(line: string): string[] {
+/** Splits at `|` outside quotes. */
+export function splitPipeline(line: string): string[] {
   const parts: string[] = [];
   let cur = '';
   let quote = '';
@@ -148,13 +149,13 @@ function splitPipes(line: string): string[] {
       if (ch === quote) quote = '';
     } else if (ch === '"' || ch === "'") quote = ch;
     else if (ch === '|') {
-      parts.push(cur.trim());
+      parts.push(cur);
       cur = '';
       continue;
     }
     cur += ch;
   }
-  parts.push(cur.trim());
+  parts.push(cur);
   return parts;
 }
 
@@ -181,7 +182,7 @@ const keepLines = (text: string, keep: (l: string) => boolean) => {
 
 /** Splits `cmd | pipe | pipe` into what goes to the device, the format and local filters. */
 export function parsePipes(line: string): Pipes | { error: string } {
-  const [command, ...pipes] = splitPipes(line);
+  const [command, ...pipes] = splitPipeline(line).map((p) => p.trim());
   const result: Pipes = { command, format: 'text', filters: [] };
   const forwarded: string[] = [];
   for (const p of pipes) {
