@@ -7,41 +7,24 @@
  */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { Harness, MAIN_JS, until } from '../support/agent-harness.js';
-import { ansibleReady, describe, runPlaybook, task, type AnsibleTarget, type PlaybookRun } from '../support/ansible.js';
+import { Harness } from '../support/agent-harness.js';
+import { ansibleReady, describe, runPlaybook, startAnsibleDevice, task, type AnsibleTarget, type PlaybookRun } from '../support/ansible.js';
 
 const skip = (await ansibleReady()) ?? false;
 const h = new Harness();
-let device: ChildProcess | undefined;
+let stopDevice: (() => Promise<void>) | undefined;
 let target: AnsibleTarget;
 const timings: string[] = [];
 
 before(async () => {
   if (skip) return;
-  const stateDir = h.tempDir();
-  const child = spawn(process.execPath, [MAIN_JS, '--ssh-port', '0', '--ssh-host', '127.0.0.1', '--ssh-user', 'lab:Lab-pw123', '--profile', 'mx', '--hostname', 'ans-mx', '--state-dir', stateDir, '--log-format', 'json'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  device = child;
-  h.defer(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
-  let logs = '';
-  child.stderr!.on('data', (d) => (logs += d));
-  await until(() => /SSH face listening/.test(logs), 20_000, 'the SSH face');
-  const line = logs.split('\n').find((l) => l.includes('SSH face listening'))!;
-  target = { port: JSON.parse(line).port as number, user: 'lab', password: 'Lab-pw123' };
+  ({ target, stop: stopDevice } = await startAnsibleDevice(h, 'ans-mx'));
 });
 
 after(async () => {
   // Figures for the report (CI time), never asserted.
   if (timings.length) console.log(`ansible-playbook runs: ${timings.join(', ')}`);
-  if (device && device.exitCode === null) {
-    const exited = new Promise((r) => device!.once('exit', r));
-    device.kill('SIGTERM');
-    await exited;
-  }
+  await stopDevice?.();
   await h.cleanup();
 });
 

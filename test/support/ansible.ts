@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PYTHON, ensureDebianPackages, ensureDebianPython } from './debian-python.js';
+import { MAIN_JS, until, type Harness } from './agent-harness.js';
 
 export const ANSIBLE_PLAYBOOK = '/usr/bin/ansible-playbook';
 /** Where Debian's `ansible` package puts the Junos collection. */
@@ -196,4 +197,32 @@ export function task(run: PlaybookRun, name: string): TaskResult {
 export function describe(t: TaskResult): string {
   const r = t.result;
   return `${t.name}: changed=${t.changed} failed=${t.failed} msg=${t.msg ?? ''} ${String(r.module_stderr ?? '').slice(-600)}`;
+}
+
+/**
+ * A device process (profile mx, `hostname`) with its SSH face on 127.0.0.1 for user lab,
+ * as Ansible's target; stop() ends it with SIGTERM and waits for the exit (the Harness
+ * kills it, should a test end before stop()).
+ */
+export async function startAnsibleDevice(h: Harness, hostname: string): Promise<{ target: AnsibleTarget; stop(): Promise<void> }> {
+  const stateDir = h.tempDir();
+  const child = spawn(process.execPath, [MAIN_JS, '--ssh-port', '0', '--ssh-host', '127.0.0.1', '--ssh-user', 'lab:Lab-pw123', '--profile', 'mx', '--hostname', hostname, '--state-dir', stateDir, '--log-format', 'json'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  h.defer(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  let logs = '';
+  child.stderr!.on('data', (d) => (logs += d));
+  await until(() => /SSH face listening/.test(logs), 20_000, 'the SSH face');
+  const line = logs.split('\n').find((l) => l.includes('SSH face listening'))!;
+  return {
+    target: { port: JSON.parse(line).port as number, user: 'lab', password: 'Lab-pw123' },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
