@@ -41,84 +41,57 @@ interface Expect {
   reNames: string[];
 }
 
+/** Neither in a virtual chassis nor an SRX cluster: these facts are None. */
+const NO_VC_NO_CLUSTER = ['srx_cluster', 'srx_cluster_id', 'srx_cluster_redundancy_group', 'vc_fabric', 'vc_master', 'vc_mode'];
+
+// MX960 with two routing engines, not a virtual chassis, not an SRX cluster.
+const DUAL_RE_MX: Expect = {
+  personality: /^MX$/,
+  ifdStyle: 'CLASSIC',
+  switchStyle: /^BRIDGE_DOMAIN$/,
+  dualRe: true,
+  vcCapable: false,
+  srxCluster: null,
+  none: NO_VC_NO_CLUSTER,
+  reNames: ['re0', 're1'],
+};
+
+// A standalone EX switch: one routing engine, virtual-chassis capable (member 0, master), ELS.
+const VC_SWITCH: Expect = {
+  personality: /^SWITCH$/,
+  ifdStyle: 'SWITCH',
+  switchStyle: /^VLAN(_L2NG)?$/,
+  dualRe: false,
+  vcCapable: true,
+  srxCluster: null,
+  // A VC-capable EX names its routing engine fpc0, which this PyEZ does not map to version_RE0.
+  none: ['RE1', 'version_RE0', 'version_RE1', 'srx_cluster', 'srx_cluster_id', 'srx_cluster_redundancy_group'],
+  either: ['vc_fabric'],
+  reNames: ['fpc0'],
+};
+
+// A standalone SRX: one routing engine, chassis cluster not enabled.
+const STANDALONE_SRX: Expect = {
+  personality: /^SRX_(BRANCH|HIGHEND|MIDRANGE)$/,
+  ifdStyle: 'CLASSIC',
+  switchStyle: /^(VLAN_L2NG|VLAN|NONE)$/,
+  dualRe: false,
+  vcCapable: false,
+  srxCluster: false,
+  none: ['RE1', 'version_RE1', 'srx_cluster_id', 'srx_cluster_redundancy_group', 'vc_fabric', 'vc_master', 'vc_mode'],
+  reNames: ['re0'],
+};
+
 const EXPECT: Record<string, Expect> = {
-  // MX960 with two routing engines, not a virtual chassis, not an SRX cluster.
-  mx: {
-    personality: /^MX$/,
-    ifdStyle: 'CLASSIC',
-    switchStyle: /^BRIDGE_DOMAIN$/,
-    dualRe: true,
-    vcCapable: false,
-    srxCluster: null,
-    none: ['srx_cluster', 'srx_cluster_id', 'srx_cluster_redundancy_group', 'vc_fabric', 'vc_master', 'vc_mode'],
-    reNames: ['re0', 're1'],
-  },
-  // A standalone EX switch: one routing engine, virtual-chassis capable (member 0, master), ELS.
-  ex: {
-    personality: /^SWITCH$/,
-    ifdStyle: 'SWITCH',
-    switchStyle: /^VLAN(_L2NG)?$/,
-    dualRe: false,
-    vcCapable: true,
-    srxCluster: null,
-    // A VC-capable EX names its routing engine fpc0, which this PyEZ does not map to version_RE0.
-    none: ['RE1', 'version_RE0', 'version_RE1', 'srx_cluster', 'srx_cluster_id', 'srx_cluster_redundancy_group'],
-    either: ['vc_fabric'],
-    reNames: ['fpc0'],
-  },
-  // A standalone SRX: one routing engine, chassis cluster not enabled.
-  srx: {
-    personality: /^SRX_(BRANCH|HIGHEND|MIDRANGE)$/,
-    ifdStyle: 'CLASSIC',
-    switchStyle: /^(VLAN_L2NG|VLAN|NONE)$/,
-    dualRe: false,
-    vcCapable: false,
-    srxCluster: false,
-    none: ['RE1', 'version_RE1', 'srx_cluster_id', 'srx_cluster_redundancy_group', 'vc_fabric', 'vc_master', 'vc_mode'],
-    reNames: ['re0'],
-  },
+  mx: DUAL_RE_MX,
+  ex: VC_SWITCH,
+  srx: STANDALONE_SRX,
   // The profiles modelled on the captured QFX5110, MX10003, EX9208 and SRX4100 (issue 11).
-  qfx: {
-    personality: /^SWITCH$/,
-    ifdStyle: 'SWITCH',
-    switchStyle: /^VLAN_L2NG$/,
-    dualRe: false,
-    vcCapable: true,
-    srxCluster: null,
-    none: ['RE1', 'version_RE0', 'version_RE1', 'srx_cluster', 'srx_cluster_id', 'srx_cluster_redundancy_group'],
-    either: ['vc_fabric'],
-    reNames: ['fpc0'],
-  },
-  mx10003: {
-    personality: /^MX$/,
-    ifdStyle: 'CLASSIC',
-    switchStyle: /^BRIDGE_DOMAIN$/,
-    dualRe: true,
-    vcCapable: false,
-    srxCluster: null,
-    none: ['srx_cluster', 'srx_cluster_id', 'srx_cluster_redundancy_group', 'vc_fabric', 'vc_master', 'vc_mode'],
-    reNames: ['re0', 're1'],
-  },
-  ex9208: {
-    personality: /^SWITCH$/,
-    ifdStyle: 'SWITCH',
-    switchStyle: /^VLAN_L2NG$/,
-    dualRe: true,
-    vcCapable: false,
-    srxCluster: null,
-    none: ['srx_cluster', 'srx_cluster_id', 'srx_cluster_redundancy_group', 'vc_fabric', 'vc_master', 'vc_mode'],
-    reNames: ['re0', 're1'],
-  },
-  srx4100: {
-    personality: /^SRX_HIGHEND$/,
-    ifdStyle: 'CLASSIC',
-    switchStyle: /^NONE$/,
-    dualRe: false,
-    vcCapable: false,
-    srxCluster: false,
-    none: ['RE1', 'version_RE1', 'srx_cluster_id', 'srx_cluster_redundancy_group', 'vc_fabric', 'vc_master', 'vc_mode'],
-    reNames: ['re0'],
-  },
+  qfx: { ...VC_SWITCH, switchStyle: /^VLAN_L2NG$/ },
+  mx10003: DUAL_RE_MX,
+  // A dual-RE chassis switch: as the MX, but a switch.
+  ex9208: { ...DUAL_RE_MX, personality: /^SWITCH$/, ifdStyle: 'SWITCH', switchStyle: /^VLAN_L2NG$/ },
+  srx4100: { ...STANDALONE_SRX, personality: /^SRX_HIGHEND$/, switchStyle: /^NONE$/ },
 };
 
 for (const [profile, want] of Object.entries(EXPECT)) {
