@@ -9,25 +9,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EmulatedDevice } from '../../../src/junos/device.js';
 import { nameMatcher } from '../../../src/junos/rpcs/get-interface-information.js';
-import { child, elements, parseXml, textOf, type XmlElement } from '../../../src/netconf/xml.js';
+import { child, parseXml, textOf } from '../../../src/netconf/xml.js';
 import { TestClient } from '../../support/netconf-client.js';
+import { bodyText, kids, top, txt } from '../../support/reply.js';
 import { commitChanges } from './changes.js';
 
-/** The first element of an rpc-reply (fails on rpc-error). */
-function top(reply: string): XmlElement {
-  const first = elements(parseXml(reply))[0];
-  assert.ok(first, `empty reply: ${reply}`);
-  assert.notEqual(first.name, 'rpc-error', reply);
-  return first;
-}
-const kids = (e: XmlElement, n: string) => elements(e).filter((c) => c.name === n);
-const txt = (el: XmlElement | undefined, ...path: string[]) => {
-  let cur = el;
-  for (const p of path) cur = cur ? child(cur, p) : undefined;
-  return cur ? textOf(cur).trim() : undefined;
-};
-/** The text of a reply that is all text (JSON). */
-const bodyText = (reply: string) => textOf(parseXml(reply)).trim();
 
 async function open(now?: () => number) {
   const dev = await EmulatedDevice.create({ profile: 'mx', hostname: 'mx960-7', now });

@@ -7,8 +7,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EmulatedDevice } from '../../../src/junos/device.js';
-import { child, elements, parseXml, textOf, type XmlElement } from '../../../src/netconf/xml.js';
+import { child, elements } from '../../../src/netconf/xml.js';
 import { TestClient } from '../../support/netconf-client.js';
+import { bodyText, kids, top, txt } from '../../support/reply.js';
 
 const MX = [
   'set interfaces ge-0/0/1 unit 0 family inet address 203.0.113.1/30',
@@ -28,15 +29,6 @@ const MX = [
   'set interfaces ae0 aggregated-ether-options lacp active',
 ].join('\n');
 
-function top(reply: string): XmlElement {
-  const first = elements(parseXml(reply))[0];
-  assert.ok(first, `empty reply: ${reply}`);
-  assert.notEqual(first.name, 'rpc-error', reply);
-  return first;
-}
-const kids = (e: XmlElement, n: string) => elements(e).filter((c) => c.name === n);
-const txt = (e: XmlElement | undefined, n: string) => (e && child(e, n) ? textOf(child(e, n)!).trim() : undefined);
-const body = (reply: string) => textOf(parseXml(reply)).trim();
 
 async function open(profile: string) {
   const dev = await EmulatedDevice.create({ profile, hostname: `${profile}-3` });
@@ -64,50 +56,50 @@ test('BGP, OSPF, IS-IS, LLDP, LACP, ARP and ND follow the committed configuratio
   const peer = kids(bgp, 'bgp-peer').find((p) => txt(p, 'peer-address') === '203.0.113.2')!;
   assert.equal(txt(peer, 'peer-state'), 'Established');
   assert.equal(txt(child(peer, 'bgp-rib'), 'received-prefix-count'), '3');
-  const bgpText = body(await c.rpc('<command format="text">show bgp summary</command>'));
+  const bgpText = bodyText(await c.rpc('<command format="text">show bgp summary</command>'));
   assert.match(bgpText, /Groups: 2 Peers: 2 Down peers: 1/);
   assert.match(bgpText, /203\.0\.113\.2\s+65001\s+\d+\s+\d+\s+0\s+0\s+\S+ Establ\n  inet\.0: 3\/3\/3\/0/);
   assert.match(bgpText, /192\.168\.99\.1\s+65009 .* Active/);
-  const bgpJson = JSON.parse(body(await c.rpc('<get-bgp-summary-information format="json"/>')));
+  const bgpJson = JSON.parse(bodyText(await c.rpc('<get-bgp-summary-information format="json"/>')));
   assert.equal(bgpJson['bgp-information'][0]['peer-count'][0].data, '2');
   const nbr = top(await c.rpc('<get-bgp-neighbor-information><neighbor-address>203.0.113.2</neighbor-address></get-bgp-neighbor-information>'));
   assert.equal(kids(nbr, 'bgp-peer').length, 1);
   assert.equal(txt(kids(nbr, 'bgp-peer')[0], 'local-as'), '65000');
-  assert.match(body(await c.rpc('<command format="text">show bgp neighbor 203.0.113.2</command>')), /Peer: 203\.0\.113\.2\+179 AS 65001 +Local: 203\.0\.113\.1\+\d+ AS 65000/);
+  assert.match(bodyText(await c.rpc('<command format="text">show bgp neighbor 203.0.113.2</command>')), /Peer: 203\.0\.113\.2\+179 AS 65001 +Local: 203\.0\.113\.1\+\d+ AS 65000/);
 
   const ospf = kids(top(await c.rpc('<get-ospf-neighbor-information><extensive/></get-ospf-neighbor-information>')), 'ospf-neighbor');
   assert.equal(ospf.length, 1);
   assert.equal(txt(ospf[0], 'neighbor-address'), '203.0.113.2');
   assert.equal(txt(ospf[0], 'ospf-area'), '0.0.0.1');
-  assert.match(body(await c.rpc('<command format="text">show ospf neighbor</command>')), /^203\.0\.113\.2 +ge-0\/0\/1\.0 +Full +10\.255\.\d+\.\d+ +128 +\d+$/m);
-  assert.match(body(await c.rpc('<command format="text">show ospf interface</command>')), /^ge-0\/0\/1\.0 +(DR|BDR) +0\.0\.0\.1 .* 1$/m);
+  assert.match(bodyText(await c.rpc('<command format="text">show ospf neighbor</command>')), /^203\.0\.113\.2 +ge-0\/0\/1\.0 +Full +10\.255\.\d+\.\d+ +128 +\d+$/m);
+  assert.match(bodyText(await c.rpc('<command format="text">show ospf interface</command>')), /^ge-0\/0\/1\.0 +(DR|BDR) +0\.0\.0\.1 .* 1$/m);
   const o3 = kids(top(await c.rpc('<get-ospf3-neighbor-information/>')), 'ospf3-neighbor');
   assert.match(txt(o3[0], 'neighbor-address') ?? '', /^fe80::/);
   assert.equal(txt(kids(top(await c.rpc('<get-ospf3-interface-information/>')), 'ospf3-interface')[0], 'neighbor-count'), '1');
 
   const isis = kids(top(await c.rpc('<get-isis-adjacency-information/>')), 'isis-adjacency');
   assert.deepEqual(isis.map((a) => [txt(a, 'interface-name'), txt(a, 'adjacency-state')]), [['ge-0/0/1.0', 'Up']]);
-  assert.match(body(await c.rpc('<command format="text">show isis interface</command>')), /ge-0\/0\/1\.0 +2 +0x1 Disabled +Point to Point +10\/10/);
+  assert.match(bodyText(await c.rpc('<command format="text">show isis interface</command>')), /ge-0\/0\/1\.0 +2 +0x1 Disabled +Point to Point +10\/10/);
 
   const lldp = kids(top(await c.rpc('<get-lldp-neighbors-information/>')), 'lldp-neighbor-information');
   assert.deepEqual(lldp.map((e) => txt(e, 'lldp-local-port-id')), ['ge-0/0/1'], 'only the port LLDP is configured on');
   const detail = top(await c.rpc('<get-lldp-interface-neighbors><interface-device>ge-0/0/1</interface-device></get-lldp-interface-neighbors>'));
   assert.equal(txt(kids(detail, 'lldp-neighbor-information')[0], 'lldp-remote-system-name'), txt(lldp[0], 'lldp-remote-system-name'));
-  assert.match(body(await c.rpc('<command format="text">show lldp neighbors interface ge-0/0/1</command>')), /Local Interface {4}: ge-0\/0\/1[\s\S]*System name {8}: peer-\d+/);
+  assert.match(bodyText(await c.rpc('<command format="text">show lldp neighbors interface ge-0/0/1</command>')), /Local Interface {4}: ge-0\/0\/1[\s\S]*System name {8}: peer-\d+/);
 
   const arp = kids(top(await c.rpc('<get-arp-table-information><no-resolve/></get-arp-table-information>')), 'arp-table-entry');
   const entry = arp.find((e) => txt(e, 'ip-address') === '203.0.113.2')!;
   assert.equal(txt(entry, 'interface-name'), 'ge-0/0/1.0');
-  const arpText = body(await c.rpc('<command format="text">show arp interface ge-0/0/1.0</command>'));
+  const arpText = bodyText(await c.rpc('<command format="text">show arp interface ge-0/0/1.0</command>'));
   assert.match(arpText, new RegExp(`^${txt(entry, 'mac-address')} 203\\.0\\.113\\.2 +203\\.0\\.113\\.2 +ge-0/0/1\\.0 +none$`, 'm'));
   assert.match(arpText, /Total entries: 1$/);
-  const nd = JSON.parse(body(await c.rpc('<command format="json">show ipv6 neighbors</command>')));
+  const nd = JSON.parse(bodyText(await c.rpc('<command format="json">show ipv6 neighbors</command>')));
   assert.equal(nd['ipv6-nd-information'][0]['ipv6-nd-entry'][0]['ipv6-nd-neighbor-address'][0].data, '2001:db8:1::2');
 
   const lacp = top(await c.rpc('<get-lacp-interface-information><interface-name>ae0</interface-name></get-lacp-interface-information>'));
   const states = kids(kids(lacp, 'lacp-interface-information')[0], 'lag-lacp-state');
   assert.deepEqual(states.map((s) => `${txt(s, 'name')}/${txt(s, 'lacp-role')}/${txt(s, 'lacp-distributing')}`), ['ge-0/0/0/Actor/Yes', 'ge-0/0/0/Partner/Yes']);
-  assert.match(body(await c.rpc('<command format="text">show lacp interfaces</command>')), /Aggregated interface: ae0[\s\S]*ge-0\/0\/0 +Actor +No +No +Yes/);
+  assert.match(bodyText(await c.rpc('<command format="text">show lacp interfaces</command>')), /Aggregated interface: ae0[\s\S]*ge-0\/0\/0 +Actor +No +No +Yes/);
 });
 
 test('protocol RPC parameters: real ones work, others are the Junos syntax error; switching RPCs only on switches', async () => {
@@ -131,11 +123,11 @@ test('VLANs and ethernet-switching interfaces of an ELS switch follow the commit
   assert.deepEqual(kids(v10, 'l2ng-l2rtb-vlan-member').map((m) => txt(m, 'l2ng-l2rtb-vlan-member-interface')), ['xe-0/0/1.0*']);
   const def = groups.find((g) => txt(g, 'l2ng-l2rtb-vlan-name') === 'default')!;
   assert.deepEqual(kids(def, 'l2ng-l2rtb-vlan-member').map((m) => txt(m, 'l2ng-l2rtb-vlan-member-interface')).sort(), ['xe-0/0/0.0*', 'xe-0/0/1.0*'], 'a member by VLAN id');
-  assert.match(body(await c.rpc('<command format="text">show vlans v10</command>')), /default-switch +v10 +10\n +xe-0\/0\/1\.0\*/);
-  const sw = body(await c.rpc('<command format="text">show ethernet-switching interface xe-0/0/1</command>'));
+  assert.match(bodyText(await c.rpc('<command format="text">show vlans v10</command>')), /default-switch +v10 +10\n +xe-0\/0\/1\.0\*/);
+  const sw = bodyText(await c.rpc('<command format="text">show ethernet-switching interface xe-0/0/1</command>'));
   assert.match(sw, /^xe-0\/0\/1\.0 .* tagged$/m);
   assert.match(sw, /^ +v10 +10 +65536 +0 +Forwarding +tagged$/m);
-  const json = JSON.parse(body(await c.rpc('<get-ethernet-switching-interface-details format="json"/>')));
+  const json = JSON.parse(bodyText(await c.rpc('<get-ethernet-switching-interface-details format="json"/>')));
   assert.ok(json['l2ng-l2ald-iff-interface-information'][0]['l2ng-l2ald-iff-interface-entry'].length >= 2);
 });
 
@@ -149,5 +141,5 @@ test('get-interface-information snmp-index selects the interface with that SNMP 
   assert.deepEqual(kids(byIfd, 'physical-interface').map((p) => txt(p, 'name')), ['ge-0/0/1']);
   const byIfl = top(await c.rpc(`<get-interface-information><terse/><snmp-index>${txt(ifl, 'snmp-index')}</snmp-index></get-interface-information>`));
   assert.deepEqual(kids(byIfl, 'physical-interface').flatMap((p) => kids(p, 'logical-interface').map((l) => txt(l, 'name'))), ['ge-0/0/1.0']);
-  assert.match(body(await c.rpc(`<command format="text">show interfaces snmp-index ${txt(ifd, 'snmp-index')}</command>`)), /^Physical interface: ge-0\/0\/1, Enabled/m);
+  assert.match(bodyText(await c.rpc(`<command format="text">show interfaces snmp-index ${txt(ifd, 'snmp-index')}</command>`)), /^Physical interface: ge-0\/0\/1, Enabled/m);
 });

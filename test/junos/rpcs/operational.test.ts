@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EmulatedDevice } from '../../../src/junos/device.js';
 import { listShippedProfiles, loadProfile } from '../../../src/junos/profile.js';
-import { child, elements, parseXml, textOf, type XmlElement } from '../../../src/netconf/xml.js';
+import { child, elements, parseXml, textOf } from '../../../src/netconf/xml.js';
 import { stubDatastore, TestClient } from '../../support/netconf-client.js';
+import { top, txt } from '../../support/reply.js';
 
 const PROFILES = ['mx', 'ex', 'srx'];
 
@@ -14,19 +15,6 @@ async function open(profile: string, hostname = `lab-${profile}`) {
   return { dev, c };
 }
 
-/** The first element of an rpc-reply (fails on rpc-error). */
-function top(reply: string): XmlElement {
-  const root = parseXml(reply);
-  const first = elements(root)[0];
-  assert.ok(first, `empty reply: ${reply}`);
-  assert.notEqual(first.name, 'rpc-error', reply);
-  return first;
-}
-const txt = (el: XmlElement | undefined, ...path: string[]) => {
-  let cur = el;
-  for (const p of path) cur = cur ? child(cur, p) : undefined;
-  return cur ? textOf(cur).trim() : undefined;
-};
 
 test('shipped profiles load and advertise no base:1.1', () => {
   for (const p of PROFILES) assert.ok(listShippedProfiles().includes(p));

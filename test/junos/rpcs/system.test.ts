@@ -9,8 +9,9 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { EmulatedDevice } from '../../../src/junos/device.js';
-import { child, elements, parseXml, textOf, type XmlElement } from '../../../src/netconf/xml.js';
+import { child, elements, parseXml, textOf } from '../../../src/netconf/xml.js';
 import { TestClient } from '../../support/netconf-client.js';
+import { top, txt } from '../../support/reply.js';
 
 async function open(profile = 'mx') {
   const dev = await EmulatedDevice.create({ profile, hostname: 'sys-1' });
@@ -19,13 +20,6 @@ async function open(profile = 'mx') {
   return { dev, c };
 }
 
-function top(reply: string): XmlElement {
-  const first = elements(parseXml(reply))[0];
-  assert.ok(first, `empty reply: ${reply}`);
-  assert.notEqual(first.name, 'rpc-error', reply);
-  return first;
-}
-const txt = (el: XmlElement | undefined, name: string) => (el && child(el, name) ? textOf(child(el, name)!).trim() : undefined);
 
 /** `<command format=F>` answers: the text output, the parsed JSON. */
 async function asText(c: TestClient, cmd: string): Promise<string> {
