@@ -5,30 +5,16 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { Client } from 'ssh2';
-import { Harness, MAIN_JS, until } from '../support/agent-harness.js';
+import { Harness } from '../support/agent-harness.js';
 import { ISSUE10_RPCS, checkIssue10Replies, repliesOf } from '../support/issue10-face-checks.js';
+import { spawnSshDevice } from '../support/ssh-harness.js';
 
 const h = new Harness();
 after(() => h.cleanup());
 const EOM = ']]>]]>';
 
-async function startSshDevice(stateDir: string): Promise<{ child: ChildProcess; port: number; fingerprint: string }> {
-  const child = spawn(process.execPath, [MAIN_JS, '--ssh-port', '0', '--ssh-host', '127.0.0.1', '--ssh-user', 'lab:lab123', '--profile', 'mx', '--state-dir', stateDir, '--log-format', 'json'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  h.defer(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
-  let logs = '';
-  child.stderr!.on('data', (d) => (logs += d));
-  await until(() => /SSH face listening/.test(logs), 15_000, 'the SSH face');
-  const line = logs.split('\n').find((l) => l.includes('SSH face listening'))!;
-  const port = JSON.parse(line).port as number;
-  const fp = /"fingerprint":"(SHA256:[^"]+)"/.exec(logs)?.[1] ?? '';
-  return { child, port, fingerprint: fp };
-}
+const startSshDevice = (stateDir: string) => spawnSshDevice(h, ['--ssh-user', 'lab:lab123', '--profile', 'mx', '--state-dir', stateDir], 15_000);
 
 /** Runs RPCs over the netconf subsystem; returns everything the device sent. */
 function netconf(port: number, rpcs: string[], seen: (key: Buffer) => void = () => {}): Promise<string> {

@@ -11,7 +11,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PYTHON, ensureDebianPackages, ensureDebianPython } from './debian-python.js';
-import { MAIN_JS, until, type Harness } from './agent-harness.js';
+import type { Harness } from './agent-harness.js';
+import { spawnSshDevice } from './ssh-harness.js';
 
 export const ANSIBLE_PLAYBOOK = '/usr/bin/ansible-playbook';
 /** Where Debian's `ansible` package puts the Junos collection. */
@@ -205,19 +206,9 @@ export function describe(t: TaskResult): string {
  * kills it, should a test end before stop()).
  */
 export async function startAnsibleDevice(h: Harness, hostname: string): Promise<{ target: AnsibleTarget; stop(): Promise<void> }> {
-  const stateDir = h.tempDir();
-  const child = spawn(process.execPath, [MAIN_JS, '--ssh-port', '0', '--ssh-host', '127.0.0.1', '--ssh-user', 'lab:Lab-pw123', '--profile', 'mx', '--hostname', hostname, '--state-dir', stateDir, '--log-format', 'json'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  h.defer(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
-  let logs = '';
-  child.stderr!.on('data', (d) => (logs += d));
-  await until(() => /SSH face listening/.test(logs), 20_000, 'the SSH face');
-  const line = logs.split('\n').find((l) => l.includes('SSH face listening'))!;
+  const { child, port } = await spawnSshDevice(h, ['--ssh-user', 'lab:Lab-pw123', '--profile', 'mx', '--hostname', hostname, '--state-dir', h.tempDir()]);
   return {
-    target: { port: JSON.parse(line).port as number, user: 'lab', password: 'Lab-pw123' },
+    target: { port, user: 'lab', password: 'Lab-pw123' },
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));

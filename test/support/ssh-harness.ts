@@ -3,6 +3,7 @@
  * ssh2 client that opens one channel and collects its output, waiting helpers, and a lab of
  * an emulated device whose SSH face logs in to the emulated Junos cli on a PTY.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ import { serveDeviceSocket, type DeviceSocket } from '../../src/shell/device-soc
 import { resolveSessionUser } from '../../src/shell/user.js';
 import { openPtyShell } from '../../src/shell/pty-session.js';
 import { startSshFace, type SshFace } from '../../src/ssh/server.js';
-import { testLogger } from './agent-harness.js';
+import { MAIN_JS, testLogger, type Harness } from './agent-harness.js';
 
 /** Echoes what it is sent after a greeting line; records kills. Stands in for a real session. */
 export class EchoSession extends EventEmitter implements ByteSession {
@@ -188,4 +189,24 @@ export function cliSshLab(opts: { prefix: string; hostname?: string; command?: b
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A device process with its SSH face on 127.0.0.1 (port chosen by the system, JSON logs),
+ * with more arguments (users, profile, state directory); resolves once the face listens,
+ * with its port and host-key fingerprint. The Harness kills it at cleanup if still running.
+ */
+export async function spawnSshDevice(h: Harness, args: string[], ms = 20_000): Promise<{ child: ChildProcess; port: number; fingerprint: string }> {
+  const child = spawn(process.execPath, [MAIN_JS, '--ssh-port', '0', '--ssh-host', '127.0.0.1', ...args, '--log-format', 'json'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  h.defer(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  let logs = '';
+  child.stderr!.on('data', (d) => (logs += d));
+  await until(() => /SSH face listening/.test(logs), ms, 'the SSH face');
+  const line = logs.split('\n').find((l) => l.includes('SSH face listening'))!;
+  const fingerprint = /"fingerprint":"(SHA256:[^"]+)"/.exec(logs)?.[1] ?? '';
+  return { child, port: JSON.parse(line).port as number, fingerprint };
 }
