@@ -34,7 +34,8 @@ export function runClient<T = unknown>(name: string, args: string[], timeoutMs =
     // A HOME of its own keeps the user's ~/.ssh keys and config out of the test.
     const child = spawn(PYTHON, ['-W', 'ignore::SyntaxWarning', path.join(CLIENTS_DIR, name), ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8' },
+      // No __pycache__ in test/clients (the scripts import _pyez_compat.py from there).
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8', PYTHONDONTWRITEBYTECODE: '1' },
     });
     let out = '';
     let err = '';
