@@ -9,6 +9,15 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from '../log.js';
 import type { ByteSession, SessionBackend, SessionEnd, SessionKind } from '../session/byte-session.js';
 
+/**
+ * kill() ends the session whatever the signal did: a process still alive this long after
+ * the signal is hung up, and SIGKILLed KILL_AFTER_MS later (as a PTY session is). Needed
+ * because a signal can be lost: /bin/sh (dash) catches SIGINT while it starts, and one that
+ * arrives before it execs the command is swallowed, leaving e.g. `cat` running forever.
+ */
+const HANGUP_AFTER_MS = 300;
+const KILL_AFTER_MS = 1500;
+
 export interface ExecBackendOptions {
   /** Shell command line, run with /bin/sh -c. */
   command: string;
@@ -23,6 +32,8 @@ export interface ExecBackendOptions {
 class ProcessSession extends EventEmitter implements ByteSession {
   ended = false;
   private readonly child;
+  private hangupTimer: NodeJS.Timeout | undefined;
+  private killTimer: NodeJS.Timeout | undefined;
 
   constructor(opts: ExecBackendOptions) {
     super();
@@ -62,7 +73,18 @@ class ProcessSession extends EventEmitter implements ByteSession {
     this.child.stdout.resume();
   }
 
+  /** Delivers `signal` to the process group, then makes sure the session ends (see HANGUP_AFTER_MS). */
   kill(signal: number): void {
+    if (this.child.pid === undefined || this.ended) return;
+    this.signalGroup(signal);
+    if (this.hangupTimer) return;
+    this.hangupTimer = setTimeout(() => {
+      this.signalGroup(1);
+      this.killTimer = setTimeout(() => this.signalGroup(9), KILL_AFTER_MS);
+    }, HANGUP_AFTER_MS);
+  }
+
+  private signalGroup(signal: number): void {
     const pid = this.child.pid;
     if (pid === undefined || this.ended) return;
     try {
@@ -79,6 +101,8 @@ class ProcessSession extends EventEmitter implements ByteSession {
   private finish(end: SessionEnd): void {
     if (this.ended) return;
     this.ended = true;
+    clearTimeout(this.hangupTimer);
+    clearTimeout(this.killTimer);
     this.emit('end', end);
   }
 }

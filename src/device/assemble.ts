@@ -26,7 +26,7 @@ import { fleetConfig, fleetPlan, sshPlaces } from './fleet.js';
 import { describeShard } from './shard.js';
 import { loadProfile } from '../junos/profile.js';
 import type { Inventory } from '../status/types.js';
-import { watchConfig } from './config-watch.js';
+import { configSnapshot, watchConfig } from './config-watch.js';
 import { resolveDeviceSecrets } from './secrets.js';
 
 export type { DeviceFlags } from './options.js';
@@ -90,6 +90,8 @@ function bridgeSpec(spec: string | undefined): string | undefined {
 async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Promise<void> | void)[], stop: () => Promise<void>): Promise<RunningDevice> {
   resolveDeviceSecrets(f);
   const faults = faultsFromFlags(f);
+  // Before the file is read: the watch armed later catches up with any change made meanwhile.
+  const configSeen = f.config ? configSnapshot(f.config) : undefined;
   const config = agentConfigFromFlags(f);
   // The fleet: devices first..last of 1..total (a shard runs a block); "a fleet" is total > 1.
   const plan = fleetPlan(f, config);
@@ -285,7 +287,7 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
     const faultControl = { faults, dropConnections: () => agents.reduce((n, a) => n + a.dropConnections(), 0) };
     const control = await startControl({ control: f.control, stateDir: f.stateDir, runDir }, status, faultControl, logger, inventory);
     stops.push(() => control.close());
-    if (config && f.config) stops.push(watchConfig(f.config, () => applyConfig(agentConfigFromFlags(f)!), logger));
+    if (config && f.config) stops.push(watchConfig(f.config, () => applyConfig(agentConfigFromFlags(f)!), logger, configSeen));
   }
 
   return { device, devices, agents, sshPort, sshFaces, stop };
