@@ -4,7 +4,7 @@
  * (outbound-HTTPS agent, SSH, stdio, the emulated cli) opens sessions here.
  */
 import { silentLogger, type Logger } from '../log.js';
-import type { ConfigDatastore, ConfigDatastoreOptions } from './config/api.js';
+import type { ConfigDatastore, ConfigDatastoreOptions, ConfigSession } from './config/api.js';
 import { loadProfile, serialFor, type DeviceProfile } from './profile.js';
 import type { DeviceView } from './rpcs/types.js';
 import { dispatchRpc } from './rpcs/registry.js';
@@ -29,6 +29,13 @@ export interface EmulatedDeviceOptions {
   datastoreFactory?: (opts: ConfigDatastoreOptions) => ConfigDatastore | Promise<ConfigDatastore>;
   /** Fault injection: RPCs answered with an error, replies delayed (read live, per RPC). */
   faults?: NetconfFaults;
+  /**
+   * Build the datastore (parse the profile's configuration, read and lock the state
+   * directory) only when a session first needs it, not at create (fleets: an idle device
+   * holds no configuration). A state directory that cannot be used is then reported to
+   * that session.
+   */
+  lazy?: boolean;
 }
 
 /** Session ids look like the pids of Junos's NETCONF processes and are unique per process. */
@@ -41,18 +48,54 @@ export class EmulatedDevice implements DeviceView {
   readonly bootTime: number;
   private readonly sessions = new Map<number, NetconfSession>();
   private closed = false;
+  private store: ConfigDatastore | undefined;
+  /** The datastore being built (lazy devices), or its failure. */
+  private building: Promise<ConfigDatastore> | undefined;
 
   private constructor(
     readonly profile: DeviceProfile,
     readonly hostname: string,
     readonly serialNumber: string,
-    readonly datastore: ConfigDatastore,
+    store: ConfigDatastore | (() => Promise<ConfigDatastore>),
     private readonly logger: Logger,
     private readonly clock: () => number,
     private readonly maxMessageBytes: number | undefined,
     private readonly faults: NetconfFaults | undefined,
   ) {
     this.bootTime = clock();
+    if (typeof store === 'function') this.build = store;
+    else this.store = store;
+  }
+
+  private build: (() => Promise<ConfigDatastore>) | undefined;
+
+  /** The configuration datastore (built now on a lazy device that had none yet). */
+  get datastore(): ConfigDatastore {
+    if (!this.store) throw new Error('the datastore of this device is not built yet (await device.materialise())');
+    return this.store;
+  }
+
+  /** Whether the datastore exists (a lazy device builds it when a session first needs it). */
+  get materialised(): boolean {
+    return this.store !== undefined;
+  }
+
+  /** Builds the datastore of a lazy device (once; a failure is retried by the next call). */
+  materialise(): Promise<ConfigDatastore> {
+    if (this.store) return Promise.resolve(this.store);
+    if (this.closed) return Promise.reject(new Error('device is closed'));
+    this.building ??= this.build!().then(
+      (store) => {
+        this.store = store;
+        this.build = undefined;
+        return store;
+      },
+      (err: unknown) => {
+        this.building = undefined;
+        throw err;
+      },
+    );
+    return this.building;
   }
 
   static async create(opts: EmulatedDeviceOptions): Promise<EmulatedDevice> {
@@ -70,8 +113,8 @@ export class EmulatedDevice implements DeviceView {
     const initialConfig = { ...profile.initialConfig, content: profile.initialConfig.content.replace(/\{\{hostname\}\}/g, hostname) };
     const logger = opts.logger ?? silentLogger;
     const report = (line: string) => logger.warn(line);
-    const datastore = await factory({ stateDir: opts.stateDir, initialConfig, now, owner: opts.owner, report });
-    return new EmulatedDevice(profile, hostname, serial, datastore, logger, now, opts.maxMessageBytes, opts.faults);
+    const make = async () => factory({ stateDir: opts.stateDir, initialConfig, now, owner: opts.owner, report });
+    return new EmulatedDevice(profile, hostname, serial, opts.lazy ? make : await make(), logger, now, opts.maxMessageBytes, opts.faults);
   }
 
   now(): number {
@@ -79,7 +122,7 @@ export class EmulatedDevice implements DeviceView {
   }
 
   lastCommit(): { time: number; user: string } | undefined {
-    const newest = this.datastore.history()[0];
+    const newest = this.store?.history()[0];
     return newest ? { time: newest.time, user: newest.user } : undefined;
   }
 
@@ -88,16 +131,32 @@ export class EmulatedDevice implements DeviceView {
     if (this.closed) throw new Error('device is closed');
     const id = nextSessionId++;
     const user = opts.user ?? 'nobody';
-    const config = this.datastore.openSession(id, user, opts.client);
+    // A lazy device builds its datastore now; the hello goes out meanwhile, RPCs wait for it.
+    let config: ConfigSession | undefined;
+    let ended = false;
+    const ready: Promise<ConfigSession> = this.store
+      ? Promise.resolve((config = this.store.openSession(id, user, opts.client)))
+      : this.materialise().then((store) => {
+          if (ended) throw new Error('session ended');
+          return (config ??= store.openSession(id, user, opts.client));
+        });
+    ready.catch((err: unknown) => {
+      if (!ended) this.logger.error({ session: id, reason: (err as Error).message }, 'configuration datastore unavailable');
+    });
     const session = new NetconfSession({
       device: this,
-      config,
+      config: {
+        close: () => {
+          ended = true;
+          config?.close();
+        },
+      },
       sessionId: id,
       user,
       logger: this.logger,
       maxMessageBytes: this.maxMessageBytes,
       faults: this.faults,
-      dispatch: (op) => dispatchRpc({ device: this, config, sessionId: id, user, op }),
+      dispatch: async (op) => dispatchRpc({ device: this, config: config ?? (await ready), sessionId: id, user, op }),
       onEnd: () => {
         this.sessions.delete(id);
         this.logger.debug({ session: id }, 'netconf session ended');
@@ -124,6 +183,7 @@ export class EmulatedDevice implements DeviceView {
     if (this.closed) return;
     this.closed = true;
     for (const s of [...this.sessions.values()]) s.terminate();
-    await this.datastore.close();
+    const store = this.store ?? (await this.building?.catch(() => undefined));
+    await store?.close();
   }
 }
