@@ -27,6 +27,8 @@ export function deviceOptions<T>(y: Argv<T>) {
     .option('connect-timeout', { type: 'number', describe: 'Seconds for TCP connect, TLS handshake and HTTP/2 settings before a server counts as down', defaultDescription: '10', group: 'Outbound HTTPS:' })
     .option('instance-id', { type: 'string', describe: 'instance_id sent in Initialize', defaultDescription: 'process id', group: 'Outbound HTTPS:' })
     .option('devices', { type: 'number', describe: 'Run a fleet of N devices in this process; device-id gets -N appended, or {n} replaced', default: 1, group: 'Device:' })
+    .option('storm', { type: 'boolean', describe: 'Fleet: reconnect in step (every device walks at the same instant, on multiples of waittime), not spread by a random start phase', default: false, group: 'Device:' })
+    .option('preconnect', { type: 'boolean', describe: "Keep the next Initialize's connection up in advance from the start (default: only once a device opened a session)", default: false, group: 'Device:' })
     .option('profile', { type: 'string', describe: 'Device profile: mx, ex, srx, or a profile directory', default: 'mx', group: 'Device:' })
     .option('state-dir', { type: 'string', describe: 'Where the device keeps its configuration, rollbacks and SSH host key', group: 'Device:' })
     .option('hostname', { type: 'string', describe: "Device host-name (default from the profile)", group: 'Device:' })

@@ -24,6 +24,7 @@ import { startControl, startMetrics } from '../status/startup.js';
 import { agentConfigFromFlags, faultsFromFlags, knownHostsFile, type DeviceFlags } from './options.js';
 import { fleetConfig, fleetCount } from './fleet.js';
 import { watchConfig } from './config-watch.js';
+import { raiseFdLimit } from './fd-limit.js';
 import { resolveDeviceSecrets } from './secrets.js';
 
 export type { DeviceFlags } from './options.js';
@@ -47,6 +48,8 @@ interface SessionsUser {
 interface Equipment {
   /** The device socket the emulated `cli` of a shell session talks to. */
   socket: string;
+  /** Serves the device socket (a fleet member's only when its first shell opens: no fd while idle). */
+  serve(): Promise<void>;
   backends?: Record<SessionKind, SessionBackend>;
 }
 
@@ -115,7 +118,8 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
   const startedAt = Date.now();
   const status = () => {
     const parts = agents.map((a) => a.status());
-    return { pid: process.pid, startedAt: parts[0]?.startedAt ?? startedAt, clients: parts.flatMap((p) => p.clients), faults: faults.list() };
+    const clients = parts.flatMap((p, i) => (count > 1 ? p.clients.map((c) => ({ ...c, profile: devices[i]?.profile.name })) : p.clients));
+    return { pid: process.pid, startedAt: parts[0]?.startedAt ?? startedAt, clients, faults: faults.list(), devices: count };
   };
   // Metrics are bound before any client dials: a port clash ends the start before anything goes out.
   if (config && f.metricsPort !== undefined) {
@@ -130,9 +134,13 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
   const equip = async (n: number, u: SessionsUser): Promise<Equipment> => {
     const device = devices[n - 1];
     const socket = path.join(runDir, generation ? `cli-${n}-${generation}` : `cli-${n}`, 'device.sock');
-    const deviceSocket = await serveDeviceSocket(() => device.openNetconf({ user: u.name, client: 'cli' }), socket, { owner: u.account, logger });
-    sockets[n - 1].push(deviceSocket);
-    if (!config) return { socket };
+    let serving: Promise<void> | undefined;
+    const serve = () =>
+      (serving ??= serveDeviceSocket(() => device.openNetconf({ user: u.name, client: 'cli' }), socket, { owner: u.account, logger }).then((s) => {
+        sockets[n - 1].push(s);
+      }));
+    if (count === 1) await serve();
+    if (!config) return { socket, serve };
     const ctx = {
       device,
       username: u.name,
@@ -144,17 +152,23 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
       knownHostsFile: knownHostsFile(f),
       logger,
     };
-    return { socket, backends: { netconf: createBackend('netconf', netconfSpec, ctx), csh: createBackend('csh', shellSpec, ctx) } };
+    return { socket, serve, backends: { netconf: createBackend('netconf', netconfSpec, ctx), csh: createBackend('csh', shellSpec, ctx) } };
   };
 
+  if (count > 1) raiseFdLimit(count, logger);
+  const pacing = { spread: count > 1 && !f.storm, storm: f.storm, preconnect: f.preconnect };
   for (let n = 1; n <= count; n++) {
+    const memberLog = count > 1 ? logger.child({ device: n }) : logger;
     const device = await EmulatedDevice.create({
       profile: f.profile,
       stateDir: stateDir && count > 1 ? path.join(stateDir, `device-${n}`) : stateDir,
       hostname: f.hostname && count > 1 ? `${f.hostname}-${n}` : f.hostname,
       owner: count > 1 ? `nc-grpc-device fleet, device ${n}` : `nc-grpc-device (${faces})`,
-      logger: count > 1 ? logger.child({ device: n }) : logger,
+      logger: memberLog,
       faults,
+      // A fleet member parses its configuration and locks its directory when first used
+      // (the fleet's directory is locked now, above).
+      lazy: count > 1,
     });
     devices.push(device);
     stops.unshift(() => device.close());
@@ -165,7 +179,7 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
     });
     equipment.push(await equip(n, user));
     if (!config) continue;
-    const agent = new Agent({ config: fleetConfig(config, n, count), backends: following(() => equipment[n - 1].backends!), instanceId: f.instanceId, logger: count > 1 ? logger.child({ device: n }) : logger, faults });
+    const agent = new Agent({ config: fleetConfig(config, n, count), backends: following(() => equipment[n - 1]), instanceId: f.instanceId, logger: memberLog, faults, pacing });
     agent.start();
     agents.push(agent);
     stops.unshift(() => agent.stop());
@@ -232,12 +246,16 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
 }
 
 /** Backends that open each new session with whatever `current()` holds at that moment. */
-function following(current: () => Record<SessionKind, SessionBackend>): Record<SessionKind, SessionBackend> {
+function following(current: () => Equipment): Record<SessionKind, SessionBackend> {
   const one = (kind: SessionKind): SessionBackend => ({
     get description() {
-      return current()[kind].description;
+      return current().backends![kind].description;
     },
-    open: (k) => current()[kind].open(k),
+    open: async (k) => {
+      const e = current();
+      if (kind === 'csh') await e.serve();
+      return e.backends![kind].open(k);
+    },
   });
   return { netconf: one('netconf'), csh: one('csh') };
 }

@@ -39,6 +39,10 @@ export interface DeviceFlags extends Omit<ClientFlags, 'name'> {
   logLevel: string;
   logFile?: string;
   devices?: number;
+  /** Fleet: reconnect in step instead of spread (`--storm`). */
+  storm?: boolean;
+  /** Keep a spare connection from the start (`--preconnect`). */
+  preconnect?: boolean;
   /** Fault specs (`--fault`, repeatable). */
   fault?: string[];
   secretFile?: string;
