@@ -109,11 +109,13 @@ export class EmulatedDevice implements DeviceView {
     const serial = opts.serialNumber ?? serialFor(profile.serialPattern, hostname);
     const now = opts.now ?? Date.now;
     const factory = opts.datastoreFactory ?? createConfigDatastore;
-    // The factory configuration names the device with its own host name.
-    const initialConfig = { ...profile.initialConfig, content: profile.initialConfig.content.replace(/\{\{hostname\}\}/g, hostname) };
     const logger = opts.logger ?? silentLogger;
     const report = (line: string) => logger.warn(line);
-    const make = async () => factory({ stateDir: opts.stateDir, initialConfig, now, owner: opts.owner, report });
+    const make = async () => {
+      // The factory configuration names the device with its own host name (made only when needed).
+      const initialConfig = { ...profile.initialConfig, content: profile.initialConfig.content.replace(/\{\{hostname\}\}/g, hostname) };
+      return factory({ stateDir: opts.stateDir, initialConfig, now, owner: opts.owner, report });
+    };
     return new EmulatedDevice(profile, hostname, serial, opts.lazy ? make : await make(), logger, now, opts.maxMessageBytes, opts.faults);
   }
 
