@@ -53,6 +53,43 @@ export interface FleetPacing {
   preconnect?: boolean;
 }
 
+/**
+ * Probes in flight at once in this process (all clients, all devices): a fleet of 10,000
+ * starting, or coming back in a storm, would otherwise open 10,000 TLS handshakes at once,
+ * the NMS would answer them slower than the connect bound, and every device would time out
+ * and start again. Queued probes wait their turn (their connect bound starts then).
+ */
+export const MAX_PROBES_IN_FLIGHT = 256;
+let probesInFlight = 0;
+const probeQueue: (() => void)[] = [];
+
+/** Waits for a probe slot; resolves with its release (called once), or undefined when `signal` aborts first. */
+function probeSlot(signal: AbortSignal): Promise<(() => void) | undefined> {
+  const release = () => {
+    const next = probeQueue.shift();
+    if (next) next();
+    else probesInFlight--;
+  };
+  if (probesInFlight < MAX_PROBES_IN_FLIGHT) {
+    probesInFlight++;
+    return Promise.resolve(release);
+  }
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(undefined);
+    const turn = () => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(release);
+    };
+    const onAbort = () => {
+      const i = probeQueue.indexOf(turn);
+      if (i >= 0) probeQueue.splice(i, 1);
+      resolve(undefined);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    probeQueue.push(turn);
+  });
+}
+
 /** How often a server that stays down is logged again. */
 const DOWN_REMINDER_MS = 10 * 60_000;
 
@@ -239,7 +276,14 @@ export class ClientWorker implements SessionHost {
   /** Up: what the probe hands over (its connection, for the link); down: undefined. */
   private async probe(server: ServerConfig): Promise<{ handoff?: { close(): void } } | undefined> {
     const key = targetOf(server);
-    const result = await protocolFor(this.deps.protocol).probe(server, { ...this.transport, signal: this.stopSignal.signal, keep: true });
+    const release = await probeSlot(this.stopSignal.signal);
+    if (!release) return undefined;
+    let result;
+    try {
+      result = await protocolFor(this.deps.protocol).probe(server, { ...this.transport, signal: this.stopSignal.signal, keep: true });
+    } finally {
+      release();
+    }
     if (this.stopped) {
       if (result.up) result.handoff?.close();
       return undefined;
