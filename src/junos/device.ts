@@ -10,6 +10,8 @@ import type { DeviceView } from './rpcs/types.js';
 import { dispatchRpc } from './rpcs/registry.js';
 import { NetconfSession, type NetconfFaults } from '../netconf/session.js';
 import { createConfigDatastore } from './config/datastore.js';
+import { lockStateDir, type StateLock } from './config/state-lock.js';
+import { mkdirSync } from 'node:fs';
 
 export interface EmulatedDeviceOptions {
   /** Shipped profile name or profile directory. */
@@ -68,6 +70,8 @@ export class EmulatedDevice implements DeviceView {
   }
 
   private build: (() => Promise<ConfigDatastore>) | undefined;
+  /** The state directory's lock of a lazy device not built yet (released at close). */
+  private unbuiltLock: StateLock | undefined;
 
   /** The configuration datastore (built now on a lazy device that had none yet). */
   get datastore(): ConfigDatastore {
@@ -86,12 +90,14 @@ export class EmulatedDevice implements DeviceView {
     if (this.closed) return Promise.reject(new Error('device is closed'));
     this.building ??= this.build!().then(
       (store) => {
+        this.unbuiltLock = undefined;
         this.store = store;
         this.build = undefined;
         return store;
       },
       (err: unknown) => {
         this.building = undefined;
+        this.unbuiltLock = undefined;
         throw err;
       },
     );
@@ -111,12 +117,23 @@ export class EmulatedDevice implements DeviceView {
     const factory = opts.datastoreFactory ?? createConfigDatastore;
     const logger = opts.logger ?? silentLogger;
     const report = (line: string) => logger.warn(line);
+    // A lazy device locks its state directory now (no second process may take it meanwhile)
+    // and builds the datastore, which keeps that lock, when first needed.
+    let held: StateLock | undefined;
+    if (opts.lazy && opts.stateDir) {
+      mkdirSync(opts.stateDir, { recursive: true, mode: 0o700 });
+      held = lockStateDir(opts.stateDir, opts.owner ?? `nc-grpc-device, pid ${process.pid}`);
+    }
     const make = async () => {
       // The factory configuration names the device with its own host name (made only when needed).
       const initialConfig = { ...profile.initialConfig, content: profile.initialConfig.content.replace(/\{\{hostname\}\}/g, hostname) };
-      return factory({ stateDir: opts.stateDir, initialConfig, now, owner: opts.owner, report });
+      const heldLock = held;
+      held = undefined; // the datastore owns it now (and releases it if it fails)
+      return factory({ stateDir: opts.stateDir, initialConfig, now, owner: opts.owner, report, ...(heldLock ? { heldLock } : {}) });
     };
-    return new EmulatedDevice(profile, hostname, serial, opts.lazy ? make : await make(), logger, now, opts.maxMessageBytes, opts.faults);
+    const device = new EmulatedDevice(profile, hostname, serial, opts.lazy ? make : await make(), logger, now, opts.maxMessageBytes, opts.faults);
+    if (held) device.unbuiltLock = held;
+    return device;
   }
 
   now(): number {
@@ -187,5 +204,6 @@ export class EmulatedDevice implements DeviceView {
     for (const s of [...this.sessions.values()]) s.terminate();
     const store = this.store ?? (await this.building?.catch(() => undefined));
     await store?.close();
+    if (!store) this.unbuiltLock?.release();
   }
 }

@@ -7,7 +7,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { startDevice, type DeviceFlags } from '../../src/device/assemble.js';
 import { ReferenceNms } from '../../src/nms/server.js';
@@ -111,7 +111,8 @@ test('a lazily built datastore works on its first session, and its commit persis
   let stopped = false;
   h.defer(() => (stopped ? undefined : running.stop()));
   await until(() => first.nms.pendingInitializes() === 3, 60_000, 'three devices waiting');
-  assert.ok(!existsSync(path.join(stateDir, 'device-2')) || readdirSync(path.join(stateDir, 'device-2')).length === 0, 'device 2 wrote nothing while idle');
+  // An idle member holds its directory's lock (issue 8) and has written nothing else.
+  assert.deepEqual(readdirSync(path.join(stateDir, 'device-2')), ['lock'], 'device 2 holds its lock and wrote nothing while idle');
   const s = await first.nms.requestSession('scale-2', SECRET, 'netconf');
   await s.waitFor((out) => out.includes(EOM), 20_000);
   s.send(`<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability></capabilities></hello>${EOM}`);
