@@ -7,6 +7,7 @@
 import { MSG_SUBPROCESS_ENDED } from '../src/outbound/session-bridge.js';
 import { ReferenceNms, type NmsSession } from '../src/nms/server.js';
 import { startRawServer } from './raw-grpc.js';
+import { startHoldServer } from './fleet.js';
 import { nowMs, runConcurrent, type RateResult } from './stats.js';
 
 // grpc-js's DEP0123 warning (TLS servername set to an IP address) is noise here.
@@ -28,9 +29,34 @@ export type NmsOp =
   | { op: 'bulk'; device: Device }
   | { op: 'memory' }
   | { op: 'cpu' }
-  | { op: 'stop' };
+  | { op: 'stop' }
+  | { op: 'fleetInit' }
+  | { op: 'h2streams' }
+  | { op: 'pending' }
+  | { op: 'fleetSession'; deviceId: string; secret: string }
+  | { op: 'nmsStop' }
+  | { op: 'nmsStart'; port: number }
+  | { op: 'initializeSpan' };
 
 let nms: ReferenceNms | undefined;
+let pem: { cert: string; key: string } | undefined;
+/** The fleet phase's NMS (its own, so the single-device NMS keeps its devices) and hold server. */
+let fleetNms: ReferenceNms | undefined;
+let hold: Awaited<ReturnType<typeof startHoldServer>> | undefined;
+/** Initializes seen by the fleet NMS since it (re)started: first and last arrival (ms). */
+let span = { first: 0, last: 0, count: 0 };
+
+function newFleetNms(port: number): ReferenceNms {
+  const n = new ReferenceNms({ host: '127.0.0.1', port, cert: pem!.cert, key: pem!.key, protocols: ['enhanced'], keepOutputChars: 4096 });
+  span = { first: 0, last: 0, count: 0 };
+  n.on('initialize', () => {
+    const t = nowMs();
+    if (!span.count) span.first = t;
+    span.last = t;
+    span.count++;
+  });
+  return n;
+}
 let raw: { port: number; stop(): void } | undefined;
 
 /**
@@ -133,6 +159,7 @@ async function handle(msg: NmsOp): Promise<unknown> {
   switch (msg.op) {
     case 'init': {
       // Sessions keep only the tail of their output: a bulk run must not measure the NMS's memory.
+      pem = { cert: msg.cert, key: msg.key };
       nms = new ReferenceNms({ host: '127.0.0.1', port: 0, cert: msg.cert, key: msg.key, protocols: ['enhanced'], keepOutputChars: 64 * 1024 });
       const nmsPort = await nms.start();
       raw = await startRawServer(msg.cert, msg.key);
@@ -146,12 +173,44 @@ async function handle(msg: NmsOp): Promise<unknown> {
       return rtt(msg.device, msg.payload, msg.count, msg.greeting);
     case 'bulk':
       return bulk(msg.device);
+    case 'fleetInit': {
+      fleetNms = newFleetNms(0);
+      const nmsPort = await fleetNms.start();
+      hold = await startHoldServer(pem!.cert, pem!.key);
+      return { nmsPort, h2Port: hold.port };
+    }
+    case 'h2streams':
+      return hold!.streams();
+    case 'pending':
+      return fleetNms?.pendingInitializes() ?? 0;
+    case 'fleetSession': {
+      try {
+        const s = await fleetNms!.requestSession(msg.deviceId, msg.secret, 'netconf', { timeoutMs: REQUEST_TIMEOUT_MS });
+        await s.waitFor((out) => out.includes(TERMINATOR), REQUEST_TIMEOUT_MS);
+        await s.close();
+        return { ok: true };
+      } catch (err) {
+        return { ok: false, error: (err as Error).message };
+      }
+    }
+    case 'nmsStop':
+      await fleetNms?.stop();
+      fleetNms = undefined;
+      return null;
+    case 'nmsStart':
+      fleetNms = newFleetNms(msg.port);
+      await fleetNms.start();
+      return null;
+    case 'initializeSpan':
+      return span;
     case 'memory':
       return process.memoryUsage();
     case 'cpu':
       return process.cpuUsage();
     case 'stop':
       await nms?.stop();
+      await fleetNms?.stop();
+      hold?.stop();
       raw?.stop();
       setImmediate(() => process.exit(0));
       return null;

@@ -27,6 +27,7 @@ import { describeShard } from './shard.js';
 import { loadProfile } from '../junos/profile.js';
 import type { Inventory } from '../status/types.js';
 import { configSnapshot, watchConfig } from './config-watch.js';
+import { raiseFdLimit } from './fd-limit.js';
 import { resolveDeviceSecrets } from './secrets.js';
 
 export type { DeviceFlags } from './options.js';
@@ -53,6 +54,8 @@ interface SessionsUser {
 interface Equipment {
   /** The device socket the emulated `cli` of a shell session talks to. */
   socket: string;
+  /** Serves the device socket (a fleet member's only when its first shell opens: no fd while idle). */
+  serve(): Promise<void>;
   backends?: Record<SessionKind, SessionBackend>;
 }
 
@@ -127,7 +130,8 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
   const startedAt = Date.now();
   const status = () => {
     const parts = agents.map((a) => a.status());
-    return { pid: process.pid, startedAt: parts[0]?.startedAt ?? startedAt, clients: parts.flatMap((p) => p.clients), faults: faults.list() };
+    const clients = parts.flatMap((p, i) => (count > 1 ? p.clients.map((c) => ({ ...c, profile: devices[i]?.profile.name })) : p.clients));
+    return { pid: process.pid, startedAt: parts[0]?.startedAt ?? startedAt, clients, faults: faults.list(), devices: count };
   };
   // Metrics are bound before any client dials: a port clash ends the start before anything goes out.
   if (config && f.metricsPort !== undefined) {
@@ -142,9 +146,14 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
   const equip = async (i: number, u: SessionsUser): Promise<Equipment> => {
     const device = devices[i - 1];
     const socket = path.join(runDir, generation ? `cli-${i}-${generation}` : `cli-${i}`, 'device.sock');
-    const deviceSocket = await serveDeviceSocket(() => device.openNetconf({ user: u.name, client: 'cli' }), socket, { owner: u.account, logger });
-    sockets[i - 1].push(deviceSocket);
-    if (!config) return { socket };
+    // A fleet member's cli socket is served with its first shell session (idle members hold none).
+    let serving: Promise<void> | undefined;
+    const serve = () =>
+      (serving ??= serveDeviceSocket(() => device.openNetconf({ user: u.name, client: 'cli' }), socket, { owner: u.account, logger }).then((s) => {
+        sockets[i - 1].push(s);
+      }));
+    if (!fleet) await serve();
+    if (!config) return { socket, serve };
     const ctx = {
       device,
       username: u.name,
@@ -156,15 +165,18 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
       knownHostsFile: knownHostsFile(f),
       logger,
     };
-    return { socket, backends: { netconf: createBackend('netconf', netconfSpec, ctx), csh: createBackend('csh', shellSpec, ctx) } };
+    return { socket, serve, backends: { netconf: createBackend('netconf', netconfSpec, ctx), csh: createBackend('csh', shellSpec, ctx) } };
   };
 
   if (plan.shard) logger.info({ shard: `${plan.shard.index}/${plan.shard.count}`, first: plan.first, last: plan.last, total: count }, describeShard(count, plan.shard));
   // Device n (global number) of a fleet: host name <hostname or profile prefix>-n (its serial
   // number follows from it), state directory device-n, device-id -n (or {n}).
   const numbers: number[] = [];
+  if (fleet) raiseFdLimit(plan.last - plan.first + 1, logger);
+  const pacing = { spread: fleet && !f.storm, storm: f.storm, preconnect: f.preconnect };
   for (let n = plan.first; n <= plan.last; n++) {
     const i = n - plan.first + 1;
+    const memberLog = fleet ? logger.child({ device: n }) : logger;
     numbers.push(n);
     const profile = plan.profileOf(n);
     const hostname = fleet ? `${f.hostname ?? loadProfile(profile).hostnamePrefix}-${n}` : f.hostname;
@@ -173,8 +185,11 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
       stateDir: stateDir && fleet ? path.join(stateDir, `device-${n}`) : stateDir,
       hostname,
       owner: fleet ? `nc-grpc-device fleet, device ${n}` : `nc-grpc-device (${faces})`,
-      logger: fleet ? logger.child({ device: n }) : logger,
+      logger: memberLog,
       faults,
+      // A fleet member parses its configuration and locks its directory when first used
+      // (the fleet's directory is locked now, above).
+      lazy: fleet,
     });
     devices.push(device);
     stops.unshift(() => device.close());
@@ -185,7 +200,7 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
     });
     equipment.push(await equip(i, user));
     if (!config) continue;
-    const agent = new Agent({ config: fleetConfig(config, n, count), backends: following(() => equipment[i - 1].backends!), instanceId: f.instanceId, logger: fleet ? logger.child({ device: n }) : logger, faults });
+    const agent = new Agent({ config: fleetConfig(config, n, count), backends: following(() => equipment[i - 1]), instanceId: f.instanceId, logger: memberLog, faults, pacing });
     agent.start();
     agents.push(agent);
     stops.unshift(() => agent.stop());
@@ -294,12 +309,16 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
 }
 
 /** Backends that open each new session with whatever `current()` holds at that moment. */
-function following(current: () => Record<SessionKind, SessionBackend>): Record<SessionKind, SessionBackend> {
+function following(current: () => Equipment): Record<SessionKind, SessionBackend> {
   const one = (kind: SessionKind): SessionBackend => ({
     get description() {
-      return current()[kind].description;
+      return current().backends![kind].description;
     },
-    open: (k) => current()[kind].open(k),
+    open: async (k) => {
+      const e = current();
+      if (kind === 'csh') await e.serve();
+      return e.backends![kind].open(k);
+    },
   });
   return { netconf: one('netconf'), csh: one('csh') };
 }

@@ -45,6 +45,10 @@ export interface DeviceFlags extends Omit<ClientFlags, 'name'> {
   /** With a fleet's SSH faces: device n listens on this address + n-1. */
   sshAddressRange?: string;
   metricsHost?: string;
+  /** Fleet: reconnect in step instead of spread (`--storm`). */
+  storm?: boolean;
+  /** Keep a spare connection from the start (`--preconnect`). */
+  preconnect?: boolean;
   /** Fault specs (`--fault`, repeatable). */
   fault?: string[];
   secretFile?: string;

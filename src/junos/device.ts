@@ -4,12 +4,14 @@
  * (outbound-HTTPS agent, SSH, stdio, the emulated cli) opens sessions here.
  */
 import { silentLogger, type Logger } from '../log.js';
-import type { ConfigDatastore, ConfigDatastoreOptions } from './config/api.js';
+import type { ConfigDatastore, ConfigDatastoreOptions, ConfigSession } from './config/api.js';
 import { loadProfile, serialFor, type DeviceProfile } from './profile.js';
 import type { DeviceView } from './rpcs/types.js';
 import { dispatchInFormat } from './rpcs/reply-format.js';
 import { NetconfSession, type NetconfFaults } from '../netconf/session.js';
 import { createConfigDatastore, type JunosDatastore } from './config/datastore.js';
+import { lockStateDir, type StateLock } from './config/state-lock.js';
+import { mkdirSync } from 'node:fs';
 import { syslogOf } from './syslog.js';
 import { loadSchema } from '../schema/index.js';
 import { OperModel, parseInitialConfig, type OperCarry } from './oper/model.js';
@@ -32,6 +34,13 @@ export interface EmulatedDeviceOptions {
   datastoreFactory?: (opts: ConfigDatastoreOptions) => ConfigDatastore | Promise<ConfigDatastore>;
   /** Fault injection: RPCs answered with an error, replies delayed (read live, per RPC). */
   faults?: NetconfFaults;
+  /**
+   * Build the datastore (parse the profile's configuration, read and lock the state
+   * directory) only when a session first needs it, not at create (fleets: an idle device
+   * holds no configuration). A state directory that cannot be used is then reported to
+   * that session.
+   */
+  lazy?: boolean;
 }
 
 /** Session ids look like the pids of Junos's NETCONF processes and are unique per process. */
@@ -50,13 +59,16 @@ export class EmulatedDevice implements DeviceView {
   private model: OperModel | undefined;
   /** Times the next model keeps (OperModel.carry()), taken from the model before a commit. */
   private carry: OperCarry | undefined;
+  private store: ConfigDatastore | undefined;
+  /** The datastore being built (lazy devices), or its failure. */
+  private building: Promise<ConfigDatastore> | undefined;
 
   private constructor(
     readonly profile: DeviceProfile,
     /** The name the device was created with: the seed of its serial numbers and MACs. */
     readonly identity: string,
     readonly serialNumber: string,
-    readonly datastore: ConfigDatastore,
+    store: ConfigDatastore | (() => Promise<ConfigDatastore>),
     private readonly logger: Logger,
     private readonly clock: () => number,
     private readonly maxMessageBytes: number | undefined,
@@ -65,13 +77,19 @@ export class EmulatedDevice implements DeviceView {
     this.bootTime = clock();
     // The syslog starts at boot: the ports coming up, then what sessions and commits do.
     const log = syslogOf(this);
-    log.commits = () => datastore.history();
+    log.commits = () => this.store?.history() ?? [];
     log.record({ time: this.bootTime, process: 'mgd[5061]', text: 'UI_CHILD_START: Starting child \'/usr/sbin/mgd\'' });
     profile.interfaces.forEach((i, n) =>
       log.record({ time: this.bootTime, process: 'mib2d[2121]', text: `SNMP_TRAP_LINK_UP: ifIndex ${500 + n}, ifAdminStatus up(1), ifOperStatus up(2), ifName ${i.name}` }),
     );
-    const ds = datastore as Partial<JunosDatastore>;
-    ds.onCommit?.(() => {
+    if (typeof store === 'function') this.build = store;
+    else this.attach(store);
+  }
+
+  /** Takes the datastore into use: the operational model follows its commits. */
+  private attach(store: ConfigDatastore): void {
+    this.store = store;
+    (store as Partial<JunosDatastore>).onCommit?.(() => {
       // The new model keeps the times of what the commit did not change.
       this.carry = this.model?.carry() ?? this.carry;
       this.model = undefined;
@@ -83,15 +101,54 @@ export class EmulatedDevice implements DeviceView {
     return this.oper().hostName();
   }
 
-  /** The operational model (src/junos/oper/model.ts) of the committed configuration. */
+  /**
+   * The operational model (src/junos/oper/model.ts) of the committed configuration; a lazy
+   * device not built yet answers from its factory configuration.
+   */
   oper(): OperModel {
     if (!this.model) {
-      const ds = this.datastore as Partial<JunosDatastore>;
-      const config = ds.committed?.() ?? parseInitialConfig(this.profile.initialConfig, this.identity);
-      const commitTime = this.datastore.history()[0]?.time ?? this.bootTime;
+      const ds = this.store as Partial<JunosDatastore> | undefined;
+      const config = ds?.committed?.() ?? parseInitialConfig(this.profile.initialConfig, this.identity);
+      const commitTime = this.store?.history()[0]?.time ?? this.bootTime;
       this.model = new OperModel({ profile: this.profile, config, identity: this.identity, bootTime: this.bootTime, commitTime: Math.max(commitTime, this.bootTime), carry: this.carry });
     }
     return this.model;
+  }
+
+  private build: (() => Promise<ConfigDatastore>) | undefined;
+  /** The state directory's lock of a lazy device not built yet (released at close). */
+  private unbuiltLock: StateLock | undefined;
+
+  /** The configuration datastore (built now on a lazy device that had none yet). */
+  get datastore(): ConfigDatastore {
+    if (!this.store) throw new Error('the datastore of this device is not built yet (await device.materialise())');
+    return this.store;
+  }
+
+  /** Whether the datastore exists (a lazy device builds it when a session first needs it). */
+  get materialised(): boolean {
+    return this.store !== undefined;
+  }
+
+  /** Builds the datastore of a lazy device (once; a failure is retried by the next call). */
+  materialise(): Promise<ConfigDatastore> {
+    if (this.store) return Promise.resolve(this.store);
+    if (this.closed) return Promise.reject(new Error('device is closed'));
+    this.building ??= this.build!().then(
+      (store) => {
+        this.unbuiltLock = undefined;
+        this.attach(store);
+        this.model = undefined;
+        this.build = undefined;
+        return store;
+      },
+      (err: unknown) => {
+        this.building = undefined;
+        this.unbuiltLock = undefined;
+        throw err;
+      },
+    );
+    return this.building;
   }
 
   static async create(opts: EmulatedDeviceOptions): Promise<EmulatedDevice> {
@@ -105,14 +162,27 @@ export class EmulatedDevice implements DeviceView {
     const serial = opts.serialNumber ?? serialFor(profile.serialPattern, hostname);
     const now = opts.now ?? Date.now;
     const factory = opts.datastoreFactory ?? createConfigDatastore;
-    // The factory configuration names the device with its own host name.
-    const initialConfig = { ...profile.initialConfig, content: profile.initialConfig.content.replace(/\{\{hostname\}\}/g, hostname) };
     const logger = opts.logger ?? silentLogger;
     const report = (line: string) => logger.warn(line);
     // One schema per family per process, shared by every device of a fleet.
     const schema = profile.family ? loadSchema(profile.family) : undefined;
-    const datastore = await factory({ stateDir: opts.stateDir, initialConfig, now, owner: opts.owner, report, schema });
-    return new EmulatedDevice(profile, hostname, serial, datastore, logger, now, opts.maxMessageBytes, opts.faults);
+    // A lazy device locks its state directory now (no second process may take it meanwhile)
+    // and builds the datastore, which keeps that lock, when first needed.
+    let held: StateLock | undefined;
+    if (opts.lazy && opts.stateDir) {
+      mkdirSync(opts.stateDir, { recursive: true, mode: 0o700 });
+      held = lockStateDir(opts.stateDir, opts.owner ?? `nc-grpc-device, pid ${process.pid}`);
+    }
+    const make = async () => {
+      // The factory configuration names the device with its own host name (made only when needed).
+      const initialConfig = { ...profile.initialConfig, content: profile.initialConfig.content.replace(/\{\{hostname\}\}/g, hostname) };
+      const heldLock = held;
+      held = undefined; // the datastore owns it now (and releases it if it fails)
+      return factory({ stateDir: opts.stateDir, initialConfig, now, owner: opts.owner, report, schema, ...(heldLock ? { heldLock } : {}) });
+    };
+    const device = new EmulatedDevice(profile, hostname, serial, opts.lazy ? make : await make(), logger, now, opts.maxMessageBytes, opts.faults);
+    if (held) device.unbuiltLock = held;
+    return device;
   }
 
   now(): number {
@@ -120,7 +190,7 @@ export class EmulatedDevice implements DeviceView {
   }
 
   lastCommit(): { time: number; user: string } | undefined {
-    const newest = this.datastore.history()[0];
+    const newest = this.store?.history()[0];
     return newest ? { time: newest.time, user: newest.user } : undefined;
   }
 
@@ -129,16 +199,32 @@ export class EmulatedDevice implements DeviceView {
     if (this.closed) throw new Error('device is closed');
     const id = nextSessionId++;
     const user = opts.user ?? 'nobody';
-    const config = this.datastore.openSession(id, user, opts.client);
+    // A lazy device builds its datastore now; the hello goes out meanwhile, RPCs wait for it.
+    let config: ConfigSession | undefined;
+    let ended = false;
+    const ready: Promise<ConfigSession> = this.store
+      ? Promise.resolve((config = this.store.openSession(id, user, opts.client)))
+      : this.materialise().then((store) => {
+          if (ended) throw new Error('session ended');
+          return (config ??= store.openSession(id, user, opts.client));
+        });
+    ready.catch((err: unknown) => {
+      if (!ended) this.logger.error({ session: id, reason: (err as Error).message }, 'configuration datastore unavailable');
+    });
     const session = new NetconfSession({
       device: this,
-      config,
+      config: {
+        close: () => {
+          ended = true;
+          config?.close();
+        },
+      },
       sessionId: id,
       user,
       logger: this.logger,
       maxMessageBytes: this.maxMessageBytes,
       faults: this.faults,
-      dispatch: (op) => dispatchInFormat({ device: this, config, sessionId: id, user, op }),
+      dispatch: async (op) => dispatchInFormat({ device: this, config: config ?? (await ready), sessionId: id, user, op }),
       onEnd: () => {
         this.sessions.delete(id);
         syslogOf(this).record({ time: this.clock(), process: `mgd[${id}]`, text: `UI_LOGOUT_EVENT: User '${user}' logout` });
@@ -173,6 +259,8 @@ export class EmulatedDevice implements DeviceView {
     if (this.closed) return;
     this.closed = true;
     for (const s of [...this.sessions.values()]) s.terminate();
-    await this.datastore.close();
+    const store = this.store ?? (await this.building?.catch(() => undefined));
+    await store?.close();
+    if (!store) this.unbuiltLock?.release();
   }
 }

@@ -75,7 +75,9 @@ export class NmsRequestError extends RuntimeError {}
 
 export class EnhancedService {
   statusAnswer: StatusAnswer = 'SUCCESS';
-  private readonly pending: PendingInitialize[] = [];
+  /** Pending Initializes by device id, oldest first (a fleet of 10,000 is 10,000 keys). */
+  private readonly pending = new Map<string, PendingInitialize[]>();
+  private pendingTotal = 0;
   private readonly awaited = new Map<string, AwaitedStream[]>();
   private readonly live = new Set<NmsSession>();
   /** Wakes requestSession waiters when a new Initialize arrives or the NMS stops. */
@@ -101,7 +103,25 @@ export class EnhancedService {
   }
 
   pendingCount(deviceId?: string): number {
-    return this.pending.filter((p) => deviceId === undefined || p.deviceId === deviceId).length;
+    return deviceId === undefined ? this.pendingTotal : (this.pending.get(deviceId)?.length ?? 0);
+  }
+
+  private addPending(p: PendingInitialize): void {
+    const list = this.pending.get(p.deviceId);
+    if (list) list.push(p);
+    else this.pending.set(p.deviceId, [p]);
+    this.pendingTotal++;
+  }
+
+  /** Takes `p` out of the pending Initializes; false when it was not there. */
+  private takePending(p: PendingInitialize): boolean {
+    const list = this.pending.get(p.deviceId);
+    const i = list ? list.indexOf(p) : -1;
+    if (i < 0) return false;
+    list!.splice(i, 1);
+    if (list!.length === 0) this.pending.delete(p.deviceId);
+    this.pendingTotal--;
+    return true;
   }
 
   sessions(): NmsSession[] {
@@ -111,7 +131,7 @@ export class EnhancedService {
   /** Devices with a pending Initialize, with their counts. */
   waitingDevices(): Map<string, number> {
     const m = new Map<string, number>();
-    for (const p of this.pending) m.set(p.deviceId, (m.get(p.deviceId) ?? 0) + 1);
+    for (const [id, list] of this.pending) m.set(id, list.length);
     return m;
   }
 
@@ -154,9 +174,9 @@ export class EnhancedService {
    * response!"). Returns false when none is pending.
    */
   failInitialize(deviceId: string, error: { code: grpc.status; details: string } = { code: grpc.status.INTERNAL, details: 'Failed to serialize response!' }): boolean {
-    const p = this.pending.find((x) => x.deviceId === deviceId);
+    const p = this.pending.get(deviceId)?.[0];
     if (!p) return false;
-    this.pending.splice(this.pending.indexOf(p), 1);
+    this.takePending(p);
     p.answer(error);
     this.log.record({ type: 'initialize-failed', peer: p.peer, deviceId, instanceId: p.instanceId, protocol: 'enhanced', detail: error.details });
     return true;
@@ -166,7 +186,10 @@ export class EnhancedService {
     this.stopped = true;
     this.wake.emit('stop');
     for (const s of this.live) s.abort();
-    for (const p of this.pending.splice(0)) {
+    const all = [...this.pending.values()].flat();
+    this.pending.clear();
+    this.pendingTotal = 0;
+    for (const p of all) {
       try {
         p.answer({ code: grpc.status.UNAVAILABLE, details: 'NMS stopping' });
       } catch {
@@ -182,7 +205,7 @@ export class EnhancedService {
   private async claimPending(deviceId: string, secret: string, deadline: number, timeoutMs: number): Promise<PendingInitialize> {
     for (;;) {
       if (this.stopped) throw new NmsRequestError('the NMS stopped');
-      const found = this.pending.filter((p) => p.deviceId === deviceId);
+      const found = this.pending.get(deviceId) ?? [];
       if (found.length > 0) {
         const match = found.find((p) => p.secret === secret);
         if (!match) {
@@ -190,7 +213,7 @@ export class EnhancedService {
           this.logger.warn({ deviceId }, 'session request refused: secret mismatch');
           throw new NmsRequestError(`secret mismatch for device ${deviceId}`);
         }
-        this.pending.splice(this.pending.indexOf(match), 1);
+        this.takePending(match);
         return match;
       }
       const left = deadline - Date.now();
@@ -251,11 +274,9 @@ export class EnhancedService {
       answer({ code: grpc.status.UNAVAILABLE, details: 'NMS stopping' });
       return;
     }
-    this.pending.push(p);
+    this.addPending(p);
     call.on('cancelled', () => {
-      const i = this.pending.indexOf(p);
-      if (i < 0) return;
-      this.pending.splice(i, 1);
+      if (!this.takePending(p)) return;
       this.log.record({ type: 'initialize-cancelled', peer, deviceId: p.deviceId, instanceId: p.instanceId, protocol: 'enhanced' });
       this.logger.info({ deviceId: p.deviceId, peer }, 'pending Initialize cancelled by the device');
     });

@@ -4,7 +4,7 @@
  */
 import type { Logger } from '../log.js';
 import type { SessionBackend, SessionKind } from '../session/byte-session.js';
-import { ClientWorker, type WorkerStatus } from './client-worker.js';
+import { ClientWorker, type FleetPacing, type WorkerStatus } from './client-worker.js';
 import { transportTiming, type AgentConfig, type ClientConfig } from './config.js';
 import type { FaultSet } from '../faults/faults.js';
 import { DEFAULT_PROTOCOL } from '../wire/contract.js';
@@ -17,6 +17,8 @@ export interface AgentOptions {
   logger: Logger;
   /** Faults injected into sessions; shared and changed at run time. */
   faults?: FaultSet;
+  /** Fleet pacing of the walks and the spare connection (client-worker.ts FleetPacing). */
+  pacing?: FleetPacing;
 }
 
 export interface ReloadResult {
@@ -61,6 +63,7 @@ export class Agent {
       protocol: this.config.protocol,
       faults: this.opts.faults,
       transport: transportTiming(this.config),
+      pacing: this.opts.pacing,
     });
     this.workers.set(c.name, worker);
     const t = transportTiming(this.config);

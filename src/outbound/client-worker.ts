@@ -39,6 +39,55 @@ export interface WorkerDeps {
   faults?: FaultSet;
   /** Keepalive and connect bound of the client's connections; defaults: none, CONNECT_TIMEOUT_MS. */
   transport?: Partial<TransportTiming>;
+  /** How the walks of this client are paced and whether a spare connection is kept (fleets). */
+  pacing?: FleetPacing;
+}
+
+/** Fleet behaviour of a client (see reconnect.ts). */
+export interface FleetPacing {
+  /** A random start phase: the first wait of every down spell is a random part of waittime. */
+  spread?: boolean;
+  /** Walk in step with every other device: waits end on multiples of waittime on the clock. */
+  storm?: boolean;
+  /** Keep the next Initialize's connection up in advance from the start (SessionHost.preconnect). */
+  preconnect?: boolean;
+}
+
+/**
+ * Probes in flight at once in this process (all clients, all devices): a fleet of 10,000
+ * starting, or coming back in a storm, would otherwise open 10,000 TLS handshakes at once,
+ * the NMS would answer them slower than the connect bound, and every device would time out
+ * and start again. Queued probes wait their turn (their connect bound starts then).
+ */
+export const MAX_PROBES_IN_FLIGHT = 256;
+let probesInFlight = 0;
+const probeQueue: (() => void)[] = [];
+
+/** Waits for a probe slot; resolves with its release (called once), or undefined when `signal` aborts first. */
+function probeSlot(signal: AbortSignal): Promise<(() => void) | undefined> {
+  const release = () => {
+    const next = probeQueue.shift();
+    if (next) next();
+    else probesInFlight--;
+  };
+  if (probesInFlight < MAX_PROBES_IN_FLIGHT) {
+    probesInFlight++;
+    return Promise.resolve(release);
+  }
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(undefined);
+    const turn = () => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(release);
+    };
+    const onAbort = () => {
+      const i = probeQueue.indexOf(turn);
+      if (i >= 0) probeQueue.splice(i, 1);
+      resolve(undefined);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    probeQueue.push(turn);
+  });
 }
 
 /** How often a server that stays down is logged again. */
@@ -102,6 +151,10 @@ export class ClientWorker implements SessionHost {
 
   get faults(): FaultSet | undefined {
     return this.deps.faults;
+  }
+
+  get preconnect(): boolean {
+    return this.deps.pacing?.preconnect ?? false;
   }
 
   backend(kind: SessionKind): SessionBackend {
@@ -185,17 +238,24 @@ export class ClientWorker implements SessionHost {
 
   private async loop(): Promise<void> {
     let lastUsed: number | undefined;
+    // The first wait of a down spell (from the start, or after a link) gets the start phase.
+    let firstWait = true;
     while (!this.stopped) {
       let connected = false;
       for (const i of walkOrder(this.cfg.servers.length, this.cfg.reconnectStrategy, lastUsed)) {
         if (this.stopped) return;
         const server = this.cfg.servers[i];
         this.setState('probing', targetOf(server));
-        if (!(await this.probe(server))) continue;
-        if (this.stopped) return;
+        const probed = await this.probe(server);
+        if (!probed) continue;
+        if (this.stopped) {
+          probed.handoff?.close();
+          return;
+        }
         lastUsed = i;
+        firstWait = true;
         const began = Date.now();
-        const end = await this.runLink(server);
+        const end = await this.runLink(server, probed.handoff);
         if (end === 'stopped' || this.stopped) return;
         if (end === 'refused') continue;
         connected = true;
@@ -206,18 +266,31 @@ export class ClientWorker implements SessionHost {
       if (!connected && !this.stopped) {
         this.setState('waiting', null);
         this.logger.debug({ waittime: this.cfg.waittime }, 'no server reachable; waiting');
-        await this.sleep(walkWaitMs(this.cfg));
+        const pacing = this.deps.pacing;
+        await this.sleep(walkWaitMs(this.cfg, pacing?.storm ? { storm: { now: Date.now() } } : pacing?.spread && firstWait ? { phase: Math.random() } : {}));
+        firstWait = false;
       }
     }
   }
 
-  private async probe(server: ServerConfig): Promise<boolean> {
+  /** Up: what the probe hands over (its connection, for the link); down: undefined. */
+  private async probe(server: ServerConfig): Promise<{ handoff?: { close(): void } } | undefined> {
     const key = targetOf(server);
-    const result = await protocolFor(this.deps.protocol).probe(server, { ...this.transport, signal: this.stopSignal.signal });
-    if (this.stopped) return false;
+    const release = await probeSlot(this.stopSignal.signal);
+    if (!release) return undefined;
+    let result;
+    try {
+      result = await protocolFor(this.deps.protocol).probe(server, { ...this.transport, signal: this.stopSignal.signal, keep: true });
+    } finally {
+      release();
+    }
+    if (this.stopped) {
+      if (result.up) result.handoff?.close();
+      return undefined;
+    }
     if (result.up) {
       if (this.lastProbeError.delete(key) || !this.lastProbeError.size) this.logger.info({ server: key }, 'NMS is up');
-      return true;
+      return { handoff: result.handoff };
     }
     this.lastError = `${key}: ${result.reason}`;
     // Log a failing server once until it is up again (status shows the latest reason), with a
@@ -230,12 +303,12 @@ export class ClientWorker implements SessionHost {
     } else {
       this.logger.debug({ server: key, reason: result.reason }, 'NMS server still down');
     }
-    return false;
+    return undefined;
   }
 
-  private async runLink(server: ServerConfig): Promise<LinkEnd | 'refused'> {
+  private async runLink(server: ServerConfig, handoff?: { close(): void }): Promise<LinkEnd | 'refused'> {
     this.setState('connected', targetOf(server));
-    this.link = protocolFor(this.deps.protocol).link(server, this);
+    this.link = protocolFor(this.deps.protocol).link(server, this, handoff);
     const end = await this.link.run();
     this.link = undefined;
     return end;

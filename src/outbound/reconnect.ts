@@ -5,7 +5,11 @@
  *   walk     every server once per walk, in the order walkOrder() gives (in-order: from the
  *            first; sticky: from the server in use when the connection was lost);
  *   probe    a server is used only when its probe says it is up (protocols/*: probe);
- *   waittime after a walk that found no server, wait waittime seconds (walkWaitMs);
+ *   waittime after a walk that found no server, wait waittime seconds (walkWaitMs); in a
+ *            fleet the first wait of a down spell is a random fraction of it (the device's
+ *            start phase), so devices whose NMS died together do not come back in step;
+ *            `--storm` instead waits to the next multiple of waittime on the clock, so
+ *            every device walks again at the same instant;
  *   flap     a link that died young is followed by a short pause (flapPauseMs), so a
  *            flapping server cannot make a hot loop;
  *   re-arm   an Initialize the NMS answers with an error is re-armed at once the first time,
@@ -30,9 +34,21 @@ export function walkOrder(count: number, strategy: ReconnectStrategy, lastUsed: 
   return Array.from({ length: count }, (_, k) => (start + k) % count);
 }
 
+/** How a client paces its walks: `spread` (a random start phase) or `storm` (in step). */
+export interface WalkPacing {
+  /** The first wait of a down spell is `phase` × waittime, `phase` in [0, 1). */
+  phase?: number;
+  /** Wait until the next multiple of waittime on the clock (`now`, epoch ms). */
+  storm?: { now: number };
+}
+
 /** How long to wait after a walk that found no server up. */
-export function walkWaitMs(cfg: { waittime: number }): number {
-  return cfg.waittime * 1000;
+export function walkWaitMs(cfg: { waittime: number }, pacing: WalkPacing = {}): number {
+  const full = cfg.waittime * 1000;
+  if (full <= 0) return 0;
+  if (pacing.storm) return full - (pacing.storm.now % full);
+  if (pacing.phase !== undefined) return Math.floor(full * Math.min(Math.max(pacing.phase, 0), 1));
+  return full;
 }
 
 /** The pause after a link that lived `lifetimeMs` (0 when it lived long enough). */

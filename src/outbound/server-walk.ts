@@ -10,7 +10,11 @@ export const PROBE_DEADLINE_MS = 60_000;
 /** Default bound on connecting (TCP, TLS, HTTP/2 settings), separate from the probe deadline. */
 export const CONNECT_TIMEOUT_MS = 10_000;
 
-export type ProbeResult = { up: true } | { up: false; reason: string };
+/**
+ * Up or down. An up probe asked to `keep` its connection hands it over (`handoff`): the
+ * link's first Initialize then goes out on it, without a second TCP/TLS handshake.
+ */
+export type ProbeResult = { up: true; handoff?: { close(): void } } | { up: false; reason: string };
 
 export interface ProbeOptions {
   /** Deadline of the whole probe (the status RPC); default PROBE_DEADLINE_MS. */
@@ -21,6 +25,8 @@ export interface ProbeOptions {
   keepaliveMs?: number;
   /** Aborts the probe (the client stops). The probe's listener is removed when it ends. */
   signal?: AbortSignal;
+  /** Keep the connection of an up probe for the link (ProbeResult.handoff); the caller closes it. */
+  keep?: boolean;
 }
 
 /** The probe's two bounds: the whole probe's deadline, and the connect bound within it. */

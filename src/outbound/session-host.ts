@@ -25,6 +25,11 @@ export interface SessionHost {
   readonly timing: TransportTiming;
   /** Faults to inject into this client's sessions, when any are configured. */
   readonly faults?: FaultSet;
+  /**
+   * Keep the next Initialize's connection up in advance from the start (`--preconnect`);
+   * otherwise only once the link has opened a session, so an idle device holds one connection.
+   */
+  readonly preconnect?: boolean;
 }
 
 /** How a server link ended: the server went away, or the worker stopped it. */

@@ -63,3 +63,27 @@ export function serverCredentials(server: ServerConfig, onIdentityError?: (reaso
     },
   });
 }
+
+/** Shared credentials, one per (address, port, trusted certificate): one TLS context for a whole fleet. */
+const shared = new Map<string, { creds: grpc.ChannelCredentials; identity: { reason?: string; at: number } }>();
+/** Distinct servers remembered; a reload with many new certificates starts the cache over. */
+const MAX_SHARED = 256;
+
+/**
+ * Channel credentials for `server`, shared by every channel (of every device of the
+ * process) to that server with that trusted certificate: one secure context (the CA parsed
+ * once) instead of one per link or probe. `identityError(since)` is the last identity
+ * refusal seen through them at or after `since` (ms), for a probe to report.
+ */
+export function sharedServerCredentials(server: ServerConfig): { creds: grpc.ChannelCredentials; identityError(since: number): string | undefined } {
+  const key = `${server.address}\0${server.port}\0${server.trustedCert.trim()}`;
+  let entry = shared.get(key);
+  if (!entry) {
+    if (shared.size >= MAX_SHARED) shared.clear();
+    const identity: { reason?: string; at: number } = { at: 0 };
+    entry = { creds: serverCredentials(server, (reason) => Object.assign(identity, { reason, at: Date.now() })), identity };
+    shared.set(key, entry);
+  }
+  const { creds, identity } = entry;
+  return { creds, identityError: (since) => (identity.reason !== undefined && identity.at >= since ? identity.reason : undefined) };
+}

@@ -9,7 +9,10 @@ import { connect } from 'node:net';
 import { chmodSync, mkdirSync, unlinkSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { publicStatus, StatusError, type AgentStatus, type Inventory } from './types.js';
+import { publicStatus, StatusError, summarize, type AgentStatus, type Inventory } from './types.js';
+
+/** Up to this many clients, a summary lists them too; beyond, `--device ID` shows one. */
+export const SUMMARY_ROWS = 50;
 import { FaultSpecError, type FaultSet } from '../faults/faults.js';
 
 /** What the control socket can do about faults, when the agent has them. */
@@ -82,7 +85,8 @@ export async function startControlServer(path: string, getStatus: () => AgentSta
     throw new StatusError(`cannot create the directory of control socket ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   const server = createServer((req, res) => {
-    const url = (req.url ?? '/').split('?')[0];
+    const [url, search] = (req.url ?? '/').split('?');
+    const query = new URLSearchParams(search ?? '');
     const reply = (code: number, body: unknown): void => {
       if (typeof body === 'string') res.writeHead(code, { 'content-type': 'text/plain' }).end(`${body}\n`);
       else res.writeHead(code, { 'content-type': 'application/json' }).end(`${JSON.stringify(body)}\n`);
@@ -94,6 +98,21 @@ export async function startControlServer(path: string, getStatus: () => AgentSta
         status = publicStatus(getStatus());
       } catch (err) {
         reply(500, `status unavailable: ${(err as Error).message}`);
+        return;
+      }
+      const device = query.get('device');
+      if (device !== null) {
+        // One device of a fleet: its clients only.
+        const clients = status.clients.filter((c) => c.deviceId === device || c.name === device);
+        if (!clients.length) reply(400, `no device "${device.slice(0, 200)}" in this agent (${status.clients.length} client${status.clients.length === 1 ? '' : 's'})`);
+        else reply(200, { ...status, clients });
+        return;
+      }
+      if (query.get('summary') !== null) {
+        // A fleet at a glance: counts, and the clients only while they are few.
+        const summary = summarize(status.clients);
+        const few = status.clients.length <= SUMMARY_ROWS;
+        reply(200, { ...status, summary, clients: few ? status.clients : [], ...(few ? {} : { omitted: status.clients.length }) });
         return;
       }
       reply(200, status);
@@ -229,10 +248,14 @@ export function controlRequest<T>(path: string, method: 'GET' | 'POST', urlPath:
   });
 }
 
-/** Asks the agent on `path` for its status; StatusError when nobody answers there. */
-export async function fetchStatus(path: string, timeoutMs = 5_000): Promise<AgentStatus> {
+/**
+ * Asks the agent on `path` for its status (`device`: that device's clients only; `summary`:
+ * counts, the clients only while few); StatusError when nobody answers there.
+ */
+export async function fetchStatus(path: string, timeoutMs = 5_000, opts: { device?: string; summary?: boolean } = {}): Promise<AgentStatus> {
+  const query = opts.device !== undefined ? `?device=${encodeURIComponent(opts.device)}` : opts.summary ? '?summary=1' : '';
   try {
-    return await controlRequest<AgentStatus>(path, 'GET', '/status', undefined, timeoutMs);
+    return await controlRequest<AgentStatus>(path, 'GET', `/status${query}`, undefined, timeoutMs);
   } catch (err) {
     if (err instanceof StatusError && /did not answer with JSON/.test(err.message)) {
       throw new StatusError(`the process on ${path} did not answer with a status (not JSON)`);

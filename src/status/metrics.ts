@@ -6,16 +6,75 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Registry } from 'prom-client';
-import { StatusError, type AgentStatus, type ClientState } from './types.js';
+import { StatusError, summarize, type AgentStatus, type ClientState, type FleetSummary } from './types.js';
 
 const STATES: readonly ClientState[] = ['probing', 'connected', 'waiting', 'stopped'];
 
-/** Builds the registry; each scrape refills every metric from `getStatus()`. */
+/**
+ * Builds the registry; each scrape refills every metric from `getStatus()`. The fleet
+ * metrics (`ncgd_devices`, `ncgd_fleet_*`) count clients by state and profile, so their
+ * size does not grow with the fleet; the per-client series (`ncgd_client_*`, labelled by
+ * client) are served only for a process of one device.
+ */
 export function createMetricsRegistry(getStatus: () => AgentStatus): Registry {
   const registry = new Registry();
   // One status snapshot per scrape, shared by all metrics of that scrape.
   let snapshot: AgentStatus | undefined;
   const current = (): AgentStatus => (snapshot ??= getStatus());
+  let summary: FleetSummary | undefined;
+  const counts = (): FleetSummary => (summary ??= summarize(current().clients));
+  /** The clients given per-client series: none in a fleet. */
+  const perClient = (): AgentStatus['clients'] => ((current().devices ?? 1) > 1 ? [] : current().clients);
+  const allClients = (): AgentStatus['clients'] => current().clients;
+
+  new Gauge({
+    name: 'ncgd_devices',
+    help: 'Clients (one per device and configured client) by state and device profile',
+    labelNames: ['state', 'profile'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      const by = new Map<string, { state: string; profile: string; n: number }>();
+      for (const c of allClients()) {
+        const profile = c.profile ?? '';
+        const key = `${c.state}\0${profile}`;
+        const e = by.get(key) ?? { state: c.state, profile, n: 0 };
+        e.n++;
+        by.set(key, e);
+      }
+      const seen = new Set([...by.values()].map((e) => e.state));
+      for (const s of STATES) if (!seen.has(s)) this.set({ state: s, profile: '' }, 0);
+      for (const e of by.values()) this.set({ state: e.state, profile: e.profile }, e.n);
+    },
+  });
+  new Gauge({
+    name: 'ncgd_fleet_sessions_open',
+    help: 'Sessions open now in the whole process, by type',
+    labelNames: ['type'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.set({ type: 'netconf' }, counts().sessions.netconf);
+      this.set({ type: 'csh' }, counts().sessions.csh);
+    },
+  });
+  new Counter({
+    name: 'ncgd_fleet_sessions_total',
+    help: 'Sessions opened in the whole process since its clients (re)started',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(counts().sessionsTotal);
+    },
+  });
+  new Gauge({
+    name: 'ncgd_fleet_devices',
+    help: 'Emulated devices in this process',
+    registers: [registry],
+    collect() {
+      this.set(current().devices ?? 1);
+    },
+  });
 
   new Gauge({
     name: 'ncgd_agent_start_time_seconds',
@@ -32,7 +91,7 @@ export function createMetricsRegistry(getStatus: () => AgentStatus): Registry {
     registers: [registry],
     collect() {
       this.reset();
-      for (const c of current().clients) {
+      for (const c of perClient()) {
         this.set({ client: c.name, device_id: c.deviceId, server: c.server ?? '' }, c.state === 'connected' ? 1 : 0);
       }
     },
@@ -44,7 +103,7 @@ export function createMetricsRegistry(getStatus: () => AgentStatus): Registry {
     registers: [registry],
     collect() {
       this.reset();
-      for (const c of current().clients) {
+      for (const c of perClient()) {
         for (const s of STATES) this.set({ client: c.name, state: s }, c.state === s ? 1 : 0);
       }
     },
@@ -56,7 +115,7 @@ export function createMetricsRegistry(getStatus: () => AgentStatus): Registry {
     registers: [registry],
     collect() {
       this.reset();
-      for (const c of current().clients) this.set({ client: c.name }, c.since / 1000);
+      for (const c of perClient()) this.set({ client: c.name }, c.since / 1000);
     },
   });
   new Gauge({
@@ -66,7 +125,7 @@ export function createMetricsRegistry(getStatus: () => AgentStatus): Registry {
     registers: [registry],
     collect() {
       this.reset();
-      for (const c of current().clients) {
+      for (const c of perClient()) {
         this.set({ client: c.name, type: 'netconf' }, c.sessions.netconf);
         this.set({ client: c.name, type: 'csh' }, c.sessions.csh);
       }
@@ -79,7 +138,7 @@ export function createMetricsRegistry(getStatus: () => AgentStatus): Registry {
     registers: [registry],
     collect() {
       this.reset();
-      for (const c of current().clients) this.inc({ client: c.name }, c.sessionsTotal);
+      for (const c of perClient()) this.inc({ client: c.name }, c.sessionsTotal);
     },
   });
   new Gauge({
@@ -89,7 +148,7 @@ export function createMetricsRegistry(getStatus: () => AgentStatus): Registry {
     registers: [registry],
     collect() {
       this.reset();
-      for (const c of current().clients) if (c.lastError) this.set({ client: c.name, error: c.lastError.slice(0, 200) }, 1);
+      for (const c of perClient()) if (c.lastError) this.set({ client: c.name, error: c.lastError.slice(0, 200) }, 1);
     },
   });
 
@@ -97,10 +156,12 @@ export function createMetricsRegistry(getStatus: () => AgentStatus): Registry {
   const metrics = registry.metrics.bind(registry);
   registry.metrics = async () => {
     snapshot = undefined;
+    summary = undefined;
     try {
       return await metrics();
     } finally {
       snapshot = undefined;
+      summary = undefined;
     }
   };
   return registry;

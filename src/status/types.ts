@@ -24,6 +24,17 @@ export interface ClientStatus {
    * unanswered, connection not up within the connect bound); absent until one is lost.
    */
   lastLoss?: { server: string; reason: string; at: number };
+  /** The device profile of the client's device (fleets). */
+  profile?: string;
+}
+
+/** A fleet at a glance: clients counted by state and by profile (no per-device detail). */
+export interface FleetSummary {
+  clients: number;
+  byState: Partial<Record<ClientState, number>>;
+  byProfile: Record<string, number>;
+  sessions: { netconf: number; csh: number };
+  sessionsTotal: number;
 }
 
 export interface AgentStatus {
@@ -33,6 +44,26 @@ export interface AgentStatus {
   clients: ClientStatus[];
   /** Faults injected now, as specs (present when fault injection is available). */
   faults?: string[];
+  /** How many emulated devices the process runs (a fleet: more than 1). */
+  devices?: number;
+  /** Counts by state and profile (`/status?summary=1`; then `clients` may be cut short). */
+  summary?: FleetSummary;
+  /** Clients left out of `clients` (a summary of a big fleet). */
+  omitted?: number;
+}
+
+/** Counts the clients of `s` by state and by profile. */
+export function summarize(clients: readonly ClientStatus[]): FleetSummary {
+  const out: FleetSummary = { clients: clients.length, byState: {}, byProfile: {}, sessions: { netconf: 0, csh: 0 }, sessionsTotal: 0 };
+  for (const c of clients) {
+    out.byState[c.state] = (out.byState[c.state] ?? 0) + 1;
+    const p = c.profile ?? '-';
+    out.byProfile[p] = (out.byProfile[p] ?? 0) + 1;
+    out.sessions.netconf += c.sessions.netconf;
+    out.sessions.csh += c.sessions.csh;
+    out.sessionsTotal += c.sessionsTotal;
+  }
+  return out;
 }
 
 /** One device of a running fleet, as `GET /inventory` lists it (what NMS tools import). */
@@ -87,8 +118,10 @@ export function publicStatus(s: AgentStatus): AgentStatus {
       sessionsTotal: c.sessionsTotal,
       lastError: c.lastError,
       ...(c.lastLoss ? { lastLoss: { server: String(c.lastLoss.server), reason: String(c.lastLoss.reason), at: Number(c.lastLoss.at) } } : {}),
+      ...(c.profile !== undefined ? { profile: String(c.profile) } : {}),
     })),
   };
   if (s.faults) out.faults = s.faults.map(String);
+  if (s.devices !== undefined) out.devices = Number(s.devices);
   return out;
 }

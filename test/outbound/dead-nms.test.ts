@@ -85,11 +85,12 @@ test('basic protocol: a server that accepts TCP and never speaks is down after t
   assert.match(agent.status().clients[0].lastError ?? '', /no connection within 1 s/);
 });
 
-test('a server that answers the probe, then goes silent, loses the pending Initialize at the connect bound', async () => {
+test('a server that answers the probe, then goes silent, loses the next pending Initialize at the connect bound', async () => {
   const pem = await loopbackPki();
   const a = await h.nms(pem);
   const b = await h.nms(pem);
-  // In front of A: the first connection (the status probe) is forwarded, later ones hang.
+  // In front of A: the first connection (the status probe, kept for the first Initialize) is
+  // forwarded, later ones hang.
   const pairs = new Set<net.Socket>();
   let connections = 0;
   const front = net.createServer((s) => {
@@ -110,9 +111,15 @@ test('a server that answers the probe, then goes silent, loses the pending Initi
   const frontPort = (front.address() as net.AddressInfo).port;
   const c = client('goes-silent', [{ address: '127.0.0.1', port: frontPort, trustedCert: pem.cert }, b.server], { waittime: 30 });
   const agent = startAgent([c], { connectTimeout: 1 });
+  // The probe's connection carries the first Initialize: one connection for an idle device.
+  await until(() => a.nms.pendingInitializes(c.deviceId) === 1, 20_000, 'the device at A');
+  assert.equal(connections, 1, 'probe and first Initialize share one connection');
+  // A session takes it; the next Initialize needs a new connection, which hangs.
+  const session = await a.nms.requestSession(c.deviceId, c.secret, 'netconf');
+  h.defer(() => session.close().catch(() => {}));
   await until(() => b.nms.pendingInitializes(c.deviceId) === 1, 20_000, 'the device at the second server');
-  assert.equal(a.nms.pendingInitializes(c.deviceId), 0, 'no Initialize ever reached A');
-  assert.ok(connections >= 3, `${connections} connections to A's front: probe, Initialize, next probe`);
+  assert.equal(a.nms.pendingInitializes(c.deviceId), 0, 'no second Initialize reached A');
+  assert.ok(connections >= 3, `${connections} connections to A's front: probe + Initialize, next Initialize, next probe`);
   const loss = agent.status().clients[0].lastLoss;
   assert.ok(loss, 'status records the lost link');
   assert.equal(loss.server, `127.0.0.1:${frontPort}`);

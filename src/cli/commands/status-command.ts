@@ -22,15 +22,25 @@ function sessionsCell(c: ClientStatus): string {
   return `netconf ${c.sessions.netconf}, csh ${c.sessions.csh} (total ${c.sessionsTotal})`;
 }
 
-/** The readable status: a header line and one table row per client. */
+/** The readable status: a header line, a fleet's counts, and one table row per client listed. */
 export function formatStatus(status: AgentStatus, now: number = Date.now()): string {
-  const lines = [`agent pid ${status.pid}, up ${formatDuration(now - status.startedAt)}, ${status.clients.length} client${status.clients.length === 1 ? '' : 's'}`];
+  const total = status.summary?.clients ?? status.clients.length;
+  const fleet = status.devices !== undefined && status.devices > 1 ? `, ${status.devices} devices` : '';
+  const lines = [`agent pid ${status.pid}, up ${formatDuration(now - status.startedAt)}${fleet}, ${total} client${total === 1 ? '' : 's'}`];
   if (status.faults?.length) lines.push(`faults injected: ${status.faults.join(', ')}`);
+  const sum = status.summary;
+  if (sum && (status.devices ?? 1) > 1) {
+    const counts = (o: Record<string, number | undefined>) => Object.entries(o).map(([k, v]) => `${k} ${v}`).join(', ');
+    lines.push(`by state: ${counts(sum.byState)}`);
+    lines.push(`by profile: ${counts(sum.byProfile)}`);
+    lines.push(`sessions open: netconf ${sum.sessions.netconf}, csh ${sum.sessions.csh} (total ${sum.sessionsTotal})`);
+  }
+  if (status.omitted) lines.push(`${status.omitted} clients not listed: \`status --device ID\` shows one device`);
   if (!status.clients.length) return `${lines.join('\n')}\n`;
   const header = ['CLIENT', 'DEVICE-ID', 'PROTOCOL', 'SERVER', 'STATE', 'SINCE', 'SESSIONS', 'LAST ERROR'];
   const rows = status.clients.map((c) => [
     c.name,
-    c.deviceId,
+    c.deviceId + (c.profile ? ` (${c.profile})` : ''),
     c.protocol,
     c.server ?? '-',
     c.state,
@@ -53,6 +63,7 @@ interface StatusArgs {
   control?: string;
   'state-dir'?: string;
   json?: boolean;
+  device?: string;
 }
 
 export const statusCommand: CommandModule<object, StatusArgs> = {
@@ -62,13 +73,21 @@ export const statusCommand: CommandModule<object, StatusArgs> = {
     y
       .option('control', { type: 'string', describe: "the agent's control socket path" })
       .option('state-dir', { type: 'string', describe: 'the state directory given to the agent (its control.sock is used)' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the status as JSON' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the status as JSON (every client)' })
+      .option('device', { type: 'string', describe: 'only this device (its device-id) of a fleet' })
       .conflicts('control', 'state-dir') as unknown as Argv<StatusArgs>,
   handler: async (args) => {
     if (args.control !== undefined && !args.control) throw new UsageError('--control needs a socket path');
     if (args['state-dir'] !== undefined && !args['state-dir']) throw new UsageError('--state-dir needs a directory');
     const path = args.control ?? controlSocketPath(args['state-dir']);
-    const status = await fetchStatus(path);
+    if (args.device !== undefined && !args.device) throw new UsageError('--device needs a device-id');
+    // The table of a big fleet is its counts; --device shows one device, --json everything.
+    const status = await fetchStatus(path, undefined, args.device !== undefined ? { device: args.device } : { summary: !args.json });
     process.stdout.write(args.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
+    if (args.device !== undefined && !args.json) {
+      for (const c of status.clients) {
+        if (c.lastLoss) process.stdout.write(`${c.name}: last lost ${c.lastLoss.server} ${formatDuration(Date.now() - c.lastLoss.at)} ago: ${c.lastLoss.reason.replace(/\s+/g, ' ')}\n`);
+      }
+    }
   },
 };

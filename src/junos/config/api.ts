@@ -167,6 +167,8 @@ export interface ConfigDatastoreOptions {
   now?: () => number;
   /** What holds the state directory's lock (named to a second process refused it). */
   owner?: string;
+  /** The state directory's lock, already taken by the caller (a lazily built datastore); released by close(). */
+  heldLock?: { release(): void };
   /** One-line reports (a skipped damaged revision, a failed save); default: stderr. */
   report?: (line: string) => void;
   /**

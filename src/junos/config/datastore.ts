@@ -176,7 +176,7 @@ function asRpc<T>(f: () => T): T {
 class Store implements JunosDatastore {
   revisions: Revision[] = [];
   private files?: RevisionFiles;
-  private lock?: StateLock;
+  private lock?: Pick<StateLock, 'release'>;
   /** Revision files being written, in commit order. */
   private saving: Promise<void> = Promise.resolve();
   shared!: { tree: ConfigTree; changedAt: number; modifiers: Set<number> };
@@ -204,7 +204,7 @@ class Store implements JunosDatastore {
     const report = this.report;
     if (dir) {
       await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
-      this.lock = lockStateDir(dir, this.opts.owner ?? `nc-grpc-device, pid ${process.pid}`);
+      this.lock = this.opts.heldLock ?? lockStateDir(dir, this.opts.owner ?? `nc-grpc-device, pid ${process.pid}`);
       try {
         const { files, revisions, found } = await RevisionFiles.open(dir, MAX_ROLLBACKS, report);
         this.files = files;

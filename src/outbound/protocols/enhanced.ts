@@ -7,7 +7,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { ServerConfig } from '../config.js';
 import { connectTimeoutReason, describeGrpcError, describeLoss, openNcgrpcChannel, targetOf, whenReady, type NcgrpcClient } from '../channel.js';
-import { serverCredentials } from '../tls.js';
+import { sharedServerCredentials } from '../tls.js';
 import type { SessionKind } from '../../session/byte-session.js';
 import { bridgeWithFaults } from '../faulty-bridge.js';
 import { rearmDelayMs } from '../reconnect.js';
@@ -25,20 +25,25 @@ export class EnhancedServerLink implements ServerLink {
   private finish: ((end: LinkEnd) => void) | undefined;
   private failures = 0;
   private rearmTimer: NodeJS.Timeout | undefined;
-  /** One TLS context for every channel of this link. */
+  /** One TLS context for every channel to this server (shared by the whole fleet). */
   private readonly creds: grpc.ChannelCredentials;
   /**
    * The next Initialize's channel, already connecting: when an Initialize is answered the
    * next one goes out at once, without a TCP/TLS handshake in between. It carries no RPC
-   * until then.
+   * until then. Kept only once this link has opened a session (an idle device holds one
+   * connection), or from the start with the host's `preconnect`.
    */
   private spare: NcgrpcClient | undefined;
+  /** Sessions this link has opened. */
+  private opened = 0;
 
   constructor(
     private readonly server: ServerConfig,
     private readonly host: SessionHost,
+    /** The probe's connection, already up: the first Initialize goes out on it. */
+    private handoff?: NcgrpcClient,
   ) {
-    this.creds = serverCredentials(server);
+    this.creds = sharedServerCredentials(server).creds;
   }
 
   run(): Promise<LinkEnd> {
@@ -77,13 +82,19 @@ export class EnhancedServerLink implements ServerLink {
   private dropSpare(): void {
     this.spare?.close();
     this.spare = undefined;
+    this.handoff?.close();
+    this.handoff = undefined;
   }
 
   private nextChannel(): NcgrpcClient {
     const timing = this.host.timing;
-    const channel = this.spare ?? openNcgrpcChannel(this.server, undefined, this.creds, timing);
-    this.spare = openNcgrpcChannel(this.server, undefined, this.creds, timing);
-    this.spare.getChannel().getConnectivityState(true);
+    const channel = this.handoff ?? this.spare ?? openNcgrpcChannel(this.server, undefined, this.creds, timing);
+    if (channel === this.handoff) this.handoff = undefined;
+    else this.spare = undefined;
+    if (this.opened > 0 || this.host.preconnect) {
+      this.spare ??= openNcgrpcChannel(this.server, undefined, this.creds, timing);
+      this.spare.getChannel().getConnectivityState(true);
+    }
     return channel;
   }
 
@@ -128,6 +139,7 @@ export class EnhancedServerLink implements ServerLink {
       }
       if (status.code === grpc.status.OK && response) {
         this.failures = 0;
+        this.opened++;
         const kind: SessionKind = response.session_type === 'CSH' ? 'csh' : 'netconf';
         this.arm();
         void this.startSession(channel, kind, status.metadata);
@@ -208,9 +220,10 @@ export function probeEnhanced(server: ServerConfig, opts: ProbeOptions = {}): Pr
   const signal = opts.signal;
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve({ up: false, reason: 'stopped' });
-    let identity: string | undefined;
+    const began = Date.now();
+    const shared = sharedServerCredentials(server);
     let connectTimedOut = false;
-    const channel = openNcgrpcChannel(server, (reason) => (identity = reason), undefined, opts);
+    const channel = openNcgrpcChannel(server, undefined, shared.creds, opts);
     // Stopping the client ends a probe at once (an unreachable address would hold it to the
     // deadline). The listener goes when the probe ends: the signal lives as long as the client.
     const onAbort = () => call.cancel();
@@ -220,6 +233,8 @@ export function probeEnhanced(server: ServerConfig, opts: ProbeOptions = {}): Pr
       { deadline: Date.now() + deadlineMs },
       (err, resp) => {
         signal?.removeEventListener('abort', onAbort);
+        const identity = err || connectTimedOut ? shared.identityError(began) : undefined;
+        if (opts.keep && !connectTimedOut && !err && resp?.status === 'SUCCESS' && !signal?.aborted) return resolve({ up: true, handoff: channel });
         channel.close();
         if (connectTimedOut) resolve({ up: false, reason: identity ?? connectTimeoutReason(connectMs) });
         else if (err) resolve({ up: false, reason: identity ?? describeGrpcError(err) });

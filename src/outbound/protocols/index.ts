@@ -6,6 +6,7 @@ import { BASIC_DEFAULT_SECRET, DEFAULT_PROTOCOL, PROTOCOL_HELP, PROTOCOL_NAMES, 
 import { BasicServerLink, probeBasic } from './basic.js';
 import { EnhancedServerLink, probeEnhanced } from './enhanced.js';
 import type { OutboundProtocol } from './protocol.js';
+import type { NcgrpcClient } from '../channel.js';
 
 export type { OutboundProtocol, ProbeResult } from './protocol.js';
 
@@ -15,7 +16,7 @@ const PROTOCOLS: Record<ProtocolName, OutboundProtocol> = {
     help: PROTOCOL_HELP.enhanced,
     needsDeviceId: true,
     probe: probeEnhanced,
-    link: (server, host) => new EnhancedServerLink(server, host),
+    link: (server, host, handoff) => new EnhancedServerLink(server, host, handoff as NcgrpcClient | undefined),
   },
   basic: {
     name: 'basic',
@@ -23,7 +24,10 @@ const PROTOCOLS: Record<ProtocolName, OutboundProtocol> = {
     needsDeviceId: false,
     defaultSecret: BASIC_DEFAULT_SECRET,
     probe: probeBasic,
-    link: (server, host) => new BasicServerLink(server, host),
+    link: (server, host, handoff) => {
+      handoff?.close();
+      return new BasicServerLink(server, host);
+    },
   },
 };
 

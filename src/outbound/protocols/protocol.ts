@@ -20,6 +20,9 @@ export interface OutboundProtocol {
   readonly defaultSecret?: string;
   /** Is this server up for us? Bounded by the options' connect bound and deadline; aborted by their `signal` (the client stopping). */
   probe(server: ServerConfig, opts?: ProbeOptions): Promise<ProbeResult>;
-  /** The session loop on a live server; its run() ends when the server is lost, refuses, or stop(). */
-  link(server: ServerConfig, host: SessionHost): ServerLink;
+  /**
+   * The session loop on a live server; its run() ends when the server is lost, refuses, or
+   * stop(). `handoff`: the connection an up probe kept (ProbeResult.handoff), now the link's.
+   */
+  link(server: ServerConfig, host: SessionHost, handoff?: { close(): void }): ServerLink;
 }
