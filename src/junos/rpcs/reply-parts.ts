@@ -8,6 +8,7 @@ import { RpcError } from '../../netconf/rpc-error.js';
 import { child, elements, escapeText, parseXml, textOf, type XmlElement } from '../../netconf/xml.js';
 import type { ConfigSession } from '../config/api.js';
 import type { DeviceView, RpcContext } from './types.js';
+import { operModel } from '../oper/model.js';
 
 /** `<name>value</name>`, text escaped. */
 export const el = (name: string, value: string | number) => `<${name}>${escapeText(String(value))}</${name}>`;
@@ -46,37 +47,34 @@ export interface ConfiguredAddress {
   prefix: number;
 }
 
-/** Addresses of the committed configuration's interfaces, then the profile's (internal ports, fxp0). */
-export function configuredAddresses(ctx: Pick<RpcContext, 'config' | 'device'>): ConfiguredAddress[] {
+/**
+ * The device's interface addresses, from the operational model (configured units, then the
+ * profile's own ports such as fxp0; units of the platform's private instances left out).
+ */
+export function configuredAddresses(ctx: Pick<RpcContext, 'device'>): ConfiguredAddress[] {
   const out: ConfiguredAddress[] = [];
-  const add = (ifl: string, family: string, cidr: string) => {
-    if (family !== 'inet' && family !== 'inet6') return;
-    const [address, len] = cidr.split('/');
-    if (net.isIP(address) === 0) return;
-    out.push({ ifl, family, address, prefix: len === undefined ? (family === 'inet' ? 32 : 128) : Number(len) });
-  };
-  const cfg = committedConfig(ctx.config, '<configuration><interfaces/></configuration>');
-  for (const ifd of walk(cfg, 'interfaces', 'interface')) {
-    for (const unit of walk(ifd, 'unit')) {
-      for (const fam of walk(unit, 'family')) {
-        for (const f of elements(fam)) for (const a of walk(f, 'address')) add(`${nameOf(ifd)}.${nameOf(unit)}`, f.name, nameOf(a));
+  for (const u of operModel(ctx.device).logicalUnits()) {
+    if (!u.configured && u.instance) continue;
+    for (const f of u.families) {
+      if (f.name !== 'inet' && f.name !== 'inet6') continue;
+      for (const cidr of f.addresses) {
+        const [address, len] = cidr.split('/');
+        if (net.isIP(address) === 0) continue;
+        out.push({ ifl: u.name, family: f.name, address, prefix: len === undefined ? (f.name === 'inet' ? 32 : 128) : Number(len) });
       }
-    }
-  }
-  for (const ifd of ctx.device.profile.interfaces) {
-    for (const u of ifd.units ?? []) {
-      if (u.instance) continue;
-      for (const f of u.families) for (const a of f.addresses ?? []) if (!out.some((o) => o.ifl === u.name && o.address === a.split('/')[0])) add(u.name, f.name, a);
     }
   }
   return out;
 }
 
-/** Configured neighbours: BGP peers and static-route next hops of the committed configuration. */
-export function configuredNeighbours(config: ConfigSession): string[] {
-  const cfg = committedConfig(config, '<configuration><protocols><bgp/></protocols><routing-options><static/></routing-options></configuration>');
-  const bgp = [...walk(cfg, 'protocols', 'bgp', 'neighbor'), ...walk(cfg, 'protocols', 'bgp', 'group', 'neighbor')].map(nameOf);
-  const nh = walk(cfg, 'routing-options', 'static', 'route', 'next-hop').map((e) => textOf(e).trim());
+/** Configured neighbours: BGP peers and static-route next hops, from the operational model. */
+export function configuredNeighbours(ctx: Pick<RpcContext, 'device'>): string[] {
+  const model = operModel(ctx.device);
+  const bgp = model.bgpPeers().map((p) => p.address);
+  const nh = model
+    .routes()
+    .filter((r) => r.protocol === 'Static')
+    .flatMap((r) => r.nextHops.map((h) => h.to ?? ''));
   return [...bgp, ...nh].filter((a) => net.isIP(a) !== 0);
 }
 
@@ -96,6 +94,6 @@ export function locate(ctx: Pick<RpcContext, 'config' | 'device'>, dest: string)
     bl.addSubnet(a.address, a.prefix, type);
     if (bl.check(dest, type)) return { kind: 'connected', via: a };
   }
-  if (configuredNeighbours(ctx.config).includes(dest)) return { kind: 'neighbour', via: addrs.find((a) => !a.address.startsWith('127.') && !a.address.startsWith('fe80')) };
+  if (configuredNeighbours(ctx).includes(dest)) return { kind: 'neighbour', via: addrs.find((a) => !a.address.startsWith('127.') && !a.address.startsWith('fe80')) };
   return undefined;
 }
