@@ -8,15 +8,12 @@ import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../log.js';
 import type { ByteSession, SessionBackend, SessionEnd, SessionKind } from '../session/byte-session.js';
+import { HANGUP_AFTER_MS, KILL_AFTER_MS } from '../session/signals.js';
 
-/**
- * kill() ends the session whatever the signal did: a process still alive this long after
- * the signal is hung up, and SIGKILLed KILL_AFTER_MS later (as a PTY session is). Needed
- * because a signal can be lost: /bin/sh (dash) catches SIGINT while it starts, and one that
- * arrives before it execs the command is swallowed, leaving e.g. `cat` running forever.
- */
-const HANGUP_AFTER_MS = 300;
-const KILL_AFTER_MS = 1500;
+// kill() ends the session whatever the signal did (the kill rule of session/signals.ts, as a
+// PTY session keeps it). Needed because a signal can be lost: /bin/sh (dash) catches SIGINT
+// while it starts, and one that arrives before it execs the command is swallowed, leaving
+// e.g. `cat` running forever.
 
 export interface ExecBackendOptions {
   /** Shell command line, run with /bin/sh -c. */

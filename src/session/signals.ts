@@ -10,3 +10,11 @@ export function signalNumber(s: string | number): number {
   if (n === undefined) throw new Error(`unknown signal ${s}`);
   return n;
 }
+
+/**
+ * The kill rule every backend with a process keeps (ByteSession.kill "delivers a signal and
+ * ends it"): a session still alive this long after its signal is hung up...
+ */
+export const HANGUP_AFTER_MS = 300;
+/** ...and everything in it is SIGKILLed this long after the hang-up. */
+export const KILL_AFTER_MS = 1500;

@@ -20,6 +20,7 @@ import { existsSync } from 'node:fs';
 import { hostname, constants as osConstants } from 'node:os';
 import pty, { type IPty } from '@lydell/node-pty';
 import type { ByteSession, SessionEnd } from '../session/byte-session.js';
+import { HANGUP_AFTER_MS, KILL_AFTER_MS } from '../session/signals.js';
 import { silentLogger, type Logger } from '../log.js';
 import { cliBinDir } from './cli-bin.js';
 import { SESSION_MARKER_VAR, isSessionLeader, sessionForegroundGroup, signalSession } from './process-tree.js';
@@ -54,10 +55,6 @@ export interface PtyShellSession extends ByteSession {
 
 const READY_MARK = '\x1b]ncgd-ready\x07';
 const READY_MARK_PRINTF = '\\033]ncgd-ready\\007';
-/** How long a signalled session gets to end by itself before it is hung up. */
-const HANGUP_AFTER_MS = 300;
-/** How long a hung-up session gets before everything in it is killed. */
-const KILL_AFTER_MS = 1500;
 
 /** Rounds of SIGKILL at a session's end (a process forking meanwhile needs another round). */
 const REAP_ROUNDS = 10;
