@@ -98,6 +98,9 @@ export class EmulatedDevice implements DeviceView {
 
   /** The host name: `system host-name` as committed (the creation name without one). */
   get hostname(): string {
+    // A lazy fleet member not built yet still has its factory configuration, which names it
+    // by its creation name: no model is built (and kept) just to say so.
+    if (!this.store && !this.model) return this.identity;
     return this.oper().hostName();
   }
 
