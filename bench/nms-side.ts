@@ -60,18 +60,11 @@ function newFleetNms(port: number): ReferenceNms {
 let raw: { port: number; stop(): void } | undefined;
 
 /**
- * Session requests of one device go to the NMS one at a time: concurrent requestSession
- * calls for one device can all claim the same pending Initialize (seen with the reference
- * NMS of this tree). A device has one pending Initialize at a time anyway, so this
- * serialises nothing the device could have done in parallel; hellos and closes still overlap.
+ * A session request, as an operator's tool makes one. Requests for one device may overlap:
+ * each takes the device's next pending Initialize, the moment it arrives.
  */
-const requestChains = new Map<string, Promise<unknown>>();
-
 function request(device: Device): Promise<NmsSession> {
-  const before = requestChains.get(device.deviceId) ?? Promise.resolve();
-  const next = before.catch(() => {}).then(() => nms!.requestSession(device.deviceId, device.secret, 'netconf', { timeoutMs: REQUEST_TIMEOUT_MS }));
-  requestChains.set(device.deviceId, next);
-  return next;
+  return nms!.requestSession(device.deviceId, device.secret, 'netconf', { timeoutMs: REQUEST_TIMEOUT_MS });
 }
 
 /** Resolves with the session's output from now on, once it contains the end-of-message marker. */

@@ -7,8 +7,9 @@
 import * as grpc from '@grpc/grpc-js';
 import { CHANNEL_OPTIONS, type NcgrpcClient } from '../src/outbound/channel.js';
 import { ncgrpcService } from '../src/wire/protos.js';
+import { MSG_SUBPROCESS_ENDED } from '../src/wire/contract.js';
 import { BENCH_HELLO, bulkPiece } from './backends.js';
-import { nowMs } from './stats.js';
+import { nowMs, type RateResult } from './stats.js';
 
 const TERMINATOR = ']]>]]>';
 
@@ -30,8 +31,12 @@ export async function startRawServer(cert: string, key: string): Promise<{ port:
       const mode = md('bench-mode');
       call.on('error', () => {});
       if (mode === 'hello') {
-        call.write({ netconf_command: BENCH_HELLO, kill_signal: '0' });
-        call.on('data', () => {});
+        // The messages of one of our sessions, in the same directions: the client's hello in,
+        // a kill out (as the NMS closes a session), the client's stop message in, then end.
+        let seen = 0;
+        call.on('data', () => {
+          if (seen++ === 0) call.write({ netconf_command: '<>', kill_signal: '2' });
+        });
         call.on('end', () => call.end());
       } else if (mode === 'echo') {
         const replyBytes = Number(md('bench-reply-bytes') ?? 0);
@@ -100,27 +105,85 @@ export class RawClient {
     return call;
   }
 
+  private initialize(client: NcgrpcClient): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const md = new grpc.Metadata();
+      md.set('send_data', 'send_data');
+      client.NcgrpcInitialize({ instance_id: '1', device_id: 'raw', secret_key: 'raw' }, md, (err: grpc.ServiceError | null) => (err ? reject(err) : resolve()));
+    });
+  }
+
   /** One session as the agent makes one: new connection, unary Initialize, bidi stream, first message, close. */
   async openOne(): Promise<void> {
     const client = this.channel();
     try {
-      await new Promise<void>((resolve, reject) => {
-        const md = new grpc.Metadata();
-        md.set('send_data', 'send_data');
-        client.NcgrpcInitialize({ instance_id: '1', device_id: 'raw', secret_key: 'raw' }, md, (err: grpc.ServiceError | null) => (err ? reject(err) : resolve()));
-      });
-      const call = this.stream(client, { 'bench-mode': 'hello' });
-      await new Promise<void>((resolve, reject) => {
-        call.once('data', () => {
-          call.end();
-          resolve();
-        });
-        call.once('status', (s: grpc.StatusObject) => reject(new Error(`stream ended before its first message: ${s.details}`)));
-      });
-      await new Promise<void>((resolve) => call.once('status', () => resolve()));
+      await this.initialize(client);
+      await this.session(client);
     } finally {
       client.close();
     }
+  }
+
+  /**
+   * Sessions of one device under the contract's rule, with grpc-js and nothing else: exactly
+   * one Initialize pending at a time, each on a connection of its own (the next one already
+   * connecting); when it returns the next goes out at once and the session (bidi stream,
+   * first message, close) runs alongside. The least a device may do for `count` sessions.
+   */
+  async pipelined(count: number, maxMs: number): Promise<RateResult> {
+    const t0 = nowMs();
+    let done = 0;
+    let failures = 0;
+    let lastError: string | undefined;
+    const sessions: Promise<void>[] = [];
+    const connecting = (): NcgrpcClient => {
+      const c = this.channel();
+      c.getChannel().getConnectivityState(true);
+      return c;
+    };
+    let next = connecting();
+    for (let i = 0; i < count && nowMs() - t0 < maxMs; i++) {
+      const client = next;
+      next = connecting();
+      try {
+        await this.initialize(client);
+      } catch (err) {
+        failures++;
+        lastError = (err as Error).message;
+        client.close();
+        continue;
+      }
+      sessions.push(
+        this.session(client).then(
+          () => void done++,
+          (err: Error) => {
+            failures++;
+            lastError = err.message;
+          },
+        ).finally(() => client.close()),
+      );
+    }
+    next.close();
+    await Promise.all(sessions);
+    return { ms: nowMs() - t0, done, failures, lastError };
+  }
+
+  /**
+   * The session part of openOne, with the messages of one of ours: the hello out, the
+   * server's kill in, the stop message out, half-close, status.
+   */
+  private async session(client: NcgrpcClient): Promise<void> {
+    const call = this.stream(client, { 'bench-mode': 'hello' });
+    call.write({ message: BENCH_HELLO });
+    await new Promise<void>((resolve, reject) => {
+      call.once('data', () => {
+        call.write({ message: MSG_SUBPROCESS_ENDED });
+        call.end();
+        resolve();
+      });
+      call.once('status', (st: grpc.StatusObject) => reject(new Error(`stream ended before the kill: ${st.details}`)));
+    });
+    await new Promise<void>((resolve) => call.once('status', () => resolve()));
   }
 
   /** Round trips of `payload` on one echo stream; each sample in ms. */

@@ -157,9 +157,11 @@ export class EnhancedService {
     this.logger.info({ deviceId, peer: match.peer, type }, 'Initialize answered; waiting for the session stream');
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), Math.max(0, deadline - Date.now()))));
-    const stopped = new Promise<undefined>((r) => this.wake.once('stop', () => r(undefined)));
+    let onStop: (() => void) | undefined;
+    const stopped = new Promise<undefined>((r) => this.wake.once('stop', (onStop = () => r(undefined))));
     const session = await Promise.race([stream, late, stopped]);
     clearTimeout(timer);
+    this.wake.off('stop', onStop!);
     if (!session) {
       this.dropAwaited(match.peer, deviceId);
       if (this.stopped) throw new NmsRequestError('the NMS stopped');
@@ -220,15 +222,17 @@ export class EnhancedService {
       if (left <= 0) {
         throw new NmsRequestError(`no device ${deviceId} is waiting at the NMS after ${seconds(timeoutMs)} s`);
       }
+      // Woken by an Initialize of this device only (a fleet's arrivals do not wake every waiter).
+      const event = `initialize:${deviceId}`;
       await new Promise<void>((resolve) => {
         const done = (): void => {
           clearTimeout(timer);
-          this.wake.off('initialize', done);
+          this.wake.off(event, done);
           this.wake.off('stop', done);
           resolve();
         };
         const timer = setTimeout(done, left);
-        this.wake.on('initialize', done);
+        this.wake.on(event, done);
         this.wake.on('stop', done);
       });
     }
@@ -280,7 +284,7 @@ export class EnhancedService {
       this.log.record({ type: 'initialize-cancelled', peer, deviceId: p.deviceId, instanceId: p.instanceId, protocol: 'enhanced' });
       this.logger.info({ deviceId: p.deviceId, peer }, 'pending Initialize cancelled by the device');
     });
-    this.wake.emit('initialize');
+    this.wake.emit(`initialize:${p.deviceId}`);
   }
 
   private commandGet(call: grpc.ServerDuplexStream<NcgrpcCommandGetRequest, NcgrpcCommandGetResponse>): void {

@@ -44,15 +44,42 @@ export interface NmsEvent {
   metadata?: Record<string, string>;
 }
 
-/** An append-only event list that also emits each event under its type name. */
+/** How many events an NMS keeps by default: a long run, or a fleet of 10,000, stays bounded. */
+export const DEFAULT_MAX_EVENTS = 10_000;
+
+/**
+ * The event list: the last `maxEvents` events in order (older ones are let go and counted in
+ * `dropped`); each event is also emitted under its type name and as 'event'.
+ */
 export class NmsEventLog extends EventEmitter {
-  readonly events: NmsEvent[] = [];
+  private kept: NmsEvent[] = [];
+  /** Events let go to keep the list bounded. */
+  dropped = 0;
+
+  constructor(readonly maxEvents = DEFAULT_MAX_EVENTS) {
+    super();
+    if (!Number.isInteger(maxEvents) || maxEvents < 1) throw new RangeError('maxEvents must be a whole number of at least 1');
+  }
+
+  /** The events kept, oldest first. */
+  get events(): readonly NmsEvent[] {
+    if (this.kept.length > this.maxEvents) this.trim();
+    return this.kept;
+  }
 
   record(e: Omit<NmsEvent, 'time'>): NmsEvent {
     const full: NmsEvent = { ...e, time: new Date() };
-    this.events.push(full);
+    this.kept.push(full);
+    // Trimmed in batches (at twice the bound) so that recording stays O(1) on average.
+    if (this.kept.length >= 2 * this.maxEvents) this.trim();
     this.emit(full.type, full);
     this.emit('event', full);
     return full;
+  }
+
+  private trim(): void {
+    const extra = this.kept.length - this.maxEvents;
+    this.dropped += extra;
+    this.kept = this.kept.slice(extra);
   }
 }

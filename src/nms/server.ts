@@ -35,11 +35,13 @@ export interface ReferenceNmsOptions {
   closeTimeoutMs?: number;
   /** Each session keeps only about the last N characters of its output (default: all). */
   keepOutputChars?: number;
+  /** Events kept in `events` (the newest; default 10,000). */
+  maxEvents?: number;
 }
 
 export class ReferenceNms {
   private readonly server = new grpc.Server();
-  private readonly log = new NmsEventLog();
+  private readonly log: NmsEventLog;
   private readonly enhanced: EnhancedService;
   private readonly basic: BasicService;
   private readonly logger: Logger;
@@ -47,6 +49,7 @@ export class ReferenceNms {
 
   constructor(private readonly opts: ReferenceNmsOptions) {
     this.logger = opts.logger ?? silentLogger;
+    this.log = new NmsEventLog(opts.maxEvents);
     this.enhanced = new EnhancedService(this.log, this.logger, { closeTimeoutMs: opts.closeTimeoutMs ?? 10_000, keepOutputChars: opts.keepOutputChars });
     this.basic = new BasicService(this.log, this.logger, opts.basicSecret ?? BASIC_DEFAULT_SECRET);
     const protocols: readonly ProtocolName[] = opts.protocols ?? PROTOCOL_NAMES;
@@ -54,7 +57,7 @@ export class ReferenceNms {
     if (protocols.includes('basic')) this.server.addService(basicService().service, this.basic.handlers());
   }
 
-  /** Every RPC and session the NMS saw, in order. */
+  /** The RPCs and sessions the NMS saw, in order: the last `maxEvents` of them. */
   get events(): readonly NmsEvent[] {
     return this.log.events;
   }

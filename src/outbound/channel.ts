@@ -40,13 +40,22 @@ export const MAX_KEEPALIVE_TIMEOUT_MS = 20_000;
  */
 export function channelOptions(t?: { keepaliveMs?: number }): grpc.ChannelOptions {
   if (!t?.keepaliveMs) return CHANNEL_OPTIONS;
-  return {
-    ...CHANNEL_OPTIONS,
-    'grpc.keepalive_time_ms': Math.round(t.keepaliveMs),
-    'grpc.keepalive_timeout_ms': Math.round(Math.min(t.keepaliveMs, MAX_KEEPALIVE_TIMEOUT_MS)),
-    'grpc.keepalive_permit_without_calls': 0,
-  };
+  const ms = Math.round(t.keepaliveMs);
+  let options = withKeepalive.get(ms);
+  if (!options) {
+    // One object per interval, made once: every channel of a fleet opens with the same one.
+    options = Object.freeze({
+      ...CHANNEL_OPTIONS,
+      'grpc.keepalive_time_ms': ms,
+      'grpc.keepalive_timeout_ms': Math.round(Math.min(ms, MAX_KEEPALIVE_TIMEOUT_MS)),
+      'grpc.keepalive_permit_without_calls': 0,
+    });
+    if (withKeepalive.size >= 64) withKeepalive.clear();
+    withKeepalive.set(ms, options);
+  }
+  return options;
 }
+const withKeepalive = new Map<number, grpc.ChannelOptions>();
 
 /**
  * Waits until the channel is READY (TCP connected, TLS handshake done, the server's HTTP/2

@@ -184,7 +184,8 @@ export class SessionBridge {
     if (this.closed) return;
     this.pending += this.decoder.write(chunk);
     this.pendingBytes += chunk.length;
-    if (this.pendingBytes >= this.maxBytes) this.flush();
+    // A chunk that completes a NETCONF message goes at once: nothing more is coming to join it.
+    if (this.pendingBytes >= this.maxBytes || (this.opts.kind === 'netconf' && endsNetconfMessage(chunk))) this.flush();
     else if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => {
@@ -244,6 +245,17 @@ export class SessionBridge {
     }
     this.opts.onClose?.(this.why);
   }
+}
+
+const EOM = Buffer.from(']]>]]>');
+const CHUNKED_END = Buffer.from('\n##\n');
+
+/** True when `chunk` ends (before trailing newlines) with a NETCONF 1.0 or 1.1 end of message. */
+export function endsNetconfMessage(chunk: Buffer): boolean {
+  let end = chunk.length;
+  while (end > 0 && (chunk[end - 1] === 0x0a || chunk[end - 1] === 0x0d)) end--;
+  if (end >= EOM.length && chunk.subarray(end - EOM.length, end).equals(EOM)) return true;
+  return chunk.length >= CHUNKED_END.length && chunk.subarray(chunk.length - CHUNKED_END.length).equals(CHUNKED_END);
 }
 
 /** The longest prefix of `text` whose UTF-8 form fits in maxBytes, never splitting a character. */

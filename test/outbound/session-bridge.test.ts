@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { ExecBackend } from '../../src/backends/exec.js';
-import { MSG_SUBPROCESS_ENDED, SessionBridge, takeUtf8Prefix } from '../../src/outbound/session-bridge.js';
+import { MSG_SUBPROCESS_ENDED, SessionBridge, endsNetconfMessage, takeUtf8Prefix } from '../../src/outbound/session-bridge.js';
 import { testLogger, until } from '../support/agent-harness.js';
 
 /** The NMS side of a CommandGet stream: a write buffer of `room` messages, drained on demand. */
@@ -67,4 +67,32 @@ test('takeUtf8Prefix never splits a character', () => {
   assert.equal(takeUtf8Prefix('aé€😀', 6), 'aé€');
   assert.equal(takeUtf8Prefix('aé€😀', 9), 'aé€');
   assert.equal(takeUtf8Prefix('aé€😀', 10), 'aé€😀');
+});
+
+test('a NETCONF reply goes out whole in one message the moment its end marker arrives', async () => {
+  assert.equal(endsNetconfMessage(Buffer.from('<rpc-reply/>]]>]]>')), true);
+  assert.equal(endsNetconfMessage(Buffer.from('<rpc-reply/>]]>]]>\n')), true);
+  assert.equal(endsNetconfMessage(Buffer.from('\n#12\n<rpc-reply/>\n##\n')), true);
+  assert.equal(endsNetconfMessage(Buffer.from('<rpc-reply>')), false);
+  assert.equal(endsNetconfMessage(Buffer.from(']]>')), false);
+
+  const session = new (class extends EventEmitter {
+    ended = false;
+    write(): boolean {
+      return true;
+    }
+    kill(): void {}
+  })();
+  const stream = new SlowStream(1000);
+  new SessionBridge(stream as never, session as never, { kind: 'netconf' });
+  // Pieces of one reply in one turn: the first two wait, the end marker sends all three at once.
+  session.emit('data', Buffer.from('<rpc-reply>'));
+  session.emit('data', Buffer.from('<ok/>'));
+  assert.equal(stream.messages.length, 0, 'a partial reply is held for the rest of the turn');
+  session.emit('data', Buffer.from('</rpc-reply>]]>]]>'));
+  assert.deepEqual(stream.messages, ['<rpc-reply><ok/></rpc-reply>]]>]]>'], 'sent before the turn ends, as one message');
+  // Output that ends no message still goes out on the next turn.
+  session.emit('data', Buffer.from('<rpc-reply>'));
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(stream.messages.slice(1), ['<rpc-reply>']);
 });
