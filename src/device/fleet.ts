@@ -9,6 +9,16 @@ import { UsageError } from '../errors.js';
 import { resolveShard, shardRange, type Shard } from './shard.js';
 
 /**
+ * Node flags for a process that runs a fleet: a young generation of up to 64 MiB per
+ * semi-space (V8's default is 16). A fleet starting or reconnecting allocates fast (a gRPC
+ * channel and two calls per device); with the default size much of that is copied and
+ * promoted before it dies. Measured on the 2-core bench machine: about 20 % less CPU per
+ * device at a fleet start of 3,000. Memory is taken only while allocation is that fast.
+ * Used by `lab start`, the container image (NODE_OPTIONS) and `npm run bench`.
+ */
+export const FLEET_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
+
+/**
  * The device-id of member `n` of a fleet: `{n}` in the configured id is replaced by n,
  * otherwise `-n` is appended. A single device keeps its id.
  */

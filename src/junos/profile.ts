@@ -90,8 +90,15 @@ export interface DeviceProfile {
 /** A profile that cannot be found or read: a usage error (exit 2). */
 export class ProfileError extends UsageError {}
 
-/** Repository root, from dist/src/junos/profile.js or src/junos/profile.ts. */
+let root: string | undefined;
+
+/** Repository root, from dist/src/junos/profile.js or src/junos/profile.ts (looked up once). */
 function repoRoot(): string {
+  root ??= findRepoRoot();
+  return root;
+}
+
+function findRepoRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
     if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'fixtures'))) return dir;
@@ -148,12 +155,19 @@ function walkFiles(root: string, rel = ''): string[] {
 }
 
 const cache = new Map<string, DeviceProfile>();
+/** The same, by the name or path asked for: a fleet asks once per device, the disk once in all. */
+const bySpec = new Map<string, DeviceProfile>();
 
 /** Loads a profile by shipped name or directory; results are cached per directory. */
 export function loadProfile(spec: string): DeviceProfile {
+  const known = bySpec.get(spec);
+  if (known) return known;
   const dir = resolveProfileDir(spec);
   const hit = cache.get(dir);
-  if (hit) return hit;
+  if (hit) {
+    bySpec.set(spec, hit);
+    return hit;
+  }
   const j = readJson(path.join(dir, 'profile.json'));
   const need = (k: string): string => {
     const v = j[k];
@@ -200,6 +214,7 @@ export function loadProfile(spec: string): DeviceProfile {
   };
   if (profile.capabilities.length === 0) throw new ProfileError(`${dir}/profile.json: "capabilities" must list the hello capabilities`);
   cache.set(dir, profile);
+  bySpec.set(spec, profile);
   return profile;
 }
 

@@ -4,6 +4,7 @@
  * NMSs (Juniper's sample among them) tell sessions apart by the peer address.
  */
 import * as grpc from '@grpc/grpc-js';
+import { isIP } from 'node:net';
 import { ncgrpcService, basicService, type BasicClient, type NcgrpcClient } from '../wire/protos.js';
 import type { ServerConfig } from './config.js';
 import { serverCredentials } from './tls.js';
@@ -15,6 +16,9 @@ export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   // No channelz bookkeeping (call trackers, trace events with their dates) per channel:
   // a fleet of 10,000 idle devices pays for it in memory and nobody reads it.
   'grpc.enable_channelz': 0,
+  // A device dials its NMS directly (Junos outbound HTTPS has no proxy setting): no
+  // HTTP CONNECT proxy from the environment.
+  'grpc.enable_http_proxy': 0,
   'grpc.max_receive_message_length': 64 * 1024 * 1024,
   'grpc.max_send_message_length': 64 * 1024 * 1024,
 };
@@ -93,6 +97,18 @@ export function targetOf(server: ServerConfig): string {
 }
 
 /**
+ * The gRPC target a channel dials: an IP address through grpc-js's `ipv4:`/`ipv6:` resolver,
+ * which only parses it (the default DNS resolver sets up a resolver channel of its own for
+ * every gRPC channel, a cost a fleet pays per connection); a host name through DNS.
+ */
+export function channelTarget(server: ServerConfig): string {
+  const family = isIP(server.address);
+  if (family === 4) return `ipv4:${server.address}:${server.port}`;
+  if (family === 6) return `ipv6:[${server.address}]:${server.port}`;
+  return targetOf(server);
+}
+
+/**
  * A new enhanced-protocol client on a connection of its own. Pass `creds` to share one TLS
  * context between the channels of a link (connections stay separate).
  */
@@ -103,13 +119,13 @@ export function openNcgrpcChannel(
   timing?: { keepaliveMs?: number },
 ): NcgrpcClient {
   const Ctor = ncgrpcService();
-  return new Ctor(targetOf(server), creds ?? serverCredentials(server, onIdentityError), channelOptions(timing)) as unknown as NcgrpcClient;
+  return new Ctor(channelTarget(server), creds ?? serverCredentials(server, onIdentityError), channelOptions(timing)) as unknown as NcgrpcClient;
 }
 
 /** A new basic-protocol (20.2) client on a connection of its own. */
 export function openBasicChannel(server: ServerConfig, onIdentityError?: (reason: string) => void, timing?: { keepaliveMs?: number }): BasicClient {
   const Ctor = basicService();
-  return new Ctor(targetOf(server), serverCredentials(server, onIdentityError), channelOptions(timing)) as unknown as BasicClient;
+  return new Ctor(channelTarget(server), serverCredentials(server, onIdentityError), channelOptions(timing)) as unknown as BasicClient;
 }
 
 /** One line for a gRPC error, without a stack. */

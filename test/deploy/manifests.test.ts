@@ -257,7 +257,10 @@ test('the pods run non-root on a read-only root filesystem; state and /tmp are v
   assert.ok(request >= needed, `memory request ${request} holds ${devicesPerPod} idle devices (${needed} bytes)`);
   assert.ok(limit >= request);
   const heap = /--max-old-space-size=(\d+)/.exec(env.get('NODE_OPTIONS')?.value ?? '');
-  assert.ok(heap && Number(heap[1]) * 2 ** 20 < limit, 'the V8 heap limit is below the memory limit');
+  const young = /--max-semi-space-size=(\d+)/.exec(env.get('NODE_OPTIONS')?.value ?? '');
+  assert.ok(young, 'the fleet young generation (FLEET_NODE_FLAGS) is set');
+  // V8's young generation is up to three semi-spaces.
+  assert.ok(heap && (Number(heap[1]) + 3 * Number(young[1])) * 2 ** 20 < limit, 'the V8 heap limits are below the memory limit');
 });
 
 test('the Containerfile: official Node 20 base, build then runtime stage, the user and state volume of the manifests, the CLI as entry point', () => {

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { RuntimeError, UsageError } from '../../errors.js';
 import { controlRequest, controlSocketPath, defaultStateDir } from '../../status/control.js';
 import type { Inventory, InventoryDevice } from '../../status/types.js';
-import { fleetPlan } from '../../device/fleet.js';
+import { FLEET_NODE_FLAGS, fleetPlan } from '../../device/fleet.js';
 import { loadProfile } from '../../junos/profile.js';
 import { checkLabName, type LabSpec } from './lab-file.js';
 
@@ -116,7 +116,7 @@ export class Lab {
     const env = { ...process.env };
     delete env.NCGD_SECRET;
     delete env.NCGD_SSH_USER;
-    const child = spawn(process.execPath, [main, ...this.deviceArgs()], { detached: true, stdio: ['ignore', log, log], env, cwd: this.dir });
+    const child = spawn(process.execPath, [...FLEET_NODE_FLAGS, main, ...this.deviceArgs()], { detached: true, stdio: ['ignore', log, log], env, cwd: this.dir });
     closeSync(log);
     let exited: number | string | null | undefined;
     child.once('exit', (code, signal) => (exited = code ?? signal));

@@ -76,6 +76,8 @@ interface Revision {
   client: string;
   log?: string;
   comment?: string;
+  /** Set on a commit confirmed while it waits for its confirmation (history-files.ts). */
+  confirm?: { due: number; previous: number };
 }
 
 /** `YYYY-MM-DD HH:MM:SS UTC`, as Junos writes commit times. */
@@ -181,7 +183,7 @@ class Store implements JunosDatastore {
   private saving: Promise<void> = Promise.resolve();
   shared!: { tree: ConfigTree; changedAt: number; modifiers: Set<number> };
   lockHolder?: { session: Session; since: number };
-  confirm?: { timer: NodeJS.Timeout; previous: ConfigTree; user: string };
+  confirm?: { timer?: NodeJS.Timeout; previous: ConfigTree; previousSeq: number; due: number; user: string };
   /** A `commit at` waiting for its time: the checked candidate as it was when asked. */
   pending?: PendingCommit & { timer?: NodeJS.Timeout; tree: ConfigTree; stored: string };
   /** The rescue configuration (`request system configuration rescue save`). */
@@ -208,7 +210,17 @@ class Store implements JunosDatastore {
       try {
         const { files, revisions, found } = await RevisionFiles.open(dir, MAX_ROLLBACKS, report);
         this.files = files;
-        this.revisions = revisions.map((r, i) => ({ seq: r.seq, ...(i === 0 ? { tree: r.tree } : {}), stored: r.stored, user: r.user, time: r.time, client: r.client, ...(r.log !== undefined ? { log: r.log } : {}), ...(r.comment !== undefined ? { comment: r.comment } : {}) }));
+        this.revisions = revisions.map((r, i) => ({
+          seq: r.seq,
+          ...(i === 0 ? { tree: r.tree } : {}),
+          stored: r.stored,
+          user: r.user,
+          time: r.time,
+          client: r.client,
+          ...(r.log !== undefined ? { log: r.log } : {}),
+          ...(r.comment !== undefined ? { comment: r.comment } : {}),
+          ...(r.confirm !== undefined ? { confirm: r.confirm } : {}),
+        }));
         if (!revisions.length && found > 0) report(`${dir}: no readable configuration revision; starting from the factory configuration`);
         try {
           const rescue = await readRescue(dir);
@@ -241,6 +253,32 @@ class Store implements JunosDatastore {
       }
     }
     this.shared = { tree: this.active.clone(), changedAt: this.revisions[0].time, modifiers: new Set() };
+    this.resumeConfirm();
+  }
+
+  /**
+   * A commit confirmed that was still waiting when the device stopped: its wait goes on for
+   * the time left, or, when that ran out meanwhile, it is rolled back now. A device that
+   * restarts never makes an unconfirmed commit permanent.
+   */
+  private resumeConfirm(): void {
+    const top = this.revisions[0];
+    const c = top.confirm;
+    if (!c) return;
+    const back = this.revisions.find((r) => r.seq === c.previous);
+    if (!back) {
+      this.report(`commit confirmed by ${top.user} was pending, but the configuration to go back to (revision ${c.previous}) is gone; it stays`);
+      return;
+    }
+    const previous = back.tree ?? decodeTree(back.stored);
+    this.confirm = { previous, previousSeq: c.previous, due: c.due, user: top.user };
+    if (Date.now() >= c.due) {
+      this.report(`commit confirmed by ${top.user} was not confirmed in time; rolled back at start`);
+      this.confirmExpired();
+      return;
+    }
+    this.confirm.timer = this.armConfirmTimer(c.due);
+    this.report(`commit confirmed by ${top.user} still waits for its confirmation: rollback in ${Math.ceil((c.due - Date.now()) / 1000)} s`);
   }
 
   get active(): ConfigTree {
@@ -289,8 +327,27 @@ class Store implements JunosDatastore {
   }
 
   /** Makes `tree` the active configuration. */
-  install(tree: ConfigTree, stored: string, user: string, client: string, log: string | undefined, reason: CommitEvent['reason'], comment?: string): { info: CommitInfo; saved: Promise<RpcError | undefined> } {
-    const rev: Revision = { seq: this.files?.allocate() ?? 0, tree, stored, user, time: this.now(), client: commitClient(client), ...(log !== undefined ? { log } : {}), ...(comment !== undefined ? { comment } : {}) };
+  install(
+    tree: ConfigTree,
+    stored: string,
+    user: string,
+    client: string,
+    log: string | undefined,
+    reason: CommitEvent['reason'],
+    comment?: string,
+    confirm?: Revision['confirm'],
+  ): { info: CommitInfo; saved: Promise<RpcError | undefined> } {
+    const rev: Revision = {
+      seq: this.files?.allocate() ?? 0,
+      tree,
+      stored,
+      user,
+      time: this.now(),
+      client: commitClient(client),
+      ...(log !== undefined ? { log } : {}),
+      ...(comment !== undefined ? { comment } : {}),
+      ...(confirm !== undefined ? { confirm } : {}),
+    };
     const before = this.revisions[0];
     if (before) delete before.tree;
     this.revisions.unshift(rev);
@@ -318,7 +375,7 @@ class Store implements JunosDatastore {
     const done = this.saving.then(async () => {
       if (!this.revisions.includes(rev)) return undefined;
       try {
-        await files.write({ seq: rev.seq, user: rev.user, time: rev.time, client: rev.client, log: rev.log, comment: rev.comment }, rev.stored);
+        await files.write({ seq: rev.seq, user: rev.user, time: rev.time, client: rev.client, log: rev.log, comment: rev.comment, confirm: rev.confirm }, rev.stored);
         await files.prune(this.revisions[this.revisions.length - 1].seq);
         return undefined;
       } catch (e) {
@@ -604,15 +661,18 @@ class Session implements ConfigSession {
         throw rpcErr(`invalid confirm-timeout: ${opts.confirmTimeoutSeconds ?? opts.confirmTimeout}`, 'invalid-value');
       }
       const keep = st.confirm?.previous ?? st.active;
+      const keepSeq = st.confirm?.previousSeq ?? st.revisions[0].seq;
       if (st.confirm) clearTimeout(st.confirm.timer);
-      st.confirm = { timer: st.armConfirmTimer(Date.now() + Math.round(seconds * 1000)), previous: keep, user: this.user };
+      const due = Date.now() + Math.round(seconds * 1000);
+      st.confirm = { timer: st.armConfirmTimer(due), previous: keep, previousSeq: keepSeq, due, user: this.user };
       confirmMinutes = Math.ceil(seconds / 60);
       comment = `commit confirmed, rollback in ${confirmMinutes}mins`;
     } else if (st.confirm) {
       clearTimeout(st.confirm.timer);
       st.confirm = undefined;
     }
-    const { saved } = st.install(tree, text, this.user, this.client, opts.log, 'commit', comment);
+    const pendingConfirm = st.confirm ? { due: st.confirm.due, previous: st.confirm.previousSeq } : undefined;
+    const { saved } = st.install(tree, text, this.user, this.client, opts.log, 'commit', comment, pendingConfirm);
     if (this.priv) {
       this.priv = { tree: st.active.clone(), base: st.active.clone(), changedAt: st.now() };
       if (st.shared.modifiers.size === 0) st.shared = { tree: st.active.clone(), changedAt: st.now(), modifiers: new Set() };

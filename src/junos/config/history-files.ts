@@ -36,6 +36,12 @@ export interface RevisionMeta {
    * `commit confirmed rollback`): Junos's `<comment>`. Absent in files written before it.
    */
   comment?: string;
+  /**
+   * A commit confirmed not yet confirmed when written: when (epoch ms) it is rolled back,
+   * and the sequence number of the revision it goes back to. A revision after it (the
+   * confirmation, the rollback) ends it, so only the newest revision's counts at start.
+   */
+  confirm?: { due: number; previous: number };
 }
 
 export interface LoadedRevision extends RevisionMeta {
@@ -109,7 +115,16 @@ export function decodeTree(body: string): ConfigTree {
 
 /** The file's bytes for a revision whose configuration's stored form is `text`. */
 export function encodeRevision(meta: RevisionMeta, text: string): string {
-  const m = { seq: meta.seq, user: meta.user, time: meta.time, client: meta.client, ...(meta.log !== undefined ? { log: meta.log } : {}), ...(meta.comment !== undefined ? { comment: meta.comment } : {}), sha256: sha256(text) };
+  const m = {
+    seq: meta.seq,
+    user: meta.user,
+    time: meta.time,
+    client: meta.client,
+    ...(meta.log !== undefined ? { log: meta.log } : {}),
+    ...(meta.comment !== undefined ? { comment: meta.comment } : {}),
+    ...(meta.confirm !== undefined ? { confirm: meta.confirm } : {}),
+    sha256: sha256(text),
+  };
   return `${TAG}\n## ${JSON.stringify(m)}\n${text}`;
 }
 
@@ -128,7 +143,9 @@ export function decodeRevision(raw: string): LoadedRevision {
   const text = raw.slice(nl2 + 1);
   if (m.sha256 !== sha256(text)) throw new Error('checksum mismatch (damaged or truncated)');
   const tree = decodeTree(text);
-  return { seq: m.seq, user: m.user, time: m.time, client: m.client, ...(typeof m.log === 'string' ? { log: m.log } : {}), ...(typeof m.comment === 'string' ? { comment: m.comment } : {}), tree, stored: text };
+  const c = m.confirm;
+  const confirm = c && Number.isFinite(c.due) && Number.isInteger(c.previous) ? { confirm: { due: c.due, previous: c.previous } } : {};
+  return { seq: m.seq, user: m.user, time: m.time, client: m.client, ...(typeof m.log === 'string' ? { log: m.log } : {}), ...(typeof m.comment === 'string' ? { comment: m.comment } : {}), ...confirm, tree, stored: text };
 }
 
 function parseConfigText(text: string): ConfigTree {

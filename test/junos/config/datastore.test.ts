@@ -254,3 +254,54 @@ test('load formats and syntax errors; edit-config operations', async () => {
   assert.match(s.getConfiguration({ database: 'committed', format: 'text' }), /host-name via-running;/);
   await ds.close();
 });
+
+test('a commit confirmed outlives a restart: its wait goes on, or it is rolled back at start when the time ran out', async () => {
+  const dir = tempDir();
+  const lines: string[] = [];
+  const open = () => createConfigDatastore({ stateDir: dir, initialConfig: INITIAL, report: (l) => lines.push(l) });
+
+  // Still within its time: pending again after the restart, and a commit confirms it.
+  let ds = await open();
+  let s = ds.openSession(1, 'admin');
+  s.applyCliLine('set system host-name waiting');
+  s.commit({ confirmed: true, confirmTimeout: 10 });
+  await ds.close();
+  ds = await open();
+  assert.equal(ds.confirmPending(), true, 'pending again after the restart');
+  assert.match(lines.join('\n'), /commit confirmed by admin still waits for its confirmation: rollback in (59\d|600) s/);
+  s = ds.openSession(2, 'admin');
+  s.commit({});
+  assert.equal(ds.confirmPending(), false);
+  await ds.close();
+  ds = await open();
+  assert.equal(ds.confirmPending(), false, 'a confirmed commit stays confirmed');
+  assert.match(ds.openSession(3, 'admin').getConfiguration({ database: 'committed', format: 'set' }), /host-name waiting$/m);
+  await ds.close();
+
+  // Two confirmed commits in a row, then a stop longer than the wait: back to the configuration before both.
+  ds = await open();
+  s = ds.openSession(4, 'admin');
+  s.applyCliLine('set system host-name first-try');
+  s.commit({ confirmed: true, confirmTimeout: 10 });
+  s.applyCliLine('set system host-name second-try');
+  s.commit({ confirmed: true, confirmTimeoutSeconds: 1 });
+  await ds.close();
+  await new Promise((r) => setTimeout(r, 1200));
+  lines.length = 0;
+  ds = await open();
+  assert.equal(ds.confirmPending(), false);
+  assert.match(lines.join('\n'), /commit confirmed by admin was not confirmed in time; rolled back at start/);
+  s = ds.openSession(5, 'admin');
+  assert.match(s.getConfiguration({ database: 'committed', format: 'set' }), /host-name waiting$/m);
+  const h = ds.history();
+  assert.equal(h[0].comment, 'commit confirmed rollback');
+  assert.equal(h[0].user, 'root');
+  await ds.close();
+
+  // The rollback is itself a revision: the next start has nothing to undo.
+  lines.length = 0;
+  ds = await open();
+  assert.equal(ds.history().length, h.length);
+  assert.equal(lines.length, 0);
+  await ds.close();
+});

@@ -165,3 +165,34 @@ test('without --state-dir the device says at start that commits are kept in memo
   assert.equal(r.status, 0);
   assert.match(r.stderr, /no --state-dir: commits are kept in memory only/);
 });
+
+test('a commit confirmed survives a SIGKILL: still pending after the restart, and rolled back at the next start once its time ran out', async () => {
+  const dir = h.tempDir();
+  let r = netconfOnce(dir, ['<load-configuration action="set" format="text"><configuration-set>set system location building before</configuration-set></load-configuration>', '<commit-configuration/>']);
+  assert.equal(r.status, 0, r.stderr);
+
+  // Base NETCONF commit confirmed, 3 s; the device is SIGKILLed before anyone confirms.
+  const live = await holdWithNetconf(dir);
+  live.child.stdin!.write(
+    `<rpc><load-configuration action="set" format="text"><configuration-set>set system location building risky</configuration-set></load-configuration></rpc>${EOM}` +
+      `<rpc><commit><confirmed/><confirm-timeout>3</confirm-timeout></commit></rpc>${EOM}`,
+  );
+  await until(() => /<ok\/>\s*<\/rpc-reply>/.test(live.out().split('</load-configuration-results>').pop() ?? ''), 15_000, 'the confirmed commit');
+  live.child.kill('SIGKILL');
+  await exited(live.child);
+
+  // Restarted at once: the risky configuration is active and the wait goes on (the process says so).
+  r = netconfOnce(dir, ['<get-configuration database="committed" format="set"/>']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^set system location building risky$/m);
+  assert.match(r.stderr, /commit confirmed by \S+ still waits for its confirmation: rollback in [1-3] s/);
+
+  // Down past the deadline: the next start rolls it back before serving anything.
+  await new Promise((res) => setTimeout(res, 3200));
+  r = netconfOnce(dir, ['<get-configuration database="committed" format="set"/>', '<get-commit-information/>']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /was not confirmed in time; rolled back at start/);
+  assert.match(r.stdout, /^set system location building before$/m);
+  assert.match(r.stdout, /<comment>commit confirmed rollback<\/comment>/);
+  assert.match(committedSet(dir), /^set system location building before$/m);
+});
