@@ -4,6 +4,7 @@
  * with bounded waits, clear refusals and an event record a test can assert on.
  */
 import * as grpc from '@grpc/grpc-js';
+import net from 'node:net';
 import { silentLogger, type Logger } from '../log.js';
 import { basicService, ncgrpcService } from '../wire/protos.js';
 import { PROTOCOL_NAMES, type ProtocolName } from '../wire/contract.js';
@@ -46,6 +47,17 @@ export class ReferenceNms {
   private readonly basic: BasicService;
   private readonly logger: Logger;
   private boundPort: number | undefined;
+  /**
+   * The listening socket is ours, not grpc-js's: connections are handed to the gRPC server
+   * through its connection injector, and every connection accepted is known here, so stop()
+   * closes all of them, including those still in their TLS or HTTP/2 handshake (grpc-js's
+   * forceShutdown only knows established sessions; a device's connection caught half-way
+   * stayed open on both sides).
+   */
+  private listener: net.Server | undefined;
+  private injector: grpc.ConnectionInjector | undefined;
+  private readonly sockets = new Set<net.Socket>();
+  private stopping = false;
 
   constructor(private readonly opts: ReferenceNmsOptions) {
     this.logger = opts.logger ?? silentLogger;
@@ -95,12 +107,25 @@ export class ReferenceNms {
     const host = this.opts.host ?? '127.0.0.1';
     const creds = grpc.ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(this.opts.cert), private_key: Buffer.from(this.opts.key) }], false);
     const target = host.includes(':') ? `[${host}]:${this.opts.port ?? 0}` : `${host}:${this.opts.port ?? 0}`;
+    const injector = this.server.createConnectionInjector(creds);
+    this.injector = injector;
+    const listener = net.createServer({ noDelay: true }, (socket) => {
+      if (this.stopping) {
+        socket.destroy();
+        return;
+      }
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+      injector.injectConnection(socket);
+    });
+    this.listener = listener;
     return new Promise((resolve, reject) => {
-      this.server.bindAsync(target, creds, (err, port) => {
-        if (err) {
-          reject(new Error(`cannot listen on ${target}: ${err.message}`));
-          return;
-        }
+      const onError = (err: Error): void => reject(new Error(`cannot listen on ${target}: ${err.message}`));
+      listener.once('error', onError);
+      listener.listen(this.opts.port ?? 0, host, () => {
+        listener.off('error', onError);
+        listener.on('error', (err) => this.logger.warn({ reason: err.message }, 'NMS listener error'));
+        const port = (listener.address() as net.AddressInfo).port;
         this.boundPort = port;
         this.logger.info({ host, port }, 'NMS listening');
         resolve(port);
@@ -152,10 +177,15 @@ export class ReferenceNms {
     return [...this.enhanced.sessions(), ...this.basic.sessions()];
   }
 
-  /** Drops every call and connection at once. */
+  /** Drops every call and connection at once, handshakes in progress included. */
   async stop(): Promise<void> {
+    this.stopping = true;
     this.enhanced.stop();
     this.basic.stop();
+    this.injector?.destroy();
     this.server.forceShutdown();
+    this.listener?.close();
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
   }
 }

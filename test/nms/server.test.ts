@@ -270,3 +270,33 @@ test('keepOutputChars: a session keeps only the tail of a long output', async ()
   const out = s.output();
   assert.ok(out.length <= 20 && out.endsWith('line-99\n'), JSON.stringify(out));
 });
+
+test('stop() closes every connection, those still in their TLS handshake too (grpc-js alone leaves them open)', async () => {
+  const other = new ReferenceNms({ cert: pem.cert, key: pem.key });
+  extraNms.push(other);
+  const otherPort = await other.start();
+  const net = await import('node:net');
+  // One connection that never starts TLS, one that is fully up (a status probe answered).
+  const silent = net.connect(otherPort, '127.0.0.1');
+  await new Promise((r) => silent.once('connect', r));
+  const up = rawClient(otherPort, pem.cert);
+  clients.push(up);
+  assert.equal(await status(up), 'SUCCESS');
+  const closed = new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), 5000);
+    silent.once('close', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+  silent.on('error', () => {});
+  await other.stop();
+  assert.equal(await closed, true, 'the half-open connection was closed by the NMS');
+  // Nothing listens any more.
+  const refused = await new Promise<string>((resolve) => {
+    const s = net.connect(otherPort, '127.0.0.1');
+    s.once('connect', () => (s.destroy(), resolve('connected')));
+    s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+  });
+  assert.equal(refused, 'ECONNREFUSED');
+});

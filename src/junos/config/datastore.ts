@@ -210,17 +210,8 @@ class Store implements JunosDatastore {
       try {
         const { files, revisions, found } = await RevisionFiles.open(dir, MAX_ROLLBACKS, report);
         this.files = files;
-        this.revisions = revisions.map((r, i) => ({
-          seq: r.seq,
-          ...(i === 0 ? { tree: r.tree } : {}),
-          stored: r.stored,
-          user: r.user,
-          time: r.time,
-          client: r.client,
-          ...(r.log !== undefined ? { log: r.log } : {}),
-          ...(r.comment !== undefined ? { comment: r.comment } : {}),
-          ...(r.confirm !== undefined ? { confirm: r.confirm } : {}),
-        }));
+        // Only the active configuration keeps its tree; older ones keep their stored form.
+        this.revisions = revisions.map(({ tree, ...rest }, i) => (i === 0 ? { ...rest, tree } : rest));
         if (!revisions.length && found > 0) report(`${dir}: no readable configuration revision; starting from the factory configuration`);
         try {
           const rescue = await readRescue(dir);
