@@ -368,14 +368,16 @@ async function main(s: Settings): Promise<void> {
     peerForCpu = nms;
     const bench: Bench = { s, nms, raw: new RawClient(rawPort, pem.cert), devices, fleet, agents, gc: collector(), rows: [], notes };
     console.log(`nc-grpc-device bench: node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, ${s.rounds} round(s), TLS on 127.0.0.1 (P-256 self-signed)`);
-    if (s.phases.has('rate')) await ratePhase(bench);
-    if (s.phases.has('rtt')) await rttPhase(bench);
-    if (s.phases.has('bulk')) await bulkPhase(bench);
-    if (s.phases.has('framing')) await framingPhase(bench);
+    // The fleet first: its memory per device is measured against bare connections, and memory
+    // freed by the other phases would be reused by whichever side comes first.
     if (s.phases.has('fleet')) {
       const { fleetPhase } = await import('./fleet.js');
       await fleetPhase({ n: s.fleet, nms, cert: pem.cert, gc: bench.gc, rows: bench.rows, notes });
     }
+    if (s.phases.has('rate')) await ratePhase(bench);
+    if (s.phases.has('rtt')) await rttPhase(bench);
+    if (s.phases.has('bulk')) await bulkPhase(bench);
+    if (s.phases.has('framing')) await framingPhase(bench);
 
     console.log('');
     console.log(renderTable(bench.rows));
