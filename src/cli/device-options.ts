@@ -28,6 +28,7 @@ export function deviceOptions<T>(y: Argv<T>) {
     .option('instance-id', { type: 'string', describe: 'instance_id sent in Initialize', defaultDescription: 'process id', group: 'Outbound HTTPS:' })
     .option('devices', { type: 'string', describe: 'Run a fleet of N devices (of --profile), or PROFILE:COUNT,... mixed (mx:100,ex:50,srx:20); device-id and host name get -n appended, or {n} replaced', default: '1', group: 'Device:' })
     .option('shard', { type: 'string', describe: 'Run shard I of N (0-based) of the --devices fleet: a stable block of its device numbers (else NCGD_SHARDS with NCGD_SHARD_INDEX, JOB_COMPLETION_INDEX or the pod ordinal)', group: 'Device:' })
+    .option('threads', { type: 'string', describe: 'Fleet: threads that run the devices (auto: one per 2,500 devices from 1,000 up, at most one per CPU)', default: 'auto', group: 'Device:' })
     .option('storm', { type: 'boolean', describe: 'Fleet: reconnect in step (every device walks at the same instant, on multiples of waittime), not spread by a random start phase', default: false, group: 'Device:' })
     .option('preconnect', { type: 'boolean', describe: "Keep the next Initialize's connection up in advance from the start (default: only once a device opened a session)", default: false, group: 'Device:' })
     .option('profile', { type: 'string', describe: 'Device profile: mx, ex, srx, or a profile directory', default: 'mx', group: 'Device:' })

@@ -5,7 +5,7 @@
  */
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import type { Logger } from '../log.js';
 import { UsageError } from '../errors.js';
 import type { ByteSession, SessionBackend, SessionKind } from '../session/byte-session.js';
@@ -22,7 +22,10 @@ import { Agent } from '../outbound/agent.js';
 import type { AgentConfig } from '../outbound/config.js';
 import { startControl, startMetrics } from '../status/startup.js';
 import { agentConfigFromFlags, faultsFromFlags, knownHostsFile, type DeviceFlags } from './options.js';
-import { fleetConfig, fleetPlan, sshPlaces } from './fleet.js';
+import { fleetConfig, fleetPlan, fleetThreads, sshPlaces, threadBlocks } from './fleet.js';
+import { startFleetThreads, type FleetThreads } from './fleet-threads.js';
+import type { FaultSet } from '../faults/faults.js';
+import type { AgentStatus } from '../status/types.js';
 import { describeShard } from './shard.js';
 import { loadProfile } from '../junos/profile.js';
 import type { Inventory } from '../status/types.js';
@@ -41,6 +44,20 @@ export interface RunningDevice {
   sshPort?: number;
   /** Each device's SSH face, in the order of `devices`. */
   sshFaces: { host: string; port: number; fingerprint: string }[];
+  /**
+   * Threads running the fleet (`--threads`): `devices`, `agents` and `sshFaces` are the main
+   * thread's block only; `control` answers for every thread.
+   */
+  threads: number;
+  /** What the control socket serves, for every device of the process. */
+  control: {
+    status(): AgentStatus;
+    inventory(): Inventory;
+    faults: FaultSet;
+    dropConnections(): number;
+    /** Reads the configuration again (as a change of the --config file does). */
+    reload(): Promise<unknown>;
+  };
   stop(): Promise<void>;
 }
 
@@ -100,6 +117,13 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
   const plan = fleetPlan(f, config);
   const count = plan.total;
   const fleet = count > 1;
+  // A threaded fleet (fleet-threads.ts): this thread runs the first block, workers the others;
+  // a worker runs the block it was given.
+  const threads = fleet && !f.block ? fleetThreads(f.threads, plan.last - plan.first + 1, availableParallelism()) : 1;
+  const blocks = threads > 1 ? threadBlocks(plan.first, plan.last, threads) : [];
+  const mine = f.block ?? blocks[0] ?? { first: plan.first, last: plan.last };
+  /** The main thread of a process: its control surface, lock and watch serve every thread. */
+  const main = !f.block;
   const sshPlace = f.sshPort !== undefined ? sshPlaces(f, plan) : undefined;
   if (f.sshPort !== undefined && !f.sshUser?.length && !f.sshAuthorizedKeys) {
     throw new UsageError('--ssh-port needs at least one --ssh-user NAME:PASSWORD or --ssh-authorized-keys FILE');
@@ -107,10 +131,10 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
   const sshUsers = (f.sshUser ?? []).map(parseUserFlag);
   const stateDir = f.stateDir ? path.resolve(f.stateDir) : undefined;
   if (stateDir) await mkdir(stateDir, { recursive: true, mode: 0o700 });
-  else logger.warn('no --state-dir: commits are kept in memory only and are lost when the device stops');
+  else if (main) logger.warn('no --state-dir: commits are kept in memory only and are lost when the device stops');
   const faces = [config ? 'outbound HTTPS' : '', f.sshPort !== undefined ? 'SSH face' : ''].filter(Boolean).join(', ');
   // A fleet holds its directory's lock too (each member locks its own device-N).
-  const fleetLock = stateDir && fleet ? lockStateDir(stateDir, `nc-grpc-device fleet of ${count}`) : undefined;
+  const fleetLock = stateDir && fleet && main ? lockStateDir(stateDir, `nc-grpc-device fleet of ${count}`) : undefined;
   if (fleetLock) stops.push(() => fleetLock.release());
   // Private files of this run: a directory the session user can traverse but not list; each
   // cli device socket sits in a 0700 subdirectory of the session user's (see device-socket.ts).
@@ -128,13 +152,15 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
   const equipment: Equipment[] = [];
   const agents: Agent[] = [];
   const startedAt = Date.now();
-  const status = () => {
+  let others: FleetThreads | undefined;
+  const status = (): AgentStatus => {
     const parts = agents.map((a) => a.status());
     const clients = parts.flatMap((p, i) => (count > 1 ? p.clients.map((c) => ({ ...c, profile: devices[i]?.profile.name })) : p.clients));
+    if (others) clients.push(...others.clients());
     return { pid: process.pid, startedAt: parts[0]?.startedAt ?? startedAt, clients, faults: faults.list(), devices: count };
   };
   // Metrics are bound before any client dials: a port clash ends the start before anything goes out.
-  if (config && f.metricsPort !== undefined) {
+  if (main && config && f.metricsPort !== undefined) {
     const metrics = await startMetrics(f.metricsPort, status, logger, f.metricsHost);
     stops.push(() => metrics.close());
   }
@@ -168,14 +194,14 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
     return { socket, serve, backends: { netconf: createBackend('netconf', netconfSpec, ctx), csh: createBackend('csh', shellSpec, ctx) } };
   };
 
-  if (plan.shard) logger.info({ shard: `${plan.shard.index}/${plan.shard.count}`, first: plan.first, last: plan.last, total: count }, describeShard(count, plan.shard));
+  if (plan.shard && main) logger.info({ shard: `${plan.shard.index}/${plan.shard.count}`, first: plan.first, last: plan.last, total: count }, describeShard(count, plan.shard));
   // Device n (global number) of a fleet: host name <hostname or profile prefix>-n (its serial
   // number follows from it), state directory device-n, device-id -n (or {n}).
   const numbers: number[] = [];
-  if (fleet) raiseFdLimit(plan.last - plan.first + 1, logger);
+  if (fleet && main) raiseFdLimit(plan.last - plan.first + 1, logger);
   const pacing = { spread: fleet && !f.storm, storm: f.storm, preconnect: f.preconnect };
-  for (let n = plan.first; n <= plan.last; n++) {
-    const i = n - plan.first + 1;
+  for (let n = mine.first; n <= mine.last; n++) {
+    const i = n - mine.first + 1;
     const memberLog = fleet ? logger.child({ device: n }) : logger;
     numbers.push(n);
     const profile = plan.profileOf(n);
@@ -205,9 +231,17 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
     agents.push(agent);
     stops.unshift(() => agent.stop());
   }
-  if (fleet) logger.info({ devices: devices.length, total: count, profiles: plan.groups.map((g) => `${g.profile}:${g.count}`).join(',') }, 'fleet started');
-  if (faults.list().length) logger.info({ faults: faults.list() }, 'faults injected from the start');
-  faults.on('change', () => logger.info({ faults: faults.list() }, 'faults changed'));
+  if (blocks.length > 1) {
+    others = await startFleetThreads(f, blocks.slice(1), logger);
+    const started = others;
+    stops.unshift(() => started.stop());
+  }
+  if (fleet && main) logger.info({ devices: plan.last - plan.first + 1, total: count, threads, profiles: plan.groups.map((g) => `${g.profile}:${g.count}`).join(',') }, 'fleet started');
+  if (faults.list().length && main) logger.info({ faults: faults.list() }, 'faults injected from the start');
+  faults.on('change', () => {
+    if (main) logger.info({ faults: faults.list() }, 'faults changed');
+    others?.faults(faults.list());
+  });
 
   /**
    * A reload: a changed sessions' user (the JET app's username) applies to sessions opened
@@ -229,6 +263,8 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
       const result = await agent.apply(fleetConfig(next, numbers[i], count));
       for (const [k, v] of Object.entries(result)) total[k] = [...new Set([...(total[k] ?? []), ...(v as string[])])];
     }
+    // The other threads read the file themselves.
+    others?.reload();
     return total;
   };
 
@@ -283,7 +319,7 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
     pid: process.pid,
     total: count,
     ...(plan.shard ? { shard: `${plan.shard.index}/${plan.shard.count}` } : {}),
-    devices: devices.map((d, k) => {
+    devices: [...devices.map((d, k) => {
       const clients = agents[k]?.status().clients ?? [];
       return {
         n: numbers[k],
@@ -295,17 +331,19 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
         states: clients.map((c) => c.state),
         ...(sshFaces[k] ? { ssh: sshFaces[k] } : {}),
       };
-    }),
+    }), ...(others?.devices() ?? [])],
   });
 
-  if (config || sshPlace) {
-    const faultControl = { faults, dropConnections: () => agents.reduce((n, a) => n + a.dropConnections(), 0) };
+  const dropConnections = (): number => agents.reduce((n, a) => n + a.dropConnections(), 0) + (others?.drop() ?? 0);
+  if (main && (config || sshPlace)) {
+    const faultControl = { faults, dropConnections };
     const control = await startControl({ control: f.control, stateDir: f.stateDir, runDir }, status, faultControl, logger, inventory);
     stops.push(() => control.close());
     if (config && f.config) stops.push(watchConfig(f.config, () => applyConfig(agentConfigFromFlags(f)!), logger, configSeen));
   }
 
-  return { device, devices, agents, sshPort, sshFaces, stop };
+  const reload = async (): Promise<unknown> => (config ? applyConfig(agentConfigFromFlags(f)!) : {});
+  return { device, devices, agents, sshPort, sshFaces, threads, control: { status, inventory, faults, dropConnections, reload }, stop };
 }
 
 /** Backends that open each new session with whatever `current()` holds at that moment. */

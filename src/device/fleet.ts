@@ -145,3 +145,39 @@ export function sshPlaces(f: { sshPort?: number; sshHost?: string; sshAddressRan
   }
   return (n) => ({ host, port: base + n - 1 });
 }
+
+/** Fleets from this size up use several threads with `--threads auto`. */
+export const AUTO_THREADS_FROM = 1000;
+/** Devices per thread that `auto` aims at (at most one thread per CPU). */
+const AUTO_DEVICES_PER_THREAD = 2500;
+/** The most threads a fleet may use. */
+export const MAX_THREADS = 64;
+
+/**
+ * `--threads`: how many threads run this process's `count` devices. `auto` (the default):
+ * one for fewer than AUTO_THREADS_FROM devices, else one per AUTO_DEVICES_PER_THREAD devices,
+ * at most one per CPU; a number: that many (never more than devices).
+ */
+export function fleetThreads(spec: string | number | undefined, count: number, cpus: number): number {
+  const text = String(spec ?? 'auto').trim();
+  if (text === 'auto') {
+    if (count < AUTO_THREADS_FROM) return 1;
+    return Math.max(1, Math.min(cpus, Math.ceil(count / AUTO_DEVICES_PER_THREAD), MAX_THREADS));
+  }
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > MAX_THREADS) throw new UsageError(`--threads takes auto or a whole number from 1 to ${MAX_THREADS} (got ${JSON.stringify(text.slice(0, 20))})`);
+  return Math.min(Number(text), Math.max(1, count));
+}
+
+/** Devices first..last cut into `threads` contiguous blocks, sizes differing by one at most. */
+export function threadBlocks(first: number, last: number, threads: number): { first: number; last: number }[] {
+  const count = last - first + 1;
+  const blocks: { first: number; last: number }[] = [];
+  let next = first;
+  for (let k = 0; k < threads; k++) {
+    const size = Math.floor(count / threads) + (k < count % threads ? 1 : 0);
+    if (size === 0) continue;
+    blocks.push({ first: next, last: next + size - 1 });
+    next += size;
+  }
+  return blocks;
+}

@@ -53,6 +53,13 @@ export interface DeviceFlags extends Omit<ClientFlags, 'name'> {
   fault?: string[];
   secretFile?: string;
   sshUserFile?: string;
+  /** Fleet: `auto` or how many threads run the devices (`--threads`). */
+  threads?: string | number;
+  /**
+   * Internal: the block of the fleet one thread of a threaded fleet runs (fleet-threads.ts);
+   * such a thread has no control socket, metrics or configuration watch of its own.
+   */
+  block?: { first: number; last: number };
 }
 
 /** The faults of `--fault`; a bad spec is a usage error. */

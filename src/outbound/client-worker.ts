@@ -90,6 +90,15 @@ function probeSlot(signal: AbortSignal): Promise<(() => void) | undefined> {
   });
 }
 
+/**
+ * Changes of any client's status in this thread (state, sessions, errors): a cheap way to
+ * tell that a status taken earlier is still current (a fleet thread reports only changes).
+ */
+let statusChanges = 0;
+export function clientStatusChanges(): number {
+  return statusChanges;
+}
+
 /** How often a server that stays down is logged again. */
 const DOWN_REMINDER_MS = 10 * 60_000;
 
@@ -164,14 +173,20 @@ export class ClientWorker implements SessionHost {
   track(kind: SessionKind, bridge: SessionBridge): () => void {
     this.live.set(bridge, kind);
     this.sessionsTotal++;
-    return () => this.live.delete(bridge);
+    statusChanges++;
+    return () => {
+      statusChanges++;
+      this.live.delete(bridge);
+    };
   }
 
   noteError(message: string): void {
+    statusChanges++;
     this.lastError = message;
   }
 
   noteLoss(server: string, reason: string): void {
+    statusChanges++;
     this.lastLoss = { server, reason, at: Date.now() };
     this.lastError = `${server}: ${reason}`;
   }
@@ -231,7 +246,10 @@ export class ClientWorker implements SessionHost {
   }
 
   private setState(state: WorkerState, server: string | null): void {
-    if (state !== this.state || server !== this.server) this.since = Date.now();
+    if (state !== this.state || server !== this.server) {
+      this.since = Date.now();
+      statusChanges++;
+    }
     this.state = state;
     this.server = server;
   }
@@ -293,6 +311,7 @@ export class ClientWorker implements SessionHost {
       return { handoff: result.handoff };
     }
     this.lastError = `${key}: ${result.reason}`;
+    statusChanges++;
     // Log a failing server once until it is up again (status shows the latest reason), with a
     // reminder now and then, not at every walk.
     const since = this.lastProbeError.get(key);

@@ -58,6 +58,10 @@ const READY_MARK_PRINTF = '\\033]ncgd-ready\\007';
 
 /** Rounds of SIGKILL at a session's end (a process forking meanwhile needs another round). */
 const REAP_ROUNDS = 10;
+/** After the shell's exit: the end waits for this long without output... */
+const DRAIN_QUIET_MS = 30;
+/** ...and at most this long. */
+const DRAIN_MAX_MS = 300;
 
 /** Live sessions of this process: ended (everything they started killed) when it exits. */
 const live = new Set<PtySession>();
@@ -155,6 +159,8 @@ class PtySession extends EventEmitter implements PtyShellSession {
   private hangupTimer?: NodeJS.Timeout;
   private killTimer?: NodeJS.Timeout;
   private exitSeen = false;
+  /** Set between the exit and the end: output that still arrives re-arms the wait. */
+  private drain: (() => void) | undefined;
   /** "NCGD_SESSION=<token>", in the environment of every process this session starts. */
   private readonly marker: string;
 
@@ -187,6 +193,8 @@ class PtySession extends EventEmitter implements PtyShellSession {
 
   private onOutput(chunk: Buffer): void {
     if (this.ended) return;
+    // After the exit: the last output is still being read; the end waits for a quiet moment.
+    if (this.exitSeen) this.drain?.();
     if (!this.ready) {
       this.head = Buffer.concat([this.head, chunk]);
       const at = this.head.indexOf(READY_MARK);
@@ -285,6 +293,25 @@ class PtySession extends EventEmitter implements PtyShellSession {
     // Nothing may outlive the session: background jobs, setsid children and daemons included.
     this.killEverything();
     live.delete(this);
+    // node-pty can report the exit before the terminal's last output has been read (seen on a
+    // busy machine: the output of a command just before `exit` lost). The end waits until no
+    // output came for DRAIN_QUIET_MS, DRAIN_MAX_MS at most.
+    const began = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (): void => {
+      clearTimeout(timer);
+      this.drain = undefined;
+      this.finish(exitCode, signal);
+    };
+    this.drain = () => {
+      clearTimeout(timer);
+      timer = setTimeout(finish, Math.max(0, Math.min(DRAIN_QUIET_MS, DRAIN_MAX_MS - (Date.now() - began))));
+    };
+    this.drain();
+  }
+
+  private finish(exitCode: number, signal: number | undefined): void {
+    if (this.ended) return;
     if (!this.ready && this.head.length) this.emit('data', this.head);
     this.ended = true;
     const end: SessionEnd = signal ? { exitCode: null, signal: signalName(signal) } : { exitCode, signal: null };

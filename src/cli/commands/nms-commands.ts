@@ -99,7 +99,7 @@ export const nmsCommand: CommandModule<object, NmsArgs> = {
   builder: (y: Argv<object>) =>
     y
       .option('port', { alias: 'p', type: 'number', default: 443, describe: 'gRPC port the devices dial (0 = any free port)' })
-      .option('host', { type: 'string', default: '0.0.0.0', describe: 'address to bind' })
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to bind (0.0.0.0 or :: for every interface)' })
       .option('cert', { type: 'string', default: 'server.crt', describe: 'server certificate (PEM)' })
       .option('key', { type: 'string', default: 'server.key', describe: 'server private key (PEM)' })
       .option('ops-port', { type: 'number', describe: 'operator port on 127.0.0.1 for `session` (default: port + 1)' })

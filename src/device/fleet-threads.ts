@@ -1,0 +1,147 @@
+/**
+ * A fleet spread over worker threads of one process (`--threads`): the main thread runs the
+ * first block of devices and the process's control socket, metrics and configuration watch;
+ * every other block runs in a worker thread (fleet-worker.ts) as a startDevice of its own,
+ * its devices numbered as in the whole fleet. Connections, TLS and gRPC work then use every
+ * core instead of one. The main thread answers status, inventory, faults and reloads for all:
+ * each worker looks at its clients and devices every SNAPSHOT_MS and reports them when they
+ * changed (an idle fleet sends nothing; the main thread parses a report only when status or
+ * inventory is asked for), and takes fault changes, drops, reloads and stop from the main thread.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../log.js';
+import { RuntimeError, UsageError } from '../errors.js';
+import type { AgentStatus, InventoryDevice } from '../status/types.js';
+import type { DeviceFlags } from './options.js';
+
+type ClientStatus = AgentStatus['clients'][number];
+
+/** How often a worker thread reports its clients and devices to the main thread. */
+export const SNAPSHOT_MS = 500;
+/** How long stop() waits for a worker's devices to stop before ending the thread. */
+const STOP_WAIT_MS = 15_000;
+
+export interface ThreadSnapshot {
+  clients: ClientStatus[];
+  devices: InventoryDevice[];
+}
+
+/** Main thread → worker. */
+export type ToWorker = { type: 'stop' } | { type: 'faults'; list: string[] } | { type: 'drop' } | { type: 'reload' };
+/** Worker → main thread. */
+export type FromWorker =
+  | { type: 'started' }
+  | { type: 'failed'; message: string; usage: boolean }
+  /** A ThreadSnapshot as JSON, sent only when it changed; parsed when someone asks. */
+  | { type: 'snapshot'; json: string }
+  | { type: 'stopped' };
+
+/** What a worker thread is started with. */
+export interface WorkerStart {
+  flags: DeviceFlags;
+  /** The main logger's level ('silent' for a silent one). */
+  logLevel: string;
+}
+
+export interface FleetThreads {
+  /** Worker threads running. */
+  readonly count: number;
+  /** The clients of every worker thread, as last reported. */
+  clients(): ClientStatus[];
+  /** The devices of every worker thread, as last reported. */
+  devices(): InventoryDevice[];
+  /** Sets every worker's faults to `list`. */
+  faults(list: string[]): void;
+  /** Asks every worker to drop its connections; returns their sessions live at the last report. */
+  drop(): number;
+  /** Asks every worker to read the configuration again. */
+  reload(): void;
+  stop(): Promise<void>;
+}
+
+interface Member {
+  worker: Worker;
+  /** The last snapshot as sent, and parsed once asked for. */
+  json: string;
+  parsed?: ThreadSnapshot;
+  exited: boolean;
+  stopped?: () => void;
+}
+
+function snapshotOf(m: Member): ThreadSnapshot {
+  m.parsed ??= JSON.parse(m.json) as ThreadSnapshot;
+  return m.parsed;
+}
+
+/**
+ * Starts one worker thread per block; resolves once every one has its devices started, or
+ * rejects with the first failure (the others are stopped).
+ */
+export async function startFleetThreads(f: DeviceFlags, blocks: { first: number; last: number }[], logger: Logger): Promise<FleetThreads> {
+  const members: Member[] = [];
+  const starts: Promise<void>[] = [];
+  for (const block of blocks) {
+    const data: WorkerStart = { flags: { ...f, block, threads: 1 }, logLevel: logger.level };
+    const worker = new Worker(new URL('./fleet-worker.js', import.meta.url), { workerData: data });
+    const member: Member = { worker, json: '{"clients":[],"devices":[]}', exited: false };
+    members.push(member);
+    starts.push(
+      new Promise<void>((resolve, reject) => {
+        worker.on('message', (m: FromWorker) => {
+          if (m.type === 'started') resolve();
+          else if (m.type === 'failed') reject(m.usage ? new UsageError(m.message) : new RuntimeError(m.message));
+          else if (m.type === 'snapshot') {
+            member.json = m.json;
+            member.parsed = undefined;
+          }
+          else if (m.type === 'stopped') member.stopped?.();
+        });
+        worker.on('error', (err) => {
+          logger.error({ devices: `${block.first}-${block.last}`, reason: err.message }, 'fleet thread failed');
+          reject(new RuntimeError(`fleet thread of devices ${block.first}-${block.last} failed: ${err.message}`));
+        });
+        worker.on('exit', (code) => {
+          member.exited = true;
+          member.stopped?.();
+          reject(new RuntimeError(`fleet thread of devices ${block.first}-${block.last} ended (${code}) before it started`));
+        });
+      }),
+    );
+  }
+  const post = (m: ToWorker): void => {
+    for (const member of members) if (!member.exited) member.worker.postMessage(m);
+  };
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= Promise.all(
+      members.map(async (member) => {
+        if (!member.exited) {
+          const done = new Promise<void>((resolve) => (member.stopped = resolve));
+          member.worker.postMessage({ type: 'stop' } satisfies ToWorker);
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([done, new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS)))]);
+          clearTimeout(timer);
+        }
+        await member.worker.terminate();
+      }),
+    ).then(() => undefined));
+  try {
+    await Promise.all(starts);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  logger.info({ threads: members.length + 1, blocks: blocks.map((b) => `${b.first}-${b.last}`) }, 'fleet threads started');
+  return {
+    count: members.length,
+    clients: () => members.flatMap((m) => snapshotOf(m).clients),
+    devices: () => members.flatMap((m) => snapshotOf(m).devices),
+    faults: (list) => post({ type: 'faults', list }),
+    drop: () => {
+      post({ type: 'drop' });
+      return members.reduce((n, m) => n + snapshotOf(m).clients.reduce((k, c) => k + c.sessions.netconf + c.sessions.csh, 0), 0);
+    },
+    reload: () => post({ type: 'reload' }),
+    stop,
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * One worker thread of a threaded fleet (fleet-threads.ts): starts its block of devices,
+ * reports its clients and devices to the main thread, and takes fault changes, drops,
+ * reloads and stop from it.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { createLogger, silentLogger } from '../log.js';
+import { startDevice, type RunningDevice } from './assemble.js';
+import { clientStatusChanges } from '../outbound/client-worker.js';
+import { SNAPSHOT_MS, type FromWorker, type ThreadSnapshot, type ToWorker, type WorkerStart } from './fleet-threads.js';
+
+const port = parentPort!;
+/** The longest a worker goes without looking at its devices at all. */
+const FULL_LOOK_MS = 10_000;
+const { flags, logLevel } = workerData as WorkerStart;
+const send = (m: FromWorker): void => port.postMessage(m);
+const logger = logLevel === 'silent' ? silentLogger : createLogger({ level: logLevel, format: flags.logFormat, file: flags.logFile });
+
+async function main(): Promise<void> {
+  let running: RunningDevice;
+  try {
+    running = await startDevice(flags, logger);
+  } catch (err) {
+    // The thread ends when nothing is left to do; the main thread reports the failure.
+    send({ type: 'failed', message: (err as Error).message, usage: (err as { exitCode?: number }).exitCode === 2 });
+    return;
+  }
+  let last = '';
+  let seen = -1;
+  let lastLook = 0;
+  const report = (): void => {
+    // Looked at only when a client changed, or now and then (a device renamed by a commit).
+    const changes = clientStatusChanges();
+    const now = Date.now();
+    if (changes === seen && now - lastLook < FULL_LOOK_MS) return;
+    seen = changes;
+    lastLook = now;
+    const snapshot: ThreadSnapshot = { clients: running.control.status().clients, devices: running.control.inventory().devices };
+    const json = JSON.stringify(snapshot);
+    if (json === last) return;
+    last = json;
+    send({ type: 'snapshot', json });
+  };
+  report();
+  const timer = setInterval(report, SNAPSHOT_MS);
+  send({ type: 'started' });
+
+  port.on('message', (m: ToWorker) => {
+    if (m.type === 'stop') {
+      clearInterval(timer);
+      void running.stop().finally(() => send({ type: 'stopped' }));
+    } else if (m.type === 'faults') {
+      running.control.faults.change({ clear: true, add: m.list });
+    } else if (m.type === 'drop') {
+      running.control.dropConnections();
+    } else if (m.type === 'reload') {
+      running.control.reload().catch((err: Error) => logger.warn({ reason: err.message }, 'reload failed in a fleet thread'));
+    }
+  });
+}
+
+void main();

@@ -1,0 +1,98 @@
+/**
+ * A fleet over worker threads (`--threads`): the blocks as plain functions, then a real
+ * process (`--devices 7 --threads 3`) against the reference NMS: every device dials in with
+ * its own id, the one control socket lists and counts all of them, a session to a device of
+ * a worker thread commits into that device's own state directory, a drop of connections
+ * reaches every thread, and SIGTERM ends all of them.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { AUTO_THREADS_FROM, fleetThreads, threadBlocks } from '../../src/device/fleet.js';
+import { Harness, MAIN_JS, until } from '../support/agent-harness.js';
+import type { Inventory } from '../../src/status/types.js';
+
+const h = new Harness();
+after(() => h.cleanup());
+const EOM = ']]>]]>';
+const run = promisify(execFile);
+
+test('--threads: auto is one thread below 1,000 devices and one per 2,500 above, never more than CPUs; blocks are contiguous and cover the range', () => {
+  assert.equal(fleetThreads('auto', AUTO_THREADS_FROM - 1, 8), 1);
+  assert.equal(fleetThreads(undefined, 10_000, 2), 2);
+  assert.equal(fleetThreads('auto', 10_000, 16), 4);
+  assert.equal(fleetThreads('auto', 1000, 1), 1);
+  assert.equal(fleetThreads('3', 2, 8), 2, 'never more threads than devices');
+  assert.equal(fleetThreads(4, 100, 1), 4, 'a number is taken as given');
+  for (const bad of ['0', '-1', 'two', '65']) assert.throws(() => fleetThreads(bad, 100, 4), /--threads takes auto or a whole number from 1 to 64/);
+  assert.deepEqual(threadBlocks(1, 7, 3), [
+    { first: 1, last: 3 },
+    { first: 4, last: 5 },
+    { first: 6, last: 7 },
+  ]);
+  assert.deepEqual(threadBlocks(101, 102, 4), [
+    { first: 101, last: 101 },
+    { first: 102, last: 102 },
+  ]);
+});
+
+test('a fleet on three threads: seven devices dial in, one control socket lists them, a worker thread\'s device commits to its own directory, drops reach every thread, SIGTERM ends all', async () => {
+  const { nms, certFile, port, dir } = await h.nmsWithCertFile();
+  const stateDir = path.join(dir, 'state');
+  const args = ['--host', '127.0.0.1', '--port', String(port), '--cert-file', certFile, '--device-id', 'thr-{n}', '--secret', 'thr-secret', '--devices', '7', '--threads', '3', '--state-dir', stateDir, '--waittime', '1', '--log-format', 'json'];
+  const child = spawn(process.execPath, [MAIN_JS, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (b) => (err += b));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  h.defer(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  });
+  await until(() => nms.waitingDevices().size === 7, 30_000, `seven devices waiting (${err.slice(-400)})`);
+  assert.deepEqual([...nms.waitingDevices().keys()].sort(), ['thr-1', 'thr-2', 'thr-3', 'thr-4', 'thr-5', 'thr-6', 'thr-7']);
+  assert.match(err, /"threads":3/, 'the start says how many threads run the fleet');
+
+  // The one control socket answers for every thread (workers report within half a second).
+  let inv: Inventory | undefined;
+  await until(
+    async () => {
+      const { stdout } = await run(process.execPath, [MAIN_JS, 'inventory', '--state-dir', stateDir, '--format', 'json'], { timeout: 20_000 });
+      inv = JSON.parse(stdout) as Inventory;
+      return inv.devices.length === 7 && inv.devices.every((d) => d.states[0] === 'connected');
+    },
+    20_000,
+    'all seven in the inventory',
+  );
+  assert.deepEqual(inv!.devices.map((d) => d.n), [1, 2, 3, 4, 5, 6, 7]);
+  assert.equal(inv!.pid, child.pid, 'one process');
+  const { stdout: statusJson } = await run(process.execPath, [MAIN_JS, 'status', '--state-dir', stateDir, '--json'], { timeout: 20_000 });
+  const status = JSON.parse(statusJson) as { clients: { deviceId: string }[] };
+  assert.equal(status.clients.length, 7);
+
+  // Device 7 runs in the last worker thread: a NETCONF session commits into device-7's directory.
+  const s = await nms.requestSession('thr-7', 'thr-secret', 'netconf', { timeoutMs: 15_000 });
+  await s.waitFor((o) => o.includes(EOM), 15_000);
+  s.send(`<rpc><load-configuration action="set" format="text"><configuration-set>set system location building thread-3</configuration-set></load-configuration></rpc>${EOM}<rpc><commit-configuration/></rpc>${EOM}`);
+  await s.waitFor((o) => o.includes('<commit-success/>'), 15_000);
+  s.send(`<rpc><get-configuration database="committed" format="set"/></rpc>${EOM}`);
+  const out = await s.waitFor((o) => /building thread-3[\s\S]*<\/configuration-set>/.test(o), 15_000);
+  assert.match(out, /set system host-name mx960-7/);
+  await s.close();
+  assert.ok(readdirSync(path.join(stateDir, 'device-7', 'rollbacks')).length >= 2, 'the commit is in device-7\'s own directory');
+  assert.ok(!existsSync(path.join(stateDir, 'device-1', 'rollbacks')), 'device 1 (main thread, idle) wrote nothing');
+
+  // A drop of connections reaches every thread: every device dials in again.
+  const before = nms.events.filter((e) => e.type === 'initialize').length;
+  await run(process.execPath, [MAIN_JS, 'fault', '--state-dir', stateDir, 'drop-connections'], { timeout: 20_000 });
+  await until(() => new Set(nms.events.slice(before).filter((e) => e.type === 'initialize').map((e) => e.deviceId)).size === 7, 30_000, 'all seven back after the drop');
+
+  child.kill('SIGTERM');
+  assert.equal(await exited, 0, err.slice(-400));
+  await until(() => nms.waitingDevices().size === 0, 10_000, 'no device left waiting');
+  assert.ok(!existsSync(path.join(stateDir, 'lock')), 'the fleet released its directory');
+});
