@@ -7,7 +7,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -27,19 +27,7 @@ interface Proc {
 }
 
 function device(args: string[], env: Record<string, string> = {}): Proc {
-  const child = spawn(process.execPath, [MAIN_JS, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NCGD_LOG_FORMAT: 'json', ...env } });
-  let err = '';
-  child.stderr!.on('data', (b) => (err += b));
-  const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-  h.defer(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const late = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(late);
-    }
-  });
-  return { child, stderr: () => err, exited };
+  return h.cli(args, { NCGD_LOG_FORMAT: 'json', ...env });
 }
 
 /** A port nothing listens on (bound, then released). */

@@ -7,7 +7,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -43,19 +43,10 @@ test('a fleet on three threads: seven devices dial in, one control socket lists 
   const { nms, certFile, port, dir } = await h.nmsWithCertFile();
   const stateDir = path.join(dir, 'state');
   const args = ['--host', '127.0.0.1', '--port', String(port), '--cert-file', certFile, '--device-id', 'thr-{n}', '--secret', 'thr-secret', '--devices', '7', '--threads', '3', '--state-dir', stateDir, '--waittime', '1', '--log-format', 'json'];
-  const child = spawn(process.execPath, [MAIN_JS, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  child.stderr!.on('data', (b) => (err += b));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  h.defer(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await exited;
-    }
-  });
-  await until(() => nms.waitingDevices().size === 7, 30_000, `seven devices waiting (${err.slice(-400)})`);
+  const { child, stderr, exited } = h.cli(args);
+  await until(() => nms.waitingDevices().size === 7, 30_000, `seven devices waiting (${stderr().slice(-400)})`);
   assert.deepEqual([...nms.waitingDevices().keys()].sort(), ['thr-1', 'thr-2', 'thr-3', 'thr-4', 'thr-5', 'thr-6', 'thr-7']);
-  assert.match(err, /"threads":3/, 'the start says how many threads run the fleet');
+  assert.match(stderr(), /"threads":3/, 'the start says how many threads run the fleet');
 
   // The one control socket answers for every thread (workers report within half a second).
   let inv: Inventory | undefined;
@@ -92,7 +83,7 @@ test('a fleet on three threads: seven devices dial in, one control socket lists 
   await until(() => new Set(nms.events.slice(before).filter((e) => e.type === 'initialize').map((e) => e.deviceId)).size === 7, 30_000, 'all seven back after the drop');
 
   child.kill('SIGTERM');
-  assert.equal(await exited, 0, err.slice(-400));
+  assert.equal(await exited, 0, stderr().slice(-400));
   await until(() => nms.waitingDevices().size === 0, 10_000, 'no device left waiting');
   assert.ok(!existsSync(path.join(stateDir, 'lock')), 'the fleet released its directory');
 });

@@ -7,7 +7,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -23,17 +23,7 @@ const EOM = ']]>]]>';
 const run = promisify(execFile);
 
 function startProcess(args: string[], env: Record<string, string> = {}): { child: ChildProcess; stderr: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [MAIN_JS, '--log-format', 'json', ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
-  let err = '';
-  child.stderr!.on('data', (b) => (err += b));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  h.defer(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await exited;
-    }
-  });
-  return { child, stderr: () => err, exited };
+  return h.cli(['--log-format', 'json', ...args], env);
 }
 
 async function inventory(stateDir: string, format = 'json'): Promise<string> {

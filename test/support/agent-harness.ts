@@ -2,6 +2,7 @@
  * Test support for the agent: a lab PKI, reference NMSs on 127.0.0.1 and agents in-process,
  * all torn down by `cleanup()`. Everything is real: TLS, gRPC, processes.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -36,6 +37,26 @@ export class Harness {
 
   defer(fn: () => Promise<void> | void): void {
     this.cleanups.push(fn);
+  }
+
+  /**
+   * `nc-grpc-device ARGS` as a child process, stderr collected; stopped at cleanup (SIGTERM,
+   * SIGKILL 5 s later) unless it ended before.
+   */
+  cli(args: string[], env: Record<string, string> = {}): { child: ChildProcess; stderr: () => string; exited: Promise<number | null> } {
+    const child = spawn(process.execPath, [MAIN_JS, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
+    let err = '';
+    child.stderr!.on('data', (b) => (err += b));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    this.defer(async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const late = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(late);
+      }
+    });
+    return { child, stderr: () => err, exited };
   }
 
   tempDir(prefix = 'ncgd-test-'): string {
