@@ -19,6 +19,14 @@ import { resolveShard, shardRange, type Shard } from './shard.js';
 export const FLEET_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
 
 /**
+ * Environment for a process that runs a fleet: one malloc arena (glibc). A fleet on several
+ * threads (`--threads`) otherwise gets an arena per thread for its TLS and HTTP/2 buffers:
+ * about 20 KiB more per idle device at 10,000 devices on two threads (measured: 110 against
+ * 90 KiB), for no gain in connect rate. Used with FLEET_NODE_FLAGS.
+ */
+export const FLEET_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '1' };
+
+/**
  * The device-id of member `n` of a fleet: `{n}` in the configured id is replaced by n,
  * otherwise `-n` is appended. A single device keeps its id.
  */
