@@ -80,6 +80,8 @@ function snapshotOf(m: Member): ThreadSnapshot {
 export async function startFleetThreads(f: DeviceFlags, blocks: { first: number; last: number }[], logger: Logger): Promise<FleetThreads> {
   const members: Member[] = [];
   const starts: Promise<void>[] = [];
+  let started = false;
+  let stopping: Promise<void> | undefined;
   for (const block of blocks) {
     const data: WorkerStart = { flags: { ...f, block, threads: 1 }, logLevel: logger.level };
     const worker = new Worker(new URL('./fleet-worker.js', import.meta.url), { workerData: data });
@@ -102,6 +104,8 @@ export async function startFleetThreads(f: DeviceFlags, blocks: { first: number;
         });
         worker.on('exit', (code) => {
           member.exited = true;
+          // A thread that ends on its own takes its devices with it: say so once.
+          if (!stopping && started) logger.error({ devices: `${block.first}-${block.last}`, code }, 'fleet thread ended; its devices are gone');
           member.stopped?.();
           reject(new RuntimeError(`fleet thread of devices ${block.first}-${block.last} ended (${code}) before it started`));
         });
@@ -111,7 +115,6 @@ export async function startFleetThreads(f: DeviceFlags, blocks: { first: number;
   const post = (m: ToWorker): void => {
     for (const member of members) if (!member.exited) member.worker.postMessage(m);
   };
-  let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= Promise.all(
       members.map(async (member) => {
@@ -127,6 +130,7 @@ export async function startFleetThreads(f: DeviceFlags, blocks: { first: number;
     ).then(() => undefined));
   try {
     await Promise.all(starts);
+    started = true;
   } catch (err) {
     await stop();
     throw err;
