@@ -118,6 +118,7 @@ async function waitPending(c: FleetContext, want: number, maxMs: number): Promis
 
 export async function fleetPhase(c: FleetContext): Promise<void> {
   const { startDevice } = await import('../src/device/assemble.js');
+  const { withDefaults } = await import('../src/device/settings.js');
   const { silentLogger } = await import('../src/log.js');
   const { nmsPort, h2Port } = await c.nms.call<{ nmsPort: number; h2Port: number }>({ op: 'fleetInit' });
 
@@ -131,22 +132,18 @@ export async function fleetPhase(c: FleetContext): Promise<void> {
   const fd0 = openFds();
   const t0 = nowMs();
   const running = await startDevice(
-    {
+    withDefaults({
       host: '127.0.0.1',
       port: nmsPort,
       certFile,
       deviceId: 'bench-fleet-{n}',
       secret: 'bench-fleet-secret',
       waittime,
-      devices: c.n,
+      devices: String(c.n),
       storm: true,
-      profile: 'mx',
       control: path.join(dir, 'control.sock'),
       allowRootShell: true,
-      shellPrompt: false,
-      sshHost: '127.0.0.1',
-      logLevel: 'warn',
-    },
+    }),
     silentLogger,
   );
   try {
@@ -194,7 +191,7 @@ export async function fleetPhase(c: FleetContext): Promise<void> {
         `storm: ${span.count} Initializes in ${(stormConnectMs / 1000).toFixed(2)} s after the NMS came back (the in-step walk starts at the next multiple of waittime)`,
     );
   } finally {
-    await running.stop();
+    await running.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -17,10 +17,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { silentLogger, type Logger } from './log.js';
-import { startDevice as startFromFlags, type DeviceFlags } from './device/assemble.js';
-import type { EmulatedDevice } from './junos/device.js';
-import type { ProtocolName } from './wire/contract.js';
-import type { ReconnectStrategy } from './outbound/config.js';
+import { startDevice as startFromSettings, type RunningDevice } from './device/assemble.js';
+import { settingsFromLibrary, type LibraryGroup, type LibraryTop } from './device/settings.js';
 
 export { ReferenceNms, NmsSession, NmsRequestError, type ReferenceNmsOptions, type NmsEvent } from './nms/server.js';
 export { makeCa, makeSelfSigned, makeSigned, oneLineCert, type CaOptions, type CertOptions, type Pem } from './nms/pki.js';
@@ -30,41 +28,33 @@ export { FAULT_KINDS, parseFault, type Fault } from './faults/kinds.js';
 export { UserError, UsageError, RuntimeError } from './errors.js';
 export { PROTOCOL_NAMES, type ProtocolName } from './wire/contract.js';
 export type { Logger } from './log.js';
+export type { RunningDevice } from './device/assemble.js';
 
-/** The NMS a device dials (one outbound-https client with one server). */
-export interface NmsTarget {
-  /** Address as the NMS certificate names it (an IP SAN, or the CN). */
+/**
+ * The NMS a device dials (one outbound-https client with one server): host (as the NMS
+ * certificate names it), port (443), cert (the NMS certificate or its CA's: PEM, or the body
+ * on one line) or certFile, deviceId, secret, protocol (enhanced, or basic for 20.2), waittime (30),
+ * reconnectStrategy. Every field is a device setting (src/device/settings.ts).
+ */
+export interface NmsTarget extends LibraryGroup<'nms'> {
   host: string;
-  port?: number;
-  /** The NMS certificate, or its CA's: PEM, or the body on one line. */
-  cert: string;
-  deviceId?: string;
-  secret?: string;
-  /** enhanced (default, Junos 20.3+) or basic (20.2). */
-  protocol?: ProtocolName;
-  /** Seconds between walks that found no server (default 30). */
-  waittime?: number;
-  reconnectStrategy?: ReconnectStrategy;
 }
 
-export interface DeviceOptions {
-  /** The NMS to dial; or `configFile`, a Junos or JSON configuration with many clients. */
+/** Serve NETCONF and the cli over SSH too (port 0 picks one): host, users as NAME:PASSWORD, authorizedKeysFile. */
+export interface SshFaceOptions extends LibraryGroup<'ssh'> {
+  port: number;
+}
+
+/**
+ * A device's options: the NMS to dial (`nms`), or `configFile` (a Junos or JSON configuration
+ * with many clients); `ssh`; `faults` (specs such as 'output-delay=200', see FAULT_KINDS);
+ * `controlSocket` (default <stateDir>/control.sock, else a private one); `logger` (default
+ * none); and every other device setting under its own name (profile, stateDir, hostname,
+ * username, keepalive, metricsPort, ...), as src/device/settings.ts declares them.
+ */
+export interface DeviceOptions extends Omit<LibraryTop, 'nms' | 'ssh'> {
   nms?: NmsTarget;
-  configFile?: string;
-  /** mx (default), ex, srx, or a profile directory. */
-  profile?: string;
-  /** Where the configuration, rollbacks and host key live (default: nothing kept). */
-  stateDir?: string;
-  hostname?: string;
-  /** The sessions' user (default nobody). */
-  username?: string;
-  /** Serve NETCONF and the cli over SSH too (port 0 picks one): users as NAME:PASSWORD. */
-  ssh?: { port: number; host?: string; users?: string[]; authorizedKeysFile?: string };
-  /** Fault specs, e.g. ['output-delay=200'] (see FAULT_KINDS). */
-  faults?: string[];
-  /** Control socket for `nc-grpc-device status` (default: <stateDir>/control.sock, else a private one). */
-  controlSocket?: string;
-  /** Logs (default: none). */
+  ssh?: SshFaceOptions;
   logger?: Logger;
 }
 
@@ -73,56 +63,13 @@ export interface FleetOptions extends DeviceOptions {
   devices: number;
 }
 
-export interface RunningDevice {
-  /** The first (or only) device: its NETCONF server and datastore. */
-  readonly device: EmulatedDevice;
-  readonly devices: readonly EmulatedDevice[];
-  /** The SSH face's port, when one was asked for. */
-  readonly sshPort?: number;
-  /**
-   * Stops everything: live sessions get the stop message and end, the agents stop dialling,
-   * sockets and ports close. Resolves when all is closed; calling it again is harmless.
-   */
-  close(): Promise<void>;
-}
-
-function toFlags(o: DeviceOptions, devices: number): DeviceFlags {
-  const n = o.nms;
-  return {
-    host: n?.host,
-    port: n?.port,
-    cert: n?.cert,
-    deviceId: n?.deviceId,
-    secret: n?.secret,
-    waittime: n?.waittime,
-    reconnectStrategy: n?.reconnectStrategy,
-    protocol: n?.protocol,
-    config: o.configFile,
-    profile: o.profile ?? 'mx',
-    stateDir: o.stateDir,
-    hostname: o.hostname,
-    username: o.username,
-    allowRootShell: false,
-    shellPrompt: false,
-    sshPort: o.ssh?.port,
-    sshHost: o.ssh?.host ?? '127.0.0.1',
-    sshUser: o.ssh?.users,
-    sshAuthorizedKeys: o.ssh?.authorizedKeysFile,
-    fault: o.faults,
-    control: o.controlSocket,
-    devices,
-    logLevel: 'silent',
-  };
-}
-
 async function start(o: DeviceOptions, devices: number): Promise<RunningDevice> {
-  const flags = toFlags(o, devices);
+  const settings = { ...settingsFromLibrary({ ...o }), devices: String(devices) };
   // A library user's device never takes the per-user default control socket.
-  const own = flags.control === undefined && flags.stateDir === undefined ? await mkdtemp(path.join(tmpdir(), 'ncgd-lib-')) : undefined;
-  if (own) flags.control = path.join(own, 'control.sock');
-  let running;
+  const own = settings.control === undefined && settings.stateDir === undefined ? await mkdtemp(path.join(tmpdir(), 'ncgd-lib-')) : undefined;
+  let running: RunningDevice;
   try {
-    running = await startFromFlags(flags, o.logger ?? silentLogger);
+    running = await startFromSettings(own ? { ...settings, control: path.join(own, 'control.sock') } : settings, o.logger ?? silentLogger);
   } catch (err) {
     if (own) await rm(own, { recursive: true, force: true });
     throw err;
@@ -130,10 +77,10 @@ async function start(o: DeviceOptions, devices: number): Promise<RunningDevice> 
   let closed: Promise<void> | undefined;
   const close = () =>
     (closed ??= (async () => {
-      await running.stop();
+      await running.close();
       if (own) await rm(own, { recursive: true, force: true });
     })());
-  return { device: running.device, devices: running.devices, sshPort: running.sshPort, close };
+  return { ...running, close };
 }
 
 /** Starts one emulated device: dialling `nms` (or the clients of `configFile`) and/or serving SSH. */

@@ -3,9 +3,10 @@
  * values that the flag parser would otherwise mistake for flags.
  */
 import { splitArguments } from '../outbound/jet-args.js';
+import { jetFlags, textFlags } from '../device/settings.js';
 
 /** JET argument strings use single dashes (-host -port -cert): accept them as long flags. */
-const JET_FLAGS = /^-(host|port|cert|cert-file|device-id|secret|secret-file)(=[\s\S]*)?$/;
+const JET_FLAGS = new RegExp(`^-(${jetFlags().join('|')})(=[\\s\\S]*)?$`);
 
 /** Juniper's request_session.py takes `-d DEVICE -sk SECRET -s TYPE`: accepted by `session`. */
 const REQUEST_SESSION_FLAGS: Record<string, string> = { '-sk': '--secret', '-s': '--type' };
@@ -17,30 +18,9 @@ const REQUEST_SESSION_FLAGS: Record<string, string> = { '-sk': '--secret', '-s':
  * ---BEGIN CERTIFICATE-----`), so such pairs are bound as `--flag=value` before it sees them.
  */
 const TEXT_FLAGS = new Set([
-  'cert',
-  'cert-file',
-  'secret',
-  'secret-file',
-  'device-id',
-  'host',
-  'config',
-  'state-dir',
-  'hostname',
-  'username',
-  'instance-id',
-  'netconf-command',
-  'netconf-backend',
-  'shell-backend',
-  'ssh-key',
-  'ssh-host',
-  'ssh-address-range',
-  'shard',
-  'ssh-user',
-  'ssh-user-file',
-  'ssh-authorized-keys',
-  'fault',
-  'control',
-  'log-file',
+  // The device command's (src/device/settings.ts).
+  ...textFlags(),
+  // Other commands'.
   'device',
   'nms-ops',
   'command',

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { makeSelfSigned } from '../nms/pki.js';
 import { ReferenceNms } from '../nms/server.js';
 import { createLogger } from '../log.js';
-import { startDevice, type DeviceFlags } from '../device/assemble.js';
+import { startDevice } from '../device/assemble.js';
+import { withDefaults } from '../device/settings.js';
 
 const DEVICE_ID = 'demo-device';
 const SECRET = 'demo-secret';
@@ -38,23 +39,11 @@ export async function runDemo(): Promise<number> {
   const nms = new ReferenceNms({ host: '127.0.0.1', port: 0, cert: pem.cert, key: pem.key, logger });
   const port = await nms.start();
   print(`reference NMS listening on 127.0.0.1:${port}`);
-  const flags: DeviceFlags = {
-    host: '127.0.0.1',
-    port,
-    cert: pem.cert,
-    deviceId: DEVICE_ID,
-    secret: SECRET,
-    waittime: 1,
-    profile: 'mx',
-    allowRootShell: false,
-    shellPrompt: false,
-    sshHost: '127.0.0.1',
-    logLevel: 'warn',
-    // A throwaway state directory: the device keeps its commits there, as a real one would.
-    stateDir: await mkdtemp(path.join(tmpdir(), 'nc-grpc-device-demo-')),
-  };
-  const device = await startDevice(flags, logger);
-  print(`device "${DEVICE_ID}" (${device.device.hostname}, profile mx) dialled out to the NMS\n`);
+  // A throwaway state directory: the device keeps its commits there, as a real one would.
+  const stateDir = await mkdtemp(path.join(tmpdir(), 'nc-grpc-device-demo-'));
+  const settings = withDefaults({ host: '127.0.0.1', port, cert: pem.cert, deviceId: DEVICE_ID, secret: SECRET, waittime: 1, stateDir });
+  const device = await startDevice(settings, logger);
+  print(`device "${DEVICE_ID}" (${device.device.hostname}, profile ${settings.profile}) dialled out to the NMS\n`);
   try {
     print('=== NETCONF session ===');
     const nc = await nms.requestSession(DEVICE_ID, SECRET, 'netconf', { timeoutMs: STEP_TIMEOUT_MS });
@@ -107,9 +96,9 @@ export async function runDemo(): Promise<number> {
     process.stderr.write(`nc-grpc-device demo failed: ${(err as Error).message}\n`);
     return 1;
   } finally {
-    await device.stop();
+    await device.close();
     await nms.stop();
-    await rm(flags.stateDir!, { recursive: true, force: true });
+    await rm(stateDir, { recursive: true, force: true });
   }
 }
 

@@ -4,9 +4,8 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { deviceOptions } from './device-options.js';
+import { deviceOptions, deviceSettingsOf } from './device-options.js';
 import { runDeviceCommand } from './commands/device-command.js';
-import type { DeviceFlags } from '../device/options.js';
 import { runDemo } from './demo.js';
 import { reportFatal, UsageError } from '../errors.js';
 import { normalizeArgv } from './argv.js';
@@ -47,7 +46,7 @@ async function main(): Promise<void> {
       '$0',
       'Run an emulated device (dial out to an NMS, and/or serve SSH)',
       (y) => deviceOptions(y),
-      async (args) => runDeviceCommand(args as unknown as DeviceFlags),
+      async (args) => runDeviceCommand(deviceSettingsOf(args)),
     )
     .command('demo', 'Run the embedded demo: a throwaway PKI, the reference NMS and one device on 127.0.0.1', {}, async () => {
       process.exitCode = await runDemo();

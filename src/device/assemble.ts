@@ -21,7 +21,8 @@ import { parseSshTarget } from '../backends/ssh-bridge.js';
 import { Agent } from '../outbound/agent.js';
 import type { AgentConfig } from '../outbound/config.js';
 import { startControl, startMetrics } from '../status/startup.js';
-import { agentConfigFromFlags, faultsFromFlags, knownHostsFile, type DeviceFlags } from './options.js';
+import { agentConfigOf, faultsOf, knownHostsFile } from './options.js';
+import type { DeviceSettings } from './settings.js';
 import { fleetConfig, fleetPlan, fleetThreads, sshPlaces, threadBlocks } from './fleet.js';
 import { startFleetThreads, type FleetThreads } from './fleet-threads.js';
 import type { FaultSet } from '../faults/faults.js';
@@ -33,7 +34,7 @@ import { configSnapshot, watchConfig } from './config-watch.js';
 import { raiseFdLimit } from './fd-limit.js';
 import { resolveDeviceSecrets } from './secrets.js';
 
-export type { DeviceFlags } from './options.js';
+export type { DeviceSettings } from './settings.js';
 
 export interface RunningDevice {
   /** The first (or only) emulated device. */
@@ -58,7 +59,17 @@ export interface RunningDevice {
     /** Reads the configuration again (as a change of the --config file does). */
     reload(): Promise<unknown>;
   };
-  stop(): Promise<void>;
+  /**
+   * Stops everything: live sessions get the stop message and end, the agents stop dialling,
+   * sockets and ports close. Resolves when all is closed; calling it again is harmless.
+   */
+  close(): Promise<void>;
+}
+
+/** Which block of the fleet this thread runs, when it is a worker thread of a threaded fleet (fleet-threads.ts). */
+export interface ThreadPlacement {
+  /** Device numbers first..last; such a thread has no control socket, metrics or configuration watch of its own. */
+  block: { first: number; last: number };
 }
 
 /** The sessions' user: its name (as NETCONF sessions see it) and its account. */
@@ -80,7 +91,7 @@ interface Equipment {
  * Starts everything the flags ask for; resolves once it is all listening/dialling. A failed
  * start leaves nothing behind (run directory, sockets, listeners, half-started clients).
  */
-export async function startDevice(f: DeviceFlags, logger: Logger): Promise<RunningDevice> {
+export async function startDevice(settings: DeviceSettings, logger: Logger, placement?: ThreadPlacement): Promise<RunningDevice> {
   const stops: (() => Promise<void> | void)[] = [];
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> =>
@@ -94,7 +105,7 @@ export async function startDevice(f: DeviceFlags, logger: Logger): Promise<Runni
       }
     })());
   try {
-    return await startDeviceWith(f, logger, stops, stop);
+    return await startDeviceWith(resolveDeviceSecrets(settings), logger, placement, stops, stop);
   } catch (err) {
     await stop();
     throw err;
@@ -107,23 +118,22 @@ function bridgeSpec(spec: string | undefined): string | undefined {
   return spec;
 }
 
-async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Promise<void> | void)[], stop: () => Promise<void>): Promise<RunningDevice> {
-  resolveDeviceSecrets(f);
-  const faults = faultsFromFlags(f);
+async function startDeviceWith(f: DeviceSettings, logger: Logger, placement: ThreadPlacement | undefined, stops: (() => Promise<void> | void)[], stop: () => Promise<void>): Promise<RunningDevice> {
+  const faults = faultsOf(f);
   // Before the file is read: the watch armed later catches up with any change made meanwhile.
   const configSeen = f.config ? configSnapshot(f.config) : undefined;
-  const config = agentConfigFromFlags(f);
+  const config = agentConfigOf(f);
   // The fleet: devices first..last of 1..total (a shard runs a block); "a fleet" is total > 1.
   const plan = fleetPlan(f, config);
   const count = plan.total;
   const fleet = count > 1;
   // A threaded fleet (fleet-threads.ts): this thread runs the first block, workers the others;
   // a worker runs the block it was given.
-  const threads = fleet && !f.block ? fleetThreads(f.threads, plan.last - plan.first + 1, availableParallelism()) : 1;
+  const threads = fleet && !placement?.block ? fleetThreads(f.threads, plan.last - plan.first + 1, availableParallelism()) : 1;
   const blocks = threads > 1 ? threadBlocks(plan.first, plan.last, threads) : [];
-  const mine = f.block ?? blocks[0] ?? { first: plan.first, last: plan.last };
+  const mine = placement?.block ?? blocks[0] ?? { first: plan.first, last: plan.last };
   /** The main thread of a process: its control surface, lock and watch serve every thread. */
-  const main = !f.block;
+  const main = !placement?.block;
   const sshPlace = f.sshPort !== undefined ? sshPlaces(f, plan) : undefined;
   if (f.sshPort !== undefined && !f.sshUser?.length && !f.sshAuthorizedKeys) {
     throw new UsageError('--ssh-port needs at least one --ssh-user NAME:PASSWORD or --ssh-authorized-keys FILE');
@@ -339,11 +349,11 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
     const faultControl = { faults, dropConnections };
     const control = await startControl({ control: f.control, stateDir: f.stateDir, runDir }, status, faultControl, logger, inventory);
     stops.push(() => control.close());
-    if (config && f.config) stops.push(watchConfig(f.config, () => applyConfig(agentConfigFromFlags(f)!), logger, configSeen));
+    if (config && f.config) stops.push(watchConfig(f.config, () => applyConfig(agentConfigOf(f)!), logger, configSeen));
   }
 
-  const reload = async (): Promise<unknown> => (config ? applyConfig(agentConfigFromFlags(f)!) : {});
-  return { device, devices, agents, sshPort, sshFaces, threads, control: { status, inventory, faults, dropConnections, reload }, stop };
+  const reload = async (): Promise<unknown> => (config ? applyConfig(agentConfigOf(f)!) : {});
+  return { device, devices, agents, sshPort, sshFaces, threads, control: { status, inventory, faults, dropConnections, reload }, close: stop };
 }
 
 /** Backends that open each new session with whatever `current()` holds at that moment. */

@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log.js';
 import { RuntimeError, UsageError } from '../errors.js';
 import type { AgentStatus, InventoryDevice } from '../status/types.js';
-import type { DeviceFlags } from './options.js';
+import type { DeviceSettings } from './settings.js';
 
 type ClientStatus = AgentStatus['clients'][number];
 
@@ -38,7 +38,9 @@ export type FromWorker =
 
 /** What a worker thread is started with. */
 export interface WorkerStart {
-  flags: DeviceFlags;
+  settings: DeviceSettings;
+  /** The devices it runs. */
+  block: { first: number; last: number };
   /** The main logger's level ('silent' for a silent one). */
   logLevel: string;
 }
@@ -77,13 +79,13 @@ function snapshotOf(m: Member): ThreadSnapshot {
  * Starts one worker thread per block; resolves once every one has its devices started, or
  * rejects with the first failure (the others are stopped).
  */
-export async function startFleetThreads(f: DeviceFlags, blocks: { first: number; last: number }[], logger: Logger): Promise<FleetThreads> {
+export async function startFleetThreads(settings: DeviceSettings, blocks: { first: number; last: number }[], logger: Logger): Promise<FleetThreads> {
   const members: Member[] = [];
   const starts: Promise<void>[] = [];
   let started = false;
   let stopping: Promise<void> | undefined;
   for (const block of blocks) {
-    const data: WorkerStart = { flags: { ...f, block, threads: 1 }, logLevel: logger.level };
+    const data: WorkerStart = { settings, block, logLevel: logger.level };
     const worker = new Worker(new URL('./fleet-worker.js', import.meta.url), { workerData: data });
     const member: Member = { worker, json: '{"clients":[],"devices":[]}', exited: false };
     members.push(member);

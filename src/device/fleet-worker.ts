@@ -12,14 +12,14 @@ import { SNAPSHOT_MS, type FromWorker, type ThreadSnapshot, type ToWorker, type 
 const port = parentPort!;
 /** The longest a worker goes without looking at its devices at all. */
 const FULL_LOOK_MS = 10_000;
-const { flags, logLevel } = workerData as WorkerStart;
+const { settings, block, logLevel } = workerData as WorkerStart;
 const send = (m: FromWorker): void => port.postMessage(m);
-const logger = logLevel === 'silent' ? silentLogger : createLogger({ level: logLevel, format: flags.logFormat, file: flags.logFile });
+const logger = logLevel === 'silent' ? silentLogger : createLogger({ level: logLevel, format: settings.logFormat, file: settings.logFile });
 
 async function main(): Promise<void> {
   let running: RunningDevice;
   try {
-    running = await startDevice(flags, logger);
+    running = await startDevice(settings, logger, { block });
   } catch (err) {
     // The thread ends when nothing is left to do; the main thread reports the failure.
     send({ type: 'failed', message: (err as Error).message, usage: (err as { exitCode?: number }).exitCode === 2 });
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   port.on('message', (m: ToWorker) => {
     if (m.type === 'stop') {
       clearInterval(timer);
-      void running.stop().finally(() => send({ type: 'stopped' }));
+      void running.close().finally(() => send({ type: 'stopped' }));
     } else if (m.type === 'faults') {
       running.control.faults.change({ clear: true, add: m.list });
     } else if (m.type === 'drop') {

@@ -6,6 +6,7 @@
  */
 import type { AgentConfig } from '../outbound/config.js';
 import { UsageError } from '../errors.js';
+import { DEFAULT_PROFILE } from '../junos/profile.js';
 import { resolveShard, shardRange, type Shard } from './shard.js';
 
 /**
@@ -87,7 +88,7 @@ export function parseDevices(spec: string | number | undefined, profile: string)
  * count the other flags rule out.
  */
 export function fleetPlan(f: { devices?: number | string; profile?: string; shard?: string; sshPort?: number }, config: AgentConfig | undefined, env: Record<string, string | undefined> = process.env): FleetPlan {
-  const groups = parseDevices(f.devices, f.profile ?? 'mx');
+  const groups = parseDevices(f.devices, f.profile ?? DEFAULT_PROFILE);
   const total = groups.reduce((s, g) => s + g.count, 0);
   if (total > MAX_DEVICES) throw new UsageError(`--devices: at most ${MAX_DEVICES} devices in a fleet (got ${total})`);
   if (!config && f.sshPort === undefined) {
@@ -104,11 +105,6 @@ export function fleetPlan(f: { devices?: number | string; profile?: string; shar
     throw new RangeError(`device ${n} is not in the fleet of ${total}`);
   };
   return { total, first: range.first, last: range.last, shard, groups, profileOf };
-}
-
-/** Number of devices the flags ask for (the whole fleet); kept for callers of the old name. */
-export function fleetCount(f: { devices?: number | string; profile?: string; shard?: string; sshPort?: number }, config: AgentConfig | undefined): number {
-  return fleetPlan(f, config).total;
 }
 
 /** An IPv4 address as a number, or undefined. */

@@ -63,12 +63,14 @@ export function resolveSshUsers(flags: { sshUser?: string[]; sshUserFile?: strin
   return users.length ? users : undefined;
 }
 
-/** Resolves the secret-bearing flags of the device command in place. */
-export function resolveDeviceSecrets(f: { host?: string; config?: string; secret?: string; secretFile?: string; sshUser?: string[]; sshUserFile?: string }): void {
+/**
+ * The settings with their secrets resolved: `secret` from --secret, --secret-file or the
+ * environment, `sshUser` with the file's and the environment's logins; the file settings
+ * cleared (a new value: the settings given are left as they are).
+ */
+export function resolveDeviceSecrets<T extends { host?: string; config?: string; secret?: string; secretFile?: string; sshUser?: string[]; sshUserFile?: string }>(s: T): T {
   // The environment's secret is for a device given its NMS (--host ..., or --config whose
   // clients have no `secret` statement).
-  f.secret = resolveSecret(f, f.host !== undefined || f.config !== undefined);
-  f.secretFile = undefined;
-  f.sshUser = resolveSshUsers(f);
-  f.sshUserFile = undefined;
+  const secret = resolveSecret(s, s.host !== undefined || s.config !== undefined);
+  return { ...s, secret, secretFile: undefined, sshUser: resolveSshUsers(s), sshUserFile: undefined };
 }

@@ -238,3 +238,6 @@ export function serialFor(pattern: string, seed: string): string {
   }
   return out;
 }
+
+/** The profile a device is when none is named. */
+export const DEFAULT_PROFILE = 'mx';

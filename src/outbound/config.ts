@@ -1,13 +1,22 @@
 import { X509Certificate } from 'node:crypto';
 import { UsageError } from '../errors.js';
-import { DEFAULT_PROTOCOL, type ProtocolName } from '../wire/contract.js';
+import type { ProtocolName } from '../wire/contract.js';
 import { protocolFor } from './protocols/index.js';
 
 /**
  * The agent's configuration model: outbound-https clients, each with an ordered server list.
  * Every input form (flags, JSON, Junos syntax) ends as an AgentConfig, validated here.
  */
-export type ReconnectStrategy = 'in-order' | 'sticky';
+export const RECONNECT_STRATEGIES = ['in-order', 'sticky'] as const;
+export type ReconnectStrategy = (typeof RECONNECT_STRATEGIES)[number];
+export const DEFAULT_RECONNECT_STRATEGY: ReconnectStrategy = 'in-order';
+
+export function isReconnectStrategy(v: unknown): v is ReconnectStrategy {
+  return (RECONNECT_STRATEGIES as readonly unknown[]).includes(v);
+}
+
+/** What a bad reconnect strategy is told. */
+export const RECONNECT_STRATEGY_RULE = `reconnect-strategy must be ${RECONNECT_STRATEGIES.join(' or ')}`;
 
 export interface ServerConfig {
   /** Hostname or IPv4 address, dialled as written and checked against the certificate. */
@@ -92,7 +101,7 @@ export function validateAgentConfig(cfg: AgentConfig, source = 'configuration'):
   if (!Array.isArray(cfg.clients) || cfg.clients.length === 0) {
     throw new ConfigError(`${source}: no outbound-https client is configured`);
   }
-  validateTransport(cfg, source);
+  validateTransport(cfg, inSource(source));
   const names = new Set<string>();
   for (const c of cfg.clients) {
     const where = `${source}: client ${c.name || '(unnamed)'}`;
@@ -102,9 +111,7 @@ export function validateAgentConfig(cfg: AgentConfig, source = 'configuration'):
     if (!c.deviceId) throw new ConfigError(`${where}: device-id is missing`);
     if (!c.secret) throw new ConfigError(`${where}: secret is missing`);
     if (!Number.isInteger(c.waittime) || c.waittime < 0) throw new ConfigError(`${where}: waittime must be a whole number of seconds`);
-    if (c.reconnectStrategy !== 'in-order' && c.reconnectStrategy !== 'sticky') {
-      throw new ConfigError(`${where}: reconnect-strategy must be in-order or sticky`);
-    }
+    if (!isReconnectStrategy(c.reconnectStrategy)) throw new ConfigError(`${where}: ${RECONNECT_STRATEGY_RULE}`);
     if (!c.servers.length) throw new ConfigError(`${where}: no server is configured`);
     for (const s of c.servers) {
       if (!s.address) throw new ConfigError(`${where}: a server has no address`);
@@ -120,10 +127,14 @@ export function validateAgentConfig(cfg: AgentConfig, source = 'configuration'):
   return cfg;
 }
 
+/** How messages name a field of a configuration: as typed in its source (`--keepalive`, `lab.json: keepalive`). */
+export type FieldNamer = (field: string) => string;
+
+/** Fields named after the file (or source) they came from. */
+export const inSource = (source: string): FieldNamer => (field) => `${source}: ${field}`;
+
 /** Checks keepalive and connect-timeout; throws ConfigError naming the bad one. */
-export function validateTransport(cfg: Pick<AgentConfig, 'keepalive' | 'connectTimeout'>, source = 'configuration'): void {
-  // Flags are named as typed; a file's keys after the file's name.
-  const name = (key: string) => (source === 'flags' ? `--${key}` : `${source}: ${key}`);
+export function validateTransport(cfg: Pick<AgentConfig, 'keepalive' | 'connectTimeout'>, name: FieldNamer = inSource('configuration')): void {
   const k = cfg.keepalive;
   if (k !== undefined && (typeof k !== 'number' || !Number.isFinite(k) || k < 0 || (k > 0 && k < 0.1) || k > 86_400)) {
     throw new ConfigError(`${name('keepalive')} must be seconds between 0.1 and 86400, or 0 to turn it off`);
@@ -134,8 +145,8 @@ export function validateTransport(cfg: Pick<AgentConfig, 'keepalive' | 'connectT
   }
 }
 
-/** The one-client configuration of the command-line flags. */
-export interface ClientFlags {
+/** One client given piece by piece (the device's settings, the basic app's arguments). */
+export interface ClientParts {
   host?: string;
   port?: number;
   cert?: string;
@@ -148,32 +159,33 @@ export interface ClientFlags {
 }
 
 /**
- * Builds one client from flags; `readFile` reads --cert-file. Missing pieces are named in
- * the error so the user knows which flag to add.
+ * Builds one client from its parts; `readFile` reads certFile. Missing pieces are named in
+ * the error as the source spells them (`name`: `--cert-file` on the command line, `-cert-file`
+ * in JET arguments), so the user knows what to add.
  */
-export function clientFromFlags(f: ClientFlags, readFile: (p: string) => string, protocol: ProtocolName = DEFAULT_PROTOCOL): ClientConfig {
-  if (!f.host) throw new ConfigError('--host is required (the NMS address, as named by its certificate)');
-  if (f.cert && f.certFile) throw new ConfigError('give either --cert or --cert-file, not both');
-  if (!f.cert && !f.certFile) throw new ConfigError('--cert (certificate body on one line) or --cert-file (PEM file) is required');
+export function clientFromParts(f: ClientParts, readFile: (p: string) => string, protocol: ProtocolName, name: (part: keyof ClientParts | 'protocol') => string): ClientConfig {
+  if (!f.host) throw new ConfigError(`${name('host')} is required (the NMS address, as named by its certificate)`);
+  if (f.cert && f.certFile) throw new ConfigError(`give either ${name('cert')} or ${name('certFile')}, not both`);
+  if (!f.cert && !f.certFile) throw new ConfigError(`${name('cert')} (certificate body on one line) or ${name('certFile')} (PEM file) is required`);
   const needsDeviceId = protocolFor(protocol).needsDeviceId;
-  if (needsDeviceId && !f.deviceId) throw new ConfigError('--device-id is required (or --protocol basic for the 20.2 app, which has none)');
-  if (needsDeviceId && !f.secret) throw new ConfigError('--secret is required');
+  if (needsDeviceId && !f.deviceId) throw new ConfigError(`${name('deviceId')} is required (or ${name('protocol')} basic for the 20.2 app, which has none)`);
+  if (needsDeviceId && !f.secret) throw new ConfigError(`${name('secret')} is required`);
   let certText: string;
   if (f.certFile) {
     try {
       certText = readFile(f.certFile);
     } catch (err) {
-      throw new ConfigError(`cannot read --cert-file ${f.certFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new ConfigError(`cannot read ${name('certFile')} ${f.certFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
   } else certText = f.cert!;
-  const strategy = f.reconnectStrategy ?? 'in-order';
-  if (strategy !== 'in-order' && strategy !== 'sticky') throw new ConfigError('--reconnect-strategy must be in-order or sticky');
+  const strategy = f.reconnectStrategy ?? DEFAULT_RECONNECT_STRATEGY;
+  if (!isReconnectStrategy(strategy)) throw new ConfigError(`${name('reconnectStrategy')} must be ${RECONNECT_STRATEGIES.join(' or ')}`);
   return {
     name: f.name ?? 'cli',
     deviceId: f.deviceId ?? 'basic',
     secret: f.secret ?? '',
     waittime: f.waittime ?? DEFAULT_WAITTIME,
     reconnectStrategy: strategy,
-    servers: [{ address: f.host, port: f.port ?? DEFAULT_PORT, trustedCert: normalizeCertificate(certText, f.certFile ? `--cert-file ${f.certFile}` : '--cert') }],
+    servers: [{ address: f.host, port: f.port ?? DEFAULT_PORT, trustedCert: normalizeCertificate(certText, f.certFile ? `${name('certFile')} ${f.certFile}` : name('cert')) }],
   };
 }

@@ -55,9 +55,14 @@ export function splitArguments(text: string): string[] {
       inWord = true;
     }
   }
-  if (quote) throw new ConfigError(`arguments: unterminated ${quote} quote`);
+  if (quote) throw new ConfigError(`unterminated ${quote} quote`);
   if (inWord) words.push(word);
   return words;
+}
+
+/** How the JET arguments spell a part of a client (`certFile` → `-cert-file`). */
+export function jetSpelling(part: string): string {
+  return `-${part.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 /** The known flag a word names (`--port`, `-port`, `--port=1`), or undefined. */
@@ -79,17 +84,17 @@ export function parseJetArguments(argv: string[] | string): JetArguments {
     const word = words[i];
     const flag = flagOf(word);
     if (!flag) {
-      if (word.startsWith('-')) throw new ConfigError(`arguments: unknown flag ${word} (expected -host, -port, -cert, -cert-file, -device-id, -secret)`);
+      if (word.startsWith('-')) throw new ConfigError(`unknown flag ${word} (expected -host, -port, -cert, -cert-file, -device-id, -secret)`);
       // The word after a secret may be the rest of it: never echo it.
       const shown = last === 'secret' ? '' : ` ${JSON.stringify(word)}`;
-      throw new ConfigError(`arguments: unexpected word${shown} (values follow their flag, e.g. -host nms.example.net)`);
+      throw new ConfigError(`unexpected word${shown} (values follow their flag, e.g. -host nms.example.net)`);
     }
-    if (found[flag.key] !== undefined) throw new ConfigError(`arguments: -${flag.name} is given twice`);
+    if (found[flag.key] !== undefined) throw new ConfigError(`-${flag.name} is given twice`);
     let value = flag.inline;
     if (value === undefined) {
       const next = words[i + 1];
       // A PEM header starts with dashes: take it as the value, not as a flag.
-      if (next === undefined || (flagOf(next) && !next.startsWith('-----'))) throw new ConfigError(`arguments: -${flag.name} needs a value`);
+      if (next === undefined || (flagOf(next) && !next.startsWith('-----'))) throw new ConfigError(`-${flag.name} needs a value`);
       value = next;
       i++;
     }
@@ -97,17 +102,17 @@ export function parseJetArguments(argv: string[] | string): JetArguments {
       // An unquoted PEM splits into several words: take them up to the END marker.
       while (!/-----END CERTIFICATE-----\s*$/.test(value) && i + 1 < words.length) value += ` ${words[++i]}`;
     }
-    if (!value) throw new ConfigError(`arguments: -${flag.name} needs a value`);
+    if (!value) throw new ConfigError(`-${flag.name} needs a value`);
     found[flag.key] = value;
     last = flag.key;
   }
-  if (!found.host) throw new ConfigError('arguments: -host is required (the NMS address, as named by its certificate)');
+  if (!found.host) throw new ConfigError('-host is required (the NMS address, as named by its certificate)');
   let port = DEFAULT_PORT;
   if (found.port !== undefined) {
     port = Number(found.port);
-    if (!/^\d+$/.test(found.port) || port < 1 || port > 65535) throw new ConfigError(`arguments: -port must be 1-65535 (got ${JSON.stringify(found.port)})`);
+    if (!/^\d+$/.test(found.port) || port < 1 || port > 65535) throw new ConfigError(`-port must be 1-65535 (got ${JSON.stringify(found.port)})`);
   }
-  if (found.cert !== undefined && found.certFile !== undefined) throw new ConfigError('arguments: give either -cert or -cert-file, not both');
+  if (found.cert !== undefined && found.certFile !== undefined) throw new ConfigError('give either -cert or -cert-file, not both');
   const out: JetArguments = { host: found.host, port };
   if (found.cert !== undefined) out.cert = found.cert;
   if (found.certFile !== undefined) out.certFile = found.certFile;

@@ -18,7 +18,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { BASIC_DEFAULT_SECRET } from './protocols/basic.js';
 import { DEFAULT_PROTOCOL, isProtocolName, PROTOCOL_NAMES } from '../wire/contract.js';
 import {
-  clientFromFlags,
+  clientFromParts,
   ConfigError,
   DEFAULT_PORT,
   DEFAULT_WAITTIME,
@@ -27,9 +27,12 @@ import {
   type AgentConfig,
   type ClientConfig,
   type ReconnectStrategy,
+  DEFAULT_RECONNECT_STRATEGY,
+  isReconnectStrategy,
+  RECONNECT_STRATEGY_RULE,
   type ServerConfig,
 } from './config.js';
-import { parseJetArguments } from './jet-args.js';
+import { jetSpelling, parseJetArguments } from './jet-args.js';
 import { decodeSecret9 } from '../junos/secret9.js';
 import { ConfigSyntaxError } from '../junos/config/errors.js';
 import { parseJson } from '../junos/config/json.js';
@@ -199,7 +202,7 @@ function parseWaittime(raw: unknown, fail: (m: string) => ConfigError): number {
 }
 
 function parseStrategy(raw: unknown, fail: (m: string) => ConfigError): ReconnectStrategy {
-  if (raw !== 'in-order' && raw !== 'sticky') throw fail(`reconnect-strategy must be in-order or sticky (got ${JSON.stringify(raw)})`);
+  if (!isReconnectStrategy(raw)) throw fail(`${RECONNECT_STRATEGY_RULE} (got ${JSON.stringify(raw)})`);
   return raw;
 }
 
@@ -357,7 +360,7 @@ function clientFromNode(c: ConfigNode, src: Source): ClientConfig {
     deviceId,
     secret: secretNode?.value ? parseSecret(secretNode.value, failAt('secret')) : parseSecret(src.defaultSecret, failAt('secret')),
     waittime: wait ? parseWaittime(wait.value, failAt('waittime', wait.value)) : DEFAULT_WAITTIME,
-    reconnectStrategy: strategy ? parseStrategy(strategy.value, failAt('reconnect-strategy', strategy.value)) : 'in-order',
+    reconnectStrategy: strategy ? parseStrategy(strategy.value, failAt('reconnect-strategy', strategy.value)) : DEFAULT_RECONNECT_STRATEGY,
     servers,
   };
 }
@@ -401,7 +404,7 @@ function looksLikeAddress(s: string): boolean {
 function basicClient(args: string, app: string, src: Source, fail: (m: string) => ConfigError): ClientConfig {
   try {
     const a = parseJetArguments(args);
-    return clientFromFlags(
+    return clientFromParts(
       {
         name: app,
         host: a.host,
@@ -413,10 +416,11 @@ function basicClient(args: string, app: string, src: Source, fail: (m: string) =
       },
       (p) => readFileSync(p, 'utf8'),
       'basic',
+      jetSpelling,
     );
   } catch (err) {
     if (!(err instanceof ConfigError) || err.message.startsWith(src.name)) throw err;
-    throw fail(err.message.replace(/^arguments: /, ''));
+    throw fail(err.message);
   }
 }
 
@@ -492,7 +496,7 @@ function clientFromJson(c: unknown, index: number, src: Source): ClientConfig {
     deviceId,
     secret: parseSecret(c.secret ?? src.defaultSecret, fail('secret')),
     waittime: c.waittime === undefined ? DEFAULT_WAITTIME : parseWaittime(c.waittime, fail('waittime')),
-    reconnectStrategy: c['reconnect-strategy'] === undefined ? 'in-order' : parseStrategy(c['reconnect-strategy'], fail('reconnect-strategy')),
+    reconnectStrategy: c['reconnect-strategy'] === undefined ? DEFAULT_RECONNECT_STRATEGY : parseStrategy(c['reconnect-strategy'], fail('reconnect-strategy')),
     servers: c.servers.map((s, i) => serverFromJson(s, name, i, src)),
   };
 }

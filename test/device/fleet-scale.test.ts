@@ -9,7 +9,8 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { startDevice, type DeviceFlags } from '../../src/device/assemble.js';
+import { startDevice } from '../../src/device/assemble.js';
+import { withDefaults, type DeviceSettings, type SettingsInput } from '../../src/device/settings.js';
 import { ReferenceNms } from '../../src/nms/server.js';
 import { fetchStatus } from '../../src/status/control.js';
 import { createMetricsRegistry } from '../../src/status/metrics.js';
@@ -23,8 +24,8 @@ after(() => h.cleanup());
 const SECRET = 'fleet-s3cret';
 const EOM = ']]>]]>';
 
-function flags(port: number, certFile: string, dir: string, extra: Partial<DeviceFlags> = {}): DeviceFlags {
-  return {
+function flags(port: number, certFile: string, dir: string, extra: SettingsInput = {}): DeviceSettings {
+  return withDefaults({
     host: '127.0.0.1',
     port,
     certFile,
@@ -38,7 +39,7 @@ function flags(port: number, certFile: string, dir: string, extra: Partial<Devic
     sshHost: '127.0.0.1',
     logLevel: 'warn',
     ...extra,
-  };
+  });
 }
 
 test('walk pacing: a random start phase shortens only the first wait; --storm waits to the next multiple of waittime', () => {
@@ -60,8 +61,8 @@ for (const storm of [false, true]) {
       return { nms: first.nms, port: first.port, certFile: file, dir: d };
     })();
     const count = 300;
-    const running = await startDevice(flags(port, certFile, dir, { devices: count, storm }), testLogger);
-    h.defer(() => running.stop());
+    const running = await startDevice(flags(port, certFile, dir, { devices: String(count), storm }), testLogger);
+    h.defer(() => running.close());
     await until(() => nms.pendingInitializes() === count, 120_000, `${count} devices waiting at the NMS`);
     for (const n of [1, 150, 300]) assert.equal(nms.pendingInitializes(`scale-${n}`), 1, `scale-${n} waits`);
     // Idle members built nothing: no datastore yet.
@@ -106,10 +107,10 @@ test('a lazily built datastore works on its first session, and its commit persis
   const certFile = path.join(dir, 'nms.crt');
   (await import('node:fs')).writeFileSync(certFile, pem.cert);
   const stateDir = path.join(dir, 'state');
-  const f = flags(first.port, certFile, dir, { devices: 3, stateDir });
+  const f = flags(first.port, certFile, dir, { devices: '3', stateDir });
   const running = await startDevice(f, testLogger);
   let stopped = false;
-  h.defer(() => (stopped ? undefined : running.stop()));
+  h.defer(() => (stopped ? undefined : running.close()));
   await until(() => first.nms.pendingInitializes() === 3, 60_000, 'three devices waiting');
   // An idle member holds its directory's lock (issue 8) and has written nothing else.
   assert.deepEqual(readdirSync(path.join(stateDir, 'device-2')), ['lock'], 'device 2 holds its lock and wrote nothing while idle');
@@ -123,7 +124,7 @@ test('a lazily built datastore works on its first session, and its commit persis
   assert.ok(running.devices[1].materialised, 'device 2 built its datastore');
   assert.ok(!running.devices[0].materialised, 'device 1 did not');
   await s.close();
-  await running.stop();
+  await running.close();
   stopped = true;
   // The commit is on disk: the same member, built again from its directory, has it.
   const again = await EmulatedDevice.create({ profile: 'mx', stateDir: path.join(stateDir, 'device-2'), hostname: 'again', lazy: true, logger: testLogger });

@@ -17,7 +17,8 @@ import { Agent } from '../../src/outbound/agent.js';
 import { transportTiming, type ClientConfig } from '../../src/outbound/config.js';
 import { parseAgentConfigText } from '../../src/outbound/junos-config.js';
 import { channelOptions } from '../../src/outbound/channel.js';
-import { agentConfigFromFlags } from '../../src/device/options.js';
+import { agentConfigOf } from '../../src/device/options.js';
+import { withDefaults } from '../../src/device/settings.js';
 import { Harness, catBackends, client, loopbackPki, pidAlive, testLogger, until } from '../support/agent-harness.js';
 
 const h = new Harness();
@@ -189,8 +190,8 @@ test('keepalive and connect-timeout: defaults, JSON keys, flags, bad values', as
   assert.throws(() => parseAgentConfigText(json('"keepalive": "soon", '), 'lab.json'), /^ConfigError: lab\.json: keepalive must be seconds/);
   assert.throws(() => parseAgentConfigText(json('"connect-timeout": 0, '), 'lab.json'), /lab\.json: connect-timeout must be seconds between 0\.1 and 3600$/);
 
-  const flags = { host: '127.0.0.1', cert: pem.cert, deviceId: 'd', secret: 's', profile: 'mx', allowRootShell: false, shellPrompt: false, sshHost: '127.0.0.1', logLevel: 'info' };
-  assert.equal(agentConfigFromFlags({ ...flags, keepalive: 0, connectTimeout: 3 })?.keepalive, 0);
-  assert.equal(agentConfigFromFlags({ ...flags, connectTimeout: 3 })?.connectTimeout, 3);
-  assert.throws(() => agentConfigFromFlags({ ...flags, keepalive: NaN }), /^ConfigError: --keepalive must be seconds/);
+  const flags = { host: '127.0.0.1', cert: pem.cert, deviceId: 'd', secret: 's' };
+  assert.equal(agentConfigOf(withDefaults({ ...flags, keepalive: 0, connectTimeout: 3 }))?.keepalive, 0);
+  assert.equal(agentConfigOf(withDefaults({ ...flags, connectTimeout: 3 }))?.connectTimeout, 3);
+  assert.throws(() => agentConfigOf(withDefaults({ ...flags, keepalive: NaN })), /^ConfigError: --keepalive must be seconds/);
 });
