@@ -31,17 +31,13 @@ export function configSnapshot(configFile: string): ConfigSnapshot {
 }
 
 /**
- * Re-reads the configuration file on SIGHUP and when it changes; a bad file is rejected, the
- * running config stays. One reload is logged once (for a fleet too); a file event that leaves
- * the content as it was is not a reload. When the file's directory is replaced (renamed away
- * and recreated), the watch moves to the new directory and says so; while it is gone, that is
- * logged once and SIGHUP still reloads.
+ * Reloads one at a time, in order, each a moment after its last cause (a save is several
+ * file events); a file event that leaves the content as it was is not a reload.
  */
-export function watchConfig(configFile: string, reloadWith: ReloadWith, logger: Logger, seen: ConfigSnapshot = configSnapshot(configFile)): () => void {
+function reloader(configFile: string, reloadWith: ReloadWith, logger: Logger, seenText: string | undefined) {
   const file = path.resolve(configFile);
-  const dir = path.dirname(file);
   let timer: NodeJS.Timeout | undefined;
-  let lastText = seen.text;
+  let lastText = seenText;
   let running: Promise<void> = Promise.resolve();
   const doReload = async (why: string): Promise<void> => {
     const text = readText(file);
@@ -57,27 +53,41 @@ export function watchConfig(configFile: string, reloadWith: ReloadWith, logger: 
       logger.error({ why, file: configFile, reason: (err as Error).message }, 'configuration rejected; the running configuration stays');
     }
   };
-  const reload = (why: string) => {
-    clearTimeout(timer);
-    // One reload at a time, in order.
-    timer = setTimeout(() => (running = running.then(() => doReload(why))), 100);
+  return {
+    reload(why: string): void {
+      clearTimeout(timer);
+      timer = setTimeout(() => (running = running.then(() => doReload(why))), 100);
+    },
+    /** A reload is due already. */
+    pending: () => timer !== undefined,
+    /** The file differs from what was last read. */
+    changed: () => readText(file) !== lastText,
+    cancel: () => clearTimeout(timer),
   };
-  const onHup = () => reload('SIGHUP');
-  process.on('SIGHUP', onHup);
+}
 
+/**
+ * Watches the directory of `file` (editors replace files by rename): `onChange` for an event
+ * on the file, or with 'directory replaced' when the directory was renamed away and
+ * recreated. While it is gone, that is logged once. check() looks again.
+ */
+function directoryWatch(file: string, seenDir: string | undefined, onChange: (why: string) => void, logger: Logger) {
+  const dir = path.dirname(file);
   let watcher: FSWatcher | undefined;
   // The directory as the device last read the file from it (compared with what is there now).
-  let watchedDir: string | undefined = seen.dir;
+  let watchedDir: string | undefined = seenDir;
   let goneLogged = false;
-  /** Watches the directory there now; returns its identity, or undefined when it cannot. */
-  const arm = (): string | undefined => {
+  const close = (): void => {
     watcher?.close();
     watcher = undefined;
+  };
+  /** Watches the directory there now; returns its identity, or undefined when it cannot. */
+  const arm = (): string | undefined => {
+    close();
     try {
       const id = dirIdentity(dir, true)!;
-      // Watch the directory: editors replace files by rename.
       watcher = watch(dir, (event, name) => {
-        if (name === path.basename(file)) reload('file changed');
+        if (name === path.basename(file)) onChange('file changed');
         // The directory itself may have been renamed away: see what is there now.
         else if (event === 'rename') check();
       });
@@ -94,8 +104,7 @@ export function watchConfig(configFile: string, reloadWith: ReloadWith, logger: 
     const id = dirIdentity(dir);
     if (id !== undefined && id === watchedDir && watcher) return;
     if (id === undefined) {
-      watcher?.close();
-      watcher = undefined;
+      close();
       watchedDir = undefined;
       if (!goneLogged) logger.warn({ dir }, 'the configuration directory is gone; watching resumes when it is back (SIGHUP reloads)');
       goneLogged = true;
@@ -109,18 +118,32 @@ export function watchConfig(configFile: string, reloadWith: ReloadWith, logger: 
     if (replaced || wasGone) {
       logger.warn({ dir }, 'the configuration directory was replaced; watching the new one');
       goneLogged = false;
-      reload('directory replaced');
+      onChange('directory replaced');
     }
   };
+  return { check, close, watching: () => watcher !== undefined };
+}
+
+/**
+ * Re-reads the configuration file on SIGHUP and when it changes; a bad file is rejected, the
+ * running config stays. One reload is logged once (for a fleet too). When the file's
+ * directory is replaced (renamed away and recreated), the watch moves to the new directory
+ * and says so; while it is gone, that is logged once and SIGHUP still reloads.
+ */
+export function watchConfig(configFile: string, reloadWith: ReloadWith, logger: Logger, seen: ConfigSnapshot = configSnapshot(configFile)): () => void {
+  const reloads = reloader(configFile, reloadWith, logger, seen.text);
+  const onHup = () => reloads.reload('SIGHUP');
+  process.on('SIGHUP', onHup);
+  const dir = directoryWatch(path.resolve(configFile), seen.dir, (why) => reloads.reload(why), logger);
   // Arm, then catch up with whatever changed since the device read the file.
-  check();
-  if (timer === undefined && watcher && readText(file) !== lastText) reload('file changed');
-  const checker = setInterval(check, DIR_CHECK_MS).unref();
+  dir.check();
+  if (!reloads.pending() && dir.watching() && reloads.changed()) reloads.reload('file changed');
+  const checker = setInterval(dir.check, DIR_CHECK_MS).unref();
   return () => {
-    clearTimeout(timer);
+    reloads.cancel();
     clearInterval(checker);
     process.off('SIGHUP', onHup);
-    watcher?.close();
+    dir.close();
   };
 }
 

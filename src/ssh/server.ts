@@ -62,7 +62,7 @@ interface Resizable {
 }
 
 function canResize(s: ByteSession): s is ByteSession & Resizable {
-  return typeof (s as unknown as Partial<Resizable>).resize === 'function';
+  return 'resize' in s && typeof s.resize === 'function';
 }
 
 /**
@@ -150,199 +150,242 @@ function bridge(channel: ServerChannel, session: ByteSession, log: Logger, what:
   channel.on('error', (err: Error) => log.debug({ what, reason: err.message }, 'ssh channel error'));
 }
 
-export async function startSshFace(opts: SshFaceOptions): Promise<SshFace> {
-  const log = opts.logger ?? silentLogger;
-  const hostKey = loadOrCreateHostKey(opts.hostKeyPath);
-  if (hostKey.created) log.info({ file: opts.hostKeyPath, fingerprint: hostKey.fingerprint }, 'made a new ssh host key');
-  const dir = new UserDirectory(opts.users, opts.authorizedKeysFile ? loadAuthorizedKeys(opts.authorizedKeysFile) : []);
-  const methods: ('password' | 'keyboard-interactive' | 'publickey')[] = [];
-  if (dir.hasKeys) methods.push('publickey');
-  if (dir.hasPasswords) methods.push('password', 'keyboard-interactive');
-  if (methods.length === 0) throw new Error('the ssh face has nobody to let in: give --ssh-user NAME:PASSWORD or an authorized keys file');
+type Method = 'password' | 'keyboard-interactive' | 'publickey';
 
-  const connections = new Set<Connection>();
-  const guard = new LoginGuard({ ...JUNOS_RETRY_DEFAULTS, ...opts.loginRetry }, log, (name) => dir.knows(name));
+/** What every connection of one SSH face shares. */
+interface Face {
+  opts: SshFaceOptions;
+  log: Logger;
+  dir: UserDirectory;
+  /** The login methods offered. */
+  methods: Method[];
+  guard: LoginGuard;
+  connections: Set<Connection>;
   /** Refusals being held back, cleared when the face closes. */
-  const held = new Set<NodeJS.Timeout>();
+  held: Set<NodeJS.Timeout>;
+}
 
-  const authenticate = (ctx: AuthContext, peer: string): void => {
-    const deny = (): void => ctx.reject(methods);
-    switch (ctx.method) {
-      case 'password':
-        if (dir.checkPassword(ctx.username, ctx.password)) return ctx.accept();
-        return deny();
-      case 'keyboard-interactive':
-        if (!dir.hasPasswords) return deny();
-        ctx.prompt([{ prompt: 'Password:', echo: false }], (answers) => {
-          if (answers.length === 1 && dir.checkPassword(ctx.username, answers[0] ?? '')) return ctx.accept();
-          deny();
-        });
-        return;
-      case 'publickey': {
-        const key = dir.findKey(ctx.key.data);
-        if (!key) return deny();
-        // Without a signature the client only asks whether the key would do.
-        if (!ctx.signature || !ctx.blob) return ctx.accept();
-        if (key.verify(ctx.blob, ctx.signature, ctx.hashAlgo)) return ctx.accept();
-        return deny();
-      }
-      default:
-        return deny();
+/** Checks one login attempt against the face's users and keys. */
+function authenticate(face: Face, ctx: AuthContext): void {
+  const { dir, methods } = face;
+  const deny = (): void => ctx.reject(methods);
+  switch (ctx.method) {
+    case 'password':
+      if (dir.checkPassword(ctx.username, ctx.password)) return ctx.accept();
+      return deny();
+    case 'keyboard-interactive':
+      if (!dir.hasPasswords) return deny();
+      ctx.prompt([{ prompt: 'Password:', echo: false }], (answers) => {
+        if (answers.length === 1 && dir.checkPassword(ctx.username, answers[0] ?? '')) return ctx.accept();
+        deny();
+      });
+      return;
+    case 'publickey': {
+      const key = dir.findKey(ctx.key.data);
+      if (!key) return deny();
+      // Without a signature the client only asks whether the key would do.
+      if (!ctx.signature || !ctx.blob) return ctx.accept();
+      if (key.verify(ctx.blob, ctx.signature, ctx.hashAlgo)) return ctx.accept();
+      return deny();
     }
-  };
+    default:
+      return deny();
+  }
+}
 
-  const serveSession = (session: Session, user: string, peer: string): void => {
-    let pty: PtyRequest | null = null;
-    let running: ByteSession | undefined;
-    session.on('pty', (accept, _reject, info) => {
-      pty = { cols: info.cols || 80, rows: info.rows || 24, term: info.term || 'vt100' };
-      accept?.();
-    });
-    session.on('window-change', (accept, _reject, info) => {
-      if (pty) pty = { ...pty, cols: info.cols, rows: info.rows };
-      if (running && canResize(running)) running.resize(info.cols, info.rows);
-      accept?.();
-    });
-    session.on('env', (accept) => accept?.());
-    session.on('signal', (accept, _reject, info) => {
-      accept?.();
-      try {
-        if (running && !running.ended) running.kill(signalNumber(info.name));
-      } catch {
-        log.debug({ signal: info.name }, 'ssh client sent an unknown signal');
-      }
-    });
-    const start = (channel: ServerChannel, open: () => ByteSession | Promise<ByteSession>, what: string): void => {
-      let gone = false;
-      channel.once('close', () => (gone = true));
-      const failed = (e: unknown) => {
-        log.error({ user, peer, what, reason: (e as Error).message }, 'cannot start ssh session');
-        if (gone) return;
-        channel.stderr.write(`error: cannot start ${what}: ${(e as Error).message}\r\n`);
-        channel.exit(1);
-        channel.end();
-      };
-      const started = (s: ByteSession) => {
-        // The client left while the session was being set up: it goes too.
-        if (gone) return s.kill(15);
-        running = s;
-        log.info({ user, peer, what }, 'ssh session started');
-        bridge(channel, s, log, what, what === 'netconf');
-      };
-      let opened: ByteSession | Promise<ByteSession>;
-      try {
-        opened = open();
-      } catch (e) {
-        return failed(e);
-      }
-      if (opened instanceof Promise) opened.then(started, failed);
-      else started(opened);
-    };
-    session.on('subsystem', (accept, reject, info) => {
-      if (info.name !== 'netconf') {
-        log.info({ user, peer, subsystem: info.name }, 'ssh subsystem refused');
-        return reject?.();
-      }
-      start(accept(), () => opts.openNetconf(user, peer), 'netconf');
-    });
-    session.on('shell', (accept, reject) => {
-      if (!opts.openShell) {
-        log.info({ user, peer }, 'ssh shell refused: no shell configured');
-        return reject?.();
-      }
-      const shell = opts.openShell;
-      start(accept(), () => shell(user, pty), 'shell');
-    });
-    session.on('exec', (accept, _reject, info) => {
-      const channel = accept();
-      if (NETCONF_EXEC.test(info.command)) return start(channel, () => opts.openNetconf(user, peer), 'netconf');
-      if (opts.openCommand) {
-        const run = opts.openCommand;
-        return start(channel, () => run(user, info.command), 'command');
-      }
-      log.info({ user, peer, command: info.command }, 'ssh exec refused');
-      channel.stderr.write('error: this device runs no commands over ssh exec; use the netconf subsystem or an interactive login\r\n');
-      channel.exit(1);
-      channel.end();
-    });
-  };
+/** Who a session is for, and where its log lines go. */
+interface Peer {
+  user: string;
+  peer: string;
+  log: Logger;
+}
 
-  const server = new ssh2.Server({ hostKeys: [hostKey.privateKey], ident: 'OpenSSH_8.6' }, (conn, info) => {
-    const peer = info.ip;
-    let user = '';
-    let failures = 0;
-    let gone = false;
-    connections.add(conn);
-    // As sshd's LoginGraceTime: a client that does not log in soon is dropped.
-    const grace = setTimeout(() => {
-      log.info({ peer }, 'ssh client did not log in in time');
-      conn.end();
-    }, LOGIN_GRACE_MS);
-    conn.on('close', () => {
-      gone = true;
-      clearTimeout(grace);
-      connections.delete(conn);
-    });
-    conn.on('error', (err: Error) => log.debug({ peer, reason: err.message }, 'ssh connection error'));
-    conn.on('authentication', (ctx) => {
-      user = ctx.username;
-      // As Junos `retry-options`: refusals past a threshold are held back longer and longer,
-      // and too many end the connection. (A public key offered without a signature is a
-      // question, not an attempt; nor is the `none` method.)
-      const attempt = ctx.method === 'password' || ctx.method === 'keyboard-interactive' || (ctx.method === 'publickey' && ctx.signature !== undefined);
-      const reject = ctx.reject.bind(ctx);
-      ctx.reject = (...args: Parameters<typeof ctx.reject>) => {
-        if (!attempt) return reject(...args);
-        failures++;
-        const delay = guard.failed(peer, ctx.username, ctx.method, failures);
-        const answer = (): void => {
-          if (gone) return;
-          if (guard.exhausted(failures)) {
-            log.info({ peer, failures }, 'ssh client made too many failed login attempts; disconnecting');
-            conn.end();
-            return;
-          }
-          reject(...args);
-        };
-        if (delay === 0) return answer();
-        const timer = setTimeout(() => {
-          held.delete(timer);
-          answer();
-        }, delay);
-        held.add(timer);
-      };
-      authenticate(ctx, peer);
-    });
-    conn.on('ready', () => {
-      clearTimeout(grace);
-      log.debug({ user, peer }, 'ssh login');
-      conn.on('session', (accept) => serveSession(accept(), user, peer));
-    });
+/**
+ * Starts a session on a channel: `open` may fail or resolve later; a client that left
+ * meanwhile takes the session with it. `onRunning` learns the session once it runs.
+ */
+function startOnChannel(channel: ServerChannel, open: () => ByteSession | Promise<ByteSession>, what: string, who: Peer, onRunning: (s: ByteSession) => void): void {
+  const { user, peer, log } = who;
+  let gone = false;
+  channel.once('close', () => (gone = true));
+  const failed = (e: unknown) => {
+    log.error({ user, peer, what, reason: (e as Error).message }, 'cannot start ssh session');
+    if (gone) return;
+    channel.stderr.write(`error: cannot start ${what}: ${(e as Error).message}\r\n`);
+    channel.exit(1);
+    channel.end();
+  };
+  const started = (s: ByteSession) => {
+    // The client left while the session was being set up: it goes too.
+    if (gone) return s.kill(15);
+    onRunning(s);
+    log.info({ user, peer, what }, 'ssh session started');
+    bridge(channel, s, log, what, what === 'netconf');
+  };
+  let opened: ByteSession | Promise<ByteSession>;
+  try {
+    opened = open();
+  } catch (e) {
+    return failed(e);
+  }
+  if (opened instanceof Promise) opened.then(started, failed);
+  else started(opened);
+}
+
+/** One SSH session channel of a logged-in user: its PTY, signals, and the netconf subsystem, shell or exec it asks for. */
+function serveSession(opts: SshFaceOptions, session: Session, who: Peer): void {
+  const { user, peer, log } = who;
+  let pty: PtyRequest | null = null;
+  let running: ByteSession | undefined;
+  const start = (channel: ServerChannel, open: () => ByteSession | Promise<ByteSession>, what: string): void =>
+    startOnChannel(channel, open, what, who, (s) => (running = s));
+  session.on('pty', (accept, _reject, info) => {
+    pty = { cols: info.cols || 80, rows: info.rows || 24, term: info.term || 'vt100' };
+    accept?.();
   });
-  const host = opts.host ?? DEFAULT_HOST;
+  session.on('window-change', (accept, _reject, info) => {
+    if (pty) pty = { ...pty, cols: info.cols, rows: info.rows };
+    if (running && canResize(running)) running.resize(info.cols, info.rows);
+    accept?.();
+  });
+  session.on('env', (accept) => accept?.());
+  session.on('signal', (accept, _reject, info) => {
+    accept?.();
+    try {
+      if (running && !running.ended) running.kill(signalNumber(info.name));
+    } catch {
+      log.debug({ signal: info.name }, 'ssh client sent an unknown signal');
+    }
+  });
+  session.on('subsystem', (accept, reject, info) => {
+    if (info.name !== 'netconf') {
+      log.info({ user, peer, subsystem: info.name }, 'ssh subsystem refused');
+      return reject?.();
+    }
+    start(accept(), () => opts.openNetconf(user, peer), 'netconf');
+  });
+  session.on('shell', (accept, reject) => {
+    if (!opts.openShell) {
+      log.info({ user, peer }, 'ssh shell refused: no shell configured');
+      return reject?.();
+    }
+    const shell = opts.openShell;
+    start(accept(), () => shell(user, pty), 'shell');
+  });
+  session.on('exec', (accept, _reject, info) => {
+    const channel = accept();
+    if (NETCONF_EXEC.test(info.command)) return start(channel, () => opts.openNetconf(user, peer), 'netconf');
+    if (opts.openCommand) {
+      const run = opts.openCommand;
+      return start(channel, () => run(user, info.command), 'command');
+    }
+    log.info({ user, peer, command: info.command }, 'ssh exec refused');
+    channel.stderr.write('error: this device runs no commands over ssh exec; use the netconf subsystem or an interactive login\r\n');
+    channel.exit(1);
+    channel.end();
+  });
+}
+
+/**
+ * As Junos `retry-options`: refusals past a threshold are held back longer and longer, and
+ * too many end the connection. (A public key offered without a signature is a question, not
+ * an attempt; nor is the `none` method.) Wraps ctx.reject accordingly.
+ */
+function holdRefusals(face: Face, conn: Connection, ctx: AuthContext, peer: string, state: { failures: number; gone: boolean }): void {
+  const attempt = ctx.method === 'password' || ctx.method === 'keyboard-interactive' || (ctx.method === 'publickey' && ctx.signature !== undefined);
+  const reject = ctx.reject.bind(ctx);
+  ctx.reject = (...args: Parameters<typeof ctx.reject>) => {
+    if (!attempt) return reject(...args);
+    state.failures++;
+    const delay = face.guard.failed(peer, ctx.username, ctx.method, state.failures);
+    const answer = (): void => {
+      if (state.gone) return;
+      if (face.guard.exhausted(state.failures)) {
+        face.log.info({ peer, failures: state.failures }, 'ssh client made too many failed login attempts; disconnecting');
+        conn.end();
+        return;
+      }
+      reject(...args);
+    };
+    if (delay === 0) return answer();
+    const timer = setTimeout(() => {
+      face.held.delete(timer);
+      answer();
+    }, delay);
+    face.held.add(timer);
+  };
+}
+
+/** One client connection: login (with the grace time and retry rules), then its sessions. */
+function acceptConnection(face: Face, conn: Connection, peer: string): void {
+  const { log } = face;
+  let user = '';
+  const state = { failures: 0, gone: false };
+  face.connections.add(conn);
+  // As sshd's LoginGraceTime: a client that does not log in soon is dropped.
+  const grace = setTimeout(() => {
+    log.info({ peer }, 'ssh client did not log in in time');
+    conn.end();
+  }, LOGIN_GRACE_MS);
+  conn.on('close', () => {
+    state.gone = true;
+    clearTimeout(grace);
+    face.connections.delete(conn);
+  });
+  conn.on('error', (err: Error) => log.debug({ peer, reason: err.message }, 'ssh connection error'));
+  conn.on('authentication', (ctx) => {
+    user = ctx.username;
+    holdRefusals(face, conn, ctx, peer, state);
+    authenticate(face, ctx);
+  });
+  conn.on('ready', () => {
+    clearTimeout(grace);
+    log.debug({ user, peer }, 'ssh login');
+    conn.on('session', (accept) => serveSession(face.opts, accept(), { user, peer, log }));
+  });
+}
+
+/** Binds the server; resolves with the port it listens on. */
+async function listenSsh(server: ssh2.Server, host: string, port: number, log: Logger): Promise<number> {
   // The listening server as a plain event emitter, for errors while binding.
-  const emitter = server as unknown as EventEmitter;
-  const port = await new Promise<number>((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException): void => reject(new Error(`cannot listen for ssh on ${host}:${opts.port}: ${err.code ?? err.message}`));
+  const emitter: EventEmitter = server;
+  const bound = await new Promise<number>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => reject(new Error(`cannot listen for ssh on ${host}:${port}: ${err.code ?? err.message}`));
     emitter.once('error', onError);
-    server.listen(opts.port, host, () => {
+    server.listen(port, host, () => {
       emitter.off('error', onError);
       resolve((server.address() as AddressInfo).port);
     });
   });
   emitter.on('error', (err: Error) => log.error({ reason: err.message }, 'ssh server error'));
-  log.info({ host, port, fingerprint: hostKey.fingerprint }, 'ssh face listening');
+  return bound;
+}
 
+export async function startSshFace(opts: SshFaceOptions): Promise<SshFace> {
+  const log = opts.logger ?? silentLogger;
+  const hostKey = loadOrCreateHostKey(opts.hostKeyPath);
+  if (hostKey.created) log.info({ file: opts.hostKeyPath, fingerprint: hostKey.fingerprint }, 'made a new ssh host key');
+  const dir = new UserDirectory(opts.users, opts.authorizedKeysFile ? loadAuthorizedKeys(opts.authorizedKeysFile) : []);
+  const methods: Method[] = [];
+  if (dir.hasKeys) methods.push('publickey');
+  if (dir.hasPasswords) methods.push('password', 'keyboard-interactive');
+  if (methods.length === 0) throw new Error('the ssh face has nobody to let in: give --ssh-user NAME:PASSWORD or an authorized keys file');
+  const guard = new LoginGuard({ ...JUNOS_RETRY_DEFAULTS, ...opts.loginRetry }, log, (name) => dir.knows(name));
+  const face: Face = { opts, log, dir, methods, guard, connections: new Set(), held: new Set() };
+  const server = new ssh2.Server({ hostKeys: [hostKey.privateKey], ident: 'OpenSSH_8.6' }, (conn, info) => acceptConnection(face, conn, info.ip));
+  const host = opts.host ?? DEFAULT_HOST;
+  const port = await listenSsh(server, host, opts.port, log);
+  log.info({ host, port, fingerprint: hostKey.fingerprint }, 'ssh face listening');
   return {
     host,
     port,
     fingerprint: hostKey.fingerprint,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const t of held) clearTimeout(t);
-        held.clear();
+        for (const t of face.held) clearTimeout(t);
+        face.held.clear();
         guard.close();
-        for (const c of connections) c.end();
+        for (const c of face.connections) c.end();
         server.close(() => resolve());
       }),
   };

@@ -4,7 +4,7 @@
  * `curl --unix-socket <path> http://agent/status` works too. With fault injection wired in:
  * `GET /faults`, `POST /faults` ({"add": [specs], "clear": true}) and `POST /drop-connections`.
  */
-import { createServer, request, type Server } from 'node:http';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import { chmodSync, mkdirSync, unlinkSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -73,82 +73,77 @@ function listen(server: Server, path: string): Promise<void> {
   });
 }
 
-/**
- * Serves `getStatus()` on a UNIX socket at `path` (its directory is created, mode 0700).
- * A stale socket file left by a dead agent is replaced; a live one is an error.
- */
-export async function startControlServer(path: string, getStatus: () => AgentStatus, faults?: FaultControl, inventory?: () => Inventory): Promise<{ path: string; close(): Promise<void> }> {
-  checkPath(path);
+/** What the control socket answers from. */
+interface Sources {
+  getStatus: () => AgentStatus;
+  faults?: FaultControl;
+  inventory?: () => Inventory;
+}
+
+type Reply = (code: number, body: unknown) => void;
+
+/** GET /status: everything; `?device=ID` one device's clients; `?summary` counts (the clients only while few). */
+function statusRoute(src: Sources, query: URLSearchParams, reply: Reply): void {
+  let status: AgentStatus;
   try {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    status = publicStatus(src.getStatus());
   } catch (err) {
-    throw new StatusError(`cannot create the directory of control socket ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    reply(500, `status unavailable: ${(err as Error).message}`);
+    return;
   }
-  const server = createServer((req, res) => {
-    const [url, search] = (req.url ?? '/').split('?');
-    const query = new URLSearchParams(search ?? '');
-    const reply = (code: number, body: unknown): void => {
-      if (typeof body === 'string') res.writeHead(code, { 'content-type': 'text/plain' }).end(`${body}\n`);
-      else res.writeHead(code, { 'content-type': 'application/json' }).end(`${JSON.stringify(body)}\n`);
-    };
-    const route = `${req.method} ${url}`;
-    if (route === 'GET /status' || route === 'GET /') {
-      let status: AgentStatus;
+  const device = query.get('device');
+  if (device !== null) {
+    // One device of a fleet: its clients only.
+    const clients = status.clients.filter((c) => c.deviceId === device || c.name === device);
+    if (!clients.length) reply(400, `no device "${device.slice(0, 200)}" in this agent (${status.clients.length} client${status.clients.length === 1 ? '' : 's'})`);
+    else reply(200, { ...status, clients });
+    return;
+  }
+  if (query.get('summary') !== null) {
+    // A fleet at a glance: counts, and the clients only while they are few.
+    const summary = summarize(status.clients);
+    const few = status.clients.length <= SUMMARY_ROWS;
+    reply(200, { ...status, summary, clients: few ? status.clients : [], ...(few ? {} : { omitted: status.clients.length }) });
+    return;
+  }
+  reply(200, status);
+}
+
+/** POST /faults: {"add": [specs], "clear": true}; answers the faults now injected. */
+function changeFaultsRoute(faults: FaultControl, req: IncomingMessage, reply: Reply): void {
+  readBody(req).then(
+    (text) => {
       try {
-        status = publicStatus(getStatus());
+        reply(200, { faults: faults.faults.change(parseFaultChange(text)) });
       } catch (err) {
-        reply(500, `status unavailable: ${(err as Error).message}`);
-        return;
+        if (err instanceof FaultSpecError || err instanceof StatusError) reply(400, err.message);
+        else reply(500, `fault change failed: ${(err as Error).message}`);
       }
-      const device = query.get('device');
-      if (device !== null) {
-        // One device of a fleet: its clients only.
-        const clients = status.clients.filter((c) => c.deviceId === device || c.name === device);
-        if (!clients.length) reply(400, `no device "${device.slice(0, 200)}" in this agent (${status.clients.length} client${status.clients.length === 1 ? '' : 's'})`);
-        else reply(200, { ...status, clients });
-        return;
-      }
-      if (query.get('summary') !== null) {
-        // A fleet at a glance: counts, and the clients only while they are few.
-        const summary = summarize(status.clients);
-        const few = status.clients.length <= SUMMARY_ROWS;
-        reply(200, { ...status, summary, clients: few ? status.clients : [], ...(few ? {} : { omitted: status.clients.length }) });
-        return;
-      }
-      reply(200, status);
-      return;
-    }
-    if (inventory && route === 'GET /inventory') {
-      reply(200, inventory());
-      return;
-    }
-    if (faults && route === 'GET /faults') {
-      reply(200, { faults: faults.faults.list() });
-      return;
-    }
-    if (faults && route === 'POST /drop-connections') {
-      reply(200, { sessions: faults.dropConnections() });
-      return;
-    }
-    if (faults && route === 'POST /faults') {
-      readBody(req).then(
-        (text) => {
-          let change: { add?: string[]; clear?: boolean };
-          try {
-            change = parseFaultChange(text);
-            reply(200, { faults: faults.faults.change(change) });
-          } catch (err) {
-            if (err instanceof FaultSpecError || err instanceof StatusError) reply(400, err.message);
-            else reply(500, `fault change failed: ${(err as Error).message}`);
-          }
-        },
-        (err: Error) => reply(400, err.message),
-      );
-      return;
-    }
-    const known = (faults ? 'GET /status, GET /faults, POST /faults, POST /drop-connections' : 'GET /status') + (inventory ? ', GET /inventory' : '');
-    reply(404, `not found: try ${known}`);
-  });
+    },
+    (err: Error) => reply(400, err.message),
+  );
+}
+
+/** Answers one request to the control socket. */
+function answer(src: Sources, req: IncomingMessage, res: ServerResponse): void {
+  const { faults, inventory } = src;
+  const [url, search] = (req.url ?? '/').split('?');
+  const reply: Reply = (code, body) => {
+    if (typeof body === 'string') res.writeHead(code, { 'content-type': 'text/plain' }).end(`${body}\n`);
+    else res.writeHead(code, { 'content-type': 'application/json' }).end(`${JSON.stringify(body)}\n`);
+  };
+  const route = `${req.method} ${url}`;
+  if (route === 'GET /status' || route === 'GET /') return statusRoute(src, new URLSearchParams(search ?? ''), reply);
+  if (inventory && route === 'GET /inventory') return reply(200, inventory());
+  if (faults && route === 'GET /faults') return reply(200, { faults: faults.faults.list() });
+  if (faults && route === 'POST /drop-connections') return reply(200, { sessions: faults.dropConnections() });
+  if (faults && route === 'POST /faults') return changeFaultsRoute(faults, req, reply);
+  const known = (faults ? 'GET /status, GET /faults, POST /faults, POST /drop-connections' : 'GET /status') + (inventory ? ', GET /inventory' : '');
+  reply(404, `not found: try ${known}`);
+}
+
+/** Listens on `path`, replacing a stale socket file left by a dead agent; a live one is an error. */
+async function listenReplacingStale(server: Server, path: string): Promise<void> {
   try {
     await listen(server, path);
   } catch (err) {
@@ -160,6 +155,21 @@ export async function startControlServer(path: string, getStatus: () => AgentSta
       throw new StatusError(`cannot listen on control socket ${path}: ${e.code ?? e.message}`);
     });
   }
+}
+
+/**
+ * Serves `getStatus()` on a UNIX socket at `path` (its directory is created, mode 0700).
+ * A stale socket file left by a dead agent is replaced; a live one is an error.
+ */
+export async function startControlServer(path: string, getStatus: () => AgentStatus, faults?: FaultControl, inventory?: () => Inventory): Promise<{ path: string; close(): Promise<void> }> {
+  checkPath(path);
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw new StatusError(`cannot create the directory of control socket ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const server = createServer((req, res) => answer({ getStatus, faults, inventory }, req, res));
+  await listenReplacingStale(server, path);
   chmodSync(path, 0o600);
   let closing: Promise<void> | undefined;
   return {
@@ -175,7 +185,7 @@ export async function startControlServer(path: string, getStatus: () => AgentSta
 }
 
 /** Reads a request body as text, refusing more than MAX_BODY_BYTES. */
-function readBody(req: import('node:http').IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

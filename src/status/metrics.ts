@@ -6,9 +6,137 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Registry } from 'prom-client';
+import { isListenPort } from '../wire/port.js';
 import { StatusError, summarize, type AgentStatus, type ClientState, type FleetSummary } from './types.js';
 
 const STATES: readonly ClientState[] = ['probing', 'connected', 'waiting', 'stopped'];
+
+type Client = AgentStatus['clients'][number];
+
+/** What one scrape reads: a status snapshot, its fleet counts, and the clients given per-client series. */
+interface Scrape {
+  status: AgentStatus;
+  counts(): FleetSummary;
+  /** None in a fleet: per-client series are served only for a process of one device. */
+  perClient: Client[];
+}
+
+/** Sets a metric's values: `set(labels, value)` for a labelled one, `set({}, value)` for a single value. */
+type Fill = (scrape: Scrape, set: (labels: Record<string, string>, value: number) => void) => void;
+
+interface MetricSpec {
+  name: string;
+  help: string;
+  /** A counter (only grows while the clients run) or a gauge. */
+  counter?: true;
+  labels?: readonly string[];
+  fill: Fill;
+}
+
+/** Clients by state and device profile (every state present, at 0 when none is in it). */
+const byStateAndProfile: Fill = ({ status }, set) => {
+  const by = new Map<string, { state: string; profile: string; n: number }>();
+  for (const c of status.clients) {
+    const profile = c.profile ?? '';
+    const key = `${c.state}\0${profile}`;
+    const e = by.get(key) ?? { state: c.state, profile, n: 0 };
+    e.n++;
+    by.set(key, e);
+  }
+  const seen = new Set([...by.values()].map((e) => e.state));
+  for (const s of STATES) if (!seen.has(s)) set({ state: s, profile: '' }, 0);
+  for (const e of by.values()) set({ state: e.state, profile: e.profile }, e.n);
+};
+
+const METRICS: MetricSpec[] = [
+  { name: 'ncgd_devices', help: 'Clients (one per device and configured client) by state and device profile', labels: ['state', 'profile'], fill: byStateAndProfile },
+  {
+    name: 'ncgd_fleet_sessions_open',
+    help: 'Sessions open now in the whole process, by type',
+    labels: ['type'],
+    fill: (s, set) => {
+      set({ type: 'netconf' }, s.counts().sessions.netconf);
+      set({ type: 'csh' }, s.counts().sessions.csh);
+    },
+  },
+  { name: 'ncgd_fleet_sessions_total', help: 'Sessions opened in the whole process since its clients (re)started', counter: true, fill: (s, set) => set({}, s.counts().sessionsTotal) },
+  { name: 'ncgd_fleet_devices', help: 'Emulated devices in this process', fill: (s, set) => set({}, s.status.devices ?? 1) },
+  { name: 'ncgd_agent_start_time_seconds', help: 'When the agent started (unix time)', fill: (s, set) => set({}, s.status.startedAt / 1000) },
+  {
+    name: 'ncgd_client_connected',
+    help: '1 when the client has a live link to a server, else 0',
+    labels: ['client', 'device_id', 'server'],
+    fill: (s, set) => {
+      for (const c of s.perClient) set({ client: c.name, device_id: c.deviceId, server: c.server ?? '' }, c.state === 'connected' ? 1 : 0);
+    },
+  },
+  {
+    name: 'ncgd_client_state',
+    help: "1 for the client's current state (probing, connected, waiting, stopped), else 0",
+    labels: ['client', 'state'],
+    fill: (s, set) => {
+      for (const c of s.perClient) for (const st of STATES) set({ client: c.name, state: st }, c.state === st ? 1 : 0);
+    },
+  },
+  {
+    name: 'ncgd_client_state_since_seconds',
+    help: 'When the client entered its current state (unix time)',
+    labels: ['client'],
+    fill: (s, set) => {
+      for (const c of s.perClient) set({ client: c.name }, c.since / 1000);
+    },
+  },
+  {
+    name: 'ncgd_sessions_open',
+    help: 'Sessions open now, by type',
+    labels: ['client', 'type'],
+    fill: (s, set) => {
+      for (const c of s.perClient) {
+        set({ client: c.name, type: 'netconf' }, c.sessions.netconf);
+        set({ client: c.name, type: 'csh' }, c.sessions.csh);
+      }
+    },
+  },
+  {
+    name: 'ncgd_sessions_total',
+    help: 'Sessions opened since the client (re)started',
+    counter: true,
+    labels: ['client'],
+    fill: (s, set) => {
+      for (const c of s.perClient) set({ client: c.name }, c.sessionsTotal);
+    },
+  },
+  {
+    name: 'ncgd_last_error_info',
+    help: "1 with the client's last error as a label, while it has one",
+    labels: ['client', 'error'],
+    fill: (s, set) => {
+      for (const c of s.perClient) if (c.lastError) set({ client: c.name, error: c.lastError.slice(0, 200) }, 1);
+    },
+  },
+];
+
+/** Registers one metric, refilled from `scrape()` at every collection. */
+function register(registry: Registry, spec: MetricSpec, scrape: () => Scrape): void {
+  const config = { name: spec.name, help: spec.help, labelNames: [...(spec.labels ?? [])], registers: [registry] };
+  if (spec.counter) {
+    new Counter({
+      ...config,
+      collect() {
+        this.reset();
+        spec.fill(scrape(), (labels, v) => this.inc(labels, v));
+      },
+    });
+  } else {
+    new Gauge({
+      ...config,
+      collect() {
+        this.reset();
+        spec.fill(scrape(), (labels, v) => this.set(labels, v));
+      },
+    });
+  }
+}
 
 /**
  * Builds the registry; each scrape refills every metric from `getStatus()`. The fleet
@@ -19,149 +147,23 @@ const STATES: readonly ClientState[] = ['probing', 'connected', 'waiting', 'stop
 export function createMetricsRegistry(getStatus: () => AgentStatus): Registry {
   const registry = new Registry();
   // One status snapshot per scrape, shared by all metrics of that scrape.
-  let snapshot: AgentStatus | undefined;
-  const current = (): AgentStatus => (snapshot ??= getStatus());
-  let summary: FleetSummary | undefined;
-  const counts = (): FleetSummary => (summary ??= summarize(current().clients));
-  /** The clients given per-client series: none in a fleet. */
-  const perClient = (): AgentStatus['clients'] => ((current().devices ?? 1) > 1 ? [] : current().clients);
-  const allClients = (): AgentStatus['clients'] => current().clients;
-
-  new Gauge({
-    name: 'ncgd_devices',
-    help: 'Clients (one per device and configured client) by state and device profile',
-    labelNames: ['state', 'profile'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      const by = new Map<string, { state: string; profile: string; n: number }>();
-      for (const c of allClients()) {
-        const profile = c.profile ?? '';
-        const key = `${c.state}\0${profile}`;
-        const e = by.get(key) ?? { state: c.state, profile, n: 0 };
-        e.n++;
-        by.set(key, e);
-      }
-      const seen = new Set([...by.values()].map((e) => e.state));
-      for (const s of STATES) if (!seen.has(s)) this.set({ state: s, profile: '' }, 0);
-      for (const e of by.values()) this.set({ state: e.state, profile: e.profile }, e.n);
-    },
-  });
-  new Gauge({
-    name: 'ncgd_fleet_sessions_open',
-    help: 'Sessions open now in the whole process, by type',
-    labelNames: ['type'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      this.set({ type: 'netconf' }, counts().sessions.netconf);
-      this.set({ type: 'csh' }, counts().sessions.csh);
-    },
-  });
-  new Counter({
-    name: 'ncgd_fleet_sessions_total',
-    help: 'Sessions opened in the whole process since its clients (re)started',
-    registers: [registry],
-    collect() {
-      this.reset();
-      this.inc(counts().sessionsTotal);
-    },
-  });
-  new Gauge({
-    name: 'ncgd_fleet_devices',
-    help: 'Emulated devices in this process',
-    registers: [registry],
-    collect() {
-      this.set(current().devices ?? 1);
-    },
-  });
-
-  new Gauge({
-    name: 'ncgd_agent_start_time_seconds',
-    help: 'When the agent started (unix time)',
-    registers: [registry],
-    collect() {
-      this.set(current().startedAt / 1000);
-    },
-  });
-  new Gauge({
-    name: 'ncgd_client_connected',
-    help: '1 when the client has a live link to a server, else 0',
-    labelNames: ['client', 'device_id', 'server'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const c of perClient()) {
-        this.set({ client: c.name, device_id: c.deviceId, server: c.server ?? '' }, c.state === 'connected' ? 1 : 0);
-      }
-    },
-  });
-  new Gauge({
-    name: 'ncgd_client_state',
-    help: "1 for the client's current state (probing, connected, waiting, stopped), else 0",
-    labelNames: ['client', 'state'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const c of perClient()) {
-        for (const s of STATES) this.set({ client: c.name, state: s }, c.state === s ? 1 : 0);
-      }
-    },
-  });
-  new Gauge({
-    name: 'ncgd_client_state_since_seconds',
-    help: 'When the client entered its current state (unix time)',
-    labelNames: ['client'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const c of perClient()) this.set({ client: c.name }, c.since / 1000);
-    },
-  });
-  new Gauge({
-    name: 'ncgd_sessions_open',
-    help: 'Sessions open now, by type',
-    labelNames: ['client', 'type'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const c of perClient()) {
-        this.set({ client: c.name, type: 'netconf' }, c.sessions.netconf);
-        this.set({ client: c.name, type: 'csh' }, c.sessions.csh);
-      }
-    },
-  });
-  new Counter({
-    name: 'ncgd_sessions_total',
-    help: 'Sessions opened since the client (re)started',
-    labelNames: ['client'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const c of perClient()) this.inc({ client: c.name }, c.sessionsTotal);
-    },
-  });
-  new Gauge({
-    name: 'ncgd_last_error_info',
-    help: "1 with the client's last error as a label, while it has one",
-    labelNames: ['client', 'error'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const c of perClient()) if (c.lastError) this.set({ client: c.name, error: c.lastError.slice(0, 200) }, 1);
-    },
-  });
-
+  let snapshot: Scrape | undefined;
+  const scrape = (): Scrape => {
+    if (snapshot) return snapshot;
+    const status = getStatus();
+    let summary: FleetSummary | undefined;
+    snapshot = { status, counts: () => (summary ??= summarize(status.clients)), perClient: (status.devices ?? 1) > 1 ? [] : status.clients };
+    return snapshot;
+  };
+  for (const spec of METRICS) register(registry, spec, scrape);
   // Take a fresh snapshot for every scrape.
   const metrics = registry.metrics.bind(registry);
   registry.metrics = async () => {
     snapshot = undefined;
-    summary = undefined;
     try {
       return await metrics();
     } finally {
       snapshot = undefined;
-      summary = undefined;
     }
   };
   return registry;
@@ -171,7 +173,7 @@ export function createMetricsRegistry(getStatus: () => AgentStatus): Registry {
  * Serves `/metrics` on `host:port` (port 0 picks a free one; the port in use is returned).
  */
 export async function startMetricsServer(port: number, host: string, getStatus: () => AgentStatus): Promise<{ port: number; close(): Promise<void> }> {
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StatusError(`metrics port must be 0-65535 (got ${port})`);
+  if (!isListenPort(port)) throw new StatusError(`metrics port must be 0-65535 (got ${port})`);
   const registry = createMetricsRegistry(getStatus);
   const server = createServer((req, res) => {
     const url = (req.url ?? '/').split('?')[0];

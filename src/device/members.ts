@@ -1,0 +1,55 @@
+/**
+ * The devices this thread runs: each an emulated device (host name, state directory and
+ * device-id of its number in the fleet), equipped for sessions, and its agent dialling out.
+ */
+import { EmulatedDevice } from '../junos/device.js';
+import { loadProfile } from '../junos/profile.js';
+import { Agent } from '../outbound/agent.js';
+import { fleetConfig } from './fleet.js';
+import type { Outfitter } from './equipment.js';
+import { memberLogger, memberStateDir, type Run } from './run.js';
+
+/** What the single device's lock names as its owner (a fleet member's is its number). */
+function owner(run: Run): string {
+  const faces = [run.config ? 'outbound HTTPS' : '', run.settings.sshPort !== undefined ? 'SSH face' : ''].filter(Boolean).join(', ');
+  return `nc-grpc-device (${faces})`;
+}
+
+/**
+ * Starts device n (global number) of a fleet, or the single device: host name
+ * <hostname or profile prefix>-n (its serial number follows from it), state directory
+ * device-n, device-id -n (or {n}).
+ */
+async function startMember(run: Run, outfitter: Outfitter, n: number): Promise<void> {
+  const { settings: s, layout } = run;
+  const fleet = layout.fleet;
+  const log = memberLogger(run, n);
+  const profile = layout.plan.profileOf(n);
+  const device = await EmulatedDevice.create({
+    profile,
+    stateDir: memberStateDir(run, n),
+    hostname: fleet ? `${s.hostname ?? loadProfile(profile).hostnamePrefix}-${n}` : s.hostname,
+    owner: fleet ? `nc-grpc-device fleet, device ${n}` : owner(run),
+    logger: log,
+    faults: run.faults,
+    // A fleet member parses its configuration and locks its directory when first used
+    // (the fleet's directory is locked as the fleet starts).
+    lazy: fleet,
+  });
+  run.devices.push(device);
+  run.numbers.push(n);
+  run.stops.add(() => device.close());
+  await outfitter.addDevice();
+  if (!run.config) return;
+  const pacing = { spread: fleet && !s.storm, storm: s.storm, preconnect: s.preconnect };
+  const backends = outfitter.backends(run.devices.length);
+  const agent = new Agent({ config: fleetConfig(run.config, n, layout.total), backends, instanceId: s.instanceId, logger: log, faults: run.faults, pacing });
+  agent.start();
+  run.agents.push(agent);
+  run.stops.add(() => agent.stop());
+}
+
+/** Starts this thread's block of devices, in order. */
+export async function startMembers(run: Run, outfitter: Outfitter): Promise<void> {
+  for (let n = run.layout.mine.first; n <= run.layout.mine.last; n++) await startMember(run, outfitter, n);
+}

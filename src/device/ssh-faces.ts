@@ -1,0 +1,76 @@
+/**
+ * The SSH faces of this thread's devices (--ssh-port): NETCONF (subsystem netconf) and the
+ * Junos cli of each device, with its own host key, on the place its number gives it.
+ */
+import path from 'node:path';
+import type { ByteSession } from '../session/byte-session.js';
+import type { EmulatedDevice } from '../junos/device.js';
+import { serveDeviceSocket } from '../shell/device-socket.js';
+import { openPtyShell } from '../shell/pty-session.js';
+import { cliBinDir } from '../shell/cli-bin.js';
+import { startSshFace } from '../ssh/server.js';
+import type { Outfitter } from './equipment.js';
+import { memberLogger, memberStateDir, type Run } from './run.js';
+
+const HOST_KEY = 'ssh_host_ed25519_key';
+
+/** Device n's host key: in its state directory (device-n of a fleet), else in the run directory. */
+function hostKeyPath(run: Run, n: number): string {
+  const dir = memberStateDir(run, n);
+  if (dir) return path.join(dir, HOST_KEY);
+  return path.join(run.runDir, run.layout.fleet ? `${HOST_KEY}-${n}` : HOST_KEY);
+}
+
+/**
+ * Each SSH login's cli gets a device socket of its own, opened as that login: its commits
+ * are the login's ("by lab via cli"), not the sessions' user's. Gone with the session.
+ */
+function loginSockets(run: Run, outfitter: Outfitter) {
+  let count = 0;
+  return async (member: EmulatedDevice, login: string, open: (socketPath: string) => ByteSession): Promise<ByteSession> => {
+    const socketPath = path.join(run.runDir, `cli-login-${++count}`, 'device.sock');
+    const sock = await serveDeviceSocket(() => member.openNetconf({ user: login, client: 'cli' }), socketPath, { owner: outfitter.user.account, logger: run.logger });
+    let session: ByteSession;
+    try {
+      session = open(sock.path);
+    } catch (err) {
+      await sock.close();
+      throw err;
+    }
+    session.once('end', () => void sock.close());
+    return session;
+  };
+}
+
+/** Starts the SSH face of every device of the run, when SSH faces are asked for. */
+export async function startSshFaces(run: Run, outfitter: Outfitter): Promise<void> {
+  const { settings: s, layout } = run;
+  if (!layout.sshPlace) return;
+  const users = layout.sshUsers;
+  const cli = path.join(cliBinDir(), 'cli');
+  const withLoginSocket = loginSockets(run, outfitter);
+  const shell = (login: string, command: string[], extra: { interactive?: boolean; cols?: number; rows?: number }) => (sock: string) =>
+    openPtyShell({ command, env: { USER: login }, user: outfitter.user.name, allowRoot: s.allowRootShell, deviceSocket: sock, logger: run.logger, ...extra });
+  for (const [k, member] of run.devices.entries()) {
+    const n = run.numbers[k];
+    const place = layout.sshPlace(n);
+    const ssh = await startSshFace({
+      host: place.host,
+      port: place.port,
+      users,
+      authorizedKeysFile: s.sshAuthorizedKeys,
+      hostKeyPath: hostKeyPath(run, n),
+      openNetconf: (login: string, client: string) => member.openNetconf({ user: login, client }),
+      // A Junos login lands in the CLI (run as the sessions' user, named as the SSH login);
+      // `ssh device "show version"` runs one CLI command.
+      openShell: (login, pty) => withLoginSocket(member, login, shell(login, [cli], { interactive: true, cols: pty?.cols, rows: pty?.rows })),
+      openCommand: (login, command) => withLoginSocket(member, login, shell(login, [cli, '-c', command], {})),
+      logger: memberLogger(run, n),
+    });
+    run.sshFaces.push({ host: ssh.host, port: ssh.port, fingerprint: ssh.fingerprint });
+    run.stops.add(() => ssh.close());
+    if (!layout.fleet) run.logger.info({ port: ssh.port, users: users.map((u) => u.name) }, 'SSH face listening (netconf subsystem and cli)');
+  }
+  const faces = run.sshFaces;
+  if (layout.fleet) run.logger.info({ faces: faces.length, first: faces[0], last: faces[faces.length - 1], users: users.map((u) => u.name) }, 'SSH faces listening (netconf subsystem and cli)');
+}

@@ -1,0 +1,95 @@
+/**
+ * What a process shows and takes for all its devices (every thread's): status, inventory,
+ * dropping connections, the control socket, metrics, and reloads of the configuration.
+ */
+import type { AgentConfig } from '../outbound/config.js';
+import { startControl, startMetrics } from '../status/startup.js';
+import type { AgentStatus, Inventory } from '../status/types.js';
+import type { FaultSet } from '../faults/faults.js';
+import { fleetConfig } from './fleet.js';
+import { agentConfigOf } from './options.js';
+import { watchConfig, type ConfigSnapshot } from './config-watch.js';
+import type { Outfitter } from './equipment.js';
+import type { Run } from './run.js';
+
+/** What the control socket serves, for every device of the process. */
+export interface DeviceControl {
+  status(): AgentStatus;
+  inventory(): Inventory;
+  faults: FaultSet;
+  dropConnections(): number;
+  /** Reads the configuration again (as a change of the --config file does): the clients added, removed, ... */
+  reload(): Promise<Record<string, string[]>>;
+}
+
+/** Every client of the process (with its device's profile in a fleet). */
+function status(run: Run): AgentStatus {
+  const parts = run.agents.map((a) => a.status());
+  const fleet = run.layout.fleet;
+  const clients = parts.flatMap((p, i) => (fleet ? p.clients.map((c) => ({ ...c, profile: run.devices[i]?.profile.name })) : p.clients));
+  if (run.others) clients.push(...run.others.clients());
+  return { pid: process.pid, startedAt: parts[0]?.startedAt ?? run.startedAt, clients, faults: run.faults.list(), devices: run.layout.total };
+}
+
+/** What NMS tools import: every device of the process, its identity, states and SSH face. */
+function inventory(run: Run): Inventory {
+  const shard = run.layout.plan.shard;
+  const mine = run.devices.map((d, k) => {
+    const clients = run.agents[k]?.status().clients ?? [];
+    return {
+      n: run.numbers[k],
+      hostname: d.hostname,
+      profile: d.profile.name,
+      model: d.profile.model,
+      serial: d.serialNumber,
+      deviceIds: clients.map((c) => c.deviceId),
+      states: clients.map((c) => c.state),
+      ...(run.sshFaces[k] ? { ssh: run.sshFaces[k] } : {}),
+    };
+  });
+  return { pid: process.pid, total: run.layout.total, ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}), devices: [...mine, ...(run.others?.devices() ?? [])] };
+}
+
+/**
+ * A reload: a changed sessions' user (the JET app's username) applies to sessions opened
+ * from now on, as on Junos after a commit; live sessions keep theirs. Then the clients.
+ */
+async function applyConfig(run: Run, outfitter: Outfitter, next: AgentConfig): Promise<Record<string, string[]>> {
+  await outfitter.changeUser(next.username);
+  const total: Record<string, string[]> = {};
+  for (const [i, agent] of run.agents.entries()) {
+    const result = await agent.apply(fleetConfig(next, run.numbers[i], run.layout.total));
+    for (const [k, v] of Object.entries(result)) total[k] = [...new Set([...(total[k] ?? []), ...v])];
+  }
+  // The other threads read the file themselves.
+  run.others?.reload();
+  return total;
+}
+
+/** The control of the run's devices (nothing served yet). */
+export function deviceControl(run: Run, outfitter: Outfitter): DeviceControl {
+  return {
+    status: () => status(run),
+    inventory: () => inventory(run),
+    faults: run.faults,
+    dropConnections: () => run.agents.reduce((n, a) => n + a.dropConnections(), 0) + (run.others?.drop() ?? 0),
+    reload: async () => (run.config ? applyConfig(run, outfitter, agentConfigOf(run.settings)!) : {}),
+  };
+}
+
+/** Metrics, bound before any client dials: a port clash ends the start before anything goes out. */
+export async function serveMetrics(run: Run, control: DeviceControl): Promise<void> {
+  const s = run.settings;
+  if (!run.layout.main || !run.config || s.metricsPort === undefined) return;
+  const metrics = await startMetrics(s.metricsPort, control.status, run.logger, s.metricsHost);
+  run.stops.atEnd(() => metrics.close());
+}
+
+/** The control socket, and the watch that reloads a changed --config file (the main thread's, for all). */
+export async function serveControl(run: Run, control: DeviceControl, configSeen: ConfigSnapshot | undefined): Promise<void> {
+  const s = run.settings;
+  if (!run.layout.main || !(run.config || run.layout.sshPlace)) return;
+  const server = await startControl({ control: s.control, stateDir: s.stateDir, runDir: run.runDir }, control.status, control, run.logger, control.inventory);
+  run.stops.atEnd(() => server.close());
+  if (run.config && s.config) run.stops.atEnd(watchConfig(s.config, control.reload, run.logger, configSeen));
+}
