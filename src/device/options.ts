@@ -1,16 +1,16 @@
 /**
  * What a device's settings (settings.ts) say about the NMS to dial (agentConfigOf), the
- * faults to inject from the start (faultsOf) and the bridges' known hosts (knownHostsFile).
+ * faults to inject from the start (faultsOf) and the session backends (backendSpecs).
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { clientFromParts, validateAgentConfig, validateTransport, type AgentConfig } from '../outbound/config.js';
 import { parseAgentConfigFile } from '../outbound/junos-config.js';
-import { protocolFor } from '../outbound/protocols/index.js';
+import { clientProtocol, protocolFor } from '../outbound/protocols/index.js';
 import { DEFAULT_PROTOCOL } from '../wire/contract.js';
 import { decodeSecret9, isSecret9 } from '../junos/secret9.js';
 import { FaultSet, FaultSpecError } from '../faults/faults.js';
 import { UsageError } from '../errors.js';
+import type { SessionKind } from '../session/byte-session.js';
 import { flagName, type DeviceSettings } from './settings.js';
 
 /** The faults of `--fault`; a bad spec is a usage error. */
@@ -23,9 +23,13 @@ export function faultsOf(s: DeviceSettings): FaultSet {
   }
 }
 
-/** Known hosts of the SSH bridges (trust on first use): kept in the state directory. */
-export function knownHostsFile(s: DeviceSettings): string | undefined {
-  return s.stateDir ? path.join(path.resolve(s.stateDir), 'known_hosts') : undefined;
+/**
+ * The session backends' specs (src/backends/registry.ts): --netconf-command C is `exec:C`,
+ * --netconf-backend and --shell-backend are specs as given; none: the built-in ones.
+ */
+export function backendSpecs(s: DeviceSettings): Record<SessionKind, string | undefined> {
+  if (s.netconfBackend && s.netconfCommand) throw new UsageError(`give either ${flagName('netconfBackend')} or ${flagName('netconfCommand')}, not both`);
+  return { netconf: s.netconfCommand ? `exec:${s.netconfCommand}` : s.netconfBackend, csh: s.shellBackend };
 }
 
 /** Reads the agent configuration the settings describe, or undefined when no NMS is configured. */
@@ -49,7 +53,7 @@ export function agentConfigOf(s: DeviceSettings): AgentConfig | undefined {
   const client = clientFromParts(
     { ...s, secret: secret ?? protocolFor(protocol).defaultSecret },
     (p) => readFileSync(p, 'utf8'),
-    protocol,
+    clientProtocol(protocol),
     flagName,
   );
   return validateAgentConfig(withTransportSettings({ clients: [client], protocol, username: s.username }, s), 'flags');

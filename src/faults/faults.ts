@@ -13,17 +13,20 @@
 import { EventEmitter } from 'node:events';
 import { FaultLog } from '../log.js';
 import type { ByteSession, SessionEnd } from '../session/byte-session.js';
-import { formatFault, parseFault, type Fault, type FaultKind } from './kinds.js';
+import { formatFault, kindInfo, parseFault, type Fault, type FaultKind } from './kinds.js';
 
 export { FAULT_KINDS, FaultSpecError, formatFault, parseFault, type Fault, type FaultKind } from './kinds.js';
 
 /**
- * The faults active now. One value per kind, except rpc-error, which collects RPC names;
- * adding a kind again replaces its value. Emits 'change' after every change.
+ * The faults active now. One value per kind, except the kinds the table marks `collects`
+ * (rpc-error collects RPC names): adding a kind again replaces its value. Emits 'change'
+ * after every change.
  */
 export class FaultSet extends EventEmitter {
-  private readonly single = new Map<Exclude<FaultKind, 'rpc-error'>, Fault>();
-  private readonly rpcErrors = new Set<string>();
+  /** The one value of each replacing kind, in the order the kinds were first added. */
+  private readonly single = new Map<FaultKind, Fault>();
+  /** Every value of the collecting kinds, by spec, in the order added. */
+  private readonly collected = new Map<string, Fault>();
 
   constructor(initial: Iterable<Fault | string> = []) {
     super();
@@ -43,52 +46,56 @@ export class FaultSet extends EventEmitter {
    */
   change(req: { add?: string[]; clear?: boolean }): string[] {
     const parsed = (req.add ?? []).map(parseFault);
-    if (req.clear) {
-      this.single.clear();
-      this.rpcErrors.clear();
-    }
+    if (req.clear) this.empty();
     for (const f of parsed) this.put(f);
     this.emit('change');
     return this.list();
   }
 
   clear(): void {
-    this.single.clear();
-    this.rpcErrors.clear();
+    this.empty();
     this.emit('change');
   }
 
   /** The active faults as specs, in a stable order. */
   list(): string[] {
-    const out = [...this.single.values()].map(formatFault);
-    for (const rpc of this.rpcErrors) out.push(formatFault({ kind: 'rpc-error', rpc }));
-    return out;
+    return [...this.single.values(), ...this.collected.values()].map(formatFault);
+  }
+
+  /** The active fault of a replacing kind. */
+  private one<K extends FaultKind>(kind: K): Extract<Fault, { kind: K }> | undefined {
+    return this.single.get(kind) as Extract<Fault, { kind: K }> | undefined;
   }
 
   get outputDelayMs(): number {
-    return (this.single.get('output-delay') as { ms: number } | undefined)?.ms ?? 0;
+    return this.one('output-delay')?.ms ?? 0;
   }
   get dropAfter(): number | undefined {
-    return (this.single.get('drop-after') as { bytes: number } | undefined)?.bytes;
+    return this.one('drop-after')?.bytes;
   }
   get stallAfter(): number | undefined {
-    return (this.single.get('stall-after') as { bytes: number } | undefined)?.bytes;
+    return this.one('stall-after')?.bytes;
   }
   get noStopMessage(): boolean {
     return this.single.has('no-stop-message');
   }
   /** NETCONF hook: should RPC `name` be answered with an injected error? */
   rpcError(name: string): boolean {
-    return this.rpcErrors.has(name);
+    return this.collected.has(formatFault({ kind: 'rpc-error', rpc: name }));
   }
   /** NETCONF hook: how long every reply waits. */
   rpcDelayMs(): number {
-    return (this.single.get('rpc-delay') as { ms: number } | undefined)?.ms ?? 0;
+    return this.one('rpc-delay')?.ms ?? 0;
   }
 
   private put(f: Fault): void {
-    if (f.kind === 'rpc-error') this.rpcErrors.add(f.rpc);
+    if (kindInfo(f.kind).collects) this.collected.set(formatFault(f), f);
     else this.single.set(f.kind, f);
+  }
+
+  private empty(): void {
+    this.single.clear();
+    this.collected.clear();
   }
 }
 

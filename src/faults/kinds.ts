@@ -24,28 +24,30 @@ export type FaultArgument = 'ms' | 'bytes' | 'rpc-name' | 'none';
 export interface FaultKindInfo {
   kind: FaultKind;
   argument: FaultArgument;
-  /** Where it acts: every session's byte stream, the gRPC bridge, or the built-in NETCONF server. */
-  appliesTo: 'session output' | 'bridge' | 'netconf server';
-  /** Several at once (rpc-error collects RPC names); otherwise a new one replaces the old. */
+  /** Several at once (rpc-error collects RPC names); otherwise a new one replaces the old (FaultSet). */
   collects?: boolean;
   /** One line for the README table and `fault --help`. */
   effect: string;
 }
 
 export const FAULT_KINDS: readonly FaultKindInfo[] = [
-  { kind: 'output-delay', argument: 'ms', appliesTo: 'session output', effect: 'every output chunk of every session reaches the NMS MS ms later (order kept)' },
-  { kind: 'drop-after', argument: 'bytes', appliesTo: 'session output', effect: "once a session's output passes BYTES, its RPC is cancelled: no stop message, its process is killed" },
-  { kind: 'stall-after', argument: 'bytes', appliesTo: 'session output', effect: 'after BYTES of output a session sends nothing more (input still taken) until it ends or is killed' },
-  { kind: 'no-stop-message', argument: 'none', appliesTo: 'bridge', effect: 'sessions half-close without `Client is stopping, ...`' },
+  { kind: 'output-delay', argument: 'ms', effect: 'every output chunk of every session reaches the NMS MS ms later (order kept)' },
+  { kind: 'drop-after', argument: 'bytes', effect: "once a session's output passes BYTES, its RPC is cancelled: no stop message, its process is killed" },
+  { kind: 'stall-after', argument: 'bytes', effect: 'after BYTES of output a session sends nothing more (input still taken) until it ends or is killed' },
+  { kind: 'no-stop-message', argument: 'none', effect: 'sessions half-close without `Client is stopping, ...`' },
   {
     kind: 'rpc-error',
     argument: 'rpc-name',
-    appliesTo: 'netconf server',
     collects: true,
     effect: 'the built-in NETCONF server answers RPC NAME with `<rpc-error>` (application, operation-failed, `fault injected: NAME`); the session goes on',
   },
-  { kind: 'rpc-delay', argument: 'ms', appliesTo: 'netconf server', effect: 'the built-in NETCONF server sends every reply MS ms late' },
+  { kind: 'rpc-delay', argument: 'ms', effect: 'the built-in NETCONF server sends every reply MS ms late' },
 ];
+
+/** The table's entry of a kind. */
+export function kindInfo(kind: FaultKind): FaultKindInfo {
+  return FAULT_KINDS.find((k) => k.kind === kind)!;
+}
 
 const PLACEHOLDER: Record<FaultArgument, string> = { ms: 'MS', bytes: 'BYTES', 'rpc-name': 'NAME', none: '' };
 

@@ -64,9 +64,12 @@ export class ReferenceNms {
     this.log = new NmsEventLog(opts.maxEvents);
     this.enhanced = new EnhancedService(this.log, this.logger, { closeTimeoutMs: opts.closeTimeoutMs ?? 10_000, keepOutputChars: opts.keepOutputChars });
     this.basic = new BasicService(this.log, this.logger, opts.basicSecret ?? BASIC_DEFAULT_SECRET);
-    const protocols: readonly ProtocolName[] = opts.protocols ?? PROTOCOL_NAMES;
-    if (protocols.includes('enhanced')) this.server.addService(ncgrpcService().service, this.enhanced.handlers());
-    if (protocols.includes('basic')) this.server.addService(basicService().service, this.basic.handlers());
+    // The NMS side of each protocol version: its gRPC service and handlers.
+    const services: Record<ProtocolName, () => [grpc.ServiceDefinition, grpc.UntypedServiceImplementation]> = {
+      enhanced: () => [ncgrpcService().service, this.enhanced.handlers()],
+      basic: () => [basicService().service, this.basic.handlers()],
+    };
+    for (const p of opts.protocols ?? PROTOCOL_NAMES) this.server.addService(...services[p]());
   }
 
   /** The RPCs and sessions the NMS saw, in order: the last `maxEvents` of them. */

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { UsageError } from '../errors.js';
 import type { ProtocolName } from '../wire/contract.js';
-import { protocolFor } from './protocols/index.js';
+import { isPort } from '../wire/port.js';
 
 /**
  * The agent's configuration model: outbound-https clients, each with an ordered server list.
@@ -92,10 +92,6 @@ export function normalizeCertificate(input: string, what = 'certificate'): strin
   return out.join('');
 }
 
-function isPort(n: unknown): n is number {
-  return typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 65535;
-}
-
 /** Checks an AgentConfig; throws ConfigError naming the first problem. */
 export function validateAgentConfig(cfg: AgentConfig, source = 'configuration'): AgentConfig {
   if (!Array.isArray(cfg.clients) || cfg.clients.length === 0) {
@@ -158,17 +154,26 @@ export interface ClientParts {
   name?: string;
 }
 
+/** What building a client needs to know of its protocol (src/outbound/protocols/index.ts). */
+export interface ClientProtocol {
+  name: ProtocolName;
+  needsDeviceId: boolean;
+  /** The protocols that need no device id, for the message when one is missing. */
+  withoutDeviceId: readonly string[];
+}
+
 /**
  * Builds one client from its parts; `readFile` reads certFile. Missing pieces are named in
  * the error as the source spells them (`name`: `--cert-file` on the command line, `-cert-file`
  * in JET arguments), so the user knows what to add.
  */
-export function clientFromParts(f: ClientParts, readFile: (p: string) => string, protocol: ProtocolName, name: (part: keyof ClientParts | 'protocol') => string): ClientConfig {
+export function clientFromParts(f: ClientParts, readFile: (p: string) => string, protocol: ClientProtocol, name: (part: keyof ClientParts | 'protocol') => string): ClientConfig {
   if (!f.host) throw new ConfigError(`${name('host')} is required (the NMS address, as named by its certificate)`);
   if (f.cert && f.certFile) throw new ConfigError(`give either ${name('cert')} or ${name('certFile')}, not both`);
   if (!f.cert && !f.certFile) throw new ConfigError(`${name('cert')} (certificate body on one line) or ${name('certFile')} (PEM file) is required`);
-  const needsDeviceId = protocolFor(protocol).needsDeviceId;
-  if (needsDeviceId && !f.deviceId) throw new ConfigError(`${name('deviceId')} is required (or ${name('protocol')} basic for the 20.2 app, which has none)`);
+  const needsDeviceId = protocol.needsDeviceId;
+  const without = protocol.withoutDeviceId.length ? ` (or ${name('protocol')} ${protocol.withoutDeviceId.join('|')}, which has none)` : '';
+  if (needsDeviceId && !f.deviceId) throw new ConfigError(`${name('deviceId')} is required${without}`);
   if (needsDeviceId && !f.secret) throw new ConfigError(`${name('secret')} is required`);
   let certText: string;
   if (f.certFile) {
@@ -182,7 +187,8 @@ export function clientFromParts(f: ClientParts, readFile: (p: string) => string,
   if (!isReconnectStrategy(strategy)) throw new ConfigError(`${name('reconnectStrategy')} must be ${RECONNECT_STRATEGIES.join(' or ')}`);
   return {
     name: f.name ?? 'cli',
-    deviceId: f.deviceId ?? 'basic',
+    // A protocol without device ids: the client is named after it.
+    deviceId: f.deviceId ?? protocol.name,
     secret: f.secret ?? '',
     waittime: f.waittime ?? DEFAULT_WAITTIME,
     reconnectStrategy: strategy,

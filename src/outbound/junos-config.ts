@@ -15,7 +15,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { BASIC_DEFAULT_SECRET } from './protocols/basic.js';
+import { appArgumentsProtocol, clientProtocol, type OutboundProtocol } from './protocols/index.js';
 import { DEFAULT_PROTOCOL, isProtocolName, PROTOCOL_NAMES } from '../wire/contract.js';
 import {
   clientFromParts,
@@ -33,6 +33,7 @@ import {
   type ServerConfig,
 } from './config.js';
 import { jetSpelling, parseJetArguments } from './jet-args.js';
+import { portOfText } from '../wire/port.js';
 import { decodeSecret9 } from '../junos/secret9.js';
 import { ConfigSyntaxError } from '../junos/config/errors.js';
 import { parseJson } from '../junos/config/json.js';
@@ -188,11 +189,10 @@ function syntaxProblem(err: ConfigSyntaxError, text: string, name: string): stri
 // Values shared by both forms
 
 function parsePort(raw: unknown, fail: (m: string) => ConfigError): number {
-  const s = typeof raw === 'number' ? String(raw) : raw;
-  if (typeof s !== 'string' || !/^\d+$/.test(s) || Number(s) < 1 || Number(s) > 65535) {
-    throw fail(`port must be 1-65535 (got ${JSON.stringify(raw)})`);
-  }
-  return Number(s);
+  const text = typeof raw === 'number' ? String(raw) : raw;
+  const port = typeof text === 'string' ? portOfText(text) : undefined;
+  if (port === undefined) throw fail(`port must be 1-65535 (got ${JSON.stringify(raw)})`);
+  return port;
 }
 
 function parseWaittime(raw: unknown, fail: (m: string) => ConfigError): number {
@@ -278,13 +278,14 @@ function fromTree(written: ConfigTree, src: Source): AgentConfig {
     if (args?.value) {
       const path = ['file', app.name, 'arguments'];
       const what = `application ${app.name}: arguments`;
+      const byArguments = appArgumentsProtocol();
       if (clients.length) {
-        if (/(^|\s)--?host\b/.test(args.value)) {
-          throw src.error(path, what, 'both the basic app (-host in arguments) and outbound-https clients are configured; keep one');
+        if (byArguments && /(^|\s)--?host\b/.test(args.value)) {
+          throw src.error(path, what, `both the ${byArguments.name} app (-host in arguments) and outbound-https clients are configured; keep one`);
         }
-      } else {
-        cfg.clients.push(basicClient(args.value, app.name, src, (m) => src.error(path, what, m)));
-        cfg.protocol = 'basic';
+      } else if (byArguments) {
+        cfg.clients.push(appClient(byArguments, args.value, app.name, src, (m) => src.error(path, what, m)));
+        cfg.protocol = byArguments.name;
       }
     }
   }
@@ -400,8 +401,8 @@ function looksLikeAddress(s: string): boolean {
   return /^[0-9]{1,3}(\.[0-9]{1,3}){3}$/.test(s) || /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(s);
 }
 
-/** The basic (20.2) app's one client, from its JET argument string. */
-function basicClient(args: string, app: string, src: Source, fail: (m: string) => ConfigError): ClientConfig {
+/** The one client of an app configured by its JET argument string (the basic, 20.2, app). */
+function appClient(protocol: OutboundProtocol, args: string, app: string, src: Source, fail: (m: string) => ConfigError): ClientConfig {
   try {
     const a = parseJetArguments(args);
     return clientFromParts(
@@ -412,10 +413,10 @@ function basicClient(args: string, app: string, src: Source, fail: (m: string) =
         cert: a.cert,
         certFile: a.certFile === undefined ? undefined : src.resolvePath(a.certFile),
         deviceId: a.deviceId,
-        secret: a.secret === undefined ? BASIC_DEFAULT_SECRET : parseSecret(a.secret, fail),
+        secret: a.secret === undefined ? protocol.defaultSecret : parseSecret(a.secret, fail),
       },
       (p) => readFileSync(p, 'utf8'),
-      'basic',
+      clientProtocol(protocol.name),
       jetSpelling,
     );
   } catch (err) {

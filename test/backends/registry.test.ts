@@ -20,9 +20,8 @@ const ctx: BackendContext = {
   device: { hostname: 'r1' } as EmulatedDevice,
   username: 'nobody',
   sessionUser: { name: 'nobody', uid: process.getuid!(), gid: process.getgid!(), home: tmpdir(), shell: '/bin/sh' },
-  allowRootShell: false,
-  shellPrompt: false,
   deviceSocket: '/nonexistent.sock',
+  settings: {},
   logger: silentLogger,
 };
 

@@ -7,6 +7,7 @@ import { BasicServerLink, probeBasic } from './basic.js';
 import { EnhancedServerLink, probeEnhanced } from './enhanced.js';
 import type { OutboundProtocol } from './protocol.js';
 import type { NcgrpcClient } from '../channel.js';
+import type { ClientProtocol } from '../config.js';
 
 export type { OutboundProtocol, ProbeResult } from './protocol.js';
 
@@ -23,6 +24,7 @@ const PROTOCOLS: Record<ProtocolName, OutboundProtocol> = {
     help: PROTOCOL_HELP.basic,
     needsDeviceId: false,
     defaultSecret: BASIC_DEFAULT_SECRET,
+    configuredByAppArguments: true,
     probe: probeBasic,
     link: (server, host, handoff) => {
       handoff?.close();
@@ -34,6 +36,22 @@ const PROTOCOLS: Record<ProtocolName, OutboundProtocol> = {
 /** The protocol of that name (the default one when none is given). */
 export function protocolFor(name: ProtocolName | undefined): OutboundProtocol {
   return PROTOCOLS[name ?? DEFAULT_PROTOCOL];
+}
+
+/** The protocol whose client the JET app's arguments configure, if one is registered. */
+export function appArgumentsProtocol(): OutboundProtocol | undefined {
+  return allProtocols().find((p) => p.configuredByAppArguments);
+}
+
+/** The protocols that need no device id (a client of theirs may leave it out). */
+export function protocolsWithoutDeviceId(): ProtocolName[] {
+  return allProtocols().filter((p) => !p.needsDeviceId).map((p) => p.name);
+}
+
+/** What building a client of protocol `name` needs to know of it (outbound/config.ts clientFromParts). */
+export function clientProtocol(name: ProtocolName | undefined): ClientProtocol {
+  const p = protocolFor(name);
+  return { name: p.name, needsDeviceId: p.needsDeviceId, withoutDeviceId: protocolsWithoutDeviceId() };
 }
 
 /** Every registered protocol, newest first. */

@@ -18,6 +18,11 @@ export interface OutboundProtocol {
   readonly needsDeviceId: boolean;
   /** The secret used when none is configured, when the version has one. */
   readonly defaultSecret?: string;
+  /**
+   * Its client is configured as the JET app's arguments (`extension-service application
+   * file ... arguments "-host ... -port ..."`), not as `services outbound-https client`.
+   */
+  readonly configuredByAppArguments?: boolean;
   /** Is this server up for us? Bounded by the options' connect bound and deadline; aborted by their `signal` (the client stopping). */
   probe(server: ServerConfig, opts?: ProbeOptions): Promise<ProbeResult>;
   /**
