@@ -10,8 +10,6 @@
  * the process (reportFatal), and the control socket turns them into HTTP 400 answers.
  */
 export class UserError extends Error {
-  /** Marks errors whose message is fit for a user as it is (kept for older checks). */
-  readonly userFacing = true;
   constructor(
     message: string,
     readonly exitCode: number,
@@ -36,15 +34,12 @@ export class RuntimeError extends UserError {
 }
 
 /** True for errors whose message a user may see as it is. */
-export function isUserError(err: unknown): boolean {
-  return err instanceof UserError || (err as { userFacing?: boolean } | null)?.userFacing === true;
+export function isUserError(err: unknown): err is UserError {
+  return err instanceof UserError;
 }
 
 export function exitCodeFor(err: unknown): number {
-  if (err instanceof UserError) return err.exitCode;
-  // Pure modules that import nothing (device/shard.ts) mark their errors by shape.
-  const code = (err as { exitCode?: unknown } | null)?.exitCode;
-  return isUserError(err) && typeof code === 'number' ? code : 1;
+  return err instanceof UserError ? err.exitCode : 1;
 }
 
 /** Prints the error as one line on stderr (the stack only for bugs, with NCGD_DEBUG) and exits. */

@@ -17,18 +17,12 @@
  * `apps.kubernetes.io/pod-index` label), else JOB_COMPLETION_INDEX (an Indexed Job), else
  * the ordinal at the end of HOSTNAME (`<statefulset>-<ordinal>`, a StatefulSet pod's name).
  *
- * Pure functions, no imports: bad input throws a ShardError, one line meant for the user.
+ * Pure functions: bad input throws a ShardError, one line meant for the user.
  */
+import { UsageError } from '../errors.js';
 
 /** Bad shard input: a one-line message for the user; a usage error (exit code 2). */
-export class ShardError extends Error {
-  readonly userFacing = true;
-  readonly exitCode = 2;
-  constructor(message: string) {
-    super(message);
-    this.name = 'ShardError';
-  }
-}
+export class ShardError extends UsageError {}
 
 /** Shard `index` of `count`, 0 ≤ index < count. */
 export interface Shard {

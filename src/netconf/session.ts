@@ -249,8 +249,9 @@ export class NetconfSession extends EventEmitter implements ByteSession {
         this.decoder.mode = 'chunked';
         this.outMode = 'chunked';
       }
-    } catch {
+    } catch (err) {
       // A broken hello is ignored as Junos does; later RPCs still get answers.
+      this.opts.logger.debug({ session: this.id, reason: (err as Error).message }, 'client hello not understood; ignored');
     }
     return true;
   }

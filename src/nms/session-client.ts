@@ -11,6 +11,7 @@
  * says when they are done), for NETCONF the rpc-replies. The result says whether what was
  * asked for came, so the command can exit non-zero with one line when it did not.
  */
+import { RuntimeError } from '../errors.js';
 import net from 'node:net';
 import { createInterface } from 'node:readline';
 import { randomBytes } from 'node:crypto';
@@ -53,13 +54,8 @@ export interface SessionResult {
   rpcError?: string;
 }
 
-export class SessionClientError extends Error {
-  readonly userFacing = true;
-  constructor(message: string) {
-    super(message);
-    this.name = 'SessionClientError';
-  }
-}
+/** A session the `session` command could not run as asked (exit 1). */
+export class SessionClientError extends RuntimeError {}
 
 /** Splits `host:port` (IPv6 as `[addr]:port`); throws on a malformed value. */
 export function parseHostPort(v: string): { host: string; port: number } {

@@ -2,29 +2,12 @@
  * What a running agent reports about itself: through the control socket (`status`
  * command) and, as numbers, through the Prometheus endpoint. Holds no secret.
  */
-import type { ProtocolName } from '../wire/contract.js';
-export type ClientState = 'probing' | 'connected' | 'waiting' | 'stopped';
+import { RuntimeError } from '../errors.js';
+import type { WorkerState, WorkerStatus } from '../outbound/client-worker.js';
+export type ClientState = WorkerState;
 
-export interface ClientStatus {
-  name: string;
-  deviceId: string;
-  protocol: ProtocolName;
-  /** `address:port` of the server being probed or in use; null while waiting or stopped. */
-  server: string | null;
-  state: ClientState;
-  /** When the client entered this state (epoch ms). */
-  since: number;
-  /** Sessions open now, by type. */
-  sessions: { netconf: number; csh: number };
-  /** Sessions opened since the client (re)started. */
-  sessionsTotal: number;
-  lastError: string | null;
-  /**
-   * The last link to a server that was lost, and why (connection dropped or a keepalive ping
-   * unanswered, connection not up within the connect bound); absent until one is lost.
-   */
-  lastLoss?: { server: string; reason: string; at: number };
-  /** The device profile of the client's device (fleets). */
+/** One client of the process: what its worker reports, and its device's profile (fleets). */
+export interface ClientStatus extends WorkerStatus {
   profile?: string;
 }
 
@@ -91,13 +74,7 @@ export interface Inventory {
 }
 
 /** A failure the user sees as one line (no stack): nothing listening, bad socket path... */
-export class StatusError extends Error {
-  readonly userFacing = true;
-  constructor(message: string) {
-    super(message);
-    this.name = 'StatusError';
-  }
-}
+export class StatusError extends RuntimeError {}
 
 /**
  * Copies only the published fields, so whatever else a provider's objects carry (a config,

@@ -6,12 +6,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { UsageError } from '../../src/errors.js';
 import { ShardError, describeShard, parseShard, resolveShard, shardFromEnv, shardOfDevice, shardRange } from '../../src/device/shard.js';
 
 function throwsShard(fn: () => unknown, message: RegExp) {
   assert.throws(fn, (e: unknown) => {
     assert.ok(e instanceof ShardError, `a ShardError, got ${String(e)}`);
-    assert.equal(e.userFacing, true);
+    assert.ok(e instanceof UsageError);
     assert.equal(e.exitCode, 2);
     assert.doesNotMatch(e.message, /\n/, 'one line');
     assert.match(e.message, message);

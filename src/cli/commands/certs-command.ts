@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { UsageError } from '../../errors.js';
+import { RuntimeError, UsageError } from '../../errors.js';
 import { makeCa, makeSelfSigned, makeSigned, oneLineCert, type KeyType } from '../../nms/pki.js';
 
 export interface CertsArgs {
@@ -66,7 +66,7 @@ export async function runCertsCommand(args: CertsArgs, print: (line: string) => 
   } catch (err) {
     if (err instanceof UsageError) throw err;
     const e = err as NodeJS.ErrnoException;
-    throw Object.assign(new Error(`certs: ${e.code ? `cannot write to ${args.out}: ${e.code}` : e.message}`), { userFacing: true });
+    throw new RuntimeError(`certs: ${e.code ? `cannot write to ${args.out}: ${e.code}` : e.message}`);
   }
 }
 

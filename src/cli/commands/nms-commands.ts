@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import type { Argv, CommandModule } from 'yargs';
-import { UsageError } from '../../errors.js';
+import { RuntimeError, UsageError } from '../../errors.js';
 import { isProtocolName, PROTOCOL_NAMES, type ProtocolName } from '../../wire/contract.js';
 import { createLogger, type Logger } from '../../log.js';
 import { OpsServer } from '../../nms/ops-server.js';
@@ -25,7 +25,7 @@ export interface NmsArgs {
 }
 
 function userError(message: string): Error {
-  return Object.assign(new Error(message), { userFacing: true });
+  return new RuntimeError(message);
 }
 
 function readPem(file: string, what: string): string {
@@ -207,6 +207,7 @@ export async function runSession(args: SessionArgs, io: SessionClientIo): Promis
   } catch (err) {
     // No such device: say which ones are waiting.
     if (request.op === 'session' && err instanceof SessionClientError && /^no device /.test(err.message)) {
+      // Only to enrich the message: without the list, the error stands as it is.
       const list = await fetchList(ops).catch(() => undefined);
       if (list) {
         const names = Object.keys(list.waiting);
