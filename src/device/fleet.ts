@@ -6,6 +6,7 @@
  */
 import type { AgentConfig } from '../outbound/config.js';
 import { UsageError } from '../errors.js';
+import { isListenPort } from '../wire/port.js';
 import { DEFAULT_PROFILE } from '../junos/profile.js';
 import { resolveShard, shardRange, type Shard } from './shard.js';
 
@@ -134,7 +135,7 @@ export interface SshPlace {
 export function sshPlaces(f: { sshPort?: number; sshHost?: string; sshAddressRange?: string }, plan: Pick<FleetPlan, 'total' | 'first' | 'last'>): (n: number) => SshPlace {
   const base = f.sshPort ?? 0;
   const host = f.sshHost ?? '127.0.0.1';
-  if (!Number.isInteger(base) || base < 0 || base > 65535) throw new UsageError(`--ssh-port must be 0-65535 (got ${base})`);
+  if (!isListenPort(base)) throw new UsageError(`--ssh-port must be 0-65535 (got ${base})`);
   if (f.sshAddressRange !== undefined) {
     const first = ipv4(f.sshAddressRange);
     if (first === undefined) throw new UsageError(`--ssh-address-range must be the IPv4 address of device 1, e.g. 127.0.1.1 (got ${JSON.stringify(f.sshAddressRange.slice(0, 40))})`);

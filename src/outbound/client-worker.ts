@@ -16,17 +16,25 @@ import type { LinkEnd, ServerLink, SessionHost } from './session-host.js';
 
 export type WorkerState = 'probing' | 'connected' | 'waiting' | 'stopped';
 
+/** One client as status shows it (src/status/types.ts ClientStatus adds its device's profile). */
 export interface WorkerStatus {
   name: string;
   deviceId: string;
   protocol: ProtocolName;
+  /** `address:port` of the server being probed or in use; null while waiting or stopped. */
   server: string | null;
   state: WorkerState;
+  /** When the client entered this state (epoch ms). */
   since: number;
+  /** Sessions open now, by type. */
   sessions: { netconf: number; csh: number };
+  /** Sessions opened since the client (re)started. */
   sessionsTotal: number;
   lastError: string | null;
-  /** The last link to a server that was lost (connection dropped, keepalive unanswered...). */
+  /**
+   * The last link to a server that was lost, and why (connection dropped or a keepalive ping
+   * unanswered, connection not up within the connect bound); absent until one is lost.
+   */
   lastLoss?: { server: string; reason: string; at: number };
 }
 

@@ -5,6 +5,7 @@
  * value after `=` or as the next word.
  */
 import { ConfigError, DEFAULT_PORT } from './config.js';
+import { portOfText } from '../wire/port.js';
 
 export interface JetArguments {
   host: string;
@@ -109,8 +110,9 @@ export function parseJetArguments(argv: string[] | string): JetArguments {
   if (!found.host) throw new ConfigError('-host is required (the NMS address, as named by its certificate)');
   let port = DEFAULT_PORT;
   if (found.port !== undefined) {
-    port = Number(found.port);
-    if (!/^\d+$/.test(found.port) || port < 1 || port > 65535) throw new ConfigError(`-port must be 1-65535 (got ${JSON.stringify(found.port)})`);
+    const n = portOfText(found.port);
+    if (n === undefined) throw new ConfigError(`-port must be 1-65535 (got ${JSON.stringify(found.port)})`);
+    port = n;
   }
   if (found.cert !== undefined && found.certFile !== undefined) throw new ConfigError('give either -cert or -cert-file, not both');
   const out: JetArguments = { host: found.host, port };

@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { hostname, constants as osConstants } from 'node:os';
-import pty, { type IPty } from '@lydell/node-pty';
+import pty, { type IPty, type IPtyForkOptions } from '@lydell/node-pty';
 import type { ByteSession, SessionEnd } from '../session/byte-session.js';
 import { HANGUP_AFTER_MS, KILL_AFTER_MS } from '../session/signals.js';
 import { silentLogger, type Logger } from '../log.js';
@@ -149,10 +149,24 @@ function sessionEnv(opts: PtyShellOptions, user: SessionUser, shell: string, mar
   return { ...env, ...opts.env, [SESSION_MARKER_VAR]: marker };
 }
 
+/**
+ * A pty spawned with `encoding: null`, as node-pty really behaves then: it takes and hands
+ * out bytes (its typings describe only the string mode).
+ */
+interface BytePty extends Omit<IPty, 'write' | 'onData'> {
+  write(data: Buffer): void;
+  onData(listener: (chunk: Buffer) => void): { dispose(): void };
+}
+
+function spawnBytes(file: string, args: string[], options: Omit<IPtyForkOptions, 'encoding'>): BytePty {
+  const term = pty.spawn(file, args, { ...options, encoding: null });
+  return term as Omit<IPty, 'write' | 'onData'> as BytePty;
+}
+
 class PtySession extends EventEmitter implements PtyShellSession {
   ended = false;
   readonly pid: number;
-  private readonly term: IPty;
+  private readonly term: BytePty;
   private ready: boolean;
   private pending: Buffer[] = [];
   private head = Buffer.alloc(0);
@@ -173,21 +187,19 @@ class PtySession extends EventEmitter implements PtyShellSession {
     const token = `${process.pid}-${randomBytes(12).toString('hex')}`;
     this.marker = `${SESSION_MARKER_VAR}=${token}`;
     hookExit();
-    this.term = pty.spawn(p.file, p.args, {
+    this.term = spawnBytes(p.file, p.args, {
       name: 'xterm',
       cols: opts.cols ?? 80,
       rows: opts.rows ?? 24,
       cwd: opts.cwd ?? user.home,
       env: sessionEnv(opts, user, shell, token),
-      encoding: null,
       uid: p.uid,
       gid: p.gid,
     });
     this.pid = this.term.pid;
     live.add(this);
     logger.debug({ pid: this.pid, user: user.name, file: p.file }, 'pty session started');
-    // With encoding null, node-pty hands out Buffers although its types say string.
-    this.term.onData((chunk: string | Buffer) => this.onOutput(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk)));
+    this.term.onData((chunk) => this.onOutput(chunk));
     this.term.onExit(({ exitCode, signal }) => this.onExit(exitCode, signal));
   }
 
@@ -204,7 +216,7 @@ class PtySession extends EventEmitter implements PtyShellSession {
       const after = this.head.subarray(at + READY_MARK.length);
       this.head = Buffer.alloc(0);
       this.ready = true;
-      for (const b of this.pending) this.term.write(b as unknown as string);
+      for (const b of this.pending) this.term.write(b);
       this.pending = [];
       if (before.length) this.emit('data', before);
       if (after.length) this.emit('data', after);
@@ -217,7 +229,7 @@ class PtySession extends EventEmitter implements PtyShellSession {
     if (this.ended || this.exitSeen) return;
     const buf = Buffer.isBuffer(data) ? data : Buffer.from(data);
     if (!this.ready) this.pending.push(buf);
-    else this.term.write(buf as unknown as string);
+    else this.term.write(buf);
   }
 
   pause(): void {

@@ -41,7 +41,8 @@ interface Source {
   lastReport: number;
   users: Set<string>;
   unknownUsers: number;
-  quiet: NodeJS.Timeout;
+  /** Forgets the source after a quiet spell; set at its first failure. */
+  quiet?: NodeJS.Timeout;
 }
 
 export class LoginGuard {
@@ -66,7 +67,7 @@ export class LoginGuard {
       this.sources.delete(peer); // re-inserted below: the map stays in order of last failure
     } else {
       if (this.sources.size >= MAX_SOURCES) this.forget(this.sources.keys().next().value as string);
-      s = { failures: 0, unreported: 0, first: now, lastReport: now, users: new Set(), unknownUsers: 0, quiet: undefined as unknown as NodeJS.Timeout };
+      s = { failures: 0, unreported: 0, first: now, lastReport: now, users: new Set(), unknownUsers: 0 };
     }
     this.sources.set(peer, s);
     s.failures++;

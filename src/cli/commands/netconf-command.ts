@@ -4,6 +4,7 @@
  */
 import type { CommandModule } from 'yargs';
 import { EmulatedDevice } from '../../junos/device.js';
+import { DEFAULT_PROFILE } from '../../junos/profile.js';
 import { runNetconfOnStdio } from '../../junos/stdio-face.js';
 import { createLogger } from '../../log.js';
 
@@ -12,7 +13,7 @@ export const netconfCommand: CommandModule<object, { profile: string; 'state-dir
   describe: 'One NETCONF session on stdin/stdout (as `netconf interactive` on a device)',
   builder: (y) =>
     y
-      .option('profile', { type: 'string', default: 'mx', describe: 'Device profile: mx, ex, srx, or a directory' })
+      .option('profile', { type: 'string', default: DEFAULT_PROFILE, describe: 'Device profile: mx, ex, srx, or a directory' })
       .option('state-dir', { type: 'string', describe: 'Device state directory (committed configuration, rollbacks)' })
       .option('hostname', { type: 'string', describe: 'Device host-name' })
       .option('user', { type: 'string', default: process.env.USER ?? 'nobody', describe: 'User named in the hello comment and commits' }) as never,

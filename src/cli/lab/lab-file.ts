@@ -20,6 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../../errors.js';
 import { parseDevices } from '../../device/fleet.js';
+import { DEFAULT_PROFILE } from '../../junos/profile.js';
 
 export interface LabNms {
   host?: string;
@@ -83,7 +84,7 @@ export function labSpec(doc: unknown, file: string, dir: string, nameOverride?: 
   const name = nameOverride ?? doc.name;
   if (typeof name !== 'string') fail(file, 'name is missing (a string)');
   checkLabName(name);
-  const profile = doc.profile === undefined ? 'mx' : String(doc.profile);
+  const profile = doc.profile === undefined ? DEFAULT_PROFILE : String(doc.profile);
   let devices: string;
   if (typeof doc.devices === 'number' || typeof doc.devices === 'string') devices = String(doc.devices);
   else if (isObj(doc.devices)) devices = Object.entries(doc.devices).map(([p, c]) => `${p}:${String(c)}`).join(',');

@@ -34,7 +34,7 @@ import { parseXml } from '../../netconf/xml.js';
 import { checkCandidate } from './commit-check.js';
 import { loadProblems } from './schema-check.js';
 import { expandGroups } from './groups.js';
-import { RevisionFiles, decodeTree, encodeTree, readRescue, removeRescue, writeRescue } from './history-files.js';
+import { RevisionFiles, decodeTree, encodeTree, readRescue, removeRescue, writeRescue, type RevisionMeta } from './history-files.js';
 import { lockStateDir, type StateLock } from './state-lock.js';
 import { checkStatementNames, firstDifference } from './statement-names.js';
 import { schemaPlacer, type Placer } from './order.js';
@@ -62,22 +62,14 @@ export interface JunosDatastore extends ConfigDatastore {
   confirmPending(): boolean;
 }
 
-interface Revision {
-  /** Sequence number of its file in the state directory (0 without one). */
-  seq: number;
+/** A revision: what its file holds (seq is 0 without one), and its tree. */
+interface Revision extends RevisionMeta {
   /**
    * The tree, kept for the active configuration only: rollbacks keep their stored form
    * (a string the garbage collector does not walk) and are decoded when asked for.
    */
   tree?: ConfigTree;
   stored: string;
-  user: string;
-  time: number;
-  client: string;
-  log?: string;
-  comment?: string;
-  /** Set on a commit confirmed while it waits for its confirmation (history-files.ts). */
-  confirm?: { due: number; previous: number };
 }
 
 /** `YYYY-MM-DD HH:MM:SS UTC`, as Junos writes commit times. */
