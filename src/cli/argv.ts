@@ -2,8 +2,12 @@
  * Spellings that other tools use for our flags, accepted as they are typed there, and
  * values that the flag parser would otherwise mistake for flags.
  */
+import type { Argv } from 'yargs';
 import { splitArguments } from '../outbound/jet-args.js';
 import { jetFlags, textFlags } from '../device/settings.js';
+
+/** The arguments a command's options builder declares (what its handler gets). */
+export type ArgsOf<B> = B extends (y: Argv<object>) => Argv<infer U> ? U : never;
 
 /** JET argument strings use single dashes (-host -port -cert): accept them as long flags. */
 const JET_FLAGS = new RegExp(`^-(${jetFlags().join('|')})(=[\\s\\S]*)?$`);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { RuntimeError, UsageError } from '../../errors.js';
 import { makeCa, makeSelfSigned, makeSigned, oneLineCert, type KeyType } from '../../nms/pki.js';
+import type { ArgsOf } from '../argv.js';
 
 export interface CertsArgs {
   /** Directory the files go to (created if missing). */
@@ -17,7 +18,8 @@ export interface CertsArgs {
   host: string[];
   ca: boolean;
   days: number;
-  keyType: KeyType;
+  /** ec or rsa (checked). */
+  keyType: string;
 }
 
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,62}))*\.?$/;
@@ -30,11 +32,12 @@ export async function runCertsCommand(args: CertsArgs, print: (line: string) => 
   const names = hosts.filter((h) => isIP(h) === 0);
   for (const n of names) if (!HOSTNAME.test(n)) throw new UsageError(`certs: not a hostname or IP address: ${JSON.stringify(n)}`);
   if (!Number.isFinite(args.days) || args.days < 1) throw new UsageError(`certs: --days must be a positive number, not ${args.days}`);
-  if (args.keyType !== 'ec' && args.keyType !== 'rsa') throw new UsageError(`certs: --key-type must be ec or rsa`);
+  const keyType: KeyType | undefined = args.keyType === 'ec' || args.keyType === 'rsa' ? args.keyType : undefined;
+  if (!keyType) throw new UsageError(`certs: --key-type must be ec or rsa`);
 
   const notBefore = new Date(Date.now() - 60_000);
   const notAfter = new Date(notBefore.getTime() + args.days * 24 * 3600 * 1000);
-  const opts = { commonName: names[0] ?? ips[0], dnsSans: names, ipSans: ips, notBefore, notAfter, keyType: args.keyType };
+  const opts = { commonName: names[0] ?? ips[0], dnsSans: names, ipSans: ips, notBefore, notAfter, keyType };
 
   const written: string[] = [];
   const write = (name: string, text: string, secret: boolean): void => {
@@ -46,7 +49,7 @@ export async function runCertsCommand(args: CertsArgs, print: (line: string) => 
     mkdirSync(args.out, { recursive: true });
     let trusted: string;
     if (args.ca) {
-      const ca = await makeCa({ notBefore, notAfter, keyType: args.keyType });
+      const ca = await makeCa({ notBefore, notAfter, keyType });
       const server = await makeSigned(ca, opts);
       write('ca.crt', ca.cert, false);
       write('ca.key', ca.key, true);
@@ -70,10 +73,7 @@ export async function runCertsCommand(args: CertsArgs, print: (line: string) => 
   }
 }
 
-export const certsCommand: CommandModule<object, CertsArgs> = {
-  command: 'certs',
-  describe: 'Make a lab TLS certificate for an NMS (self-signed, or signed by a new CA) and print its trusted-cert line',
-  builder: (y: Argv<object>) =>
+const certsOptions = (y: Argv<object>) =>
     y
       .option('out', { type: 'string', default: '.', describe: 'directory for server.crt/server.key (and ca.crt/ca.key)' })
       .option('host', {
@@ -86,8 +86,13 @@ export const certsCommand: CommandModule<object, CertsArgs> = {
       .option('days', { type: 'number', default: 365, describe: 'validity in days' })
       .option('key-type', { type: 'string', choices: ['ec', 'rsa'], default: 'ec', describe: 'EC P-256 or RSA 2048' })
       .example('$0 certs --host 192.0.2.10 --out nms-pki', 'self-signed certificate for an NMS at 192.0.2.10')
-      .example('$0 certs --host nms.lab --ca', 'a CA and a server certificate it signed') as unknown as Argv<CertsArgs>,
+      .example('$0 certs --host nms.lab --ca', 'a CA and a server certificate it signed');
+
+export const certsCommand: CommandModule<object, ArgsOf<typeof certsOptions>> = {
+  command: 'certs',
+  describe: 'Make a lab TLS certificate for an NMS (self-signed, or signed by a new CA) and print its trusted-cert line',
+  builder: certsOptions,
   handler: async (args) => {
-    await runCertsCommand({ out: args.out, host: args.host.map(String), ca: args.ca, days: args.days, keyType: (args as unknown as { keyType: KeyType }).keyType });
+    await runCertsCommand({ out: args.out, host: args.host.map(String), ca: args.ca, days: args.days, keyType: args['key-type'] });
   },
 };

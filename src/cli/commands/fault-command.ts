@@ -35,7 +35,7 @@ export const faultCommand: CommandModule<object, FaultArgs> = {
       })
       .option('control', { type: 'string', describe: "the agent's control socket path" })
       .option('state-dir', { type: 'string', describe: 'the state directory given to the agent (its control.sock is used)' })
-      .conflicts('control', 'state-dir') as unknown as Argv<FaultArgs>,
+      .conflicts('control', 'state-dir'),
   handler: async (args) => {
     if (args.control !== undefined && !args.control) throw new UsageError('--control needs a socket path');
     if (args['state-dir'] !== undefined && !args['state-dir']) throw new UsageError('--state-dir needs a directory');

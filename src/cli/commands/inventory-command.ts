@@ -12,10 +12,15 @@ import { formatInventory, INVENTORY_FORMATS, type InventoryFormat } from '../inv
 interface InventoryArgs {
   control?: string;
   'state-dir'?: string;
-  format: InventoryFormat;
+  /** One of INVENTORY_FORMATS (checked). */
+  format: string;
   out?: string;
   'ansible-user'?: string;
   'ansible-connection'?: string;
+}
+
+function isInventoryFormat(f: string): f is InventoryFormat {
+  return (INVENTORY_FORMATS as readonly string[]).includes(f);
 }
 
 /** The inventory of the fleet whose control socket is `path`. */
@@ -34,11 +39,13 @@ export const inventoryCommand: CommandModule<object, InventoryArgs> = {
       .option('out', { type: 'string', describe: 'write to this file (mode 0600) instead of stdout' })
       .option('ansible-user', { type: 'string', describe: 'ansible_user of every host' })
       .option('ansible-connection', { type: 'string', describe: 'ansible_connection', defaultDescription: 'ansible.netcommon.netconf' })
-      .conflicts('control', 'state-dir') as unknown as Argv<InventoryArgs>,
+      .conflicts('control', 'state-dir'),
   handler: async (args) => {
     if (args.control !== undefined && !args.control) throw new UsageError('--control needs a socket path');
+    const format = args.format;
+    if (!isInventoryFormat(format)) throw new UsageError(`--format takes ${INVENTORY_FORMATS.join(', ')}`);
     const inv = await fetchInventory(args.control ?? controlSocketPath(args['state-dir']));
-    const text = formatInventory(inv, args.format, { user: args['ansible-user'], connection: args['ansible-connection'] });
+    const text = formatInventory(inv, format, { user: args['ansible-user'], connection: args['ansible-connection'] });
     if (args.out) writeFileSync(args.out, text, { mode: 0o600 });
     else process.stdout.write(text);
   },

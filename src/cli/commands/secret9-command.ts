@@ -42,7 +42,7 @@ export const secretCommand: CommandModule<object, SecretArgs> = {
       .positional('action', { type: 'string', choices: ['encode', 'decode'], demandOption: true, describe: 'encode or decode' })
       .positional('value', { type: 'string', describe: "the secret; '-' or none reads it from stdin" })
       .example("$0 secret encode 'my secret'", 'prints a $9$ string for a Junos configuration')
-      .example("$0 secret decode '$9$FNkC3/t1IcevLuOWx'", 'prints hello') as unknown as Argv<SecretArgs>,
+      .example("$0 secret decode '$9$FNkC3/t1IcevLuOWx'", 'prints hello'),
   handler: async (args) => {
     // yargs hands a lone '-' over as an empty string; either way it means stdin.
     const fromStdin = args.value === undefined || args.value === '-' || args.value === '';

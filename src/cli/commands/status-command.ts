@@ -75,7 +75,7 @@ export const statusCommand: CommandModule<object, StatusArgs> = {
       .option('state-dir', { type: 'string', describe: 'the state directory given to the agent (its control.sock is used)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the status as JSON (every client)' })
       .option('device', { type: 'string', describe: 'only this device (its device-id) of a fleet' })
-      .conflicts('control', 'state-dir') as unknown as Argv<StatusArgs>,
+      .conflicts('control', 'state-dir'),
   handler: async (args) => {
     if (args.control !== undefined && !args.control) throw new UsageError('--control needs a socket path');
     if (args['state-dir'] !== undefined && !args['state-dir']) throw new UsageError('--state-dir needs a directory');
