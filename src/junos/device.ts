@@ -262,6 +262,7 @@ export class EmulatedDevice implements DeviceView {
     if (this.closed) return;
     this.closed = true;
     for (const s of [...this.sessions.values()]) s.terminate();
+    // A build that failed was reported to the session that started it; closing has nothing of it to close.
     const store = this.store ?? (await this.building?.catch(() => undefined));
     await store?.close();
     if (!store) this.unbuiltLock?.release();

@@ -728,27 +728,15 @@ export function parseInitialConfig(cfg: { format: 'text' | 'xml' | 'set'; conten
 
 /** What operModel() needs of a device. */
 export interface OperModelSource {
-  readonly profile: DeviceProfile;
-  readonly hostname: string;
-  readonly identity?: string;
-  readonly bootTime: number;
-  oper?(): OperModel;
+  oper(): OperModel;
 }
 
-const fallback = new WeakMap<object, OperModel>();
-
-/**
- * The model of a device: the device's own (rebuilt after each commit), or for a bare
- * device view (tests) one built once from the profile's factory configuration.
- */
+/** The model of a device (rebuilt by the device after each commit). */
 export function operModel(device: OperModelSource): OperModel {
-  const own = device.oper?.();
-  if (own) return own;
-  let m = fallback.get(device);
-  if (!m) {
-    const identity = device.identity ?? device.hostname;
-    m = new OperModel({ profile: device.profile, config: parseInitialConfig(device.profile.initialConfig, identity), identity, bootTime: device.bootTime, commitTime: device.bootTime });
-    fallback.set(device, m);
-  }
-  return m;
+  return device.oper();
+}
+
+/** The model of a device as it leaves the factory: its profile's factory configuration, committed at boot. */
+export function factoryOperModel(profile: DeviceProfile, identity: string, bootTime: number): OperModel {
+  return new OperModel({ profile, config: parseInitialConfig(profile.initialConfig, identity), identity, bootTime, commitTime: bootTime });
 }

@@ -23,7 +23,7 @@ function timeLength(seconds: number): string {
 
 /** When and by whom the active configuration was committed (the boot-time load when never). */
 function lastConfigured(device: DeviceView, fallback: number, since: (ms: number) => string): string[] {
-  const last = device.lastCommit?.();
+  const last = device.lastCommit();
   const time = last ? Math.min(last.time, device.now()) : fallback;
   return dateTime('last-configured-time', time, [since(time), el('user', last?.user ?? 'root')]);
 }

@@ -25,7 +25,7 @@ const from = (client?: string) => (client && /^[0-9a-f.:[\]]+$/i.test(client.rep
 function reply(device: DeviceView): string {
   const now = device.now();
   const up = Math.max(0, Math.floor((now - device.bootTime) / 1000));
-  const sessions = device.sessionList?.() ?? [];
+  const sessions = device.sessionList();
   const users = sessions.length;
   const lines = [
     `<system-users-information xmlns="${junosNs(device, 'junos')}">`,

@@ -19,12 +19,12 @@ export interface DeviceView {
   /** Epoch milliseconds when the device "booted". */
   readonly bootTime: number;
   now(): number;
-  /** The operational model (../oper/model.ts); use operModel(device), which builds one for a bare view. */
-  oper?(): OperModel;
+  /** The operational model (../oper/model.ts). */
+  oper(): OperModel;
   /** The newest commit of the active configuration (time in epoch ms, and who), if any. */
-  lastCommit?(): { time: number; user: string } | undefined;
+  lastCommit(): { time: number; user: string } | undefined;
   /** The sessions open now (NETCONF and the cli's): who, from where, since when (epoch ms). */
-  sessionList?(): { id: number; user: string; client?: string; since: number }[];
+  sessionList(): { id: number; user: string; client?: string; since: number }[];
   /** Ends another NETCONF session of this device; false when there is none with that id. */
   killSession(id: number): boolean;
 }

@@ -10,6 +10,7 @@ import { loadProfile } from '../../../src/junos/profile.js';
 import { buildWordTree, matchWords } from '../../../src/junos/rpcs/cli-words.js';
 import { answersRpc, builtinRpcs, dispatchRpc, matchCommand, MODULES, operationalVerbs, renderJson, renderText, unknownRpcError } from '../../../src/junos/rpcs/registry.js';
 import type { CliCommand, DeviceView } from '../../../src/junos/rpcs/types.js';
+import { factoryOperModel } from '../../../src/junos/oper/model.js';
 import { RpcError } from '../../../src/netconf/rpc-error.js';
 import { parseXml } from '../../../src/netconf/xml.js';
 
@@ -90,7 +91,9 @@ test('words that fit no command get the syntax error naming the first word that 
 
 const stubConfig = {} as ConfigSession;
 function deviceView(): DeviceView {
-  return { profile: loadProfile('mx'), hostname: 'r1', serialNumber: 'JN0001', bootTime: 0, now: () => 60_000, killSession: () => false };
+  const profile = loadProfile('mx');
+  const oper = factoryOperModel(profile, 'r1', 0);
+  return { profile, hostname: 'r1', serialNumber: 'JN0001', bootTime: 0, now: () => 60_000, killSession: () => false, oper: () => oper, lastCommit: () => undefined, sessionList: () => [] };
 }
 
 test('an unknown RPC gets the same syntax error as before, naming the element', async () => {
