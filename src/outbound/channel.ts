@@ -119,13 +119,16 @@ export function openNcgrpcChannel(
   timing?: { keepaliveMs?: number },
 ): NcgrpcClient {
   const Ctor = ncgrpcService();
-  return new Ctor(channelTarget(server), creds ?? serverCredentials(server, onIdentityError), channelOptions(timing)) as unknown as NcgrpcClient;
+  // The service is loaded from its .proto at run time: its methods are as NcgrpcClient declares them.
+  const client: grpc.Client = new Ctor(channelTarget(server), creds ?? serverCredentials(server, onIdentityError), channelOptions(timing));
+  return client as NcgrpcClient;
 }
 
 /** A new basic-protocol (20.2) client on a connection of its own. */
 export function openBasicChannel(server: ServerConfig, onIdentityError?: (reason: string) => void, timing?: { keepaliveMs?: number }): BasicClient {
   const Ctor = basicService();
-  return new Ctor(channelTarget(server), serverCredentials(server, onIdentityError), channelOptions(timing)) as unknown as BasicClient;
+  const client: grpc.Client = new Ctor(channelTarget(server), serverCredentials(server, onIdentityError), channelOptions(timing));
+  return client as BasicClient;
 }
 
 /** One line for a gRPC error, without a stack. */
