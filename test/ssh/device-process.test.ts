@@ -7,7 +7,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from 'ssh2';
 import { Harness } from '../support/agent-harness.js';
-import { ISSUE10_RPCS, checkIssue10Replies, repliesOf } from '../support/issue10-face-checks.js';
+import { ISSUE10_RPCS, checkIssue10Replies, repliesOf } from '../support/config-exchange.js';
 import { spawnSshDevice } from '../support/ssh-harness.js';
 
 const h = new Harness();

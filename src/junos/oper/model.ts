@@ -39,7 +39,7 @@
  * Names follow Junos: `ge-0/0/0` (physical), `ge-0/0/0.0` (logical).
  */
 import { createHash } from 'node:crypto';
-import type { DeviceProfile } from '../profile.js';
+import type { DeviceProfile } from '../identity/profile.js';
 import { ConfigTree, childrenNamed, entryName, leafValue, type ConfigNode } from '../config/tree.js';
 import { expandGroups } from '../config/groups.js';
 import { parseText } from '../config/text.js';

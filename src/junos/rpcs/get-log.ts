@@ -4,7 +4,7 @@
  */
 import { RpcError } from '../../netconf/rpc-error.js';
 import { escapeText, textOf, elements } from '../../netconf/xml.js';
-import { syslogOf } from '../syslog.js';
+import { syslogOf } from '../identity/syslog.js';
 import type { RpcModule } from './types.js';
 
 export const getLog: RpcModule = {

@@ -11,7 +11,7 @@
  * MODULES below.
  */
 import { RpcError } from '../../netconf/rpc-error.js';
-import { profileTemplate } from '../template.js';
+import { profileTemplate } from './template.js';
 import { child, elements, textOf } from '../../netconf/xml.js';
 import { buildWordTree, firstWords, matchWords, syntaxError } from './cli-words.js';
 import { commandRpc } from './command.js';

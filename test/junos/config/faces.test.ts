@@ -1,7 +1,7 @@
 /**
  * Issue 10 over the outbound-HTTPS face (the reference NMS, real TLS and gRPC, to an agent
  * whose NETCONF backend is the emulated device) and over `nc-grpc-device netconf` on stdio
- * (a real child process): the same exchange and checks (test/support/issue10-face-checks.ts).
+ * (a real child process): the same exchange and checks (test/support/config-exchange.ts).
  * The SSH face and the cli are in test/ssh/device-process.test.ts.
  */
 import { test, after } from 'node:test';
@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { Harness, MAIN_JS } from '../../support/agent-harness.js';
 import { EOM, outboundDeviceSession, rpc } from '../../support/outbound-device.js';
-import { ISSUE10_RPCS, checkIssue10Replies, repliesOf } from '../../support/issue10-face-checks.js';
+import { ISSUE10_RPCS, checkIssue10Replies, repliesOf } from '../../support/config-exchange.js';
 
 const h = new Harness();
 after(() => h.cleanup());

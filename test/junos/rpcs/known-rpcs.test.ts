@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { EmulatedDevice } from '../../../src/junos/device.js';
-import { listShippedProfiles, loadProfile, shippedProfilesDir } from '../../../src/junos/profile.js';
+import { listShippedProfiles, loadProfile, shippedProfilesDir } from '../../../src/junos/identity/profile.js';
 import { knownRpcs, RPC_FAMILIES } from '../../../src/junos/rpcs/known-rpcs.js';
 import { MODULES } from '../../../src/junos/rpcs/registry.js';
 import { child, elements, parseXml, textOf } from '../../../src/netconf/xml.js';
