@@ -8,7 +8,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../errors.js';
-import { familyOfModel, RPC_FAMILIES, type RpcFamily } from '../rpcs/known-rpcs.js';
+import { familyOfModel, RPC_FAMILIES, type RpcFamily } from './family.js';
 
 export interface RoutingEngineInfo {
   /** re0, re1, fpc0 (EX virtual chassis members answer as fpcN). */
