@@ -671,9 +671,21 @@ export class OperModel {
     };
   }
 
+  /** Direct, local, static, OSPF and BGP routes, each table ordered by destination. */
   private buildRoutes(): OperRoute[] {
+    const routes = this.directRoutes();
+    this.staticRoutes(routes, one(this.cfg, 'routing-options'));
+    for (const ri of kids(one(this.cfg, 'routing-instances'), 'instance')) this.staticRoutes(routes, one(ri, 'routing-options'), entryName(ri));
+    this.learnedRoutes(routes);
+    // A commit that left a route as it was leaves its age too (Junos keeps it across commits).
+    for (const r of routes) r.since = this.input.carry?.routes.get(routeKey(r)) ?? r.since;
+    // Junos orders a table by destination.
+    return routes.sort((a, b) => (a.table === b.table ? compareDest(a.destination, b.destination) || a.preference - b.preference : a.table.localeCompare(b.table)));
+  }
+
+  /** The subnet (Direct) and address (Local) of every address of a unit that is up. */
+  private directRoutes(): OperRoute[] {
     const routes: OperRoute[] = [];
-    const tableOf = (fam: 'inet' | 'inet6', instance?: string) => `${instance ? `${instance}.` : ''}${fam === 'inet' ? 'inet.0' : 'inet6.0'}`;
     const since = (ifdName: string) => Math.max(this.byName.get(ifdName)?.flappedAt ?? this.bootTime, this.bootTime);
     for (const u of this.logicalUnits()) {
       if (u.oper !== 'up' || u.instance === '__juniper_private1__' || u.instance === '__juniper_private2__') continue;
@@ -689,26 +701,30 @@ export class OperModel {
         }
       }
     }
-    const staticRoutes = (ro: ConfigNode | undefined, instance?: string) => {
-      for (const r of kids(one(ro, 'static'), 'route')) {
-        const dest = entryName(r);
-        const p = dest ? parsePrefix(dest) : undefined;
-        if (!p) continue;
-        const table = tableOf(p.family, instance);
-        const hops = kids(r, 'next-hop').map((h) => h.value ?? entryName(h) ?? '').filter(Boolean);
-        const pref = Number(leaf(r, 'preference') ?? 5) || 5;
-        const nextHops: NextHop[] = hops.map((to) => {
-          const via = routes.find((x) => x.table === table && x.protocol === 'Direct' && inPrefix(to, x.destination))?.nextHops[0]?.via;
-          return via ? { to, via } : { to };
-        });
-        const resolved = hops.length === 0 || nextHops.some((h) => h.via);
-        const type = flag(r, 'discard') ? 'Discard' : flag(r, 'reject') ? 'Reject' : flag(r, 'receive') ? 'Receive' : undefined;
-        routes.push({ table, destination: `${parsePrefix(`${p.network}`)?.network ?? dest}`, protocol: 'Static', preference: pref, nextHops: nextHops.filter((h) => h.via || !resolved), ...(type ? { nextHopType: type } : {}), since: this.commitTime, active: resolved });
-      }
-    };
-    staticRoutes(one(this.cfg, 'routing-options'));
-    for (const ri of kids(one(this.cfg, 'routing-instances'), 'instance')) staticRoutes(one(ri, 'routing-options'), entryName(ri));
-    // Learned routes: a loopback and a subnet behind each neighbour of an OSPF interface, a few prefixes per BGP peer.
+    return routes;
+  }
+
+  /** Static routes of one routing-options; a next hop resolves through a Direct route already in `routes`. */
+  private staticRoutes(routes: OperRoute[], ro: ConfigNode | undefined, instance?: string): void {
+    for (const r of kids(one(ro, 'static'), 'route')) {
+      const dest = entryName(r);
+      const p = dest ? parsePrefix(dest) : undefined;
+      if (!p) continue;
+      const table = tableOf(p.family, instance);
+      const hops = kids(r, 'next-hop').map((h) => h.value ?? entryName(h) ?? '').filter(Boolean);
+      const pref = Number(leaf(r, 'preference') ?? 5) || 5;
+      const nextHops: NextHop[] = hops.map((to) => {
+        const via = routes.find((x) => x.table === table && x.protocol === 'Direct' && inPrefix(to, x.destination))?.nextHops[0]?.via;
+        return via ? { to, via } : { to };
+      });
+      const resolved = hops.length === 0 || nextHops.some((h) => h.via);
+      const type = flag(r, 'discard') ? 'Discard' : flag(r, 'reject') ? 'Reject' : flag(r, 'receive') ? 'Receive' : undefined;
+      routes.push({ table, destination: `${parsePrefix(`${p.network}`)?.network ?? dest}`, protocol: 'Static', preference: pref, nextHops: nextHops.filter((h) => h.via || !resolved), ...(type ? { nextHopType: type } : {}), since: this.commitTime, active: resolved });
+    }
+  }
+
+  /** Learned routes: a loopback and a subnet behind each neighbour of an OSPF interface, a few prefixes per BGP peer. */
+  private learnedRoutes(routes: OperRoute[]): void {
     const nbrs = this.neighbours();
     this.ospfInterfaces('ospf').forEach((oi, i) => {
       const n = nbrs.find((x) => x.interface === oi.interface || (oi.interface === 'all' && x.instance === oi.instance));
@@ -739,11 +755,12 @@ export class OperModel {
         });
       }
     });
-    // A commit that left a route as it was leaves its age too (Junos keeps it across commits).
-    for (const r of routes) r.since = this.input.carry?.routes.get(routeKey(r)) ?? r.since;
-    // Junos orders a table by destination.
-    return routes.sort((a, b) => (a.table === b.table ? compareDest(a.destination, b.destination) || a.preference - b.preference : a.table.localeCompare(b.table)));
   }
+}
+
+/** The routing table of a family in an instance (`inet.0`, `blue.inet6.0`). */
+function tableOf(fam: 'inet' | 'inet6', instance?: string): string {
+  return `${instance ? `${instance}.` : ''}${fam === 'inet' ? 'inet.0' : 'inet6.0'}`;
 }
 
 /** Orders prefixes numerically (address, then length). */
