@@ -1,5 +1,5 @@
 /**
- * get-log (`show log messages`): the device's synthesised syslog (../syslog.ts), as text
+ * get-log (`show log messages`): the device's synthesised syslog (../identity/syslog.ts), as text
  * inside `<output>` like Junos's file-backed logs.
  */
 import { RpcError } from '../../netconf/rpc-error.js';
