@@ -7,7 +7,7 @@
 import type { AgentConfig } from '../outbound/config.js';
 import { UsageError } from '../errors.js';
 import { isListenPort } from '../wire/port.js';
-import { DEFAULT_PROFILE } from '../junos/profile.js';
+import { DEFAULT_PROFILE } from '../junos/identity/profile.js';
 import { resolveShard, shardRange, type Shard } from './shard.js';
 
 /**

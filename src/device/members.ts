@@ -3,7 +3,7 @@
  * device-id of its number in the fleet), equipped for sessions, and its agent dialling out.
  */
 import { EmulatedDevice } from '../junos/device.js';
-import { loadProfile } from '../junos/profile.js';
+import { loadProfile } from '../junos/identity/profile.js';
 import { Agent } from '../outbound/agent.js';
 import { fleetConfig } from './fleet.js';
 import type { Outfitter } from './equipment.js';

@@ -7,7 +7,7 @@ import { clientFromParts, validateAgentConfig, validateTransport, type AgentConf
 import { parseAgentConfigFile } from '../outbound/junos-config.js';
 import { clientProtocol, protocolFor } from '../outbound/protocols/index.js';
 import { DEFAULT_PROTOCOL } from '../wire/contract.js';
-import { decodeSecret9, isSecret9 } from '../junos/secret9.js';
+import { decodeSecret9, isSecret9 } from '../junos/identity/secret9.js';
 import { FaultSet, FaultSpecError } from '../faults/faults.js';
 import { UsageError } from '../errors.js';
 import type { SessionKind } from '../session/byte-session.js';

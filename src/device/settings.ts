@@ -7,7 +7,7 @@
  *
  * A new setting: one entry here (its flag is the key in kebab case), and its use.
  */
-import { DEFAULT_PROFILE } from '../junos/profile.js';
+import { DEFAULT_PROFILE } from '../junos/identity/profile.js';
 import { DEFAULT_PROTOCOL, PROTOCOL_HELP, PROTOCOL_NAMES } from '../wire/contract.js';
 import { faultSyntaxList } from '../faults/kinds.js';
 import { RECONNECT_STRATEGIES } from '../outbound/config.js';

@@ -34,7 +34,7 @@ import {
 } from './config.js';
 import { jetSpelling, parseJetArguments } from './jet-args.js';
 import { portOfText } from '../wire/port.js';
-import { decodeSecret9 } from '../junos/secret9.js';
+import { decodeSecret9 } from '../junos/identity/secret9.js';
 import { ConfigSyntaxError } from '../junos/config/errors.js';
 import { parseJson } from '../junos/config/json.js';
 import { parseSet } from '../junos/config/set.js';

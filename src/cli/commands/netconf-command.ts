@@ -4,7 +4,7 @@
  */
 import type { CommandModule } from 'yargs';
 import { EmulatedDevice } from '../../junos/device.js';
-import { DEFAULT_PROFILE } from '../../junos/profile.js';
+import { DEFAULT_PROFILE } from '../../junos/identity/profile.js';
 import { runNetconfOnStdio } from '../../junos/stdio-face.js';
 import { createLogger } from '../../log.js';
 

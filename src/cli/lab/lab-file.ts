@@ -20,7 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../../errors.js';
 import { parseDevices } from '../../device/fleet.js';
-import { DEFAULT_PROFILE } from '../../junos/profile.js';
+import { DEFAULT_PROFILE } from '../../junos/identity/profile.js';
 
 export interface LabNms {
   host?: string;

@@ -7,8 +7,8 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UsageError } from '../errors.js';
-import { familyOfModel, RPC_FAMILIES, type RpcFamily } from './rpcs/known-rpcs.js';
+import { UsageError } from '../../errors.js';
+import { familyOfModel, RPC_FAMILIES, type RpcFamily } from './family.js';
 
 export interface RoutingEngineInfo {
   /** re0, re1, fpc0 (EX virtual chassis members answer as fpcN). */
@@ -92,7 +92,7 @@ export class ProfileError extends UsageError {}
 
 let root: string | undefined;
 
-/** Repository root, from dist/src/junos/profile.js or src/junos/profile.ts (looked up once). */
+/** Repository root, from dist/src/junos/identity/profile.js or src/junos/identity/profile.ts (looked up once). */
 function repoRoot(): string {
   root ??= findRepoRoot();
   return root;
