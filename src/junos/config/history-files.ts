@@ -187,18 +187,65 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-/** Writes `body` to `file` atomically and durably, mode 0600. */
+/** A write to the state directory that failed, naming the file and the system's reason. */
+export class StateWriteError extends Error {
+  constructor(readonly file: string, readonly code: string, reason: string) {
+    super(`${file}: ${reason}`);
+    this.name = 'StateWriteError';
+  }
+}
+
+const REASONS: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EIO: 'input/output error',
+  ELOOP: 'is a symbolic link',
+  EEXIST: 'already exists',
+};
+
+/** The error for a failed write of `file`: its path and a plain reason (no stack, no syscall jargon). */
+export function stateWriteError(file: string, e: unknown): StateWriteError {
+  if (e instanceof StateWriteError) return e;
+  const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
+  return new StateWriteError(file, code, REASONS[code] ?? (e as Error).message.replace(/^[A-Z]+: /, ''));
+}
+
+/**
+ * Writes `body` to `file` atomically and durably, mode 0600. The temporary file is
+ * created exclusively and without following a symbolic link, and removed when anything
+ * fails (a full disk leaves nothing behind). Throws StateWriteError.
+ */
 async function writeDurably(dir: string, name: string, body: string): Promise<void> {
   const tmp = path.join(dir, `.${name}.tmp`);
-  const fh = await fs.promises.open(tmp, 'w', 0o600);
+  const target = path.join(dir, name);
   try {
-    await fh.writeFile(body);
-    await fh.sync();
-  } finally {
-    await fh.close();
+    await fs.promises.rm(tmp, { force: true });
+    const fh = await fs.promises.open(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
+    try {
+      await fh.writeFile(body);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await refuseSymlink(target);
+    await fs.promises.rename(tmp, target);
+    await fsyncDir(dir);
+  } catch (e) {
+    await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
+    throw stateWriteError(target, e);
   }
-  await fs.promises.rename(tmp, path.join(dir, name));
-  await fsyncDir(dir);
+}
+
+/** Throws ELOOP when `p` exists as a symbolic link (a name we write must be ours). */
+async function refuseSymlink(p: string): Promise<void> {
+  try {
+    if ((await fs.promises.lstat(p)).isSymbolicLink()) throw Object.assign(new Error(`${p}: is a symbolic link`), { code: 'ELOOP' });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
 }
 
 export class RevisionFiles {
@@ -212,22 +259,31 @@ export class RevisionFiles {
    * Opens `<stateDir>/rollbacks`, migrating the former format if needed, and reads the
    * newest `max` good revisions (newest first). `report` gets one line per skipped file.
    */
-  static async open(stateDir: string, max: number, report: (line: string) => void): Promise<{ files: RevisionFiles; revisions: LoadedRevision[]; found: number }> {
-    await privateDir(stateDir);
-    await tightenFiles(stateDir);
+  static async open(stateDir: string, max: number, report: (line: string) => void, readOnly = false): Promise<{ files: RevisionFiles; revisions: LoadedRevision[]; found: number }> {
     const dir = path.join(stateDir, ROLLBACK_DIR);
     const files = new RevisionFiles(dir);
-    await files.migrate(stateDir, report);
-    // Temporary files of the former format (an interrupted write).
-    for (const name of await fs.promises.readdir(stateDir)) {
-      if (/^config-history\.json\.\d+\.tmp$/.test(name)) await fs.promises.rm(path.join(stateDir, name), { force: true });
+    if (!readOnly) {
+      await privateDir(stateDir);
+      await tightenFiles(stateDir);
+      await files.migrate(stateDir, report);
+      // Temporary files of the former format (an interrupted write).
+      for (const name of await fs.promises.readdir(stateDir)) {
+        if (/^config-history\.json\.\d+\.tmp$/.test(name)) await fs.promises.rm(path.join(stateDir, name), { force: true });
+      }
+      await privateDir(dir);
     }
-    await privateDir(dir);
     const seqs: number[] = [];
-    for (const name of await fs.promises.readdir(dir)) {
+    let names: string[] = [];
+    try {
+      names = await fs.promises.readdir(dir);
+    } catch (e) {
+      // Read-only, nothing written yet: no revisions.
+      if (!readOnly || (e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    for (const name of names) {
       const m = NAME.exec(name);
       if (m) seqs.push(Number(m[1]));
-      else if (name.endsWith('.tmp')) await fs.promises.rm(path.join(dir, name), { force: true });
+      else if (name.endsWith('.tmp') && !readOnly) await fs.promises.rm(path.join(dir, name), { force: true });
     }
     seqs.sort((a, b) => a - b);
     files.onDisk = seqs;
@@ -237,7 +293,7 @@ export class RevisionFiles {
       const file = path.join(dir, fileName(seqs[i]));
       try {
         const st = await fs.promises.stat(file);
-        if ((st.mode & 0o077) !== 0) await fs.promises.chmod(file, st.mode & 0o700);
+        if ((st.mode & 0o077) !== 0 && !readOnly) await fs.promises.chmod(file, st.mode & 0o700);
         const rev = decodeRevision(await fs.promises.readFile(file, 'utf8'));
         // Only the newest keeps its tree; older ones are decoded again when asked for.
         revisions.push({ ...rev, seq: seqs[i], tree: revisions.length === 0 ? rev.tree : EMPTY });
