@@ -18,6 +18,7 @@ import path from 'node:path';
 // Lowest first. Rooms on one line are peers: they may not import one another.
 const LAYERS = [
   ['log.ts', 'errors.ts', 'wire'], //         base: logging, the user-facing error family, protos
+  ['own-files.ts'], //                         files and directories written in owned places, never through a link
   ['session'], //                              the seam: ByteSession, SessionKind, SessionBackend
   ['netconf'], //                              NETCONF the protocol: framing, xml, rpc-error, session
   ['schema'], //                               the Junos configuration schema (from YANG): loader, value checks

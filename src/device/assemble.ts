@@ -3,7 +3,7 @@
  * cli's device sockets, the session backends (chosen through src/backends/registry.ts), the
  * outbound agents, the status surface, live reload and the SSH face.
  */
-import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { availableParallelism, tmpdir } from 'node:os';
 import type { Logger } from '../log.js';
@@ -11,6 +11,7 @@ import { UsageError } from '../errors.js';
 import type { ByteSession, SessionBackend, SessionKind } from '../session/byte-session.js';
 import { EmulatedDevice } from '../junos/device.js';
 import { lockStateDir } from '../junos/config/state-lock.js';
+import { ownDir } from '../own-files.js';
 import { serveDeviceSocket, type DeviceSocket } from '../shell/device-socket.js';
 import { resolveSessionUser, type SessionUser } from '../shell/user.js';
 import { openPtyShell } from '../shell/pty-session.js';
@@ -130,7 +131,7 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
   }
   const sshUsers = (f.sshUser ?? []).map(parseUserFlag);
   const stateDir = f.stateDir ? path.resolve(f.stateDir) : undefined;
-  if (stateDir) await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  if (stateDir) await ownDir(stateDir);
   else if (main) logger.warn('no --state-dir: commits are kept in memory only and are lost when the device stops');
   const faces = [config ? 'outbound HTTPS' : '', f.sshPort !== undefined ? 'SSH face' : ''].filter(Boolean).join(', ');
   // A fleet holds its directory's lock too (each member locks its own device-N).

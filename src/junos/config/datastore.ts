@@ -20,7 +20,6 @@ import type {
   PendingCommit,
   RescueInfo,
 } from './api.js';
-import fs from 'node:fs';
 import { ConfigTree } from './tree.js';
 import { parseText, renderText } from './text.js';
 import { applySetText, applySetLine, renderSet } from './set.js';
@@ -36,6 +35,7 @@ import { loadProblems } from './schema-check.js';
 import { expandGroups } from './groups.js';
 import { RevisionFiles, decodeTree, encodeTree, readRescue, removeRescue, stateWriteError, writeRescue, type StateWriteError } from './history-files.js';
 import { lockStateDir, NO_ROOM, type StateLock } from './state-lock.js';
+import { ownDir } from '../../own-files.js';
 import { checkStatementNames, firstDifference } from './statement-names.js';
 import { schemaPlacer, type Placer } from './order.js';
 
@@ -213,7 +213,7 @@ class Store implements JunosDatastore {
     const dir = this.opts.stateDir;
     const report = this.report;
     if (dir) {
-      await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+      if (!this.opts.heldLock) await ownDir(dir);
       this.lock = this.opts.heldLock ?? lockStateDir(dir, this.opts.owner ?? `nc-grpc-device, pid ${process.pid}`);
       if (this.lock.readOnly) this.readOnly = this.lock.readOnly;
       try {
@@ -483,8 +483,7 @@ class Store implements JunosDatastore {
       try {
         await writeRescue(this.opts.stateDir, { seq: 0, user, time: rescue.time, client: 'other' }, rescue.stored);
       } catch (e) {
-        const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-        throw rpcErr(`rescue configuration not saved: ${reason}`, 'operation-failed', 'application');
+        throw rpcErr(`rescue configuration not saved: ${stateWriteError(this.opts.stateDir, e).message}`, 'operation-failed', 'application');
       }
     }
     this.rescueConfig = rescue;

@@ -18,6 +18,7 @@ import path from 'node:path';
 import { ConfigTree, type ConfigNode, type NodeKind } from './tree.js';
 import { parseText } from './text.js';
 import { ConfigSyntaxError } from './errors.js';
+import { CREATE_NEW, ownDir, readOwnFile, refuseSymlink, SymlinkRefusedError } from '../../own-files.js';
 
 export const ROLLBACK_DIR = 'rollbacks';
 export const LEGACY_FILE = 'config-history.json';
@@ -157,11 +158,9 @@ function parseConfigText(text: string): ConfigTree {
   }
 }
 
-/** Creates a private directory, or makes an existing one private (0700). */
+/** Creates a private directory, or makes an existing one private (0700); a symbolic link is refused. */
 export async function privateDir(dir: string): Promise<void> {
-  await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
-  const st = await fs.promises.stat(dir);
-  if ((st.mode & 0o077) !== 0) await fs.promises.chmod(dir, st.mode & 0o700);
+  await ownDir(dir);
 }
 
 /** Takes group and other access away from the regular files at the top of `dir`. */
@@ -223,7 +222,7 @@ async function writeDurably(dir: string, name: string, body: string): Promise<vo
   const target = path.join(dir, name);
   try {
     await fs.promises.rm(tmp, { force: true });
-    const fh = await fs.promises.open(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
+    const fh = await fs.promises.open(tmp, CREATE_NEW, 0o600);
     try {
       await fh.writeFile(body);
       await fh.sync();
@@ -239,14 +238,7 @@ async function writeDurably(dir: string, name: string, body: string): Promise<vo
   }
 }
 
-/** Throws ELOOP when `p` exists as a symbolic link (a name we write must be ours). */
-async function refuseSymlink(p: string): Promise<void> {
-  try {
-    if ((await fs.promises.lstat(p)).isSymbolicLink()) throw Object.assign(new Error(`${p}: is a symbolic link`), { code: 'ELOOP' });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
-}
+
 
 export class RevisionFiles {
   /** Sequence numbers of the revision files on disk, oldest first (good or not). */
@@ -292,9 +284,10 @@ export class RevisionFiles {
     for (let i = seqs.length - 1; i >= 0 && revisions.length < max; i--) {
       const file = path.join(dir, fileName(seqs[i]));
       try {
-        const st = await fs.promises.stat(file);
-        if ((st.mode & 0o077) !== 0 && !readOnly) await fs.promises.chmod(file, st.mode & 0o700);
-        const rev = decodeRevision(await fs.promises.readFile(file, 'utf8'));
+        const st = await fs.promises.lstat(file);
+        if (st.isSymbolicLink()) throw new SymlinkRefusedError(file);
+        if ((st.mode & 0o077) !== 0 && !readOnly && st.isFile()) await fs.promises.chmod(file, st.mode & 0o700);
+        const rev = decodeRevision(await readOwnFile(file));
         // Only the newest keeps its tree; older ones are decoded again when asked for.
         revisions.push({ ...rev, seq: seqs[i], tree: revisions.length === 0 ? rev.tree : EMPTY });
       } catch (e) {
@@ -333,13 +326,14 @@ export class RevisionFiles {
     const legacy = path.join(stateDir, LEGACY_FILE);
     let raw: string;
     try {
-      raw = await fs.promises.readFile(legacy, 'utf8');
+      raw = await readOwnFile(legacy);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-      report(`${legacy}: skipped: ${(e as Error).message}`);
+      report(e instanceof SymlinkRefusedError ? e.message : `${legacy}: skipped: ${(e as Error).message}`);
       return;
     }
     const done = async () => {
+      await refuseSymlink(`${legacy}.migrated`);
       await fs.promises.rename(legacy, `${legacy}.migrated`);
       await fs.promises.chmod(`${legacy}.migrated`, 0o600);
     };
@@ -366,6 +360,7 @@ export class RevisionFiles {
       }
     });
     const aside = `${this.dir}.migrating`;
+    // rm of a link removes the link only
     await fs.promises.rm(aside, { recursive: true, force: true });
     await privateDir(aside);
     // Oldest first, so the newest gets the highest sequence number.
@@ -389,7 +384,7 @@ export async function writeRescue(stateDir: string, meta: RevisionMeta, text: st
 export async function readRescue(stateDir: string): Promise<LoadedRevision | undefined> {
   let raw: string;
   try {
-    raw = await fs.promises.readFile(path.join(stateDir, RESCUE_FILE), 'utf8');
+    raw = await readOwnFile(path.join(stateDir, RESCUE_FILE));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
+import { CREATE_NEW, refuseSymlinkSync } from '../../own-files.js';
 
 export const LOCK_FILE = 'lock';
 const MAX_ATTEMPTS = 5;
@@ -96,6 +97,9 @@ function readLock(file: string): { raw: string; info?: LockInfo } | undefined {
  * so (`readOnly`): the caller starts read-only rather than not at all.
  */
 export function lockStateDir(dir: string, what: string): StateLock {
+  // Nothing is written into a directory reached through a link (or through a link named `lock`).
+  refuseSymlinkSync(dir);
+  refuseSymlinkSync(path.join(dir, LOCK_FILE));
   try {
     return takeLock(dir, what);
   } catch (e) {
@@ -113,7 +117,7 @@ function takeLock(dir: string, what: string): StateLock {
   const tmp = path.join(dir, `.${LOCK_FILE}.${token}.tmp`);
   try {
     // Exclusive and without following a link: a name planted in the directory is not written through.
-    const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
+    const fd = fs.openSync(tmp, CREATE_NEW, 0o600);
     try {
       fs.writeFileSync(fd, JSON.stringify(mine) + '\n');
     } finally {
