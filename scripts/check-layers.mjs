@@ -17,6 +17,7 @@ import path from 'node:path';
 
 // Lowest first. Rooms on one line are peers: they may not import one another.
 const LAYERS = [
+  ['printable.ts'], //                         text made safe for terminals and logs (control characters escaped)
   ['log.ts', 'errors.ts', 'wire'], //         base: logging, the user-facing error family, protos
   ['own-files.ts'], //                         files and directories written in owned places, never through a link
   ['session'], //                              the seam: ByteSession, SessionKind, SessionBackend

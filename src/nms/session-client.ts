@@ -19,6 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { readLines, sendLine, type OpsRequest } from './ops-protocol.js';
 import { MSG_CSH_STARTED, STOP_MESSAGE_PREFIX } from '../wire/contract.js';
+import { printable } from '../printable.js';
 
 /** A device's last message starts with STOP_MESSAGE_PREFIX (request_session.py exits on it). */
 const STOPPING_GRACE_MS = 5000;
@@ -141,6 +142,7 @@ export function formatList(l: ListAnswer): string {
   for (const [device, n] of Object.entries(l.waiting)) rows.push([device, `waiting (${n} Initialize${n === 1 ? '' : 's'})`, '', '']);
   if (l.waitingBasic) rows.push(['(basic)', `waiting (${l.waitingBasic} stream${l.waitingBasic === 1 ? '' : 's'})`, 'netconf', '']);
   for (const s of l.sessions) rows.push([s.device ?? '(basic)', `in session (${s.protocol})`, s.type, s.peer]);
+  for (const r of rows) r.forEach((c, i) => (r[i] = printable(String(c))));
   if (rows.length === 1) return 'no device is waiting and no session is open\n';
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n';
@@ -263,7 +265,7 @@ class SessionRun {
       this.drain();
       return;
     }
-    this.io.notice(`session open with ${String(o.device ?? 'device')} at ${String(o.peer)} (${String(o.type)})`);
+    this.io.notice(printable(`session open with ${String(o.device ?? 'device')} at ${String(o.peer)} (${String(o.type)})`));
     this.lines = createInterface({ input: this.io.input, crlfDelay: Infinity });
     this.lines.on('line', (line) => {
       if (this.state === 'open' && !this.draining) this.send(line);
@@ -370,7 +372,7 @@ class SessionRun {
   private end(reason: string): void {
     if (this.oneShot && !this.netconf && !this.markerSeen) this.write(this.cshHeld);
     if (this.lastChar !== '\n') this.io.output.write('\n');
-    if (!this.oneShot) this.io.notice(`session ended (${describeEnd(reason)})`);
+    if (!this.oneShot) this.io.notice(printable(`session ended (${describeEnd(reason)})`));
     if (this.draining && this.state === 'open') {
       // The device ended the session before we had what we waited for (piped csh: that is the end asked for).
       this.complete = this.netconf ? this.scanner.replies >= this.rpcsSent : this.oneShot ? this.markerSeen || reason === 'device-closed' : true;
