@@ -14,6 +14,7 @@ import { silentLogger, type Logger } from '../log.js';
 import { loadOrCreateHostKey } from './host-key.js';
 import { JUNOS_RETRY_DEFAULTS, LoginGuard, type LoginRetryOptions } from './login-guard.js';
 import { loadAuthorizedKeys, UserDirectory, type SshUser } from './users.js';
+import { DEFAULT_STARTUP_LIMITS, StartupGuard, type StartupLimits } from './startup-guard.js';
 
 export { parseUserFlag } from './users.js';
 
@@ -41,6 +42,8 @@ export interface SshFaceOptions {
   logger?: Logger;
   /** Failed-login backoff and limit; Junos's `retry-options` defaults when absent. */
   loginRetry?: Partial<LoginRetryOptions>;
+  /** Banner timeout and MaxStartups (startup-guard.ts); sshd's defaults when absent. */
+  startup?: Partial<StartupLimits>;
 }
 
 export interface SshFace {
@@ -273,6 +276,8 @@ export async function startSshFace(opts: SshFaceOptions): Promise<SshFace> {
     let failures = 0;
     let gone = false;
     connections.add(conn);
+    startup.bannerSeen(info);
+    let loggedOut: (() => void) | undefined;
     // As sshd's LoginGraceTime: a client that does not log in soon is dropped.
     const grace = setTimeout(() => {
       log.info({ peer }, 'ssh client did not log in in time');
@@ -280,6 +285,7 @@ export async function startSshFace(opts: SshFaceOptions): Promise<SshFace> {
     }, LOGIN_GRACE_MS);
     conn.on('close', () => {
       gone = true;
+      loggedOut?.();
       clearTimeout(grace);
       connections.delete(conn);
     });
@@ -315,10 +321,12 @@ export async function startSshFace(opts: SshFaceOptions): Promise<SshFace> {
     });
     conn.on('ready', () => {
       clearTimeout(grace);
+      loggedOut = startup.authenticated();
       log.debug({ user, peer }, 'ssh login');
       conn.on('session', (accept) => serveSession(accept(), user, peer));
     });
   });
+  const startup = new StartupGuard(server, { ...DEFAULT_STARTUP_LIMITS, ...opts.startup }, log);
   const host = opts.host ?? DEFAULT_HOST;
   // The listening server as a plain event emitter, for errors while binding.
   const emitter = server as unknown as EventEmitter;
@@ -342,6 +350,7 @@ export async function startSshFace(opts: SshFaceOptions): Promise<SshFace> {
         for (const t of held) clearTimeout(t);
         held.clear();
         guard.close();
+        startup.close();
         for (const c of connections) c.end();
         server.close(() => resolve());
       }),
