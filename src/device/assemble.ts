@@ -3,7 +3,8 @@
  * cli's device sockets, the session backends (chosen through src/backends/registry.ts), the
  * outbound agents, the status surface, live reload and the SSH face.
  */
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, rmdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { availableParallelism, tmpdir } from 'node:os';
 import type { Logger } from '../log.js';
@@ -94,10 +95,14 @@ export async function startDevice(f: DeviceFlags, logger: Logger): Promise<Runni
         }
       }
     })());
+  // A failed start leaves no empty state directory of its own making behind either.
+  const stateDir = f.stateDir ? path.resolve(f.stateDir) : undefined;
+  const madeStateDir = stateDir !== undefined && !existsSync(stateDir);
   try {
     return await startDeviceWith(f, logger, stops, stop);
   } catch (err) {
     await stop();
+    if (madeStateDir) await rmdir(stateDir).catch(() => undefined);
     throw err;
   }
 }
