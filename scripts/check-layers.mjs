@@ -20,7 +20,9 @@ import path from 'node:path';
 
 // Lowest first. Rooms on one line are peers: they may not import one another.
 const LAYERS = [
+  ['printable.ts'], //                         text made safe for terminals and logs (control characters escaped)
   ['log.ts', 'errors.ts', 'wire'], //         base: logging, the user-facing error family, protos
+  ['own-files.ts'], //                         files and directories written in owned places, never through a link
   ['session'], //                              the seam: ByteSession, SessionKind, SessionBackend
   ['netconf'], //                              NETCONF the protocol: framing, xml, rpc-error, session
   ['schema'], //                               the Junos configuration schema (from YANG): loader, value checks

@@ -9,6 +9,8 @@
  * Throw these from any layer; only the command line (src/cli/main.ts) decides how they end
  * the process (reportFatal), and the control socket turns them into HTTP 400 answers.
  */
+import { printable } from './printable.js';
+
 export class UserError extends Error {
   constructor(
     message: string,
@@ -45,7 +47,7 @@ export function exitCodeFor(err: unknown): number {
 /** Prints the error as one line on stderr (the stack only for bugs, with NCGD_DEBUG) and exits. */
 export function reportFatal(err: unknown): never {
   const e = err as Error;
-  process.stderr.write(`nc-grpc-device: ${e?.message ?? String(err)}\n`);
+  process.stderr.write(`nc-grpc-device: ${printable(e?.message ?? String(err))}\n`);
   if (!isUserError(e) && process.env.NCGD_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
   process.exit(exitCodeFor(err));
 }

@@ -4,6 +4,7 @@
  * fields named like secrets are redacted, whatever module logs them.
  */
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { printable } from './printable.js';
 
 export type { Logger };
 
@@ -19,7 +20,11 @@ export interface LogOptions {
   file?: string;
 }
 
-function prettyStream(out: NodeJS.WritableStream): DestinationStream {
+/**
+ * One readable line per record. Text from elsewhere (an NMS's status text, a device-id)
+ * has its control characters escaped: it cannot forge a line or drive the terminal.
+ */
+export function prettyStream(out: NodeJS.WritableStream): DestinationStream {
   const levels: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
   return {
     write(line: string) {
@@ -28,11 +33,11 @@ function prettyStream(out: NodeJS.WritableStream): DestinationStream {
         const { level, time, msg, pid: _pid, hostname: _host, ...rest } = rec;
         const ts = new Date(Number(time)).toISOString().slice(11, 23);
         const extra = Object.entries(rest)
-          .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+          .map(([k, v]) => `${printable(k)}=${printable(typeof v === 'string' ? v : JSON.stringify(v) ?? String(v))}`)
           .join(' ');
-        out.write(`${ts} ${levels[Number(level)] ?? level} ${msg ?? ''}${extra ? ' ' + extra : ''}\n`);
+        out.write(`${ts} ${levels[Number(level)] ?? level} ${printable(String(msg ?? ''))}${extra ? ' ' + extra : ''}\n`);
       } catch {
-        out.write(line);
+        out.write(`${printable(line.replace(/\n$/, ''))}\n`);
       }
     },
   };

@@ -4,7 +4,8 @@
  * shell sessions to a PTY login there. Each session gets an SSH connection of its own, so
  * one stuck session cannot hold up another.
  */
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { appendOwnFileSync, readOwnFileSync, refuseSymlinkSync } from '../own-files.js';
 import { EventEmitter } from 'node:events';
 import { constants as osConstants } from 'node:os';
 import path from 'node:path';
@@ -105,9 +106,10 @@ function hostKeyCheck(opts: SshBridgeOptions, log: Logger): HostCheck {
       const type = keyTypeOf(key);
       let text = '';
       try {
-        text = readFileSync(file, 'utf8');
-      } catch {
-        /* first use */
+        text = readOwnFileSync(file);
+      } catch (e) {
+        // first use (no file); a link where the file should be is refused below, when written
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT' && (e as NodeJS.ErrnoException).code !== 'ELOOP') throw e;
       }
       const known = text
         .split(/\r?\n/)
@@ -119,8 +121,9 @@ function hostKeyCheck(opts: SshBridgeOptions, log: Logger): HostCheck {
         check.failure = `host key of ${t.host}:${t.port} changed: now ${fp}, ${file} holds ${fingerprintOf(Buffer.from(sameType[2]!, 'base64'))}; if the target was rebuilt, delete its line from ${file}`;
         return false;
       }
+      refuseSymlinkSync(path.dirname(file));
       mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-      appendFileSync(file, `${pattern} ${type} ${key.toString('base64')}\n`, { mode: 0o600 });
+      appendOwnFileSync(file, `${pattern} ${type} ${key.toString('base64')}\n`);
       log.warn({ target: `${t.host}:${t.port}`, fingerprint: fp, file }, 'ssh bridge: trusting this host key on first use and remembering it; pin it with the fingerprint to be sure');
       return true;
     },

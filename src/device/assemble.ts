@@ -3,7 +3,9 @@
  * cli's device sockets, the session backends (chosen through src/backends/registry.ts), the
  * outbound agents, the status surface, live reload and the SSH face.
  */
-import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, rmdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { ownDir } from '../own-files.js';
 import path from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Logger } from '../log.js';
@@ -61,10 +63,14 @@ export interface ThreadPlacement {
  */
 export async function startDevice(settings: DeviceSettings, logger: Logger, placement?: ThreadPlacement): Promise<RunningDevice> {
   const stops = new Stops(logger);
+  // A failed start leaves no empty state directory of its own making behind either.
+  const stateDir = settings.stateDir ? path.resolve(settings.stateDir) : undefined;
+  const madeStateDir = stateDir !== undefined && !existsSync(stateDir);
   try {
     return await assemble(resolveDeviceSecrets(settings), logger, placement, stops);
   } catch (err) {
     await stops.run();
+    if (madeStateDir) await rmdir(stateDir).catch(() => undefined);
     throw err;
   }
 }
@@ -72,7 +78,7 @@ export async function startDevice(settings: DeviceSettings, logger: Logger, plac
 /** The state directory (created 0700), the fleet's lock on it, and the run directory. */
 async function prepareFiles(s: DeviceSettings, logger: Logger, stops: Stops, layout: Run['layout']): Promise<{ stateDir?: string; runDir: string }> {
   const stateDir = s.stateDir ? path.resolve(s.stateDir) : undefined;
-  if (stateDir) await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  if (stateDir) await ownDir(stateDir);
   else if (layout.main) logger.warn('no --state-dir: commits are kept in memory only and are lost when the device stops');
   // A fleet holds its directory's lock too (each member locks its own device-N).
   const fleetLock = stateDir && layout.fleet && layout.main ? lockStateDir(stateDir, `nc-grpc-device fleet of ${layout.total}`) : undefined;

@@ -11,7 +11,7 @@ import { dispatchInFormat } from './rpcs/reply-format.js';
 import { NetconfSession, type NetconfFaults } from '../netconf/session.js';
 import { createConfigDatastore, type JunosDatastore } from './config/datastore.js';
 import { lockStateDir, type StateLock } from './config/state-lock.js';
-import { mkdirSync } from 'node:fs';
+import { ownDirSync } from '../own-files.js';
 import { syslogOf } from './identity/syslog.js';
 import { loadSchema } from '../schema/index.js';
 import { OperModel, parseInitialConfig, type OperCarry } from './oper/model.js';
@@ -173,7 +173,7 @@ export class EmulatedDevice implements DeviceView {
     // and builds the datastore, which keeps that lock, when first needed.
     let held: StateLock | undefined;
     if (opts.lazy && opts.stateDir) {
-      mkdirSync(opts.stateDir, { recursive: true, mode: 0o700 });
+      ownDirSync(opts.stateDir);
       held = lockStateDir(opts.stateDir, opts.owner ?? `nc-grpc-device, pid ${process.pid}`);
     }
     const make = async () => {

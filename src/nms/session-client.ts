@@ -2,9 +2,11 @@
  * The operator side of `nc-grpc-device session`: asks a running `nms` (its operator port)
  * for a session with a device, then bridges like Juniper's request_session.py: each input
  * line is one command, device messages go to the output as they come. Unlike that script,
- * end of input does not cut the session at once: the client first waits for what it asked
- * for (NETCONF: a reply to every <rpc> sent; csh: output idle for `idleMs`), bounded by
- * `waitMs`, then closes the session properly; the run ends when the device has ended it.
+ * end of input does not cut the session at once. It means what it means to `ssh host <
+ * script`: csh gets `exit` after the commands and the client waits for the device to end
+ * the session (however long the commands are silent); NETCONF waits for a reply to every
+ * <rpc> sent, then closes the session properly. Both waits are bounded by `waitMs`. A
+ * session whose connection was cut (not closed by the device) ends as "connection lost".
  *
  * One-shot use (`commands` given) sends those commands instead of reading input and prints
  * only their output: for csh what the commands printed (an end marker echoed after them
@@ -18,6 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { readLines, sendLine, type OpsRequest } from './ops-protocol.js';
 import { MSG_CSH_STARTED, STOP_MESSAGE_PREFIX } from '../wire/contract.js';
+import { printable } from '../printable.js';
 
 /** A device's last message starts with STOP_MESSAGE_PREFIX (request_session.py exits on it). */
 const STOPPING_GRACE_MS = 5000;
@@ -33,9 +36,10 @@ export interface SessionClientIo {
 }
 
 export interface SessionClientOptions {
-  /** csh, at end of input: close once the output has been idle this long (default 1000 ms). */
-  idleMs?: number;
-  /** The longest wait, at end of input, for replies, the end marker or idle output (default 60 s). */
+  /**
+   * The longest wait, at end of input, for the replies (NETCONF), the end marker (one-shot
+   * csh) or the device to end the session after `exit` (piped csh); default 60 s.
+   */
   waitMs?: number;
   /** One-shot: send these commands (csh command lines, or NETCONF RPC documents) instead of reading input. */
   commands?: string[];
@@ -134,6 +138,7 @@ export function formatList(l: ListAnswer): string {
   for (const [device, n] of Object.entries(l.waiting)) rows.push([device, `waiting (${n} Initialize${n === 1 ? '' : 's'})`, '', '']);
   if (l.waitingBasic) rows.push(['(basic)', `waiting (${l.waitingBasic} stream${l.waitingBasic === 1 ? '' : 's'})`, 'netconf', '']);
   for (const s of l.sessions) rows.push([s.device ?? '(basic)', `in session (${s.protocol})`, s.type, s.peer]);
+  for (const r of rows) r.forEach((c, i) => (r[i] = printable(String(c))));
   if (rows.length === 1) return 'no device is waiting and no session is open\n';
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n';
@@ -144,193 +149,243 @@ export function formatList(l: ListAnswer): string {
  * SessionClientError when the NMS refuses or cannot be reached.
  */
 export function runSessionClient(ops: { host: string; port: number }, request: OpsRequest, io: SessionClientIo, opts: SessionClientOptions = {}): Promise<SessionResult> {
-  const idleMs = opts.idleMs ?? 1000;
-  const waitMs = opts.waitMs ?? 60_000;
-  const oneShot = opts.commands !== undefined;
-  const netconf = request.op === 'basic-session' || (request.op === 'session' && request.type === 'netconf');
-  return new Promise((resolve, reject) => {
-    const sock = net.connect(ops.port, ops.host);
-    let state: 'connecting' | 'requested' | 'open' | 'closing' | 'done' = 'connecting';
-    let lines: ReturnType<typeof createInterface> | undefined;
-    let lastChar = '\n';
-    let stopTimer: NodeJS.Timeout | undefined;
-    let idleTimer: NodeJS.Timeout | undefined;
-    let waitTimer: NodeJS.Timeout | undefined;
-    let rpcsSent = 0;
-    let complete = true;
-    let draining = false;
-    // One-shot csh: a marker echoed after the commands says they are done; the command that
-    // prints it differs from what it prints, so an echoing shell does not end it early.
-    const tag = randomBytes(6).toString('hex');
-    const marker = `__ncgd_end_${tag}__`;
-    const markerCommand = `echo __ncgd_''end_${tag}__`;
-    let cshHeld = '';
-    let markerSeen = false;
+  return new Promise((resolve, reject) => new SessionRun(ops, request, io, opts, resolve, reject).start());
+}
 
-    const write = (text: string): void => {
-      if (!text) return;
-      io.output.write(text);
-      lastChar = text[text.length - 1];
-    };
-    const scanner = new NetconfScanner(
-      oneShot
+/** What the NMS says when the session's RPC was cut rather than closed by the device. */
+const LOST_REASONS = new Set(['cancelled']);
+
+/** The words for an end reason, as the operator reads them. */
+export function describeEnd(reason: string): string {
+  return LOST_REASONS.has(reason) ? 'connection lost' : reason;
+}
+
+/** Whether the reason means the connection to the device was lost (not a close by either side). */
+export function isConnectionLost(reason: string): boolean {
+  return LOST_REASONS.has(reason);
+}
+
+/**
+ * One run of the session client: the operator connection (connect, request, answers),
+ * the input (piped lines or one-shot commands), the device's output (printed, scanned),
+ * and the end (answers awaited, exit sent, bounded by the wait).
+ */
+class SessionRun {
+  private readonly waitMs: number;
+  private readonly oneShot: boolean;
+  private readonly netconf: boolean;
+  private readonly sock: net.Socket;
+  private state: 'connecting' | 'requested' | 'open' | 'closing' | 'done' = 'connecting';
+  private lines: ReturnType<typeof createInterface> | undefined;
+  private lastChar = '\n';
+  private stopTimer: NodeJS.Timeout | undefined;
+  private waitTimer: NodeJS.Timeout | undefined;
+  private rpcsSent = 0;
+  private complete = true;
+  private draining = false;
+  // One-shot csh: a marker echoed after the commands says they are done; the command that
+  // prints it differs from what it prints, so an echoing shell does not end it early.
+  private readonly marker: string;
+  private readonly markerCommand: string;
+  private cshHeld = '';
+  private markerSeen = false;
+  private readonly scanner: NetconfScanner;
+  private readonly onSignal = (): void => {
+    if (this.state === 'open' || this.state === 'closing') this.close();
+    else this.finish(new SessionClientError('interrupted before the session opened'));
+  };
+
+  constructor(
+    private readonly ops: { host: string; port: number },
+    private readonly request: OpsRequest,
+    private readonly io: SessionClientIo,
+    private readonly opts: SessionClientOptions,
+    private readonly resolve: (r: SessionResult) => void,
+    private readonly reject: (e: Error) => void,
+  ) {
+    this.waitMs = opts.waitMs ?? 60_000;
+    this.oneShot = opts.commands !== undefined;
+    this.netconf = request.op === 'basic-session' || (request.op === 'session' && request.type === 'netconf');
+    const tag = randomBytes(6).toString('hex');
+    this.marker = `__ncgd_end_${tag}__`;
+    this.markerCommand = `echo __ncgd_''end_${tag}__`;
+    this.scanner = new NetconfScanner(
+      this.oneShot
         ? (msg, isReply) => {
             // One-shot NETCONF prints the replies, each with its end-of-message mark.
-            if (isReply) write(`${msg.replace(/^\s+/, '')}${EOM}\n`);
+            if (isReply) this.write(`${msg.replace(/^\s+/, '')}${EOM}\n`);
           }
         : undefined,
     );
+    this.sock = net.connect(ops.port, ops.host);
+  }
 
-    const result = (reason: string): SessionResult => ({ reason, complete, rpcsSent, repliesReceived: scanner.replies, rpcError: scanner.rpcError });
-    const end = (reason: string): void => {
-      if (oneShot && !netconf && !markerSeen) write(cshHeld);
-      if (lastChar !== '\n') io.output.write('\n');
-      if (!oneShot) io.notice(`session ended (${reason})`);
-      if (draining && state === 'open') {
-        // The device ended the session before we had what we waited for.
-        complete = netconf ? scanner.replies >= rpcsSent : oneShot ? markerSeen || reason === 'device-closed' : true;
-      }
-      finish(undefined, reason);
-    };
-    const finish = (err: Error | undefined, reason = ''): void => {
-      if (state === 'done') return;
-      state = 'done';
-      clearTimeout(stopTimer);
-      clearTimeout(idleTimer);
-      clearTimeout(waitTimer);
-      lines?.close();
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      sock.end();
-      if (err) reject(err);
-      else resolve(result(reason));
-    };
-    /** The operator leaves: the NMS sends the exit text with kill signal 2. */
-    const close = (): void => {
-      if (state !== 'open') return;
-      state = 'closing';
-      clearTimeout(idleTimer);
-      clearTimeout(waitTimer);
-      sendLine(sock, { close: true });
-    };
-    const onSignal = (): void => {
-      if (state === 'open' || state === 'closing') close();
-      else finish(new SessionClientError('interrupted before the session opened'));
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+  // --- the operator connection -------------------------------------------------------
 
-    /** Whether what was sent has had its answer. */
-    const answered = (): boolean => (netconf ? scanner.replies >= rpcsSent : oneShot ? markerSeen : false);
-    /** End of input (or of the one-shot commands): wait for the answers, then close. */
-    const drain = (): void => {
-      if (state !== 'open' || draining) return;
-      draining = true;
-      if (answered()) {
-        close();
-        return;
-      }
-      waitTimer = setTimeout(() => {
-        if (state !== 'open') return;
-        if (netconf || oneShot) {
-          complete = false;
-          io.notice(
-            netconf
-              ? `gave up waiting after ${waitMs / 1000} s: ${rpcsSent - scanner.replies} of ${rpcsSent} replies missing`
-              : `gave up waiting after ${waitMs / 1000} s for the commands to finish`,
-          );
-        }
-        close();
-      }, waitMs);
-      if (!netconf && !oneShot) armIdle();
-    };
-    const armIdle = (): void => {
-      clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => close(), idleMs);
-    };
-    const send = (command: string): void => {
-      if (netconf) rpcsSent += countRpcs(`${command}\n`);
-      sendLine(sock, { command });
-    };
-
-    const onDeviceText = (text: string): void => {
-      if (netconf) scanner.push(text);
-      if (!oneShot) {
-        write(text);
-      } else if (!netconf && !markerSeen) {
-        // Print the commands' output up to the marker; hold back what could be its start.
-        cshHeld += text;
-        const at = cshHeld.indexOf(marker);
-        if (at >= 0) {
-          write(cshHeld.slice(0, at));
-          cshHeld = '';
-          markerSeen = true;
-        } else {
-          const keep = Math.min(cshHeld.length, marker.length);
-          write(cshHeld.slice(0, cshHeld.length - keep));
-          cshHeld = cshHeld.slice(cshHeld.length - keep);
-        }
-      }
-      if (draining && state === 'open') {
-        if (answered()) close();
-        else if (!netconf && !oneShot) armIdle();
-      }
-    };
-
+  start(): void {
+    process.on('SIGINT', this.onSignal);
+    process.on('SIGTERM', this.onSignal);
+    const { sock, ops } = this;
     sock.on('error', (err: NodeJS.ErrnoException) => {
-      finish(new SessionClientError(`cannot reach the NMS operator port ${ops.host}:${ops.port}: ${err.code ?? err.message}`));
+      this.finish(new SessionClientError(`cannot reach the NMS operator port ${ops.host}:${ops.port}: ${err.code ?? err.message}`));
     });
     sock.on('close', () => {
-      if (state === 'open' || state === 'closing' || state === 'requested') finish(new SessionClientError(`the NMS closed the operator connection before the session ended`));
+      if (this.state === 'open' || this.state === 'closing' || this.state === 'requested') this.finish(new SessionClientError('the NMS closed the operator connection before the session ended'));
     });
     sock.on('connect', () => {
-      state = 'requested';
-      sendLine(sock, request);
+      this.state = 'requested';
+      sendLine(sock, this.request);
     });
     readLines(
       sock,
-      (o) => {
-        if (state === 'requested') {
-          if (o.ok !== true) {
-            finish(new SessionClientError(typeof o.error === 'string' ? o.error : 'the NMS refused the request'));
-            return;
-          }
-          if (request.op === 'list') {
-            io.output.write(`${JSON.stringify({ waiting: o.waiting, waitingBasic: o.waitingBasic, sessions: o.sessions })}\n`);
-            finish(undefined, 'listed');
-            return;
-          }
-          state = 'open';
-          if (!oneShot) io.notice(`session open with ${String(o.device ?? 'device')} at ${String(o.peer)} (${String(o.type)})`);
-          if (oneShot) {
-            for (const c of opts.commands!) send(c);
-            if (!netconf) send(markerCommand);
-            drain();
-            return;
-          }
-          lines = createInterface({ input: io.input, crlfDelay: Infinity });
-          lines.on('line', (line) => {
-            if (state === 'open') send(line);
-          });
-          // End of input: wait for the answers, then the operator leaves; the session ends
-          // when the device half-closes.
-          lines.on('close', () => drain());
-          return;
-        }
-        if (state !== 'open' && state !== 'closing') return;
-        if (typeof o.message === 'string') {
-          // The device's own status messages get a line of their own; session output is as sent.
-          const status = o.message === MSG_CSH_STARTED || o.message.startsWith(STOP_MESSAGE_PREFIX);
-          if (status) {
-            if (!oneShot) write(`${lastChar === '\n' ? '' : '\n'}${o.message}\n`);
-          } else onDeviceText(o.message);
-          // The device says it is stopping; its half-close (and our end line) normally follows at once.
-          if (o.message.startsWith(STOP_MESSAGE_PREFIX) && !stopTimer) {
-            stopTimer = setTimeout(() => end('device-stopping'), STOPPING_GRACE_MS);
-          }
-        } else if (typeof o.end === 'string') end(o.end);
-      },
-      (line) => finish(new SessionClientError(`unexpected line from the NMS operator port: ${JSON.stringify(line.slice(0, 80))}`)),
+      (o) => (this.state === 'requested' ? this.onAnswer(o) : this.onSessionLine(o)),
+      (line) => this.finish(new SessionClientError(`unexpected line from the NMS operator port: ${JSON.stringify(line.slice(0, 80))}`)),
     );
-  });
+  }
+
+  /** The NMS's answer to the request: refused, a list, or the session open. */
+  private onAnswer(o: Record<string, unknown>): void {
+    if (o.ok !== true) {
+      this.finish(new SessionClientError(typeof o.error === 'string' ? o.error : 'the NMS refused the request'));
+      return;
+    }
+    if (this.request.op === 'list') {
+      this.io.output.write(`${JSON.stringify({ waiting: o.waiting, waitingBasic: o.waitingBasic, sessions: o.sessions })}\n`);
+      this.finish(undefined, 'listed');
+      return;
+    }
+    this.state = 'open';
+    if (this.oneShot) {
+      for (const c of this.opts.commands!) this.send(c);
+      if (!this.netconf) this.send(this.markerCommand);
+      this.drain();
+      return;
+    }
+    this.io.notice(printable(`session open with ${String(o.device ?? 'device')} at ${String(o.peer)} (${String(o.type)})`));
+    this.lines = createInterface({ input: this.io.input, crlfDelay: Infinity });
+    this.lines.on('line', (line) => {
+      if (this.state === 'open' && !this.draining) this.send(line);
+    });
+    // End of input: send what ends the session, wait for the device to end it.
+    this.lines.on('close', () => this.drain());
+  }
+
+  /** A line of the open session: device output, a status message, or its end. */
+  private onSessionLine(o: Record<string, unknown>): void {
+    if (this.state !== 'open' && this.state !== 'closing') return;
+    if (typeof o.message === 'string') {
+      // The device's own status messages get a line of their own; session output is as sent.
+      const status = o.message === MSG_CSH_STARTED || o.message.startsWith(STOP_MESSAGE_PREFIX);
+      if (status) {
+        if (!this.oneShot) this.write(`${this.lastChar === '\n' ? '' : '\n'}${o.message}\n`);
+      } else this.onDeviceText(o.message);
+      // The device says it is stopping; its half-close (and our end line) normally follows at once.
+      if (o.message.startsWith(STOP_MESSAGE_PREFIX) && !this.stopTimer) {
+        this.stopTimer = setTimeout(() => this.end('device-stopping'), STOPPING_GRACE_MS);
+      }
+    } else if (typeof o.end === 'string') this.end(o.end);
+  }
+
+  private send(command: string): void {
+    if (this.netconf) this.rpcsSent += countRpcs(`${command}\n`);
+    sendLine(this.sock, { command });
+  }
+
+  // --- the device's output -----------------------------------------------------------
+
+  private write(text: string): void {
+    if (!text) return;
+    this.io.output.write(text);
+    this.lastChar = text[text.length - 1];
+  }
+
+  private onDeviceText(text: string): void {
+    if (this.netconf) this.scanner.push(text);
+    if (!this.oneShot) this.write(text);
+    else if (!this.netconf && !this.markerSeen) this.holdForMarker(text);
+    if (this.draining && this.state === 'open' && this.answered()) this.close();
+  }
+
+  /** One-shot csh: print the commands' output up to the marker; hold back what could be its start. */
+  private holdForMarker(text: string): void {
+    this.cshHeld += text;
+    const at = this.cshHeld.indexOf(this.marker);
+    if (at >= 0) {
+      this.write(this.cshHeld.slice(0, at));
+      this.cshHeld = '';
+      this.markerSeen = true;
+      return;
+    }
+    const keep = Math.min(this.cshHeld.length, this.marker.length);
+    this.write(this.cshHeld.slice(0, this.cshHeld.length - keep));
+    this.cshHeld = this.cshHeld.slice(this.cshHeld.length - keep);
+  }
+
+  // --- the end ---------------------------------------------------------------------------
+
+  /**
+   * Whether what was sent has had its answer, so the client may close: NETCONF a reply to
+   * every <rpc>, one-shot csh the marker. Piped csh never: it sent `exit` and waits for the
+   * device to end the session, however long the commands are silent (bounded by the wait).
+   */
+  private answered(): boolean {
+    if (this.netconf) return this.scanner.replies >= this.rpcsSent;
+    return this.oneShot ? this.markerSeen : false;
+  }
+
+  /** End of input (or of the one-shot commands): wait for the answers, then close. */
+  private drain(): void {
+    if (this.state !== 'open' || this.draining) return;
+    this.draining = true;
+    // Piped csh: as `ssh host < script`, the end of the script ends the shell.
+    if (!this.netconf && !this.oneShot) this.send('exit');
+    if (this.answered()) {
+      this.close();
+      return;
+    }
+    this.waitTimer = setTimeout(() => {
+      if (this.state !== 'open') return;
+      this.complete = false;
+      this.io.notice(
+        this.netconf
+          ? `gave up waiting after ${this.waitMs / 1000} s: ${this.rpcsSent - this.scanner.replies} of ${this.rpcsSent} replies missing`
+          : this.oneShot
+            ? `gave up waiting after ${this.waitMs / 1000} s for the commands to finish`
+            : `gave up waiting after ${this.waitMs / 1000} s for the device to end the session after exit`,
+      );
+      this.close();
+    }, this.waitMs);
+  }
+
+  /** The operator leaves: the NMS sends the exit text with kill signal 2. */
+  private close(): void {
+    if (this.state !== 'open') return;
+    this.state = 'closing';
+    clearTimeout(this.waitTimer);
+    sendLine(this.sock, { close: true });
+  }
+
+  private end(reason: string): void {
+    if (this.oneShot && !this.netconf && !this.markerSeen) this.write(this.cshHeld);
+    if (this.lastChar !== '\n') this.io.output.write('\n');
+    if (!this.oneShot) this.io.notice(printable(`session ended (${describeEnd(reason)})`));
+    if (this.draining && this.state === 'open') {
+      // The device ended the session before we had what we waited for (piped csh: that is the end asked for).
+      this.complete = this.netconf ? this.scanner.replies >= this.rpcsSent : this.oneShot ? this.markerSeen || reason === 'device-closed' : true;
+    }
+    this.finish(undefined, reason);
+  }
+
+  private finish(err: Error | undefined, reason = ''): void {
+    if (this.state === 'done') return;
+    this.state = 'done';
+    clearTimeout(this.stopTimer);
+    clearTimeout(this.waitTimer);
+    this.lines?.close();
+    process.off('SIGINT', this.onSignal);
+    process.off('SIGTERM', this.onSignal);
+    this.sock.end();
+    if (err) this.reject(err);
+    else this.resolve({ reason, complete: this.complete, rpcsSent: this.rpcsSent, repliesReceived: this.scanner.replies, rpcError: this.scanner.rpcError });
+  }
 }

@@ -35,6 +35,9 @@ export interface NmsSessionInfo {
   keepOutputChars?: number;
 }
 
+/** How long a device's half-close waits for a sign that the connection was cut instead. */
+const HALF_CLOSE_SETTLE_MS = 100;
+
 export type SessionEndReason =
   /** The device half-closed its side (the normal end). */
   | 'device-closed'
@@ -85,10 +88,17 @@ export class NmsSession extends EventEmitter {
       }
       this.emit('message', text);
     });
-    // The device half-closed: it has nothing more to say. Finish the RPC with OK.
+    // The device half-closed: it has nothing more to say. Finish the RPC with OK. A cut
+    // connection can end the request stream too, with the call cancelled at the same time
+    // (reset stream, closed HTTP/2 session): that is a loss, not a close.
+    // The 'cancelled' or 'close' of a cut follows its 'end' within milliseconds: wait that
+    // long before taking the end for a half-close (those handlers finish as 'cancelled').
     call.on('end', () => {
-      this.endRpc();
-      this.finish('device-closed');
+      setTimeout(() => {
+        if (this.isOver || call.cancelled) return;
+        this.endRpc();
+        this.finish('device-closed');
+      }, HALF_CLOSE_SETTLE_MS).unref();
     });
     call.on('cancelled', () => this.finish('cancelled'));
     call.on('error', () => this.finish('cancelled'));

@@ -232,6 +232,8 @@ export class ClientWorker implements SessionHost {
     for (const bridge of bridges) bridge.abort();
     const link = this.link;
     link?.drop();
+    // A cut is a loss like any other: status shows it (the link's own report may not come, as it was dropped on purpose).
+    if (bridges.length || link) this.noteLoss(this.server ?? 'NMS', `connection dropped (fault drop-connections${bridges.length ? `, ${bridges.length} session${bridges.length === 1 ? '' : 's'} cut` : ''})`);
     this.logger.info({ fault: 'drop-connections', sessions: bridges.length, link: link ? 'dropped' : 'none' }, 'fault injected');
     return bridges.length;
   }

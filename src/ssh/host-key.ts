@@ -2,7 +2,8 @@
  * The SSH face's host key: made once (ed25519), kept in the state directory with mode 0600,
  * and reused on every start so clients that pinned it keep trusting the device.
  */
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import { refuseSymlinkSync, readOwnFileSync, SymlinkRefusedError, writeNewOwnFileSync } from '../own-files.js';
 import path from 'node:path';
 import ssh2 from 'ssh2';
 
@@ -52,8 +53,9 @@ export function generateKeyPair(type: KeyType, opts?: KeyOptions): { private: st
 export function loadOrCreateHostKey(file: string): HostKey {
   let existing: string | undefined;
   try {
-    existing = readFileSync(file, 'utf8');
+    existing = readOwnFileSync(file);
   } catch (e) {
+    if (e instanceof SymlinkRefusedError) throw e;
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read host key file ${file}: ${(e as NodeJS.ErrnoException).code}`);
   }
   if (existing !== undefined) {
@@ -61,11 +63,13 @@ export function loadOrCreateHostKey(file: string): HostKey {
     if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
     return { privateKey: existing, ...describe(existing, file), created: false };
   }
+  // The directory keeps its mode (a run directory is 0711 for the session user); only a link is refused.
+  refuseSymlinkSync(path.dirname(file));
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const pair = generateKeyPair('ed25519');
   try {
-    // 'wx': if another process made the key meanwhile, use theirs.
-    writeFileSync(file, pair.private, { mode: 0o600, flag: 'wx' });
+    // Exclusive: if another process made the key meanwhile, use theirs.
+    writeNewOwnFileSync(file, pair.private);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return loadOrCreateHostKey(file);
     throw new Error(`cannot write host key file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);

@@ -7,13 +7,14 @@
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import ssh2 from 'ssh2';
-import type { AuthContext, Connection, ServerChannel, Session } from 'ssh2';
+import type { AuthContext, ClientInfo, Connection, ServerChannel, Session } from 'ssh2';
 import type { ByteSession } from '../session/byte-session.js';
 import { signalNumber } from '../session/signals.js';
 import { silentLogger, type Logger } from '../log.js';
 import { loadOrCreateHostKey } from './host-key.js';
 import { JUNOS_RETRY_DEFAULTS, LoginGuard, type LoginRetryOptions } from './login-guard.js';
 import { loadAuthorizedKeys, UserDirectory, type SshUser } from './users.js';
+import { DEFAULT_STARTUP_LIMITS, StartupGuard, type StartupLimits } from './startup-guard.js';
 
 export { parseUserFlag } from './users.js';
 
@@ -41,6 +42,8 @@ export interface SshFaceOptions {
   logger?: Logger;
   /** Failed-login backoff and limit; Junos's `retry-options` defaults when absent. */
   loginRetry?: Partial<LoginRetryOptions>;
+  /** Banner timeout and MaxStartups (startup-guard.ts); sshd's defaults when absent. */
+  startup?: Partial<StartupLimits>;
 }
 
 export interface SshFace {
@@ -163,6 +166,8 @@ interface Face {
   connections: Set<Connection>;
   /** Refusals being held back, cleared when the face closes. */
   held: Set<NodeJS.Timeout>;
+  /** Banner timeout and the cap on connections not logged in. */
+  startup: StartupGuard;
 }
 
 /** Checks one login attempt against the face's users and keys. */
@@ -317,11 +322,14 @@ function holdRefusals(face: Face, conn: Connection, ctx: AuthContext, peer: stri
 }
 
 /** One client connection: login (with the grace time and retry rules), then its sessions. */
-function acceptConnection(face: Face, conn: Connection, peer: string): void {
+function acceptConnection(face: Face, conn: Connection, info: ClientInfo): void {
   const { log } = face;
+  const peer = info.ip;
   let user = '';
   const state = { failures: 0, gone: false };
   face.connections.add(conn);
+  face.startup.bannerSeen(info);
+  let loggedOut: (() => void) | undefined;
   // As sshd's LoginGraceTime: a client that does not log in soon is dropped.
   const grace = setTimeout(() => {
     log.info({ peer }, 'ssh client did not log in in time');
@@ -329,6 +337,7 @@ function acceptConnection(face: Face, conn: Connection, peer: string): void {
   }, LOGIN_GRACE_MS);
   conn.on('close', () => {
     state.gone = true;
+    loggedOut?.();
     clearTimeout(grace);
     face.connections.delete(conn);
   });
@@ -340,6 +349,7 @@ function acceptConnection(face: Face, conn: Connection, peer: string): void {
   });
   conn.on('ready', () => {
     clearTimeout(grace);
+    loggedOut = face.startup.authenticated();
     log.debug({ user, peer }, 'ssh login');
     conn.on('session', (accept) => serveSession(face.opts, accept(), { user, peer, log }));
   });
@@ -371,8 +381,10 @@ export async function startSshFace(opts: SshFaceOptions): Promise<SshFace> {
   if (dir.hasPasswords) methods.push('password', 'keyboard-interactive');
   if (methods.length === 0) throw new Error('the ssh face has nobody to let in: give --ssh-user NAME:PASSWORD or an authorized keys file');
   const guard = new LoginGuard({ ...JUNOS_RETRY_DEFAULTS, ...opts.loginRetry }, log, (name) => dir.knows(name));
-  const face: Face = { opts, log, dir, methods, guard, connections: new Set(), held: new Set() };
-  const server = new ssh2.Server({ hostKeys: [hostKey.privateKey], ident: 'OpenSSH_8.6' }, (conn, info) => acceptConnection(face, conn, info.ip));
+  // The connection callback runs only once listening, after `face` is made below.
+  const server = new ssh2.Server({ hostKeys: [hostKey.privateKey], ident: 'OpenSSH_8.6' }, (conn, info) => acceptConnection(face, conn, info));
+  const startup = new StartupGuard(server, { ...DEFAULT_STARTUP_LIMITS, ...opts.startup }, log);
+  const face: Face = { opts, log, dir, methods, guard, connections: new Set(), held: new Set(), startup };
   const host = opts.host ?? DEFAULT_HOST;
   const port = await listenSsh(server, host, opts.port, log);
   log.info({ host, port, fingerprint: hostKey.fingerprint }, 'ssh face listening');
@@ -385,6 +397,7 @@ export async function startSshFace(opts: SshFaceOptions): Promise<SshFace> {
         for (const t of face.held) clearTimeout(t);
         face.held.clear();
         guard.close();
+        face.startup.close();
         for (const c of face.connections) c.end();
         server.close(() => resolve());
       }),

@@ -233,3 +233,17 @@ test('JET arguments: a stray word after -secret (the rest of an unquoted secret)
   );
   assert.throws(() => parseJetArguments('-host nms.lab stray'), /unexpected word "stray"/);
 });
+
+test('a start that fails on a missing session user leaves no empty state directory behind', { skip: process.getuid?.() !== 0 ? 'session users are looked up only when running as root' : false }, async () => {
+  const parent = h.tempDir();
+  const stateDir = path.join(parent, 'new-state');
+  const dev = device(['--ssh-port', '0', '--ssh-user', 'lab:lab123', '--username', 'no-such-user-ncgd', '--state-dir', stateDir]);
+  assert.notEqual(await dev.exited, 0);
+  assert.match(dev.stderr(), /session user "no-such-user-ncgd" does not exist on this host/);
+  assert.equal(existsSync(stateDir), false, 'the state directory it made is removed');
+  // one that was there before stays
+  mkdirSync(stateDir, { mode: 0o700 });
+  const again = device(['--ssh-port', '0', '--ssh-user', 'lab:lab123', '--username', 'no-such-user-ncgd', '--state-dir', stateDir]);
+  assert.notEqual(await again.exited, 0);
+  assert.equal(existsSync(stateDir), true);
+});

@@ -16,6 +16,7 @@ const procs: ChildProcess[] = [];
 let dir: string;
 let opsPort = 0;
 let secretFile: string;
+let stateDir: string;
 const DEVICE = 'tool-dev';
 
 function start(args: string[]): { child: ChildProcess; out: () => string; err: () => string; exited: Promise<number | null> } {
@@ -64,7 +65,7 @@ before(async () => {
   const m = /listening on 127\.0\.0\.1:(\d+); operator port 127\.0\.0\.1:(\d+)/.exec(nms.out());
   assert.ok(m, nms.err());
   opsPort = Number(m[2]);
-  const stateDir = path.join(dir, 'state');
+  stateDir = path.join(dir, 'state');
   const dev = start(['--host', '127.0.0.1', '--port', m[1], '--cert-file', path.join(dir, 'server.crt'), '--device-id', DEVICE, '--secret-file', secretFile, '--state-dir', stateDir, '--hostname', 'tool-mx']);
   await until(() => /NMS is up/.test(dev.err()) || dev.child.exitCode !== null, 15_000, 'the device to reach the NMS');
 });
@@ -77,10 +78,63 @@ after(async () => {
 });
 
 test('piped csh input: the output of a command still running at end of input is printed', async () => {
-  const r = await sh(`echo 'cli -c "show version"' | ${session('--idle-ms 3000')}`);
+  const r = await sh(`echo 'cli -c "show version"' | ${session('')}`);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /Hostname: tool-mx/);
   assert.match(r.stdout, /Client is stopping/);
+});
+
+test('piped csh input: a command silent for longer than any idle time still has its output; exit is sent after the input', async () => {
+  const r = await sh(`printf 'sleep 3; echo bar\\n' | ${session('')}`);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^bar\r?$/m);
+  assert.match(r.stderr, /session ended \(device-closed\)/);
+});
+
+test('piped csh input: the wait for the device to end the session is bounded by --wait (exit 1, one line)', async () => {
+  const r = await sh(`printf 'sleep 30\\n' | ${session('--wait 2')}`);
+  assert.equal(r.code, 1, r.stdout);
+  assert.match(r.stderr, /gave up waiting after 2 s for the device to end the session after exit/);
+  assert.match(r.stderr, /did not end the session within --wait 2 s/);
+});
+
+test('session under load: four piped sessions at once beside a busy process each get all their output', async () => {
+  const hog = spawn(process.execPath, ['-e', 'const end = Date.now() + 8000; while (Date.now() < end) {}'], { stdio: 'ignore' });
+  procs.push(hog);
+  try {
+    const runs = await Promise.all([1, 2, 3, 4].map((n) => sh(`printf 'echo start-${n}; sleep 2; echo done-${n}\\n' | ${session('')}`)));
+    runs.forEach((r, i) => {
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`^start-${i + 1}\\r?$[\\s\\S]*^done-${i + 1}\\r?$`, 'm'));
+    });
+  } finally {
+    hog.kill('SIGKILL');
+  }
+});
+
+test('a cut connection (fault drop-connections) exits 1 with "connection lost", and status records the loss', async () => {
+  const run = sh(`printf 'echo before-cut; sleep 20; echo after\\n' | ${session('')}`);
+  // the session is open once its first output came; then cut it from the device side
+  await until(async () => {
+    const l = await sh(session('--list --json'));
+    return /"sessions":\[\{/.test(l.stdout);
+  }, 15_000, 'the session to open');
+  await new Promise((r) => setTimeout(r, 500));
+  const drop = await sh(`'${process.execPath}' '${MAIN_JS}' fault drop-connections --state-dir '${stateDir}'`);
+  assert.equal(drop.code, 0, drop.stderr);
+  const r = await run;
+  assert.equal(r.code, 1, `${r.stdout}\n${r.stderr}`);
+  assert.match(r.stdout, /before-cut/);
+  assert.match(r.stderr, /session ended \(connection lost\)/);
+  assert.match(r.stderr, /connection lost: the session with the device was cut/);
+  assert.doesNotMatch(r.stderr, /device-closed/);
+  const st = await sh(`'${process.execPath}' '${MAIN_JS}' status --state-dir '${stateDir}' --device ${DEVICE}`);
+  assert.match(st.stdout, /last lost .* ago: connection dropped \(fault drop-connections, 1 session cut\)/, st.stdout + st.stderr);
+  // the device dials back: later sessions work
+  await until(async () => {
+    const l = await sh(session('--list --json'));
+    return l.stdout.includes(`"${DEVICE}"`);
+  }, 30_000, 'the device to come back');
 });
 
 test('piped NETCONF input: end of input waits for a reply to every <rpc> sent', async () => {

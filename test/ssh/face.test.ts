@@ -9,6 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import net from 'node:net';
+import { pino } from 'pino';
 import ssh2 from 'ssh2';
 import { startSshFace, parseUserFlag, type SshFace } from '../../src/ssh/server.js';
 import { loadAuthorizedKeys } from '../../src/ssh/users.js';
@@ -257,5 +259,58 @@ test('OpenSSH: `ssh -s host netconf < rpcs.xml` against an emulated MX gets the 
     assert.match(out, /<rpc-reply[^>]*message-id="1"[\s\S]*<host-name>eof-mx<\/host-name>[\s\S]*<\/rpc-reply>\n]]>]]>/);
   } finally {
     await device.close();
+  }
+});
+
+/** A logger that keeps its records (JSON lines) for the test to read. */
+function recordingLogger(): { logger: import('../../src/log.js').Logger; lines: () => string[] } {
+  const lines: string[] = [];
+  const logger = pino({ level: 'debug' }, { write: (l: string) => void lines.push(l) });
+  return { logger, lines: () => lines };
+}
+
+test('a connection that never sends its banner is dropped after the banner timeout, with a log line', async () => {
+  const rec = recordingLogger();
+  const f = await face({ startup: { bannerMs: 300 }, logger: rec.logger });
+  const sock = net.connect(f.port, '127.0.0.1');
+  const closedAt = await new Promise<number>((resolve, reject) => {
+    const t0 = Date.now();
+    sock.on('error', () => {});
+    sock.resume(); // reads the server's banner, so the end is seen
+    sock.on('close', () => resolve(Date.now() - t0));
+    setTimeout(() => reject(new Error(`still open after 10 s: ${rec.lines().join('')}`)), 10_000).unref();
+  });
+  assert.ok(closedAt >= 250, `closed after ${closedAt} ms`);
+  assert.ok(rec.lines().some((l) => l.includes('ssh client sent no banner in time')), rec.lines().join(''));
+});
+
+test('MaxStartups: connections past the cap of those not logged in are refused with a log line; logged-in ones do not count', async () => {
+  const rec = recordingLogger();
+  const f = await face({ startup: { maxStartups: 3, bannerMs: 60_000 }, logger: rec.logger });
+  // one logged in first: it must not count against the cap
+  const ok = await connect({ host: '127.0.0.1', port: f.port, username: 'lab', password: 'lab123:with:colons' });
+  const silent: net.Socket[] = [];
+  const closed: boolean[] = [];
+  try {
+    for (let i = 0; i < 6; i++) {
+      const s = net.connect(f.port, '127.0.0.1');
+      s.on('error', () => {});
+      const idx = closed.push(false) - 1;
+      s.on('close', () => (closed[idx] = true));
+      silent.push(s);
+      await new Promise<void>((r) => s.once('connect', () => r()));
+    }
+    await until(() => closed.filter(Boolean).length >= 3, 5000, 'the refused connections to close');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(closed, [false, false, false, true, true, true]);
+    assert.ok(rec.lines().some((l) => l.includes('too many connections not logged in (MaxStartups)')), rec.lines().join(''));
+    // a slot frees when a silent one goes; then a new client can log in
+    silent[0].destroy();
+    await new Promise((r) => setTimeout(r, 200));
+    const again = await connect({ host: '127.0.0.1', port: f.port, username: 'lab', password: 'lab123:with:colons' });
+    again.end();
+  } finally {
+    for (const s of silent) s.destroy();
+    ok.end();
   }
 });

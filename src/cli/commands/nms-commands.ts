@@ -11,7 +11,7 @@ import { createLogger, type Logger } from '../../log.js';
 import { OpsServer } from '../../nms/ops-server.js';
 import type { OpsRequest } from '../../nms/ops-protocol.js';
 import { ReferenceNms } from '../../nms/server.js';
-import { fetchList, formatList, parseHostPort, rpcDocument, runSessionClient, SessionClientError, type SessionClientIo } from '../../nms/session-client.js';
+import { fetchList, formatList, isConnectionLost, parseHostPort, rpcDocument, runSessionClient, SessionClientError, type SessionClientIo } from '../../nms/session-client.js';
 import { resolveSecret } from '../../device/secrets.js';
 
 export interface NmsArgs {
@@ -203,7 +203,7 @@ export async function runSession(args: SessionArgs, io: SessionClientIo): Promis
   const commands = args.command?.length ? args.command.map(String) : args.rpc?.length ? args.rpc.map((r) => rpcDocument(String(r))) : undefined;
   let result;
   try {
-    result = await runSessionClient(ops, request, io, { commands, idleMs: args.idleMs, waitMs: args.wait === undefined ? undefined : args.wait * 1000 });
+    result = await runSessionClient(ops, request, io, { commands, waitMs: args.wait === undefined ? undefined : args.wait * 1000 });
   } catch (err) {
     // No such device: say which ones are waiting.
     if (request.op === 'session' && err instanceof SessionClientError && /^no device /.test(err.message)) {
@@ -216,7 +216,13 @@ export async function runSession(args: SessionArgs, io: SessionClientIo): Promis
     }
     throw err;
   }
-  if (!commands) return 0;
+  if (isConnectionLost(result.reason)) {
+    throw new SessionClientError('connection lost: the session with the device was cut before the device ended it; output after the cut is lost');
+  }
+  if (!commands) {
+    if (!result.complete) throw new SessionClientError(`the device did not end the session within --wait ${args.wait ?? 60} s after the end of input`);
+    return 0;
+  }
   if (!['device-closed', 'device-stopping'].includes(result.reason)) {
     throw new SessionClientError(`the session ended abnormally (${result.reason})`);
   }
@@ -242,8 +248,8 @@ export const sessionCommand: CommandModule<object, SessionArgs> = {
       .option('type', { type: 'string', choices: ['netconf', 'csh'], describe: 'session type (default csh; netconf with --rpc)' })
       .option('command', { alias: 'c', type: 'string', array: true, describe: 'one-shot: run this csh command (repeatable), print its output, exit' })
       .option('rpc', { type: 'string', array: true, describe: 'one-shot: send this NETCONF RPC (repeatable; an operation name, an element or a whole <rpc>), print the replies, exit' })
-      .option('idle-ms', { type: 'number', default: 1000, describe: 'csh, at end of input: close once the output has been idle this long' })
-      .option('wait', { type: 'number', default: 60, describe: 'at end of input or of the one-shot commands: longest wait, in seconds, for the replies/output' })
+      .option('idle-ms', { type: 'number', hidden: true, describe: 'no longer used: end of input sends exit and waits for the device to end the session (see --wait)' })
+      .option('wait', { type: 'number', default: 60, describe: 'at end of input or of the one-shot commands: longest wait, in seconds, for the replies (NETCONF) or for the device to end the session after exit (csh)' })
       .option('basic', { type: 'boolean', default: false, describe: 'take the next basic (20.2) device session instead' })
       .option('list', { type: 'boolean', default: false, describe: 'print the devices waiting and the sessions open (with --device: that one, or all when it is not there, exit 1), then exit' })
       .option('json', { type: 'boolean', default: false, describe: 'with --list: print JSON' })

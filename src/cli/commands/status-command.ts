@@ -4,6 +4,7 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
+import { printable } from '../../printable.js';
 import { controlSocketPath, fetchStatus } from '../../status/control.js';
 import type { AgentStatus, ClientStatus } from '../../status/types.js';
 
@@ -55,7 +56,7 @@ export function formatStatus(status: AgentStatus, now: number = Date.now()): str
       .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i])))
       .join('  ')
       .trimEnd();
-  lines.push(fmt(header), ...rows.map(fmt));
+  lines.push(fmt(header), ...rows.map((r) => fmt(r.map(printable))));
   return `${lines.join('\n')}\n`;
 }
 
@@ -86,7 +87,7 @@ export const statusCommand: CommandModule<object, StatusArgs> = {
     process.stdout.write(args.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
     if (args.device !== undefined && !args.json) {
       for (const c of status.clients) {
-        if (c.lastLoss) process.stdout.write(`${c.name}: last lost ${c.lastLoss.server} ${formatDuration(Date.now() - c.lastLoss.at)} ago: ${c.lastLoss.reason.replace(/\s+/g, ' ')}\n`);
+        if (c.lastLoss) process.stdout.write(printable(`${c.name}: last lost ${c.lastLoss.server} ${formatDuration(Date.now() - c.lastLoss.at)} ago: ${c.lastLoss.reason.replace(/\s+/g, ' ')}`) + '\n');
       }
     }
   },

@@ -62,8 +62,9 @@ export interface CommitResult {
   /** Warnings to include in <commit-results>. */
   warnings: RpcError[];
   /**
-   * Resolves once the commit is on disk (at once without a state directory), to a warning
-   * when it could not be saved. A reply to a commit waits for it; it never rejects.
+   * Resolves once the commit is on disk (at once without a state directory), or to an
+   * error when it could not be written: the commit was then taken back (nothing is
+   * committed that is not on disk). A reply to a commit waits for it; it never rejects.
    */
   saved?: Promise<RpcError | undefined>;
   /** A commit confirmed: minutes until it is rolled back unless confirmed. */
@@ -168,7 +169,7 @@ export interface ConfigDatastoreOptions {
   /** What holds the state directory's lock (named to a second process refused it). */
   owner?: string;
   /** The state directory's lock, already taken by the caller (a lazily built datastore); released by close(). */
-  heldLock?: { release(): void };
+  heldLock?: { release(): void; readonly readOnly?: string };
   /** One-line reports (a skipped damaged revision, a failed save); default: stderr. */
   report?: (line: string) => void;
   /**

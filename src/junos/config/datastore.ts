@@ -20,7 +20,6 @@ import type {
   PendingCommit,
   RescueInfo,
 } from './api.js';
-import fs from 'node:fs';
 import { ConfigTree } from './tree.js';
 import { parseText, renderText } from './text.js';
 import { applySetText, applySetLine, renderSet } from './set.js';
@@ -34,8 +33,9 @@ import { parseXml } from '../../netconf/xml.js';
 import { checkCandidate } from './commit-check.js';
 import { loadProblems } from './schema-check.js';
 import { expandGroups } from './groups.js';
-import { RevisionFiles, decodeTree, encodeTree, readRescue, removeRescue, writeRescue, type RevisionMeta } from './history-files.js';
-import { lockStateDir, type StateLock } from './state-lock.js';
+import { RevisionFiles, decodeTree, encodeTree, readRescue, removeRescue, stateWriteError, writeRescue, type RevisionMeta, type StateWriteError } from './history-files.js';
+import { lockStateDir, NO_ROOM, type StateLock } from './state-lock.js';
+import { ownDir } from '../../own-files.js';
 import { checkStatementNames, firstDifference } from './statement-names.js';
 import { schemaPlacer, type Placer } from './order.js';
 
@@ -167,10 +167,18 @@ function asRpc<T>(f: () => T): T {
   }
 }
 
+/** Junos' answer to a commit whose configuration could not be written: nothing was committed. */
+function notSaved(reason: string): RpcError {
+  return new RpcError({ type: 'application', tag: 'operation-failed', message: `commit failed: configuration could not be saved (${reason}); nothing was committed` });
+}
+
 class Store implements JunosDatastore {
   revisions: Revision[] = [];
+  /** Why nothing may be written (the state directory's file system was full at start), naming the path. */
+  readOnly?: string;
+  private lastWriteError?: StateWriteError;
   private files?: RevisionFiles;
-  private lock?: Pick<StateLock, 'release'>;
+  private lock?: Pick<StateLock, 'release' | 'readOnly'>;
   /** Revision files being written, in commit order. */
   private saving: Promise<void> = Promise.resolve();
   shared!: { tree: ConfigTree; changedAt: number; modifiers: Set<number> };
@@ -197,10 +205,11 @@ class Store implements JunosDatastore {
     const dir = this.opts.stateDir;
     const report = this.report;
     if (dir) {
-      await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+      if (!this.opts.heldLock) await ownDir(dir);
       this.lock = this.opts.heldLock ?? lockStateDir(dir, this.opts.owner ?? `nc-grpc-device, pid ${process.pid}`);
+      if (this.lock.readOnly) this.readOnly = this.lock.readOnly;
       try {
-        const { files, revisions, found } = await RevisionFiles.open(dir, MAX_ROLLBACKS, report);
+        const { files, revisions, found } = await RevisionFiles.open(dir, MAX_ROLLBACKS, report, this.readOnly !== undefined);
         this.files = files;
         // Only the active configuration keeps its tree; older ones keep their stored form.
         this.revisions = revisions.map(({ tree, ...rest }, i) => (i === 0 ? { ...rest, tree } : rest));
@@ -230,11 +239,16 @@ class Store implements JunosDatastore {
       const rev: Revision = { seq: this.files?.allocate() ?? 0, tree, stored, user: 'root', time: this.now(), client: 'other' };
       this.revisions = [rev];
       const failed = await this.save(rev);
-      if (failed) {
+      const noRoom = this.lastWriteError && NO_ROOM.has(this.lastWriteError.code) ? this.lastWriteError.message : undefined;
+      if (failed && !this.readOnly && noRoom) {
+        // No room for even the first revision: the factory configuration, in memory, read-only.
+        this.readOnly = noRoom;
+      } else if (failed && !this.readOnly) {
         this.lock?.release();
         throw new Error(failed.info.message);
       }
     }
+    if (this.readOnly) report(`${this.readOnly}: starting read-only on the last good revision (${this.revisions[0].seq ? `commit ${this.revisions[0].seq}` : 'the factory configuration'}); commits are refused until the device restarts with room to write`);
     this.shared = { tree: this.active.clone(), changedAt: this.revisions[0].time, modifiers: new Set() };
     this.resumeConfirm();
   }
@@ -319,7 +333,7 @@ class Store implements JunosDatastore {
     reason: CommitEvent['reason'],
     comment?: string,
     confirm?: Revision['confirm'],
-  ): { info: CommitInfo; saved: Promise<RpcError | undefined> } {
+  ): { info: CommitInfo; saved: Promise<RpcError | undefined>; rev: Revision } {
     const rev: Revision = {
       seq: this.files?.allocate() ?? 0,
       tree,
@@ -344,7 +358,32 @@ class Store implements JunosDatastore {
         // A listener's failure is its own; the commit stands.
       }
     }
-    return { info, saved };
+    return { info, saved, rev };
+  }
+
+  /**
+   * What a commit changes in the store (history, active tree, commit confirmed, shared
+   * candidate), taken before it; the function puts it back when that commit's revision
+   * could not be written. A commit made after it (on top of it) is left alone: only the
+   * unsaved revision leaves the history.
+   */
+  undoPoint(): (rev: Revision) => void {
+    const revisions = [...this.revisions];
+    const activeTree = this.revisions[0]?.tree;
+    const confirm = this.confirm ? { ...this.confirm } : undefined;
+    const shared = { ...this.shared, modifiers: new Set(this.shared.modifiers) };
+    return (rev) => {
+      if (this.revisions[0] !== rev) {
+        this.revisions = this.revisions.filter((r) => r !== rev);
+        return;
+      }
+      if (this.confirm && this.confirm.timer !== confirm?.timer) clearTimeout(this.confirm.timer);
+      this.revisions = revisions;
+      if (revisions[0] && activeTree) revisions[0].tree = activeTree;
+      this.confirm = confirm;
+      if (confirm) confirm.timer = this.armConfirmTimer(confirm.due);
+      this.shared = shared;
+    };
   }
 
   /**
@@ -354,18 +393,25 @@ class Store implements JunosDatastore {
    */
   save(rev: Revision): Promise<RpcError | undefined> {
     const files = this.files;
+    if (this.readOnly) return Promise.resolve(notSaved(this.readOnly));
     if (!files) return Promise.resolve(undefined);
     const done = this.saving.then(async () => {
       if (!this.revisions.includes(rev)) return undefined;
       try {
         await files.write({ seq: rev.seq, user: rev.user, time: rev.time, client: rev.client, log: rev.log, comment: rev.comment, confirm: rev.confirm }, rev.stored);
-        await files.prune(this.revisions[this.revisions.length - 1].seq);
-        return undefined;
       } catch (e) {
-        const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-        this.report(`commit ${rev.seq} not saved to the state directory: ${reason}`);
-        return new RpcError({ type: 'application', tag: 'operation-failed', severity: 'warning', message: `configuration committed but not saved to the state directory (${reason}): it is lost at restart` });
+        const err = stateWriteError(files.dir, e);
+        this.lastWriteError = err;
+        this.report(`commit ${rev.seq} not saved: ${err.message}`);
+        return notSaved(err.message);
       }
+      try {
+        await files.prune(this.revisions[this.revisions.length - 1].seq);
+      } catch (e) {
+        // The commit is on disk; an old revision left behind is removed by a later commit.
+        this.report(`old revision not removed: ${(e as Error).message}`);
+      }
+      return undefined;
     });
     this.saving = done.then(() => undefined);
     return done;
@@ -429,8 +475,7 @@ class Store implements JunosDatastore {
       try {
         await writeRescue(this.opts.stateDir, { seq: 0, user, time: rescue.time, client: 'other' }, rescue.stored);
       } catch (e) {
-        const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-        throw rpcErr(`rescue configuration not saved: ${reason}`, 'operation-failed', 'application');
+        throw rpcErr(`rescue configuration not saved: ${stateWriteError(this.opts.stateDir, e).message}`, 'operation-failed', 'application');
       }
     }
     this.rescueConfig = rescue;
@@ -636,6 +681,8 @@ class Session implements ConfigSession {
       st.schedule({ user: this.user, client: commitClient(this.client), at, ...(opts.log !== undefined ? { log: opts.log } : {}), tree, stored: text });
       return { warnings: [], scheduledAt: at };
     }
+    const undo = st.undoPoint();
+    const privBefore = this.priv;
     let comment: string | undefined;
     let confirmMinutes: number | undefined;
     if (opts.confirmed) {
@@ -655,7 +702,15 @@ class Session implements ConfigSession {
       st.confirm = undefined;
     }
     const pendingConfirm = st.confirm ? { due: st.confirm.due, previous: st.confirm.previousSeq } : undefined;
-    const { saved } = st.install(tree, text, this.user, this.client, opts.log, 'commit', comment, pendingConfirm);
+    const installed = st.install(tree, text, this.user, this.client, opts.log, 'commit', comment, pendingConfirm);
+    // Nothing is committed that is not on disk: a failed write takes the commit back.
+    const saved = installed.saved.then((failed) => {
+      if (failed) {
+        undo(installed.rev);
+        if (this.priv !== undefined) this.priv = privBefore;
+      }
+      return failed;
+    });
     if (this.priv) {
       this.priv = { tree: st.active.clone(), base: st.active.clone(), changedAt: st.now() };
       if (st.shared.modifiers.size === 0) st.shared = { tree: st.active.clone(), changedAt: st.now(), modifiers: new Set() };

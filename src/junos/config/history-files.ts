@@ -18,6 +18,7 @@ import path from 'node:path';
 import { ConfigTree, type ConfigNode, type NodeKind } from './tree.js';
 import { parseText } from './text.js';
 import { ConfigSyntaxError } from './errors.js';
+import { CREATE_NEW, ownDir, readOwnFile, refuseSymlink, SymlinkRefusedError } from '../../own-files.js';
 
 export const ROLLBACK_DIR = 'rollbacks';
 export const LEGACY_FILE = 'config-history.json';
@@ -157,11 +158,9 @@ function parseConfigText(text: string): ConfigTree {
   }
 }
 
-/** Creates a private directory, or makes an existing one private (0700). */
+/** Creates a private directory, or makes an existing one private (0700); a symbolic link is refused. */
 export async function privateDir(dir: string): Promise<void> {
-  await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
-  const st = await fs.promises.stat(dir);
-  if ((st.mode & 0o077) !== 0) await fs.promises.chmod(dir, st.mode & 0o700);
+  await ownDir(dir);
 }
 
 /** Takes group and other access away from the regular files at the top of `dir`. */
@@ -187,19 +186,59 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-/** Writes `body` to `file` atomically and durably, mode 0600. */
+/** A write to the state directory that failed, naming the file and the system's reason. */
+export class StateWriteError extends Error {
+  constructor(readonly file: string, readonly code: string, reason: string) {
+    super(`${file}: ${reason}`);
+    this.name = 'StateWriteError';
+  }
+}
+
+const REASONS: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EIO: 'input/output error',
+  ELOOP: 'is a symbolic link',
+  EEXIST: 'already exists',
+};
+
+/** The error for a failed write of `file`: its path and a plain reason (no stack, no syscall jargon). */
+export function stateWriteError(file: string, e: unknown): StateWriteError {
+  if (e instanceof StateWriteError) return e;
+  const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
+  return new StateWriteError(file, code, REASONS[code] ?? (e as Error).message.replace(/^[A-Z]+: /, ''));
+}
+
+/**
+ * Writes `body` to `file` atomically and durably, mode 0600. The temporary file is
+ * created exclusively and without following a symbolic link, and removed when anything
+ * fails (a full disk leaves nothing behind). Throws StateWriteError.
+ */
 async function writeDurably(dir: string, name: string, body: string): Promise<void> {
   const tmp = path.join(dir, `.${name}.tmp`);
-  const fh = await fs.promises.open(tmp, 'w', 0o600);
+  const target = path.join(dir, name);
   try {
-    await fh.writeFile(body);
-    await fh.sync();
-  } finally {
-    await fh.close();
+    await fs.promises.rm(tmp, { force: true });
+    const fh = await fs.promises.open(tmp, CREATE_NEW, 0o600);
+    try {
+      await fh.writeFile(body);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await refuseSymlink(target);
+    await fs.promises.rename(tmp, target);
+    await fsyncDir(dir);
+  } catch (e) {
+    await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
+    throw stateWriteError(target, e);
   }
-  await fs.promises.rename(tmp, path.join(dir, name));
-  await fsyncDir(dir);
 }
+
+
 
 export class RevisionFiles {
   /** Sequence numbers of the revision files on disk, oldest first (good or not). */
@@ -212,22 +251,31 @@ export class RevisionFiles {
    * Opens `<stateDir>/rollbacks`, migrating the former format if needed, and reads the
    * newest `max` good revisions (newest first). `report` gets one line per skipped file.
    */
-  static async open(stateDir: string, max: number, report: (line: string) => void): Promise<{ files: RevisionFiles; revisions: LoadedRevision[]; found: number }> {
-    await privateDir(stateDir);
-    await tightenFiles(stateDir);
+  static async open(stateDir: string, max: number, report: (line: string) => void, readOnly = false): Promise<{ files: RevisionFiles; revisions: LoadedRevision[]; found: number }> {
     const dir = path.join(stateDir, ROLLBACK_DIR);
     const files = new RevisionFiles(dir);
-    await files.migrate(stateDir, report);
-    // Temporary files of the former format (an interrupted write).
-    for (const name of await fs.promises.readdir(stateDir)) {
-      if (/^config-history\.json\.\d+\.tmp$/.test(name)) await fs.promises.rm(path.join(stateDir, name), { force: true });
+    if (!readOnly) {
+      await privateDir(stateDir);
+      await tightenFiles(stateDir);
+      await files.migrate(stateDir, report);
+      // Temporary files of the former format (an interrupted write).
+      for (const name of await fs.promises.readdir(stateDir)) {
+        if (/^config-history\.json\.\d+\.tmp$/.test(name)) await fs.promises.rm(path.join(stateDir, name), { force: true });
+      }
+      await privateDir(dir);
     }
-    await privateDir(dir);
     const seqs: number[] = [];
-    for (const name of await fs.promises.readdir(dir)) {
+    let names: string[] = [];
+    try {
+      names = await fs.promises.readdir(dir);
+    } catch (e) {
+      // Read-only, nothing written yet: no revisions.
+      if (!readOnly || (e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    for (const name of names) {
       const m = NAME.exec(name);
       if (m) seqs.push(Number(m[1]));
-      else if (name.endsWith('.tmp')) await fs.promises.rm(path.join(dir, name), { force: true });
+      else if (name.endsWith('.tmp') && !readOnly) await fs.promises.rm(path.join(dir, name), { force: true });
     }
     seqs.sort((a, b) => a - b);
     files.onDisk = seqs;
@@ -236,9 +284,10 @@ export class RevisionFiles {
     for (let i = seqs.length - 1; i >= 0 && revisions.length < max; i--) {
       const file = path.join(dir, fileName(seqs[i]));
       try {
-        const st = await fs.promises.stat(file);
-        if ((st.mode & 0o077) !== 0) await fs.promises.chmod(file, st.mode & 0o700);
-        const rev = decodeRevision(await fs.promises.readFile(file, 'utf8'));
+        const st = await fs.promises.lstat(file);
+        if (st.isSymbolicLink()) throw new SymlinkRefusedError(file);
+        if ((st.mode & 0o077) !== 0 && !readOnly && st.isFile()) await fs.promises.chmod(file, st.mode & 0o700);
+        const rev = decodeRevision(await readOwnFile(file));
         // Only the newest keeps its tree; older ones are decoded again when asked for.
         revisions.push({ ...rev, seq: seqs[i], tree: revisions.length === 0 ? rev.tree : EMPTY });
       } catch (e) {
@@ -277,13 +326,14 @@ export class RevisionFiles {
     const legacy = path.join(stateDir, LEGACY_FILE);
     let raw: string;
     try {
-      raw = await fs.promises.readFile(legacy, 'utf8');
+      raw = await readOwnFile(legacy);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-      report(`${legacy}: skipped: ${(e as Error).message}`);
+      report(e instanceof SymlinkRefusedError ? e.message : `${legacy}: skipped: ${(e as Error).message}`);
       return;
     }
     const done = async () => {
+      await refuseSymlink(`${legacy}.migrated`);
       await fs.promises.rename(legacy, `${legacy}.migrated`);
       await fs.promises.chmod(`${legacy}.migrated`, 0o600);
     };
@@ -310,6 +360,7 @@ export class RevisionFiles {
       }
     });
     const aside = `${this.dir}.migrating`;
+    // rm of a link removes the link only
     await fs.promises.rm(aside, { recursive: true, force: true });
     await privateDir(aside);
     // Oldest first, so the newest gets the highest sequence number.
@@ -333,7 +384,7 @@ export async function writeRescue(stateDir: string, meta: RevisionMeta, text: st
 export async function readRescue(stateDir: string): Promise<LoadedRevision | undefined> {
   let raw: string;
   try {
-    raw = await fs.promises.readFile(path.join(stateDir, RESCUE_FILE), 'utf8');
+    raw = await readOwnFile(path.join(stateDir, RESCUE_FILE));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;

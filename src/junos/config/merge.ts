@@ -9,6 +9,7 @@ import { RpcError } from '../../netconf/rpc-error.js';
 import { editPath } from './errors.js';
 import { headWords } from './text.js';
 import { appendPlacer, type Placer } from './order.js';
+import { ChildIndex } from './child-index.js';
 
 export interface MergeOptions {
   /** `merge` ignores replace markers (as `load merge` does); `replace` honours them. */
@@ -59,14 +60,13 @@ export function mergeTree(target: ConfigTree, incoming: ConfigTree, opts: MergeO
   const rootReplace = incoming.root.op === 'replace' && (opts.action === 'replace' || opts.strict);
   if (top === 'replace' || rootReplace) {
     // default-operation replace: the new configuration replaces the old one.
-    target.root.children = clean(incoming.root).children;
+    target.root.children = cleanMerged(incoming.root).children;
     return [];
   }
-  const emptied = new Set<ConfigNode>();
-  const warnings: RpcError[] = [];
-  mergeChildren(target.root, incoming.root, [], [], top, { ...opts, warnings }, emptied);
-  for (const n of emptied) pruneEmptied(target.root, n);
-  return warnings;
+  const ctx: MergeContext = { ...opts, warnings: [], emptied: new Set(), index: new ChildIndex(), place: opts.place ?? appendPlacer };
+  mergeChildren(target.root, incoming.root, [], [], top, ctx);
+  for (const n of ctx.emptied) pruneEmptied(target.root, n);
+  return ctx.warnings;
 }
 
 /** Junos' answer to a delete of a statement that is not there (edit-config, `delete` in the cli and set form). */
@@ -91,119 +91,216 @@ export function clean(n: ConfigNode): ConfigNode {
   return c;
 }
 
-function findMatch(target: ConfigNode, c: ConfigNode, leafList: boolean): ConfigNode[] {
+/** clean(), with statements written twice (the same entry or container) merged into one. */
+function cleanMerged(n: ConfigNode): ConfigNode {
+  return mergeDuplicates(clean(n));
+}
+
+/**
+ * Merges siblings that are the same statement (an XML document may give `<interface>`
+ * ge-0/0/0 once per unit): the later one's children join the first one's, as loading
+ * them one after the other would. In place; returns `n`. Linear in the subtree.
+ */
+export function mergeDuplicates(n: ConfigNode): ConfigNode {
+  if (n.children.length > 1) {
+    const seen = new Map<string, ConfigNode>();
+    let merged = false;
+    const out: ConfigNode[] = [];
+    for (const c of n.children) {
+      const id = c.kind === 'entry' ? `e\u0001${c.name}\u0001${keyString(c)}` : c.kind === 'container' ? `c\u0001${c.name}` : undefined;
+      const first = id === undefined ? undefined : seen.get(id);
+      if (first) {
+        first.children.push(...c.children);
+        markers(first, c);
+        merged = true;
+        continue;
+      }
+      if (id !== undefined) seen.set(id, c);
+      out.push(c);
+    }
+    if (merged) n.children = out;
+  }
+  for (const c of n.children) if (c.kind === 'container' || c.kind === 'entry') mergeDuplicates(c);
+  return n;
+}
+
+function findMatch(target: ConfigNode, c: ConfigNode, leafList: boolean, index?: ChildIndex): ConfigNode[] {
   if (c.kind === 'entry') {
     const ks = keyString(c);
+    if (index) {
+      const hit = index.entry(target, c.name, ks);
+      return hit ? [hit] : [];
+    }
     return target.children.filter((t) => t.kind === 'entry' && t.name === c.name && keyString(t) === ks);
   }
-  if (c.kind === 'leaf' && leafList) return target.children.filter((t) => t.kind === 'leaf' && t.name === c.name && t.value === c.value);
+  if (c.kind === 'leaf' && leafList) {
+    const leaves = index ? index.leaves(target, c.name) : target.children;
+    return leaves.filter((t) => t.kind === 'leaf' && t.name === c.name && t.value === c.value);
+  }
+  if (index && !leafList) {
+    const hit = index.firstNonEntry(target, c.name);
+    return hit ? [hit] : [];
+  }
   return target.children.filter((t) => t.kind !== 'entry' && t.name === c.name).slice(0, leafList ? undefined : 1);
 }
 
-function mergeChildren(
-  target: ConfigNode,
-  incoming: ConfigNode,
-  path: string[],
-  words: string[],
-  inherited: EditOp | 'none',
-  opts: MergeOptions & { warnings: RpcError[] },
-  emptied: Set<ConfigNode>,
-): void {
+/** What one merge carries down the tree. */
+interface MergeContext extends MergeOptions {
+  warnings: RpcError[];
+  /** Parents a delete emptied, pruned once at the end. */
+  emptied: Set<ConfigNode>;
+  /** Children of the target by key and name: each statement is found in constant time. */
+  index: ChildIndex;
+  place: Placer;
+}
+
+/** One incoming statement at its place in the target. */
+interface Step {
+  target: ConfigNode;
+  incoming: ConfigNode;
+  c: ConfigNode;
+  path: string[];
+  words: string[];
+  /** Words of the statement itself (for messages). */
+  here: string[];
+  leafList: boolean;
+  matches: ConfigNode[];
+}
+
+function mergeChildren(target: ConfigNode, incoming: ConfigNode, path: string[], words: string[], inherited: EditOp | 'none', ctx: MergeContext): void {
   const counts = new Map<string, number>();
   for (const c of incoming.children) if (c.kind === 'leaf') counts.set(c.name, (counts.get(c.name) ?? 0) + 1);
   const replacedLists = new Set<string>();
   const moves: { c: ConfigNode; leafList: boolean; here: string[] }[] = [];
-  const place = opts.place ?? appendPlacer;
   for (const c of incoming.children) {
     let op: EditOp | 'none' = c.op ?? inherited;
-    if (op === 'replace' && opts.action === 'merge' && c.op && !opts.strict) op = 'merge';
+    if (op === 'replace' && ctx.action === 'merge' && c.op && !ctx.strict) op = 'merge';
     const leafList =
       (c.kind === 'leaf' || c.kind === 'flag') &&
-      (isLeafList(path, c.name) || (counts.get(c.name) ?? 0) > 1 || target.children.filter((t) => t.kind === 'leaf' && t.name === c.name).length > 1);
+      (isLeafList(path, c.name) || (counts.get(c.name) ?? 0) > 1 || ctx.index.leaves(target, c.name).length > 1);
     const here = [...words, ...headWords(c, path)];
     if (c.insert && op !== 'delete' && op !== 'remove') moves.push({ c, leafList: c.kind === 'leaf', here });
     const matches = c.kind === 'flag' && leafList && (op === 'delete' || op === 'remove')
       ? target.children.filter((t) => t.name === c.name && t.kind !== 'entry')
-      : findMatch(target, c, leafList && c.kind === 'leaf');
-    const match = matches[0];
+      : findMatch(target, c, leafList && c.kind === 'leaf', ctx.index);
+    const step: Step = { target, incoming, c, path, words, here, leafList, matches };
     switch (op) {
       case 'delete':
       case 'remove':
-        if (!match) {
-          if (op === 'delete' && opts.strict) opts.warnings.push(notFoundWarning(words, c.name));
-          continue;
-        }
-        target.children = target.children.filter((t) => !matches.includes(t));
-        emptied.add(target);
-        continue;
+        deleteStep(step, op, ctx);
+        break;
       case 'create':
-        if (match && opts.strict) {
-          throw new RpcError({ type: 'application', tag: 'data-exists', message: 'statement already exists', path: editPath(here), badElement: c.name });
-        }
-        if (match) replaceAt(target, match, clean(c));
-        else place(target, path, clean(c));
-        continue;
+        createStep(step, ctx);
+        break;
       case 'replace':
-        if (c.kind === 'leaf' && leafList && !replacedLists.has(c.name)) {
-          // A replaced leaf-list takes exactly the values given.
-          replacedLists.add(c.name);
-          const at = target.children.findIndex((t) => t.name === c.name);
-          target.children = target.children.filter((t) => !(t.kind === 'leaf' && t.name === c.name));
-          const vals = incoming.children.filter((x) => x.kind === 'leaf' && x.name === c.name).map(clean);
-          if (at >= 0) target.children.splice(Math.min(at, target.children.length), 0, ...vals);
-          else if (vals.length) {
-            place(target, path, vals[0]);
-            target.children.splice(target.children.indexOf(vals[0]) + 1, 0, ...vals.slice(1));
-          }
-          continue;
-        }
-        if (c.kind === 'leaf' && leafList) continue;
-        if (match) replaceAt(target, match, clean(c));
-        else place(target, path, clean(c));
-        continue;
+        replaceStep(step, replacedLists, ctx);
+        break;
       case 'none':
-        if (!match) {
-          if (hasMarkers(c) && opts.strict) {
-            // Below a statement that is not there: deletes are no-ops that warn, other edits are refused.
-            if (onlyDeletes(c)) {
-              if (hasDelete(c)) opts.warnings.push(notFoundWarning(words, c.name));
-            } else {
-              throw new RpcError({ type: 'application', tag: 'data-missing', message: 'statement not found', path: editPath(here), badElement: c.name });
-            }
-          }
-          continue;
-        }
-        markers(match, c);
-        if (c.kind !== 'leaf') mergeChildren(match, c, [...path, c.name], here, 'none', opts, emptied);
-        continue;
-      default: {
-        if (!match) {
-          if (opts.strict && onlyDeletes(c) && c.children.length > 0 && hasDelete(c)) {
-            // edit-config: deleting below a statement that does not exist, as deleting a missing one.
-            opts.warnings.push(notFoundWarning(words, c.name));
-          }
-          const add = fresh(c);
-          if (add) place(target, path, add);
-          continue;
-        }
-        markers(match, c);
-        if (c.kind === 'leaf') {
-          if (match.kind !== 'leaf') replaceAt(target, match, clean(c));
-          else match.value = c.value;
-        } else if (c.kind === 'flag' || (c.kind === 'container' && c.children.length === 0)) {
-          if (match.kind === 'leaf') replaceAt(target, match, clean(c));
-        } else {
-          if (match.kind === 'leaf' || match.kind === 'flag') {
-            match.kind = c.kind;
-            delete match.value;
-            match.children = [];
-          }
-          mergeChildren(match, c, [...path, c.name], here, 'merge', opts, emptied);
-        }
-      }
+        markedOnlyStep(step, ctx);
+        break;
+      default:
+        mergeStep(step, ctx);
     }
   }
   for (const m of moves) moveStatement(target, m.c, m.leafList, m.here);
+}
+
+function put(ctx: MergeContext, target: ConfigNode, path: string[], n: ConfigNode): void {
+  ctx.place(target, path, n);
+  ctx.index.added(target, n);
+}
+
+function replaceIn(ctx: MergeContext, parent: ConfigNode, old: ConfigNode, n: ConfigNode): void {
+  replaceAt(parent, old, n);
+  ctx.index.replaced(parent, old, n);
+}
+
+function deleteStep(s: Step, op: 'delete' | 'remove', ctx: MergeContext): void {
+  if (!s.matches.length) {
+    if (op === 'delete' && ctx.strict) ctx.warnings.push(notFoundWarning(s.words, s.c.name));
+    return;
+  }
+  const gone = new Set(s.matches);
+  s.target.children = s.target.children.filter((t) => !gone.has(t));
+  ctx.emptied.add(s.target);
+}
+
+function createStep(s: Step, ctx: MergeContext): void {
+  const match = s.matches[0];
+  if (match && ctx.strict) {
+    throw new RpcError({ type: 'application', tag: 'data-exists', message: 'statement already exists', path: editPath(s.here), badElement: s.c.name });
+  }
+  if (match) replaceIn(ctx, s.target, match, cleanMerged(s.c));
+  else put(ctx, s.target, s.path, cleanMerged(s.c));
+}
+
+function replaceStep(s: Step, replacedLists: Set<string>, ctx: MergeContext): void {
+  const { target, c } = s;
+  if (c.kind === 'leaf' && s.leafList) {
+    if (replacedLists.has(c.name)) return;
+    // A replaced leaf-list takes exactly the values given.
+    replacedLists.add(c.name);
+    const at = target.children.findIndex((t) => t.name === c.name);
+    target.children = target.children.filter((t) => !(t.kind === 'leaf' && t.name === c.name));
+    const vals = s.incoming.children.filter((x) => x.kind === 'leaf' && x.name === c.name).map(clean);
+    if (at >= 0) target.children.splice(Math.min(at, target.children.length), 0, ...vals);
+    else if (vals.length) {
+      ctx.place(target, s.path, vals[0]);
+      target.children.splice(target.children.indexOf(vals[0]) + 1, 0, ...vals.slice(1));
+    }
+    ctx.index.forget(target);
+    return;
+  }
+  const match = s.matches[0];
+  if (match) replaceIn(ctx, target, match, cleanMerged(c));
+  else put(ctx, target, s.path, cleanMerged(c));
+}
+
+/** default-operation none: only marked statements change; the rest is the way to them. */
+function markedOnlyStep(s: Step, ctx: MergeContext): void {
+  const { c } = s;
+  const match = s.matches[0];
+  if (!match) {
+    if (hasMarkers(c) && ctx.strict) {
+      // Below a statement that is not there: deletes are no-ops that warn, other edits are refused.
+      if (onlyDeletes(c)) {
+        if (hasDelete(c)) ctx.warnings.push(notFoundWarning(s.words, c.name));
+      } else {
+        throw new RpcError({ type: 'application', tag: 'data-missing', message: 'statement not found', path: editPath(s.here), badElement: c.name });
+      }
+    }
+    return;
+  }
+  markers(match, c);
+  if (c.kind !== 'leaf') mergeChildren(match, c, [...s.path, c.name], s.here, 'none', ctx);
+}
+
+function mergeStep(s: Step, ctx: MergeContext): void {
+  const { target, c } = s;
+  const match = s.matches[0];
+  if (!match) {
+    if (ctx.strict && onlyDeletes(c) && c.children.length > 0 && hasDelete(c)) {
+      // edit-config: deleting below a statement that does not exist, as deleting a missing one.
+      ctx.warnings.push(notFoundWarning(s.words, c.name));
+    }
+    const add = fresh(c);
+    if (add) put(ctx, target, s.path, mergeDuplicates(add));
+    return;
+  }
+  markers(match, c);
+  if (c.kind === 'leaf') {
+    if (match.kind !== 'leaf') replaceIn(ctx, target, match, clean(c));
+    else match.value = c.value;
+  } else if (c.kind === 'flag' || (c.kind === 'container' && c.children.length === 0)) {
+    if (match.kind === 'leaf') replaceIn(ctx, target, match, clean(c));
+  } else {
+    if (match.kind === 'leaf' || match.kind === 'flag') {
+      match.kind = c.kind;
+      delete match.value;
+      match.children = [];
+    }
+    mergeChildren(match, c, [...s.path, c.name], s.here, 'merge', ctx);
+  }
 }
 
 /**

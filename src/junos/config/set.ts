@@ -9,6 +9,7 @@ import { ConfigSyntaxError, editPath, type ConfigProblem } from './errors.js';
 import { walk, rootCursor, StatementError, type Word } from './statement.js';
 import { headWords, quote } from './text.js';
 import type { Placer } from './order.js';
+import { ChildIndex } from './child-index.js';
 
 /** Splits one command line into words; `[ a b ]` becomes one word with a list. */
 export function splitWords(line: string, lineNo?: number): Word[] {
@@ -67,7 +68,7 @@ const VERBS = new Set(['set', 'delete', 'activate', 'deactivate', 'rename', 'ann
  * warnings (e.g. `statement not found` for a delete of something absent). `place` puts
  * the statements `set` creates among their siblings (order.ts; default: at the end).
  */
-export function applySetLine(tree: ConfigTree, line: string, lineNo?: number, place?: Placer): RpcError[] {
+export function applySetLine(tree: ConfigTree, line: string, lineNo?: number, place?: Placer, index?: ChildIndex): RpcError[] {
   const words = splitWords(line, lineNo);
   if (words.length === 0) return [];
   const verb = words[0].v;
@@ -100,7 +101,7 @@ export function applySetLine(tree: ConfigTree, line: string, lineNo?: number, pl
   }
   switch (verb) {
     case 'set': {
-      guard(() => walk(cur, rest, 'chain', { create: true, hasBlock: false, ...(place ? { place } : {}) }));
+      guard(() => walk(cur, rest, 'chain', { create: true, hasBlock: false, ...(place ? { place } : {}), ...(index ? { index } : {}) }));
       return [];
     }
     case 'delete': {
@@ -136,6 +137,7 @@ export function applySetLine(tree: ConfigTree, line: string, lineNo?: number, pl
       const res = guard(() => walk(cur, rest.slice(0, to), 'chain', { create: false, hasBlock: false }));
       if (!res) return notFound();
       const n = res.nodes[0];
+      index?.forget(res.parent.node);
       const newVals = rest.slice(to + 1).map((w) => w.v);
       if (n.kind === 'entry' && n.keys) {
         const keyVals = newVals.filter((v) => !(n.keys ?? []).some((k) => k.name.replace(/-name$/, '') === v));
@@ -196,9 +198,10 @@ function insertLine(
 export function applySetText(tree: ConfigTree, text: string, place?: Placer): RpcError[] {
   const problems: ConfigProblem[] = [];
   const warnings: RpcError[] = [];
+  const index = new ChildIndex();
   text.split(/\r?\n/).forEach((line, idx) => {
     try {
-      warnings.push(...applySetLine(tree, line, idx + 1, place));
+      warnings.push(...applySetLine(tree, line, idx + 1, place, index));
     } catch (e) {
       if (e instanceof ConfigSyntaxError) problems.push(...e.problems);
       else throw e;

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
+import { CREATE_NEW, refuseSymlinkSync } from '../../own-files.js';
 
 export const LOCK_FILE = 'lock';
 const MAX_ATTEMPTS = 5;
@@ -36,7 +37,15 @@ export class StateLockedError extends UsageError {
 export interface StateLock {
   readonly file: string;
   release(): void;
+  /**
+   * Set when the directory's file system has no room for the lock (full, over quota,
+   * read-only): no lock is held, and the holder must not write there. Names the path.
+   */
+  readonly readOnly?: string;
 }
+
+/** Errors that mean the file system takes no more writes (not a fault of ours). */
+export const NO_ROOM = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
 
 /** Start time of a process, or undefined where /proc is not there. */
 function processStart(pid: number): string | undefined {
@@ -82,14 +91,38 @@ function readLock(file: string): { raw: string; info?: LockInfo } | undefined {
   return { raw };
 }
 
-/** Locks `dir` for this process, or throws StateLockedError naming the live holder. */
+/**
+ * Locks `dir` for this process, or throws StateLockedError naming the live holder. On a
+ * file system with no room for the lock file, returns a lock that holds nothing and says
+ * so (`readOnly`): the caller starts read-only rather than not at all.
+ */
 export function lockStateDir(dir: string, what: string): StateLock {
+  // Nothing is written into a directory reached through a link (or through a link named `lock`).
+  refuseSymlinkSync(dir);
+  refuseSymlinkSync(path.join(dir, LOCK_FILE));
+  try {
+    return takeLock(dir, what);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    if (!NO_ROOM.has(code)) throw e;
+    const reason = code === 'EROFS' ? 'read-only file system' : code === 'EDQUOT' ? 'disk quota exceeded' : 'no space left on device';
+    return { file: path.join(dir, LOCK_FILE), release: () => undefined, readOnly: `${dir}: ${reason}` };
+  }
+}
+
+function takeLock(dir: string, what: string): StateLock {
   const file = path.join(dir, LOCK_FILE);
   const token = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   const mine: LockInfo = { pid: process.pid, start: processStart(process.pid), what, token };
   const tmp = path.join(dir, `.${LOCK_FILE}.${token}.tmp`);
-  fs.writeFileSync(tmp, JSON.stringify(mine) + '\n', { mode: 0o600 });
   try {
+    // Exclusive and without following a link: a name planted in the directory is not written through.
+    const fd = fs.openSync(tmp, CREATE_NEW, 0o600);
+    try {
+      fs.writeFileSync(fd, JSON.stringify(mine) + '\n');
+    } finally {
+      fs.closeSync(fd);
+    }
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       try {
         fs.linkSync(tmp, file);

@@ -11,6 +11,7 @@
 import { type ConfigNode, node, keyString } from './tree.js';
 import { ruleFor, keysOf, hiddenListsUnder, FLAGS, type Rule } from './schema.js';
 import { editPath, type ConfigProblem } from './errors.js';
+import type { ChildIndex } from './child-index.js';
 
 export interface Word {
   v: string;
@@ -38,11 +39,20 @@ export interface WalkOptions {
   hasBlock: boolean;
   /** Where a created statement goes among its siblings (default: at the end, as written). */
   place?: (parent: ConfigNode, parentPath: readonly string[], n: ConfigNode) => void;
+  /** Children by key and name for this load (see child-index.ts); without it, linear scans. */
+  index?: ChildIndex;
 }
 
 function add(cur: Cursor, n: ConfigNode, o: WalkOptions): void {
   if (o.place) o.place(cur.node, cur.path, n);
   else cur.node.children.push(n);
+  o.index?.added(cur.node, n);
+}
+
+/** The first child named `name` that is not a list entry. */
+function nonEntryChild(cur: Cursor, name: string, o: WalkOptions): ConfigNode | undefined {
+  if (o.index) return o.index.firstNonEntry(cur.node, name);
+  return cur.node.children.find((c) => c.name === name && c.kind !== 'entry');
 }
 
 export interface WalkResult {
@@ -119,7 +129,7 @@ function resolveHead(cur: Cursor, words: Word[], i: number, mode: Mode, o: WalkO
     if (name === el) break;
     if (r.except?.includes(name)) continue;
     if (ruleFor([...P, name])) continue;
-    if (r.acceptHidden && cur.node.children.some((c) => c.name === name && c.kind !== 'entry')) continue;
+    if (r.acceptHidden && nonEntryChild(cur, name, o)) continue;
     return entryStep(cur, el, r, words, i, o, []);
   }
 
@@ -157,11 +167,12 @@ function guessKind(
   mode: Mode,
   o: WalkOptions,
 ): Rule['kind'] {
-  const existing = cur.node.children.find((c) => c.name === name);
+  const existing = o.index ? o.index.first(cur.node, name) : cur.node.children.find((c) => c.name === name);
   if (existing?.kind === 'entry') return 'list';
   const next = words[i + 1];
   if (existing?.kind === 'leaf' && (mode !== 'chain' || rem <= 1)) {
-    return rem >= 1 && !next.list && cur.node.children.filter((c) => c.name === name).length > 1 ? 'leaf-list' : 'leaf';
+    const several = o.index ? o.index.leaves(cur.node, name).length > 1 : cur.node.children.filter((c) => c.name === name).length > 1;
+    return rem >= 1 && !next.list && several ? 'leaf-list' : 'leaf';
   }
   if (next?.list) return 'leaf-list';
   switch (mode) {
@@ -207,7 +218,7 @@ function entryStep(
   }
   const probe = node(el, 'entry', { keys });
   const ks = keyString(probe);
-  let found = cur.node.children.find((c) => c.name === el && c.kind === 'entry' && keyString(c) === ks);
+  let found = o.index ? o.index.entry(cur.node, el, ks) : cur.node.children.find((c) => c.name === el && c.kind === 'entry' && keyString(c) === ks);
   if (!found) {
     if (!o.create) return undefined;
     found = probe;
@@ -218,7 +229,7 @@ function entryStep(
 
 function leafStep(cur: Cursor, name: string, isList: boolean, words: Word[], i: number, o: WalkOptions): Step | undefined {
   const vw = words[i + 1];
-  const same = cur.node.children.filter((c) => c.name === name && c.kind === 'leaf');
+  const same = o.index ? o.index.leaves(cur.node, name) : cur.node.children.filter((c) => c.name === name && c.kind === 'leaf');
   if (!vw) {
     if (o.create) fail('missing argument', words[i], cur);
     if (!same.length) return undefined;
@@ -236,8 +247,11 @@ function leafStep(cur: Cursor, name: string, isList: boolean, words: Word[], i: 
       let n = same.find((c) => c.value === v);
       if (!n) {
         n = node(name, 'leaf', { value: v });
-        if (cur.node.children.some((c) => c.name === name)) insertAfterLast(cur.node, name, n);
-        else add(cur, n, o);
+        const named = o.index ? o.index.first(cur.node, name) !== undefined : cur.node.children.some((c) => c.name === name);
+        if (named) {
+          insertAfterLast(cur.node, name, n);
+          o.index?.added(cur.node, n);
+        } else add(cur, n, o);
       }
       out.push(n);
     }
@@ -245,10 +259,12 @@ function leafStep(cur: Cursor, name: string, isList: boolean, words: Word[], i: 
     let n = same[0];
     if (n) n.value = values[0];
     else {
-      const other = cur.node.children.findIndex((c) => c.name === name && c.kind !== 'entry');
+      const replaced = nonEntryChild(cur, name, o);
       n = node(name, 'leaf', { value: values[0] });
-      if (other >= 0) cur.node.children[other] = n;
-      else add(cur, n, o);
+      if (replaced) {
+        cur.node.children[cur.node.children.indexOf(replaced)] = n;
+        o.index?.forget(cur.node);
+      } else add(cur, n, o);
     }
     out.push(n);
   }
@@ -265,7 +281,7 @@ function insertAfterLast(parent: ConfigNode, name: string, n: ConfigNode): void 
 }
 
 function containerStep(cur: Cursor, name: string, i: number, o: WalkOptions): Step | undefined {
-  let found = cur.node.children.find((c) => c.name === name && c.kind !== 'entry');
+  let found = nonEntryChild(cur, name, o);
   if (!found) {
     if (!o.create) return undefined;
     found = node(name, 'container');
@@ -280,7 +296,7 @@ function containerStep(cur: Cursor, name: string, i: number, o: WalkOptions): St
 }
 
 function flagStep(cur: Cursor, name: string, i: number, o: WalkOptions): Step | undefined {
-  let found = cur.node.children.find((c) => c.name === name && c.kind !== 'entry');
+  let found = nonEntryChild(cur, name, o);
   if (!found) {
     if (!o.create) return undefined;
     found = node(name, 'flag');

@@ -5,6 +5,7 @@ import { type ConfigNode, ConfigTree, type EditOp } from './tree.js';
 import { ruleFor, keysOf, isTopLevel, SECRET_LEAVES, type Rule } from './schema.js';
 import { ConfigSyntaxError, editPath, type ConfigProblem } from './errors.js';
 import { walk, rootCursor, StatementError, type Cursor, type Word } from './statement.js';
+import { ChildIndex } from './child-index.js';
 
 // ---------------------------------------------------------------------------------------
 // Reading
@@ -123,6 +124,7 @@ const PREFIXES: Record<string, { inactive?: boolean; op?: EditOp; active?: boole
 export function parseText(text: string): ConfigTree {
   const toks = tokenize(text);
   const tree = new ConfigTree();
+  const index = new ChildIndex();
   const problems: ConfigProblem[] = [];
   let p = 0;
 
@@ -209,7 +211,7 @@ export function parseText(text: string): ConfigTree {
       }
       let res;
       try {
-        res = walk(cur, words, 'head', { create: true, hasBlock });
+        res = walk(cur, words, 'head', { create: true, hasBlock, index });
       } catch (e) {
         if (!(e instanceof StatementError)) throw e;
         problems.push(e.problem);

@@ -40,7 +40,8 @@ const handler: RpcHandler = async (ctx) => {
   });
   // The reply says the commit is complete once it is on disk.
   const unsaved = await result.saved;
-  if (unsaved) result.warnings.push(unsaved);
+  // Not on disk: not committed (the store took it back); the reply is the error.
+  if (unsaved) throw unsaved;
   // What the Junos cli prints between "configuration check succeeds" and "commit complete".
   const notes: string[] = [];
   if (result.confirmMinutes !== undefined) notes.push(`commit confirmed will be automatically rolled back in ${result.confirmMinutes} minutes unless confirmed`);

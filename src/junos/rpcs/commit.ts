@@ -12,7 +12,9 @@ const handler: RpcHandler = async ({ config, op }) => {
   const seconds = timeoutEl ? intAttr(textOf(timeoutEl), 'confirm-timeout') : undefined;
   const result = config.commit({ confirmed: child(op, 'confirmed') !== undefined, confirmTimeoutSeconds: seconds });
   const unsaved = await result.saved;
-  return okWith(unsaved ? [...result.warnings, unsaved] : result.warnings);
+  // Not on disk: not committed (the store took it back); the reply is the error.
+  if (unsaved) throw unsaved;
+  return okWith(result.warnings);
 };
 
 export const commit: RpcModule = { name: 'commit', handler };
