@@ -38,6 +38,7 @@ import { RevisionFiles, decodeTree, encodeTree, readRescue, removeRescue, writeR
 import { lockStateDir, type StateLock } from './state-lock.js';
 import { checkStatementNames, firstDifference } from './statement-names.js';
 import { schemaPlacer, type Placer } from './order.js';
+import { conformTree, textShape } from './shape.js';
 
 export const MAX_ROLLBACKS = 50;
 /** Junos accepts a confirm-timeout of up to 65535 minutes. */
@@ -243,6 +244,8 @@ class Store implements JunosDatastore {
         throw new Error(failed.info.message);
       }
     }
+    // Trees kept before the schema decided their shape (factory text, older revisions).
+    if (this.opts.schema) conformTree(this.active, this.opts.schema);
     this.shared = { tree: this.active.clone(), changedAt: this.revisions[0].time, modifiers: new Set() };
     this.resumeConfirm();
   }
@@ -498,6 +501,7 @@ class Session implements ConfigSession {
     this.checkWritable();
     const work = this.candidate().clone();
     const out = asRpc(() => f(work));
+    if (this.store.opts.schema) conformTree(work, this.store.opts.schema);
     // All or nothing: an edit that brings in anything the schema refuses changes nothing.
     const schema = this.store.opts.schema;
     if (schema) {
@@ -527,7 +531,7 @@ class Session implements ConfigSession {
     const committed = opts.database === 'committed';
     const tree = committed ? this.store.active : this.candidate();
     if (opts.compareRollback !== undefined) {
-      return diffTrees(this.store.rollbackTree(opts.compareRollback), tree);
+      return diffTrees(this.forText(this.store.rollbackTree(opts.compareRollback)), this.forText(tree));
     }
     const full = opts.inherit ? expandGroups(tree, { mark: opts.groups }) : tree;
     const scoped = opts.path?.length ? selectPath(full, opts.path) ?? new ConfigTree() : full;
@@ -550,14 +554,19 @@ class Session implements ConfigSession {
       case 'json':
         return renderJson(view, { attrs });
       case 'set':
-        return renderSet(view);
+        return renderSet(this.forText(view));
       default: {
         const header = committed
           ? [`## Last commit: ${junosTime(rev.time)} by ${rev.user}`]
           : [`## Last changed: ${junosTime(changedAt)}`];
-        return renderText(view, { header });
+        return renderText(this.forText(view), { header });
       }
     }
+  }
+
+  /** The tree as the text and set writers show it (`autonomous-system 65010;`; shape.ts). */
+  private forText(t: ConfigTree): ConfigTree {
+    return this.store.opts.schema ? textShape(t, this.store.opts.schema) : t;
   }
 
   load(opts: LoadOptions): RpcError[] {
@@ -587,6 +596,12 @@ class Session implements ConfigSession {
   }
 
   private parseLoad(opts: LoadOptions): ConfigTree {
+    const schema = this.store.opts.schema;
+    const t = this.parseLoadAs(opts);
+    return schema ? conformTree(t, schema) : t;
+  }
+
+  private parseLoadAs(opts: LoadOptions): ConfigTree {
     switch (opts.format) {
       case 'xml':
         if (!opts.xml) throw rpcErr('missing configuration', 'missing-element');
@@ -599,7 +614,8 @@ class Session implements ConfigSession {
   }
 
   editConfig(target: 'candidate' | 'running', config: XmlElement, defaultOperation: 'merge' | 'replace' | 'none'): RpcError[] {
-    const incoming = asRpc(() => parseXmlConfig(config));
+    const schema = this.store.opts.schema;
+    const incoming = asRpc(() => (schema ? conformTree(parseXmlConfig(config), schema) : parseXmlConfig(config)));
     if (target === 'running') {
       // No :writable-running on Junos; edits of running go through the candidate and a commit.
       if (this.hasUncommittedChanges()) throw rpcErr('configuration database modified');

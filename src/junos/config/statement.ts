@@ -38,6 +38,8 @@ export interface WalkOptions {
   hasBlock: boolean;
   /** Where a created statement goes among its siblings (default: at the end, as written). */
   place?: (parent: ConfigNode, parentPath: readonly string[], n: ConfigNode) => void;
+  /** The statement is marked for deletion (`delete: address;`): a list may be named without a key. */
+  deleting?: boolean;
 }
 
 function add(cur: Cursor, n: ConfigNode, o: WalkOptions): void {
@@ -137,6 +139,8 @@ function resolveHead(cur: Cursor, words: Word[], i: number, mode: Mode, o: WalkO
         const all = cur.node.children.filter((c) => c.name === name);
         return all.length ? { cur: childCursor(cur, all[0], [name]), nodes: all, i: i + 1 } : undefined;
       }
+      // `delete: address;`: every entry of the list, kept as a keyless statement for the merge.
+      if (rem === 0 && o.deleting && !o.hasBlock) return flagStep(cur, name, i, o);
       return entryStep(cur, name, rule, words, i + 1, o, [name]);
     case 'leaf-list':
     case 'leaf':

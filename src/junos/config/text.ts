@@ -209,7 +209,7 @@ export function parseText(text: string): ConfigTree {
       }
       let res;
       try {
-        res = walk(cur, words, 'head', { create: true, hasBlock });
+        res = walk(cur, words, 'head', { create: true, hasBlock, deleting: marks.op === 'delete' });
       } catch (e) {
         if (!(e instanceof StatementError)) throw e;
         problems.push(e.problem);
