@@ -35,6 +35,7 @@ const MAX_DEPTH = 200;
 
 function conformChildren(n: ConfigNode, s: SchemaNode, depth: number): void {
   if (depth > MAX_DEPTH) return;
+  gatherSiblings(n, s);
   for (let i = 0; i < n.children.length; i++) {
     const c = n.children[i];
     const sc = s.child(c.name);
@@ -61,6 +62,44 @@ function conformChildren(n: ConfigNode, s: SchemaNode, depth: number): void {
         break;
     }
   }
+}
+
+/**
+ * As Junos keeps them: a container named twice is one container (`<policy-options>` twice
+ * in one XML document), and the entries of a list (values of a leaf-list) stand together,
+ * where the first of them stands.
+ */
+function gatherSiblings(n: ConfigNode, s: SchemaNode): void {
+  const kids = n.children;
+  if (kids.length < 2) return;
+  const firstAt = new Map<string, number>();
+  const containers = new Map<string, ConfigNode>();
+  let scattered = false;
+  let merged = false;
+  for (let i = 0; i < kids.length; i++) {
+    const c = kids[i];
+    const at = firstAt.get(c.name);
+    if (at === undefined) firstAt.set(c.name, i);
+    else if (kids[i - 1].name !== c.name) scattered = true;
+    if (c.kind === 'container' && !c.op && s.child(c.name)?.kind === 'container') {
+      const first = containers.get(c.name);
+      if (first && !first.inactive && !c.inactive && first.comment === undefined && c.comment === undefined) {
+        first.children.push(...c.children);
+        kids[i] = first;
+        merged = true;
+      } else if (!first) containers.set(c.name, c);
+    }
+  }
+  if (merged) n.children = kids.filter((c, i) => kids.indexOf(c) === i);
+  if (!scattered) return;
+  const order = [...new Set(n.children.map((c) => c.name))];
+  const byName = new Map<string, ConfigNode[]>();
+  for (const c of n.children) {
+    const arr = byName.get(c.name) ?? [];
+    arr.push(c);
+    byName.set(c.name, arr);
+  }
+  n.children = order.flatMap((name) => byName.get(name) ?? []);
 }
 
 /** A statement that is really a value: a flag or an empty container the schema does not know there. */
