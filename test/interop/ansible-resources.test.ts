@@ -46,17 +46,17 @@ test('junos_l3_interfaces: merged, replaced, deleted change the device, and a se
 });
 
 test('junos_bgp_global: merged and gathered read the AS as Junos writes it; merged twice is not changed', { skip }, async () => {
-  const config = { as_number: '65010', bgp_group: [{ name: 'ebgp', type: 'external', neighbors: [{ neighbor_address: '192.0.2.9', peer_as: '65020' }] }] };
+  const config = { as_number: '65010', groups: [{ name: 'ebgp', type: 'external', neighbors: [{ neighbor_address: '192.0.2.9', peer_as: '65020' }] }] };
   const run = await runPlaybook(target, [
     { name: 'merged', 'junipernetworks.junos.junos_bgp_global': { config, state: 'merged' } },
     { name: 'merged again', 'junipernetworks.junos.junos_bgp_global': { config, state: 'merged' } },
     { name: 'gathered', 'junipernetworks.junos.junos_bgp_global': { state: 'gathered' } },
-    { name: 'xml', 'junipernetworks.junos.junos_command': { commands: ['show configuration routing-options | display xml'] } },
+    { name: 'json', 'junipernetworks.junos.junos_command': { commands: ['show configuration routing-options | display json'] } },
   ]);
   for (const t of run.tasks) assert.equal(t.failed, false, describe(t));
   assert.equal(task(run, 'merged').changed, true, describe(task(run, 'merged')));
   assert.equal(task(run, 'merged again').changed, false, describe(task(run, 'merged again')));
   const gathered = task(run, 'gathered').result.gathered as Record<string, unknown>;
   assert.equal(String(gathered.as_number), '65010', JSON.stringify(gathered));
-  assert.match(String((task(run, 'xml').result.stdout as string[])[0]), /<autonomous-system>\s*<as-number>65010<\/as-number>\s*<\/autonomous-system>/);
+  assert.match(JSON.stringify((task(run, 'json').result.stdout as unknown[])[0]), /"autonomous-system":\[\{"as-number":\[\{"data":"65010"\}\]\}\]/);
 });
