@@ -39,6 +39,7 @@ import { lockStateDir, type StateLock } from './state-lock.js';
 import { checkStatementNames, firstDifference } from './statement-names.js';
 import { schemaPlacer, type Placer } from './order.js';
 import { conformTree, textShape } from './shape.js';
+import { goodPart, setLines } from './partial-load.js';
 
 export const MAX_ROLLBACKS = 50;
 /** Junos accepts a confirm-timeout of up to 65535 minutes. */
@@ -577,12 +578,21 @@ class Session implements ConfigSession {
       return [];
     }
     const warnings: RpcError[] = [];
+    const schema = this.store.opts.schema;
+    // Partial loads as on Junos: the good statements are loaded, each bad one is an error.
     if (opts.action === 'set' || opts.format === 'set') {
       const text = opts.text ?? '';
-      this.edit((t) => warnings.push(...applySetText(t, text, this.store.place)));
+      let errors: RpcError[] = [];
+      this.edit((t) => {
+        const r = setLines(t, text, schema, this.store.place);
+        warnings.push(...r.warnings);
+        errors = r.errors;
+      });
+      if (errors.length) throwAll([...warnings, ...errors]);
       return warnings;
     }
-    const incoming = asRpc(() => this.parseLoad(opts));
+    const { tree: incoming, errors } = asRpc(() => goodPart(() => this.parseLoadAs(opts), schema));
+    if (errors.length && !incoming.root.children.length) throwAll(errors);
     this.edit((t) => {
       if (opts.action === 'override') {
         t.root.children = clean(incoming.root).children;
@@ -592,13 +602,8 @@ class Session implements ConfigSession {
         mergeTree(t, incoming, { action: opts.action === 'replace' ? 'replace' : 'merge', ...this.placeOpt() });
       }
     });
+    if (errors.length) throwAll(errors);
     return warnings;
-  }
-
-  private parseLoad(opts: LoadOptions): ConfigTree {
-    const schema = this.store.opts.schema;
-    const t = this.parseLoadAs(opts);
-    return schema ? conformTree(t, schema) : t;
   }
 
   private parseLoadAs(opts: LoadOptions): ConfigTree {

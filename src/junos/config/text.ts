@@ -240,7 +240,7 @@ export function parseText(text: string): ConfigTree {
   };
 
   parseBlock(rootCursor(tree.root), 0);
-  if (problems.length) throw new ConfigSyntaxError(problems);
+  if (problems.length) throw new ConfigSyntaxError(problems, tree);
   return tree;
 }
 
