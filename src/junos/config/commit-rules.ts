@@ -305,23 +305,6 @@ export const COMMIT_RULES: CommitRule[] = [
     },
   },
   {
-    id: 'zone-defined',
-    what: 'a security policy naming a zone that is not defined',
-    families: ['junos-es'],
-    check(v) {
-      const zones = v.names('security', 'zones', 'security-zone');
-      const out: Violation[] = [];
-      for (const p of v.kids(v.one(v.root, 'security', 'policies'), 'policy')) {
-        for (const k of p.keys ?? []) {
-          if (k.value !== 'junos-host' && !zones.has(k.value)) {
-            out.push({ path: ['security', 'policies'], statement: `from-zone ${p.keys?.[0]?.value} to-zone ${p.keys?.[1]?.value}`, message: `Security zone ${k.value} is not defined` });
-          }
-        }
-      }
-      return out;
-    },
-  },
-  {
     id: 'vlan-defined',
     what: 'a switching port member naming a VLAN that is not defined',
     families: ['junos-ex', 'junos-qfx'],
