@@ -513,7 +513,7 @@ export class OperModel {
         oper,
         ...(desc !== undefined ? { description: desc } : {}),
         mtu,
-        speed: port ? portSpeed(name) : 'Unlimited',
+        speed: port ? (p?.speed ?? portSpeed(name)) : 'Unlimited',
         linkLevelType,
         ifType: port || name === 'irb' || name.startsWith('vlan') ? 'Ethernet' : name === 'lo0' ? 'Loopback' : linkLevelType,
         ...(port ? { mac: this.mac(index) } : {}),
