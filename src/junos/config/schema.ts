@@ -45,6 +45,8 @@ export interface Rule {
    * `as-number`): from the YANG, whose first statement of the container is that leaf.
    */
   positional?: string;
+  /** Junos writes the positional leaf as the container's value (`autonomous-system 65010;`). */
+  bare?: boolean;
   /** Whether `name` is a statement of this container (YANG rules; a positional value is not). */
   hasChild?: (name: string) => boolean;
 }
@@ -402,6 +404,20 @@ export function yangRule(p: ElementPath): Rule | undefined {
   return rule;
 }
 
+/**
+ * Whether Junos writes a container's first leaf as its value: when that leaf is the
+ * container's first statement in the YANG (about 300 statements: autonomous-system,
+ * input/output filters, bandwidth, ...), and a few whose YANG puts apply-groups first.
+ */
+export function writesBare(path: string, n: SchemaNode): boolean {
+  const first = n.childNames()[0];
+  if (first !== undefined && n.child(first)?.kind === 'leaf') return true;
+  return BARE_AFTER_APPLY.has(path.slice(path.lastIndexOf('/') + 1));
+}
+
+/** Containers Junos writes with a bare value though their YANG lists apply-groups first. */
+const BARE_AFTER_APPLY = new Set(['vrf-target']);
+
 function ruleOfNode(path: string, n: SchemaNode): Rule | undefined {
   switch (n.kind) {
     case 'list': {
@@ -415,9 +431,10 @@ function ruleOfNode(path: string, n: SchemaNode): Rule | undefined {
     case 'flag':
       return { path, kind: 'flag' };
     default: {
-      const first = n.childNames()[0];
-      const positional = first !== undefined && n.child(first)?.kind === 'leaf' ? first : undefined;
-      return { path, kind: 'container', ...(positional ? { positional } : {}), hasChild: (name) => n.child(name) !== undefined };
+      // Input takes a bare value into the first leaf (after apply-groups); output writes it
+      // bare where Junos does (shape.ts writesBare).
+      const positional = n.valueChild();
+      return { path, kind: 'container', ...(positional ? { positional } : {}), ...(writesBare(path, n) ? { bare: true } : {}), hasChild: (name) => n.child(name) !== undefined };
     }
   }
 }

@@ -224,7 +224,8 @@ export function renderSet(tree: ConfigTree): string {
 
 function walkSet(children: ConfigNode[], parentPath: string[], prefix: string[], lines: string[]): void {
   // `set routing-options autonomous-system 65010`: the leaf a container takes as its value is not named.
-  const positional = parentPath.length ? ruleFor(parentPath)?.positional : undefined;
+  const parentRule = parentPath.length ? ruleFor(parentPath) : undefined;
+  const positional = parentRule?.bare ? parentRule.positional : undefined;
   for (const n of children) {
     const words = n.kind === 'leaf' && n.name === positional && !n.inactive ? [] : headWords(n, parentPath);
     const here = [...prefix, ...words];

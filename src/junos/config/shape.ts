@@ -17,12 +17,18 @@
  */
 import type { Schema, SchemaNode } from '../../schema/index.js';
 import { type ConfigNode, ConfigTree, node } from './tree.js';
+import { writesBare } from './schema.js';
 
-/** The leaf that takes a container's bare value, or undefined when it takes none. */
+/** The leaf that takes a container's bare value (its first leaf, after apply-groups), or undefined. */
 export function positionalLeaf(s: SchemaNode | undefined): string | undefined {
   if (!s || s.kind !== 'container') return undefined;
-  const first = s.childNames()[0];
-  return first !== undefined && s.child(first)?.kind === 'leaf' ? first : undefined;
+  return s.valueChild();
+}
+
+/** The leaf Junos writes as the container's value in text and set form, or undefined. */
+function bareLeaf(s: SchemaNode, name: string): string | undefined {
+  const p = positionalLeaf(s);
+  return p && writesBare(name, s) ? p : undefined;
 }
 
 /** Rewrites `tree` in place so every statement has the shape the schema gives it; returns it. */
@@ -128,8 +134,9 @@ function conformContainer(c: ConfigNode, sc: SchemaNode): void {
     return;
   }
   if (c.kind !== 'container') return;
+  // Where Junos writes the value bare, it stands first (`autonomous-system 65010 loops 2;`).
   const at = c.children.findIndex((x) => x.name === p && x.kind === 'leaf');
-  if (at > 0) c.children.unshift(...c.children.splice(at, 1));
+  if (at > 0 && writesBare(c.name, sc)) c.children.unshift(...c.children.splice(at, 1));
   // `set routing-options autonomous-system 65020` over an existing autonomous-system { ... }:
   // the new value arrives as a bare word inside it (last one wins, as on Junos).
   const bare = c.children.filter((x) => (x.kind === 'flag' || x.kind === 'container') && !x.op && !sc.child(x.name));
@@ -182,7 +189,7 @@ function shapeChildren(n: ConfigNode, s: SchemaNode, depth: number): ConfigNode 
     let r = c;
     if (sc && (c.kind === 'container' || c.kind === 'entry')) {
       r = shapeChildren(c, sc, depth + 1);
-      const p = c.kind === 'container' ? positionalLeaf(sc) : undefined;
+      const p = c.kind === 'container' ? bareLeaf(sc, c.name) : undefined;
       const first = r.children[0];
       if (p && first && first.name === p && first.kind === 'leaf' && !first.inactive && first.comment === undefined) {
         const base: ConfigNode = { ...r, children: r.children.slice(1) };

@@ -377,7 +377,7 @@ function renderOne(g: Group, parentPath: readonly string[], level: number, lines
     return;
   }
   let head = [...headWords(n, parentPath, inWrapper)].join(' ');
-  const value = n.kind === 'container' && rule?.positional ? n.children[0] : undefined;
+  const value = n.kind === 'container' && rule?.positional && rule.bare ? n.children[0] : undefined;
   if (value && value.name === rule?.positional && value.kind === 'leaf' && isSimple(value)) {
     // `autonomous-system 65010;`: the container's first leaf (YANG) is written as its value,
     // with further simple statements on the same line (`autonomous-system 65010 loops 2;`).
