@@ -96,6 +96,7 @@ import { getZonesInformation } from './get-zones-information.js';
 import { getFirewallPolicies } from './get-firewall-policies.js';
 import { getFlowSessionInformation } from './get-flow-session-information.js';
 import { getLicenseSummaryInformation } from './get-license-summary-information.js';
+import { getSchema } from './get-schema.js';
 
 /** The registered RPCs, one entry each. */
 export const MODULES: readonly RpcModule[] = [
@@ -165,6 +166,7 @@ export const MODULES: readonly RpcModule[] = [
   getFirewallPolicies,
   getFlowSessionInformation,
   getLicenseSummaryInformation,
+  getSchema,
   commandRpc({ match: matchCommand, module: moduleOf, answers: answersRpc, dispatch: dispatchRpc, text: renderText, json: renderJson }),
   // configuration (Junos forms, then base NETCONF forms)
   getConfiguration,
