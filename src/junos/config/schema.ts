@@ -431,10 +431,10 @@ function ruleOfNode(path: string, n: SchemaNode): Rule | undefined {
     case 'flag':
       return { path, kind: 'flag' };
     default: {
-      // Input takes a bare value into the first leaf (after apply-groups); output writes it
-      // bare where Junos does (shape.ts writesBare).
-      const positional = n.valueChild();
-      return { path, kind: 'container', ...(positional ? { positional } : {}), ...(writesBare(path, n) ? { bare: true } : {}), hasChild: (name) => n.child(name) !== undefined };
+      // A container Junos writes with a bare value takes one into its first leaf (after
+      // apply-groups), in and out (writesBare); others take only their statements.
+      const positional = writesBare(path, n) ? n.valueChild() : undefined;
+      return { path, kind: 'container', ...(positional ? { positional, bare: true } : {}), hasChild: (name) => n.child(name) !== undefined };
     }
   }
 }

@@ -123,7 +123,7 @@ function conformContainer(c: ConfigNode, sc: SchemaNode): void {
     c.children = p ? [node(p, 'leaf', { value: v })] : [node(v, 'flag')];
     return;
   }
-  if (!p) return;
+  if (!p || !writesBare(c.name, sc)) return;
   if (c.kind === 'entry') {
     // `autonomous-system 65010 loops 2;` read as an entry keyed 65010.
     const keys = c.keys ?? [];
