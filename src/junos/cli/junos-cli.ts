@@ -354,8 +354,76 @@ export class JunosCli {
           return;
         }
         return this.leaveConfiguration();
+      case 'load':
+        return this.loadTerminal(words.slice(1), line, column0);
+      case 'status':
+        return this.status();
       default:
         return this.fail(`${caretAt(line, verb, column0)}unknown command.\n`);
+    }
+  }
+
+  /**
+   * `load merge|replace|override|update|set terminal`: reads configuration until Ctrl-D and
+   * loads it as Junos does, keeping the good statements: `load complete`, or with errors
+   * each error and `load complete (N errors)`.
+   */
+  private async loadTerminal(args: string[], line: string, column0: number): Promise<void> {
+    const actions = ['merge', 'override', 'replace', 'set', 'update'];
+    const action = actions.find((a) => args[0] !== undefined && a.startsWith(args[0]));
+    if (!action) {
+      this.fail(`${caretAt(line, args[0] ?? '', column0)}syntax error, expecting <command>.\n`);
+      return;
+    }
+    if (!args[1]) {
+      this.fail(`${caretAt(line, '', column0)}syntax error, expecting <filename> or terminal.\n`);
+      return;
+    }
+    if (!'terminal'.startsWith(args[1])) {
+      // Files are not emulated: Junos' answer for a file it cannot fetch.
+      this.fail(`error: file-fetch failed\nload not performed\n`);
+      return;
+    }
+    this.io.write('[Type ^D at a new line to end input]\n');
+    const lines: string[] = [];
+    for (let n = 0; n < 1_000_000; n++) {
+      const l = await this.io.readLine();
+      if (l === undefined) break;
+      lines.push(l);
+    }
+    let text = lines.join('\n');
+    // `load set terminal` and `load merge relative terminal` take statements at the edit level.
+    if (action === 'set' && this.editPath.length) text = lines.map((l) => l.replace(/^(\s*\S+)/, `$1 ${this.editPath.join(' ')}`)).join('\n');
+    const body = action === 'set'
+      ? `<load-configuration action="set" format="text"><configuration-set>${escapeText(text)}</configuration-set></load-configuration>`
+      : `<load-configuration action="${action}" format="text"><configuration-text>${escapeText(text)}</configuration-text></load-configuration>`;
+    const reply = await this.client.rpc(body).catch(() => undefined);
+    if (!reply) {
+      this.fail('error: load failed\n');
+      return;
+    }
+    const errors = replyErrors(reply.root);
+    for (const e of errors) {
+      const where = e.path ? `  ${e.path}\n` : '';
+      const bad = e.badElement ? `    '${e.badElement}'\n` : '';
+      this.io.write(`terminal:${where ? '' : ' '}${e.severity === 'warning' ? 'warning: ' : ''}${e.message}${e.badElement && e.severity !== 'warning' ? `: ${e.badElement}` : ''}\n${where}${bad}`);
+    }
+    const count = errors.filter((e) => e.severity === 'error').length;
+    if (count) this.failed = true;
+    this.dirty = true;
+    this.io.write(count ? `load complete (${count} errors)\n` : 'load complete\n');
+  }
+
+  /** `status`: the users in configuration mode, as Junos lists them. */
+  private async status(): Promise<void> {
+    const reply = await this.client.rpc('<get-system-users-information/>').catch(() => undefined);
+    const users = reply ? findAll(reply.root, 'user-entry') : [];
+    this.io.write('Users currently editing the configuration:\n');
+    for (const u of users) {
+      const name = textOf(findAll(u, 'user')[0] ?? u).trim();
+      const tty = textOf(findAll(u, 'tty')[0] ?? u).trim();
+      const since = textOf(findAll(u, 'login-time')[0] ?? u).trim();
+      this.io.write(`  ${name} terminal ${tty} (pid ${process.pid}) on since ${since}\n      [edit]\n`);
     }
   }
 

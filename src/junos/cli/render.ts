@@ -9,6 +9,8 @@ export interface ReplyError {
   severity: 'error' | 'warning';
   message: string;
   badElement?: string;
+  /** error-path, `[edit system]`. */
+  path?: string;
 }
 
 /** The rpc-error elements anywhere in a reply (they also nest in load/commit results). */
@@ -27,6 +29,7 @@ export function replyErrors(root: XmlElement): ReplyError[] {
           severity: get('error-severity') === 'warning' ? 'warning' : 'error',
           message: get('error-message') ?? 'error',
           badElement: bad ? textOf(bad).trim() : undefined,
+          ...(get('error-path') ? { path: get('error-path') } : {}),
         });
       } else walk(c);
     }

@@ -16,6 +16,7 @@ import { editPath } from './errors.js';
 import { expandGroups } from './groups.js';
 import { validateTree } from './validate.js';
 import { isHiddenList, schemaView } from './schema-check.js';
+import { daemonChecks } from './commit-rules.js';
 import type { ConfigNode, ConfigTree } from './tree.js';
 
 export interface CommitCheckStats {
@@ -292,5 +293,7 @@ export function checkoutFailed(errors: RpcError[]): RpcError {
 export function checkCandidate(tree: ConfigTree, schema: Schema | undefined): RpcError[] {
   const errors = validateTree(tree).filter((e) => !e.isWarning);
   if (schema) errors.push(...commitCheck(schema, tree).errors);
+  // What Junos' daemons refuse beyond the YANG (commit-rules.ts), once the rest is sound.
+  if (schema && !errors.length) errors.push(...daemonChecks(expandGroups(tree), schema.family));
   return errors.length ? [...errors, checkoutFailed(errors)] : [];
 }

@@ -38,6 +38,8 @@ import { lockStateDir, NO_ROOM, type StateLock } from './state-lock.js';
 import { ownDir } from '../../own-files.js';
 import { checkStatementNames, firstDifference } from './statement-names.js';
 import { schemaPlacer, type Placer } from './order.js';
+import { conformTree, textShape } from './shape.js';
+import { goodPart, setLines } from './partial-load.js';
 
 export const MAX_ROLLBACKS = 50;
 /** Junos accepts a confirm-timeout of up to 65535 minutes. */
@@ -249,6 +251,8 @@ class Store implements JunosDatastore {
       }
     }
     if (this.readOnly) report(`${this.readOnly}: starting read-only on the last good revision (${this.revisions[0].seq ? `commit ${this.revisions[0].seq}` : 'the factory configuration'}); commits are refused until the device restarts with room to write`);
+    // Trees kept before the schema decided their shape (factory text, older revisions).
+    if (this.opts.schema) conformTree(this.active, this.opts.schema);
     this.shared = { tree: this.active.clone(), changedAt: this.revisions[0].time, modifiers: new Set() };
     this.resumeConfirm();
   }
@@ -535,6 +539,7 @@ class Session implements ConfigSession {
     this.checkWritable();
     const work = this.candidate().clone();
     const out = asRpc(() => f(work));
+    if (this.store.opts.schema) conformTree(work, this.store.opts.schema);
     // All or nothing: an edit that brings in anything the schema refuses changes nothing.
     const schema = this.store.opts.schema;
     if (schema) {
@@ -564,7 +569,7 @@ class Session implements ConfigSession {
     const committed = opts.database === 'committed';
     const tree = committed ? this.store.active : this.candidate();
     if (opts.compareRollback !== undefined) {
-      return diffTrees(this.store.rollbackTree(opts.compareRollback), tree);
+      return diffTrees(this.forText(this.store.rollbackTree(opts.compareRollback)), this.forText(tree));
     }
     const full = opts.inherit ? expandGroups(tree, { mark: opts.groups }) : tree;
     const scoped = opts.path?.length ? selectPath(full, opts.path) ?? new ConfigTree() : full;
@@ -587,14 +592,19 @@ class Session implements ConfigSession {
       case 'json':
         return renderJson(view, { attrs });
       case 'set':
-        return renderSet(view);
+        return renderSet(this.forText(view));
       default: {
         const header = committed
           ? [`## Last commit: ${junosTime(rev.time)} by ${rev.user}`]
           : [`## Last changed: ${junosTime(changedAt)}`];
-        return renderText(view, { header });
+        return renderText(this.forText(view), { header });
       }
     }
+  }
+
+  /** The tree as the text and set writers show it (`autonomous-system 65010;`; shape.ts). */
+  private forText(t: ConfigTree): ConfigTree {
+    return this.store.opts.schema ? textShape(t, this.store.opts.schema) : t;
   }
 
   load(opts: LoadOptions): RpcError[] {
@@ -605,12 +615,21 @@ class Session implements ConfigSession {
       return [];
     }
     const warnings: RpcError[] = [];
+    const schema = this.store.opts.schema;
+    // Partial loads as on Junos: the good statements are loaded, each bad one is an error.
     if (opts.action === 'set' || opts.format === 'set') {
       const text = opts.text ?? '';
-      this.edit((t) => warnings.push(...applySetText(t, text, this.store.place)));
+      let errors: RpcError[] = [];
+      this.edit((t) => {
+        const r = setLines(t, text, schema, this.store.place);
+        warnings.push(...r.warnings);
+        errors = r.errors;
+      });
+      if (errors.length) throwAll([...warnings, ...errors]);
       return warnings;
     }
-    const incoming = asRpc(() => this.parseLoad(opts));
+    const { tree: incoming, errors } = asRpc(() => goodPart(() => this.parseLoadAs(opts), schema));
+    if (errors.length && !incoming.root.children.length) throwAll(errors);
     this.edit((t) => {
       if (opts.action === 'override') {
         t.root.children = clean(incoming.root).children;
@@ -620,10 +639,11 @@ class Session implements ConfigSession {
         mergeTree(t, incoming, { action: opts.action === 'replace' ? 'replace' : 'merge', ...this.placeOpt() });
       }
     });
+    if (errors.length) throwAll(errors);
     return warnings;
   }
 
-  private parseLoad(opts: LoadOptions): ConfigTree {
+  private parseLoadAs(opts: LoadOptions): ConfigTree {
     switch (opts.format) {
       case 'xml':
         if (!opts.xml) throw rpcErr('missing configuration', 'missing-element');
@@ -636,7 +656,8 @@ class Session implements ConfigSession {
   }
 
   editConfig(target: 'candidate' | 'running', config: XmlElement, defaultOperation: 'merge' | 'replace' | 'none'): RpcError[] {
-    const incoming = asRpc(() => parseXmlConfig(config));
+    const schema = this.store.opts.schema;
+    const incoming = asRpc(() => (schema ? conformTree(parseXmlConfig(config), schema) : parseXmlConfig(config)));
     if (target === 'running') {
       // No :writable-running on Junos; edits of running go through the candidate and a commit.
       if (this.hasUncommittedChanges()) throw rpcErr('configuration database modified');

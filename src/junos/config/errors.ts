@@ -1,6 +1,7 @@
 /**
  * Problems found while reading configuration input, and their Junos rpc-error form.
  */
+import type { ConfigTree } from './tree.js';
 import { RpcError } from '../../netconf/rpc-error.js';
 
 export interface ConfigProblem {
@@ -16,7 +17,8 @@ export interface ConfigProblem {
 
 /** Thrown by the parsers; `problems` holds every error found (Junos reports them all). */
 export class ConfigSyntaxError extends Error {
-  constructor(readonly problems: ConfigProblem[]) {
+  /** `partial`: what was read around the problems (a partial load keeps it, as Junos does). */
+  constructor(readonly problems: ConfigProblem[], readonly partial?: ConfigTree) {
     super(describe(problems[0]));
     this.name = 'ConfigSyntaxError';
   }

@@ -98,6 +98,14 @@ function applyMeta(n: ConfigNode, m: Json | undefined): void {
   if (typeof m.comment === 'string') n.comment = m.comment.replace(/^\/\*\s*/, '').replace(/\s*\*\/$/, '');
 }
 
+/** A list item with only edit metadata and none of its keys: a delete of the whole list. */
+function isKeylessDelete(item: Record<string, Json>, keys: string[]): boolean {
+  const m = item['@'];
+  if (!m || typeof m !== 'object' || Array.isArray(m)) return false;
+  const op = m.operation ?? (m.delete === 'delete' ? 'delete' : undefined);
+  return (op === 'delete' || op === 'remove') && !keys.some((k) => k in item) && Object.keys(item).every((k) => k.startsWith('@'));
+}
+
 function scalar(v: Json, name: string): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
@@ -117,6 +125,13 @@ function fromObject(obj: Record<string, Json>, path: string[], into: ConfigNode)
       } else if (v.every((x) => x !== null && typeof x === 'object' && !Array.isArray(x))) {
         const defs = keysOf(ruleFor(p));
         for (const item of v as Record<string, Json>[]) {
+          if (isKeylessDelete(item, defs.map((d) => d.element))) {
+            // `"address": [{"@": {"operation": "delete"}}]`: every entry of the list.
+            const n = node(k, 'flag');
+            applyMeta(n, item['@']);
+            into.children.push(n);
+            continue;
+          }
           const keys = defs.map((d) => {
             if (!(d.element in item)) bad('syntax error', k);
             return { name: d.element, value: scalar(item[d.element], d.element) };

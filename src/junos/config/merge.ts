@@ -124,6 +124,19 @@ export function mergeDuplicates(n: ConfigNode): ConfigNode {
   return n;
 }
 
+/** A statement named without key or value (`<address delete="delete"/>`, `"address": [{"@": ...}]`). */
+function isKeyless(c: ConfigNode): boolean {
+  return (c.kind === 'flag' || c.kind === 'container') && c.children.length === 0;
+}
+
+/**
+ * What a keyless delete removes, as on Junos: on a list or leaf-list every entry (value)
+ * of that name; on a container or flag, the statement itself.
+ */
+function keylessMatches(target: ConfigNode, c: ConfigNode): ConfigNode[] {
+  return target.children.filter((t) => t.name === c.name);
+}
+
 function findMatch(target: ConfigNode, c: ConfigNode, leafList: boolean, index?: ChildIndex): ConfigNode[] {
   if (c.kind === 'entry') {
     const ks = keyString(c);
@@ -180,9 +193,11 @@ function mergeChildren(target: ConfigNode, incoming: ConfigNode, path: string[],
       (isLeafList(path, c.name) || (counts.get(c.name) ?? 0) > 1 || ctx.index.leaves(target, c.name).length > 1);
     const here = [...words, ...headWords(c, path)];
     if (c.insert && op !== 'delete' && op !== 'remove') moves.push({ c, leafList: c.kind === 'leaf', here });
-    const matches = c.kind === 'flag' && leafList && (op === 'delete' || op === 'remove')
-      ? target.children.filter((t) => t.name === c.name && t.kind !== 'entry')
-      : findMatch(target, c, leafList && c.kind === 'leaf', ctx.index);
+    const matches = (op === 'delete' || op === 'remove') && isKeyless(c)
+      ? keylessMatches(target, c)
+      : c.kind === 'flag' && leafList && (op === 'delete' || op === 'remove')
+        ? target.children.filter((t) => t.name === c.name && t.kind !== 'entry')
+        : findMatch(target, c, leafList && c.kind === 'leaf', ctx.index);
     const step: Step = { target, incoming, c, path, words, here, leafList, matches };
     switch (op) {
       case 'delete':

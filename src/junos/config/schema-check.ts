@@ -21,6 +21,9 @@ export interface SchemaProblem {
   /** error-path: `[edit system]`. */
   path: string;
   badElement: string;
+  /** The statement at fault and its parent (in the tree that was walked), to leave it out of a load. */
+  node?: ConfigNode;
+  parent?: ConfigNode;
 }
 
 const hiddenCache = new Map<string, boolean>();
@@ -77,6 +80,23 @@ export function schemaView(n: ConfigNode, sch: SchemaNode): ConfigNode {
   return children ? { ...n, children } : n;
 }
 
+/**
+ * Every problem of a tree being loaded, and the tree without the statements at fault (a
+ * partial load keeps the rest, as Junos does). `root` may be changed in place.
+ */
+export function withoutProblems(schema: Schema, root: ConfigNode): { root: ConfigNode; problems: SchemaProblem[] } {
+  const view = schemaView(root, schema.root);
+  const out: SchemaProblem[] = [];
+  walk(view, schema.root, [], [], false, out);
+  // A delete naming a list without its key is an edit, not a statement (merge.ts).
+  const edits = out.filter((p) => p.node?.op === 'delete' || p.node?.op === 'remove');
+  if (edits.length) out.splice(0, out.length, ...out.filter((p) => !edits.includes(p)));
+  for (const p of out) {
+    if (p.node && p.parent) p.parent.children = p.parent.children.filter((x) => x !== p.node);
+  }
+  return { root: view, problems: out };
+}
+
 /** Every problem of `tree` against `schema`, in document order. */
 export function schemaProblems(schema: Schema, tree: ConfigTree): SchemaProblem[] {
   const out: SchemaProblem[] = [];
@@ -93,7 +113,7 @@ function walk(cfg: ConfigNode, sch: SchemaNode, words: string[], els: string[], 
       if (APPLY.has(c.name)) continue;
       // A later key of a list given as a bare keyword (`route-filter 10/8 exact;`).
       if (cfg.kind === 'entry' && (c.kind === 'flag' || c.kind === 'leaf') && sch.keyForWord(c.name)) continue;
-      out.push({ message: 'syntax error', path: here, badElement: c.name });
+      out.push({ node: c, parent: cfg, message: 'syntax error', path: here, badElement: c.name });
       continue;
     }
     const group = inGroup || (words.length === 0 && (c.name === 'groups'));
@@ -102,24 +122,24 @@ function walk(cfg: ConfigNode, sch: SchemaNode, words: string[], els: string[], 
       case 'leaf-list':
         if (c.kind === 'leaf') {
           const bad = valueProblem(s, c.value ?? '', group);
-          if (bad) out.push({ message: bad, path: here, badElement: c.value ?? '' });
+          if (bad) out.push({ node: c, parent: cfg, message: bad, path: here, badElement: c.value ?? '' });
         } else if (c.children.length) {
-          out.push({ message: 'syntax error', path: editPath([...words, c.name]), badElement: c.children[0].name });
+          out.push({ node: c, parent: cfg, message: 'syntax error', path: editPath([...words, c.name]), badElement: c.children[0].name });
         } else if (c.kind === 'entry') {
           const v = c.keys?.[0]?.value ?? '';
           const bad = valueProblem(s, v, group);
-          if (bad) out.push({ message: bad, path: here, badElement: v });
+          if (bad) out.push({ node: c, parent: cfg, message: bad, path: here, badElement: v });
         } else {
           // An empty value: a leaf whose type takes '' (strings) is fine, others are not.
           const bad = valueProblem(s, '', group);
-          if (bad) out.push({ message: 'syntax error, expecting <data>', path: editPath(words), badElement: c.name });
+          if (bad) out.push({ node: c, parent: cfg, message: 'syntax error, expecting <data>', path: editPath(words), badElement: c.name });
         }
         break;
       case 'flag':
         if (c.kind === 'leaf') {
-          out.push({ message: 'syntax error', path: editPath([...words, c.name]), badElement: c.value ?? '' });
+          out.push({ node: c, parent: cfg, message: 'syntax error', path: editPath([...words, c.name]), badElement: c.value ?? '' });
         } else if (c.children.length) {
-          out.push({ message: 'syntax error', path: editPath([...words, c.name]), badElement: c.children[0].name });
+          out.push({ node: c, parent: cfg, message: 'syntax error', path: editPath([...words, c.name]), badElement: c.children[0].name });
         }
         break;
       case 'container':
@@ -130,9 +150,9 @@ function walk(cfg: ConfigNode, sch: SchemaNode, words: string[], els: string[], 
           const vc = s.valueChild();
           if (vc) {
             const bad = valueProblem(s.child(vc)!, v, group);
-            if (bad) out.push({ message: bad, path: editPath([...words, c.name]), badElement: v });
+            if (bad) out.push({ node: c, parent: cfg, message: bad, path: editPath([...words, c.name]), badElement: v });
           } else if (!s.child(v)) {
-            out.push({ message: 'syntax error', path: editPath([...words, c.name]), badElement: v });
+            out.push({ node: c, parent: cfg, message: 'syntax error', path: editPath([...words, c.name]), badElement: v });
           }
         } else {
           const inner = c.kind === 'entry' ? [...words, c.name, ...(c.keys ?? []).map((k) => k.value)] : [...words, c.name];
@@ -145,11 +165,11 @@ function walk(cfg: ConfigNode, sch: SchemaNode, words: string[], els: string[], 
           // An entry written with its key only (`members ge-0/0/1;` parsed as a leaf).
           const k0 = keys[0] !== undefined ? s.child(keys[0]) : undefined;
           const bad = k0 ? valueProblem(k0, c.value ?? '', group) : undefined;
-          if (bad) out.push({ message: bad, path: editPath([...words, c.name]), badElement: c.value ?? '' });
+          if (bad) out.push({ node: c, parent: cfg, message: bad, path: editPath([...words, c.name]), badElement: c.value ?? '' });
           break;
         }
         if (c.kind !== 'entry') {
-          if (keys.length) out.push({ message: `Missing mandatory statement: '${keys[0]}'`, path: editPath([...words, c.name]), badElement: c.name });
+          if (keys.length) out.push({ node: c, parent: cfg, message: `Missing mandatory statement: '${keys[0]}'`, path: editPath([...words, c.name]), badElement: c.name });
           break;
         }
         const given = c.keys ?? [];
@@ -160,11 +180,11 @@ function walk(cfg: ConfigNode, sch: SchemaNode, words: string[], els: string[], 
           const kn = s.child(keys[i]);
           if (!kv) {
             // Later keys of multi-key lists may be given as keywords (route-filter exact).
-            if (i === 0) out.push({ message: `Missing mandatory statement: '${keys[i]}'`, path: editPath([...words, c.name]), badElement: c.name });
+            if (i === 0) out.push({ node: c, parent: cfg, message: `Missing mandatory statement: '${keys[i]}'`, path: editPath([...words, c.name]), badElement: c.name });
             continue;
           }
           const bad = kn ? valueProblem(kn, kv.value, group) : undefined;
-          if (bad) out.push({ message: bad, path: here, badElement: kv.value });
+          if (bad) out.push({ node: c, parent: cfg, message: bad, path: here, badElement: kv.value });
         }
         walk(c, s, [...words, ...(hidden ? [] : [c.name]), ...given.map((k) => k.value)], [...els, c.name], group, out);
         break;

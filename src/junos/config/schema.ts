@@ -9,6 +9,8 @@
  * configuration root (the inside of a `groups` or `logical-systems` entry counts as a
  * root); otherwise it matches the end of a path.
  */
+import { loadSchema, FAMILIES, type SchemaNode } from '../../schema/index.js';
+
 /** Element path of a node inside the configuration (entry keys left out), used for schema look-up. */
 export type ElementPath = readonly string[];
 
@@ -40,6 +42,15 @@ export interface Rule {
   oneliner?: boolean | 'all';
   /** Container written together with its child: `family inet { ... }`. */
   flat?: boolean;
+  /**
+   * Container that takes a bare value into this leaf (`autonomous-system 65010;` →
+   * `as-number`): from the YANG, whose first statement of the container is that leaf.
+   */
+  positional?: string;
+  /** Junos writes the positional leaf as the container's value (`autonomous-system 65010;`). */
+  bare?: boolean;
+  /** Whether `name` is a statement of this container (YANG rules; a positional value is not). */
+  hasChild?: (name: string) => boolean;
 }
 
 const list = (path: string, extra: Partial<Rule> = {}): Rule => ({ path, kind: 'list', ...extra });
@@ -355,12 +366,79 @@ function matches(rule: CompiledRule, path: ElementPath): boolean {
   return true;
 }
 
-/** The rule for the statement at this element path (its last element), if any. */
+/**
+ * The rule for the statement at this element path (its last element), if any: the table
+ * above, else what Juniper's YANG says of it (yangRule).
+ */
 export function ruleFor(path: ElementPath): Rule | undefined {
   if (path.length === 0) return undefined;
   const p = normalisePath(path);
   const cands = BY_NAME.get(p[p.length - 1]);
-  return cands?.find((r) => matches(r, p));
+  return cands?.find((r) => matches(r, p)) ?? yangRule(p);
+}
+
+const yangCache = new Map<string, Rule | null>();
+const YANG_CACHE_MAX = 50000;
+
+/**
+ * The shape Juniper's YANG gives a statement the table does not list: a list (its keys;
+ * lists of one key only, later keys of the others are keywords the table spells out), a
+ * leaf-list, a leaf, a flag or a container (with the leaf that takes its bare value). The
+ * families are asked in turn (mx, then srx, ex, qfx), each loaded on first need.
+ */
+export function yangRule(p: ElementPath): Rule | undefined {
+  const key = p.join('/');
+  const hit = yangCache.get(key);
+  if (hit !== undefined) return hit ?? undefined;
+  let rule: Rule | undefined;
+  for (const family of FAMILIES) {
+    let n: SchemaNode | undefined;
+    try {
+      n = loadSchema(family).walk(p);
+    } catch {
+      n = undefined;
+    }
+    if (!n) continue;
+    rule = ruleOfNode(key, n);
+    break;
+  }
+  if (yangCache.size < YANG_CACHE_MAX) yangCache.set(key, rule ?? null);
+  return rule;
+}
+
+/**
+ * Whether Junos writes a container's first leaf as its value: when that leaf is the
+ * container's first statement in the YANG (about 300 statements: autonomous-system,
+ * input/output filters, bandwidth, ...), and a few whose YANG puts apply-groups first.
+ */
+export function writesBare(path: string, n: SchemaNode): boolean {
+  const first = n.childNames()[0];
+  if (first !== undefined && n.child(first)?.kind === 'leaf') return true;
+  return BARE_AFTER_APPLY.has(path.slice(path.lastIndexOf('/') + 1));
+}
+
+/** Containers Junos writes with a bare value though their YANG lists apply-groups first. */
+const BARE_AFTER_APPLY = new Set(['vrf-target']);
+
+function ruleOfNode(path: string, n: SchemaNode): Rule | undefined {
+  switch (n.kind) {
+    case 'list': {
+      const keys = n.keys;
+      return keys.length === 1 ? { path, kind: 'list', keys: [{ element: keys[0] }] } : undefined;
+    }
+    case 'leaf-list':
+      return { path, kind: 'leaf-list' };
+    case 'leaf':
+      return { path, kind: 'leaf' };
+    case 'flag':
+      return { path, kind: 'flag' };
+    default: {
+      // A container Junos writes with a bare value takes one into its first leaf (after
+      // apply-groups), in and out (writesBare); others take only their statements.
+      const positional = writesBare(path, n) ? n.valueChild() : undefined;
+      return { path, kind: 'container', ...(positional ? { positional, bare: true } : {}), hasChild: (name) => n.child(name) !== undefined };
+    }
+  }
 }
 
 export function keysOf(rule: Rule | undefined): KeyDef[] {

@@ -3,7 +3,7 @@
  * `set`, `delete`, `activate`, `deactivate` (and `rename`), applied to a tree; and the writer.
  */
 import { type ConfigNode, ConfigTree, pruneEmptied } from './tree.js';
-import { isTopLevel } from './schema.js';
+import { isTopLevel, ruleFor } from './schema.js';
 import { RpcError } from '../../netconf/rpc-error.js';
 import { ConfigSyntaxError, editPath, type ConfigProblem } from './errors.js';
 import { walk, rootCursor, StatementError, type Word } from './statement.js';
@@ -226,8 +226,11 @@ export function renderSet(tree: ConfigTree): string {
 }
 
 function walkSet(children: ConfigNode[], parentPath: string[], prefix: string[], lines: string[]): void {
+  // `set routing-options autonomous-system 65010`: the leaf a container takes as its value is not named.
+  const parentRule = parentPath.length ? ruleFor(parentPath) : undefined;
+  const positional = parentRule?.bare ? parentRule.positional : undefined;
   for (const n of children) {
-    const words = headWords(n, parentPath);
+    const words = n.kind === 'leaf' && n.name === positional && !n.inactive ? [] : headWords(n, parentPath);
     const here = [...prefix, ...words];
     if (n.kind === 'leaf') {
       const v = quote(n.value ?? '');

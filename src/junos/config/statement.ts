@@ -41,6 +41,8 @@ export interface WalkOptions {
   place?: (parent: ConfigNode, parentPath: readonly string[], n: ConfigNode) => void;
   /** Children by key and name for this load (see child-index.ts); without it, linear scans. */
   index?: ChildIndex;
+  /** The statement is marked for deletion (`delete: address;`): a list may be named without a key. */
+  deleting?: boolean;
 }
 
 function add(cur: Cursor, n: ConfigNode, o: WalkOptions): void {
@@ -136,6 +138,8 @@ function resolveHead(cur: Cursor, words: Word[], i: number, mode: Mode, o: WalkO
   const rule = ruleFor([...P, name]);
   const rem = words.length - i - 1;
   const kind = rule?.kind ?? guessKind(cur, name, words, i, rem, mode, o);
+  // `delete: up;`, `delete: address;`: the statement named without its value or key.
+  if (o.deleting && rem === 0 && !o.hasBlock && kind !== 'container') return flagStep(cur, name, i, o);
   switch (kind) {
     case 'list':
       if (rule?.wrapped && mode !== 'chain' && rem === 0 && o.hasBlock) {
@@ -151,8 +155,19 @@ function resolveHead(cur: Cursor, words: Word[], i: number, mode: Mode, o: WalkO
     case 'leaf-list':
     case 'leaf':
       return leafStep(cur, name, kind === 'leaf-list', words, i, o);
-    case 'container':
-      return containerStep(cur, name, i, o);
+    case 'container': {
+      const step = containerStep(cur, name, i, o);
+      const vw = words[i + 1];
+      // `autonomous-system 65010`: a bare value for the container's first leaf (YANG).
+      if (step && o.create && rule?.positional && vw && !vw.list && !rule.hasChild?.(vw.v)) {
+        const c = step.cur.node;
+        const leaf = c.children.find((x) => x.name === rule.positional && x.kind === 'leaf');
+        if (leaf) leaf.value = vw.v;
+        else c.children.unshift(node(rule.positional, 'leaf', { value: vw.v }));
+        return { ...step, cur: { ...step.cur, words: [...step.cur.words, vw.v] }, i: i + 2 };
+      }
+      return step;
+    }
     default:
       return flagStep(cur, name, i, o);
   }

@@ -211,7 +211,7 @@ export function parseText(text: string): ConfigTree {
       }
       let res;
       try {
-        res = walk(cur, words, 'head', { create: true, hasBlock, index });
+        res = walk(cur, words, 'head', { create: true, hasBlock, index, deleting: marks.op === 'delete' });
       } catch (e) {
         if (!(e instanceof StatementError)) throw e;
         problems.push(e.problem);
@@ -242,7 +242,7 @@ export function parseText(text: string): ConfigTree {
   };
 
   parseBlock(rootCursor(tree.root), 0);
-  if (problems.length) throw new ConfigSyntaxError(problems);
+  if (problems.length) throw new ConfigSyntaxError(problems, tree);
   return tree;
 }
 
@@ -378,7 +378,22 @@ function renderOne(g: Group, parentPath: readonly string[], level: number, lines
     }
     return;
   }
-  const head = [...headWords(n, parentPath, inWrapper)].join(' ');
+  let head = [...headWords(n, parentPath, inWrapper)].join(' ');
+  const value = n.kind === 'container' && rule?.positional && rule.bare ? n.children[0] : undefined;
+  if (value && value.name === rule?.positional && value.kind === 'leaf' && isSimple(value)) {
+    // `autonomous-system 65010;`: the container's first leaf (YANG) is written as its value,
+    // with further simple statements on the same line (`autonomous-system 65010 loops 2;`).
+    const rest = n.children.slice(1);
+    head = `${head} ${quote(value.value ?? '')}`;
+    if (rest.every(isSimple)) {
+      lines.push(`${pad(level)}${prefix}${[head, ...group(rest).map(inlineWords)].join(' ')};`);
+      return;
+    }
+    lines.push(`${pad(level)}${prefix}${head} {`);
+    renderChildren(rest, path, level + 1, lines);
+    lines.push(`${pad(level)}}`);
+    return;
+  }
   if (n.children.length === 0) {
     lines.push(`${pad(level)}${prefix}${head};`);
     return;

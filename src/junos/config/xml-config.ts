@@ -48,7 +48,7 @@ export function parseXmlConfig(el: XmlElement): ConfigTree {
   }
   readChildren(top, tree.root, [], [], problems);
   if (!problems.length) problems.push(...checkStatementNames(tree.root));
-  if (problems.length) throw new ConfigSyntaxError(problems);
+  if (problems.length) throw new ConfigSyntaxError(problems, tree);
   return tree;
 }
 

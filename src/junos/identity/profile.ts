@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../errors.js';
 import { familyOfModel, RPC_FAMILIES, type RpcFamily } from './family.js';
+import { readHardware, withHardwarePorts, type PicHardware } from './hardware.js';
 
 export interface RoutingEngineInfo {
   /** re0, re1, fpc0 (EX virtual chassis members answer as fpcN). */
@@ -25,6 +26,9 @@ export interface ProfileInterface {
   name: string;
   admin?: 'up' | 'down';
   oper?: 'up' | 'down';
+  /** Line speed (`1000mbps`, `10Gbps`) and media of a hardware port (identity/hardware.ts). */
+  speed?: string;
+  media?: 'copper' | 'fiber';
   /** Logical units: name (e.g. ge-0/0/0.0) with families and addresses. */
   units?: {
     name: string;
@@ -67,8 +71,10 @@ export interface DeviceProfile {
   capabilities: string[];
   /** Routing engines (one entry for single-RE devices); the first is the master. */
   routingEngines: RoutingEngineInfo[];
-  /** Interfaces (for get-interface-information and `show interfaces terse`). */
+  /** Interfaces (for get-interface-information and `show interfaces terse`): the listed ones and every hardware port. */
   interfaces: ProfileInterface[];
+  /** Line cards' PICs and their port ranges (profile.json `hardware`; identity/hardware.ts). */
+  hardware?: PicHardware[];
   /** Answer of get-chassis-cluster-status: 'srx-not-enabled' (SRX not clustered) or 'not-supported'. */
   cluster: 'srx-not-enabled' | 'not-supported';
   /** Whether the device has virtual-chassis RPCs (EX/QFX, MX VC). */
@@ -200,7 +206,8 @@ export function loadProfile(spec: string): DeviceProfile {
     serialPattern: need('serialPattern'),
     capabilities: Array.isArray(j.capabilities) ? (j.capabilities as string[]) : [],
     routingEngines: Array.isArray(j.routingEngines) ? (j.routingEngines as RoutingEngineInfo[]) : [{ name: 're0', slot: 0, mastership: 'master', model: 'RE' }],
-    interfaces: Array.isArray(j.interfaces) ? (j.interfaces as ProfileInterface[]) : [],
+    interfaces: withHardwarePorts(Array.isArray(j.interfaces) ? (j.interfaces as ProfileInterface[]) : [], hardwareOf(j.hardware, dir)),
+    ...(j.hardware !== undefined ? { hardware: hardwareOf(j.hardware, dir) } : {}),
     family: familyOf(j.family, model, dir),
     memoryMB: typeof j.memoryMB === 'number' && j.memoryMB > 0 ? j.memoryMB : undefined,
     cluster: j.cluster === 'srx-not-enabled' ? 'srx-not-enabled' : 'not-supported',
@@ -216,6 +223,14 @@ export function loadProfile(spec: string): DeviceProfile {
   cache.set(dir, profile);
   bySpec.set(spec, profile);
   return profile;
+}
+
+function hardwareOf(v: unknown, dir: string): PicHardware[] | undefined {
+  try {
+    return readHardware(v);
+  } catch (e) {
+    throw new ProfileError(`${dir}/profile.json: ${(e as Error).message}`);
+  }
 }
 
 function familyOf(v: unknown, model: string, dir: string): RpcFamily {

@@ -125,6 +125,8 @@ export interface OperRoute {
   /** Epoch ms since when the route exists. */
   since: number;
   active: boolean;
+  /** Not usable (a static next hop that does not resolve, e.g. on a down link): only `show route hidden` lists it. */
+  hidden?: boolean;
   asPath?: string;
   localPreference?: number;
 }
@@ -544,7 +546,7 @@ export class OperModel {
       oper,
       ...(desc !== undefined ? { description: desc } : {}),
       mtu,
-      speed: port ? portSpeed(name) : 'Unlimited',
+      speed: port ? (p?.speed ?? portSpeed(name)) : 'Unlimited',
       linkLevelType,
       ifType: port || name === 'irb' || name.startsWith('vlan') ? 'Ethernet' : name === 'lo0' ? 'Loopback' : linkLevelType,
       ...(port ? { mac: this.mac(index) } : {}),
@@ -719,7 +721,7 @@ export class OperModel {
       });
       const resolved = hops.length === 0 || nextHops.some((h) => h.via);
       const type = flag(r, 'discard') ? 'Discard' : flag(r, 'reject') ? 'Reject' : flag(r, 'receive') ? 'Receive' : undefined;
-      routes.push({ table, destination: `${parsePrefix(`${p.network}`)?.network ?? dest}`, protocol: 'Static', preference: pref, nextHops: nextHops.filter((h) => h.via || !resolved), ...(type ? { nextHopType: type } : {}), since: this.commitTime, active: resolved });
+      routes.push({ table, destination: `${parsePrefix(`${p.network}`)?.network ?? dest}`, protocol: 'Static', preference: pref, nextHops: nextHops.filter((h) => h.via || !resolved), ...(type ? { nextHopType: type } : {}), since: this.commitTime, active: resolved, ...(resolved ? {} : { hidden: true }) });
     }
   }
 

@@ -1,5 +1,7 @@
 import { RpcError } from '../../netconf/rpc-error.js';
 import type { RpcHandler, RpcModule } from './types.js';
+import { elements } from '../../netconf/xml.js';
+import { t } from './formats.js';
 
 /**
  * A standalone SRX answers from its cluster daemon with an `xnm:error` inside a normal
@@ -24,4 +26,6 @@ export const getChassisClusterStatus: RpcModule = {
   name: 'get-chassis-cluster-status',
   handler,
   cli: [{ words: 'show chassis cluster status' }],
+  // The standalone SRX's answer is its daemon's error, which the cli prints as the message.
+  text: (reply) => elements(reply).map((e) => t(e, 'message')).join('\n'),
 };

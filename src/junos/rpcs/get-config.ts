@@ -3,6 +3,7 @@ import { RpcError } from '../../netconf/rpc-error.js';
 import { child, elements, type XmlElement } from '../../netconf/xml.js';
 import { datastoreName } from './config-args.js';
 import type { RpcContext, RpcModule } from './types.js';
+import { netconfStateSchemas, wantsNetconfState } from './get-schema.js';
 
 function subtreeFilter(op: XmlElement): XmlElement | undefined {
   const f = child(op, 'filter');
@@ -22,4 +23,15 @@ function dataReply(ctx: RpcContext, source: 'candidate' | 'running'): string {
 }
 
 export const getConfig: RpcModule = { name: 'get-config', handler: (ctx) => dataReply(ctx, datastoreName(ctx.op, 'source')) };
-export const get: RpcModule = { name: 'get', handler: (ctx) => dataReply(ctx, 'running') };
+export const get: RpcModule = {
+  name: 'get',
+  handler: (ctx) => {
+    // ietf-netconf-monitoring: the schemas the device serves (get-schema.ts).
+    const f = child(ctx.op, 'filter');
+    if (wantsNetconfState(f)) {
+      const conf = f && child(f, 'configuration') ? dataReply(ctx, 'running').replace(/^<data>\n|\n<\/data>$/g, '') : '';
+      return `<data>\n${netconfStateSchemas(ctx.device)}${conf ? `\n${conf}` : ''}\n</data>`;
+    }
+    return dataReply(ctx, 'running');
+  },
+};

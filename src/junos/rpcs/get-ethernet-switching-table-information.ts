@@ -1,7 +1,39 @@
-/** get-ethernet-switching-table-information (`show ethernet-switching table [summary]`, EX/QFX): from the profile's templates only. */
+/**
+ * get-ethernet-switching-table-information (`show ethernet-switching table [summary]`):
+ * the profile's template when it has one (switches, SRX), else the empty L2NG MAC table
+ * (a router of a family that has the RPC, e.g. MX with no switching configured).
+ */
+import { elements, type XmlElement } from '../../netconf/xml.js';
+import { t } from './formats.js';
+import { junosNs } from './protocol-parts.js';
 import type { RpcModule } from './types.js';
+
+function text(reply: XmlElement): string {
+  const info = elements(reply)[0];
+  const summary = elements(info).find((e) => e.name === 'l2ng-l2ald-ethernet-switching-table-summary');
+  const entries = elements(info).filter((e) => e.name === 'l2ng-l2ald-mac-entry-vlan').flatMap((v) => elements(v).filter((e) => e.name === 'l2ng-mac-entry'));
+  const total = summary ? t(summary, 'l2ng-l2-total-mac-count') : String(entries.length);
+  const lines = [
+    '',
+    'MAC flags (S - static MAC, D - dynamic MAC, L - locally learned, P - Persistent static',
+    '           SE - statistics enabled, NM - non configured MAC, R - remote PE MAC, O - ovsdb MAC)',
+    '',
+    '',
+    `Ethernet switching table : ${total || 0} entries, ${total || 0} learned`,
+    'Routing instance : default-switch',
+    '   Vlan                MAC                 MAC         Age    Logical                NH        RTR ',
+    '   name                address             flags              interface              Index     ID',
+  ];
+  for (const e of entries) {
+    lines.push(`   ${t(e, 'l2ng-l2-mac-vlan-name').padEnd(20)}${t(e, 'l2ng-l2-mac-address').padEnd(20)}${t(e, 'l2ng-l2-mac-flags').padEnd(12)}${(t(e, 'l2ng-l2-mac-age') || '-').padEnd(7)}${t(e, 'l2ng-l2-mac-logical-interface').padEnd(23)}${(t(e, 'l2ng-l2-mac-fwd-next-hop') || '0').padEnd(10)}${t(e, 'l2ng-l2-mac-rtr-id') || '0'}`);
+  }
+  return lines.join('\n');
+}
 
 export const getEthernetSwitchingTableInformation: RpcModule = {
   name: 'get-ethernet-switching-table-information',
+  handler: ({ device }) =>
+    `<l2ng-l2ald-rtb-macdb xmlns="${junosNs(device, 'junos-l2al')}">\n<l2ng-l2ald-ethernet-switching-table-summary>\n<l2ng-l2-total-mac-count>0</l2ng-l2-total-mac-count>\n<l2ng-l2-total-smac-count>0</l2ng-l2-total-smac-count>\n</l2ng-l2ald-ethernet-switching-table-summary>\n</l2ng-l2ald-rtb-macdb>`,
   cli: [{ words: 'show ethernet-switching table' }, { words: 'show ethernet-switching table summary', params: ['summary'] }],
+  text,
 };

@@ -12,6 +12,9 @@ import { el, hash32, junosNs, modelOf, param } from './protocol-parts.js';
 import type { DeviceView, RpcHandler, RpcModule } from './types.js';
 
 function optical(device: DeviceView, name: string): boolean {
+  // A hardware port says its media (profile.json hardware); optics live on fiber ports.
+  const media = device.profile.interfaces.find((i) => i.name === name)?.media;
+  if (media) return media === 'fiber';
   if (/^(xe|et)-/.test(name)) return true;
   return name.startsWith('ge-') && device.profile.family === 'junos';
 }

@@ -28,12 +28,15 @@ export interface RouteQuery {
   exact?: boolean;
   protocol?: string;
   table?: string;
+  /** `show route hidden`: the hidden routes only (a static next hop that does not resolve). */
+  hidden?: boolean;
   level: 'brief' | 'terse' | 'detail' | 'extensive';
 }
 
 /** The routes a query selects, by table. */
 export function selectRoutes(all: OperRoute[], q: Omit<RouteQuery, 'level'>): OperRoute[] {
-  let routes = all;
+  // A hidden route is not looked up, and listed only when asked for, as on Junos.
+  let routes = all.filter((r) => !!r.hidden === !!q.hidden);
   if (q.table) routes = routes.filter((r) => r.table === q.table || r.table.startsWith(`${q.table}.`) || (q.table === 'inet' && r.table === 'inet.0'));
   if (q.protocol) routes = routes.filter((r) => r.protocol.toLowerCase() === q.protocol!.toLowerCase());
   if (q.destination) {
@@ -69,10 +72,11 @@ function nextHops(r: OperRoute, level: RouteQuery['level']): string[] {
 
 function entry(r: OperRoute, now: number, level: RouteQuery['level']): string[] {
   const age = Math.max(0, Math.floor((now - r.since) / 1000));
-  const out = ['<rt-entry>', el('active-tag', r.active ? '*' : ''), ...(r.active ? ['<current-active/>', '<last-active/>'] : []), el('protocol-name', r.protocol), el('preference', r.preference)];
+  const out = ['<rt-entry>', el('active-tag', r.active ? '*' : ' '), ...(r.active ? ['<current-active/>', '<last-active/>'] : []), el('protocol-name', r.protocol), el('preference', r.preference)];
   if (r.metric !== undefined && level !== 'terse') out.push(el('metric', r.metric));
   if (level === 'detail' || level === 'extensive') {
-    out.push(...nextHops(r, level), el('rt-entry-state', r.active ? (r.protocol === 'BGP' && r.asPath !== 'I' ? 'Active Ext' : 'Active Int') : 'Inactive'));
+    out.push(...nextHops(r, level), el('rt-entry-state', r.hidden ? 'Hidden Int' : r.active ? (r.protocol === 'BGP' && r.asPath !== 'I' ? 'Active Ext' : 'Active Int') : 'Inactive'));
+    if (r.hidden) out.push(el('inactive-reason', 'Unusable path'));
     if (r.protocol === 'BGP') out.push(el('local-as', '0'), el('peer-as', (r.asPath ?? '').split(' ')[0] ?? ''));
     out.push(`<age junos:seconds="${age}">${routeAge(age)}</age>`, el('task-name', r.protocol === 'Direct' || r.protocol === 'Local' ? 'IF' : r.protocol === 'Static' ? 'RT' : r.protocol === 'BGP' ? `BGP_${r.nextHops[0]?.to ?? ''}` : 'OSPF'));
     if (r.asPath !== undefined) out.push(el('as-path', `AS path: ${r.asPath}\n`));
@@ -99,7 +103,7 @@ export function routeInformation(device: DeviceView, q: RouteQuery): string {
   for (const table of tables) {
     const inTable = all.filter((r) => r.table === table);
     const routes = chosen.filter((r) => r.table === table);
-    if (routes.length === 0 && (q.destination || q.protocol || q.table)) continue;
+    if (routes.length === 0 && (q.destination || q.protocol || q.table || q.hidden)) continue;
     const dests = [...new Set(inTable.map((r) => r.destination))];
     out.push(
       '<route-table>',
@@ -108,7 +112,7 @@ export function routeInformation(device: DeviceView, q: RouteQuery): string {
       el('total-route-count', inTable.length),
       el('active-route-count', inTable.filter((r) => r.active).length),
       el('holddown-route-count', 0),
-      el('hidden-route-count', 0),
+      el('hidden-route-count', inTable.filter((r) => r.hidden).length),
     );
     for (const dest of [...new Set(routes.map((r) => r.destination))].sort(compareDest)) {
       const entries = routes.filter((r) => r.destination === dest);
@@ -132,7 +136,7 @@ const handler: RpcHandler = ({ device, op }) => {
     return c ? textOf(c).trim() : undefined;
   };
   const level = child(op, 'terse') ? 'terse' : child(op, 'extensive') ? 'extensive' : child(op, 'detail') ? 'detail' : 'brief';
-  return routeInformation(device, { destination: v('destination'), exact: child(op, 'exact') !== undefined, protocol: v('protocol'), table: v('table'), level });
+  return routeInformation(device, { destination: v('destination'), exact: child(op, 'exact') !== undefined, protocol: v('protocol'), table: v('table'), hidden: child(op, 'hidden') !== undefined, level });
 };
 
 function tableHeader(tbl: XmlElement): string {
@@ -201,6 +205,7 @@ export const getRouteInformation: RpcModule = {
         { flag: 'detail' },
         { flag: 'extensive' },
         { flag: 'exact' },
+        { flag: 'hidden' },
         { keyword: 'protocol' },
         { keyword: 'table' },
         { positional: 'destination', match: /^[0-9a-fA-F:.]+(\/\d+)?$/ },

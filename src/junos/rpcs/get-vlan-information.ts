@@ -6,12 +6,14 @@
  */
 import { elements, type XmlElement } from '../../netconf/xml.js';
 import { syntaxError } from './cli-words.js';
+import { knownRpcs } from './known-rpcs.js';
 import { pad, t } from './formats.js';
 import { el, junosNs, modelOf, param, switchVlans } from './protocol-parts.js';
 import type { RpcHandler, RpcModule } from './types.js';
 
 const handler: RpcHandler = ({ device, op, config }) => {
-  if (!device.profile.ethernetSwitching) throw syntaxError('get-vlan-information');
+  // A switch answers; so does a router whose family has the RPC (MX: no VLANs there), others have no such command.
+  if (!device.profile.ethernetSwitching && !knownRpcs(device.profile.family).has('get-vlan-information')) throw syntaxError('get-vlan-information');
   const { m } = modelOf(device);
   const name = param(op, 'vlan-name');
   const iface = param(op, 'interface');

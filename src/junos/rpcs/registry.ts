@@ -86,6 +86,17 @@ import { getLacpInterfaceInformation } from './get-lacp-interface-information.js
 import { getVlanInformation } from './get-vlan-information.js';
 import { getEthernetSwitchingInterfaceDetails } from './get-ethernet-switching-interface-details.js';
 import { getInterfaceOpticsDiagnosticsInformation } from './get-interface-optics-diagnostics-information.js';
+import { getInstanceInformation } from './get-instance-information.js';
+import { getTemperatureThresholdInformation } from './get-temperature-threshold-information.js';
+import { getBridgeInstanceInformation } from './get-bridge-instance-information.js';
+import { getLdpNeighborInformation } from './get-ldp-neighbor-information.js';
+import { getBfdSessionInformation } from './get-bfd-session-information.js';
+import { getMplsLspInformation } from './get-mpls-lsp-information.js';
+import { getZonesInformation } from './get-zones-information.js';
+import { getFirewallPolicies } from './get-firewall-policies.js';
+import { getFlowSessionInformation } from './get-flow-session-information.js';
+import { getLicenseSummaryInformation } from './get-license-summary-information.js';
+import { getSchema } from './get-schema.js';
 
 /** The registered RPCs, one entry each. */
 export const MODULES: readonly RpcModule[] = [
@@ -145,6 +156,17 @@ export const MODULES: readonly RpcModule[] = [
   getVlanInformation,
   getEthernetSwitchingInterfaceDetails,
   getInterfaceOpticsDiagnosticsInformation,
+  getInstanceInformation,
+  getTemperatureThresholdInformation,
+  getBridgeInstanceInformation,
+  getLdpNeighborInformation,
+  getBfdSessionInformation,
+  getMplsLspInformation,
+  getZonesInformation,
+  getFirewallPolicies,
+  getFlowSessionInformation,
+  getLicenseSummaryInformation,
+  getSchema,
   commandRpc({ match: matchCommand, module: moduleOf, answers: answersRpc, dispatch: dispatchRpc, text: renderText, json: renderJson }),
   // configuration (Junos forms, then base NETCONF forms)
   getConfiguration,
@@ -275,7 +297,7 @@ export async function dispatchRpc(ctx: RpcContext): Promise<RpcReply | string> {
   const handler = table.get(name)?.handler;
   if (!handler) {
     // A registered module without a handler is a platform feature this profile lacks: syntax error, as on that platform.
-    if (!table.has(name) && knownRpcs(ctx.device.profile.family).has(name)) throw notEmulatedError(name);
+    if (knownRpcs(ctx.device.profile.family).has(name)) throw notEmulatedError(name);
     throw unknownRpcError(name);
   }
   checkParams(ctx);

@@ -57,7 +57,7 @@ test('security zones: accepted on the SRX family, a syntax error on MX and EX', 
   }
 });
 
-test('bad statements and values are refused with Junos rpc-errors; the candidate is unchanged', async () => {
+test('bad statements and values are refused with Junos rpc-errors; a partial load keeps the good ones', async () => {
   const { c, close } = await device('mx');
   try {
     const before = stripTimes(await candidate(c));
@@ -76,19 +76,20 @@ test('bad statements and values are refused with Junos rpc-errors; the candidate
       assert.equal(errs[0][1], bad, line);
       assert.match(errs[0][2], msg, line);
     }
-    // All or nothing: a good statement loaded with a bad one is not kept either.
-    const mixed = await loadText(c, 'system { location { building b1; } foo bar; }\ninterfaces { xe-0/0/0 { mtu 1500; } bogus0 { mtu 1500; } }');
-    assert.match(mixed, /<load-error-count>2<\/load-error-count>/);
-    assert.deepEqual(errors(mixed).map((e) => e[1]), ['foo', 'bogus0']);
     // The same through JSON and XML.
     const json = await c.rpc(`<load-configuration format="json"><configuration-json>${escapeText('{"configuration":{"system":{"bogus-leaf":"x"}}}')}</configuration-json></load-configuration>`);
     assert.deepEqual(errors(json), [['[edit system]', 'bogus-leaf', 'syntax error']]);
     const xml = await c.rpc('<load-configuration><configuration><system><bogus-leaf/></system></configuration></load-configuration>');
     assert.deepEqual(errors(xml), [['[edit system]', 'bogus-leaf', 'syntax error']]);
     assert.equal(stripTimes(await candidate(c)), before);
-    // A good load still works and the candidate keeps it.
-    assert.match(await loadSet(c, 'set system location building b1'), /<ok\/>/);
-    assert.match(await candidate(c), /building b1;/);
+    // A partial load, as on Junos: the good statements loaded with bad ones are kept.
+    const mixed = await loadText(c, 'system { location { building b1; } foo bar; }\ninterfaces { xe-0/0/0 { mtu 1500; } bogus0 { mtu 1500; } }');
+    assert.match(mixed, /<load-error-count>2<\/load-error-count>/);
+    assert.deepEqual(errors(mixed).map((e) => e[1]), ['foo', 'bogus0']);
+    const after = await candidate(c);
+    assert.match(after, /building b1;/);
+    assert.match(after, /xe-0\/0\/0 \{\n\s+mtu 1500;/);
+    assert.doesNotMatch(after, /foo|bogus0/);
   } finally {
     await close();
   }
@@ -114,7 +115,7 @@ test('validate and commit check run the commit-time checks with Junos wording', 
   try {
     assert.match(await c.rpc('<commit-configuration><check/></commit-configuration>'), /<commit-check-success\/>/);
     // apply-groups naming a group that does not exist, and a junos:must reference to a missing key-chain.
-    assert.match(await loadSet(c, 'set apply-groups nogroup\nset protocols bgp group g authentication-key-chain kc\nset protocols bgp group g neighbor 192.0.2.9'), /<ok\/>/);
+    assert.match(await loadSet(c, 'set apply-groups nogroup\nset protocols bgp group g authentication-key-chain kc\nset protocols bgp group g peer-as 65020 neighbor 192.0.2.9'), /<ok\/>/);
     for (const rpc of ['<validate><source><candidate/></source></validate>', '<commit-configuration><check/></commit-configuration>', '<commit-configuration/>']) {
       const errs = errors(await c.rpc(rpc));
       assert.deepEqual(errs, [

@@ -185,7 +185,7 @@ test('a commit keeps the age of routes and the last flap of interfaces it did no
     return Number(child(pif, 'interface-flapped')!.attrs['junos:seconds']);
   };
   clock = boot + 300_000;
-  await commit('set interfaces ge-0/0/1 disable\nset interfaces ge-0/0/3 unit 0 family inet address 203.0.113.5/30\nset routing-options static route 0.0.0.0/0 next-hop 203.0.113.6');
+  await commit('set interfaces ge-0/0/1 disable\nset interfaces ge-0/0/4 unit 0 family inet address 203.0.113.5/30\nset routing-options static route 0.0.0.0/0 next-hop 203.0.113.6');
   clock = boot + 400_000;
   const before = await ages();
   assert.equal(before['0.0.0.0/0'], 100, JSON.stringify(before));

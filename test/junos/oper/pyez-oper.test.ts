@@ -20,7 +20,9 @@ test('PyEZ sees the committed configuration in facts, op tables and every format
     assert.match(r['cli-version'].value, /Hostname: lab-mx/);
 
     const eth = r.ethport.value;
-    assert.deepEqual(Object.keys(eth), ['ge-0/0/0', 'ge-0/0/1', 'ge-0/0/2', 'ge-0/0/3']);
+    // The MX960's MPC2E: two 10x 1GE PICs and two 2x 10GE PICs (profile.json hardware).
+    const ports = (prefix: string, pic: number, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-0/${pic}/${i}`);
+    assert.deepEqual(Object.keys(eth), [...ports('ge', 0, 10), ...ports('ge', 1, 10), ...ports('xe', 2, 2), ...ports('xe', 3, 2)]);
     assert.equal(eth['ge-0/0/1'].description, 'uplink to core');
     assert.equal(eth['ge-0/0/1'].mtu, 9192);
     assert.equal(eth['ge-0/0/2'].admin, 'down');

@@ -72,11 +72,11 @@ test('unknown RPC: syntax error; real but not emulated: operation-not-supported 
   const unknown = rpcError(await c.rpc('<get-flux-capacitor-status/>'));
   assert.deepEqual(unknown, { tag: 'operation-failed', message: 'syntax error', bad: 'get-flux-capacitor-status' });
 
-  assert.ok(knownRpcs('junos').has('get-mpls-lsp-information'));
-  const real = rpcError(await c.rpc('<get-mpls-lsp-information/>'));
+  assert.ok(knownRpcs('junos').has('get-rsvp-session-information'));
+  const real = rpcError(await c.rpc('<get-rsvp-session-information/>'));
   assert.equal(real.tag, 'operation-not-supported');
-  assert.match(real.message, /^RPC get-mpls-lsp-information is a Junos RPC that this emulator does not answer; add a reply in the profile's rpc\/ folder/);
-  assert.equal(real.bad, 'get-mpls-lsp-information');
+  assert.match(real.message, /^RPC get-rsvp-session-information is a Junos RPC that this emulator does not answer; add a reply in the profile's rpc\/ folder/);
+  assert.equal(real.bad, 'get-rsvp-session-information');
 
   const bad = rpcError(await c.rpc('<get-software-information><bogus-knob/></get-software-information>'));
   assert.deepEqual(bad, { tag: 'operation-failed', message: 'syntax error', bad: 'bogus-knob' });

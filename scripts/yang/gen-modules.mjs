@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+/**
+ * Generates data/yang/modules.br: Juniper's published YANG modules of each family
+ * (<YANG_DIR>/common, <family>/conf-with-extensions, <family>/rpc), which the device serves
+ * with `get-schema` and lists in `netconf-state/schemas` (src/schema/modules.ts), as Junos
+ * serves its own. One Brotli stream with a 16 MiB window: the four families' modules repeat
+ * each other, so ~95 MB of YANG takes ~1.3 MB.
+ *
+ *   node scripts/yang/gen-modules.mjs [YANG_DIR]
+ *   npm run gen:modules -- ../shared/junos-yang/21.4R1
+ *
+ * Output (then Brotli): a 4-byte big-endian length, that many bytes of JSON index
+ * {"v": 2, "release", "families": {F: [ID...]}, "modules": [{"id", "name", "revision",
+ * "namespace", "length"}]} (ID `name@revision`), then each module's text in index order.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const FAMILIES = ['junos', 'junos-es', 'junos-ex', 'junos-qfx'];
+const dir = path.resolve(process.argv[2] ?? path.join(repo, '..', 'shared', 'junos-yang', '21.4R1'));
+if (!fs.existsSync(path.join(dir, 'common'))) {
+  console.error(`gen-modules: ${dir} is not a Juniper YANG release directory (no common/)`);
+  process.exit(2);
+}
+
+const modules = {};
+const families = {};
+function readModule(file) {
+  const text = fs.readFileSync(file, 'utf8');
+  const name = /^\s*module\s+([\w.-]+)/m.exec(text)?.[1];
+  if (!name) throw new Error(`${file}: no module statement`);
+  const revision = /^\s*revision\s+"?(\d{4}-\d{2}-\d{2})"?/m.exec(text)?.[1] ?? '';
+  const namespace = /^\s*namespace\s+"([^"]+)"/m.exec(text)?.[1] ?? '';
+  const id = `${name}@${revision}`;
+  modules[id] ??= { name, revision, namespace, text };
+  return id;
+}
+const yangFiles = (d) => (fs.existsSync(d) ? fs.readdirSync(d).filter((f) => f.endsWith('.yang')).sort().map((f) => path.join(d, f)) : []);
+const common = yangFiles(path.join(dir, 'common')).map(readModule);
+for (const f of FAMILIES) {
+  families[f] = [...common, ...yangFiles(path.join(dir, f, 'conf-with-extensions')).map(readModule), ...yangFiles(path.join(dir, f, 'rpc')).map(readModule)];
+}
+const release = path.basename(dir);
+// The same module of each family side by side (junos-conf-system, junos-es-conf-system, ...),
+// each text after the JSON index: Brotli then finds each repeat within its window.
+const base = (id) => id.replace(/^junos-(es|ex|qfx)-/, 'junos-');
+const ids = Object.keys(modules).sort((a, b) => (base(a) < base(b) ? -1 : base(a) > base(b) ? 1 : a < b ? -1 : 1));
+const index = { v: 2, release, families, modules: ids.map((id) => ({ id, name: modules[id].name, revision: modules[id].revision, namespace: modules[id].namespace, length: Buffer.byteLength(modules[id].text) })) };
+const head = Buffer.from(JSON.stringify(index));
+const len = Buffer.alloc(4);
+len.writeUInt32BE(head.length);
+const json = Buffer.concat([len, head, ...ids.map((id) => Buffer.from(modules[id].text))]);
+const out = zlib.brotliCompressSync(json, {
+  params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 9, [zlib.constants.BROTLI_PARAM_LGWIN]: 24, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: json.length },
+});
+fs.mkdirSync(path.join(repo, 'data', 'yang'), { recursive: true });
+fs.writeFileSync(path.join(repo, 'data', 'yang', 'modules.br'), out);
+console.log(`data/yang/modules.br: ${ids.length} modules, ${json.length} bytes, ${out.length} compressed`);

@@ -1,0 +1,103 @@
+/**
+ * Junos edit semantics over every face (test/support/junos-edit-face-checks.ts): partial
+ * loads, schema-shaped XML, keyless deletes; over outbound HTTPS, stdio, SSH with ncclient,
+ * and the cli's `load set terminal` / `load merge terminal` (`load complete (1 errors)`).
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Harness, MAIN_JS } from '../../support/agent-harness.js';
+import { EOM, outboundDeviceSession, rpc } from '../../support/outbound-device.js';
+import { repliesOf } from '../../support/config-exchange.js';
+import { EDIT_FACE_RPCS, checkEditFaceReplies } from '../../support/junos-edit-face-checks.js';
+import { deviceOverSsh, pythonClients, runClient } from '../../support/python-clients.js';
+import { EmulatedDevice } from '../../../src/junos/device.js';
+import { JunosCli } from '../../../src/junos/cli/junos-cli.js';
+import { NetconfClient } from '../../../src/junos/cli/netconf-client.js';
+import { serveDeviceSocket } from '../../../src/shell/device-socket.js';
+
+const h = new Harness();
+after(() => h.cleanup());
+
+test('outbound HTTPS: partial load, schema-shaped XML, keyless deletes', async () => {
+  const { s } = await outboundDeviceSession(h, { name: 'edit-faces', hostname: 'edit-out', user: 'nmsuser' });
+  const replies: string[] = [];
+  for (const body of EDIT_FACE_RPCS) replies.push(await rpc(s, body));
+  checkEditFaceReplies(replies, 'outbound');
+  await s.close();
+});
+
+test('stdio netconf (child process): the same', async () => {
+  const child = spawn(process.execPath, [MAIN_JS, 'netconf', '--profile', 'mx', '--user', 'alice'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  h.defer(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.resume();
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  child.stdin.end(EDIT_FACE_RPCS.map((r, i) => `<rpc message-id="${i + 1}">${r}</rpc>${EOM}`).join(''));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const code = await exited;
+  clearTimeout(timer);
+  assert.equal(code, 0, out.slice(-500));
+  checkEditFaceReplies(repliesOf(out), 'stdio');
+});
+
+test('SSH with ncclient: the same', async (t) => {
+  const why = await pythonClients();
+  if (why) return t.skip(why);
+  const d = await deviceOverSsh('mx');
+  const dir = mkdtempSync(path.join(tmpdir(), 'ncgd-edit-faces-'));
+  try {
+    const file = path.join(dir, 'rpcs.json');
+    writeFileSync(file, JSON.stringify(EDIT_FACE_RPCS));
+    const replies = await runClient<string[]>('raw_rpcs.py', [...d.args, file]);
+    checkEditFaceReplies(replies, 'ssh/ncclient');
+  } finally {
+    await d.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('cli: load set|merge terminal keeps the good statements and says load complete (1 errors)', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ncgd-edit-faces-cli-'));
+  const dev = await EmulatedDevice.create({ profile: 'mx', hostname: 'edit-cli' });
+  const socket = await serveDeviceSocket(() => dev.openNetconf({ user: 'lab', client: 'cli' }), path.join(dir, 'cli', 'device.sock'));
+  const client = await NetconfClient.connect(path.join(dir, 'cli', 'device.sock'));
+  let out = '';
+  let input: string[] = [];
+  const cli = new JunosCli(client, { write: (x) => void (out += x), readLine: async () => input.shift() }, 'lab', 'edit-cli');
+  try {
+    await cli.run('configure');
+    input = ['set snmp location lab-9', 'set system bogus-statement 1', 'set interfaces ge-0/0/4 unit 0 family inet address 10.4.0.1/24', 'set interfaces ge-0/0/4 unit 0 family inet address 10.5.0.1/24'];
+    out = '';
+    await cli.run('load set terminal');
+    assert.match(out, /^\[Type \^D at a new line to end input\]\n/);
+    assert.match(out, /bogus-statement/);
+    assert.match(out, /load complete \(1 errors\)\n$/);
+    input = ['interfaces { ge-0/0/4 { unit 0 { family inet { delete: address; } } } }', 'routing-options { autonomous-system 65030; nonsense; }'];
+    out = '';
+    await cli.run('load merge terminal');
+    assert.match(out, /load complete \(1 errors\)\n$/);
+    out = '';
+    await cli.run('show | display set');
+    assert.match(out, /set snmp location lab-9/);
+    assert.match(out, /set routing-options autonomous-system 65030/);
+    assert.doesNotMatch(out, /10\.[45]\.0\.1|bogus|nonsense/);
+    out = '';
+    await cli.run('show routing-options | display xml');
+    assert.match(out, /<as-number>65030<\/as-number>/);
+    out = '';
+    await cli.run('status');
+    assert.match(out, /^Users currently editing the configuration:\n/);
+  } finally {
+    client.close();
+    await socket.close();
+    await dev.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
