@@ -56,7 +56,7 @@ const BACKENDS: BackendEntry[] = [
     create: (kind, _spec, c) =>
       kind === 'netconf'
         ? new DeviceNetconfBackend(c.device, c.username)
-        : new ShellBackend({ user: c.username, allowRoot: c.allowRootShell, interactive: c.shellPrompt, deviceSocket: c.deviceSocket, logger: c.logger }),
+        : new ShellBackend({ user: c.username, ...(c.sessionUser.bare ? { account: c.sessionUser } : {}), allowRoot: c.allowRootShell, interactive: c.shellPrompt, deviceSocket: c.deviceSocket, logger: c.logger }),
   },
   {
     scheme: 'exec',

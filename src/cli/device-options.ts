@@ -36,6 +36,7 @@ export function deviceOptions<T>(y: Argv<T>) {
     .option('hostname', { type: 'string', describe: "Device host-name (default from the profile)", group: 'Device:' })
     .option('username', { type: 'string', describe: "Sessions' user, as the JET app's username", defaultDescription: 'nobody', group: 'Device:' })
     .option('allow-root-shell', { type: 'boolean', describe: 'Let shell sessions run as root when the emulator runs as root', default: false, group: 'Device:' })
+    .option('shell-uid-range', { type: 'string', describe: "FIRST-LAST: each device's shells run as a uid of its own (FIRST for device 1, ...), isolated from other devices' (root only)", group: 'Device:' })
     .option('shell-prompt', { type: 'boolean', describe: 'Interactive shell sessions (prompt and echo), unlike a device', default: false, group: 'Device:' })
     .option('netconf-command', { type: 'string', describe: 'Spawn this command as the NETCONF server of each session (like `netconf interactive`)', group: 'Backends:' })
     .option('netconf-backend', { type: 'string', describe: 'Bridge NETCONF sessions to ssh://user[:password]@host:port (netconf subsystem)', group: 'Backends:' })

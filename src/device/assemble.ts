@@ -14,7 +14,7 @@ import { EmulatedDevice } from '../junos/device.js';
 import { lockStateDir } from '../junos/config/state-lock.js';
 import { ownDir } from '../own-files.js';
 import { serveDeviceSocket, type DeviceSocket } from '../shell/device-socket.js';
-import { resolveSessionUser, type SessionUser } from '../shell/user.js';
+import { deviceAccount, parseUidRange, resolveSessionUser, type SessionUser } from '../shell/user.js';
 import { openPtyShell } from '../shell/pty-session.js';
 import { cliBinDir } from '../shell/cli-bin.js';
 import { startSshFace, parseUserFlag } from '../ssh/server.js';
@@ -149,6 +149,7 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
   await chmod(runDir, 0o711);
   const username = f.username ?? config?.username ?? 'nobody';
   let user: SessionsUser = { name: username, account: resolveSessionUser(username, f.allowRootShell, logger) };
+  const ownAccount = deviceIsolation(f, plan.total);
   // The backends' specs (see src/backends/registry.ts): --netconf-command C is exec:C.
   if (config && f.netconfBackend && f.netconfCommand) throw new UsageError('give either --netconf-backend or --netconf-command, not both');
   const netconfSpec = !config ? undefined : f.netconfCommand ? `exec:${f.netconfCommand}` : bridgeSpec(f.netconfBackend);
@@ -175,8 +176,9 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
   const sockets: DeviceSocket[][] = [];
   let generation = 0;
   /** A device socket and backends for new sessions of this process's i-th device (1-based) as user u. */
-  const equip = async (i: number, u: SessionsUser): Promise<Equipment> => {
+  const equip = async (i: number, u0: SessionsUser): Promise<Equipment> => {
     const device = devices[i - 1];
+    const u = ownAccount(u0, mine.first + i - 1);
     const socket = path.join(runDir, generation ? `cli-${i}-${generation}` : `cli-${i}`, 'device.sock');
     // A fleet member's cli socket is served with its first shell session (idle members hold none).
     let serving: Promise<void> | undefined;
@@ -281,11 +283,12 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
     // Each SSH login's cli gets a device socket of its own, opened as that login: its
     // commits are the login's ("by lab via cli"), not the sessions' user's. Gone with the session.
     let loginSockets = 0;
-    const withLoginSocket = async (member: EmulatedDevice, login: string, open: (socketPath: string) => ByteSession): Promise<ByteSession> => {
-      const sock = await serveDeviceSocket(() => member.openNetconf({ user: login, client: 'cli' }), path.join(runDir, `cli-login-${++loginSockets}`, 'device.sock'), { owner: user.account, logger });
+    const withLoginSocket = async (member: EmulatedDevice, n: number, login: string, open: (socketPath: string, account: SessionUser) => ByteSession): Promise<ByteSession> => {
+      const account = ownAccount(user, n).account;
+      const sock = await serveDeviceSocket(() => member.openNetconf({ user: login, client: 'cli' }), path.join(runDir, `cli-login-${++loginSockets}`, 'device.sock'), { owner: account, logger });
       let session: ByteSession;
       try {
-        session = open(sock.path);
+        session = open(sock.path, account);
       } catch (err) {
         await sock.close();
         throw err;
@@ -307,9 +310,9 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
         // A Junos login lands in the CLI (run as the sessions' user, named as the SSH login);
         // `ssh device "show version"` runs one CLI command.
         openShell: (login, pty) =>
-          withLoginSocket(member, login, (sock) => openPtyShell({ command: [cliPath], env: { USER: login }, user: user.name, allowRoot: f.allowRootShell, interactive: true, deviceSocket: sock, cols: pty?.cols, rows: pty?.rows, logger })),
+          withLoginSocket(member, n, login, (sock, account) => openPtyShell({ command: [cliPath], env: { USER: login, LOGNAME: login }, user: user.name, account, allowRoot: f.allowRootShell, interactive: true, deviceSocket: sock, cols: pty?.cols, rows: pty?.rows, logger })),
         openCommand: (login, command) =>
-          withLoginSocket(member, login, (sock) => openPtyShell({ command: [cliPath, '-c', command], env: { USER: login }, user: user.name, allowRoot: f.allowRootShell, deviceSocket: sock, logger })),
+          withLoginSocket(member, n, login, (sock, account) => openPtyShell({ command: [cliPath, '-c', command], env: { USER: login, LOGNAME: login }, user: user.name, account, allowRoot: f.allowRootShell, deviceSocket: sock, logger })),
         logger: fleet ? logger.child({ device: n }) : logger,
       });
       sshFaces.push({ host: ssh.host, port: ssh.port, fingerprint: ssh.fingerprint });
@@ -365,4 +368,29 @@ function following(current: () => Equipment): Record<SessionKind, SessionBackend
     },
   });
   return { netconf: one('netconf'), csh: one('csh') };
+}
+
+/**
+ * Per-device isolation of shells (`--shell-uid-range FIRST-LAST`, root only): device n's
+ * sessions run as uid FIRST+n-1 (gid the same, no groups, a private home), so the shells of
+ * two devices cannot signal each other or reach each other's cli socket. Without the flag,
+ * every device's shells run as the sessions' user itself.
+ */
+function deviceIsolation(f: DeviceFlags, total: number): (u: SessionsUser, n: number) => SessionsUser {
+  if (!f.shellUidRange) return (u) => u;
+  let range: { first: number; last: number };
+  try {
+    range = parseUidRange(f.shellUidRange);
+  } catch (err) {
+    throw new UsageError(`--shell-uid-range: ${(err as Error).message}`);
+  }
+  if (process.getuid?.() !== 0) throw new UsageError('--shell-uid-range needs the emulator to run as root (only root can run shells as other uids)');
+  if (range.last - range.first + 1 < total) throw new UsageError(`--shell-uid-range ${f.shellUidRange} holds ${range.last - range.first + 1} uids, not one for each of the ${total} devices`);
+  const cache = new Map<string, SessionsUser>();
+  return (u, n) => {
+    const key = `${u.account.uid}:${n}`;
+    let own = cache.get(key);
+    if (!own) cache.set(key, (own = { name: u.name, account: deviceAccount(u.account, range.first + n - 1) }));
+    return own;
+  };
 }

@@ -24,6 +24,8 @@ export interface DeviceFlags extends Omit<ClientFlags, 'name'> {
   hostname?: string;
   username?: string;
   allowRootShell: boolean;
+  /** `FIRST-LAST`: each device's shells run as a uid of its own from this range (root only). */
+  shellUidRange?: string;
   shellPrompt: boolean;
   netconfCommand?: string;
   netconfBackend?: string;
