@@ -76,7 +76,7 @@ const BACKENDS: BackendEntry[] = [
     create: {
       netconf: (_spec, c) => new DeviceNetconfBackend(c.device, c.username),
       csh: (_spec, c) =>
-        new ShellBackend({ user: c.username, allowRoot: c.settings.allowRootShell === true, interactive: c.settings.shellPrompt === true, deviceSocket: c.deviceSocket, logger: c.logger }),
+        new ShellBackend({ user: c.username, ...(c.sessionUser.bare ? { account: c.sessionUser } : {}), allowRoot: c.settings.allowRootShell === true, interactive: c.settings.shellPrompt === true, deviceSocket: c.deviceSocket, logger: c.logger }),
     },
   },
   {

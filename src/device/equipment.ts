@@ -6,7 +6,8 @@
 import path from 'node:path';
 import type { SessionBackend, SessionKind } from '../session/byte-session.js';
 import { serveDeviceSocket, type DeviceSocket } from '../shell/device-socket.js';
-import { resolveSessionUser, type SessionUser } from '../shell/user.js';
+import { deviceAccount, parseUidRange, resolveSessionUser, type SessionUser } from '../shell/user.js';
+import { UsageError } from '../errors.js';
 import { createBackend } from '../backends/registry.js';
 import type { EmulatedDevice } from '../junos/device.js';
 import { backendSpecs } from './options.js';
@@ -39,11 +40,15 @@ export class Outfitter {
   /** Device sockets of every sessions' user so far: shells of an earlier user keep theirs. */
   private readonly sockets: DeviceSocket[][] = [];
   private generation = 0;
+  /** The sessions' user of device n: the run's, or a uid of its own (--shell-uid-range). */
+  readonly userOf: (u: SessionsUser, n: number) => SessionsUser;
 
   constructor(
     private readonly run: Run,
     public user: SessionsUser,
-  ) {}
+  ) {
+    this.userOf = deviceIsolation(run.settings.shellUidRange, run.layout.total);
+  }
 
   /** Equips the run's newest device (the i-th, 1-based); its sockets close with the run. */
   async addDevice(): Promise<void> {
@@ -85,8 +90,9 @@ export class Outfitter {
   }
 
   /** A device socket and backends for new sessions of the i-th device (1-based) as user u. */
-  private async equip(i: number, u: SessionsUser): Promise<Equipment> {
+  private async equip(i: number, u0: SessionsUser): Promise<Equipment> {
     const { run } = this;
+    const u = this.userOf(u0, run.numbers[i - 1] ?? i);
     const device: EmulatedDevice = run.devices[i - 1];
     const socket = path.join(run.runDir, this.generation ? `cli-${i}-${this.generation}` : `cli-${i}`, 'device.sock');
     // A fleet member's cli socket is served with its first shell session (idle members hold none).
@@ -101,4 +107,29 @@ export class Outfitter {
     const specs = backendSpecs(run.settings);
     return { socket, serve, backends: { netconf: createBackend('netconf', specs.netconf, ctx), csh: createBackend('csh', specs.csh, ctx) } };
   }
+}
+
+/**
+ * Per-device isolation of shells (`--shell-uid-range FIRST-LAST`, root only): device n's
+ * sessions run as uid FIRST+n-1 (gid the same, no groups, a private home), so the shells of
+ * two devices cannot signal each other or reach each other's cli socket. Without the flag,
+ * every device's shells run as the sessions' user itself.
+ */
+function deviceIsolation(spec: string | undefined, total: number): (u: SessionsUser, n: number) => SessionsUser {
+  if (!spec) return (u) => u;
+  let range: { first: number; last: number };
+  try {
+    range = parseUidRange(spec);
+  } catch (err) {
+    throw new UsageError(`--shell-uid-range: ${(err as Error).message}`);
+  }
+  if (process.getuid?.() !== 0) throw new UsageError('--shell-uid-range needs the emulator to run as root (only root can run shells as other uids)');
+  if (range.last - range.first + 1 < total) throw new UsageError(`--shell-uid-range ${spec} holds ${range.last - range.first + 1} uids, not one for each of the ${total} devices`);
+  const cache = new Map<string, SessionsUser>();
+  return (u, n) => {
+    const key = `${u.account.uid}:${n}`;
+    let own = cache.get(key);
+    if (!own) cache.set(key, (own = { name: u.name, account: deviceAccount(u.account, range.first + n - 1) }));
+    return own;
+  };
 }

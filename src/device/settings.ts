@@ -81,6 +81,7 @@ export const DEVICE_SETTINGS = {
   hostname: { kind: 'string', text: true, describe: 'Device host-name (default from the profile)', group: DEVICE },
   username: { kind: 'string', text: true, describe: "Sessions' user, as the JET app's username", defaultDescription: 'nobody', group: DEVICE },
   allowRootShell: { kind: 'boolean', describe: 'Let shell sessions run as root when the emulator runs as root', default: false, group: DEVICE },
+  shellUidRange: { kind: 'string', text: true, describe: "FIRST-LAST: each device's shells run as a uid of its own (FIRST for device 1, ...), isolated from other devices' (root only)", group: DEVICE },
   shellPrompt: { kind: 'boolean', describe: 'Interactive shell sessions (prompt and echo), unlike a device', default: false, group: DEVICE },
   netconfCommand: { kind: 'string', text: true, describe: 'Spawn this command as the NETCONF server of each session (like `netconf interactive`)', group: BACKENDS },
   netconfBackend: { kind: 'string', text: true, describe: 'Bridge NETCONF sessions to ssh://user[:password]@host:port (netconf subsystem)', group: BACKENDS },

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { ByteSession } from '../session/byte-session.js';
 import type { EmulatedDevice } from '../junos/device.js';
 import { serveDeviceSocket } from '../shell/device-socket.js';
+import type { SessionUser } from '../shell/user.js';
 import { openPtyShell } from '../shell/pty-session.js';
 import { cliBinDir } from '../shell/cli-bin.js';
 import { startSshFace } from '../ssh/server.js';
@@ -27,12 +28,13 @@ function hostKeyPath(run: Run, n: number): string {
  */
 function loginSockets(run: Run, outfitter: Outfitter) {
   let count = 0;
-  return async (member: EmulatedDevice, login: string, open: (socketPath: string) => ByteSession): Promise<ByteSession> => {
+  return async (member: EmulatedDevice, n: number, login: string, open: (socketPath: string, account: SessionUser) => ByteSession): Promise<ByteSession> => {
     const socketPath = path.join(run.runDir, `cli-login-${++count}`, 'device.sock');
-    const sock = await serveDeviceSocket(() => member.openNetconf({ user: login, client: 'cli' }), socketPath, { owner: outfitter.user.account, logger: run.logger });
+    const account = outfitter.userOf(outfitter.user, n).account;
+    const sock = await serveDeviceSocket(() => member.openNetconf({ user: login, client: 'cli' }), socketPath, { owner: account, logger: run.logger });
     let session: ByteSession;
     try {
-      session = open(sock.path);
+      session = open(sock.path, account);
     } catch (err) {
       await sock.close();
       throw err;
@@ -49,8 +51,8 @@ export async function startSshFaces(run: Run, outfitter: Outfitter): Promise<voi
   const users = layout.sshUsers;
   const cli = path.join(cliBinDir(), 'cli');
   const withLoginSocket = loginSockets(run, outfitter);
-  const shell = (login: string, command: string[], extra: { interactive?: boolean; cols?: number; rows?: number }) => (sock: string) =>
-    openPtyShell({ command, env: { USER: login }, user: outfitter.user.name, allowRoot: s.allowRootShell, deviceSocket: sock, logger: run.logger, ...extra });
+  const shell = (login: string, command: string[], extra: { interactive?: boolean; cols?: number; rows?: number }) => (sock: string, account: SessionUser) =>
+    openPtyShell({ command, env: { USER: login, LOGNAME: login }, user: outfitter.user.name, account, allowRoot: s.allowRootShell, deviceSocket: sock, logger: run.logger, ...extra });
   for (const [k, member] of run.devices.entries()) {
     const n = run.numbers[k];
     const place = layout.sshPlace(n);
@@ -63,8 +65,8 @@ export async function startSshFaces(run: Run, outfitter: Outfitter): Promise<voi
       openNetconf: (login: string, client: string) => member.openNetconf({ user: login, client }),
       // A Junos login lands in the CLI (run as the sessions' user, named as the SSH login);
       // `ssh device "show version"` runs one CLI command.
-      openShell: (login, pty) => withLoginSocket(member, login, shell(login, [cli], { interactive: true, cols: pty?.cols, rows: pty?.rows })),
-      openCommand: (login, command) => withLoginSocket(member, login, shell(login, [cli, '-c', command], {})),
+      openShell: (login, pty) => withLoginSocket(member, n, login, shell(login, [cli], { interactive: true, cols: pty?.cols, rows: pty?.rows })),
+      openCommand: (login, command) => withLoginSocket(member, n, login, shell(login, [cli, '-c', command], {})),
       logger: memberLogger(run, n),
     });
     run.sshFaces.push({ host: ssh.host, port: ssh.port, fingerprint: ssh.fingerprint });

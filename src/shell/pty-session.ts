@@ -31,6 +31,8 @@ export interface PtyShellOptions {
   command?: string[];
   /** Account to run as when the emulator runs as root (default `nobody`). */
   user?: string;
+  /** The account itself, resolved already (a device's own, see deviceAccount); wins over `user`. */
+  account?: SessionUser;
   /** Allow sessions to run as root (only when `user` resolves to root). */
   allowRoot?: boolean;
   /** Extra environment; wins over the defaults. The emulator's own environment is not passed on. */
@@ -123,7 +125,7 @@ function plan(opts: PtyShellOptions, user: SessionUser, logger: Logger): Plan {
   }
   if (!user.switchTo) return { file: inner[0], args: inner.slice(1), quiet };
   if (setpriv) {
-    const ids = ['--reuid', String(user.switchTo.uid), '--regid', String(user.switchTo.gid), '--init-groups'];
+    const ids = ['--reuid', String(user.switchTo.uid), '--regid', String(user.switchTo.gid), user.bare ? '--clear-groups' : '--init-groups'];
     return { file: setpriv, args: [...ids, '--', ...inner], quiet };
   }
   logger.warn({ user: user.name }, 'setpriv not found: session keeps the supplementary groups of root');
@@ -180,7 +182,7 @@ class PtySession extends EventEmitter implements PtyShellSession {
 
   constructor(opts: PtyShellOptions, private readonly logger: Logger) {
     super();
-    const user = resolveSessionUser(opts.user ?? 'nobody', opts.allowRoot ?? false, logger);
+    const user = opts.account ?? resolveSessionUser(opts.user ?? 'nobody', opts.allowRoot ?? false, logger);
     const p = plan(opts, user, logger);
     const shell = opts.command?.[0] ?? (opts.interactive ? humanShell() : quietShell());
     this.ready = !p.quiet;

@@ -19,6 +19,28 @@ export interface SessionUser {
   shell: string;
   /** Set when spawned processes must switch to this account (we run as root, it is not us). */
   switchTo?: { uid: number; gid: number };
+  /** A uid of its own without a password-database entry (one device's, see deviceAccount): no groups to initialise. */
+  bare?: boolean;
+}
+
+/**
+ * One device's own account, for per-device isolation: the sessions' user's name and
+ * login shell, but a uid (and gid) of its own from the range given, and a private home.
+ * Shells of two devices then cannot signal each other or reach each other's cli socket.
+ * Only when running as root (otherwise no switching is possible).
+ */
+export function deviceAccount(base: SessionUser, uid: number): SessionUser {
+  if (process.getuid?.() !== 0) throw new Error('a uid per device needs the emulator to run as root');
+  return { name: base.name, uid, gid: uid, home: tempHome(uid, uid), shell: base.shell, switchTo: { uid, gid: uid }, bare: true };
+}
+
+/** Parses `FIRST-LAST` (uids); throws with a plain message on anything else. */
+export function parseUidRange(text: string): { first: number; last: number } {
+  const m = /^(\d+)-(\d+)$/.exec(text.trim());
+  const first = m ? Number(m[1]) : NaN;
+  const last = m ? Number(m[2]) : NaN;
+  if (!m || first < 1000 || last < first || last > 0x7fffffff - 1) throw new Error(`expected a uid range FIRST-LAST with 1000 <= FIRST <= LAST, got ${JSON.stringify(text)}`);
+  return { first, last };
 }
 
 interface PasswdEntry {

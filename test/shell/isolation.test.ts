@@ -165,3 +165,35 @@ test('the cli device socket admits only the session user and root', { skip: proc
   await ended(s);
   await stopDevice(dev);
 });
+
+test('--shell-uid-range: each device of a fleet runs its shells as a uid of its own; one cannot signal or reach the other', { skip: process.getuid?.() === 0 ? false : 'needs root to act as other uids' }, async () => {
+  const { nms, port } = await h.nms();
+  const dev = await startDeviceOnPty(port, 'uid', ['--devices', '2', '--shell-uid-range', '200001-200010']);
+  const open = async (n: number) => {
+    const s = await nms.requestSession(`${dev.deviceId}-${n}`, dev.secret, 'csh', { timeoutMs: 20_000 });
+    await s.waitFor((o) => o.startsWith(MSG_CSH_STARTED), 10_000);
+    s.send('echo "sock=$NCGD_DEVICE_SOCKET uid=$(id -u) logname=$LOGNAME pid=$$"');
+    const out = await s.waitFor((o) => /sock=\S+ uid=\d+ logname=\S+ pid=\d+\n/.test(o), 10_000);
+    const [, sock, uid, logname, pid] = /sock=(\S+) uid=(\d+) logname=(\S+) pid=(\d+)\n/.exec(out)!;
+    return { s, sock, uid: Number(uid), logname, pid: Number(pid) };
+  };
+  const one = await open(1);
+  const two = await open(2);
+  assert.equal(one.uid, 200001);
+  assert.equal(two.uid, 200002);
+  assert.equal(one.logname, 'nobody');
+  // device 1's shell can neither signal device 2's shell nor reach its cli socket
+  one.s.send(`kill -0 ${two.pid} 2>/dev/null; echo "kill=$?"; ls ${path.dirname(two.sock)} >/dev/null 2>&1; echo "ls=$?"`);
+  const out = await one.s.waitFor((o) => /kill=\d+\n[\s\S]*ls=\d+\n/.test(o), 10_000);
+  assert.match(out, /kill=1\n/);
+  assert.match(out, /ls=[12]\n/);
+  assert.equal(statSync(path.dirname(two.sock)).uid, 200002);
+  // each one's own cli works
+  for (const x of [one, two]) {
+    x.s.send('cli -c "show version" | head -3');
+    await x.s.waitFor((o) => /Hostname: /.test(o), 15_000);
+    x.s.send('exit');
+    await ended(x.s);
+  }
+  await stopDevice(dev);
+});

@@ -171,3 +171,20 @@ test('the configuration exchange over SSH: NETCONF subsystem and the cli refuse 
   assert.match(text, /0   \S+ \S+ UTC by lab via cli\n {4}cli face\n1   \S+ \S+ UTC by lab via netconf\n    faces exchange\n/, text);
   dev.child.kill('SIGTERM');
 });
+
+test('an SSH login\'s shell names the login in USER and LOGNAME alike (start shell from the cli)', async () => {
+  const dev = await startSshDevice(h.tempDir());
+  const { openChannel } = await import('../support/ssh-harness.js');
+  const ch = await openChannel({ host: '127.0.0.1', port: dev.port, username: 'lab', password: 'lab123' }, { shell: true });
+  try {
+    await ch.waitFor((o) => /lab@\S+> $/.test(o), 15_000);
+    ch.channel.write('start shell\n');
+    await ch.waitFor((o) => /% $/.test(o), 15_000);
+    ch.channel.write('echo "user=$USER logname=$LOGNAME"\n');
+    await ch.waitFor((o) => /user=\S+ logname=\S+\r?\n/.test(o.split('echo "user=').pop() ?? ''), 10_000);
+    assert.match(ch.output(), /user=lab logname=lab\r?\n/);
+  } finally {
+    ch.conn.end();
+    dev.child.kill('SIGTERM');
+  }
+});

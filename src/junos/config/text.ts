@@ -122,128 +122,169 @@ const PREFIXES: Record<string, { inactive?: boolean; op?: EditOp; active?: boole
  * Throws ConfigSyntaxError listing every problem, each with its line.
  */
 export function parseText(text: string): ConfigTree {
-  const toks = tokenize(text);
-  const tree = new ConfigTree();
-  const index = new ChildIndex();
-  const problems: ConfigProblem[] = [];
-  let p = 0;
+  return new TextReader(tokenize(text)).read();
+}
 
-  const skipBlock = (): Tok => {
-    // p is just after '{'; returns the matching '}'
+type Marks = { inactive?: boolean; op?: EditOp; active?: boolean };
+
+/**
+ * One pass over the tokens: blocks of statements, each statement's prefixes, words and
+ * terminator, its place in the tree (statement.ts), and recovery after an error (the rest
+ * of the statement or block is skipped, every problem kept with its line).
+ */
+class TextReader {
+  private p = 0;
+  private readonly tree = new ConfigTree();
+  /** Children by key for this load: each statement finds its place in constant time. */
+  private readonly index = new ChildIndex();
+  private readonly problems: ConfigProblem[] = [];
+
+  constructor(private readonly toks: Tok[]) {}
+
+  read(): ConfigTree {
+    this.block(rootCursor(this.tree.root), 0);
+    if (this.problems.length) throw new ConfigSyntaxError(this.problems, this.tree);
+    return this.tree;
+  }
+
+  // --- recovery ------------------------------------------------------------------------
+
+  /** Skips to the `}` matching the `{` just read; returns it (or end of input). */
+  private skipBlock(): Tok {
     let depth = 1;
     for (;;) {
-      const t = toks[p++];
+      const t = this.toks[this.p++];
       if (t.kind === 'eof') return t;
       if (t.kind === '{') depth++;
       if (t.kind === '}' && --depth === 0) return t;
     }
-  };
-  const skipStatement = (): void => {
+  }
+
+  /** Skips the rest of a broken statement (up to its `;`, or over its block). */
+  private skipStatement(): void {
     for (;;) {
-      const t = toks[p];
+      const t = this.toks[this.p];
       if (t.kind === 'eof' || t.kind === '}') return;
-      p++;
+      this.p++;
       if (t.kind === ';') return;
       if (t.kind === '{') {
-        const end = skipBlock();
-        problems.push({ message: 'error recovery ignores input until this point', badElement: end.v || undefined, line: end.line });
+        const end = this.skipBlock();
+        this.problems.push({ message: 'error recovery ignores input until this point', badElement: end.v || undefined, line: end.line });
         return;
       }
     }
-  };
+  }
 
-  const parseBlock = (cur: Cursor, depth: number): void => {
+  // --- blocks ----------------------------------------------------------------------------
+
+  /** The statements of one block, up to its `}` (or the end of input at depth 0). */
+  private block(cur: Cursor, depth: number): void {
     let comment: string | undefined;
     for (;;) {
-      const t = toks[p];
+      const t = this.toks[this.p];
       if (t.kind === 'eof') {
-        if (depth > 0) problems.push({ message: 'syntax error', badElement: 'end of input', line: t.line, path: editPath(cur.words) });
+        if (depth > 0) this.problems.push({ message: 'syntax error', badElement: 'end of input', line: t.line, path: editPath(cur.words) });
         return;
       }
       if (t.kind === '}') {
-        p++;
-        if (depth === 0) {
-          problems.push({ message: 'syntax error', badElement: '}', line: t.line, path: editPath(cur.words) });
-          continue;
-        }
-        return;
+        this.p++;
+        if (depth > 0) return;
+        this.problems.push({ message: 'syntax error', badElement: '}', line: t.line, path: editPath(cur.words) });
+        continue;
       }
       if (t.kind === 'comment') {
         comment = t.v;
-        p++;
+        this.p++;
         continue;
       }
       if (t.kind === ';') {
-        p++;
+        this.p++;
         continue;
       }
-      // Prefixes
-      const marks: { inactive?: boolean; op?: EditOp; active?: boolean } = {};
-      while (toks[p].kind === 'word' && !toks[p].quoted && PREFIXES[toks[p].v]) {
-        Object.assign(marks, PREFIXES[toks[p].v]);
-        p++;
-      }
-      // Collect the statement's words
-      const words: Word[] = [];
-      const startTok = toks[p];
-      while (toks[p].kind === 'word' || toks[p].kind === 'list') {
-        const w = toks[p++];
-        words.push(w.kind === 'list' ? { v: '[', line: w.line, list: w.items } : { v: w.v, line: w.line });
-      }
-      const end = toks[p];
-      if (words.length === 0 || (end.kind !== ';' && end.kind !== '{')) {
-        problems.push({ message: 'syntax error', badElement: (words.length ? end : startTok).v || 'end of input', line: end.line, path: editPath(cur.words) });
-        if (words.length === 0) p++;
-        else skipStatement();
-        comment = undefined;
-        continue;
-      }
-      p++;
-      const hasBlock = end.kind === '{';
-      if (depth === 0 && cur.node === tree.root && !isTopLevel(words[0].v)) {
-        problems.push({ message: 'syntax error', badElement: words[0].v, line: words[0].line, path: '[edit]' });
-        if (hasBlock) {
-          const close = skipBlock();
-          problems.push({ message: 'error recovery ignores input until this point', badElement: close.v || undefined, line: close.line });
-        }
-        comment = undefined;
-        continue;
-      }
-      let res;
-      try {
-        res = walk(cur, words, 'head', { create: true, hasBlock, index, deleting: marks.op === 'delete' });
-      } catch (e) {
-        if (!(e instanceof StatementError)) throw e;
-        problems.push(e.problem);
-        if (hasBlock) skipBlock();
-        comment = undefined;
-        continue;
-      }
-      if (!res) throw new Error('unreachable: walk with create');
-      for (const n of res.nodes) {
-        if (marks.inactive) n.inactive = true;
-        if (marks.active) n.activate = true;
-        if (marks.op) n.op = marks.op;
-      }
-      const target = res.nodes[0] ?? res.last.node;
-      if (comment !== undefined && res.nodes.length) target.comment = comment;
+      this.statement(cur, depth, comment);
       comment = undefined;
-      if (hasBlock) {
-        const last = res.last;
-        if (last.node.kind === 'leaf') {
-          problems.push({ message: 'syntax error', badElement: '{', line: end.line, path: editPath(last.words) });
-          skipBlock();
-          continue;
-        }
-        if (last.node.kind === 'flag' && !last.wrapped) last.node.kind = 'container';
-        parseBlock(last, depth + 1);
-      }
     }
-  };
+  }
 
-  parseBlock(rootCursor(tree.root), 0);
-  if (problems.length) throw new ConfigSyntaxError(problems, tree);
-  return tree;
+  // --- statements ------------------------------------------------------------------------
+
+  /** `inactive:`, `replace:`, ... before a statement. */
+  private readMarks(): Marks {
+    const marks: Marks = {};
+    const { toks } = this;
+    while (toks[this.p].kind === 'word' && !toks[this.p].quoted && PREFIXES[toks[this.p].v]) {
+      Object.assign(marks, PREFIXES[toks[this.p].v]);
+      this.p++;
+    }
+    return marks;
+  }
+
+  /** The words of a statement (a `[ ... ]` group as one word with its list). */
+  private readWords(): Word[] {
+    const words: Word[] = [];
+    const { toks } = this;
+    while (toks[this.p].kind === 'word' || toks[this.p].kind === 'list') {
+      const w = toks[this.p++];
+      words.push(w.kind === 'list' ? { v: '[', line: w.line, list: w.items } : { v: w.v, line: w.line });
+    }
+    return words;
+  }
+
+  /** One statement: its words, then `;` or a block; put in the tree with its marks and comment. */
+  private statement(cur: Cursor, depth: number, comment: string | undefined): void {
+    const marks = this.readMarks();
+    const startTok = this.toks[this.p];
+    const words = this.readWords();
+    const end = this.toks[this.p];
+    if (words.length === 0 || (end.kind !== ';' && end.kind !== '{')) {
+      this.problems.push({ message: 'syntax error', badElement: (words.length ? end : startTok).v || 'end of input', line: end.line, path: editPath(cur.words) });
+      if (words.length === 0) this.p++;
+      else this.skipStatement();
+      return;
+    }
+    this.p++;
+    const hasBlock = end.kind === '{';
+    if (depth === 0 && cur.node === this.tree.root && !isTopLevel(words[0].v)) {
+      this.problems.push({ message: 'syntax error', badElement: words[0].v, line: words[0].line, path: '[edit]' });
+      if (hasBlock) {
+        const close = this.skipBlock();
+        this.problems.push({ message: 'error recovery ignores input until this point', badElement: close.v || undefined, line: close.line });
+      }
+      return;
+    }
+    const res = this.place(cur, words, hasBlock, marks.op === 'delete');
+    if (!res) return;
+    for (const n of res.nodes) {
+      if (marks.inactive) n.inactive = true;
+      if (marks.active) n.activate = true;
+      if (marks.op) n.op = marks.op;
+    }
+    const target = res.nodes[0] ?? res.last.node;
+    if (comment !== undefined && res.nodes.length) target.comment = comment;
+    if (!hasBlock) return;
+    const last = res.last;
+    if (last.node.kind === 'leaf') {
+      this.problems.push({ message: 'syntax error', badElement: '{', line: end.line, path: editPath(last.words) });
+      this.skipBlock();
+      return;
+    }
+    if (last.node.kind === 'flag' && !last.wrapped) last.node.kind = 'container';
+    this.block(last, depth + 1);
+  }
+
+  /** The statement's place in the tree (created as needed); undefined after a problem. */
+  private place(cur: Cursor, words: Word[], hasBlock: boolean, deleting: boolean): ReturnType<typeof walk> | undefined {
+    try {
+      const res = walk(cur, words, 'head', { create: true, hasBlock, index: this.index, deleting });
+      if (!res) throw new Error('unreachable: walk with create');
+      return res;
+    } catch (e) {
+      if (!(e instanceof StatementError)) throw e;
+      this.problems.push(e.problem);
+      if (hasBlock) this.skipBlock();
+      return undefined;
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -378,22 +419,7 @@ function renderOne(g: Group, parentPath: readonly string[], level: number, lines
     }
     return;
   }
-  let head = [...headWords(n, parentPath, inWrapper)].join(' ');
-  const value = n.kind === 'container' && rule?.positional && rule.bare ? n.children[0] : undefined;
-  if (value && value.name === rule?.positional && value.kind === 'leaf' && isSimple(value)) {
-    // `autonomous-system 65010;`: the container's first leaf (YANG) is written as its value,
-    // with further simple statements on the same line (`autonomous-system 65010 loops 2;`).
-    const rest = n.children.slice(1);
-    head = `${head} ${quote(value.value ?? '')}`;
-    if (rest.every(isSimple)) {
-      lines.push(`${pad(level)}${prefix}${[head, ...group(rest).map(inlineWords)].join(' ')};`);
-      return;
-    }
-    lines.push(`${pad(level)}${prefix}${head} {`);
-    renderChildren(rest, path, level + 1, lines);
-    lines.push(`${pad(level)}}`);
-    return;
-  }
+  const head = [...headWords(n, parentPath, inWrapper)].join(' ');
   if (n.children.length === 0) {
     lines.push(`${pad(level)}${prefix}${head};`);
     return;
