@@ -27,6 +27,15 @@ const LOCAL: { rpc: string; cli: CliCommand }[] = [
   { rpc: '@storage-cleanup', cli: { words: 'request system storage cleanup', args: [{ flag: 'dry-run' }, { flag: 'no-confirm' }] } },
 ];
 
+/** Top-level operational commands without an RPC, with Junos's help. */
+const OTHER_TOP: Record<string, string> = {
+  monitor: 'Show real-time debugging information',
+  restart: 'Restart software process',
+  ssh: 'Start secure shell on another host',
+  telnet: 'Telnet to another host',
+  test: 'Perform diagnostic debugging',
+};
+
 let opTree: WordTree | undefined;
 
 /** The operational word tree: every registered cli command, then the cli's own. */
@@ -209,7 +218,8 @@ export function walkSchema(
     const next = values.length ? values.map((v) => ({ word: v, help: '' })) : [{ word: '<value>', help: '' }];
     return { ok: true, words: out, next, expectsValue: true };
   }
-  const next = node.childNames().map((n) => {
+  // As Junos lists them: alphabetical.
+  const next = [...node.childNames()].sort().map((n) => {
     const k = node.child(n)!.kind;
     return { word: n, help: '', mark: k === 'leaf-list' || APPLY.test(n) ? '+' : k === 'container' || k === 'list' ? '>' : ' ' };
   });
@@ -227,6 +237,13 @@ export function operationalHelp(line: string): HelpAnswer {
   const r = completions(operationalTree(), words, partial);
   if (!r.ok) return r;
   const candidates = [...r.candidates];
+  if (words.length === 0) {
+    // Junos's other top-level commands, answered by the cli itself (junos-cli.ts otherCommand).
+    for (const [word, help] of Object.entries(OTHER_TOP)) {
+      if (word.startsWith(partial) && !candidates.some((c) => c.word === word)) candidates.push({ word, help });
+    }
+    candidates.sort((a, b) => (a.word < b.word ? -1 : a.word > b.word ? 1 : 0));
+  }
   if (r.complete && partial === '') candidates.unshift({ word: '<[Enter]>', help: 'Execute this command' });
   if (r.complete && partial === '') candidates.push({ word: '|', help: 'Pipe through a command' });
   return { ok: true, candidates, complete: r.complete };
