@@ -10,6 +10,16 @@ import { buildWordTree, completions, pickWord, resolveWords, type Completion, ty
 import type { CliCommand } from '../rpcs/types.js';
 import { hiddenListsUnder } from '../config/schema.js';
 import { splitPipeline } from './render.js';
+import { statementHelp } from '../../schema/modules.js';
+
+/** The statements' help, or none when the YANG modules cannot be read. */
+function statementHelpOf(family: string): Map<string, string> {
+  try {
+    return statementHelp(family);
+  } catch {
+    return new Map();
+  }
+}
 
 /** The cli's own operational commands (answered by the cli, not by an RPC); `@` marks them. */
 const LOCAL: { rpc: string; cli: CliCommand }[] = [
@@ -159,7 +169,7 @@ const APPLY = /^apply-/;
 export function walkSchema(
   schema: Schema,
   words: string[],
-): { ok: true; words: string[]; next: Completion[]; expectsValue: boolean } | { ok: false; at: number; ambiguous?: string[] } {
+): { ok: true; words: string[]; next: Completion[]; expectsValue: boolean; parent?: string } | { ok: false; at: number; ambiguous?: string[] } {
   let node: SchemaNode = schema.root;
   let pendingKeys = 0;
   let pendingValue: SchemaNode | undefined;
@@ -218,12 +228,12 @@ export function walkSchema(
     const next = values.length ? values.map((v) => ({ word: v, help: '' })) : [{ word: '<value>', help: '' }];
     return { ok: true, words: out, next, expectsValue: true };
   }
-  // As Junos lists them: alphabetical.
+  // As Junos lists them: alphabetical (help filled in by configurationHelp, only for `?`).
   const next = [...node.childNames()].sort().map((n) => {
     const k = node.child(n)!.kind;
     return { word: n, help: '', mark: k === 'leaf-list' || APPLY.test(n) ? '+' : k === 'container' || k === 'list' ? '>' : ' ' };
   });
-  return { ok: true, words: out, next: next as Completion[], expectsValue: false };
+  return { ok: true, words: out, next: next as Completion[], expectsValue: false, parent: elementPath[elementPath.length - 1] ?? '' };
 }
 
 /** `?` and completion in operational mode (and after `run`). */
@@ -268,7 +278,12 @@ export function configurationHelp(line: string, editPath: string[], schema: Sche
   const base = editPath;
   const walked = walkSchema(schema, [...base, ...words.slice(1)]);
   if (!walked.ok) return walked.at < base.length ? { ok: true, candidates: [], complete: true } : { ...walked, at: walked.at - base.length + 1 };
-  const candidates = walked.next.filter((c) => c.word.startsWith('<') || c.word.startsWith(partial));
+  let candidates = walked.next.filter((c) => c.word.startsWith('<') || c.word.startsWith(partial));
+  if (walked.parent !== undefined) {
+    // Each statement's help: its YANG description (read from the served modules on the first `?`).
+    const help = statementHelpOf(schema.family);
+    candidates = candidates.map((c) => (c.help ? c : { ...c, help: help.get(`${walked.parent}/${c.word}`) ?? help.get(c.word) ?? '' }));
+  }
   return { ok: true, candidates, complete: verb === 'show' || !walked.expectsValue, config: true };
 }
 

@@ -1,7 +1,7 @@
 /**
  * cli details as Junos has them: `show` alone (caret at the end, `expecting <command>`),
  * `help` listing monitor, restart, test, ssh, telnet and what they answer, configuration
- * mode `status`, `set system ?` in alphabetical order, `show cli history` stamping each
+ * mode `status`, `set system ?` in alphabetical order with the YANG's help, `show cli history` stamping each
  * line with its own time; and ex9208 facts naming re0 in current_re (PyEZ).
  */
 import { test } from 'node:test';
@@ -51,6 +51,10 @@ test('operational and configuration details', async () => {
     const listed = (sys as { candidates: { word: string }[] }).candidates.map((c) => c.word).filter((w) => /^[a-z]/.test(w));
     assert.ok(listed.length > 50);
     assert.deepEqual(listed, [...listed].sort());
+    // Each with its YANG description.
+    const cands = (sys as { candidates: { word: string; help: string }[] }).candidates;
+    assert.equal(cands.find((c) => c.word === 'host-name')?.help, 'Hostname for this router');
+    assert.equal(cands.find((c) => c.word === 'syslog')?.help, 'System logging facility');
   } finally {
     client.close();
     await socket.close();
