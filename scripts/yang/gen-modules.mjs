@@ -43,12 +43,70 @@ const common = yangFiles(path.join(dir, 'common')).map(readModule);
 for (const f of FAMILIES) {
   families[f] = [...common, ...yangFiles(path.join(dir, f, 'conf-with-extensions')).map(readModule), ...yangFiles(path.join(dir, f, 'rpc')).map(readModule)];
 }
+/**
+ * The description of each configuration statement of a family, keyed `parent/name` (the
+ * statement it sits in, through the groupings it uses) and `name`: the cli's `?` help.
+ */
+function statementHelp(ids) {
+  const help = {};
+  const open = (line) => /^\s*(container|list|leaf|leaf-list|grouping)\s+([\w.-]+)\s*\{\s*$/.exec(line);
+  const texts = ids.filter((id) => /-conf-/.test(id)).map((id) => modules[id].text);
+  const usedBy = new Map();
+  for (const text of texts) {
+    const stack = [];
+    for (const line of text.split('\n')) {
+      const o = open(line);
+      if (o) {
+        stack.push({ name: o[2], grouping: o[1] === 'grouping' });
+        continue;
+      }
+      const u = /^\s*uses\s+([\w.-]+)\s*;/.exec(line);
+      if (u) {
+        const owner = [...stack].reverse().find((x) => x !== null);
+        if (owner && !usedBy.has(u[1])) usedBy.set(u[1], owner.grouping ? (usedBy.get(owner.name) ?? '') : owner.name);
+        continue;
+      }
+      if (/\{\s*$/.test(line)) stack.push(null);
+      else if (/^\s*\}\s*$/.test(line)) stack.pop();
+    }
+  }
+  for (const text of texts) {
+    const stack = [];
+    const described = new Set();
+    for (const line of text.split('\n')) {
+      const o = open(line);
+      if (o) {
+        stack.push({ name: o[2], grouping: o[1] === 'grouping' });
+        continue;
+      }
+      const d = /^\s*description\s+"(.*)";\s*$/.exec(line);
+      const top = stack[stack.length - 1];
+      if (d && top && !top.grouping && !described.has(stack.length)) {
+        described.add(stack.length);
+        const owner = stack.slice(0, -1).reverse().find((x) => x !== null);
+        const parent = !owner ? '' : owner.grouping ? (usedBy.get(owner.name) ?? '') : owner.name;
+        const desc = d[1].trim();
+        help[`${parent}/${top.name}`] ??= desc;
+        help[top.name] ??= desc;
+        continue;
+      }
+      if (/\{\s*$/.test(line)) stack.push(null);
+      else if (/^\s*\}\s*$/.test(line)) {
+        described.delete(stack.length);
+        stack.pop();
+      }
+    }
+  }
+  return help;
+}
+
 const release = path.basename(dir);
 // The same module of each family side by side (junos-conf-system, junos-es-conf-system, ...),
 // each text after the JSON index: Brotli then finds each repeat within its window.
 const base = (id) => id.replace(/^junos-(es|ex|qfx)-/, 'junos-');
 const ids = Object.keys(modules).sort((a, b) => (base(a) < base(b) ? -1 : base(a) > base(b) ? 1 : a < b ? -1 : 1));
-const index = { v: 2, release, families, modules: ids.map((id) => ({ id, name: modules[id].name, revision: modules[id].revision, namespace: modules[id].namespace, length: Buffer.byteLength(modules[id].text) })) };
+const help = Object.fromEntries(FAMILIES.map((f) => [f, statementHelp(families[f])]));
+const index = { v: 2, release, families, help, modules: ids.map((id) => ({ id, name: modules[id].name, revision: modules[id].revision, namespace: modules[id].namespace, length: Buffer.byteLength(modules[id].text) })) };
 const head = Buffer.from(JSON.stringify(index));
 const len = Buffer.alloc(4);
 len.writeUInt32BE(head.length);

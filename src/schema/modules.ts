@@ -26,6 +26,8 @@ interface Index {
   release: string;
   families: Record<string, string[]>;
   modules: (YangModule & { id: string; length: number })[];
+  /** Per family: `parent/name` and `name` → the statement's description. */
+  help?: Record<string, Record<string, string>>;
 }
 
 function dataFile(): string {
@@ -90,4 +92,20 @@ export function yangModuleText(family: string, name: string, revision?: string):
   const id = ids.find((i) => i.startsWith(`${name}@`) && (!revision || i === `${name}@${revision}`));
   const at = id ? offsets.get(id) : undefined;
   return at ? decompressed().subarray(at[0], at[1]).toString('utf8') : undefined;
+}
+
+const helpCache = new Map<string, Map<string, string>>();
+
+/**
+ * The one-line help of configuration statements (their YANG `description`), for the cli's
+ * `?`: keyed `parent/name` (the statement it sits in) and `name`, as gen-modules.mjs read
+ * them from the family's configuration modules.
+ */
+export function statementHelp(family: string): Map<string, string> {
+  let help = helpCache.get(family);
+  if (!help) {
+    help = new Map(Object.entries(load().idx.help?.[family] ?? {}));
+    helpCache.set(family, help);
+  }
+  return help;
 }

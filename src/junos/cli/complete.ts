@@ -10,6 +10,16 @@ import { buildWordTree, completions, pickWord, resolveWords, type Completion, ty
 import type { CliCommand } from '../rpcs/types.js';
 import { hiddenListsUnder } from '../config/schema.js';
 import { splitPipeline } from './render.js';
+import { statementHelp } from '../../schema/modules.js';
+
+/** The statements' help, or none when the YANG modules cannot be read. */
+function statementHelpOf(family: string): Map<string, string> {
+  try {
+    return statementHelp(family);
+  } catch {
+    return new Map();
+  }
+}
 
 /** The cli's own operational commands (answered by the cli, not by an RPC); `@` marks them. */
 const LOCAL: { rpc: string; cli: CliCommand }[] = [
@@ -26,6 +36,15 @@ const LOCAL: { rpc: string; cli: CliCommand }[] = [
   { rpc: '@start-shell', cli: { words: 'start shell', args: [{ positional: 'shell', match: /^(sh|csh|tcsh|bash)$/ }] } },
   { rpc: '@storage-cleanup', cli: { words: 'request system storage cleanup', args: [{ flag: 'dry-run' }, { flag: 'no-confirm' }] } },
 ];
+
+/** Top-level operational commands without an RPC, with Junos's help. */
+const OTHER_TOP: Record<string, string> = {
+  monitor: 'Show real-time debugging information',
+  restart: 'Restart software process',
+  ssh: 'Start secure shell on another host',
+  telnet: 'Telnet to another host',
+  test: 'Perform diagnostic debugging',
+};
 
 let opTree: WordTree | undefined;
 
@@ -150,7 +169,7 @@ const APPLY = /^apply-/;
 export function walkSchema(
   schema: Schema,
   words: string[],
-): { ok: true; words: string[]; next: Completion[]; expectsValue: boolean } | { ok: false; at: number; ambiguous?: string[] } {
+): { ok: true; words: string[]; next: Completion[]; expectsValue: boolean; parent?: string } | { ok: false; at: number; ambiguous?: string[] } {
   let node: SchemaNode = schema.root;
   let pendingKeys = 0;
   let pendingValue: SchemaNode | undefined;
@@ -209,11 +228,12 @@ export function walkSchema(
     const next = values.length ? values.map((v) => ({ word: v, help: '' })) : [{ word: '<value>', help: '' }];
     return { ok: true, words: out, next, expectsValue: true };
   }
-  const next = node.childNames().map((n) => {
+  // As Junos lists them: alphabetical (help filled in by configurationHelp, only for `?`).
+  const next = [...node.childNames()].sort().map((n) => {
     const k = node.child(n)!.kind;
     return { word: n, help: '', mark: k === 'leaf-list' || APPLY.test(n) ? '+' : k === 'container' || k === 'list' ? '>' : ' ' };
   });
-  return { ok: true, words: out, next: next as Completion[], expectsValue: false };
+  return { ok: true, words: out, next: next as Completion[], expectsValue: false, parent: elementPath[elementPath.length - 1] ?? '' };
 }
 
 /** `?` and completion in operational mode (and after `run`). */
@@ -227,6 +247,13 @@ export function operationalHelp(line: string): HelpAnswer {
   const r = completions(operationalTree(), words, partial);
   if (!r.ok) return r;
   const candidates = [...r.candidates];
+  if (words.length === 0) {
+    // Junos's other top-level commands, answered by the cli itself (junos-cli.ts otherCommand).
+    for (const [word, help] of Object.entries(OTHER_TOP)) {
+      if (word.startsWith(partial) && !candidates.some((c) => c.word === word)) candidates.push({ word, help });
+    }
+    candidates.sort((a, b) => (a.word < b.word ? -1 : a.word > b.word ? 1 : 0));
+  }
   if (r.complete && partial === '') candidates.unshift({ word: '<[Enter]>', help: 'Execute this command' });
   if (r.complete && partial === '') candidates.push({ word: '|', help: 'Pipe through a command' });
   return { ok: true, candidates, complete: r.complete };
@@ -251,7 +278,12 @@ export function configurationHelp(line: string, editPath: string[], schema: Sche
   const base = editPath;
   const walked = walkSchema(schema, [...base, ...words.slice(1)]);
   if (!walked.ok) return walked.at < base.length ? { ok: true, candidates: [], complete: true } : { ...walked, at: walked.at - base.length + 1 };
-  const candidates = walked.next.filter((c) => c.word.startsWith('<') || c.word.startsWith(partial));
+  let candidates = walked.next.filter((c) => c.word.startsWith('<') || c.word.startsWith(partial));
+  if (walked.parent !== undefined) {
+    // Each statement's help: its YANG description (read from the served modules on the first `?`).
+    const help = statementHelpOf(schema.family);
+    candidates = candidates.map((c) => (c.help ? c : { ...c, help: help.get(`${walked.parent}/${c.word}`) ?? help.get(c.word) ?? '' }));
+  }
   return { ok: true, candidates, complete: verb === 'show' || !walked.expectsValue, config: true };
 }
 

@@ -37,6 +37,8 @@ const CONFIG_SET_VERBS = new Set(['set', 'delete', 'deactivate', 'activate', 're
 
 export class JunosCli {
   private mode: 'operational' | 'configuration' = 'operational';
+  /** The lines entered, with when (`show cli history`). */
+  private readonly typed: { line: string; at: Date }[] = [];
   private editPath: string[] = [];
   private dirty = false;
   private privateConfig = false;
@@ -157,6 +159,9 @@ export class JunosCli {
     this.failed = false;
     const text = line.trim();
     if (!text) return;
+    // `show cli history` stamps each line with when it was entered.
+    this.typed.push({ line: text, at: new Date() });
+    if (this.typed.length > 1000) this.typed.shift();
     return this.mode === 'operational' ? this.operational(text, column0) : this.configuration(text, column0);
   }
 
@@ -194,6 +199,16 @@ export class JunosCli {
     const expanded = x.ok ? x.line : line;
     const [verb, ...args] = expanded.split(/\s+/);
     if (x.ok && x.rpc?.startsWith('@')) return this.local(x.rpc, args, line, column0);
+    // A verb that needs a command after it: the caret at the end, as Junos puts it.
+    if (args.length === 0 && NEEDS_COMMAND.has(verb)) {
+      this.fail(`${caretAt(`${line} `, '', column0)}syntax error, expecting <command>.\n`);
+      return;
+    }
+    const other = otherCommand(verb, args);
+    if (other !== undefined) {
+      this.io.write(other);
+      return;
+    }
     if (!OPERATIONAL_VERBS.has(verb)) {
       this.fail(`${caretAt(line, verb, column0)}unknown command.\n`);
       return;
@@ -238,9 +253,9 @@ export class JunosCli {
         );
         return;
       case '@show-cli-history': {
-        const all = this.io.history?.() ?? [];
+        const all = this.typed.slice(0, -1);
         const shown = all.slice(-(args[3] !== undefined ? Number(args[3]) : all.length));
-        this.io.write(shown.map((l) => `${cliTimestamp(new Date()).slice(7)} -- ${l}\n`).join(''));
+        this.io.write(shown.map((h) => `${cliTimestamp(h.at).slice(7)} -- ${h.line}\n`).join(''));
         return;
       }
       case '@start-shell':
@@ -602,6 +617,37 @@ export class JunosCli {
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** `set cli timestamp`'s line: `Nov 30 23:20:01` (Junos's default format `%b %d %T`). */
+/** Operational verbs that take a command after them (`show` alone is a syntax error). */
+const NEEDS_COMMAND = new Set(['show', 'request', 'clear', 'monitor', 'restart', 'test', 'file', 'set', 'op']);
+
+/**
+ * What Junos prints for the operational commands the emulator does not run: `ssh` and
+ * `telnet` cannot reach anything from here (the client's refusal), `restart` of a
+ * daemon answers as Junos does, `monitor` and `test` need what a lab box lacks. Undefined
+ * for the commands handled elsewhere.
+ */
+function otherCommand(verb: string, args: string[]): string | undefined {
+  const host = args.find((a) => !a.startsWith('-') && /^[\w.:-]+$/.test(a)) ?? '';
+  switch (verb) {
+    case 'ssh':
+      return host ? `ssh: connect to host ${host} port 22: Connection refused\n` : 'error: syntax error, expecting <host>.\n';
+    case 'telnet':
+      return host ? `Trying ${host}...\ntelnet: connect to address ${host}: Connection refused\ntelnet: Unable to connect to remote host\n` : 'error: syntax error, expecting <host>.\n';
+    case 'restart': {
+      const daemons: Record<string, string> = { routing: 'Routing protocols process', 'interface-control': 'Interface control process', 'management': 'Management process', 'snmp': 'SNMP process', 'chassis-control': 'Chassis control process', 'dhcp-service': 'DHCP service process', 'lldpd-service': 'LLDP daemon', 'web-management': 'Web management process' };
+      const name = daemons[args[0]];
+      const pid = 1000 + ((args[0].length * 7919) % 8000);
+      return name ? `${name} started, pid ${pid}\n` : `error: the ${args[0]} subsystem is not running\n`;
+    }
+    case 'monitor':
+      return args[0] === 'list' ? '' : args[0] === 'start' || args[0] === 'stop' ? '' : `error: monitor ${args[0]} needs a live data plane; this emulated device has none\n`;
+    case 'test':
+      return `error: test ${args[0]} is not available on this platform\n`;
+    default:
+      return undefined;
+  }
+}
+
 export function cliTimestamp(d: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${MONTHS[d.getMonth()]} ${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;

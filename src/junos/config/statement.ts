@@ -142,7 +142,8 @@ function resolveHead(cur: Cursor, words: Word[], i: number, mode: Mode, o: WalkO
   if (o.deleting && rem === 0 && !o.hasBlock && kind !== 'container') return flagStep(cur, name, i, o);
   switch (kind) {
     case 'list':
-      if (rule?.wrapped && mode !== 'chain' && rem === 0 && o.hasBlock) {
+      // `providers { juniper { ... } }`: a list opened without a key holds its entries (as `groups`).
+      if (rule && mode !== 'chain' && rem === 0 && o.hasBlock) {
         const c: Cursor = { ...cur, words: [...cur.words, name], wrapped: { name, rule } };
         return { cur: c, nodes: [], i: i + 1 };
       }

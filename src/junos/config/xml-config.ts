@@ -79,7 +79,9 @@ function readElement(el: XmlElement, parentPath: string[], words: string[], prob
   const rule = ruleFor(path);
   let n: ConfigNode;
   const isKeyed =
-    rule?.kind === 'list' ||
+    // A list element without its first key (`<providers><juniper>...`) is read as written;
+    // the schema view turns its statements into entries.
+    (rule?.kind === 'list' && kids.some((k) => k.name === keysOf(rule)[0].element)) ||
     (kids.length > 0 && kids[0].name === 'name' && elements(kids[0]).length === 0);
   if (isKeyed && kids.length > 0) {
     const defs = keysOf(rule);

@@ -1,11 +1,11 @@
 /**
  * get-ethernet-switching-table-information (`show ethernet-switching table [summary]`):
- * the profile's template when it has one (switches, SRX), else the empty L2NG MAC table
- * (a router of a family that has the RPC, e.g. MX with no switching configured).
+ * the profile's template (switches, SRX345). Elsewhere the family's RPC is "not emulated"
+ * (operation-not-supported): a router refuses it, which is how PyEZ tells an MX's
+ * BRIDGE_DOMAIN switch style from a switch's VLAN_L2NG.
  */
 import { elements, type XmlElement } from '../../netconf/xml.js';
 import { t } from './formats.js';
-import { junosNs } from './protocol-parts.js';
 import type { RpcModule } from './types.js';
 
 function text(reply: XmlElement): string {
@@ -32,8 +32,6 @@ function text(reply: XmlElement): string {
 
 export const getEthernetSwitchingTableInformation: RpcModule = {
   name: 'get-ethernet-switching-table-information',
-  handler: ({ device }) =>
-    `<l2ng-l2ald-rtb-macdb xmlns="${junosNs(device, 'junos-l2al')}">\n<l2ng-l2ald-ethernet-switching-table-summary>\n<l2ng-l2-total-mac-count>0</l2ng-l2-total-mac-count>\n<l2ng-l2-total-smac-count>0</l2ng-l2-total-smac-count>\n</l2ng-l2ald-ethernet-switching-table-summary>\n</l2ng-l2ald-rtb-macdb>`,
   cli: [{ words: 'show ethernet-switching table' }, { words: 'show ethernet-switching table summary', params: ['summary'] }],
   text,
 };

@@ -192,7 +192,7 @@ export const MODULES: readonly RpcModule[] = [
  * command under them is a syntax error from `<command>`; any other first word is an
  * "unknown command" in the cli.
  */
-const OTHER_OPERATIONAL_VERBS = ['request', 'clear', 'ping', 'traceroute', 'monitor', 'restart', 'test', 'op', 'start', 'help'];
+const OTHER_OPERATIONAL_VERBS = ['request', 'clear', 'ping', 'traceroute', 'monitor', 'restart', 'test', 'op', 'start', 'help', 'ssh', 'telnet'];
 
 function buildTable(modules: readonly RpcModule[]): Map<string, RpcModule> {
   const table = new Map<string, RpcModule>();
