@@ -74,7 +74,8 @@ export function echoDevice(s: RawStream, first: string): void {
   s.call.write({ message: first });
   s.call.on('data', (r: { netconf_command?: string; csh_command?: string; message?: string; kill_signal?: string }) => {
     const text = r.netconf_command ?? r.csh_command ?? '';
-    if (r.kill_signal && r.kill_signal !== '0') {
+    // A kill signal ends the session, and so does `exit` in a csh session (the shell exits).
+    if ((r.kill_signal && r.kill_signal !== '0') || (r.csh_command !== undefined && r.csh_command.trim() === 'exit')) {
       s.call.write({ message: STOPPING });
       s.call.end();
       return;
