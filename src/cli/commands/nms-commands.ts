@@ -107,7 +107,7 @@ export const nmsCommand: CommandModule<object, NmsArgs> = {
       .option('protocols', { type: 'string', array: true, choices: PROTOCOL_NAMES, describe: 'services to serve (default both)' })
       .option('log-format', { type: 'string', choices: ['json', 'pretty'], describe: 'log format (default: pretty on a terminal, else json)' })
       .option('log-level', { type: 'string', choices: ['trace', 'debug', 'info', 'warn', 'error'], default: 'info' })
-      .example('$0 certs --host 192.0.2.10 && $0 nms --port 8443', 'an NMS for devices dialling 192.0.2.10:8443') as unknown as Argv<NmsArgs>,
+      .example('$0 certs --host 192.0.2.10 && $0 nms --port 8443', 'an NMS for devices dialling 192.0.2.10:8443'),
   handler: async (args) => {
     const a = args as NmsArgs & { 'log-format'?: 'json' | 'pretty'; 'log-level'?: string };
     const logger = createLogger({ format: a['log-format'], level: a['log-level'] });
