@@ -58,5 +58,8 @@ export function deviceOptions<T>(y: Argv<T>) {
     .option('metrics-host', { type: 'string', describe: 'Address the metrics server binds (0.0.0.0 in a container)', default: '127.0.0.1', group: 'Observability:' })
     .option('log-format', { type: 'string', choices: ['json', 'pretty'], describe: 'Log format', defaultDescription: 'pretty on a terminal, else json', group: 'Observability:' })
     .option('log-level', { type: 'string', choices: ['trace', 'debug', 'info', 'warn', 'error'], default: 'info', group: 'Observability:' })
-    .option('log-file', { type: 'string', describe: 'Also write an outbound_https.log-style file', group: 'Observability:' });
+    .option('log-file', { type: 'string', describe: 'Also write an outbound_https.log-style file', group: 'Observability:' })
+    .option('record', { type: 'string', describe: 'Record every session (outbound HTTPS and SSH faces, NETCONF and shell) as a JSON-lines transcript in this directory (secrets left out)', group: 'Observability:' })
+    .option('record-max-bytes', { type: 'string', describe: 'Bound of one transcript (past it: truncated)', defaultDescription: '16M', group: 'Observability:' })
+    .option('record-max-total', { type: 'string', describe: 'Bound of the --record directory (the oldest transcripts are removed)', defaultDescription: '256M', group: 'Observability:' });
 }

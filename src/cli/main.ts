@@ -19,6 +19,7 @@ import { faultCommand } from './commands/fault-command.js';
 import { secretCommand } from './commands/secret9-command.js';
 import { inventoryCommand } from './commands/inventory-command.js';
 import { labCommand } from './commands/lab-command.js';
+import { replayCommand } from './commands/replay-command.js';
 
 /**
  * grpc-js sets the TLS server name even when dialling an IP address, which Node flags as
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
     .command(secretCommand)
     .command(inventoryCommand)
     .command(labCommand)
+    .command(replayCommand)
     .strict()
     .help()
     .alias('h', 'help')

@@ -32,6 +32,7 @@ import type { Inventory } from '../status/types.js';
 import { configSnapshot, watchConfig } from './config-watch.js';
 import { raiseFdLimit } from './fd-limit.js';
 import { resolveDeviceSecrets } from './secrets.js';
+import { recorderFromFlags, type OutboundRecord } from '../record/hook.js';
 
 export type { DeviceFlags } from './options.js';
 
@@ -109,6 +110,7 @@ function bridgeSpec(spec: string | undefined): string | undefined {
 
 async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Promise<void> | void)[], stop: () => Promise<void>): Promise<RunningDevice> {
   resolveDeviceSecrets(f);
+  const recorder = recorderFromFlags(f, logger);
   const faults = faultsFromFlags(f);
   // Before the file is read: the watch armed later catches up with any change made meanwhile.
   const configSeen = f.config ? configSnapshot(f.config) : undefined;
@@ -226,7 +228,7 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
     });
     equipment.push(await equip(i, user));
     if (!config) continue;
-    const agent = new Agent({ config: fleetConfig(config, n, count), backends: following(() => equipment[i - 1]), instanceId: f.instanceId, logger: memberLog, faults, pacing });
+    const agent = new Agent({ config: fleetConfig(config, n, count), backends: following(() => equipment[i - 1], recorder.outbound(device, fleet ? n : undefined)), instanceId: f.instanceId, logger: memberLog, faults, pacing });
     agent.start();
     agents.push(agent);
     stops.unshift(() => agent.stop());
@@ -290,6 +292,7 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
     for (const [k, member] of devices.entries()) {
       const n = numbers[k];
       const place = sshPlace(n);
+      const rec = recorder.ssh(member, fleet ? n : undefined);
       const ssh = await startSshFace({
         host: place.host,
         port: place.port,
@@ -297,13 +300,13 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
         authorizedKeysFile: f.sshAuthorizedKeys,
         // Each device its own host key: in its state directory (device-n of a fleet).
         hostKeyPath: stateDir ? path.join(fleet ? path.join(stateDir, `device-${n}`) : stateDir, 'ssh_host_ed25519_key') : path.join(runDir, fleet ? `ssh_host_ed25519_key-${n}` : 'ssh_host_ed25519_key'),
-        openNetconf: (login: string, client: string) => member.openNetconf({ user: login, client }),
+        openNetconf: (login: string, client: string) => rec.netconf(member.openNetconf({ user: login, client }), login, client),
         // A Junos login lands in the CLI (run as the sessions' user, named as the SSH login);
         // `ssh device "show version"` runs one CLI command.
         openShell: (login, pty) =>
-          withLoginSocket(member, login, (sock) => openPtyShell({ command: [cliPath], env: { USER: login }, user: user.name, allowRoot: f.allowRootShell, interactive: true, deviceSocket: sock, cols: pty?.cols, rows: pty?.rows, logger })),
+          withLoginSocket(member, login, (sock) => rec.shell(login, openPtyShell({ command: [cliPath], env: { USER: login }, user: user.name, allowRoot: f.allowRootShell, interactive: true, deviceSocket: sock, cols: pty?.cols, rows: pty?.rows, logger }))),
         openCommand: (login, command) =>
-          withLoginSocket(member, login, (sock) => openPtyShell({ command: [cliPath, '-c', command], env: { USER: login }, user: user.name, allowRoot: f.allowRootShell, deviceSocket: sock, logger })),
+          withLoginSocket(member, login, (sock) => rec.command(login, command, openPtyShell({ command: [cliPath, '-c', command], env: { USER: login }, user: user.name, allowRoot: f.allowRootShell, deviceSocket: sock, logger }))),
         logger: fleet ? logger.child({ device: n }) : logger,
       });
       sshFaces.push({ host: ssh.host, port: ssh.port, fingerprint: ssh.fingerprint });
@@ -347,7 +350,7 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
 }
 
 /** Backends that open each new session with whatever `current()` holds at that moment. */
-function following(current: () => Equipment): Record<SessionKind, SessionBackend> {
+function following(current: () => Equipment, record: OutboundRecord): Record<SessionKind, SessionBackend> {
   const one = (kind: SessionKind): SessionBackend => ({
     get description() {
       return current().backends![kind].description;
@@ -355,7 +358,8 @@ function following(current: () => Equipment): Record<SessionKind, SessionBackend
     open: async (k) => {
       const e = current();
       if (kind === 'csh') await e.serve();
-      return e.backends![kind].open(k);
+      const b = e.backends![kind];
+      return record(await b.open(k), k, b.description);
     },
   });
   return { netconf: one('netconf'), csh: one('csh') };

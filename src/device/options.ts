@@ -60,6 +60,11 @@ export interface DeviceFlags extends Omit<ClientFlags, 'name'> {
    * such a thread has no control socket, metrics or configuration watch of its own.
    */
   block?: { first: number; last: number };
+  /** Record every session as a transcript in this directory (`--record`). */
+  record?: string;
+  /** Bound of one transcript, and of the directory (`--record-max-bytes`, `--record-max-total`). */
+  recordMaxBytes?: string;
+  recordMaxTotal?: string;
 }
 
 /** The faults of `--fault`; a bad spec is a usage error. */
