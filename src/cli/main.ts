@@ -20,6 +20,7 @@ import { secretCommand } from './commands/secret9-command.js';
 import { inventoryCommand } from './commands/inventory-command.js';
 import { labCommand } from './commands/lab-command.js';
 import { replayCommand } from './commands/replay-command.js';
+import { profileCommand } from './commands/profile-command.js';
 
 /**
  * grpc-js sets the TLS server name even when dialling an IP address, which Node flags as
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
     .command(inventoryCommand)
     .command(labCommand)
     .command(replayCommand)
+    .command(profileCommand)
     .strict()
     .help()
     .alias('h', 'help')
