@@ -194,15 +194,29 @@ export async function captureProfile(session: ByteSession, o: CaptureOptions): P
   }
 }
 
-/** Interfaces of profile.json from `show interfaces terse` (units only where the configuration cannot make them). */
-function interfacesOf(terse: XmlElement | undefined): unknown[] {
+/** Interface names whose units the emulator takes from the configuration alone (as src/junos/oper/model.ts). */
+const CONFIGURABLE = /^(ge|xe|et|mge|fe|ae|reth|fxp|me|vme|em|lo|irb|vlan|st|gr|ip|lt|fab|swfab)(-|\d|$)/;
+
+/** `ifd.unit` of every unit the configuration holds. */
+function configuredUnits(config: XmlElement | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const i of kids(find(config, 'interfaces'), 'interface')) for (const u of kids(i, 'unit')) out.add(`${leaf(i, 'name')}.${leaf(u, 'name')}`);
+  return out;
+}
+
+/**
+ * Interfaces of profile.json from `show interfaces terse`. Units of configurable interfaces
+ * that the configuration does not make (internal ones: em0.0, lo0.16385) are kept as the
+ * device's own (a routing instance of their own).
+ */
+function interfacesOf(terse: XmlElement | undefined, configured: Set<string>): unknown[] {
   return findAll(terse, 'physical-interface').map((p) => {
     const units = kids(p, 'logical-interface').map((l) => {
       const families = kids(l, 'address-family').map((f) => {
         const addresses = kids(f, 'interface-address').map((a) => leaf(a, 'ifa-local')).filter(Boolean);
         return { name: leaf(f, 'address-family-name'), ...(addresses.length ? { addresses } : {}) };
       });
-      const internal = families.some((f) => (f.addresses ?? []).some((a) => /^(128\.0\.0\.|10\.0\.0\.|fe80::)/.test(a))) && /^(em|bme|fxp|vme|jsrv)/.test(leaf(l, 'name'));
+      const internal = CONFIGURABLE.test(leaf(p, 'name')) && !configured.has(leaf(l, 'name'));
       return {
         name: leaf(l, 'name'),
         admin: leaf(l, 'admin-status') || undefined,
@@ -308,7 +322,7 @@ function writeProfile(
     capabilities,
     routingEngines: routingEngines.length ? routingEngines : [{ name: 're0', slot: 0, mastership: 'master', model: 'RE' }],
     ...(dram ? { memoryMB: Number(dram) } : {}),
-    interfaces: JSON.parse(s.apply(JSON.stringify(interfacesOf(parse(replies.get('get-interface-information.terse.xml')))))),
+    interfaces: JSON.parse(s.apply(JSON.stringify(interfacesOf(parse(replies.get('get-interface-information.terse.xml')), configuredUnits(parse(replies.get('configuration.xml'))))))),
     cluster: /not enabled/i.test(cluster) ? 'srx-not-enabled' : 'not-supported',
     virtualChassis: replies.has('get-virtual-chassis-information.xml'),
     ethernetSwitching: replies.has('get-ethernet-switching-table-information.xml'),
