@@ -23,11 +23,14 @@ export interface TargetAuth {
   hostKey?: string;
   /** stdio targets: the emulated device's state directory. */
   stateDir?: string;
+  /** nms: targets: the device's shared secret, from this file (else NCGD_SECRET). */
+  secretFile?: string;
   /** stdio targets: the user the session runs as (the recorded session's). */
   user?: string;
 }
 
-export const TARGET_HELP = 'ssh://USER@HOST[:PORT] (password from --password-file or NCGD_PASSWORD, or an SSH agent or --ssh-key), stdio[:PROFILE] (an emulated device on stdin/stdout), exec:COMMAND';
+export const TARGET_HELP =
+  'ssh://USER@HOST[:PORT] (password from --password-file or NCGD_PASSWORD, or an SSH agent or --ssh-key), stdio[:PROFILE] (an emulated device on stdin/stdout), nms:DEVICE-ID[@HOST:OPSPORT] (a device waiting at a running `nms`; secret from --secret-file or NCGD_SECRET), exec:COMMAND';
 
 function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
@@ -74,6 +77,13 @@ export async function openTarget(spec: string, a: TargetAuth, logger: Logger = s
     const main = process.argv[1];
     command = [process.execPath, main, 'netconf', '--profile', profile, ...(a.stateDir ? ['--state-dir', a.stateDir] : []), ...(a.user ? ['--user', a.user] : [])].map(shellQuote).join(' ') + ' 2>/dev/null';
     description = `an emulated ${profile} on stdio`;
+  } else if (spec.startsWith('nms:')) {
+    const m = /^nms:([^@\s]+)(?:@([^\s]+))?$/.exec(spec);
+    if (!m) throw new UsageError(`bad nms target "${spec}" (want nms:DEVICE-ID[@HOST:OPSPORT])`);
+    const ops = m[2] ?? '127.0.0.1:444';
+    command =
+      [process.execPath, process.argv[1], 'session', '--device', m[1], '--type', 'netconf', '--nms-ops', ops, ...(a.secretFile ? ['--secret-file', a.secretFile] : [])].map(shellQuote).join(' ') + ' 2>/dev/null';
+    description = `${m[1]} through the nms at ${ops}`;
   } else if (spec.startsWith('exec:')) {
     command = spec.slice('exec:'.length);
     if (!command.trim()) throw new UsageError('exec: needs a command');

@@ -17,6 +17,7 @@ interface ReplayArgs {
   'known-hosts'?: string;
   'host-key'?: string;
   'state-dir'?: string;
+  'secret-file'?: string;
   timeout: number;
   'update-profile'?: string;
   quiet: boolean;
@@ -33,6 +34,7 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
       .option('ssh-key', { type: 'string', describe: 'ssh:// targets: private key file' })
       .option('known-hosts', { type: 'string', describe: 'ssh:// targets: known-hosts file (trust on first use)', defaultDescription: '~/.config/nc-grpc-device/known_hosts' })
       .option('host-key', { type: 'string', describe: 'ssh:// targets: pinned host key fingerprint (SHA256:...)' })
+      .option('secret-file', { type: 'string', describe: 'nms: targets: file whose first line is the device\'s shared secret (or NCGD_SECRET)' })
       .option('state-dir', { type: 'string', describe: 'stdio targets: the emulated device state directory' })
       .option('timeout', { type: 'number', default: 60, describe: 'Seconds to wait for each reply' })
       .option('update-profile', { type: 'string', describe: 'Write the recorded replies that differ as reply templates (rpc/*.xml) of this profile directory' })
@@ -40,7 +42,7 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
   handler: async (args) => {
     const logger = createLogger({ level: 'warn', format: 'pretty' });
     const transcript = readTranscript(args.transcript);
-    const { session, description } = await openTarget(args.to, { passwordFile: args['password-file'], sshKey: args['ssh-key'], knownHosts: args['known-hosts'], hostKey: args['host-key'], stateDir: args['state-dir'], user: transcript.meta.user }, logger);
+    const { session, description } = await openTarget(args.to, { passwordFile: args['password-file'], sshKey: args['ssh-key'], knownHosts: args['known-hosts'], hostKey: args['host-key'], stateDir: args['state-dir'], user: transcript.meta.user, secretFile: args['secret-file'] }, logger);
     const result = await replay(transcript, session, {
       timeoutMs: Math.max(1, args.timeout) * 1000,
       onExchange: (e) => {
