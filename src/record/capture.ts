@@ -6,7 +6,7 @@
  * captured reply under captured/ (XML, text and JSON), all sanitised (sanitise.ts).
  * Bounded in time and in bytes; progress is reported per RPC.
  */
-import { mkdirSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { parseXml, type XmlElement } from '../netconf/xml.js';
@@ -129,10 +129,15 @@ function request(rpc: string, flag: string | undefined, format: string): string 
   return `<rpc><${rpc}${fmt}>${flag ? `<${flag}/>` : ''}</${rpc}></rpc>`;
 }
 
+/** Refuses an --out directory that holds something (unless forced). */
+export function checkOutDir(out: string, force?: boolean): void {
+  if (existsSync(out) && (!statSync(out).isDirectory() || (readdirSync(out).length && !force))) throw new UsageError(`--out ${out}: ${statSync(out).isDirectory() ? 'not empty (give --force to write over it)' : 'not a directory'}`);
+}
+
 /** Runs the capture over an open NETCONF session to the device. */
 export async function captureProfile(session: ByteSession, o: CaptureOptions): Promise<CaptureResult> {
   const out = path.resolve(o.out);
-  if (existsSync(out) && readdirSync(out).length && !o.force) throw new UsageError(`--out ${o.out}: not empty (give --force to write over it)`);
+  checkOutDir(out, o.force);
   const started = Date.now();
   const say = o.progress ?? (() => undefined);
   const peer = new NetconfPeer(session);

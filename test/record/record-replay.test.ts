@@ -16,6 +16,7 @@ import { Recorder } from '../../src/record/recorder.js';
 import { diffLines, flattenReply } from '../../src/record/compare.js';
 import { Harness, until } from '../support/agent-harness.js';
 import { spawnSshDevice } from '../support/ssh-harness.js';
+import { openPtyShell } from '../../src/shell/pty-session.js';
 import { pythonClients, runClient } from '../support/python-clients.js';
 import { finished, netconfOverSsh, runCli, transcripts } from './support.js';
 
@@ -160,4 +161,26 @@ test('the comparison normalises volatile values and names the element that diffe
   const d = diffLines(flattenReply(a), flattenReply(b));
   assert.deepEqual(d.lines, ['rpc-reply/route-engine-information/route-engine[0]/model: "RE-A" -> "RE-B"']);
   assert.deepEqual(diffLines(flattenReply(a), flattenReply(a.replace('message-id="1"', 'message-id="2"'))).lines, []);
+});
+
+test('a shell session is recorded as text, and what is typed at a password prompt is never written', async () => {
+  const dir = h.tempDir('ncgd-rec-pty-');
+  const recorder = new Recorder({ dir });
+  const shell = openPtyShell({ command: ['/bin/sh', '-c', 'stty -echo; printf "Password: "; read x; stty echo; echo; echo "got ${#x} characters"; read y; echo "said $y"'], interactive: true });
+  const s = recorder.wrap(shell, { face: 'outbound-https', kind: 'csh', device: 'pty-box' });
+  let out = '';
+  s.on('data', (b: Buffer) => (out += b.toString()));
+  const ended = new Promise((r) => s.once('end', r));
+  await until(() => out.includes('Password:'), 10_000, 'the password prompt');
+  s.write('Hunter2Secret\r');
+  await until(() => out.includes('got 13 characters'), 10_000, 'the shell to read the password');
+  s.write('hello-there\r');
+  await ended;
+  await until(() => transcripts(dir).length === 1 && finished(transcripts(dir)[0]), 5000, 'the transcript');
+  const text = readFileSync(transcripts(dir)[0], 'utf8');
+  assert.ok(!text.includes('Hunter2Secret'), 'the typed password is not in the transcript');
+  assert.match(text, /"dir":"in","data":"\[redacted\]\\r"/);
+  assert.match(text, /got 13 characters/);
+  assert.match(text, /"dir":"in","data":"hello-there\\r"/, 'input after the password line is recorded');
+  assert.equal((JSON.parse(text.split('\n')[0]) as { kind: string }).kind, 'csh');
 });

@@ -5,7 +5,7 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { createLogger } from '../../log.js';
-import { captureProfile } from '../../record/capture.js';
+import { captureProfile, checkOutDir } from '../../record/capture.js';
 import { parseByteSize } from '../../record/recorder.js';
 import { CATEGORIES } from '../../record/sanitise.js';
 import { openTarget, TARGET_HELP } from '../../record/target.js';
@@ -48,6 +48,7 @@ const capture: CommandModule<object, CaptureArgs> = {
     const logger = createLogger({ level: 'warn', format: 'pretty' });
     const maxBytes = parseByteSize(args['max-bytes'], '--max-bytes');
     const keep = (args.keep ?? []).flatMap((k) => String(k).split(',')).map((k) => k.trim()).filter(Boolean);
+    checkOutDir(args.out, args.force);
     const { session, description } = await openTarget(args.target, { passwordFile: args['password-file'], sshKey: args['ssh-key'], knownHosts: args['known-hosts'], hostKey: args['host-key'] }, logger);
     if (!args.quiet) process.stderr.write(`capturing ${description} into ${args.out}\n`);
     const r = await captureProfile(session, {
