@@ -285,7 +285,10 @@ function writeProfile(
       continue;
     }
     if (key.startsWith('configuration.')) continue;
-    write(path.join('captured', key.endsWith('.xml') ? key : key.endsWith('.json') ? key : key.replace(/\.text$/, '.txt')), clean + '\n');
+    // Text and JSON as the device printed them; XML as it came (with its rpc-reply).
+    if (key.endsWith('.text')) write(path.join('captured', key.replace(/\.text$/, '.txt')), decodeEntities(/<output>\n?([\s\S]*?)<\/output>/.exec(clean)?.[1] ?? body(clean)));
+    else if (key.endsWith('.json')) write(path.join('captured', key), decodeEntities(body(clean)) + '\n');
+    else write(path.join('captured', key), clean + '\n');
     const c = CATALOGUE.find((e) => `${e.rpc}${e.flag ? `.${e.flag}` : ''}.xml` === key);
     if (c?.template && !isError(reply)) {
       const name = key.replace(/\.xml$/, '');

@@ -218,6 +218,8 @@ class RecordingSession extends EventEmitter implements ByteSession {
   private tail = '';
   private secretInput = false;
   resize?: (cols: number, rows: number) => void;
+  pause?: () => void;
+  resume?: () => void;
 
   constructor(
     private readonly inner: ByteSession,
@@ -228,6 +230,11 @@ class RecordingSession extends EventEmitter implements ByteSession {
     this.dirs = { in: new DirectionDecoder(netconf), out: new DirectionDecoder(netconf) };
     const resizable = inner as ByteSession & { resize?: (c: number, r: number) => void };
     if (typeof resizable.resize === 'function') this.resize = (c, r) => resizable.resize!(c, r);
+    // Flow control only where the session has it (faces look for these methods).
+    if (inner.pause && inner.resume) {
+      this.pause = () => inner.pause!();
+      this.resume = () => inner.resume!();
+    }
     inner.on('data', (chunk: Buffer) => {
       this.record('out', chunk);
       this.emit('data', chunk);
@@ -253,13 +260,6 @@ class RecordingSession extends EventEmitter implements ByteSession {
     this.inner.kill(signal);
   }
 
-  pause(): void {
-    this.inner.pause?.();
-  }
-
-  resume(): void {
-    this.inner.resume?.();
-  }
 
   private record(dir: 'in' | 'out', chunk: Buffer): void {
     try {

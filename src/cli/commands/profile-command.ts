@@ -72,7 +72,7 @@ const capture: CommandModule<object, CaptureArgs> = {
         `sanitised (replaced): ${replaced}${keep.length ? `; kept: ${keep.join(', ')}` : ''} (capture-report.json)\n` +
         (r.rpcs.unanswered.length ? `not answered: ${r.rpcs.unanswered.join(', ')}\n` : '') +
         (r.rpcs.skipped.length ? `skipped (time or size bound): ${r.rpcs.skipped.join(', ')}\n` : '') +
-        `run it: nc-grpc-device --profile ${r.dir} --ssh-port 8830 --ssh-user lab:lab123\n`,
+        `run it: nc-grpc-device --profile ${r.dir} --hostname ${r.hostname} --ssh-port 8830 --ssh-user lab:lab123\n`,
     );
   },
 };
