@@ -111,3 +111,23 @@ test('a running device with its own host name, interfaces and release is capture
   assert.notEqual(b.facts.serialnumber, a.facts.serialnumber, 'the serial number is not the source\'s');
   assert.equal(b.facts.version, '22.2R1.9');
 });
+
+test('a capture is bounded in size: what the bound leaves out is listed, and the profile still runs', async () => {
+  const dir = h.tempDir('ncgd-capture-bound-');
+  const out = path.join(dir, 'small');
+  const cap = await runCli(['profile', 'capture', 'stdio:mx', '--out', out, '--max-bytes', '40k', '--quiet']);
+  assert.equal(cap.code, 0, cap.stderr);
+  assert.match(cap.stdout, /skipped \(time or size bound\): .*get-/);
+  const report = JSON.parse(readFileSync(path.join(out, 'capture-report.json'), 'utf8')) as { skipped: string[]; bytes: number };
+  assert.ok(report.skipped.length > 10, 'the bound left RPCs out');
+  const total = allFiles(out).reduce((n, f) => n + Buffer.byteLength(f.text), 0);
+  assert.ok(total < 3 * 40 * 1024, `the profile stays near the bound (${total} bytes)`);
+  // Still a profile the emulator runs.
+  const { port } = await spawnSshDevice(h, ['--ssh-user', 'lab:Capt!ure1', '--profile', out, '--state-dir', path.join(dir, 'st')]);
+  const [version] = await netconfOverSsh(port, 'lab', 'Capt!ure1', ['<get-software-information/>']);
+  assert.match(version, /<product-model>mx960<\/product-model>/);
+  // An existing capture is not written over without --force.
+  const again = await runCli(['profile', 'capture', 'stdio:mx', '--out', out, '--quiet']);
+  assert.equal(again.code, 2);
+  assert.match(again.stderr, /not empty \(give --force/);
+});
