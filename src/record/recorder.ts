@@ -270,9 +270,12 @@ class RecordingSession extends EventEmitter implements ByteSession {
         else if (ev.kind === 'oversize') this.w.line({ t: this.w.t, dir, type: 'oversize', bytes: ev.bytes });
         else {
           d.raw = true;
-          this.w.line({ t: this.w.t, dir, type: 'framing-error', message: ev.message });
+          // Junos's comment after close-session comes unframed; anything else is worth a note.
+          if (!chunk.toString('utf8').trimStart().startsWith('<!--')) this.w.line({ t: this.w.t, dir, type: 'framing-error', message: ev.message });
         }
       });
+      // From a framing error on, bytes are text: this piece whole (the decoder dropped it).
+      if (d.raw) this.recordRaw(dir, chunk);
     } catch {
       /* recording never breaks a session */
     }

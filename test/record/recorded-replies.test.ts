@@ -5,15 +5,15 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EmulatedDevice } from '../../src/junos/device.js';
 import { shippedProfilesDir } from '../../src/junos/profile.js';
 import { Recorder } from '../../src/record/recorder.js';
 import { DEFAULT_HELLO, NetconfPeer } from '../../src/record/netconf-peer.js';
 import type { ByteSession } from '../../src/session/byte-session.js';
-import { Harness, until } from '../support/agent-harness.js';
-import { finished, transcripts } from './support.js';
+import { Harness, MAIN_JS, until } from '../support/agent-harness.js';
+import { finished, runCli, transcripts } from './support.js';
 
 const h = new Harness();
 after(() => h.cleanup());
@@ -61,4 +61,31 @@ test('recorded replies in a profile answer the same requests byte for byte; othe
   assert.doesNotMatch(invPlain, /field-box/, 'a request that was not recorded is answered live');
   assert.notEqual(body(invPlain), body(inventory));
   assert.match(conf2, /<host-name>lab-copy<\/host-name>/, 'configuration reads are always live');
+});
+
+test('a base:1.1 session (chunked framing) is recorded as decoded messages and replays equal', async () => {
+  const dir = h.tempDir('ncgd-rec-11-');
+  const profile = path.join(dir, 'mx11');
+  cpSync(path.join(shippedProfilesDir(), 'mx'), profile, { recursive: true });
+  const pj = JSON.parse(readFileSync(path.join(profile, 'profile.json'), 'utf8')) as { capabilities: string[] };
+  pj.capabilities.splice(1, 0, 'urn:ietf:params:netconf:base:1.1');
+  writeFileSync(path.join(profile, 'profile.json'), JSON.stringify(pj));
+  const device = await EmulatedDevice.create({ profile, hostname: 'chunky' });
+  h.defer(() => device.close());
+  const rec = path.join(dir, 'rec');
+  const recorder = new Recorder({ dir: rec });
+  const peer = new NetconfPeer(recorder.wrap(device.openNetconf({ user: 'lab' }), { face: 'ssh', kind: 'netconf', device: 'chunky' }));
+  peer.send('<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.1</capability></capabilities></hello>');
+  await peer.next(10_000);
+  const reply = await peer.rpc('<rpc message-id="1"><get-software-information/></rpc>', 10_000);
+  assert.match(reply, /<host-name>chunky<\/host-name>/);
+  await peer.rpc('<rpc message-id="2"><close-session/></rpc>', 10_000);
+  await until(() => transcripts(rec).length === 1 && finished(transcripts(rec)[0]), 5000, 'the transcript');
+  const lines = readFileSync(transcripts(rec)[0], 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { dir?: string; msg?: string; type?: string });
+  assert.ok(!lines.some((l) => l.type === 'framing-error'), 'the chunked messages decoded');
+  assert.ok(lines.some((l) => l.dir === 'in' && l.msg === '<rpc message-id="1"><get-software-information/></rpc>'));
+  assert.ok(lines.some((l) => l.dir === 'out' && /^<rpc-reply[^>]*message-id="1"[\s\S]*<host-name>chunky<\/host-name>[\s\S]*<\/rpc-reply>$/.test(l.msg ?? '')));
+  const r = await runCli(['replay', transcripts(rec)[0], '--to', `exec:${process.execPath} ${MAIN_JS} netconf --profile ${profile} --hostname chunky --user lab`, '--quiet']);
+  assert.equal(r.code, 0, `${r.stdout}${r.stderr}`);
+  assert.match(r.stdout, /3 replies equal/);
 });
