@@ -271,7 +271,8 @@ function writeProfile(
   const templated = (t: string) => {
     let x = t;
     if (sSerial) x = x.split(`<serial-number>${sSerial}</serial-number>`).join('<serial-number>{{serial}}</serial-number>');
-    if (sHostname) x = x.replace(new RegExp(`(?<![A-Za-z0-9_.-])${sHostname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_-])`, 'g'), '{{hostname}}');
+    // A host name too short to be told from other words stays as it is.
+    if (sHostname.length >= 4) x = x.replace(new RegExp(`(?<![A-Za-z0-9_.-])${sHostname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_-])`, 'g'), '{{hostname}}');
     if (xmlRelease) x = x.split(`/junos/${xmlRelease}/`).join('/junos/{{xml-release}}/');
     return x;
   };

@@ -17,7 +17,7 @@
  * are removed when a new one starts).
  */
 import { EventEmitter } from 'node:events';
-import { closeSync, createWriteStream, lstatSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, lstatSync, mkdirSync, openSync, readdirSync, unlinkSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { silentLogger, type Logger } from '../log.js';
@@ -29,6 +29,8 @@ import { PASSWORD_PROMPT, REDACTED, redactSecrets } from './redact.js';
 export const TRANSCRIPT_FORMAT = 'nc-grpc-device-transcript/1';
 export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_MAX_TOTAL_BYTES = 256 * 1024 * 1024;
+/** How long a count of the directory's bytes is trusted (see Recorder.prune). */
+const RECOUNT_MS = 10_000;
 /** Room kept in every transcript for its `truncated` and `end` lines. */
 const END_RESERVE = 512;
 
@@ -80,6 +82,9 @@ export class Recorder {
   /** Transcripts being written now (never removed by the bound on the directory). */
   private readonly open = new Set<string>();
   private warnedFull = false;
+  /** Bytes in the directory: as last counted, plus what this recorder wrote since (-1: not counted yet). */
+  private estimate = -1;
+  private countedAt = 0;
 
   constructor(opts: RecorderOptions) {
     this.dir = path.resolve(opts.dir);
@@ -120,39 +125,53 @@ export class Recorder {
       writer.failed = true;
     });
     out.on('close', () => this.open.delete(file));
-    const writer = new TranscriptWriter(out, this.maxFileBytes, started.getTime());
+    const writer = new TranscriptWriter(out, this.maxFileBytes, started.getTime(), (n) => {
+      if (this.estimate >= 0) this.estimate += n;
+    });
     writer.line({ type: 'session', format: TRANSCRIPT_FORMAT, started: started.toISOString(), ...meta, ...(meta.backend ? { backend: stripPassword(meta.backend) } : {}) });
     return new RecordingSession(session, writer, meta.kind === 'netconf');
   }
 
-  /** Removes the oldest finished transcripts until a new one fits under maxTotalBytes. */
+  /**
+   * Removes the oldest finished transcripts until a new one fits under maxTotalBytes. The
+   * directory is counted again when the running estimate (last count plus what this
+   * recorder wrote since) nears the bound, or every RECOUNT_MS (other threads and processes
+   * may write there too): a busy fleet does not list the directory for every session.
+   */
   private prune(): void {
-    let entries: { file: string; size: number; mtime: number }[];
+    const budget = this.maxTotalBytes - this.maxFileBytes;
+    if (this.estimate >= 0 && this.estimate <= budget && Date.now() - this.countedAt < RECOUNT_MS) return;
+    const entries: { file: string; size: number; mtime: number }[] = [];
     try {
-      entries = readdirSync(this.dir)
-        .filter((n) => n.endsWith('.jsonl'))
-        .map((n) => {
-          const file = path.join(this.dir, n);
-          const st = statSync(file);
-          return { file, size: st.size, mtime: st.mtimeMs };
-        });
+      for (const n of readdirSync(this.dir)) {
+        if (!n.endsWith('.jsonl')) continue;
+        const file = path.join(this.dir, n);
+        try {
+          const st = lstatSync(file);
+          if (st.isFile()) entries.push({ file, size: st.size, mtime: st.mtimeMs });
+        } catch {
+          /* removed meanwhile */
+        }
+      }
     } catch {
       return;
     }
     let total = entries.reduce((n, e) => n + e.size, 0);
-    const budget = this.maxTotalBytes - this.maxFileBytes;
-    if (total <= budget) return;
-    entries.sort((a, b) => a.mtime - b.mtime);
-    for (const e of entries) {
-      if (total <= budget) break;
-      if (this.open.has(e.file)) continue;
-      try {
-        unlinkSync(e.file);
+    if (total > budget) {
+      entries.sort((a, b) => a.mtime - b.mtime);
+      for (const e of entries) {
+        if (total <= budget) break;
+        if (this.open.has(e.file)) continue;
+        try {
+          unlinkSync(e.file);
+        } catch {
+          /* gone already */
+        }
         total -= e.size;
-      } catch {
-        /* gone already */
       }
     }
+    this.estimate = total;
+    this.countedAt = Date.now();
   }
 }
 
@@ -170,6 +189,7 @@ class TranscriptWriter {
     private readonly out: WriteStream,
     private readonly max: number,
     private readonly t0: number,
+    private readonly onBytes: (n: number) => void,
   ) {}
 
   get t(): number {
@@ -186,11 +206,13 @@ class TranscriptWriter {
         this.truncated = true;
         const note = JSON.stringify({ t: this.t, type: 'truncated', reason: `transcript reached ${this.max} bytes` }) + '\n';
         this.bytes += note.length;
+        this.onBytes(note.length);
         this.out.write(note);
         return;
       }
     } else if (this.bytes + size > this.max) return;
     this.bytes += size;
+    this.onBytes(size);
     this.out.write(text);
   }
 
