@@ -26,7 +26,8 @@ export const SECRET_STATEMENTS = [
 
 const HASH = /\$(?:9|1|5|6|2[aby]?|sha1|sha256|sha512)\$[^\s"'<>;]+/g;
 const ELEMENT = new RegExp(`(<(?:[\\w.-]+:)?(${SECRET_STATEMENTS.join('|')})(?:\\s[^>]*)?>)([^<]*)(</)`, 'g');
-const TEXT_STATEMENT = new RegExp(`(^|[\\s{;])(${SECRET_STATEMENTS.join('|')})(\\s+)("(?:[^"\\\\]|\\\\.)*"|[^\\s;{}]+)`, 'gm');
+// A statement whose next word is another secret statement (`pre-shared-key ascii-text "..."`) leaves the value to that one.
+const TEXT_STATEMENT = new RegExp(`(^|[\\s{;])(${SECRET_STATEMENTS.join('|')})(\\s+)(?!(?:${SECRET_STATEMENTS.join('|')})\\s)("(?:[^"\\\\]|\\\\.)*"|[^\\s;{}]+)`, 'gm');
 const COMMUNITY_XML = /(<community>\s*<name>)([^<]*)(<\/name>)/g;
 const COMMUNITY_TEXT = /(^|[\s{;])(community\s+)("(?:[^"\\]|\\.)*"|[^\s;{}]+)/gm;
 const SECRET_LINE = /^([^\n]*?)("(?:[^"\\]|\\.)*"|\S+)(;?\s*## SECRET-DATA)/gm;

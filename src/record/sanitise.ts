@@ -21,7 +21,7 @@ const SECRET9 = /\$9\$[^\s"'<>;]+/g;
 const SSH_KEY = /\b(ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp\d+)\s+(AAAA[0-9A-Za-z+/]+=*)/g;
 const SECRET_ELEMENTS = ['authentication-key', 'pre-shared-key', 'ascii-text', 'simple-password', 'hello-authentication-key', 'shared-secret', 'secret', 'authentication-password', 'privacy-password'];
 const SECRET_XML = new RegExp(`(<(${SECRET_ELEMENTS.join('|')})>)([^<]+)(</\\2>)`, 'g');
-const SECRET_TEXT = new RegExp(`(^|[\\s{;])(${SECRET_ELEMENTS.join('|')})(\\s+)("(?:[^"\\\\]|\\\\.)*"|[^\\s;{}]+)`, 'gm');
+const SECRET_TEXT = new RegExp(`(^|[\\s{;])(${SECRET_ELEMENTS.join('|')})(\\s+)(?!(?:${SECRET_ELEMENTS.join('|')})\\s)("(?:[^"\\\\]|\\\\.)*"|[^\\s;{}]+)`, 'gm');
 const COMMUNITY_XML = /(<community>\s*<name>)([^<]+)(<\/name>)/g;
 const COMMUNITY_TEXT = /(^|[\s{;])(community\s+)("(?:[^"\\]|\\.)*"|[^\s;{}]+)(?=\s*[{;])/gm;
 const COMMUNITY_JSON = /("community"\s*:\s*\[\s*\{\s*"name"\s*:\s*(?:\{\s*"data"\s*:\s*)?")([^"]+)(")/g;
