@@ -32,16 +32,24 @@ const COMMUNITY_XML = /(<community>\s*<name>)([^<]*)(<\/name>)/g;
 const COMMUNITY_TEXT = /(^|[\s{;])(community\s+)("(?:[^"\\]|\\.)*"|[^\s;{}]+)/gm;
 const SECRET_LINE = /^([^\n]*?)("(?:[^"\\]|\\.)*"|\S+)(;?\s*## SECRET-DATA)/gm;
 
-/** The text with every secret replaced by `[redacted]`. */
+/**
+ * The text with every secret replaced by `[redacted]`. Each rule runs only where a plain
+ * substring search finds what it needs (most replies hold no secret): recording stays cheap.
+ */
 export function redactSecrets(text: string): string {
   if (!text) return text;
-  return text
-    .replace(ELEMENT, (_m, open: string, _name: string, value: string, close: string) => (value.trim() ? `${open}${REDACTED}${close}` : `${open}${value}${close}`))
-    .replace(SECRET_LINE, (_m, head: string, _value: string, tail: string) => `${head}"${REDACTED}"${tail}`)
-    .replace(TEXT_STATEMENT, (m, lead: string, name: string, gap: string, value: string) => (value.startsWith('[') || value.startsWith('<') ? m : `${lead}${name}${gap}"${REDACTED}"`))
-    .replace(COMMUNITY_XML, (_m, a: string, _v: string, b: string) => `${a}${REDACTED}${b}`)
-    .replace(COMMUNITY_TEXT, (m, lead: string, kw: string, v: string) => (v === REDACTED || v.startsWith('<') ? m : `${lead}${kw}"${REDACTED}"`))
-    .replace(HASH, REDACTED);
+  let t = text;
+  const names = SECRET_STATEMENTS.some((n) => t.includes(n));
+  if (names && t.includes('<')) t = t.replace(ELEMENT, (_m, open: string, _name: string, value: string, close: string) => (value.trim() ? `${open}${REDACTED}${close}` : `${open}${value}${close}`));
+  if (t.includes('SECRET-DATA')) t = t.replace(SECRET_LINE, (_m, head: string, _value: string, tail: string) => `${head}"${REDACTED}"${tail}`);
+  if (names) t = t.replace(TEXT_STATEMENT, (m, lead: string, name: string, gap: string, value: string) => (value.startsWith('[') || value.startsWith('<') ? m : `${lead}${name}${gap}"${REDACTED}"`));
+  if (t.includes('community')) {
+    t = t
+      .replace(COMMUNITY_XML, (_m, a: string, _v: string, b: string) => `${a}${REDACTED}${b}`)
+      .replace(COMMUNITY_TEXT, (m, lead: string, kw: string, v: string) => (v === REDACTED || v.startsWith('<') ? m : `${lead}${kw}"${REDACTED}"`));
+  }
+  if (t.includes('$')) t = t.replace(HASH, REDACTED);
+  return t;
 }
 
 /** A prompt after which what the user types is a secret (su, passwd, ssh, request ... password). */
