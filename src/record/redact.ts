@@ -32,12 +32,15 @@ const COMMUNITY_XML = /(<community>\s*<name>)([^<]*)(<\/name>)/g;
 const COMMUNITY_TEXT = /(^|[\s{;])(community\s+)("(?:[^"\\]|\\.)*"|[^\s;{}]+)/gm;
 const SECRET_LINE = /^([^\n]*?)("(?:[^"\\]|\\.)*"|\S+)(;?\s*## SECRET-DATA)/gm;
 
+/** Whatever any rule below needs: one scan tells most replies (no secret at all) apart. */
+const ANY_SECRET = new RegExp([...SECRET_STATEMENTS, 'community', 'SECRET-DATA'].join('|') + '|\\$');
+
 /**
  * The text with every secret replaced by `[redacted]`. Each rule runs only where a plain
  * substring search finds what it needs (most replies hold no secret): recording stays cheap.
  */
 export function redactSecrets(text: string): string {
-  if (!text) return text;
+  if (!text || !ANY_SECRET.test(text)) return text;
   let t = text;
   const names = SECRET_STATEMENTS.some((n) => t.includes(n));
   if (names && t.includes('<')) t = t.replace(ELEMENT, (_m, open: string, _name: string, value: string, close: string) => (value.trim() ? `${open}${REDACTED}${close}` : `${open}${value}${close}`));
