@@ -17,6 +17,8 @@ interface CaptureArgs {
   'ssh-key'?: string;
   'known-hosts'?: string;
   'host-key'?: string;
+  'secret-file'?: string;
+  'state-dir'?: string;
   keep?: string[];
   'max-bytes': string;
   'max-time': number;
@@ -37,6 +39,8 @@ const capture: CommandModule<object, CaptureArgs> = {
       .option('ssh-key', { type: 'string', describe: 'Private key file' })
       .option('known-hosts', { type: 'string', describe: 'Known-hosts file (trust on first use)', defaultDescription: '~/.config/nc-grpc-device/known_hosts' })
       .option('host-key', { type: 'string', describe: 'Pinned host key fingerprint (SHA256:...)' })
+      .option('secret-file', { type: 'string', describe: 'nms: targets: file whose first line is the device\'s shared secret (or NCGD_SECRET)' })
+      .option('state-dir', { type: 'string', describe: 'stdio targets: the emulated device state directory' })
       .option('keep', { type: 'string', array: true, describe: `Leave these as they are: categories (${CATEGORIES.join(', ')}) or literal values; comma-separated or repeated` })
       .option('max-bytes', { type: 'string', default: '64M', describe: 'Bound on everything captured' })
       .option('max-time', { type: 'number', default: 600, describe: 'Bound on the whole capture, in seconds' })
@@ -49,7 +53,7 @@ const capture: CommandModule<object, CaptureArgs> = {
     const maxBytes = parseByteSize(args['max-bytes'], '--max-bytes');
     const keep = (args.keep ?? []).flatMap((k) => String(k).split(',')).map((k) => k.trim()).filter(Boolean);
     checkOutDir(args.out, args.force);
-    const { session, description } = await openTarget(args.target, { passwordFile: args['password-file'], sshKey: args['ssh-key'], knownHosts: args['known-hosts'], hostKey: args['host-key'] }, logger);
+    const { session, description } = await openTarget(args.target, { passwordFile: args['password-file'], sshKey: args['ssh-key'], knownHosts: args['known-hosts'], hostKey: args['host-key'], secretFile: args['secret-file'], stateDir: args['state-dir'] }, logger);
     if (!args.quiet) process.stderr.write(`capturing ${description} into ${args.out}\n`);
     const r = await captureProfile(session, {
       out: args.out,
