@@ -15,7 +15,7 @@ import { encodeMessage } from '../../src/netconf/framing.js';
 import { Recorder } from '../../src/record/recorder.js';
 import { diffLines, flattenReply } from '../../src/record/compare.js';
 import { Harness, until } from '../support/agent-harness.js';
-import { spawnSshDevice } from '../support/ssh-harness.js';
+import { openChannel, spawnSshDevice } from '../support/ssh-harness.js';
 import { openPtyShell } from '../../src/shell/pty-session.js';
 import { pythonClients, runClient } from '../support/python-clients.js';
 import { finished, netconfOverSsh, runCli, transcripts } from './support.js';
@@ -183,4 +183,29 @@ test('a shell session is recorded as text, and what is typed at a password promp
   assert.match(text, /got 13 characters/);
   assert.match(text, /"dir":"in","data":"hello-there\\r"/, 'input after the password line is recorded');
   assert.equal((JSON.parse(text.split('\n')[0]) as { kind: string }).kind, 'csh');
+});
+
+test('SSH logins are recorded: a `ssh box "command"` as a command session, an interactive login as a shell session', async () => {
+  const dir = h.tempDir('ncgd-rec-sshcli-');
+  const rec = path.join(dir, 'rec');
+  const { port } = await spawnSshDevice(h, ['--ssh-user', 'ops:Cl1!pw', '--profile', 'mx', '--hostname', 'cli-box', '--state-dir', path.join(dir, 'st'), '--record', rec]);
+  const exec = await openChannel({ host: '127.0.0.1', port, username: 'ops', password: 'Cl1!pw' }, { exec: 'show system uptime' });
+  await exec.closed;
+  exec.conn.end();
+  assert.match(exec.output(), /Current time:/);
+  const shell = await openChannel({ host: '127.0.0.1', port, username: 'ops', password: 'Cl1!pw' }, { shell: true });
+  await shell.waitFor((o) => /ops@cli-box> $/.test(o), 15_000);
+  shell.channel.write('show version | match Hostname\r');
+  await shell.waitFor((o) => /Hostname: cli-box[\s\S]*ops@cli-box> $/.test(o), 15_000);
+  shell.channel.write('exit\r');
+  await shell.closed;
+  shell.conn.end();
+  await until(() => transcripts(rec).length === 2 && transcripts(rec).every(finished), 15_000, 'two transcripts');
+  const metas = transcripts(rec).map((f) => JSON.parse(readFileSync(f, 'utf8').split('\n')[0]) as Record<string, string>);
+  const command = metas.find((m) => m.kind === 'command');
+  assert.deepEqual([command?.face, command?.command, command?.user, command?.device], ['ssh', 'show system uptime', 'ops', 'cli-box']);
+  const login = transcripts(rec).find((f) => readFileSync(f, 'utf8').includes('"kind":"shell"'))!;
+  const text = readFileSync(login, 'utf8');
+  assert.match(text, /"dir":"in","data":"show version \| match Hostname\\r"/);
+  assert.match(text, /Hostname: cli-box/);
 });
