@@ -101,6 +101,12 @@ test('an outbound-HTTPS NETCONF session bridged with --netconf-backend ssh:// to
   const other = await runCli(['replay', file, '--to', 'stdio:mx', '--quiet']);
   assert.equal(other.code, 1);
   assert.match(other.stdout, /product-model: "ex4300-48t" -> "mx960"/, other.stdout);
+  const json = await runCli(['replay', file, '--to', 'stdio:mx', '--quiet', '--json']);
+  assert.equal(json.code, 1);
+  const result = JSON.parse(json.stdout) as { equal: boolean; exchanges: { rpc: string; equal: boolean; diff: string[] }[] };
+  assert.equal(result.equal, false);
+  assert.deepEqual(result.exchanges.map((e) => e.rpc), ['hello', 'get-software-information', 'get-chassis-inventory']);
+  assert.ok(result.exchanges[1].diff.some((d) => d.includes('product-model')));
 
   // --update-profile turns the differing operational replies into templates of a profile.
   const prof = h.tempDir('ncgd-upd-');

@@ -21,6 +21,7 @@ interface ReplayArgs {
   timeout: number;
   'update-profile'?: string;
   quiet: boolean;
+  json: boolean;
 }
 
 export const replayCommand: CommandModule<object, ReplayArgs> = {
@@ -38,7 +39,8 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
       .option('state-dir', { type: 'string', describe: 'stdio targets: the emulated device state directory' })
       .option('timeout', { type: 'number', default: 60, describe: 'Seconds to wait for each reply' })
       .option('update-profile', { type: 'string', describe: 'Write the recorded replies that differ as reply templates (rpc/*.xml) of this profile directory' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'No progress on stderr' }) as never,
+      .option('quiet', { type: 'boolean', default: false, describe: 'No progress on stderr' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON (every exchange: number, RPC, differences)' }) as never,
   handler: async (args) => {
     const logger = createLogger({ level: 'warn', format: 'pretty' });
     const transcript = readTranscript(args.transcript);
@@ -49,10 +51,14 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
         if (!args.quiet) process.stderr.write(`${e.n === 0 ? 'hello' : `rpc ${e.n} <${e.name}>`}: ${e.diff.length ? 'differs' : 'equal'}\n`);
       },
     });
-    process.stdout.write(formatReport(result, description));
+    if (args.json) {
+      const exchanges = result.exchanges.map((e) => ({ n: e.n, rpc: e.name, equal: e.diff.length === 0, diff: e.diff, ...(e.error ? { error: e.error } : {}) }));
+      process.stdout.write(JSON.stringify({ target: description, equal: result.differing === 0, differing: result.differing, exchanges, notes: result.notes }) + '\n');
+    } else process.stdout.write(formatReport(result, description));
     if (args['update-profile']) {
       const files = updateProfile(args['update-profile'], result.exchanges);
-      process.stdout.write(files.length ? `wrote ${files.length} reply template(s): ${files.join(', ')}\n` : 'no operational reply differs: no template written\n');
+      const say = (l: string) => (args.json ? process.stderr : process.stdout).write(l);
+      say(files.length ? `wrote ${files.length} reply template(s): ${files.join(', ')}\n` : 'no operational reply differs: no template written\n');
     }
     process.exitCode = result.differing ? 1 : 0;
   },
