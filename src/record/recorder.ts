@@ -31,6 +31,8 @@ export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_MAX_TOTAL_BYTES = 256 * 1024 * 1024;
 /** How long a count of the directory's bytes is trusted (see Recorder.prune). */
 const RECOUNT_MS = 10_000;
+/** NETCONF output kept to record what follows the last message (see flushUnframed). */
+const TAIL_BYTES = 4096;
 /** Room kept in every transcript for its `truncated` and `end` lines. */
 const END_RESERVE = 512;
 
@@ -236,6 +238,8 @@ class DirectionDecoder {
 class RecordingSession extends EventEmitter implements ByteSession {
   private readonly dirs: { in: DirectionDecoder; out: DirectionDecoder };
   private hellos: { in?: string; out?: string } = {};
+  /** The last TAIL_BYTES of NETCONF output, for what follows the last framed message. */
+  private outTail: Buffer = Buffer.alloc(0);
   /** The last output of a shell, to see a password prompt. */
   private tail = '';
   private secretInput = false;
@@ -258,11 +262,13 @@ class RecordingSession extends EventEmitter implements ByteSession {
       this.resume = () => inner.resume!();
     }
     inner.on('data', (chunk: Buffer) => {
+      if (netconf) this.outTail = chunk.length >= TAIL_BYTES ? chunk.subarray(chunk.length - TAIL_BYTES) : Buffer.concat([this.outTail, chunk]).subarray(-TAIL_BYTES);
       this.record('out', chunk);
       this.emit('data', chunk);
     });
     inner.on('drain', () => this.emit('drain'));
     inner.once('end', (end: SessionEnd) => {
+      this.flushUnframed();
       this.w.line({ t: this.w.t, type: 'end', exitCode: end?.exitCode ?? null, signal: end?.signal ?? null }, true);
       this.w.end();
       this.emit('end', end);
@@ -301,6 +307,18 @@ class RecordingSession extends EventEmitter implements ByteSession {
     } catch {
       /* recording never breaks a session */
     }
+  }
+
+  /**
+   * Output after the last framed message, at the session's end: Junos's `<!-- session end
+   * at ... -->` after close-session comes without an end-of-message marker.
+   */
+  private flushUnframed(): void {
+    const d = this.dirs.out;
+    const pending = d.frames.bufferedBytes;
+    if (d.raw || pending <= 0 || pending > this.outTail.length) return;
+    const text = this.outTail.subarray(this.outTail.length - pending).toString('utf8').replace(/^\s+/, '');
+    if (text.trim()) this.w.line({ t: this.w.t, dir: 'out', data: redactSecrets(text) });
   }
 
   private recordMessage(dir: 'in' | 'out', text: string): void {

@@ -145,6 +145,7 @@ test('transcripts are bounded per file (then truncated) and per directory (oldes
   const first = readFileSync(transcripts(dir)[0], 'utf8');
   for (const secret of ['$6$abcdefgh', 'TopSecretCommunity', '$9$Hk5FCtuRhrQF']) assert.ok(!first.includes(secret), `${secret} is not in the transcript`);
   assert.match(first, /\[redacted\]/);
+  assert.match(first, /"dir":"out","data":"<!-- session end at [^"]*-->/, "Junos's unframed session-end comment is kept");
 
   // Big replies: each transcript stops at 8 KiB with a truncated line, then its end.
   for (let i = 0; i < 8; i++) {
