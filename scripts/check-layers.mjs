@@ -29,7 +29,7 @@ const LAYERS = [
   ['junos'], //                                the emulated device: identity, profiles, rpcs, config, cli
   ['shell', 'ssh'], //                         PTY shells and the SSH face (faces that carry sessions)
   ['backends'], //                             every SessionBackend, and their registry
-  ['faults'], //                               fault kinds and injection into sessions
+  ['faults', 'record'], //                     fault kinds and injection; session transcripts, replay, profile capture
   ['outbound'], //                             the dial-out client: walk, reconnect, protocols, bridge
   ['status', 'nms'], //                        control socket & metrics; the reference NMS
   ['device'], //                               a device or fleet assembled from options

@@ -18,6 +18,8 @@ import { faultCommand } from './commands/fault-command.js';
 import { secretCommand } from './commands/secret9-command.js';
 import { inventoryCommand } from './commands/inventory-command.js';
 import { labCommand } from './commands/lab-command.js';
+import { replayCommand } from './commands/replay-command.js';
+import { profileCommand } from './commands/profile-command.js';
 
 /**
  * grpc-js sets the TLS server name even when dialling an IP address, which Node flags as
@@ -61,6 +63,8 @@ async function main(): Promise<void> {
     .command(secretCommand)
     .command(inventoryCommand)
     .command(labCommand)
+    .command(replayCommand)
+    .command(profileCommand)
     .strict()
     .help()
     .alias('h', 'help')

@@ -19,6 +19,7 @@ import { describeShard } from './shard.js';
 import { configSnapshot } from './config-watch.js';
 import { raiseFdLimit } from './fd-limit.js';
 import { resolveDeviceSecrets } from './secrets.js';
+import { recorderFromFlags } from '../record/hook.js';
 import { layoutOf, type Block } from './layout.js';
 import { Stops, type Run, type SshFaceInfo } from './run.js';
 import { Outfitter, sessionsUser } from './equipment.js';
@@ -97,8 +98,9 @@ async function prepareRun(s: DeviceSettings, logger: Logger, placement: ThreadPl
   const config = agentConfigOf(s);
   if (config) backendSpecs(s);
   const layout = layoutOf(s, config, placement?.block);
+  const recorder = recorderFromFlags(s, logger);
   const files = await prepareFiles(s, logger, stops, layout);
-  return { settings: s, logger, config, layout, faults, ...files, stops, startedAt: Date.now(), devices: [], numbers: [], agents: [], sshFaces: [] };
+  return { settings: s, logger, config, layout, faults, recorder, ...files, stops, startedAt: Date.now(), devices: [], numbers: [], agents: [], sshFaces: [] };
 }
 
 /** What the start says about the fleet and the faults, and fault changes passed on to the other threads. */

@@ -63,6 +63,8 @@ export class Outfitter {
   /** Backends that open each new session of device i (1-based) with its equipment at that moment. */
   backends(i: number): Record<SessionKind, SessionBackend> {
     const current = () => this.equipment[i - 1];
+    const { run } = this;
+    const record = run.recorder.outbound(run.devices[i - 1], run.layout.fleet ? run.numbers[i - 1] : undefined);
     const one = (kind: SessionKind): SessionBackend => ({
       get description() {
         return current().backends![kind].description;
@@ -70,7 +72,8 @@ export class Outfitter {
       open: async (k) => {
         const e = current();
         if (kind === 'csh') await e.serve();
-        return e.backends![kind].open(k);
+        const b = e.backends![kind];
+        return record(await b.open(k), k, b.description);
       },
     });
     return { netconf: one('netconf'), csh: one('csh') };

@@ -3,6 +3,7 @@
  * layout, run directory, the devices and agents so far) and how it is taken down again.
  */
 import path from 'node:path';
+import type { SessionRecorder } from '../record/hook.js';
 import type { Logger } from '../log.js';
 import type { EmulatedDevice } from '../junos/device.js';
 import type { Agent } from '../outbound/agent.js';
@@ -74,6 +75,8 @@ export interface Run {
   numbers: number[];
   agents: Agent[];
   sshFaces: SshFaceInfo[];
+  /** Records sessions (--record), or hands them back as they are. */
+  recorder: SessionRecorder;
   /** The other threads of a threaded fleet, once started. */
   others?: FleetThreads;
 }

@@ -106,6 +106,9 @@ export const DEVICE_SETTINGS = {
   logFormat: { kind: 'string', choices: ['json', 'pretty'], library: false, describe: 'Log format', defaultDescription: 'pretty on a terminal, else json', group: OBSERVABILITY },
   logLevel: { kind: 'string', choices: ['trace', 'debug', 'info', 'warn', 'error'], library: false, default: 'info', group: OBSERVABILITY },
   logFile: { kind: 'string', text: true, library: false, describe: 'Also write an outbound_https.log-style file', group: OBSERVABILITY },
+  record: { kind: 'string', text: true, describe: 'Record every session (outbound HTTPS and SSH faces, NETCONF and shell) as a JSON-lines transcript in this directory (secrets left out)', group: OBSERVABILITY },
+  recordMaxBytes: { kind: 'string', describe: 'Bound of one transcript (past it: truncated)', defaultDescription: '16M', group: OBSERVABILITY },
+  recordMaxTotal: { kind: 'string', describe: 'Bound of the --record directory (the oldest transcripts are removed)', defaultDescription: '256M', group: OBSERVABILITY },
 } as const satisfies Record<string, SettingSpec>;
 
 type Model = typeof DEVICE_SETTINGS;

@@ -56,17 +56,18 @@ export async function startSshFaces(run: Run, outfitter: Outfitter): Promise<voi
   for (const [k, member] of run.devices.entries()) {
     const n = run.numbers[k];
     const place = layout.sshPlace(n);
+    const rec = run.recorder.ssh(member, layout.fleet ? n : undefined);
     const ssh = await startSshFace({
       host: place.host,
       port: place.port,
       users,
       authorizedKeysFile: s.sshAuthorizedKeys,
       hostKeyPath: hostKeyPath(run, n),
-      openNetconf: (login: string, client: string) => member.openNetconf({ user: login, client }),
+      openNetconf: (login: string, client: string) => rec.netconf(member.openNetconf({ user: login, client }), login, client),
       // A Junos login lands in the CLI (run as the sessions' user, named as the SSH login);
       // `ssh device "show version"` runs one CLI command.
-      openShell: (login, pty) => withLoginSocket(member, n, login, shell(login, [cli], { interactive: true, cols: pty?.cols, rows: pty?.rows })),
-      openCommand: (login, command) => withLoginSocket(member, n, login, shell(login, [cli, '-c', command], {})),
+      openShell: async (login, pty) => rec.shell(login, await withLoginSocket(member, n, login, shell(login, [cli], { interactive: true, cols: pty?.cols, rows: pty?.rows }))),
+      openCommand: async (login, command) => rec.command(login, command, await withLoginSocket(member, n, login, shell(login, [cli, '-c', command], {}))),
       logger: memberLogger(run, n),
     });
     run.sshFaces.push({ host: ssh.host, port: ssh.port, fingerprint: ssh.fingerprint });

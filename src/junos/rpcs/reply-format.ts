@@ -9,8 +9,12 @@ import { RpcError } from '../../netconf/rpc-error.js';
 import { escapeText } from '../../netconf/xml.js';
 import { convertsFormat, dispatchRpc, renderJson, renderText } from './registry.js';
 import type { RpcContext, RpcReply } from './types.js';
+import { recordedReply } from './recorded.js';
 
 export async function dispatchInFormat(ctx: RpcContext): Promise<RpcReply | string> {
+  // A reply recorded from a real device (the profile's recordings/) comes first.
+  const recorded = recordedReply(ctx.device.profile.dir, ctx.op);
+  if (recorded !== undefined) return recorded;
   const format = ctx.op.attrs.format?.toLowerCase();
   if (format === undefined || format === 'xml' || !convertsFormat(ctx, ctx.op.name)) return dispatchRpc(ctx);
   if (!['text', 'ascii', 'json'].includes(format)) {
