@@ -2,6 +2,7 @@
 /**
  * nc-grpc-device: the command line. With no arguments it runs the embedded demo.
  */
+import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { deviceOptions } from './device-options.js';
@@ -31,6 +32,20 @@ function muteIpServernameWarning(): void {
     if (w.code === 'DEP0123') return;
     for (const l of listeners) l(w);
   });
+}
+
+/**
+ * This package's own version, from the package.json beside dist/ (yargs would look for one
+ * from the working directory up, and print the version of whatever project it runs in).
+ */
+function ownVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { name?: string; version?: string };
+    if (pkg.name === 'nc-grpc-device' && typeof pkg.version === 'string') return pkg.version;
+  } catch {
+    // not found: fall through
+  }
+  return 'unknown';
 }
 
 async function main(): Promise<void> {
@@ -65,7 +80,7 @@ async function main(): Promise<void> {
     .strict()
     .help()
     .alias('h', 'help')
-    .version()
+    .version(ownVersion())
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
       if (err) reportFatal(err);
