@@ -6,7 +6,7 @@
  *   node scripts/check-layers.mjs [--repo DIR] [--warn-only]
  *
  * test/layers.test.ts runs it on every `npm test`. A new room (src/<folder>/) goes into
- * LAYERS below, at the height the README's Development section draws it.
+ * LAYERS below, at the height docs/development.md draws it.
  *
  * A room is src/<folder>/ (sub-folders belong to their room) or a top-level src/<file>.ts.
  * An import is allowed when it stays in its room or goes to a room of a LOWER layer.

@@ -1,5 +1,5 @@
 /**
- * The layer rule (README, Development): no module imports from a room above its own.
+ * The layer rule (docs/development.md): no module imports from a room above its own.
  * Runs scripts/check-layers.mjs over src/, and once over a tiny tree with one wrong import
  * to show the check can fail.
  */
