@@ -323,8 +323,6 @@ async function makeDeviceBackend(notes: string[]): Promise<{ backend: SessionBac
 }
 
 async function main(s: Settings): Promise<void> {
-  // grpc-js's DEP0123 warning (TLS servername set to an IP address) is noise here.
-  process.noDeprecation = true;
   const began = nowMs();
   const notes: string[] = [];
   const pem = await makeSelfSigned({ commonName: 'nms.bench', ipSans: ['127.0.0.1'] });

@@ -22,19 +22,6 @@ import { inventoryCommand } from './commands/inventory-command.js';
 import { labCommand } from './commands/lab-command.js';
 
 /**
- * grpc-js sets the TLS server name even when dialling an IP address, which Node flags as
- * deprecated on every connection; a device dials IPs all day, so that one warning is muted.
- */
-function muteIpServernameWarning(): void {
-  const listeners = process.listeners('warning');
-  process.removeAllListeners('warning');
-  process.on('warning', (w: Error & { code?: string }) => {
-    if (w.code === 'DEP0123') return;
-    for (const l of listeners) l(w);
-  });
-}
-
-/**
  * This package's own version, from the package.json beside dist/ (yargs would look for one
  * from the working directory up, and print the version of whatever project it runs in).
  */
@@ -49,7 +36,6 @@ function ownVersion(): string {
 }
 
 async function main(): Promise<void> {
-  muteIpServernameWarning();
   const argv = normalizeArgv(hideBin(process.argv));
   if (argv.length === 0) {
     process.exitCode = await runDemo();
