@@ -199,7 +199,7 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
   // number follows from it), state directory device-n, device-id -n (or {n}).
   const numbers: number[] = [];
   if (fleet && main) raiseFdLimit(plan.last - plan.first + 1, logger);
-  const pacing = { spread: fleet && !f.storm, storm: f.storm, preconnect: f.preconnect };
+  const pacing = { spread: fleet && !f.storm, storm: f.storm, preconnect: f.preconnect, quiet: fleet };
   for (let n = mine.first; n <= mine.last; n++) {
     const i = n - mine.first + 1;
     const memberLog = fleet ? logger.child({ device: n }) : logger;
@@ -236,7 +236,7 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
     const started = others;
     stops.unshift(() => started.stop());
   }
-  if (fleet && main) logger.info({ devices: plan.last - plan.first + 1, total: count, threads, profiles: plan.groups.map((g) => `${g.profile}:${g.count}`).join(',') }, 'fleet started');
+  if (fleet && main) logger.info({ devices: plan.last - plan.first + 1, total: count, threads, profiles: plan.groups.map((g) => `${g.profile}:${g.count}`).join(',') }, config ? 'fleet started, devices dialling' : 'fleet started');
   if (faults.list().length && main) logger.info({ faults: faults.list() }, 'faults injected from the start');
   faults.on('change', () => {
     if (main) logger.info({ faults: faults.list() }, 'faults changed');

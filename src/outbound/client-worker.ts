@@ -51,6 +51,8 @@ export interface FleetPacing {
   storm?: boolean;
   /** Keep the next Initialize's connection up in advance from the start (SessionHost.preconnect). */
   preconnect?: boolean;
+  /** A fleet member: its routine lines (client started, NMS is up) at debug; the fleet reports progress as a whole. */
+  quiet?: boolean;
 }
 
 /**
@@ -307,7 +309,7 @@ export class ClientWorker implements SessionHost {
       return undefined;
     }
     if (result.up) {
-      if (this.lastProbeError.delete(key) || !this.lastProbeError.size) this.logger.info({ server: key }, 'NMS is up');
+      if (this.lastProbeError.delete(key) || !this.lastProbeError.size) this.logger[this.deps.pacing?.quiet ? 'debug' : 'info']({ server: key }, 'NMS is up');
       return { handoff: result.handoff };
     }
     this.lastError = `${key}: ${result.reason}`;
