@@ -5,6 +5,7 @@
 import type { Argv } from 'yargs';
 import { DEFAULT_PROTOCOL, PROTOCOL_HELP, PROTOCOL_NAMES } from '../wire/contract.js';
 import { faultSyntaxList } from '../faults/kinds.js';
+import { listShippedProfiles } from '../junos/profile.js';
 
 export function deviceOptions<T>(y: Argv<T>) {
   return y
@@ -31,7 +32,7 @@ export function deviceOptions<T>(y: Argv<T>) {
     .option('threads', { type: 'string', describe: 'Fleet: threads that run the devices (auto: one per 2,500 devices from 1,000 up, at most one per CPU)', default: 'auto', group: 'Device:' })
     .option('storm', { type: 'boolean', describe: 'Fleet: reconnect in step (every device walks at the same instant, on multiples of waittime), not spread by a random start phase', default: false, group: 'Device:' })
     .option('preconnect', { type: 'boolean', describe: "Keep the next Initialize's connection up in advance from the start (default: only once a device opened a session)", default: false, group: 'Device:' })
-    .option('profile', { type: 'string', describe: 'Device profile: mx, ex, srx, or a profile directory', default: 'mx', group: 'Device:' })
+    .option('profile', { type: 'string', describe: `Device profile: ${listShippedProfiles().join(', ')}, or a profile directory`, default: 'mx', group: 'Device:' })
     .option('state-dir', { type: 'string', describe: 'Where the device keeps its configuration, rollbacks and SSH host key', group: 'Device:' })
     .option('hostname', { type: 'string', describe: "Device host-name (default from the profile)", group: 'Device:' })
     .option('username', { type: 'string', describe: "Sessions' user, as the JET app's username", defaultDescription: 'nobody', group: 'Device:' })

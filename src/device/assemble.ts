@@ -25,7 +25,7 @@ import { agentConfigFromFlags, faultsFromFlags, knownHostsFile, type DeviceFlags
 import { fleetConfig, fleetPlan, fleetThreads, sshPlaces, threadBlocks } from './fleet.js';
 import { startFleetThreads, type FleetThreads } from './fleet-threads.js';
 import type { FaultSet } from '../faults/faults.js';
-import type { AgentStatus } from '../status/types.js';
+import type { AgentStatus, SshFaceStatus } from '../status/types.js';
 import { describeShard } from './shard.js';
 import { loadProfile } from '../junos/profile.js';
 import type { Inventory } from '../status/types.js';
@@ -155,9 +155,9 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
   let others: FleetThreads | undefined;
   const status = (): AgentStatus => {
     const parts = agents.map((a) => a.status());
-    const clients = parts.flatMap((p, i) => (count > 1 ? p.clients.map((c) => ({ ...c, profile: devices[i]?.profile.name })) : p.clients));
+    const clients: AgentStatus['clients'] = parts.flatMap((p, i) => p.clients.map((c) => ({ ...c, profile: devices[i]?.profile.name })));
     if (others) clients.push(...others.clients());
-    return { pid: process.pid, startedAt: parts[0]?.startedAt ?? startedAt, clients, faults: faults.list(), devices: count };
+    return { pid: process.pid, startedAt: parts[0]?.startedAt ?? startedAt, clients, faults: faults.list(), devices: count, ...sshStatus() };
   };
   // Metrics are bound before any client dials: a port clash ends the start before anything goes out.
   if (main && config && f.metricsPort !== undefined) {
@@ -270,6 +270,9 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
 
   const device = devices[0];
   const sshFaces: { host: string; port: number; fingerprint: string }[] = [];
+  const sshSessions: (() => number)[] = [];
+  const sshStatus = (): { ssh?: SshFaceStatus } =>
+    sshFaces.length ? { ssh: { faces: sshPlace ? count : sshFaces.length, host: sshFaces[0].host, port: sshFaces[0].port, users: sshUsers.map((u) => u.name), sessions: sshSessions.reduce((n, s) => n + s(), 0) } } : {};
   if (sshPlace) {
     const cliPath = path.join(cliBinDir(), 'cli');
     // Each SSH login's cli gets a device socket of its own, opened as that login: its
@@ -307,8 +310,9 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
         logger: fleet ? logger.child({ device: n }) : logger,
       });
       sshFaces.push({ host: ssh.host, port: ssh.port, fingerprint: ssh.fingerprint });
+      sshSessions.push(ssh.sessions);
       stops.unshift(() => ssh.close());
-      if (!fleet) logger.info({ port: ssh.port, users: sshUsers.map((u) => u.name) }, 'SSH face listening (netconf subsystem and cli)');
+      if (!fleet) logger.info({ host: ssh.host, port: ssh.port, fingerprint: ssh.fingerprint, users: sshUsers.map((u) => u.name) }, 'SSH face listening (netconf subsystem and cli)');
     }
     if (fleet) logger.info({ faces: sshFaces.length, first: sshFaces[0], last: sshFaces[sshFaces.length - 1], users: sshUsers.map((u) => u.name) }, 'SSH faces listening (netconf subsystem and cli)');
   }

@@ -320,7 +320,7 @@ export class ClientWorker implements SessionHost {
     const now = Date.now();
     if (since === undefined || now - since >= DOWN_REMINDER_MS) {
       this.lastProbeError.set(key, now);
-      this.logger.warn({ server: key, reason: result.reason }, since === undefined ? 'NMS server is down; trying the next one' : 'NMS server is still down');
+      this.logger.warn({ server: key, reason: result.reason }, since === undefined ? (this.cfg.servers.length > 1 ? 'NMS server is down; trying the next one' : `NMS server is down; trying again in ${this.cfg.waittime} s`) : 'NMS server is still down');
     } else {
       this.logger.debug({ server: key, reason: result.reason }, 'NMS server still down');
     }

@@ -49,6 +49,8 @@ export interface SshFace {
   port: number;
   /** Fingerprint of the host key (`SHA256:...`), for pinning. */
   fingerprint: string;
+  /** Sessions open now (NETCONF, cli logins, commands). */
+  sessions(): number;
   close(): Promise<void>;
 }
 
@@ -161,6 +163,7 @@ export async function startSshFace(opts: SshFaceOptions): Promise<SshFace> {
   if (methods.length === 0) throw new Error('the ssh face has nobody to let in: give --ssh-user NAME:PASSWORD or an authorized keys file');
 
   const connections = new Set<Connection>();
+  let openSessions = 0;
   const guard = new LoginGuard({ ...JUNOS_RETRY_DEFAULTS, ...opts.loginRetry }, log, (name) => dir.knows(name));
   /** Refusals being held back, cleared when the face closes. */
   const held = new Set<NodeJS.Timeout>();
@@ -226,6 +229,8 @@ export async function startSshFace(opts: SshFaceOptions): Promise<SshFace> {
         // The client left while the session was being set up: it goes too.
         if (gone) return s.kill(15);
         running = s;
+        openSessions++;
+        channel.once('close', () => openSessions--);
         log.info({ user, peer, what }, 'ssh session started');
         bridge(channel, s, log, what, what === 'netconf');
       };
@@ -331,12 +336,14 @@ export async function startSshFace(opts: SshFaceOptions): Promise<SshFace> {
     });
   });
   emitter.on('error', (err: Error) => log.error({ reason: err.message }, 'ssh server error'));
-  log.info({ host, port, fingerprint: hostKey.fingerprint }, 'ssh face listening');
+  // The device says it once, with its users (a fleet: once for all its faces).
+  log.debug({ host, port, fingerprint: hostKey.fingerprint }, 'ssh face listening');
 
   return {
     host,
     port,
     fingerprint: hostKey.fingerprint,
+    sessions: () => openSessions,
     close: () =>
       new Promise<void>((resolve) => {
         for (const t of held) clearTimeout(t);

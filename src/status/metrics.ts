@@ -42,8 +42,10 @@ export function createMetricsRegistry(getStatus: () => AgentStatus): Registry {
         e.n++;
         by.set(key, e);
       }
-      const seen = new Set([...by.values()].map((e) => e.state));
-      for (const s of STATES) if (!seen.has(s)) this.set({ state: s, profile: '' }, 0);
+      // Every state of every profile present, zero or not: a series does not vanish when its count does.
+      const profiles = new Set([...by.values()].map((e) => e.profile));
+      if (!profiles.size) profiles.add('');
+      for (const p of profiles) for (const s of STATES) if (!by.has(`${s}\0${p}`)) this.set({ state: s, profile: p }, 0);
       for (const e of by.values()) this.set({ state: e.state, profile: e.profile }, e.n);
     },
   });

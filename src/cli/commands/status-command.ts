@@ -29,6 +29,12 @@ export function formatStatus(status: AgentStatus, now: number = Date.now()): str
   const fleet = status.devices !== undefined && status.devices > 1 ? `, ${status.devices} devices` : '';
   const lines = [`agent pid ${status.pid}, up ${formatDuration(now - status.startedAt)}${fleet}, ${total} client${total === 1 ? '' : 's'}`];
   if (status.faults?.length) lines.push(`faults injected: ${status.faults.join(', ')}`);
+  const ssh = status.ssh;
+  if (ssh) {
+    const where = ssh.faces > 1 ? `${ssh.faces} SSH faces, the first on ${ssh.host}:${ssh.port}` : `SSH face on ${ssh.host}:${ssh.port}`;
+    lines.push(`${where} (netconf subsystem and cli), users ${ssh.users.join(', ') || '(authorized keys)'}, ${ssh.sessions} session${ssh.sessions === 1 ? '' : 's'} open`);
+    if (!total) lines.push('no outbound-https client (no NMS configured)');
+  }
   const sum = status.summary;
   if (sum && (status.devices ?? 1) > 1) {
     const counts = (o: Record<string, number | undefined>) => Object.entries(o).map(([k, v]) => `${k} ${v}`).join(', ');
