@@ -1,5 +1,6 @@
 /**
- * Prometheus metrics of a running agent, served on an optional HTTP port at `/metrics`.
+ * Prometheus metrics of a running agent, served on an optional HTTP port at `/metrics`
+ * (and at `/` a page of the device or fleet, web-page.ts).
  * Every value is read from the status provider at scrape time (nothing accumulates here),
  * in a registry of its own, so two agents in one process never mix their numbers.
  */
@@ -7,6 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { StatusError, summarize, type AgentStatus, type ClientState, type FleetSummary } from './types.js';
+import { PAGE, PAGE_HEADERS, uiState } from './web-page.js';
 
 const STATES: readonly ClientState[] = ['probing', 'connected', 'waiting', 'stopped'];
 
@@ -177,8 +179,20 @@ export async function startMetricsServer(port: number, host: string, getStatus: 
   const registry = createMetricsRegistry(getStatus);
   const server = createServer((req, res) => {
     const url = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && url === '/') {
+      res.writeHead(200, PAGE_HEADERS).end(PAGE);
+      return;
+    }
+    if (req.method === 'GET' && url === '/ui/state') {
+      try {
+        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(uiState(getStatus())));
+      } catch (err) {
+        res.writeHead(500, { 'content-type': 'text/plain' }).end(`status unavailable: ${(err as Error).message}\n`);
+      }
+      return;
+    }
     if (req.method !== 'GET' || url !== '/metrics') {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try GET /metrics\n');
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try GET /metrics, or / for the page\n');
       return;
     }
     registry.metrics().then(
