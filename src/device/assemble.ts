@@ -160,7 +160,7 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
     return { pid: process.pid, startedAt: parts[0]?.startedAt ?? startedAt, clients, faults: faults.list(), devices: count, ...sshStatus() };
   };
   // Metrics are bound before any client dials: a port clash ends the start before anything goes out.
-  if (main && config && f.metricsPort !== undefined) {
+  if (main && f.metricsPort !== undefined) {
     const metrics = await startMetrics(f.metricsPort, status, logger, f.metricsHost);
     stops.push(() => metrics.close());
   }

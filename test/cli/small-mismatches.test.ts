@@ -32,7 +32,8 @@ test('--help names every shipped profile', () => {
 
 test('an SSH-only device: status shows its SSH face, users and sessions; listening is logged once', async () => {
   const state = path.join(h.tempDir('ncgd-ssh-status-'), 'state');
-  const dev = await spawnSshDevice(h, ['--ssh-user', 'ops:ops-pw', '--state-dir', state]);
+  const metricsPort = await freePort();
+  const dev = await spawnSshDevice(h, ['--ssh-user', 'ops:ops-pw', '--state-dir', state, '--metrics-port', String(metricsPort)]);
   let logs = '';
   dev.child.stderr!.on('data', (d) => (logs += d));
   const nc = await openChannel({ host: '127.0.0.1', port: dev.port, username: 'ops', password: 'ops-pw' }, { subsystem: 'netconf' });
@@ -45,9 +46,26 @@ test('an SSH-only device: status shows its SSH face, users and sessions; listeni
   assert.doesNotMatch(r.stdout, /ops-pw/);
   const json = JSON.parse(cli(['status', '--state-dir', state, '--json']).stdout) as { ssh: { port: number; users: string[]; sessions: number } };
   assert.deepEqual(json.ssh, { faces: 1, host: '127.0.0.1', port: dev.port, users: ['ops'], sessions: 1 });
+  // The page's data on the metrics port shows the SSH face too (no NMS needed).
+  const ui = await new Promise<string>((resolve, reject) => {
+    http.get(`http://127.0.0.1:${metricsPort}/ui/state`, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve(body));
+    }).on('error', reject);
+  });
+  assert.deepEqual((JSON.parse(ui) as { ssh: unknown }).ssh, json.ssh);
   await new Promise((res) => setTimeout(res, 200));
   const all = logs;
   assert.ok((all.match(/listening/g) ?? []).length <= 1, 'nothing more is logged as listening');
+});
+
+test('session with no nms listening: one line saying where it looked and how to point it elsewhere', async () => {
+  const port = await freePort();
+  const r = spawnSync(process.execPath, [MAIN_JS, 'session', '--list'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, NCGD_NMS_OPS: `127.0.0.1:${port}` } });
+  assert.equal(r.status, 1);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.match(r.stderr, new RegExp(`cannot reach the NMS operator port 127\\.0\\.0\\.1:${port}: ECONNREFUSED \\(\\$NCGD_NMS_OPS; is \`nc-grpc-device nms\` running\\?`));
 });
 
 test('one server down: "trying again in N s" (not "the next one"); metrics carry the profile, never an empty one', async () => {

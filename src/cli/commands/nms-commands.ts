@@ -193,6 +193,19 @@ function checkPositive(v: number | undefined, flag: string): void {
  * over. A one-shot run (--command/--rpc) that did not get its answers rejects with one line.
  */
 export async function runSession(args: SessionArgs, io: SessionClientIo): Promise<number> {
+  try {
+    return await runSessionOnce(args, io);
+  } catch (err) {
+    // Nothing listens where we looked: say where that address came from and how to change it.
+    if (err instanceof SessionClientError && /^cannot reach the NMS operator port .*ECONNREFUSED/.test(err.message)) {
+      const from = process.env[NMS_OPS_ENV] && args.nmsOps === process.env[NMS_OPS_ENV] ? `$${NMS_OPS_ENV}` : args.nmsOps === DEFAULT_NMS_OPS ? 'the default' : '--nms-ops';
+      throw new SessionClientError(`${err.message} (${from}; is \`nc-grpc-device nms\` running? it prints its operator port: give it with --nms-ops HOST:PORT or ${NMS_OPS_ENV})`);
+    }
+    throw err;
+  }
+}
+
+async function runSessionOnce(args: SessionArgs, io: SessionClientIo): Promise<number> {
   const request = sessionRequest(args);
   checkPositive(args.idleMs, '--idle-ms');
   checkPositive(args.wait, '--wait');
