@@ -7,6 +7,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Harness, MAIN_JS, until, pidAlive } from '../support/agent-harness.js';
@@ -83,7 +84,7 @@ test('lab up FILE with startup configs: one step; credentials, exec, save, Norni
   writeFileSync(path.join(dir, 'base.set'), 'set system location building lab-b1\nset system ntp server 192.0.2.123\n');
   writeFileSync(path.join(dir, 'r2.conf'), 'system {\n    domain-name r2.example.net;\n}\n');
   const file = path.join(dir, 'pair.yaml');
-  writeFileSync(file, ['name: pair', 'devices: 2', 'hostname: r', 'nms: none', 'ssh: { port: 0 }', 'configs:', '  all: base.set', '  r-2: r2.conf', ''].join('\n'));
+  writeFileSync(file, ['name: pair', 'devices: 2', 'hostname: r', 'nms: none', 'ssh: { port: 0 }', 'metrics: 0', 'configs:', '  all: base.set', '  r-2: r2.conf', ''].join('\n'));
 
   const up = await lab('up', file);
   const labDir = path.join(labsDir, 'pair');
@@ -94,6 +95,18 @@ test('lab up FILE with startup configs: one step; credentials, exec, save, Norni
   });
   assert.match(up.stdout, /lab pair started: pid \d+, 2 devices, .*startup configuration committed on 2 devices/);
   assert.match(up.stdout, /^pair\s+r-1\s+1\s+mx\s+.*\s+up\s+127\.0\.0\.1:\d+$/m, 'up prints the lab table');
+  const pageUrl = /lab pair page: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(up.stdout)?.[1];
+  assert.ok(pageUrl, up.stdout);
+  const fetchText = (url: string) =>
+    new Promise<string>((resolve, reject) => {
+      http.get(url, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve(body));
+      }).on('error', reject);
+    });
+  assert.match(await fetchText(pageUrl), /<title>nc-grpc-device<\/title>/);
+  assert.equal((JSON.parse(await fetchText(`${pageUrl}ui/state`)) as { ssh: { faces: number } }).ssh.faces, 2);
 
   // The random password can be shown; the inventory says where it is, or carries it when asked.
   const creds = (await lab('credentials', 'pair')).stdout.trim().split('\n');
@@ -135,6 +148,7 @@ test('lab up FILE with startup configs: one step; credentials, exec, save, Norni
   assert.equal(stopped, 1, 'cli on a stopped lab: a runtime error, not a usage error');
   const again = await lab('start', 'pair');
   assert.doesNotMatch(again.stdout, /startup configuration/, 'the startup configuration is applied once');
+  assert.ok(again.stdout.includes(`lab pair page: ${pageUrl}`), 'the page keeps its port');
   assert.deepEqual(await ports(), before);
 
   assert.match((await lab('down', file)).stdout, /lab pair stopped and removed/);

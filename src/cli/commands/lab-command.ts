@@ -106,7 +106,9 @@ async function startLab(lab: Lab): Promise<string> {
     const configured = await applyStartupConfigs(lab, inv.devices, (t) => line.update(t));
     line.clear();
     const extra = configured ? `, startup configuration committed on ${configured} device${configured === 1 ? '' : 's'}` : '';
-    return `lab ${lab.name} started: pid ${inv.pid}, ${inv.devices.length} devices, log ${lab.logFile}${extra}\n`;
+    const metrics = lab.spec().metrics;
+    const page = metrics ? `\nlab ${lab.name} page: http://127.0.0.1:${metrics.port}/ (metrics at /metrics)` : '';
+    return `lab ${lab.name} started: pid ${inv.pid}, ${inv.devices.length} devices, log ${lab.logFile}${extra}${page}\n`;
   } catch (err) {
     line.clear();
     throw err;

@@ -97,6 +97,7 @@ export class Lab {
     }
     if (s.nms?.protocol) a.push('--protocol', s.nms.protocol);
     if (s.nms && existsSync(secretFile)) a.push(`--secret-file=${secretFile}`);
+    if (s.metrics) a.push('--metrics-port', String(s.metrics.port));
     if (s.ssh) {
       a.push('--ssh-port', String(s.ssh.port), `--ssh-user-file=${path.join(this.dir, 'users')}`);
       if (s.ssh.addressRange) a.push(`--ssh-address-range=${s.ssh.addressRange}`);
@@ -110,7 +111,7 @@ export class Lab {
    */
   async start(timeoutMs = 60_000, progress: (text: string) => void = () => {}): Promise<Inventory> {
     if (this.pid()) throw new UsageError(`lab ${this.name} is running already (pid ${this.pid()})`);
-    await this.pinSshPorts();
+    await this.pinPorts();
     const spec = this.spec();
     mkdirSync(this.stateDir, { recursive: true, mode: 0o700 });
     const main = fileURLToPath(new URL('../main.js', import.meta.url));
@@ -145,16 +146,19 @@ export class Lab {
   /**
    * `ssh: {port: 0}` means "free ports": the first start picks a base with a free port for
    * every device and keeps it in lab.json, so the devices keep their ports at every start
-   * (an SSH client's known_hosts and an inventory stay valid).
+   * (an SSH client's known_hosts and an inventory stay valid). `metrics: 0` the same.
    */
-  async pinSshPorts(): Promise<void> {
+  async pinPorts(): Promise<void> {
     const spec = this.spec();
-    if (!spec.ssh || spec.ssh.port !== 0 || spec.ssh.addressRange) return;
-    const total = fleetPlan({ devices: spec.devices, profile: spec.profile, sshPort: 0 }, undefined, {}).total;
-    const base = await freePortRun(total);
+    const sshFree = spec.ssh !== undefined && spec.ssh.port === 0 && !spec.ssh.addressRange;
+    const metricsFree = spec.metrics?.port === 0;
+    if (!sshFree && !metricsFree) return;
     const file = path.join(this.dir, 'lab.json');
     const stored = JSON.parse(readFileSync(file, 'utf8')) as LabSpec;
-    stored.ssh = { ...stored.ssh!, port: base, auto: true };
+    const total = fleetPlan({ devices: spec.devices, profile: spec.profile, sshPort: 0 }, undefined, {}).total;
+    if (sshFree) stored.ssh = { ...stored.ssh!, port: await freePortRun(total), auto: true };
+    // The page's port stays out of the SSH faces' block (a face may be down when this runs).
+    if (metricsFree) stored.metrics = { port: await freePortRun(1, stored.ssh ? [stored.ssh.port, stored.ssh.port + total] : undefined), auto: true };
     writeFileSync(`${file}.tmp`, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
     renameSync(`${file}.tmp`, file);
   }
@@ -248,11 +252,12 @@ function portFree(port: number): Promise<boolean> {
 }
 
 /** A base port with `count` free ports from it on 127.0.0.1 (random bases tried, bounded). */
-async function freePortRun(count: number): Promise<number> {
+async function freePortRun(count: number, avoid?: [number, number]): Promise<number> {
   const lo = 20_000;
   const hi = 60_000 - count;
   for (let attempt = 0; attempt < 40; attempt++) {
     const base = lo + Math.floor(Math.random() * (hi - lo));
+    if (avoid && base + count > avoid[0] && base < avoid[1]) continue;
     let ok = true;
     for (let p = base; p < base + count && ok; p++) ok = await portFree(p);
     if (ok) return base;
