@@ -10,8 +10,6 @@ import { startRawServer } from './raw-grpc.js';
 import { startHoldServer } from './fleet.js';
 import { nowMs, runConcurrent, type RateResult } from './stats.js';
 
-// grpc-js's DEP0123 warning (TLS servername set to an IP address) is noise here.
-process.noDeprecation = true;
 
 const TERMINATOR = ']]>]]>';
 const REQUEST_TIMEOUT_MS = 10_000;

@@ -7,6 +7,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { CHANNEL_OPTIONS, type NcgrpcClient } from '../src/outbound/channel.js';
 import { ncgrpcService } from '../src/wire/protos.js';
+import { dnsOnlyServername } from '../src/outbound/tls.js';
 import { MSG_SUBPROCESS_ENDED } from '../src/wire/contract.js';
 import { BENCH_HELLO, bulkPiece } from './backends.js';
 import { nowMs, type RateResult } from './stats.js';
@@ -89,7 +90,7 @@ export class RawClient {
 
   constructor(port: number, cert: string) {
     this.target = `127.0.0.1:${port}`;
-    this.creds = grpc.credentials.createSsl(Buffer.from(cert));
+    this.creds = dnsOnlyServername(grpc.credentials.createSsl(Buffer.from(cert)));
   }
 
   private channel(): NcgrpcClient {

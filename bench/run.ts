@@ -22,6 +22,14 @@ import { BenchBackend } from './backends.js';
 import type { Device, NmsOp } from './nms-side.js';
 import { RawClient } from './raw-grpc.js';
 import { median, nowMs, percentile, renderTable, runConcurrent, verdict, type RateResult, type Row } from './stats.js';
+import { ProgressLine } from '../src/cli/progress.js';
+
+/** Where the bench is, on stderr: a live line at a terminal, a plain line per step otherwise. */
+const progress = new ProgressLine(process.stderr, { plainEveryMs: 0 });
+const benchStart = Date.now();
+function step(text: string): void {
+  progress.update(`bench: ${text} (${Math.round((Date.now() - benchStart) / 1000)}s)`);
+}
 
 const FLEET = 8;
 const SMALL_RPC = '<rpc><get-software-information/></rpc>]]>]]>';
@@ -139,6 +147,7 @@ interface Bench {
 const perSecond = (r: RateResult) => (r.done / r.ms) * 1000;
 
 async function ratePhase(b: Bench): Promise<void> {
+  step('rate: warming up');
   const { s, nms, raw } = b;
   const hello = b.devices.hello!;
   const maxMs = 6000;
@@ -156,6 +165,7 @@ async function ratePhase(b: Bench): Promise<void> {
   const rawNmsCpu: number[] = [];
   await raw.pipelined(64, maxMs);
   for (let r = 0; r < s.rounds; r++) {
+    step(`rate: round ${r + 1}/${s.rounds}`);
     const o = await withCpu(() => nms.call<RateResult>({ op: 'rate', devices: [hello], count: s.rateCount, concurrency: s.concurrency, maxMs }));
     if (o.value.failures) b.notes.push(`rate round ${r + 1}: ${o.value.failures} of our sessions failed (${o.value.lastError})`);
     ours.push(perSecond(o.value));
@@ -214,6 +224,7 @@ async function ratePhase(b: Bench): Promise<void> {
 type RttResult = { samples: number[]; replyBytes: number };
 
 async function rttPhase(b: Bench): Promise<void> {
+  step('round trips');
   const { s, nms, raw } = b;
   const echo = b.devices.echo!;
   // Warm both paths well (JIT of every function on the way) before measuring.
@@ -255,6 +266,7 @@ type BulkResult = { ms: number; bytes: number; messages?: number };
 const mibPerSecond = (r: BulkResult) => r.bytes / MiB / (r.ms / 1000);
 
 async function bulkPhase(b: Bench): Promise<void> {
+  step('bulk output');
   const { s, nms, raw } = b;
   const bulk = b.devices.bulk!;
   const ours: number[] = [];
@@ -290,6 +302,7 @@ async function bulkPhase(b: Bench): Promise<void> {
  * pushes, as Juniper's sample NMS sends it, in both framings. In-process; no raw column.
  */
 async function framingPhase(b: Bench): Promise<void> {
+  step('NETCONF reassembly');
   const { FrameDecoder, encodeChunks } = await import('../src/netconf/framing.js');
   for (const mib of b.s.rounds > 1 ? [4, 15] : [4]) {
     for (const mode of ['eom', 'chunked'] as const) {
@@ -323,10 +336,9 @@ async function makeDeviceBackend(notes: string[]): Promise<{ backend: SessionBac
 }
 
 async function main(s: Settings): Promise<void> {
-  // grpc-js's DEP0123 warning (TLS servername set to an IP address) is noise here.
-  process.noDeprecation = true;
   const began = nowMs();
   const notes: string[] = [];
+  step('setting up: the NMS process, the bench devices and their fleet');
   const pem = await makeSelfSigned({ commonName: 'nms.bench', ipSans: ['127.0.0.1'] });
   const child = fork(new URL('./nms-side.js', import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const nms = new NmsPeer(child);
@@ -372,12 +384,14 @@ async function main(s: Settings): Promise<void> {
     // freed by the other phases would be reused by whichever side comes first.
     if (s.phases.has('fleet')) {
       const { fleetPhase } = await import('./fleet.js');
+      step(`fleet: ${s.fleet} devices (start, idle memory, NMS restart)`);
       await fleetPhase({ n: s.fleet, nms, cert: pem.cert, gc: bench.gc, rows: bench.rows, notes });
     }
     if (s.phases.has('rate')) await ratePhase(bench);
     if (s.phases.has('rtt')) await rttPhase(bench);
     if (s.phases.has('bulk')) await bulkPhase(bench);
     if (s.phases.has('framing')) await framingPhase(bench);
+    progress.done(`bench: measured in ${Math.round((Date.now() - benchStart) / 1000)}s`);
 
     console.log('');
     console.log(renderTable(bench.rows));

@@ -8,8 +8,8 @@
  *   node scripts/check-layers.mjs [--repo DIR] [--warn-only]
  *
  * test/layers.test.ts runs it on every `npm test`. A new room (src/<folder>/) goes into
- * LAYERS below, at the height the README's Development section draws it; a new folder of a
- * room with sub-layers goes into that room's SUBLAYERS line.
+ * LAYERS below, at the height docs/development.md draws it; a new folder of a room with
+ * sub-layers goes into that room's SUBLAYERS line.
  *
  * A room is src/<folder>/ (sub-folders belong to their room) or a top-level src/<file>.ts.
  * An import is allowed when it stays in its room or goes to a room of a LOWER layer.

@@ -3,6 +3,7 @@
  * Runs the compiled tests: every *.test.js under dist/test/ (or under the folders/files
  * given), through `node --test`. Node 20's --test takes no glob, and the tests live in
  * folders that mirror src/.   node scripts/run-tests.mjs [dist/test/outbound ...]
+ * At a terminal the report is compact (scripts/test-reporter.mjs); otherwise TAP.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -21,6 +22,13 @@ if (!files.length) {
   console.error('run-tests: no *.test.js found (run `npm run build` first)');
   process.exit(1);
 }
-const child = spawn(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+// At a terminal a compact reporter (a live line, failures in full); elsewhere TAP, as CI reads
+// it (NCGD_TEST_REPORTER=tap|spec|compact chooses).
+const choice = process.env.NCGD_TEST_REPORTER || (process.stdout.isTTY ? 'compact' : 'tap');
+const reporter = choice === 'compact' ? path.join(root, 'scripts/test-reporter.mjs') : choice;
+const child = spawn(process.execPath, ['--test', '--test-concurrency=2', `--test-reporter=${reporter}`, '--test-reporter-destination=stdout', ...files], {
+  stdio: 'inherit',
+  env: { ...process.env, NCGD_TEST_FILES: String(files.length) },
+});
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

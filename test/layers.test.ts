@@ -1,5 +1,5 @@
 /**
- * The layer rule (README, Development): no module imports from a room above its own, inside
+ * The layer rule (docs/development.md): no module imports from a room above its own, inside
  * junos/ no sub-room imports from one above it, and no import cycle (type imports too).
  * Runs scripts/check-layers.mjs over src/, and over tiny trees with one seeded fault each to
  * show every part of the check can fail.

@@ -91,6 +91,8 @@ export async function runDemo(): Promise<number> {
     await withTimeout(sh.ended, 'the shell session to end');
     block('device → NMS', sh.output().slice(mark));
     print('\ndemo finished: both sessions ended cleanly');
+    print('next: the quick start in README.md runs the same with separate commands (certs, nms, a device, session);');
+    print('      `nc-grpc-device --help` lists every command, and docs/ has one page per topic.');
     return 0;
   } catch (err) {
     process.stderr.write(`nc-grpc-device demo failed: ${(err as Error).message}\n`);

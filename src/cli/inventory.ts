@@ -1,11 +1,12 @@
 /**
  * What NMS tools import for a running fleet, from its control socket's `GET /inventory`:
  * an Ansible inventory (YAML or INI, grouped by profile, with ansible_host, ansible_port,
- * ansible_network_os and ansible_connection host vars), CSV, or JSON.
+ * ansible_network_os and ansible_connection host vars), a Nornir SimpleInventory hosts file,
+ * CSV, or JSON.
  */
 import type { Inventory, InventoryDevice } from '../status/types.js';
 
-export const INVENTORY_FORMATS = ['ansible-yaml', 'ansible-ini', 'csv', 'json'] as const;
+export const INVENTORY_FORMATS = ['ansible-yaml', 'ansible-ini', 'nornir', 'csv', 'json'] as const;
 export type InventoryFormat = (typeof INVENTORY_FORMATS)[number];
 
 export interface AnsibleVars {
@@ -15,6 +16,10 @@ export interface AnsibleVars {
   connection?: string;
   /** ansible_user, when given. */
   user?: string;
+  /** ansible_password (Nornir: password), only when asked for: an inventory is often shared. */
+  password?: string;
+  /** Where the password is, as a comment at the top (YAML, INI, Nornir) when it is not included. */
+  passwordHint?: string;
 }
 
 /** A name Ansible takes as a group: letters, digits and underscores. */
@@ -28,6 +33,7 @@ function hostVars(d: InventoryDevice, a: AnsibleVars): [string, string | number]
   if (d.ssh) vars.push(['ansible_host', d.ssh.host], ['ansible_port', d.ssh.port]);
   vars.push(['ansible_network_os', a.networkOs ?? 'junipernetworks.junos.junos'], ['ansible_connection', a.connection ?? 'ansible.netcommon.netconf']);
   if (a.user) vars.push(['ansible_user', a.user]);
+  if (a.password !== undefined) vars.push(['ansible_password', a.password]);
   vars.push(['junos_model', d.model], ['junos_serial', d.serial]);
   if (d.deviceIds.length) vars.push(['outbound_device_id', d.deviceIds.join(',')]);
   return vars;
@@ -55,6 +61,11 @@ function iniValue(v: string | number): string {
   return /[\s"'=#;]/.test(s) ? JSON.stringify(s) : s;
 }
 
+/** The password hint as comment lines (none when the password is included). */
+function hint(a: AnsibleVars): string[] {
+  return a.password === undefined && a.passwordHint ? [`# ${a.passwordHint}`] : [];
+}
+
 /** The inventory in one of INVENTORY_FORMATS. */
 export function formatInventory(inv: Inventory, format: InventoryFormat, a: AnsibleVars = {}): string {
   switch (format) {
@@ -62,11 +73,25 @@ export function formatInventory(inv: Inventory, format: InventoryFormat, a: Ansi
       return `${JSON.stringify(inv, null, 2)}\n`;
     case 'csv': {
       const header = ['name', 'n', 'profile', 'model', 'serial', 'device_id', 'state', 'ssh_host', 'ssh_port'];
-      const rows = inv.devices.map((d) => [d.hostname, d.n, d.profile, d.model, d.serial, d.deviceIds.join(' '), d.states.join(' ') || (d.ssh ? 'ssh' : '-'), d.ssh?.host ?? '', d.ssh?.port ?? '']);
+      // The state as `lab list` shows it: an SSH-only device is `up`.
+      const rows = inv.devices.map((d) => [d.hostname, d.n, d.profile, d.model, d.serial, d.deviceIds.join(' '), d.states.join(' ') || (d.ssh ? 'up' : '-'), d.ssh?.host ?? '', d.ssh?.port ?? '']);
       return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
     }
+    case 'nornir': {
+      // Nornir's SimpleInventory hosts.yaml: platform junos (NAPALM, Netmiko's juniper_junos, PyEZ).
+      const out = hint(a);
+      for (const d of inv.devices) {
+        out.push(`${y(d.hostname)}:`);
+        if (d.ssh) out.push(`  hostname: ${y(d.ssh.host)}`, `  port: ${d.ssh.port}`);
+        if (a.user) out.push(`  username: ${y(a.user)}`);
+        if (a.password !== undefined) out.push(`  password: ${y(a.password)}`);
+        out.push('  platform: junos', '  data:', `    profile: ${y(d.profile)}`, `    model: ${y(d.model)}`, `    serial: ${y(d.serial)}`);
+        if (d.deviceIds.length) out.push(`    outbound_device_id: ${y(d.deviceIds.join(','))}`);
+      }
+      return out.join('\n') + '\n';
+    }
     case 'ansible-ini': {
-      const out: string[] = [];
+      const out: string[] = hint(a);
       for (const [g, devices] of byProfile(inv)) {
         out.push(`[${g}]`);
         for (const d of devices) out.push([d.hostname, ...hostVars(d, a).map(([k, v]) => `${k}=${iniValue(v)}`)].join(' '));
@@ -75,7 +100,7 @@ export function formatInventory(inv: Inventory, format: InventoryFormat, a: Ansi
       return out.join('\n');
     }
     case 'ansible-yaml': {
-      const out = ['all:', '  children:'];
+      const out = [...hint(a), 'all:', '  children:'];
       for (const [g, devices] of byProfile(inv)) {
         out.push(`    ${g}:`, '      hosts:');
         for (const d of devices) {

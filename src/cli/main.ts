@@ -2,6 +2,7 @@
 /**
  * nc-grpc-device: the command line. With no arguments it runs the embedded demo.
  */
+import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { deviceOptions, deviceSettingsOf } from './device-options.js';
@@ -22,20 +23,20 @@ import { replayCommand } from './commands/replay-command.js';
 import { profileCommand } from './commands/profile-command.js';
 
 /**
- * grpc-js sets the TLS server name even when dialling an IP address, which Node flags as
- * deprecated on every connection; a device dials IPs all day, so that one warning is muted.
+ * This package's own version, from the package.json beside dist/ (yargs would look for one
+ * from the working directory up, and print the version of whatever project it runs in).
  */
-function muteIpServernameWarning(): void {
-  const listeners = process.listeners('warning');
-  process.removeAllListeners('warning');
-  process.on('warning', (w: Error & { code?: string }) => {
-    if (w.code === 'DEP0123') return;
-    for (const l of listeners) l(w);
-  });
+function ownVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { name?: string; version?: string };
+    if (pkg.name === 'nc-grpc-device' && typeof pkg.version === 'string') return pkg.version;
+  } catch {
+    // not found: fall through
+  }
+  return 'unknown';
 }
 
 async function main(): Promise<void> {
-  muteIpServernameWarning();
   const argv = normalizeArgv(hideBin(process.argv));
   if (argv.length === 0) {
     process.exitCode = await runDemo();
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
     .strict()
     .help()
     .alias('h', 'help')
-    .version()
+    .version(ownVersion())
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
       if (err) reportFatal(err);

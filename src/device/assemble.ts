@@ -100,7 +100,7 @@ async function prepareRun(s: DeviceSettings, logger: Logger, placement: ThreadPl
   const layout = layoutOf(s, config, placement?.block);
   const recorder = recorderFromFlags(s, logger);
   const files = await prepareFiles(s, logger, stops, layout);
-  return { settings: s, logger, config, layout, faults, recorder, ...files, stops, startedAt: Date.now(), devices: [], numbers: [], agents: [], sshFaces: [] };
+  return { settings: s, logger, config, layout, faults, recorder, ...files, stops, startedAt: Date.now(), devices: [], numbers: [], agents: [], sshFaces: [], sshSessions: [] };
 }
 
 /** What the start says about the fleet and the faults, and fault changes passed on to the other threads. */
@@ -109,7 +109,7 @@ function announce(run: Run): void {
   const main = layout.main;
   if (layout.fleet && main) {
     const { plan } = layout;
-    logger.info({ devices: plan.last - plan.first + 1, total: layout.total, threads: layout.threads, profiles: plan.groups.map((g) => `${g.profile}:${g.count}`).join(',') }, 'fleet started');
+    logger.info({ devices: plan.last - plan.first + 1, total: layout.total, threads: layout.threads, profiles: plan.groups.map((g) => `${g.profile}:${g.count}`).join(',') }, run.config ? 'fleet started, devices dialling' : 'fleet started');
   }
   if (faults.list().length && main) logger.info({ faults: faults.list() }, 'faults injected from the start');
   faults.on('change', () => {

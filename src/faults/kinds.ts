@@ -1,6 +1,6 @@
 /**
  * THE table of fault kinds. The parser, the canonical form, the `--fault` and `fault` help
- * texts and the README's fault table all come from here: a new fault is one entry below
+ * texts and the fault table of docs/faults.md all come from here: a new fault is one entry below
  * (plus the code that makes it happen, which reads it from the FaultSet).
  */
 import { UsageError } from '../errors.js';
@@ -26,7 +26,7 @@ export interface FaultKindInfo {
   argument: FaultArgument;
   /** Several at once (rpc-error collects RPC names); otherwise a new one replaces the old (FaultSet). */
   collects?: boolean;
-  /** One line for the README table and `fault --help`. */
+  /** One line for the table in docs/faults.md and `fault --help`. */
   effect: string;
 }
 
@@ -61,7 +61,7 @@ export function faultSyntaxList(sep = ', '): string {
   return FAULT_KINDS.map(faultSyntax).join(sep);
 }
 
-/** The README's table (spec | effect), generated: keep README in step with `faultTableMarkdown()`. */
+/** The table of docs/faults.md (spec | effect), generated: keep docs/faults.md in step with `faultTableMarkdown()`. */
 export function faultTableMarkdown(): string {
   return ['| spec | effect |', '|---|---|', ...FAULT_KINDS.map((k) => `| \`${faultSyntax(k)}\` | ${k.effect} |`)].join('\n');
 }

@@ -67,7 +67,7 @@ export class Agent {
     });
     this.workers.set(c.name, worker);
     const t = transportTiming(this.config);
-    worker.logger.info(
+    worker.logger[this.opts.pacing?.quiet ? 'debug' : 'info'](
       { servers: c.servers.map((s) => `${s.address}:${s.port}`), reconnectStrategy: c.reconnectStrategy, waittime: c.waittime, keepalive: t.keepaliveMs / 1000, connectTimeout: t.connectTimeoutMs / 1000 },
       'client started',
     );

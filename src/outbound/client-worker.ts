@@ -59,6 +59,8 @@ export interface FleetPacing {
   storm?: boolean;
   /** Keep the next Initialize's connection up in advance from the start (SessionHost.preconnect). */
   preconnect?: boolean;
+  /** A fleet member: its routine lines (client started, NMS is up) at debug; the fleet reports progress as a whole. */
+  quiet?: boolean;
 }
 
 /**
@@ -317,7 +319,7 @@ export class ClientWorker implements SessionHost {
       return undefined;
     }
     if (result.up) {
-      if (this.lastProbeError.delete(key) || !this.lastProbeError.size) this.logger.info({ server: key }, 'NMS is up');
+      if (this.lastProbeError.delete(key) || !this.lastProbeError.size) this.logger[this.deps.pacing?.quiet ? 'debug' : 'info']({ server: key }, 'NMS is up');
       return { handoff: result.handoff };
     }
     this.lastError = `${key}: ${result.reason}`;
@@ -328,7 +330,7 @@ export class ClientWorker implements SessionHost {
     const now = Date.now();
     if (since === undefined || now - since >= DOWN_REMINDER_MS) {
       this.lastProbeError.set(key, now);
-      this.logger.warn({ server: key, reason: result.reason }, since === undefined ? 'NMS server is down; trying the next one' : 'NMS server is still down');
+      this.logger.warn({ server: key, reason: result.reason }, since === undefined ? (this.cfg.servers.length > 1 ? 'NMS server is down; trying the next one' : `NMS server is down; trying again in ${this.cfg.waittime} s`) : 'NMS server is still down');
     } else {
       this.logger.debug({ server: key, reason: result.reason }, 'NMS server still down');
     }

@@ -52,6 +52,9 @@ export function normalizeCertificate(input: string, what = 'certificate'): strin
   const bodies = blocks.length ? blocks : [text];
   const out = bodies.map((body) => {
     const b64 = body.replace(/\s+/g, '');
+    if (/\.\.\.|…/.test(b64)) {
+      throw new ConfigError(`${what} is cut short ("..." in it, as in the documentation's examples): paste the whole certificate, e.g. the line \`nc-grpc-device certs\` prints`);
+    }
     if (!b64 || !/^[A-Za-z0-9+/]+=*$/.test(b64)) {
       throw new ConfigError(`${what} is not a PEM certificate (expected base64 between BEGIN/END CERTIFICATE markers)`);
     }

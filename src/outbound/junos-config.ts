@@ -266,7 +266,7 @@ function fromTree(written: ConfigTree, src: Source): AgentConfig {
   const clients: ClientConfig[] = [];
   for (const c of ohttps?.children ?? []) {
     if (!active(c) || IGNORED.has(c.name)) continue;
-    if (c.name !== 'client') throw src.error(['outbound-https', c.name], 'outbound-https', `unknown statement "${shorten(c.name)}"`);
+    if (c.name !== 'client') throw src.error(['outbound-https', c.name], 'outbound-https', unknownStatement(c.name, ['client']));
     clients.push(clientFromNode(c, src));
   }
   const cfg: AgentConfig = { clients, protocol: DEFAULT_PROTOCOL };
@@ -370,7 +370,7 @@ function serverFromNode(s: ConfigNode, client: string, src: Source): ServerConfi
   // `servers ADDRESS { ... }`, or the address alone when the keyword is left out.
   const address = s.name === 'servers' ? keyOf(s) : s.kind !== 'leaf' && s.kind !== 'flag' ? s.name : undefined;
   if (!address || (s.name !== 'servers' && !looksLikeAddress(address))) {
-    throw src.error(['client', client, s.name], `client ${client}`, `unknown statement "${shorten(s.name)}"`);
+    throw src.error(['client', client, s.name], `client ${client}`, unknownStatement(s.name, [...CLIENT_LEAVES, 'servers']));
   }
   const what = `client ${client}: servers ${address}`;
   const at = (...p: string[]) => ['client', client, address, ...p];
@@ -379,9 +379,9 @@ function serverFromNode(s: ConfigNode, client: string, src: Source): ServerConfi
     // A misspelt client statement (`waitime 10;`) reads as a server without its keyword.
     // Its value is left out of the message: it may be a secret.
     if (s.children.every((x) => !SERVER_LEAVES.has(x.name))) {
-      throw src.error(['client', client, address], `client ${client}`, `unknown statement "${shorten(address)}"`);
+      throw src.error(['client', client, address], `client ${client}`, unknownStatement(address, [...CLIENT_LEAVES, 'servers']));
     }
-    throw src.error(at(c.name), what, `unknown statement "${shorten(c.name)}"`);
+    throw src.error(at(c.name), what, unknownStatement(c.name, SERVER_LEAVES));
   }
   const port = child(s, 'port');
   const cert = child(s, 'trusted-cert');
@@ -391,6 +391,26 @@ function serverFromNode(s: ConfigNode, client: string, src: Source): ServerConfi
     port: port ? parsePort(port.value, (m) => src.error(at('port', port.value ?? ''), what, m)) : DEFAULT_PORT,
     trustedCert: parseCert(cert.value, 'trusted-cert', (m) => src.error(at('trusted-cert'), what, m)),
   };
+}
+
+/** Edit distance of two short words (insertions, deletions, substitutions, transpositions). */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** `unknown statement "waitime"`, with `; did you mean "waittime"?` when one known statement is close. */
+export function unknownStatement(name: string, known: Iterable<string>): string {
+  const close = name.length > 40 ? [] : [...known].map((k) => ({ k, d: distance(name.toLowerCase(), k) })).filter((x) => x.d <= Math.max(1, Math.floor(x.k.length / 4)));
+  close.sort((a, b) => a.d - b.d);
+  return `unknown statement "${shorten(name)}"${close.length ? `; did you mean "${close[0].k}"?` : ''}`;
 }
 
 function shorten(s: string): string {

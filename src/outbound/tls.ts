@@ -52,16 +52,47 @@ function peerCn(cert: PeerCertificate): string | undefined {
   return Array.isArray(cn) ? cn[0] : cn;
 }
 
+type ConnectorArgs = Parameters<grpc.ChannelCredentials['_createSecureConnector']>;
+
+/**
+ * TLS credentials that send the SNI server name only for DNS names: grpc-js sets
+ * `servername` to the host dialled even when it is an IP address, which RFC 6066 forbids and
+ * Node flags (DEP0123) on every connection. The identity check does not use it (it checks the
+ * configured address), so for an IP it is simply left out.
+ */
+class DnsOnlyServername extends grpc.ChannelCredentials {
+  constructor(private readonly inner: grpc.ChannelCredentials) {
+    super();
+  }
+  _isSecure(): boolean {
+    return this.inner._isSecure();
+  }
+  _equals(other: grpc.ChannelCredentials): boolean {
+    return other === this || (other instanceof DnsOnlyServername && this.inner._equals(other.inner));
+  }
+  _createSecureConnector(...args: ConnectorArgs): ReturnType<grpc.ChannelCredentials['_createSecureConnector']> {
+    const connector = this.inner._createSecureConnector(...args);
+    const opts = (connector as unknown as { connectionOptions?: { servername?: string } }).connectionOptions;
+    if (opts && typeof opts.servername === 'string' && isIP(opts.servername) !== 0) delete opts.servername;
+    return connector;
+  }
+}
+
+/** `creds`, sending the TLS server name only when the host dialled is a DNS name. */
+export function dnsOnlyServername(creds: grpc.ChannelCredentials): grpc.ChannelCredentials {
+  return new DnsOnlyServername(creds);
+}
+
 /** Channel credentials for one configured server. */
 export function serverCredentials(server: ServerConfig, onIdentityError?: (reason: string) => void): grpc.ChannelCredentials {
-  return grpc.credentials.createSsl(Buffer.from(server.trustedCert), null, null, {
+  return new DnsOnlyServername(grpc.credentials.createSsl(Buffer.from(server.trustedCert), null, null, {
     checkServerIdentity: (_host: string, cert: PeerCertificate) => {
       const reason = checkIdentity(server.address, peerCn(cert), cert.subjectaltname);
       if (!reason) return undefined;
       onIdentityError?.(reason);
       return new IdentityError(reason);
     },
-  });
+  }));
 }
 
 /** Shared credentials, one per (address, port, trusted certificate): one TLS context for a whole fleet. */

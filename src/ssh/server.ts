@@ -52,6 +52,8 @@ export interface SshFace {
   port: number;
   /** Fingerprint of the host key (`SHA256:...`), for pinning. */
   fingerprint: string;
+  /** Sessions open now (NETCONF, cli logins, commands). */
+  sessions(): number;
   close(): Promise<void>;
 }
 
@@ -168,6 +170,8 @@ interface Face {
   held: Set<NodeJS.Timeout>;
   /** Banner timeout and the cap on connections not logged in. */
   startup: StartupGuard;
+  /** Session channels open now. */
+  openSessions: number;
 }
 
 /** Checks one login attempt against the face's users and keys. */
@@ -351,7 +355,12 @@ function acceptConnection(face: Face, conn: Connection, info: ClientInfo): void 
     clearTimeout(grace);
     loggedOut = face.startup.authenticated();
     log.debug({ user, peer }, 'ssh login');
-    conn.on('session', (accept) => serveSession(face.opts, accept(), { user, peer, log }));
+    conn.on('session', (accept) => {
+      const session = accept();
+      face.openSessions++;
+      session.once('close', () => face.openSessions--);
+      serveSession(face.opts, session, { user, peer, log });
+    });
   });
 }
 
@@ -384,14 +393,16 @@ export async function startSshFace(opts: SshFaceOptions): Promise<SshFace> {
   // The connection callback runs only once listening, after `face` is made below.
   const server = new ssh2.Server({ hostKeys: [hostKey.privateKey], ident: 'OpenSSH_8.6' }, (conn, info) => acceptConnection(face, conn, info));
   const startup = new StartupGuard(server, { ...DEFAULT_STARTUP_LIMITS, ...opts.startup }, log);
-  const face: Face = { opts, log, dir, methods, guard, connections: new Set(), held: new Set(), startup };
+  const face: Face = { opts, log, dir, methods, guard, connections: new Set(), held: new Set(), startup, openSessions: 0 };
   const host = opts.host ?? DEFAULT_HOST;
   const port = await listenSsh(server, host, opts.port, log);
-  log.info({ host, port, fingerprint: hostKey.fingerprint }, 'ssh face listening');
+  // The device says it once, with its users (a fleet: once for all its faces).
+  log.debug({ host, port, fingerprint: hostKey.fingerprint }, 'ssh face listening');
   return {
     host,
     port,
     fingerprint: hostKey.fingerprint,
+    sessions: () => face.openSessions,
     close: () =>
       new Promise<void>((resolve) => {
         for (const t of face.held) clearTimeout(t);

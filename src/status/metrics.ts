@@ -1,5 +1,6 @@
 /**
- * Prometheus metrics of a running agent, served on an optional HTTP port at `/metrics`.
+ * Prometheus metrics of a running agent, served on an optional HTTP port at `/metrics`
+ * (and at `/` a page of the device or fleet, web-page.ts).
  * Every value is read from the status provider at scrape time (nothing accumulates here),
  * in a registry of its own, so two agents in one process never mix their numbers.
  */
@@ -8,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { isListenPort } from '../wire/port.js';
 import { StatusError, summarize, type AgentStatus, type ClientState, type FleetSummary } from './types.js';
+import { PAGE, PAGE_HEADERS, uiState } from './web-page.js';
 
 const STATES: readonly ClientState[] = ['probing', 'connected', 'waiting', 'stopped'];
 
@@ -43,8 +45,10 @@ const byStateAndProfile: Fill = ({ status }, set) => {
     e.n++;
     by.set(key, e);
   }
-  const seen = new Set([...by.values()].map((e) => e.state));
-  for (const s of STATES) if (!seen.has(s)) set({ state: s, profile: '' }, 0);
+  // Every state of every profile present, zero or not: a series does not vanish when its count does.
+  const profiles = new Set([...by.values()].map((e) => e.profile));
+  if (!profiles.size) profiles.add('');
+  for (const p of profiles) for (const s of STATES) if (!by.has(`${s}\0${p}`)) set({ state: s, profile: p }, 0);
   for (const e of by.values()) set({ state: e.state, profile: e.profile }, e.n);
 };
 
@@ -177,8 +181,20 @@ export async function startMetricsServer(port: number, host: string, getStatus: 
   const registry = createMetricsRegistry(getStatus);
   const server = createServer((req, res) => {
     const url = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && url === '/') {
+      res.writeHead(200, PAGE_HEADERS).end(PAGE);
+      return;
+    }
+    if (req.method === 'GET' && url === '/ui/state') {
+      try {
+        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(uiState(getStatus())));
+      } catch (err) {
+        res.writeHead(500, { 'content-type': 'text/plain' }).end(`status unavailable: ${(err as Error).message}\n`);
+      }
+      return;
+    }
     if (req.method !== 'GET' || url !== '/metrics') {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try GET /metrics\n');
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try GET /metrics, or / for the page\n');
       return;
     }
     registry.metrics().then(

@@ -38,6 +38,6 @@ export async function startControl(place: ControlPlace, getStatus: () => AgentSt
 /** Metrics on host:port (127.0.0.1 unless told) at /metrics. */
 export async function startMetrics(port: number, getStatus: () => AgentStatus, logger: Logger, host = '127.0.0.1') {
   const metrics = await startMetricsServer(port, host, getStatus);
-  logger.info({ host, port: metrics.port }, 'metrics at /metrics');
+  logger.info({ host, port: metrics.port }, `metrics at /metrics, a page at http://${host}:${metrics.port}/`);
   return metrics;
 }

@@ -33,6 +33,18 @@ export interface AgentStatus {
   summary?: FleetSummary;
   /** Clients left out of `clients` (a summary of a big fleet). */
   omitted?: number;
+  /** The SSH faces, when the device has them: how many, the first, its logins, sessions open. */
+  ssh?: SshFaceStatus;
+}
+
+export interface SshFaceStatus {
+  faces: number;
+  host: string;
+  port: number;
+  /** Login names (never a password). */
+  users: string[];
+  /** Sessions open on the faces of this thread (a fleet on several threads: the main thread's). */
+  sessions: number;
 }
 
 /** Counts the clients of `s` by state and by profile. */
@@ -100,5 +112,6 @@ export function publicStatus(s: AgentStatus): AgentStatus {
   };
   if (s.faults) out.faults = s.faults.map(String);
   if (s.devices !== undefined) out.devices = Number(s.devices);
+  if (s.ssh) out.ssh = { faces: Number(s.ssh.faces), host: String(s.ssh.host), port: Number(s.ssh.port), users: s.ssh.users.map(String), sessions: Number(s.ssh.sessions) };
   return out;
 }

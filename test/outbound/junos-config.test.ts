@@ -99,7 +99,7 @@ ${inner}
 
 test('errors name the file, the line and the statement (curly form)', () => {
   rejects(curlyClient(`                servers 10.0.0.1 {\n                    port 99999;\n                    trusted-cert "${BODY2}";\n                }`), 'nms.conf', 'nms.conf:8: client nms1: servers 10.0.0.1: port must be 1-65535 (got "99999")');
-  rejects(curlyClient(`                waitime 10;\n                servers 10.0.0.1 { trusted-cert "${BODY2}"; }`), 'nms.conf', /^nms\.conf:7: client nms1: unknown statement "waitime"$/);
+  rejects(curlyClient(`                waitime 10;\n                servers 10.0.0.1 { trusted-cert "${BODY2}"; }`), 'nms.conf', /^nms\.conf:7: client nms1: unknown statement "waitime"; did you mean "waittime"\?$/);
   // A misspelt secret statement must not print the secret.
   assert.throws(() => parseAgentConfigText(curlyClient(`                secrt "Very-Private";\n                servers 10.0.0.1 { trusted-cert "${BODY2}"; }`), 'nms.conf'), (err: Error) => /unknown statement "secrt"/.test(err.message) && !err.message.includes('Very-Private'));
   rejects(curlyClient('                servers 10.0.0.1 {\n                    port 443;\n                }'), 'nms.conf', 'nms.conf:7: client nms1: servers 10.0.0.1: trusted-cert is missing');
@@ -234,4 +234,15 @@ test('the device settings are checked against the Junos schema: an unknown exten
     () => parseAgentConfigText(base.replace('%s', 'username root; routing-instance "a b c d e f g h i j k l m n o p q r s t u v w x y z 0 1 2 3 4 5 6 7 8 9 a b c d e f g h i j k l m n o p q r s t u v w x y z 0 1 2 3 4 5 6 7 8 9 a b c d e f g h i j k l m n o p q r s t u v w x y z 0 1 2 3 4 5 6 7 8 9 a b c d e f g h i j k l m n o p q r s t u v w x y z";'), 'a.conf'),
     (e: unknown) => e instanceof ConfigError && /^a\.conf(:1)?: invalid value: .* at \[edit system extensions extension-service application file nc_grpc_app\.py\]/.test(e.message),
   );
+});
+
+test('strict as Junos: a missing ";" is named at its line, a stray word at its own line, a typo gets a suggestion', () => {
+  const missing = curlyClient(`                reconnect-strategy sticky\n                servers 10.0.0.1 { trusted-cert "${BODY2}"; }`);
+  rejects(missing, 'nms.conf', /^nms\.conf:7: syntax error, expecting ';' or '\{': sticky at \[edit system services outbound-https client nms1\]$/);
+  const stray = curlyClient(`                servers 10.0.0.1 { trusted-cert "${BODY2}"; }\n                stray`);
+  rejects(stray, 'nms.conf', /^nms\.conf:8: syntax error, expecting ';' or '\{': stray /);
+  rejects(curlyClient(`                reconect-strategy sticky;\n                servers 10.0.0.1 { trusted-cert "${BODY2}"; }`), 'nms.conf', /unknown statement "reconect-strategy"; did you mean "reconnect-strategy"\?$/);
+  rejects(curlyClient(`                servers 10.0.0.1 { prot 443; trusted-cert "${BODY2}"; }`), 'nms.conf', /unknown statement "prot"; did you mean "port"\?$/);
+  // Nothing close: no suggestion.
+  rejects(curlyClient(`                servers 10.0.0.1 { colour blue; trusted-cert "${BODY2}"; }`), 'nms.conf', /unknown statement "colour"$/);
 });

@@ -121,7 +121,7 @@ test('the SSH face listens on 127.0.0.1 by default, in-process and as a device p
   child.stderr!.on('data', (d) => (logs += d));
   try {
     await until(() => /SSH face listening/.test(logs), 15_000, 'the SSH face');
-    const line = JSON.parse(logs.split('\n').find((l) => l.includes('ssh face listening'))!) as { host: string; port: number };
+    const line = JSON.parse(logs.split('\n').find((l) => l.includes('SSH face listening'))!) as { host: string; port: number };
     assert.equal(line.host, '127.0.0.1');
     // What the kernel says: the listening socket is bound to 127.0.0.1, not 0.0.0.0.
     const hexPort = line.port.toString(16).toUpperCase().padStart(4, '0');

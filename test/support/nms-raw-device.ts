@@ -4,6 +4,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { basicService, ncgrpcService } from '../../src/wire/protos.js';
+import { dnsOnlyServername } from '../../src/outbound/tls.js';
 
 export type RawClient = grpc.Client & Record<string, any>;
 
@@ -11,7 +12,7 @@ export const STOPPING = 'Client is stopping, subprocess not running';
 
 export function rawClient(port: number, trustedCert: string, basic = false): RawClient {
   const Ctor = basic ? basicService() : ncgrpcService();
-  return new Ctor(`127.0.0.1:${port}`, grpc.credentials.createSsl(Buffer.from(trustedCert)), {
+  return new Ctor(`127.0.0.1:${port}`, dnsOnlyServername(grpc.credentials.createSsl(Buffer.from(trustedCert))), {
     'grpc.use_local_subchannel_pool': 1,
   }) as RawClient;
 }

@@ -24,6 +24,27 @@ export interface CertsArgs {
 
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,62}))*\.?$/;
 
+/** The reference NMS's default port (`nms --port`), which the printed snippets dial. */
+const NMS_PORT = 8443;
+
+/**
+ * What to run next with these files: the nms (flags only where its defaults do not find
+ * them), a device dialling it, and the same as a Junos configuration to paste on a device.
+ */
+function nextSteps(out: string, ca: boolean, host: string, body: string): string[] {
+  const here = path.resolve(out) === path.resolve('.');
+  const file = (name: string): string => (here ? name : path.join(out, name));
+  const nmsFlags = here ? '' : ` --cert ${file('server.crt')} --key ${file('server.key')}`;
+  const bind = host === '127.0.0.1' || host === 'localhost' ? '' : ' --host 0.0.0.0';
+  return [
+    'next:',
+    `  nc-grpc-device nms${nmsFlags}${bind}`,
+    `  NCGD_SECRET=SECRET nc-grpc-device --host ${host} --port ${NMS_PORT} --cert-file ${file(ca ? 'ca.crt' : 'server.crt')} --device-id DEVICE-ID`,
+    'or on a device (or in a file for --config):',
+    `  set system services outbound-https client nms device-id DEVICE-ID secret SECRET servers ${host} port ${NMS_PORT} trusted-cert "${body}"`,
+  ];
+}
+
 /** Writes the files and prints what was written; `print` receives each output line. */
 export async function runCertsCommand(args: CertsArgs, print: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<void> {
   const hosts = args.host.map((h) => h.trim()).filter((h) => h.length > 0);
@@ -66,6 +87,7 @@ export async function runCertsCommand(args: CertsArgs, print: (line: string) => 
     print(`server names: ${[...names.map((n) => `DNS:${n}`), ...ips.map((i) => `IP:${i}`)].join(', ')} (CN ${opts.commonName})`);
     print(`trusted-cert for the Junos configuration (${args.ca ? 'the CA certificate' : 'the self-signed server certificate'}):`);
     print(oneLineCert(trusted));
+    for (const line of nextSteps(args.out, args.ca, ips[0] ?? names[0], oneLineCert(trusted))) print(line);
   } catch (err) {
     if (err instanceof UsageError) throw err;
     const e = err as NodeJS.ErrnoException;

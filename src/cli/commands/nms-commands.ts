@@ -14,6 +14,13 @@ import { ReferenceNms } from '../../nms/server.js';
 import { fetchList, formatList, isConnectionLost, parseHostPort, rpcDocument, runSessionClient, SessionClientError, type SessionClientIo } from '../../nms/session-client.js';
 import { resolveSecret } from '../../device/secrets.js';
 
+/** The reference NMS's gRPC port: 8443, so that it runs without root (a device's default is 443). */
+export const DEFAULT_NMS_PORT = 8443;
+/** Where `session` finds the operator port by default: the nms's default (port + 1). */
+export const DEFAULT_NMS_OPS = `127.0.0.1:${DEFAULT_NMS_PORT + 1}`;
+/** The environment variable naming the operator address (HOST:PORT) for `session`. */
+export const NMS_OPS_ENV = 'NCGD_NMS_OPS';
+
 export interface NmsArgs {
   port: number;
   host: string;
@@ -32,7 +39,9 @@ function readPem(file: string, what: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    throw new UsageError(`nms: cannot read the ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    const hint = code === 'ENOENT' ? ' (make it with `nc-grpc-device certs --host 127.0.0.1`, or give --cert and --key)' : '';
+    throw new UsageError(`nms: cannot read the ${what} ${file}: ${code ?? (err as Error).message}${hint}`);
   }
 }
 
@@ -98,16 +107,17 @@ export const nmsCommand: CommandModule<object, NmsArgs> = {
   describe: "Run the reference NMS (Juniper's sample, made correct and observable); open sessions with `session`",
   builder: (y: Argv<object>) =>
     y
-      .option('port', { alias: 'p', type: 'number', default: 443, describe: 'gRPC port the devices dial (0 = any free port)' })
+      .option('port', { alias: 'p', type: 'number', default: DEFAULT_NMS_PORT, describe: 'gRPC port the devices dial (0 = any free port; 443 as on a production NMS needs root)' })
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to bind (0.0.0.0 or :: for every interface)' })
-      .option('cert', { type: 'string', default: 'server.crt', describe: 'server certificate (PEM)' })
-      .option('key', { type: 'string', default: 'server.key', describe: 'server private key (PEM)' })
-      .option('ops-port', { type: 'number', describe: 'operator port on 127.0.0.1 for `session` (default: port + 1)' })
+      .option('cert', { type: 'string', default: 'server.crt', describe: 'server certificate (PEM), as `certs` writes it' })
+      .option('key', { type: 'string', default: 'server.key', describe: 'server private key (PEM), as `certs` writes it' })
+      .option('ops-port', { type: 'number', describe: `operator port on 127.0.0.1 for \`session\` (default: port + 1, so ${DEFAULT_NMS_PORT + 1}, where \`session\` looks by default)` })
       .option('basic-secret', { type: 'string', describe: 'shared string of the basic (20.2) handshake (default nc_grpc_device)' })
       .option('protocols', { type: 'string', array: true, choices: PROTOCOL_NAMES, describe: 'services to serve (default both)' })
       .option('log-format', { type: 'string', choices: ['json', 'pretty'], describe: 'log format (default: pretty on a terminal, else json)' })
       .option('log-level', { type: 'string', choices: ['trace', 'debug', 'info', 'warn', 'error'], default: 'info' })
-      .example('$0 certs --host 192.0.2.10 && $0 nms --port 8443', 'an NMS for devices dialling 192.0.2.10:8443'),
+      .example('$0 certs --host 127.0.0.1 && $0 nms', `an NMS for devices dialling 127.0.0.1:${DEFAULT_NMS_PORT}`)
+      .example('$0 certs --host 192.0.2.10 && $0 nms --host 0.0.0.0', `an NMS for devices dialling 192.0.2.10:${DEFAULT_NMS_PORT}`),
   handler: async (args) => {
     const a = args as NmsArgs & { 'log-format'?: 'json' | 'pretty'; 'log-level'?: string };
     const logger = createLogger({ format: a['log-format'], level: a['log-level'] });
@@ -116,6 +126,9 @@ export const nmsCommand: CommandModule<object, NmsArgs> = {
     grpc.setLogger({ error: (...parts: unknown[]) => logger.debug({ grpc: parts.map(String).join(' ').trim() }, 'grpc-js') });
     const running = await startNms(args, logger);
     process.stdout.write(`nms: listening on ${args.host}:${running.port}; operator port 127.0.0.1:${running.opsPort}\n`);
+    const opsAddress = `127.0.0.1:${running.opsPort}`;
+    const sessionCmd = opsAddress === (process.env[NMS_OPS_ENV] || DEFAULT_NMS_OPS) ? 'nc-grpc-device session' : `NCGD_NMS_OPS=${opsAddress} nc-grpc-device session`;
+    process.stdout.write(`nms: devices dial it with --port ${running.port} --cert-file ${args.cert}; see them with: ${sessionCmd} --list\n`);
     await new Promise<void>((resolve) => {
       const onSignal = (): void => {
         process.off('SIGINT', onSignal);
@@ -180,6 +193,19 @@ function checkPositive(v: number | undefined, flag: string): void {
  * over. A one-shot run (--command/--rpc) that did not get its answers rejects with one line.
  */
 export async function runSession(args: SessionArgs, io: SessionClientIo): Promise<number> {
+  try {
+    return await runSessionOnce(args, io);
+  } catch (err) {
+    // Nothing listens where we looked: say where that address came from and how to change it.
+    if (err instanceof SessionClientError && /^cannot reach the NMS operator port .*ECONNREFUSED/.test(err.message)) {
+      const from = process.env[NMS_OPS_ENV] && args.nmsOps === process.env[NMS_OPS_ENV] ? `$${NMS_OPS_ENV}` : args.nmsOps === DEFAULT_NMS_OPS ? 'the default' : '--nms-ops';
+      throw new SessionClientError(`${err.message} (${from}; is \`nc-grpc-device nms\` running? it prints its operator port: give it with --nms-ops HOST:PORT or ${NMS_OPS_ENV})`);
+    }
+    throw err;
+  }
+}
+
+async function runSessionOnce(args: SessionArgs, io: SessionClientIo): Promise<number> {
   const request = sessionRequest(args);
   checkPositive(args.idleMs, '--idle-ms');
   checkPositive(args.wait, '--wait');
@@ -253,9 +279,10 @@ export const sessionCommand: CommandModule<object, SessionArgs> = {
       .option('basic', { type: 'boolean', default: false, describe: 'take the next basic (20.2) device session instead' })
       .option('list', { type: 'boolean', default: false, describe: 'print the devices waiting and the sessions open (with --device: that one, or all when it is not there, exit 1), then exit' })
       .option('json', { type: 'boolean', default: false, describe: 'with --list: print JSON' })
-      .option('nms-ops', { type: 'string', default: '127.0.0.1:444', describe: 'operator port of the nms (HOST:PORT)' })
+      .option('nms-ops', { type: 'string', default: process.env[NMS_OPS_ENV] || DEFAULT_NMS_OPS, defaultDescription: `$${NMS_OPS_ENV}, else ${DEFAULT_NMS_OPS}`, describe: "operator port of the nms (HOST:PORT), as `nms` prints it" })
       .option('timeout', { type: 'number', default: 10, describe: 'seconds to wait for the device' })
-      .example('$0 session -d dev1 --secret-file s --type netconf --nms-ops 127.0.0.1:8444', 'NETCONF with dev1, RPCs on stdin')
+      .example('$0 session --list', 'the devices waiting at the nms on this machine')
+      .example('$0 session -d dev1 --secret-file s --type netconf', 'NETCONF with dev1, RPCs on stdin')
       .example(`$0 session -d dev1 --secret-file s --command 'cli -c "show version"'`, 'one csh command, its output, exit status')
       .example('$0 session -d dev1 --secret-file s --rpc get-software-information', 'one RPC, its reply') as unknown as Argv<SessionArgs>,
   handler: async (args) => {

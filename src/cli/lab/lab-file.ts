@@ -11,6 +11,10 @@
  *   ssh: { port: 0 }                 # SSH faces: port base (0: free ports), or
  *                                    # { address-range: 127.0.1.1, port: 22 }, or none
  *   users: ["lab:lab123"]            # SSH logins (default: user lab, a random password)
+ *   metrics: 0                       # metrics and the lab's page on 127.0.0.1 (0: a free port, kept)
+ *   configs:                         # startup configuration, loaded and committed at the
+ *     all: base.conf                 #   first start: for every device, then per device
+ *     core-1: core-1.set             #   (host name or number); text, set or XML
  *
  * Paths are taken relative to the file. Checked strictly: an unknown key is an error.
  */
@@ -39,8 +43,13 @@ export interface LabSpec {
   profile: string;
   hostname?: string;
   nms?: LabNms;
-  ssh?: { port: number; addressRange?: string };
+  /** SSH faces: port base; `auto` when the file said 0 and the lab picked a base once (kept, so ports stay the same at every start). */
+  ssh?: { port: number; addressRange?: string; auto?: boolean };
   users: string[];
+  /** Metrics and the page (`/`) on 127.0.0.1:PORT; 0 until the first start picks a free one (then `auto`). */
+  metrics?: { port: number; auto?: boolean };
+  /** Startup configuration files (absolute paths) by device: `all`, a host name or a number. */
+  configs?: Record<string, string>;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
@@ -80,7 +89,7 @@ export function readLabFile(file: string, nameOverride?: string): LabSpec {
 
 export function labSpec(doc: unknown, file: string, dir: string, nameOverride?: string): LabSpec {
   if (!isObj(doc)) fail(file, 'a lab file is a mapping: name, devices, nms, ssh, users');
-  checkKeys(doc, ['name', 'devices', 'profile', 'hostname', 'nms', 'ssh', 'users'], 'the lab', file);
+  checkKeys(doc, ['name', 'devices', 'profile', 'hostname', 'nms', 'ssh', 'users', 'configs', 'metrics'], 'the lab', file);
   const name = nameOverride ?? doc.name;
   if (typeof name !== 'string') fail(file, 'name is missing (a string)');
   checkLabName(name);
@@ -138,5 +147,26 @@ export function labSpec(doc: unknown, file: string, dir: string, nameOverride?: 
   if (doc.users === undefined) users = [`lab:${randomBytes(9).toString('base64url')}`];
   else if (Array.isArray(doc.users) && doc.users.every((u) => typeof u === 'string' && /^[^:\s]+:.+$/.test(u))) users = doc.users as string[];
   else fail(file, 'users is a list of "NAME:PASSWORD"');
-  return { name, devices, profile, ...(doc.hostname ? { hostname: doc.hostname as string } : {}), ...(nms ? { nms } : {}), ...(ssh ? { ssh } : {}), users };
+  let metrics: LabSpec['metrics'];
+  if (doc.metrics !== undefined && doc.metrics !== null && doc.metrics !== 'none') {
+    if (!Number.isInteger(doc.metrics) || (doc.metrics as number) < 0 || (doc.metrics as number) > 65535) fail(file, 'metrics is a port, 0-65535 (0: a free one, kept), or none');
+    metrics = { port: doc.metrics as number };
+  }
+  let configs: Record<string, string> | undefined;
+  if (doc.configs !== undefined && doc.configs !== null) {
+    if (!isObj(doc.configs)) fail(file, 'configs is a mapping: all, or a device (host name or number), to a configuration file');
+    if (!ssh) fail(file, 'configs are loaded over the SSH faces: give ssh (not none)');
+    configs = {};
+    for (const [k, v] of Object.entries(doc.configs)) {
+      if (typeof v !== 'string' || !v) fail(file, `configs ${k} must be a file name`);
+      const f = path.resolve(dir, v);
+      try {
+        readFileSync(f);
+      } catch (err) {
+        fail(file, `configs ${k}: cannot read ${v}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+      configs[k] = f;
+    }
+  }
+  return { name, devices, profile, ...(doc.hostname ? { hostname: doc.hostname as string } : {}), ...(nms ? { nms } : {}), ...(ssh ? { ssh } : {}), users, ...(configs ? { configs } : {}), ...(metrics ? { metrics } : {}) };
 }

@@ -6,7 +6,8 @@
  * (`GET /inventory`, `GET /status`) and its SSH faces.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RuntimeError, UsageError } from '../../errors.js';
@@ -96,6 +97,7 @@ export class Lab {
     }
     if (s.nms?.protocol) a.push('--protocol', s.nms.protocol);
     if (s.nms && existsSync(secretFile)) a.push(`--secret-file=${secretFile}`);
+    if (s.metrics) a.push('--metrics-port', String(s.metrics.port));
     if (s.ssh) {
       a.push('--ssh-port', String(s.ssh.port), `--ssh-user-file=${path.join(this.dir, 'users')}`);
       if (s.ssh.addressRange) a.push(`--ssh-address-range=${s.ssh.addressRange}`);
@@ -107,9 +109,10 @@ export class Lab {
    * Starts the lab's device process detached (it outlives this command), its output in
    * device.log; resolves once its control socket lists every device, or fails with the log's end.
    */
-  async start(timeoutMs = 60_000): Promise<Inventory> {
-    const spec = this.spec();
+  async start(timeoutMs = 60_000, progress: (text: string) => void = () => {}): Promise<Inventory> {
     if (this.pid()) throw new UsageError(`lab ${this.name} is running already (pid ${this.pid()})`);
+    await this.pinPorts();
+    const spec = this.spec();
     mkdirSync(this.stateDir, { recursive: true, mode: 0o700 });
     const main = fileURLToPath(new URL('../main.js', import.meta.url));
     const log = openSync(this.logFile, 'a', 0o600);
@@ -124,17 +127,46 @@ export class Lab {
     writeFileSync(this.pidFile, `${child.pid}\n`, { mode: 0o600 });
     const total = fleetPlan({ devices: spec.devices, profile: spec.profile, sshPort: 0 }, undefined, {}).total;
     const deadline = Date.now() + timeoutMs;
+    const began = Date.now();
     while (Date.now() < deadline) {
       if (exited !== undefined) throw new RuntimeError(`lab ${this.name} did not start (exit ${exited}): ${this.logTail()}`);
+      const secs = `${Math.round((Date.now() - began) / 1000)}s`;
       try {
         const inv = await controlRequest<Inventory>(this.control, 'GET', '/inventory', undefined, 2_000);
         if (inv.devices.length === total && inv.pid === child.pid) return inv;
+        progress(`lab ${this.name}: ${inv.devices.length}/${total} devices up ${secs}`);
       } catch {
-        // not listening yet
+        progress(`lab ${this.name}: starting ${total} device${total === 1 ? '' : 's'} (pid ${child.pid}) ${secs}`);
       }
       await new Promise((r) => setTimeout(r, 200));
     }
     throw new RuntimeError(`lab ${this.name} did not answer on ${this.control} within ${timeoutMs / 1000} s (pid ${child.pid}, log ${this.logFile})`);
+  }
+
+  /**
+   * `ssh: {port: 0}` means "free ports": the first start picks a base with a free port for
+   * every device and keeps it in lab.json, so the devices keep their ports at every start
+   * (an SSH client's known_hosts and an inventory stay valid). `metrics: 0` the same.
+   */
+  async pinPorts(): Promise<void> {
+    const spec = this.spec();
+    const sshFree = spec.ssh !== undefined && spec.ssh.port === 0 && !spec.ssh.addressRange;
+    const metricsFree = spec.metrics?.port === 0;
+    if (!sshFree && !metricsFree) return;
+    const file = path.join(this.dir, 'lab.json');
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as LabSpec;
+    const total = fleetPlan({ devices: spec.devices, profile: spec.profile, sshPort: 0 }, undefined, {}).total;
+    if (sshFree) stored.ssh = { ...stored.ssh!, port: await freePortRun(total), auto: true };
+    // The page's port stays out of the SSH faces' block (a face may be down when this runs).
+    if (metricsFree) stored.metrics = { port: await freePortRun(1, stored.ssh ? [stored.ssh.port, stored.ssh.port + total] : undefined), auto: true };
+    writeFileSync(`${file}.tmp`, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
+    renameSync(`${file}.tmp`, file);
+  }
+
+  /** The lab's SSH logins, NAME:PASSWORD one a line, as its users file keeps them. */
+  credentials(): string[] {
+    this.spec();
+    return readFileSync(path.join(this.dir, 'users'), 'utf8').split('\n').filter((l) => l.includes(':'));
   }
 
   /** The last line the device process logged, as one line. */
@@ -198,7 +230,7 @@ export class Lab {
     const { running, devices } = await this.devices();
     const d = devices.find((x) => x.hostname === which || String(x.n) === which || x.deviceIds.includes(which));
     if (!d) throw new UsageError(`lab ${this.name} has no device ${which} (devices: ${devices.slice(0, 5).map((x) => x.hostname).join(', ')}${devices.length > 5 ? ', ...' : ''})`);
-    if (!running) throw new UsageError(`lab ${this.name} is not running (nc-grpc-device lab start ${this.name})`);
+    if (!running) throw new RuntimeError(`lab ${this.name} is not running (nc-grpc-device lab start ${this.name})`);
     if (!d.ssh) throw new UsageError(`lab ${this.name} has no SSH faces (its file says ssh: none)`);
     return d;
   }
@@ -209,6 +241,28 @@ export class Lab {
     const i = line.indexOf(':');
     return { username: line.slice(0, i), password: line.slice(i + 1) };
   }
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+/** A base port with `count` free ports from it on 127.0.0.1 (random bases tried, bounded). */
+async function freePortRun(count: number, avoid?: [number, number]): Promise<number> {
+  const lo = 20_000;
+  const hi = 60_000 - count;
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const base = lo + Math.floor(Math.random() * (hi - lo));
+    if (avoid && base + count > avoid[0] && base < avoid[1]) continue;
+    let ok = true;
+    for (let p = base; p < base + count && ok; p++) ok = await portFree(p);
+    if (ok) return base;
+  }
+  throw new RuntimeError(`no run of ${count} free ports found on 127.0.0.1 for the SSH faces: give ssh: {port: BASE} in the lab file`);
 }
 
 function alive(pid: number): boolean {

@@ -236,6 +236,18 @@ class TextReader {
     const startTok = this.toks[this.p];
     const words = this.readWords();
     const end = this.toks[this.p];
+    // A statement ends at its `;` or `{`: one whose words run on to the next line lost its
+    // `;` there (Junos reads on and fails too); it is named at the line that lacks it.
+    const broken = words.findIndex((w, i) => i > 0 && (w.line ?? 0) > (words[i - 1].line ?? 0) && !words[i - 1].list);
+    if (broken > 0 || (words.length > 0 && end.kind !== ';' && end.kind !== '{')) {
+      const at = broken > 0 ? words[broken - 1] : words[words.length - 1];
+      this.problems.push({ message: "syntax error, expecting ';' or '{'", badElement: at.v, line: at.line, path: editPath(cur.words) });
+      if (broken > 0 && end.kind === '{') {
+        this.p++;
+        this.skipBlock();
+      } else if (end.kind === ';') this.p++;
+      return;
+    }
     if (words.length === 0 || (end.kind !== ';' && end.kind !== '{')) {
       this.problems.push({ message: 'syntax error', badElement: (words.length ? end : startTok).v || 'end of input', line: end.line, path: editPath(cur.words) });
       if (words.length === 0) this.p++;
