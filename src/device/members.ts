@@ -41,7 +41,7 @@ async function startMember(run: Run, outfitter: Outfitter, n: number): Promise<v
   run.stops.add(() => device.close());
   await outfitter.addDevice();
   if (!run.config) return;
-  const pacing = { spread: fleet && !s.storm, storm: s.storm, preconnect: s.preconnect };
+  const pacing = { spread: fleet && !s.storm, storm: s.storm, preconnect: s.preconnect, quiet: fleet };
   const backends = outfitter.backends(run.devices.length);
   const agent = new Agent({ config: fleetConfig(run.config, n, layout.total), backends, instanceId: s.instanceId, logger: log, faults: run.faults, pacing });
   agent.start();

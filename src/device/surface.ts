@@ -4,7 +4,7 @@
  */
 import type { AgentConfig } from '../outbound/config.js';
 import { startControl, startMetrics } from '../status/startup.js';
-import type { AgentStatus, Inventory } from '../status/types.js';
+import type { AgentStatus, Inventory, SshFaceStatus } from '../status/types.js';
 import type { FaultSet } from '../faults/faults.js';
 import { fleetConfig } from './fleet.js';
 import { agentConfigOf } from './options.js';
@@ -25,10 +25,17 @@ export interface DeviceControl {
 /** Every client of the process (with its device's profile in a fleet). */
 function status(run: Run): AgentStatus {
   const parts = run.agents.map((a) => a.status());
-  const fleet = run.layout.fleet;
-  const clients = parts.flatMap((p, i) => (fleet ? p.clients.map((c) => ({ ...c, profile: run.devices[i]?.profile.name })) : p.clients));
+  const clients: AgentStatus['clients'] = parts.flatMap((p, i) => p.clients.map((c) => ({ ...c, profile: run.devices[i]?.profile.name })));
   if (run.others) clients.push(...run.others.clients());
-  return { pid: process.pid, startedAt: parts[0]?.startedAt ?? run.startedAt, clients, faults: run.faults.list(), devices: run.layout.total };
+  return { pid: process.pid, startedAt: parts[0]?.startedAt ?? run.startedAt, clients, faults: run.faults.list(), devices: run.layout.total, ...sshStatus(run) };
+}
+
+/** The SSH faces of the process: where (the first), who may log in, sessions open. */
+function sshStatus(run: Run): { ssh?: SshFaceStatus } {
+  const faces = run.sshFaces;
+  if (!faces.length) return {};
+  const sessions = run.sshSessions.reduce((n, s) => n + s(), 0);
+  return { ssh: { faces: run.layout.sshPlace ? run.layout.total : faces.length, host: faces[0].host, port: faces[0].port, users: run.layout.sshUsers.map((u) => u.name), sessions } };
 }
 
 /** What NMS tools import: every device of the process, its identity, states and SSH face. */
@@ -80,7 +87,7 @@ export function deviceControl(run: Run, outfitter: Outfitter): DeviceControl {
 /** Metrics, bound before any client dials: a port clash ends the start before anything goes out. */
 export async function serveMetrics(run: Run, control: DeviceControl): Promise<void> {
   const s = run.settings;
-  if (!run.layout.main || !run.config || s.metricsPort === undefined) return;
+  if (!run.layout.main || s.metricsPort === undefined) return;
   const metrics = await startMetrics(s.metricsPort, control.status, run.logger, s.metricsHost);
   run.stops.atEnd(() => metrics.close());
 }
