@@ -7,7 +7,7 @@
  *
  * A new setting: one entry here (its flag is the key in kebab case), and its use.
  */
-import { DEFAULT_PROFILE } from '../junos/identity/profile.js';
+import { DEFAULT_PROFILE, listShippedProfiles } from '../junos/identity/profile.js';
 import { DEFAULT_PROTOCOL, PROTOCOL_HELP, PROTOCOL_NAMES } from '../wire/contract.js';
 import { faultSyntaxList } from '../faults/kinds.js';
 import { RECONNECT_STRATEGIES } from '../outbound/config.js';
@@ -76,7 +76,7 @@ export const DEVICE_SETTINGS = {
   threads: { kind: 'string', describe: 'Fleet: threads that run the devices (auto: one per 2,500 devices from 1,000 up, at most one per CPU)', default: 'auto', group: DEVICE },
   storm: { kind: 'boolean', describe: 'Fleet: reconnect in step (every device walks at the same instant, on multiples of waittime), not spread by a random start phase', default: false, group: DEVICE },
   preconnect: { kind: 'boolean', describe: "Keep the next Initialize's connection up in advance from the start (default: only once a device opened a session)", default: false, group: DEVICE },
-  profile: { kind: 'string', text: true, describe: 'Device profile: mx, ex, srx, or a profile directory', default: DEFAULT_PROFILE, group: DEVICE },
+  profile: { kind: 'string', text: true, describe: `Device profile: ${listShippedProfiles().join(', ')}, or a profile directory`, default: DEFAULT_PROFILE, group: DEVICE },
   stateDir: { kind: 'string', text: true, describe: 'Where the device keeps its configuration, rollbacks and SSH host key', group: DEVICE },
   hostname: { kind: 'string', text: true, describe: 'Device host-name (default from the profile)', group: DEVICE },
   username: { kind: 'string', text: true, describe: "Sessions' user, as the JET app's username", defaultDescription: 'nobody', group: DEVICE },
