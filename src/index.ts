@@ -25,7 +25,7 @@ import type { ReconnectStrategy } from './outbound/config.js';
 export { ReferenceNms, NmsSession, NmsRequestError, type ReferenceNmsOptions, type NmsEvent } from './nms/server.js';
 export { makeCa, makeSelfSigned, makeSigned, oneLineCert, type CaOptions, type CertOptions, type Pem } from './nms/pki.js';
 export { EmulatedDevice, type EmulatedDeviceOptions } from './junos/device.js';
-export { listShippedProfiles } from './junos/profile.js';
+export { listShippedProfiles } from './junos/identity/profile.js';
 export { FAULT_KINDS, parseFault, type Fault } from './faults/kinds.js';
 export { UserError, UsageError, RuntimeError } from './errors.js';
 export { PROTOCOL_NAMES, type ProtocolName } from './wire/contract.js';

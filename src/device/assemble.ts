@@ -27,7 +27,7 @@ import { startFleetThreads, type FleetThreads } from './fleet-threads.js';
 import type { FaultSet } from '../faults/faults.js';
 import type { AgentStatus } from '../status/types.js';
 import { describeShard } from './shard.js';
-import { loadProfile } from '../junos/profile.js';
+import { loadProfile } from '../junos/identity/profile.js';
 import type { Inventory } from '../status/types.js';
 import { configSnapshot, watchConfig } from './config-watch.js';
 import { raiseFdLimit } from './fd-limit.js';

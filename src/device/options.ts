@@ -8,7 +8,7 @@ import { clientFromFlags, validateAgentConfig, validateTransport, type AgentConf
 import { parseAgentConfigFile } from '../outbound/junos-config.js';
 import { protocolFor } from '../outbound/protocols/index.js';
 import { DEFAULT_PROTOCOL, type ProtocolName } from '../wire/contract.js';
-import { decodeSecret9, isSecret9 } from '../junos/secret9.js';
+import { decodeSecret9, isSecret9 } from '../junos/identity/secret9.js';
 import { FaultSet, FaultSpecError } from '../faults/faults.js';
 import { UsageError } from '../errors.js';
 

@@ -5,14 +5,14 @@
  */
 import { silentLogger, type Logger } from '../log.js';
 import type { ConfigDatastore, ConfigDatastoreOptions, ConfigSession } from './config/api.js';
-import { loadProfile, serialFor, type DeviceProfile } from './profile.js';
+import { loadProfile, serialFor, type DeviceProfile } from './identity/profile.js';
 import type { DeviceView } from './rpcs/types.js';
 import { dispatchInFormat } from './rpcs/reply-format.js';
 import { NetconfSession, type NetconfFaults } from '../netconf/session.js';
 import { createConfigDatastore, type JunosDatastore } from './config/datastore.js';
 import { lockStateDir, type StateLock } from './config/state-lock.js';
 import { mkdirSync } from 'node:fs';
-import { syslogOf } from './syslog.js';
+import { syslogOf } from './identity/syslog.js';
 import { loadSchema } from '../schema/index.js';
 import { OperModel, parseInitialConfig, type OperCarry } from './oper/model.js';
 

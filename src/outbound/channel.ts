@@ -6,7 +6,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { isIP } from 'node:net';
 import { ncgrpcService, basicService, type BasicClient, type NcgrpcClient } from '../wire/protos.js';
-import type { ServerConfig } from './config.js';
+import type { ServerConfig } from './config-types.js';
 import { serverCredentials } from './tls.js';
 
 export const CHANNEL_OPTIONS: grpc.ChannelOptions = {

@@ -2,45 +2,13 @@ import { X509Certificate } from 'node:crypto';
 import { UsageError } from '../errors.js';
 import { DEFAULT_PROTOCOL, type ProtocolName } from '../wire/contract.js';
 import { protocolFor } from './protocols/index.js';
+import type { AgentConfig, ClientConfig } from './config-types.js';
 
 /**
- * The agent's configuration model: outbound-https clients, each with an ordered server list.
- * Every input form (flags, JSON, Junos syntax) ends as an AgentConfig, validated here.
+ * The agent's configuration: defaults, checks, and the one client of the command-line flags.
+ * The model itself (AgentConfig, ClientConfig, ServerConfig) is in config-types.ts.
  */
-export type ReconnectStrategy = 'in-order' | 'sticky';
-
-export interface ServerConfig {
-  /** Hostname or IPv4 address, dialled as written and checked against the certificate. */
-  address: string;
-  /** Default 443. */
-  port: number;
-  /** PEM of the server's self-signed certificate or of its CA. */
-  trustedCert: string;
-}
-
-export interface ClientConfig {
-  /** Any unique name; never sent to the NMS. */
-  name: string;
-  deviceId: string;
-  /** Decoded shared secret. */
-  secret: string;
-  /** Seconds to sleep after a full unsuccessful walk; default 30. */
-  waittime: number;
-  reconnectStrategy: ReconnectStrategy;
-  servers: ServerConfig[];
-}
-
-export interface AgentConfig {
-  clients: ClientConfig[];
-  /** The sessions' user (the JET app's `username`); default nobody. */
-  username?: string;
-  /** Which outbound-HTTPS protocol: enhanced (20.3+, default) or basic (20.2). */
-  protocol?: ProtocolName;
-  /** HTTP/2 keepalive ping interval in seconds while a call is open; 0 turns it off. Default 300. */
-  keepalive?: number;
-  /** Bound in seconds on TCP connect + TLS handshake + the server's HTTP/2 settings. Default 10. */
-  connectTimeout?: number;
-}
+export type { AgentConfig, ClientConfig, ReconnectStrategy, ServerConfig } from './config-types.js';
 
 export const DEFAULT_PORT = 443;
 export const DEFAULT_WAITTIME = 30;

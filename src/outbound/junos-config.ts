@@ -30,7 +30,7 @@ import {
   type ServerConfig,
 } from './config.js';
 import { parseJetArguments } from './jet-args.js';
-import { decodeSecret9 } from '../junos/secret9.js';
+import { decodeSecret9 } from '../junos/identity/secret9.js';
 import { ConfigSyntaxError } from '../junos/config/errors.js';
 import { parseJson } from '../junos/config/json.js';
 import { parseSet } from '../junos/config/set.js';

@@ -17,7 +17,7 @@
  *
  * client-worker.ts runs the walk, protocols/enhanced.ts the re-arm.
  */
-import type { ReconnectStrategy } from './config.js';
+import type { ReconnectStrategy } from './config-types.js';
 
 /** A link shorter than this is a flap. */
 export const FLAP_PAUSE_MS = 1_000;

@@ -8,7 +8,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { isIP } from 'node:net';
 import type { PeerCertificate } from 'node:tls';
-import type { ServerConfig } from './config.js';
+import type { ServerConfig } from './config-types.js';
 
 /** Reasons a server's certificate was refused, as one line. */
 export class IdentityError extends Error {

@@ -1,7 +1,7 @@
 /**
  * The constants of the wire contract shared by the device and the reference NMS: the two
  * protocol versions, their handshake strings and metadata, and the stop messages that end a
- * session. Each lives here only (see /work/shared/spec/outbound-https.md for the contract).
+ * session. Each lives here only; README, "Behaviour on the wire", describes the contract.
  */
 
 /** Protocol versions of the Junos outbound-HTTPS app, newest first. */

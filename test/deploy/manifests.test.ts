@@ -27,12 +27,10 @@ const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const k8sDir = path.join(root, 'deploy/kubernetes');
 
-/** The memory of one idle device measured in issue 12 (RSS / devices at 2,000 devices). */
+/** The measured memory of one idle device (RSS / devices at 2,000 devices). */
 const MEASURED_BYTES_PER_IDLE_DEVICE = 310_000;
 /** The process itself: Node, the protos, the profile. */
 const PROCESS_BYTES = 64 * 2 ** 20;
-/** Flags the manifests use that other changes add to the CLI (issue 12): noted, not failed. None left. */
-const PENDING_FLAGS = new Set<string>([]);
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [k: string]: unknown };
 
@@ -288,7 +286,7 @@ test('the Containerfile: official Node 20 base, build then runtime stage, the us
   assert.equal((JSON.parse(entry[1]) as string[]).at(-1), `/app/${pkg.bin['nc-grpc-device']}`, 'the entry point is the CLI of package.json');
 });
 
-test('every flag the manifests pass exists in the CLI (or is one issue 12 is adding)', async (t) => {
+test('every flag the manifests pass exists in the CLI', async () => {
   const { objects } = loadManifests();
   const { flags } = fleet(objects);
   const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> };
@@ -296,11 +294,7 @@ test('every flag the manifests pass exists in the CLI (or is one issue 12 is add
   const { stdout } = await run(process.execPath, [cli, '--help'], { timeout: 30_000 });
   const known = new Set([...stdout.matchAll(/^\s+(?:-\w, )?--([a-z][a-z0-9-]*)/gm)].map((m) => m[1]));
   assert.ok(known.has('devices') && known.has('config'), '--help lists the device flags');
-  for (const name of flags.keys()) {
-    if (known.has(name)) continue;
-    assert.ok(PENDING_FLAGS.has(name), `--${name} is neither a flag of the CLI nor one being added`);
-    t.diagnostic(`--${name}: not in this build's CLI yet (issue 12 adds it)`);
-  }
+  for (const name of flags.keys()) assert.ok(known.has(name), `--${name} is not a flag of the CLI`);
 });
 
 async function kubectl(): Promise<string | undefined> {

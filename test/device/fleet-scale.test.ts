@@ -111,7 +111,7 @@ test('a lazily built datastore works on its first session, and its commit persis
   let stopped = false;
   h.defer(() => (stopped ? undefined : running.stop()));
   await until(() => first.nms.pendingInitializes() === 3, 60_000, 'three devices waiting');
-  // An idle member holds its directory's lock (issue 8) and has written nothing else.
+  // An idle member holds its directory's lock and has written nothing else.
   assert.deepEqual(readdirSync(path.join(stateDir, 'device-2')), ['lock'], 'device 2 holds its lock and wrote nothing while idle');
   const s = await first.nms.requestSession('scale-2', SECRET, 'netconf');
   await s.waitFor((out) => out.includes(EOM), 20_000);

@@ -1,5 +1,5 @@
 /**
- * Idempotent compare with real clients over the SSH face (issue 10 point 4): ncclient reads
+ * Idempotent compare with real clients over the SSH face: ncclient reads
  * a single newline in configuration-output when nothing differs, and PyEZ's Config.diff()
  * is None after a commit and after loading identical configuration, not None after a change.
  */

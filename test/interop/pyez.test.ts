@@ -86,7 +86,7 @@ const EXPECT: Record<string, Expect> = {
   mx: DUAL_RE_MX,
   ex: VC_SWITCH,
   srx: STANDALONE_SRX,
-  // The profiles modelled on the captured QFX5110, MX10003, EX9208 and SRX4100 (issue 11).
+  // The profiles modelled on the captured QFX5110, MX10003, EX9208 and SRX4100.
   qfx: { ...VC_SWITCH, switchStyle: /^VLAN_L2NG$/ },
   mx10003: DUAL_RE_MX,
   // A dual-RE chassis switch: as the MX, but a switch.

@@ -157,7 +157,7 @@ test('chunked framing is used only when the profile and the client both advertis
   assert.match(await c.rpc('<get-software-information/>'), /<software-information>/);
   await dev.close();
   // A profile with 1.1 (same profile, capability added in a copy).
-  const mx = (await import('../../src/junos/profile.js')).loadProfile('mx');
+  const mx = (await import('../../src/junos/identity/profile.js')).loadProfile('mx');
   const copy = { ...mx, capabilities: [...mx.capabilities, 'urn:ietf:params:netconf:base:1.1'] };
   const dev2 = await EmulatedDevice.create({ profile: 'mx', datastoreFactory: stubDatastore });
   Object.defineProperty(dev2, 'profile', { value: copy });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { encodeSecret9 } from '../../src/junos/secret9.js';
+import { encodeSecret9 } from '../../src/junos/identity/secret9.js';
 import { oneLineCert } from '../../src/nms/pki.js';
 import { ReferenceNms } from '../../src/nms/server.js';
 import { Harness, MAIN_JS, loopbackPki, testLogger } from '../support/agent-harness.js';

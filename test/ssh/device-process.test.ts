@@ -7,7 +7,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from 'ssh2';
 import { Harness } from '../support/agent-harness.js';
-import { ISSUE10_RPCS, checkIssue10Replies, repliesOf } from '../support/issue10-face-checks.js';
+import { CONFIG_EXCHANGE, checkConfigExchange, repliesOf } from '../support/config-exchange.js';
 import { spawnSshDevice } from '../support/ssh-harness.js';
 
 const h = new Harness();
@@ -138,11 +138,11 @@ test('a commit made in the cli by SSH login lab is recorded as lab via cli (not 
   dev.child.kill('SIGTERM');
 });
 
-test('issue 10 over SSH: NETCONF subsystem and the cli refuse a bad statement, keep schema order, record lab via netconf / via cli, compare idempotently', async () => {
+test('the configuration exchange over SSH: NETCONF subsystem and the cli refuse a bad statement, keep schema order, record lab via netconf / via cli, compare idempotently', async () => {
   const dir = h.tempDir();
   const dev = await startSshDevice(dir);
-  const out = await netconf(dev.port, [...ISSUE10_RPCS.map((r, i) => `<rpc message-id="${i + 1}">${r}</rpc>`), '<rpc message-id="99"><close-session/></rpc>']);
-  checkIssue10Replies(repliesOf(out), 'lab', 'ssh netconf');
+  const out = await netconf(dev.port, [...CONFIG_EXCHANGE.map((r, i) => `<rpc message-id="${i + 1}">${r}</rpc>`), '<rpc message-id="99"><close-session/></rpc>']);
+  checkConfigExchange(repliesOf(out), 'lab', 'ssh netconf');
 
   const cli = await cliLogin(dev.port, [
     'configure',
@@ -168,6 +168,6 @@ test('issue 10 over SSH: NETCONF subsystem and the cli refuse a bad statement, k
   assert.doesNotMatch(text, /bogus-leaf 1;/);
   // delete of a missing statement in the cli: Junos' warning.
   assert.match(text, /delete snmp location\nwarning: statement not found\n/, text);
-  assert.match(text, /0   \S+ \S+ UTC by lab via cli\n {4}cli face\n1   \S+ \S+ UTC by lab via netconf\n    issue 10 faces\n/, text);
+  assert.match(text, /0   \S+ \S+ UTC by lab via cli\n {4}cli face\n1   \S+ \S+ UTC by lab via netconf\n    faces exchange\n/, text);
   dev.child.kill('SIGTERM');
 });

@@ -4,7 +4,7 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
-import { decodeSecret9, encodeSecret9 } from '../../junos/secret9.js';
+import { decodeSecret9, encodeSecret9 } from '../../junos/identity/secret9.js';
 
 interface SecretArgs {
   action: string;

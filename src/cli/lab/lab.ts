@@ -13,7 +13,7 @@ import { RuntimeError, UsageError } from '../../errors.js';
 import { controlRequest, controlSocketPath, defaultStateDir } from '../../status/control.js';
 import type { Inventory, InventoryDevice } from '../../status/types.js';
 import { FLEET_ENV, FLEET_NODE_FLAGS, fleetPlan } from '../../device/fleet.js';
-import { loadProfile } from '../../junos/profile.js';
+import { loadProfile } from '../../junos/identity/profile.js';
 import { checkLabName, type LabSpec } from './lab-file.js';
 
 /** Where labs live: NCGD_LABS_DIR, else <state>/labs. */

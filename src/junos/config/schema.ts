@@ -9,7 +9,8 @@
  * configuration root (the inside of a `groups` or `logical-systems` entry counts as a
  * root); otherwise it matches the end of a path.
  */
-import type { ElementPath } from './tree.js';
+/** Element path of a node inside the configuration (entry keys left out), used for schema look-up. */
+export type ElementPath = readonly string[];
 import { loadSchema, FAMILIES, type SchemaNode } from '../../schema/index.js';
 
 export interface KeyDef {

@@ -6,7 +6,7 @@
  * (an empty leaf such as `disable;`, or an empty container). A leaf-list is simply several
  * leaves with the same name side by side, as in Junos XML.
  */
-import { ruleFor, keysOf, type Rule } from './schema.js';
+import { ruleFor, keysOf, type ElementPath, type Rule } from './schema.js';
 
 export type NodeKind = 'container' | 'entry' | 'leaf' | 'flag';
 
@@ -47,8 +47,7 @@ export function node(name: string, kind: NodeKind, extra: Partial<ConfigNode> = 
   return { name, kind, children: [], ...extra };
 }
 
-/** Element path of a node inside the configuration (entry keys left out), used for schema look-up. */
-export type ElementPath = readonly string[];
+export type { ElementPath };
 
 export function cloneNode(n: ConfigNode): ConfigNode {
   const c: ConfigNode = { name: n.name, kind: n.kind, children: n.children.map(cloneNode) };

@@ -39,7 +39,7 @@
  * Names follow Junos: `ge-0/0/0` (physical), `ge-0/0/0.0` (logical).
  */
 import { createHash } from 'node:crypto';
-import type { DeviceProfile } from '../profile.js';
+import type { DeviceProfile, ProfileInterface } from '../identity/profile.js';
 import { ConfigTree, childrenNamed, entryName, leafValue, type ConfigNode } from '../config/tree.js';
 import { expandGroups } from '../config/groups.js';
 import { parseText } from '../config/text.js';
@@ -313,6 +313,88 @@ export function inPrefix(address: string, network: string): boolean {
 
 // ---------------------------------------------------------------- the model
 
+/** Unit numbering across the device: units are numbered in the order they are built. */
+interface UnitNumbering {
+  /** Unit name -> its routing instance. */
+  instances: Map<string, string>;
+  next: number;
+  totalIfds: number;
+}
+
+type UnitDraft = Omit<OperUnit, 'localIndex' | 'snmpIndex'>;
+
+/** Built-in units: internal ones (a routing instance) and those of interfaces no one configures. */
+function builtInUnits(name: string, p: ProfileInterface | undefined, oper: Status): UnitDraft[] {
+  const out: UnitDraft[] = [];
+  for (const u of p?.units ?? []) {
+    if (u.instance === undefined && CONFIGURABLE.test(name)) continue;
+    out.push({
+      name: u.name,
+      ifd: name,
+      unit: u.name.slice(u.name.lastIndexOf('.') + 1),
+      admin: u.admin ?? 'up',
+      oper: oper === 'down' ? 'down' : (u.oper ?? 'up'),
+      instance: u.instance,
+      families: u.families.map((f) => ({ name: f.name, addresses: f.addresses ?? [] })),
+      configured: false,
+    });
+  }
+  return out;
+}
+
+/** The units the configuration gives an interface. */
+function configuredUnits(name: string, c: ConfigNode | undefined, oper: Status, instances: Map<string, string>): UnitDraft[] {
+  const out: UnitDraft[] = [];
+  for (const cu of kids(c, 'unit')) {
+    const unit = entryName(cu);
+    if (unit === undefined) continue;
+    const uname = `${name}.${unit}`;
+    const udisabled = flag(cu, 'disable');
+    const vlan = leaf(cu, 'vlan-id');
+    const desc = leaf(cu, 'description');
+    out.push({
+      name: uname,
+      ifd: name,
+      unit,
+      admin: udisabled ? 'down' : 'up',
+      oper: udisabled || oper === 'down' ? 'down' : 'up',
+      ...(desc !== undefined ? { description: desc } : {}),
+      ...(vlan !== undefined && /^\d+$/.test(vlan) ? { vlanId: Number(vlan) } : {}),
+      instance: instances.get(uname),
+      families: unitFamilies(cu),
+      configured: true,
+    });
+  }
+  return out;
+}
+
+/** A configured unit's families with their addresses (`/32`, `/128` implied for a bare address) and MTU. */
+function unitFamilies(cu: ConfigNode): OperFamily[] {
+  const families: OperFamily[] = [];
+  for (const famBox of kids(cu, 'family')) {
+    for (const fam of famBox.children.filter(live)) {
+      const addresses = kids(fam, 'address')
+        .map((a) => entryName(a) ?? '')
+        .filter(Boolean)
+        .map((a) => (a.includes('/') || fam.name === 'iso' ? a : fam.name === 'inet6' ? `${a}/128` : `${a}/32`));
+      const fmtu = leaf(fam, 'mtu');
+      families.push({ name: fam.name, addresses, ...(fmtu && /^\d+$/.test(fmtu) ? { mtu: Number(fmtu) } : {}) });
+    }
+  }
+  return families;
+}
+
+/** A family's MTU when not configured: the media MTU less the Ethernet header (and tag, MPLS, ISO overhead). */
+function familyMtus(units: OperUnit[], mtu: number, vlanTagging: boolean): void {
+  for (const u of units) {
+    for (const f of u.families) {
+      if (f.mtu === undefined && (f.name === 'inet' || f.name === 'inet6' || f.name === 'mpls' || f.name === 'iso')) {
+        f.mtu = mtu - 14 - (vlanTagging ? 4 : 0) - (f.name === 'mpls' ? 12 : 0) - (f.name === 'iso' ? 3 : 0);
+      }
+    }
+  }
+}
+
 export class OperModel {
   readonly bootTime: number;
   readonly commitTime: number;
@@ -423,114 +505,71 @@ export class OperModel {
     return m;
   }
 
+  /** The interfaces: the profile's, then virtual ones only the configuration names. */
   private build(): void {
-    const profile = this.input.profile;
     const configured = new Map<string, ConfigNode>();
     for (const i of kids(one(this.cfg, 'interfaces'), 'interface')) {
       const n = entryName(i);
       if (n) configured.set(n, i);
     }
-    const names = profile.interfaces.map((i) => i.name);
+    const names = this.input.profile.interfaces.map((i) => i.name);
     for (const n of configured.keys()) if (!names.includes(n) && VIRTUAL.test(n)) names.push(n);
-    const instances = this.instanceOfUnits();
-    let unitIndex = 0;
-    const totalIfds = names.length;
+    const units: UnitNumbering = { instances: this.instanceOfUnits(), next: 0, totalIfds: names.length };
     names.forEach((name, index) => {
-      const p = profile.interfaces.find((i) => i.name === name);
-      const c = configured.get(name);
-      const port = PORT.test(name);
-      const disabled = flag(c, 'disable');
-      const admin: Status = disabled ? 'down' : (p?.admin ?? 'up');
-      const physOper: Status = p?.oper ?? (/^(ae|reth)/.test(name) ? 'down' : 'up');
-      const oper: Status = admin === 'down' ? 'down' : physOper;
-      const mtuText = leaf(c, 'mtu');
-      const mediaMtu = /^(ge|xe|et|mge|fe|ae|reth)/.test(name) ? 1514 : port ? 1514 : 'Unlimited';
-      const mtu = mtuText !== undefined && /^\d+$/.test(mtuText) ? Number(mtuText) : mediaMtu;
-      const linkLevelType = port ? 'Ethernet' : (LINK_TYPES[name] ?? 'Unspecified');
-      const units: OperUnit[] = [];
-      const addUnit = (u: Omit<OperUnit, 'localIndex' | 'snmpIndex'>) => {
-        const i = unitIndex++;
-        units.push({ ...u, localIndex: 64 + i, snmpIndex: 500 + totalIfds + i });
-      };
-      // Built-in units: internal ones (a routing instance) and those of interfaces no one configures.
-      for (const u of p?.units ?? []) {
-        if (u.instance === undefined && CONFIGURABLE.test(name)) continue;
-        const unit = u.name.slice(u.name.lastIndexOf('.') + 1);
-        addUnit({
-          name: u.name,
-          ifd: name,
-          unit,
-          admin: u.admin ?? 'up',
-          oper: oper === 'down' ? 'down' : (u.oper ?? 'up'),
-          instance: u.instance,
-          families: u.families.map((f) => ({ name: f.name, addresses: f.addresses ?? [] })),
-          configured: false,
-        });
-      }
-      for (const cu of kids(c, 'unit')) {
-        const unit = entryName(cu);
-        if (unit === undefined) continue;
-        const uname = `${name}.${unit}`;
-        const udisabled = flag(cu, 'disable');
-        const families: OperFamily[] = [];
-        for (const famBox of kids(cu, 'family')) {
-          for (const fam of famBox.children.filter(live)) {
-            const addresses = kids(fam, 'address')
-              .map((a) => entryName(a) ?? '')
-              .filter(Boolean)
-              .map((a) => (a.includes('/') || fam.name === 'iso' ? a : fam.name === 'inet6' ? `${a}/128` : `${a}/32`));
-            const fmtu = leaf(fam, 'mtu');
-            families.push({ name: fam.name, addresses, ...(fmtu && /^\d+$/.test(fmtu) ? { mtu: Number(fmtu) } : {}) });
-          }
-        }
-        const vlan = leaf(cu, 'vlan-id');
-        const desc = leaf(cu, 'description');
-        addUnit({
-          name: uname,
-          ifd: name,
-          unit,
-          admin: udisabled ? 'down' : 'up',
-          oper: udisabled || oper === 'down' ? 'down' : 'up',
-          ...(desc !== undefined ? { description: desc } : {}),
-          ...(vlan !== undefined && /^\d+$/.test(vlan) ? { vlanId: Number(vlan) } : {}),
-          instance: instances.get(uname),
-          families,
-          configured: true,
-        });
-      }
-      // A family's MTU: configured, else the media MTU less the Ethernet header.
-      for (const u of units) {
-        for (const f of u.families) {
-          if (f.mtu === undefined && (f.name === 'inet' || f.name === 'inet6' || f.name === 'mpls' || f.name === 'iso')) {
-            if (typeof mtu === 'number') f.mtu = mtu - 14 - (flag(c, 'vlan-tagging') ? 4 : 0) - (f.name === 'mpls' ? 12 : 0) - (f.name === 'iso' ? 3 : 0);
-          }
-        }
-      }
-      const desc = leaf(c, 'description');
-      const flappedAt = Math.max(this.bootTime, oper === (p?.oper ?? 'up') ? this.bootTime + 60_000 : this.commitTime);
-      const ifd: OperInterface = {
-        name,
-        port,
-        admin,
-        oper,
-        ...(desc !== undefined ? { description: desc } : {}),
-        mtu,
-        speed: port ? (p?.speed ?? portSpeed(name)) : 'Unlimited',
-        linkLevelType,
-        ifType: port || name === 'irb' || name.startsWith('vlan') ? 'Ethernet' : name === 'lo0' ? 'Loopback' : linkLevelType,
-        ...(port ? { mac: this.mac(index) } : {}),
-        localIndex: 128 + index,
-        snmpIndex: 500 + index,
-        vlanTagging: flag(c, 'vlan-tagging') || flag(c, 'flexible-vlan-tagging'),
-        units,
-        flappedAt: Math.min(flappedAt, Math.max(this.bootTime + 60_000, this.commitTime)),
-      };
-      // An interface whose state the commit did not change did not flap; one it changed flapped now.
-      const was = this.input.carry?.flaps.get(name);
-      if (was) ifd.flappedAt = was.admin === ifd.admin && was.oper === ifd.oper ? was.flappedAt : Math.max(this.commitTime, this.bootTime);
+      const ifd = this.buildInterface(name, index, configured.get(name), units);
       this.ifds.push(ifd);
       this.byName.set(name, ifd);
     });
+  }
+
+  /** One physical interface (`index` in the device's order) with its units. */
+  private buildInterface(name: string, index: number, c: ConfigNode | undefined, numbering: UnitNumbering): OperInterface {
+    const p = this.input.profile.interfaces.find((i) => i.name === name);
+    const port = PORT.test(name);
+    const admin: Status = flag(c, 'disable') ? 'down' : (p?.admin ?? 'up');
+    const physOper: Status = p?.oper ?? (/^(ae|reth)/.test(name) ? 'down' : 'up');
+    const oper: Status = admin === 'down' ? 'down' : physOper;
+    const mtuText = leaf(c, 'mtu');
+    const mediaMtu = /^(ge|xe|et|mge|fe|ae|reth)/.test(name) ? 1514 : port ? 1514 : 'Unlimited';
+    const mtu = mtuText !== undefined && /^\d+$/.test(mtuText) ? Number(mtuText) : mediaMtu;
+    const linkLevelType = port ? 'Ethernet' : (LINK_TYPES[name] ?? 'Unspecified');
+    const units = [...builtInUnits(name, p, oper), ...configuredUnits(name, c, oper, numbering.instances)].map((u) => {
+      const i = numbering.next++;
+      return { ...u, localIndex: 64 + i, snmpIndex: 500 + numbering.totalIfds + i };
+    });
+    if (typeof mtu === 'number') familyMtus(units, mtu, flag(c, 'vlan-tagging'));
+    const desc = leaf(c, 'description');
+    const ifd: OperInterface = {
+      name,
+      port,
+      admin,
+      oper,
+      ...(desc !== undefined ? { description: desc } : {}),
+      mtu,
+      speed: port ? (p?.speed ?? portSpeed(name)) : 'Unlimited',
+      linkLevelType,
+      ifType: port || name === 'irb' || name.startsWith('vlan') ? 'Ethernet' : name === 'lo0' ? 'Loopback' : linkLevelType,
+      ...(port ? { mac: this.mac(index) } : {}),
+      localIndex: 128 + index,
+      snmpIndex: 500 + index,
+      vlanTagging: flag(c, 'vlan-tagging') || flag(c, 'flexible-vlan-tagging'),
+      units,
+      flappedAt: 0,
+    };
+    ifd.flappedAt = this.flappedAt(ifd, p?.oper ?? 'up');
+    return ifd;
+  }
+
+  /**
+   * When an interface last changed state: a minute after boot when it is as the profile has
+   * it, else at the commit; one whose state the commit did not change keeps its time, one
+   * it changed flapped at the commit.
+   */
+  private flappedAt(ifd: OperInterface, profileOper: Status): number {
+    const atCommit = Math.max(this.bootTime, ifd.oper === profileOper ? this.bootTime + 60_000 : this.commitTime);
+    const was = this.input.carry?.flaps.get(ifd.name);
+    if (!was) return Math.min(atCommit, Math.max(this.bootTime + 60_000, this.commitTime));
+    return was.admin === ifd.admin && was.oper === ifd.oper ? was.flappedAt : Math.max(this.commitTime, this.bootTime);
   }
 
   neighbours(): Neighbour[] {
@@ -634,9 +673,21 @@ export class OperModel {
     };
   }
 
+  /** Direct, local, static, OSPF and BGP routes, each table ordered by destination. */
   private buildRoutes(): OperRoute[] {
+    const routes = this.directRoutes();
+    this.staticRoutes(routes, one(this.cfg, 'routing-options'));
+    for (const ri of kids(one(this.cfg, 'routing-instances'), 'instance')) this.staticRoutes(routes, one(ri, 'routing-options'), entryName(ri));
+    this.learnedRoutes(routes);
+    // A commit that left a route as it was leaves its age too (Junos keeps it across commits).
+    for (const r of routes) r.since = this.input.carry?.routes.get(routeKey(r)) ?? r.since;
+    // Junos orders a table by destination.
+    return routes.sort((a, b) => (a.table === b.table ? compareDest(a.destination, b.destination) || a.preference - b.preference : a.table.localeCompare(b.table)));
+  }
+
+  /** The subnet (Direct) and address (Local) of every address of a unit that is up. */
+  private directRoutes(): OperRoute[] {
     const routes: OperRoute[] = [];
-    const tableOf = (fam: 'inet' | 'inet6', instance?: string) => `${instance ? `${instance}.` : ''}${fam === 'inet' ? 'inet.0' : 'inet6.0'}`;
     const since = (ifdName: string) => Math.max(this.byName.get(ifdName)?.flappedAt ?? this.bootTime, this.bootTime);
     for (const u of this.logicalUnits()) {
       if (u.oper !== 'up' || u.instance === '__juniper_private1__' || u.instance === '__juniper_private2__') continue;
@@ -652,26 +703,30 @@ export class OperModel {
         }
       }
     }
-    const staticRoutes = (ro: ConfigNode | undefined, instance?: string) => {
-      for (const r of kids(one(ro, 'static'), 'route')) {
-        const dest = entryName(r);
-        const p = dest ? parsePrefix(dest) : undefined;
-        if (!p) continue;
-        const table = tableOf(p.family, instance);
-        const hops = kids(r, 'next-hop').map((h) => h.value ?? entryName(h) ?? '').filter(Boolean);
-        const pref = Number(leaf(r, 'preference') ?? 5) || 5;
-        const nextHops: NextHop[] = hops.map((to) => {
-          const via = routes.find((x) => x.table === table && x.protocol === 'Direct' && inPrefix(to, x.destination))?.nextHops[0]?.via;
-          return via ? { to, via } : { to };
-        });
-        const resolved = hops.length === 0 || nextHops.some((h) => h.via);
-        const type = flag(r, 'discard') ? 'Discard' : flag(r, 'reject') ? 'Reject' : flag(r, 'receive') ? 'Receive' : undefined;
-        routes.push({ table, destination: `${parsePrefix(`${p.network}`)?.network ?? dest}`, protocol: 'Static', preference: pref, nextHops: nextHops.filter((h) => h.via || !resolved), ...(type ? { nextHopType: type } : {}), since: this.commitTime, active: resolved, ...(resolved ? {} : { hidden: true }) });
-      }
-    };
-    staticRoutes(one(this.cfg, 'routing-options'));
-    for (const ri of kids(one(this.cfg, 'routing-instances'), 'instance')) staticRoutes(one(ri, 'routing-options'), entryName(ri));
-    // Learned routes: a loopback and a subnet behind each neighbour of an OSPF interface, a few prefixes per BGP peer.
+    return routes;
+  }
+
+  /** Static routes of one routing-options; a next hop resolves through a Direct route already in `routes`. */
+  private staticRoutes(routes: OperRoute[], ro: ConfigNode | undefined, instance?: string): void {
+    for (const r of kids(one(ro, 'static'), 'route')) {
+      const dest = entryName(r);
+      const p = dest ? parsePrefix(dest) : undefined;
+      if (!p) continue;
+      const table = tableOf(p.family, instance);
+      const hops = kids(r, 'next-hop').map((h) => h.value ?? entryName(h) ?? '').filter(Boolean);
+      const pref = Number(leaf(r, 'preference') ?? 5) || 5;
+      const nextHops: NextHop[] = hops.map((to) => {
+        const via = routes.find((x) => x.table === table && x.protocol === 'Direct' && inPrefix(to, x.destination))?.nextHops[0]?.via;
+        return via ? { to, via } : { to };
+      });
+      const resolved = hops.length === 0 || nextHops.some((h) => h.via);
+      const type = flag(r, 'discard') ? 'Discard' : flag(r, 'reject') ? 'Reject' : flag(r, 'receive') ? 'Receive' : undefined;
+      routes.push({ table, destination: `${parsePrefix(`${p.network}`)?.network ?? dest}`, protocol: 'Static', preference: pref, nextHops: nextHops.filter((h) => h.via || !resolved), ...(type ? { nextHopType: type } : {}), since: this.commitTime, active: resolved, ...(resolved ? {} : { hidden: true }) });
+    }
+  }
+
+  /** Learned routes: a loopback and a subnet behind each neighbour of an OSPF interface, a few prefixes per BGP peer. */
+  private learnedRoutes(routes: OperRoute[]): void {
     const nbrs = this.neighbours();
     this.ospfInterfaces('ospf').forEach((oi, i) => {
       const n = nbrs.find((x) => x.interface === oi.interface || (oi.interface === 'all' && x.instance === oi.instance));
@@ -702,11 +757,12 @@ export class OperModel {
         });
       }
     });
-    // A commit that left a route as it was leaves its age too (Junos keeps it across commits).
-    for (const r of routes) r.since = this.input.carry?.routes.get(routeKey(r)) ?? r.since;
-    // Junos orders a table by destination.
-    return routes.sort((a, b) => (a.table === b.table ? compareDest(a.destination, b.destination) || a.preference - b.preference : a.table.localeCompare(b.table)));
   }
+}
+
+/** The routing table of a family in an instance (`inet.0`, `blue.inet6.0`). */
+function tableOf(fam: 'inet' | 'inet6', instance?: string): string {
+  return `${instance ? `${instance}.` : ''}${fam === 'inet' ? 'inet.0' : 'inet6.0'}`;
 }
 
 /** Orders prefixes numerically (address, then length). */

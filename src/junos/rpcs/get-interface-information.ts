@@ -8,7 +8,7 @@
  * alone. Every level carries `<if-type>` on physical interfaces (detail and above).
  */
 import { RpcError } from '../../netconf/rpc-error.js';
-import { localTime } from '../template.js';
+import { localTime } from './template.js';
 import { child, elements, escapeText, textOf, type XmlElement } from '../../netconf/xml.js';
 import { operModel, parsePrefix, type OperInterface, type OperModel, type OperUnit } from '../oper/model.js';
 import { pad, t } from './formats.js';

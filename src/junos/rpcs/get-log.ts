@@ -1,10 +1,10 @@
 /**
- * get-log (`show log messages`): the device's synthesised syslog (../syslog.ts), as text
+ * get-log (`show log messages`): the device's synthesised syslog (../identity/syslog.ts), as text
  * inside `<output>` like Junos's file-backed logs.
  */
 import { RpcError } from '../../netconf/rpc-error.js';
 import { escapeText, textOf, elements } from '../../netconf/xml.js';
-import { syslogOf } from '../syslog.js';
+import { syslogOf } from '../identity/syslog.js';
 import type { RpcModule } from './types.js';
 
 export const getLog: RpcModule = {

@@ -1,6 +1,6 @@
 /** get-route-engine-information (`show chassis routing-engine`): one entry per routing engine of the profile. */
-import { serialFor } from '../profile.js';
-import { localTime, uptimeLong } from '../template.js';
+import { serialFor } from '../identity/profile.js';
+import { localTime, uptimeLong } from './template.js';
 import { elements, escapeText, type XmlElement } from '../../netconf/xml.js';
 import { t } from './formats.js';
 import type { DeviceView, RpcModule } from './types.js';

@@ -3,7 +3,7 @@
  * booted Junos device without a rescue configuration raises "Rescue configuration is not
  * set" (Minor); the emulator has no rescue configuration, so that one is always active.
  */
-import { localTime } from '../template.js';
+import { localTime } from './template.js';
 import { elements } from '../../netconf/xml.js';
 import { alarmsText } from './get-alarm-information.js';
 import { el, junosNs } from './reply-parts.js';

@@ -1,5 +1,5 @@
 /** get-system-uptime-information (`show system uptime`): clock, boot, protocols, last commit, load. */
-import { localTime, uptimeClock } from '../template.js';
+import { localTime, uptimeClock } from './template.js';
 import { child, elements, escapeText, type XmlElement } from '../../netconf/xml.js';
 import { t } from './formats.js';
 import type { DeviceView, RpcModule } from './types.js';

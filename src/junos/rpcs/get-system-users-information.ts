@@ -3,7 +3,7 @@
  * session open on the device now (NETCONF over every face and the emulated cli), with
  * its user, a tty, where it came from, login time and what it runs.
  */
-import { uptimeClock } from '../template.js';
+import { uptimeClock } from './template.js';
 import { child, elements, type XmlElement } from '../../netconf/xml.js';
 import { pad, t } from './formats.js';
 import { el, junosNs } from './reply-parts.js';

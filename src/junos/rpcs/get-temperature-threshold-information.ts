@@ -8,7 +8,7 @@ import { pad, t } from './formats.js';
 import { el, junosNs } from './protocol-parts.js';
 import type { RpcHandler, RpcModule } from './types.js';
 import { getEnvironmentInformation } from './get-environment-information.js';
-import { profileTemplate } from '../template.js';
+import { profileTemplate } from './template.js';
 
 /** fan normal/high speed, yellow/red alarm, fire shutdown (°C) by what the sensor watches. */
 function thresholds(name: string): [number, number, number, number, number] {

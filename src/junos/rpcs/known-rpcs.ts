@@ -9,12 +9,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { RPC_FAMILIES, type RpcFamily } from '../identity/family.js';
 
 /** Kind of an RPC input parameter: `flag` an empty element, `leaf` a value. */
 export type RpcParamKind = 'flag' | 'leaf' | 'leaf-list' | 'container';
 
-export type RpcFamily = 'junos' | 'junos-es' | 'junos-ex' | 'junos-qfx';
-export const RPC_FAMILIES: readonly RpcFamily[] = ['junos', 'junos-es', 'junos-ex', 'junos-qfx'];
 
 interface RpcList {
   release: string;
@@ -47,13 +46,4 @@ export function knownRpcs(family: RpcFamily): Map<string, Record<string, RpcPara
     cache.set(family, m);
   }
   return m;
-}
-
-/** The family of a model when its profile names none: EX, QFX, SRX by prefix, else junos (MX, PTX, ...). */
-export function familyOfModel(model: string): RpcFamily {
-  const m = model.toLowerCase();
-  if (m.startsWith('qfx')) return 'junos-qfx';
-  if (m.startsWith('ex')) return 'junos-ex';
-  if (m.startsWith('srx') || m.startsWith('vsrx')) return 'junos-es';
-  return 'junos';
 }

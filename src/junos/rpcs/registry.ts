@@ -11,7 +11,7 @@
  * MODULES below.
  */
 import { RpcError } from '../../netconf/rpc-error.js';
-import { profileTemplate } from '../template.js';
+import { profileTemplate } from './template.js';
 import { child, elements, textOf } from '../../netconf/xml.js';
 import { buildWordTree, firstWords, matchWords, syntaxError } from './cli-words.js';
 import { commandRpc } from './command.js';
@@ -53,7 +53,7 @@ import { requestDeleteRescueConfiguration } from './request-delete-rescue-config
 import { requestSaveRescueConfiguration } from './request-save-rescue-configuration.js';
 import { requestShellExecute } from './request-shell-execute.js';
 import { validate } from './validate.js';
-// system RPCs (issue 11)
+// system RPCs
 import { getAlarmInformation } from './get-alarm-information.js';
 import { getSystemAlarmInformation } from './get-system-alarm-information.js';
 import { getEnvironmentInformation } from './get-environment-information.js';
@@ -69,7 +69,7 @@ import { getSha1ChecksumInformation } from './get-sha1-checksum-information.js';
 import { ping } from './ping.js';
 import { traceroute } from './traceroute.js';
 import { getFpcInformation } from './get-fpc-information.js';
-// protocol RPCs (issue 11)
+// protocol RPCs
 import { getArpTableInformation } from './get-arp-table-information.js';
 import { getIpv6NdInformation } from './get-ipv6-nd-information.js';
 import { getLldpNeighborsInformation } from './get-lldp-neighbors-information.js';
@@ -123,7 +123,7 @@ export const MODULES: readonly RpcModule[] = [
   getRescueInformation,
   requestSaveRescueConfiguration,
   requestDeleteRescueConfiguration,
-  // system (issue 11)
+  // system
   getAlarmInformation,
   getSystemAlarmInformation,
   getEnvironmentInformation,
@@ -139,7 +139,7 @@ export const MODULES: readonly RpcModule[] = [
   ping,
   traceroute,
   getFpcInformation,
-  // protocols (issue 11)
+  // protocols
   getArpTableInformation,
   getIpv6NdInformation,
   getLldpNeighborsInformation,

@@ -4,7 +4,7 @@
  * failed RPC.
  */
 import type { ConfigSession } from '../config/api.js';
-import type { DeviceProfile } from '../profile.js';
+import type { DeviceProfile } from '../identity/profile.js';
 import type { XmlElement } from '../../netconf/xml.js';
 import type { OperModel } from '../oper/model.js';
 

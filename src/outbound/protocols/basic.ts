@@ -4,7 +4,7 @@
  * session ends, a new connection and handshake wait for the next one.
  */
 import * as grpc from '@grpc/grpc-js';
-import type { ServerConfig } from '../config.js';
+import type { ServerConfig } from '../config-types.js';
 import { connectTimeoutReason, describeGrpcError, describeLoss, openBasicChannel, targetOf, whenReady, type BasicClient } from '../channel.js';
 import type { SessionBridge } from '../session-bridge.js';
 import { bridgeWithFaults } from '../faulty-bridge.js';

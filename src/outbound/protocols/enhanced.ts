@@ -5,7 +5,7 @@
  * answered, the next one is armed at once and the session runs on the answered channel.
  */
 import * as grpc from '@grpc/grpc-js';
-import type { ServerConfig } from '../config.js';
+import type { ServerConfig } from '../config-types.js';
 import { connectTimeoutReason, describeGrpcError, describeLoss, openNcgrpcChannel, targetOf, whenReady, type NcgrpcClient } from '../channel.js';
 import { sharedServerCredentials } from '../tls.js';
 import type { SessionKind } from '../../session/byte-session.js';

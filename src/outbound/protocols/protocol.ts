@@ -4,7 +4,7 @@
  * server. Nothing outside protocols/ asks which version it runs; it asks the protocol.
  */
 import type { ProtocolName } from '../../wire/contract.js';
-import type { ServerConfig } from '../config.js';
+import type { ServerConfig } from '../config-types.js';
 import type { ProbeOptions, ProbeResult } from '../server-walk.js';
 import type { ServerLink, SessionHost } from '../session-host.js';
 

@@ -103,6 +103,28 @@ test('history with Up, line editing with Left and Backspace, Ctrl-C keeps the se
   }
 });
 
+test('Emacs keys: Ctrl-A/E, Ctrl-B/F, Delete, Ctrl-D mid-line, Ctrl-K, Ctrl-W, Down back to the typed line', async () => {
+  const ch = await login();
+  const VERSION = /Hostname: lab-mx[\s\S]*netops@lab-mx> $/;
+  try {
+    // Ctrl-W kills the word before the cursor.
+    await ch.send('show system uptimeXYZ\x17uptime\r', /Current time[\s\S]*netops@lab-mx> $/);
+    // Ctrl-A to the start, Ctrl-E to the end.
+    assert.match(await ch.send('version\x01show \x05\r', VERSION), /Model: mx960/);
+    // Ctrl-B back over "ZZZ", Ctrl-K kills to the end.
+    await ch.send('show versionZZZ\x02\x02\x02\x0b\r', VERSION);
+    // Delete and Ctrl-D remove the character under the cursor; Ctrl-F moves right.
+    await ch.send(`show vxersion${'\x02'.repeat(7)}\x1b[3~\x05\r`, VERSION);
+    await ch.send(`show vxersion${'\x02'.repeat(8)}\x06\x04\x05\r`, VERSION);
+    // Up recalls, Down comes back to the line being typed.
+    await ch.send(`show ver${UP}\x1b[Bsion\r`, VERSION);
+    const bad = await ch.send('show versionQ\r', /netops@lab-mx> $/);
+    assert.match(bad, /syntax error/, 'the check above can fail: a wrong line is refused');
+  } finally {
+    ch.conn.end();
+  }
+});
+
 test('set cli screen-length/screen-width/timestamp as Ansible sends them, and pipes', async () => {
   const ch = await login();
   try {

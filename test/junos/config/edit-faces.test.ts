@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Harness, MAIN_JS } from '../../support/agent-harness.js';
 import { EOM, outboundDeviceSession, rpc } from '../../support/outbound-device.js';
-import { repliesOf } from '../../support/issue10-face-checks.js';
+import { repliesOf } from '../../support/config-exchange.js';
 import { EDIT_FACE_RPCS, checkEditFaceReplies } from '../../support/junos-edit-face-checks.js';
 import { deviceOverSsh, pythonClients, runClient } from '../../support/python-clients.js';
 import { EmulatedDevice } from '../../../src/junos/device.js';

@@ -1,5 +1,5 @@
 /**
- * Issue 10 point 3, schema-aware output and edits, checked through the NETCONF RPCs of an
+ * Schema-aware output and edits, checked through the NETCONF RPCs of an
  * emulated device and its cli: Junos quoting and leaf-list brackets, `insert before|after`
  * (XML attributes and the cli's `insert`), `operation="replace"` on `<configuration>`,
  * deletes of missing statements that leave nothing behind, and `load update` against

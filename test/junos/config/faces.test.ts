@@ -1,7 +1,7 @@
 /**
- * Issue 10 over the outbound-HTTPS face (the reference NMS, real TLS and gRPC, to an agent
+ * One configuration exchange over the outbound-HTTPS face (the reference NMS, real TLS and gRPC, to an agent
  * whose NETCONF backend is the emulated device) and over `nc-grpc-device netconf` on stdio
- * (a real child process): the same exchange and checks (test/support/issue10-face-checks.ts).
+ * (a real child process): the same exchange and checks (test/support/config-exchange.ts).
  * The SSH face and the cli are in test/ssh/device-process.test.ts.
  */
 import { test, after } from 'node:test';
@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { Harness, MAIN_JS } from '../../support/agent-harness.js';
 import { EOM, outboundDeviceSession, rpc } from '../../support/outbound-device.js';
-import { ISSUE10_RPCS, checkIssue10Replies, repliesOf } from '../../support/issue10-face-checks.js';
+import { CONFIG_EXCHANGE, checkConfigExchange, repliesOf } from '../../support/config-exchange.js';
 
 const h = new Harness();
 after(() => h.cleanup());
@@ -17,8 +17,8 @@ after(() => h.cleanup());
 test('outbound HTTPS: bad statement refused, schema order, commit recorded as the session user via netconf, idempotent compare', async () => {
   const { s } = await outboundDeviceSession(h, { name: 'faces', hostname: 'faces-out', user: 'nmsuser' });
   const replies: string[] = [];
-  for (const body of ISSUE10_RPCS) replies.push(await rpc(s, body));
-  checkIssue10Replies(replies, 'nmsuser', 'outbound');
+  for (const body of CONFIG_EXCHANGE) replies.push(await rpc(s, body));
+  checkConfigExchange(replies, 'nmsuser', 'outbound');
   await s.close();
 });
 
@@ -31,11 +31,11 @@ test('stdio netconf (child process): the same', async () => {
   child.stdout.on('data', (d) => (out += d));
   child.stderr.resume();
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  child.stdin.end(ISSUE10_RPCS.map((r, i) => `<rpc message-id="${i + 1}">${r}</rpc>${EOM}`).join(''));
+  child.stdin.end(CONFIG_EXCHANGE.map((r, i) => `<rpc message-id="${i + 1}">${r}</rpc>${EOM}`).join(''));
   const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
   const code = await exited;
   clearTimeout(timer);
   assert.equal(code, 0, out.slice(-500));
   assert.ok(out.startsWith('<!-- No zombies were killed'));
-  checkIssue10Replies(repliesOf(out), 'alice', 'stdio');
+  checkConfigExchange(repliesOf(out), 'alice', 'stdio');
 });

@@ -1,5 +1,5 @@
 /**
- * Issue 10, statement order as Junos keeps it: inside a container statements stand in the
+ * Statement order as Junos keeps it: inside a container statements stand in the
  * schema's order (order.ts), whatever order they are added in, by load set / text / XML,
  * edit-config or the cli; list entries keep the order they were added in; what a
  * configuration already holds never moves, so real configurations read back byte for byte.

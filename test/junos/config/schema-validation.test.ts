@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { EmulatedDevice } from '../../../src/junos/device.js';
-import { loadProfile } from '../../../src/junos/profile.js';
+import { loadProfile } from '../../../src/junos/identity/profile.js';
 import { escapeText } from '../../../src/netconf/xml.js';
 import { TestClient, repoRoot } from '../../support/netconf-client.js';
 

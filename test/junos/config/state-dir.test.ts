@@ -115,7 +115,7 @@ test('damaged revision files are reported in one line each and skipped: the devi
   assert.equal(await committedHostName(dir), 'after');
 });
 
-test('the former config-history.json is migrated; a bad entry in it (the bricked state of issue 8) is skipped', async () => {
+test('the former config-history.json is migrated; a bad entry in it (one that would stop the device from starting) is skipped', async () => {
   const dir = tempDir();
   const legacy = {
     format: 'nc-grpc-device config history 1',

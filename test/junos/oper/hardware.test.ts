@@ -1,13 +1,13 @@
 /**
- * Hardware as data (profile.json `hardware`, src/junos/oper/hardware.ts): every shipped
+ * Hardware as data (profile.json `hardware`, src/junos/identity/hardware.ts): every shipped
  * model has its real ports, `show chassis hardware` lists the same PICs, optics exist on
  * fiber ports only, and a port beyond the PIC is `device ... not found` as on Junos.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EmulatedDevice } from '../../../src/junos/device.js';
-import { loadProfile } from '../../../src/junos/profile.js';
-import { portNames } from '../../../src/junos/oper/hardware.js';
+import { loadProfile } from '../../../src/junos/identity/profile.js';
+import { portNames } from '../../../src/junos/identity/hardware.js';
 import { TestClient } from '../../support/netconf-client.js';
 
 /** Real port counts of the shipped models (data sheets), first and last port. */

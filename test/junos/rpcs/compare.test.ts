@@ -1,5 +1,5 @@
 /**
- * Idempotent compare (issue 10 point 4): `get-configuration compare="rollback"` with no
+ * Idempotent compare: `get-configuration compare="rollback"` with no
  * difference answers exactly as Junos does, a single newline in `configuration-output`
  * (PyEZ's Config.diff() and Ansible's junos_config test for exactly that); a difference
  * follows that newline. The `<command>` form `show configuration | compare rollback N`

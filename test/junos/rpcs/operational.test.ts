@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EmulatedDevice } from '../../../src/junos/device.js';
-import { listShippedProfiles, loadProfile } from '../../../src/junos/profile.js';
+import { listShippedProfiles, loadProfile } from '../../../src/junos/identity/profile.js';
 import { child, elements, parseXml, textOf } from '../../../src/netconf/xml.js';
 import { stubDatastore, TestClient } from '../../support/netconf-client.js';
 import { top, txt } from '../../support/reply.js';

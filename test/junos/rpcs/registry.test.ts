@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ConfigSession } from '../../../src/junos/config/api.js';
-import { loadProfile } from '../../../src/junos/profile.js';
+import { loadProfile } from '../../../src/junos/identity/profile.js';
 import { buildWordTree, matchWords } from '../../../src/junos/rpcs/cli-words.js';
 import { answersRpc, builtinRpcs, dispatchRpc, matchCommand, MODULES, operationalVerbs, renderJson, renderText, unknownRpcError } from '../../../src/junos/rpcs/registry.js';
 import type { CliCommand, DeviceView } from '../../../src/junos/rpcs/types.js';

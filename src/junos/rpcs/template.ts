@@ -11,9 +11,9 @@
  *   {{serial-of:TAG:PATTERN}} a serial number of PATTERN (# digit, @ letter) stable for
  *     this host name and TAG, for component serials.
  */
-import { serialFor } from './profile.js';
-import type { DeviceView } from './rpcs/types.js';
-import { escapeText } from '../netconf/xml.js';
+import { serialFor } from '../identity/profile.js';
+import type { DeviceView } from './types.js';
+import { escapeText } from '../../netconf/xml.js';
 
 /** `2024-05-01 10:11:12 UTC`: the device clock is UTC. */
 export function localTime(ms: number): string {

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeSecret9, encodeSecret9, isSecret9 } from '../../src/junos/secret9.js';
-import { convertSecret } from '../../src/cli/commands/secret9-command.js';
-import { UsageError } from '../../src/errors.js';
+import { decodeSecret9, encodeSecret9, isSecret9 } from '../../../src/junos/identity/secret9.js';
+import { convertSecret } from '../../../src/cli/commands/secret9-command.js';
+import { UsageError } from '../../../src/errors.js';
 
 /** A small seeded generator (mulberry32) so failures reproduce. */
 function seeded(seed: number): (n: number) => number {

@@ -10,7 +10,12 @@
  *       "ports": [{ "prefix": "ge", "count": 48, "media": "copper", "speed": "1000mbps" }] }
  *   ]
  */
-import type { ProfileInterface } from '../profile.js';
+/** What this module reads and writes of a profile interface (profile.ts ProfileInterface). */
+export interface PortEntry {
+  name: string;
+  speed?: string;
+  media?: 'copper' | 'fiber';
+}
 
 export interface PortRange {
   /** Interface type: ge, xe, et, mge. */
@@ -86,12 +91,12 @@ export function portRangeOf(hw: PicHardware[] | undefined, name: string): PortRa
  * The profile's interfaces with every hardware port: those the profile lists keep their
  * entry (units, addresses), the others are added after the last listed port, in slot order.
  */
-export function withHardwarePorts(listed: ProfileInterface[], hw: PicHardware[] | undefined): ProfileInterface[] {
+export function withHardwarePorts<T extends PortEntry>(listed: T[], hw: PicHardware[] | undefined): T[] {
   if (!hw) return listed;
   const names = new Set(listed.map((i) => i.name));
   const isPort = (n: string) => /^[a-z]+-\d+\/\d+\/\d+$/.test(n);
-  const extra = portNames(hw).filter((n) => !names.has(n)).map((name) => ({ name }) as ProfileInterface);
-  const withMedia = (i: ProfileInterface): ProfileInterface => {
+  const extra = portNames(hw).filter((n) => !names.has(n)).map((name) => ({ name }) as T);
+  const withMedia = (i: T): T => {
     const r = portRangeOf(hw, i.name);
     return r ? { ...i, ...(r.speed && !i.speed ? { speed: r.speed } : {}), ...(r.media && !i.media ? { media: r.media } : {}) } : i;
   };

@@ -1,6 +1,6 @@
 /**
- * Issue 10 over every face: the same NETCONF exchange, run by each face's test (outbound
- * HTTPS, stdio, SSH), and the checks of its replies: a bad statement refused with the Junos
+ * One configuration exchange over every face: the same NETCONF RPCs, run by each face's
+ * test (outbound HTTPS, stdio, SSH), and the checks of its replies: a bad statement refused with the Junos
  * error, new statements in schema order, a commit recorded with its user and client, and an
  * idempotent compare (a single newline).
  */
@@ -9,18 +9,18 @@ import assert from 'node:assert/strict';
 const loadSet = (lines: string) => `<load-configuration action="set" format="text"><configuration-set>${lines}</configuration-set></load-configuration>`;
 
 /** The RPC bodies (without `<rpc>`), in order. */
-export const ISSUE10_RPCS = [
+export const CONFIG_EXCHANGE = [
   loadSet('set system foo bar'),
   loadSet('set snmp contact noc\nset snmp description faces-1'),
-  '<commit-configuration><log>issue 10 faces</log></commit-configuration>',
+  '<commit-configuration><log>faces exchange</log></commit-configuration>',
   '<get-configuration compare="rollback" rollback="0" format="text"/>',
   '<get-configuration database="committed" format="text"><configuration><snmp/></configuration></get-configuration>',
   '<get-commit-information/>',
 ];
 
-/** Checks the replies to ISSUE10_RPCS (one string per RPC, in order). */
-export function checkIssue10Replies(replies: string[], user: string, face: string): void {
-  assert.ok(replies.length >= ISSUE10_RPCS.length, `${face}: ${replies.length} replies`);
+/** Checks the replies to CONFIG_EXCHANGE (one string per RPC, in order). */
+export function checkConfigExchange(replies: string[], user: string, face: string): void {
+  assert.ok(replies.length >= CONFIG_EXCHANGE.length, `${face}: ${replies.length} replies`);
   const [bad, load, commit, compare, snmp, history] = replies;
   // A statement the schema does not know: refused as Junos refuses it, nothing loaded.
   assert.match(bad, /<error-severity>error<\/error-severity>/, `${face}: ${bad}`);
@@ -36,7 +36,7 @@ export function checkIssue10Replies(replies: string[], user: string, face: strin
   const first = /<commit-history>([\s\S]*?)<\/commit-history>/.exec(history)?.[1] ?? assert.fail(`${face}: ${history}`);
   assert.match(first, new RegExp(`<user>${user}</user>`), `${face}: ${first}`);
   assert.match(first, /<client>netconf<\/client>/, `${face}: ${first}`);
-  assert.match(first, /<log>issue 10 faces<\/log>/, `${face}: ${first}`);
+  assert.match(first, /<log>faces exchange<\/log>/, `${face}: ${first}`);
 }
 
 /** The replies in a NETCONF 1.0 transcript (hello first): one string per `]]>]]>`-framed rpc-reply. */

@@ -7,9 +7,9 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UsageError } from '../errors.js';
-import { familyOfModel, RPC_FAMILIES, type RpcFamily } from './rpcs/known-rpcs.js';
-import { readHardware, withHardwarePorts, type PicHardware } from './oper/hardware.js';
+import { UsageError } from '../../errors.js';
+import { familyOfModel, RPC_FAMILIES, type RpcFamily } from './family.js';
+import { readHardware, withHardwarePorts, type PicHardware } from './hardware.js';
 
 export interface RoutingEngineInfo {
   /** re0, re1, fpc0 (EX virtual chassis members answer as fpcN). */
@@ -26,7 +26,7 @@ export interface ProfileInterface {
   name: string;
   admin?: 'up' | 'down';
   oper?: 'up' | 'down';
-  /** Line speed (`1000mbps`, `10Gbps`) and media of a hardware port (oper/hardware.ts). */
+  /** Line speed (`1000mbps`, `10Gbps`) and media of a hardware port (identity/hardware.ts). */
   speed?: string;
   media?: 'copper' | 'fiber';
   /** Logical units: name (e.g. ge-0/0/0.0) with families and addresses. */
@@ -73,7 +73,7 @@ export interface DeviceProfile {
   routingEngines: RoutingEngineInfo[];
   /** Interfaces (for get-interface-information and `show interfaces terse`): the listed ones and every hardware port. */
   interfaces: ProfileInterface[];
-  /** Line cards' PICs and their port ranges (profile.json `hardware`; oper/hardware.ts). */
+  /** Line cards' PICs and their port ranges (profile.json `hardware`; identity/hardware.ts). */
   hardware?: PicHardware[];
   /** Answer of get-chassis-cluster-status: 'srx-not-enabled' (SRX not clustered) or 'not-supported'. */
   cluster: 'srx-not-enabled' | 'not-supported';
@@ -98,7 +98,7 @@ export class ProfileError extends UsageError {}
 
 let root: string | undefined;
 
-/** Repository root, from dist/src/junos/profile.js or src/junos/profile.ts (looked up once). */
+/** Repository root, from dist/src/junos/identity/profile.js or src/junos/identity/profile.ts (looked up once). */
 function repoRoot(): string {
   root ??= findRepoRoot();
   return root;
