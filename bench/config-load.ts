@@ -23,6 +23,12 @@ export function unitsConfig(units: number, form: 'text' | 'xml' | 'set'): string
     const ifd = `ge-0/${Math.floor(i / 16384) % 8}/${Math.floor(i / 16384 / 8)}`;
     const unit = i % 16384;
     const addr = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}/32`;
+    // Units other than 0 and vlan-ids need a tagged interface (a commit rule of Junos).
+    if (unit === 0) {
+      if (form === 'set') parts.push(`set interfaces ${ifd} flexible-vlan-tagging\n`);
+      else if (form === 'xml') parts.push(`<interface><name>${ifd}</name><flexible-vlan-tagging/></interface>`);
+      else parts.push(`interfaces { ${ifd} { flexible-vlan-tagging; } }\n`);
+    }
     if (form === 'set') parts.push(`set interfaces ${ifd} unit ${unit} vlan-id ${(unit % 4000) + 1}\nset interfaces ${ifd} unit ${unit} family inet address ${addr}\n`);
     else if (form === 'xml') parts.push(`<interface><name>${ifd}</name><unit><name>${unit}</name><vlan-id>${(unit % 4000) + 1}</vlan-id><family><inet><address><name>${addr}</name></address></inet></family></unit></interface>`);
     else parts.push(`interfaces { ${ifd} { unit ${unit} { vlan-id ${(unit % 4000) + 1}; family inet { address ${addr}; } } } }\n`);

@@ -431,7 +431,22 @@ function renderOne(g: Group, parentPath: readonly string[], level: number, lines
     }
     return;
   }
-  const head = [...headWords(n, parentPath, inWrapper)].join(' ');
+  let head = [...headWords(n, parentPath, inWrapper)].join(' ');
+  const value = n.kind === 'container' && rule?.positional && rule.bare ? n.children[0] : undefined;
+  if (value && value.name === rule?.positional && value.kind === 'leaf' && isSimple(value)) {
+    // `autonomous-system 65010;`: the container's first leaf (YANG) is written as its value,
+    // with further simple statements on the same line (`autonomous-system 65010 loops 2;`).
+    const rest = n.children.slice(1);
+    head = `${head} ${quote(value.value ?? '')}`;
+    if (rest.every(isSimple)) {
+      lines.push(`${pad(level)}${prefix}${[head, ...group(rest).map(inlineWords)].join(' ')};`);
+      return;
+    }
+    lines.push(`${pad(level)}${prefix}${head} {`);
+    renderChildren(rest, path, level + 1, lines);
+    lines.push(`${pad(level)}}`);
+    return;
+  }
   if (n.children.length === 0) {
     lines.push(`${pad(level)}${prefix}${head};`);
     return;
