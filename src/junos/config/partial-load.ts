@@ -17,6 +17,7 @@ import { withoutProblems, toRpcError } from './schema-check.js';
 import { applySetLine } from './set.js';
 import { conformTree } from './shape.js';
 import { ConfigTree, type ConfigNode } from './tree.js';
+import { ChildIndex } from './child-index.js';
 
 export interface PartialResult {
   warnings: RpcError[];
@@ -30,6 +31,8 @@ export interface PartialResult {
 export function setLines(tree: ConfigTree, text: string, schema: Schema | undefined, place?: Placer): PartialResult {
   const out: PartialResult = { warnings: [], errors: [] };
   const lines = text.split(/\r?\n/);
+  // One index for the whole load: each line finds its place without a scan (linear in the input).
+  const index = new ChildIndex();
   for (let idx = 0; idx < lines.length; idx++) {
     const line = lines[idx];
     if (!line.trim()) continue;
@@ -44,7 +47,7 @@ export function setLines(tree: ConfigTree, text: string, schema: Schema | undefi
           continue;
         }
       }
-      out.warnings.push(...applySetLine(tree, line, idx + 1, place));
+      out.warnings.push(...applySetLine(tree, line, idx + 1, place, index));
     } catch (e) {
       if (e instanceof ConfigSyntaxError) out.errors.push(...e.toRpcErrors());
       else throw e;
