@@ -58,5 +58,7 @@ export function deviceOptions<T>(y: Argv<T>) {
     .option('metrics-host', { type: 'string', describe: 'Address the metrics server binds (0.0.0.0 in a container)', default: '127.0.0.1', group: 'Observability:' })
     .option('log-format', { type: 'string', choices: ['json', 'pretty'], describe: 'Log format', defaultDescription: 'pretty on a terminal, else json', group: 'Observability:' })
     .option('log-level', { type: 'string', choices: ['trace', 'debug', 'info', 'warn', 'error'], default: 'info', group: 'Observability:' })
-    .option('log-file', { type: 'string', describe: 'Also write an outbound_https.log-style file', group: 'Observability:' });
+    .option('log-file', { type: 'string', describe: 'Also write an outbound_https.log-style file', group: 'Observability:' })
+    .option('boot-time', { type: 'number', describe: "Seconds a reboot keeps the device down (default: the profile's boot time)", group: 'Device:' })
+    .option('scenario', { type: 'string', describe: 'Run this scenario file (YAML timeline of events) from the start', group: 'Device:' });
 }

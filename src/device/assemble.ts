@@ -32,6 +32,8 @@ import type { Inventory } from '../status/types.js';
 import { configSnapshot, watchConfig } from './config-watch.js';
 import { raiseFdLimit } from './fd-limit.js';
 import { resolveDeviceSecrets } from './secrets.js';
+import { bootOf } from '../junos/life/boot.js';
+import { rebootingAgent, rebootingSshFace } from './reboot-faces.js';
 
 export type { DeviceFlags } from './options.js';
 
@@ -149,6 +151,8 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
   const shellSpec = config ? bridgeSpec(f.shellBackend) : undefined;
 
   const devices: EmulatedDevice[] = [];
+  /** The clients' configuration now (a rebooted member's new agent starts with it). */
+  let agentConfig = config as AgentConfig;
   const equipment: Equipment[] = [];
   const agents: Agent[] = [];
   const startedAt = Date.now();
@@ -217,6 +221,10 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
       // (the fleet's directory is locked now, above).
       lazy: fleet,
     });
+    if (f.bootTime !== undefined) bootOf(device).bootSeconds = f.bootTime;
+    bootOf(device).onState((state) => {
+      if (state === 'down' || state === 'up') memberLog.info({ state, bootSeconds: bootOf(device).bootSeconds }, state === 'down' ? 'device went down (reboot, halt or power-off)' : 'device booted');
+    });
     devices.push(device);
     stops.unshift(() => device.close());
     const own: DeviceSocket[] = [];
@@ -226,10 +234,15 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
     });
     equipment.push(await equip(i, user));
     if (!config) continue;
-    const agent = new Agent({ config: fleetConfig(config, n, count), backends: following(() => equipment[i - 1]), instanceId: f.instanceId, logger: memberLog, faults, pacing });
+    // A reboot stops the member's agent and starts a new one (a new instance id) at boot.
+    const make = (instanceId?: string) =>
+      new Agent({ config: fleetConfig(agentConfig, n, count), backends: following(() => equipment[i - 1]), instanceId: instanceId ?? f.instanceId, logger: memberLog, faults, pacing });
+    const agent = make();
     agent.start();
     agents.push(agent);
-    stops.unshift(() => agent.stop());
+    const slot = agents.length - 1;
+    stops.unshift(() => agents[slot].stop());
+    stops.unshift(bootOf(device).attach(rebootingAgent(() => agents[slot], (a) => (agents[slot] = a), make, f.instanceId)));
   }
   if (blocks.length > 1) {
     others = await startFleetThreads(f, blocks.slice(1), logger);
@@ -248,6 +261,7 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
    * from now on, as on Junos after a commit; live sessions keep theirs. Then the clients.
    */
   const applyConfig = async (next: AgentConfig): Promise<Record<string, string[]>> => {
+    agentConfig = next;
     const name = f.username ?? next.username ?? 'nobody';
     if (name !== user.name) {
       const now: SessionsUser = { name, account: resolveSessionUser(name, f.allowRootShell, logger) };
@@ -290,7 +304,7 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
     for (const [k, member] of devices.entries()) {
       const n = numbers[k];
       const place = sshPlace(n);
-      const ssh = await startSshFace({
+      const ssh = await rebootingSshFace(bootOf(member), startSshFace, {
         host: place.host,
         port: place.port,
         users: sshUsers,
@@ -307,6 +321,7 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
         logger: fleet ? logger.child({ device: n }) : logger,
       });
       sshFaces.push({ host: ssh.host, port: ssh.port, fingerprint: ssh.fingerprint });
+      stops.unshift(ssh.detach);
       stops.unshift(() => ssh.close());
       if (!fleet) logger.info({ port: ssh.port, users: sshUsers.map((u) => u.name) }, 'SSH face listening (netconf subsystem and cli)');
     }

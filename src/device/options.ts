@@ -60,6 +60,10 @@ export interface DeviceFlags extends Omit<ClientFlags, 'name'> {
    * such a thread has no control socket, metrics or configuration watch of its own.
    */
   block?: { first: number; last: number };
+  /** Seconds a reboot keeps a device down (`--boot-time`; default the profile's). */
+  bootTime?: number;
+  /** A scenario file run from the start (`--scenario`). */
+  scenario?: string;
 }
 
 /** The faults of `--fault`; a bad spec is a usage error. */

@@ -83,6 +83,8 @@ export interface DeviceProfile {
   templates: Map<string, string>;
   /** Files under files/ served by file-show, keyed by absolute device path. */
   files: Map<string, string>;
+  /** Seconds a reboot takes (profile.json `bootSeconds`; `--boot-time` overrides it per run). */
+  bootSeconds?: number;
   /** The factory-default configuration. */
   initialConfig: { format: 'text' | 'xml' | 'set'; content: string };
 }
@@ -210,6 +212,7 @@ export function loadProfile(spec: string): DeviceProfile {
     packages: Array.isArray(j.packages) ? (j.packages as { name: string; comment: string }[]) : [],
     templates,
     files,
+    bootSeconds: typeof j.bootSeconds === 'number' && j.bootSeconds >= 0 ? j.bootSeconds : undefined,
     initialConfig: { format: ext === '.xml' ? 'xml' : ext === '.set' ? 'set' : 'text', content: readFileSync(configFile, 'utf8') },
   };
   if (profile.capabilities.length === 0) throw new ProfileError(`${dir}/profile.json: "capabilities" must list the hello capabilities`);

@@ -256,7 +256,8 @@ export function configurationHelp(line: string, editPath: string[], schema: Sche
 /** Spells out an operational command's abbreviations; the error index otherwise. */
 export function expandOperational(line: string): { ok: true; line: string; rpc?: string } | { ok: false; word: string; ambiguous?: string[]; first: boolean } {
   const [cmd, ...pipes] = splitPipeline(line);
-  const words = cmd.trim().split(/\s+/).filter(Boolean);
+  // A quoted value (`message "going down"`) is one word, kept with its quotes.
+  const words = [...cmd.matchAll(/"[^"]*"|\S+/g)].map((m) => m[0]);
   const r = resolveWords(operationalTree(), words);
   if (!r.ok) return { ok: false, word: words[r.at] ?? '', ambiguous: r.ambiguous, first: r.at === 0 };
   const expanded: string[] = [];

@@ -198,6 +198,15 @@ export class JunosCli {
       this.fail(`${caretAt(line, verb, column0)}unknown command.\n`);
       return;
     }
+    // As Junos, a shutdown asks first (no answer, or anything but yes, is no).
+    const shutdown = x.ok ? /^request system (reboot|halt|power-off)\b/.exec(expanded) : null;
+    if (shutdown && !expanded.includes('other-routing-engine')) {
+      const what = { reboot: 'Reboot', halt: 'Halt', 'power-off': 'Power Off' }[shutdown[1] as 'reboot' | 'halt' | 'power-off'];
+      this.io.write(`${what} the system ? [yes,no] (no) `);
+      const answer = ((await this.io.readLine()) ?? 'no').trim().toLowerCase();
+      this.io.write('\n');
+      if (answer !== 'yes' && answer !== 'y') return;
+    }
     // Errors point at what was typed: send the spelled-out words only when they map.
     await this.command(x.ok ? expanded : line, column0, '', line);
   }
