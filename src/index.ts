@@ -26,6 +26,8 @@ export { ReferenceNms, NmsSession, NmsRequestError, type ReferenceNmsOptions, ty
 export { makeCa, makeSelfSigned, makeSigned, oneLineCert, type CaOptions, type CertOptions, type Pem } from './nms/pki.js';
 export { EmulatedDevice, type EmulatedDeviceOptions } from './junos/device.js';
 export { listShippedProfiles } from './junos/profile.js';
+export { parseEvent, applyEvent, eventsOf, EventError, EVENT_USAGE, type DeviceEvent } from './junos/life/events.js';
+export { bootOf, type DeviceBoot } from './junos/life/boot.js';
 export { FAULT_KINDS, parseFault, type Fault } from './faults/kinds.js';
 export { UserError, UsageError, RuntimeError } from './errors.js';
 export { PROTOCOL_NAMES, type ProtocolName } from './wire/contract.js';
@@ -66,6 +68,10 @@ export interface DeviceOptions {
   controlSocket?: string;
   /** Logs (default: none). */
   logger?: Logger;
+  /** Seconds a reboot keeps a device down (default: the profile's). */
+  bootTime?: number;
+  /** A scenario file (YAML timeline of events) run from the start. */
+  scenario?: string;
 }
 
 export interface FleetOptions extends DeviceOptions {
@@ -84,6 +90,12 @@ export interface RunningDevice {
    * sockets and ports close. Resolves when all is closed; calling it again is harmless.
    */
   close(): Promise<void>;
+  /**
+   * Applies a device event, as `nc-grpc-device event` does: `['link-down', 'ge-0/0/1']`,
+   * `['commit', 'set system location building b2', '--user', 'ops']`; `device` selects in a
+   * fleet (a number, a range 1-50, all, a host name or a device-id). Resolves to one line per device.
+   */
+  event(words: string[], device?: string): Promise<{ device: number; hostname: string; result: string }[]>;
 }
 
 function toFlags(o: DeviceOptions, devices: number): DeviceFlags {
@@ -112,6 +124,8 @@ function toFlags(o: DeviceOptions, devices: number): DeviceFlags {
     control: o.controlSocket,
     devices,
     logLevel: 'silent',
+    bootTime: o.bootTime,
+    scenario: o.scenario,
   };
 }
 
@@ -133,7 +147,7 @@ async function start(o: DeviceOptions, devices: number): Promise<RunningDevice> 
       await running.stop();
       if (own) await rm(own, { recursive: true, force: true });
     })());
-  return { device: running.device, devices: running.devices, sshPort: running.sshPort, close };
+  return { device: running.device, devices: running.devices, sshPort: running.sshPort, close, event: (words, device) => running.control.events.apply(words, device) };
 }
 
 /** Starts one emulated device: dialling `nms` (or the clients of `configFile`) and/or serving SSH. */

@@ -16,6 +16,7 @@ import { nmsCommand, sessionCommand } from './commands/nms-commands.js';
 import { certsCommand } from './commands/certs-command.js';
 import { statusCommand } from './commands/status-command.js';
 import { faultCommand } from './commands/fault-command.js';
+import { eventCommand, runEventCommand } from './commands/event.js';
 import { secretCommand } from './commands/secret9-command.js';
 import { inventoryCommand } from './commands/inventory-command.js';
 import { labCommand } from './commands/lab-command.js';
@@ -40,6 +41,11 @@ async function main(): Promise<void> {
     process.exitCode = await runDemo();
     return;
   }
+  // The event's own options (--user, --for, ...) are its words, not ours: read by the command itself.
+  if (argv[0] === 'event') {
+    process.exitCode = await runEventCommand(argv.slice(1));
+    return;
+  }
   await yargs(argv)
     .scriptName('nc-grpc-device')
     .usage('$0 [flags]: a stand-in Junos device for NETCONF and shell over outbound HTTPS')
@@ -59,6 +65,7 @@ async function main(): Promise<void> {
     .command(certsCommand)
     .command(statusCommand)
     .command(faultCommand)
+    .command(eventCommand)
     .command(secretCommand)
     .command(inventoryCommand)
     .command(labCommand)

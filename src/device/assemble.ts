@@ -26,6 +26,7 @@ import { fleetConfig, fleetPlan, fleetThreads, sshPlaces, threadBlocks } from '.
 import { startFleetThreads, type FleetThreads } from './fleet-threads.js';
 import type { FaultSet } from '../faults/faults.js';
 import type { AgentStatus } from '../status/types.js';
+import type { EventControl } from '../status/control.js';
 import { describeShard } from './shard.js';
 import { loadProfile } from '../junos/profile.js';
 import type { Inventory } from '../status/types.js';
@@ -34,6 +35,7 @@ import { raiseFdLimit } from './fd-limit.js';
 import { resolveDeviceSecrets } from './secrets.js';
 import { bootOf } from '../junos/life/boot.js';
 import { rebootingAgent, rebootingSshFace } from './reboot-faces.js';
+import { eventControl, type EventTarget } from './device-events.js';
 
 export type { DeviceFlags } from './options.js';
 
@@ -59,6 +61,8 @@ export interface RunningDevice {
     dropConnections(): number;
     /** Reads the configuration again (as a change of the --config file does). */
     reload(): Promise<unknown>;
+    /** Device events (link-down, alarm, commit, reboot, ...): what `nc-grpc-device event` does. */
+    events: EventControl;
   };
   stop(): Promise<void>;
 }
@@ -349,16 +353,17 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
     }), ...(others?.devices() ?? [])],
   });
 
+  const eventTargets = (): EventTarget[] => devices.map((d, k) => ({ n: numbers[k], device: d, deviceIds: () => agents[k]?.status().clients.map((c) => c.deviceId) ?? [] }));
   const dropConnections = (): number => agents.reduce((n, a) => n + a.dropConnections(), 0) + (others?.drop() ?? 0);
   if (main && (config || sshPlace)) {
     const faultControl = { faults, dropConnections };
-    const control = await startControl({ control: f.control, stateDir: f.stateDir, runDir }, status, faultControl, logger, inventory);
+    const control = await startControl({ control: f.control, stateDir: f.stateDir, runDir }, status, faultControl, logger, inventory, eventControl(eventTargets, count));
     stops.push(() => control.close());
     if (config && f.config) stops.push(watchConfig(f.config, () => applyConfig(agentConfigFromFlags(f)!), logger, configSeen));
   }
 
   const reload = async (): Promise<unknown> => (config ? applyConfig(agentConfigFromFlags(f)!) : {});
-  return { device, devices, agents, sshPort, sshFaces, threads, control: { status, inventory, faults, dropConnections, reload }, stop };
+  return { device, devices, agents, sshPort, sshFaces, threads, control: { status, inventory, faults, dropConnections, reload, events: eventControl(eventTargets, count) }, stop };
 }
 
 /** Backends that open each new session with whatever `current()` holds at that moment. */

@@ -16,6 +16,7 @@ import { syslogOf } from './syslog.js';
 import { loadSchema } from '../schema/index.js';
 import { OperModel, parseInitialConfig, type OperCarry } from './oper/model.js';
 import { bootOf, isDown } from './life/boot.js';
+import { eventsIfAny } from './life/events.js';
 import { escapeText } from '../netconf/xml.js';
 
 export interface EmulatedDeviceOptions {
@@ -62,6 +63,8 @@ export class EmulatedDevice implements DeviceView {
   private model: OperModel | undefined;
   /** Times the next model keeps (OperModel.carry()), taken from the model before a commit. */
   private carry: OperCarry | undefined;
+  /** The events' version the model was built with. */
+  private modelEvents: number | undefined;
   private store: ConfigDatastore | undefined;
   /** The datastore being built (lazy devices), or its failure. */
   private building: Promise<ConfigDatastore> | undefined;
@@ -136,11 +139,18 @@ export class EmulatedDevice implements DeviceView {
    * device not built yet answers from its factory configuration.
    */
   oper(): OperModel {
+    // An event (life/events.ts) changed the conditions: a new model, keeping the times of what did not change.
+    const events = eventsIfAny(this);
+    if (this.model && events && this.modelEvents !== events.version) {
+      this.carry = this.model.carry();
+      this.model = undefined;
+    }
     if (!this.model) {
+      this.modelEvents = events?.version;
       const ds = this.store as Partial<JunosDatastore> | undefined;
       const config = ds?.committed?.() ?? parseInitialConfig(this.profile.initialConfig, this.identity);
       const commitTime = this.store?.history()[0]?.time ?? this.bootTime;
-      this.model = new OperModel({ profile: this.profile, config, identity: this.identity, bootTime: this.bootTime, commitTime: Math.max(commitTime, this.bootTime), carry: this.carry });
+      this.model = new OperModel({ profile: this.profile, config, identity: this.identity, bootTime: this.bootTime, commitTime: Math.max(commitTime, this.bootTime), carry: this.carry, conditions: events?.conditions });
     }
     return this.model;
   }
@@ -290,6 +300,7 @@ export class EmulatedDevice implements DeviceView {
     if (this.closed) return;
     this.closed = true;
     bootOf(this).stop();
+    eventsIfAny(this)?.stop();
     for (const s of [...this.sessions.values()]) s.terminate();
     const store = this.store ?? (await this.building?.catch(() => undefined));
     await store?.close();

@@ -22,6 +22,14 @@ export interface FaultControl {
   dropConnections(): number;
 }
 
+/** What the control socket can do about device events (`nc-grpc-device event`), when the process has devices. */
+export interface EventControl {
+  /** Applies one event (command-line words) to the selected devices; rejects with a one-line error. */
+  apply(words: string[], device?: string): Promise<{ device: number; hostname: string; result: string }[]>;
+  /** Events applied so far, per kind. */
+  counts(): Record<string, number>;
+}
+
 /** Largest request body accepted (a list of fault specs). */
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -77,7 +85,7 @@ function listen(server: Server, path: string): Promise<void> {
  * Serves `getStatus()` on a UNIX socket at `path` (its directory is created, mode 0700).
  * A stale socket file left by a dead agent is replaced; a live one is an error.
  */
-export async function startControlServer(path: string, getStatus: () => AgentStatus, faults?: FaultControl, inventory?: () => Inventory): Promise<{ path: string; close(): Promise<void> }> {
+export async function startControlServer(path: string, getStatus: () => AgentStatus, faults?: FaultControl, inventory?: () => Inventory, events?: EventControl): Promise<{ path: string; close(): Promise<void> }> {
   checkPath(path);
   try {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -146,6 +154,22 @@ export async function startControlServer(path: string, getStatus: () => AgentSta
       );
       return;
     }
+    if (events && route === 'GET /events') {
+      reply(200, { events: events.counts() });
+      return;
+    }
+    if (events && route === 'POST /event') {
+      readBody(req)
+        .then((text) => {
+          const body = parseEventBody(text);
+          return events.apply(body.event, body.device);
+        })
+        .then(
+          (results) => reply(200, { results }),
+          (err: Error) => reply(400, err.message.split('\n')[0]),
+        );
+      return;
+    }
     const known = (faults ? 'GET /status, GET /faults, POST /faults, POST /drop-connections' : 'GET /status') + (inventory ? ', GET /inventory' : '');
     reply(404, `not found: try ${known}`);
   });
@@ -189,6 +213,22 @@ function readBody(req: import('node:http').IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** The body of POST /event: {"event": ["link-down", "ge-0/0/1"], "device": "3"} (device optional). */
+function parseEventBody(text: string): { event: string[]; device?: string } {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new StatusError('the body must be JSON: {"event": ["KIND", "ARG", ...], "device": "ID"}');
+  }
+  const b = body as { event?: unknown; device?: unknown };
+  if (typeof body !== 'object' || body === null || !Array.isArray(b.event) || b.event.length === 0 || !b.event.every((w) => typeof w === 'string')) {
+    throw new StatusError('the body must be {"event": ["KIND", "ARG", ...], "device": "ID"}');
+  }
+  if (b.device !== undefined && typeof b.device !== 'string' && typeof b.device !== 'number') throw new StatusError('"device" must be a string or a number');
+  return { event: b.event as string[], ...(b.device !== undefined ? { device: String(b.device) } : {}) };
 }
 
 /** The body of POST /faults: {"add": ["spec", ...], "clear": true}, both optional. */
