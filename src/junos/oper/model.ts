@@ -616,7 +616,7 @@ export class OperModel {
           const asText = leaf(n, 'peer-as') ?? leaf(g, 'peer-as');
           const peerAs = asText && /^\d+$/.test(asText) ? Number(asText) : type === 'internal' ? localAs : 0;
           const localAddress = leaf(n, 'local-address') ?? leaf(g, 'local-address');
-          const reachable = nbrs.some((x) => x.address === address) || this.logicalUnits().some((u) => u.families.some((f) => f.addresses.some((a) => inPrefix(address, parsePrefix(a)?.network ?? ''))));
+          const reachable = nbrs.some((x) => x.address === address) || this.logicalUnits().some((u) => u.oper === 'up' && u.families.some((f) => f.addresses.some((a) => inPrefix(address, parsePrefix(a)?.network ?? ''))));
           const ev = this.input.conditions;
           const changed = ev?.bgpChanged.get(address);
           const state = ev?.bgpDown.has(address) ? 'Active' : reachable || type === 'internal' ? 'Established' : 'Active';

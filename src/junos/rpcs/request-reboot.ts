@@ -81,8 +81,6 @@ function shutdownCli(word: string): CliCommand[] {
         { keyword: 'message' },
         { flag: 'both-routing-engines' },
         { flag: 'other-routing-engine' },
-        { keyword: 'media' },
-        { keyword: 'slice' },
       ],
     },
   ];
