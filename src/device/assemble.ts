@@ -36,6 +36,9 @@ import { resolveDeviceSecrets } from './secrets.js';
 import { bootOf } from '../junos/life/boot.js';
 import { rebootingAgent, rebootingSshFace } from './reboot-faces.js';
 import { eventControl, type EventTarget } from './device-events.js';
+import { filesOf, placeFiles } from '../junos/files/index.js';
+import { serveSftp } from '../ssh/sftp.js';
+import { parseScpCommand, serveScp } from '../ssh/scp.js';
 
 export type { DeviceFlags } from './options.js';
 
@@ -226,6 +229,8 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
       lazy: fleet,
     });
     if (f.bootTime !== undefined) bootOf(device).bootSeconds = f.bootTime;
+    // Its files in its state directory; the bytes in the process's shared blobs (stored once).
+    if (stateDir) placeFiles(device, { dir: path.join(fleet ? path.join(stateDir, `device-${n}`) : stateDir, 'files'), blobs: path.join(stateDir, 'blobs') });
     bootOf(device).onState((state) => {
       if (state === 'down' || state === 'up') memberLog.info({ state, bootSeconds: bootOf(device).bootSeconds }, state === 'down' ? 'device went down (reboot, halt or power-off)' : 'device booted');
     });
@@ -323,6 +328,14 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
         openCommand: (login, command) =>
           withLoginSocket(member, login, (sock) => openPtyShell({ command: [cliPath, '-c', command], env: { USER: login }, user: user.name, allowRoot: f.allowRootShell, deviceSocket: sock, logger })),
         logger: fleet ? logger.child({ device: n }) : logger,
+        // The device's file system over SFTP and scp -t/-f (what scp, sftp and PyEZ's SCP use).
+        sftp: (login, sftp) => serveSftp(sftp, filesOf(member), login, fleet ? logger.child({ device: n }) : logger),
+        scp: (login, command, channel) => {
+          const req = parseScpCommand(command);
+          if (!req) return false;
+          serveScp(channel, req, filesOf(member), login, fleet ? logger.child({ device: n }) : logger);
+          return true;
+        },
       });
       sshFaces.push({ host: ssh.host, port: ssh.port, fingerprint: ssh.fingerprint });
       stops.unshift(ssh.detach);

@@ -17,6 +17,7 @@ import { loadSchema } from '../schema/index.js';
 import { OperModel, parseInitialConfig, type OperCarry } from './oper/model.js';
 import { bootOf, isDown } from './life/boot.js';
 import { eventsIfAny } from './life/events.js';
+import { filesIfAny } from './files/index.js';
 import { escapeText } from '../netconf/xml.js';
 
 export interface EmulatedDeviceOptions {
@@ -301,6 +302,7 @@ export class EmulatedDevice implements DeviceView {
     this.closed = true;
     bootOf(this).stop();
     eventsIfAny(this)?.stop();
+    await filesIfAny(this)?.close();
     for (const s of [...this.sessions.values()]) s.terminate();
     const store = this.store ?? (await this.building?.catch(() => undefined));
     await store?.close();

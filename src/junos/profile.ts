@@ -85,6 +85,8 @@ export interface DeviceProfile {
   files: Map<string, string>;
   /** Seconds a reboot takes (profile.json `bootSeconds`; `--boot-time` overrides it per run). */
   bootSeconds?: number;
+  /** Space for files on the device (/var), in MiB (profile.json `storageMB`; about 40 GiB when absent). */
+  storageMB?: number;
   /** The factory-default configuration. */
   initialConfig: { format: 'text' | 'xml' | 'set'; content: string };
 }
@@ -213,6 +215,7 @@ export function loadProfile(spec: string): DeviceProfile {
     templates,
     files,
     bootSeconds: typeof j.bootSeconds === 'number' && j.bootSeconds >= 0 ? j.bootSeconds : undefined,
+    storageMB: typeof j.storageMB === 'number' && j.storageMB > 0 ? j.storageMB : undefined,
     initialConfig: { format: ext === '.xml' ? 'xml' : ext === '.set' ? 'set' : 'text', content: readFileSync(configFile, 'utf8') },
   };
   if (profile.capabilities.length === 0) throw new ProfileError(`${dir}/profile.json: "capabilities" must list the hello capabilities`);

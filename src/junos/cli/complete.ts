@@ -22,9 +22,10 @@ const LOCAL: { rpc: string; cli: CliCommand }[] = [
   { rpc: '@set-cli', cli: { words: 'set cli timestamp', args: [{ flag: 'disable' }, { keyword: 'format' }] } },
   { rpc: '@set-cli', cli: { words: 'set cli complete-on-space', args: [{ positional: 'on-off', match: /^(on|off)$/, required: true }] } },
   { rpc: '@show-cli', cli: { words: 'show cli' } },
+  { rpc: '@show-cli-directory', cli: { words: 'show cli directory' } },
+  { rpc: '@set-cli-directory', cli: { words: 'set cli directory', args: [{ positional: 'directory', required: true }] } },
   { rpc: '@show-cli-history', cli: { words: 'show cli history', args: [{ positional: 'count', match: /^\d+$/ }] } },
   { rpc: '@start-shell', cli: { words: 'start shell', args: [{ positional: 'shell', match: /^(sh|csh|tcsh|bash)$/ }] } },
-  { rpc: '@storage-cleanup', cli: { words: 'request system storage cleanup', args: [{ flag: 'dry-run' }, { flag: 'no-confirm' }] } },
 ];
 
 let opTree: WordTree | undefined;

@@ -15,6 +15,8 @@ import { requestReboot } from './request-reboot.js';
 import { requestHalt } from './request-halt.js';
 import { requestPowerOff } from './request-power-off.js';
 import { clearReboot } from './clear-reboot.js';
+import { fileCopy, fileDelete, fileRename } from './file-copy.js';
+import { requestSystemStorageCleanup } from './request-system-storage-cleanup.js';
 import { profileTemplate } from '../template.js';
 import { child, elements, textOf } from '../../netconf/xml.js';
 import { buildWordTree, firstWords, matchWords, syntaxError } from './cli-words.js';
@@ -154,6 +156,11 @@ export const MODULES: readonly RpcModule[] = [
   requestHalt,
   requestPowerOff,
   clearReboot,
+  // the device's file system
+  fileCopy,
+  fileDelete,
+  fileRename,
+  requestSystemStorageCleanup,
   commandRpc({ match: matchCommand, module: moduleOf, answers: answersRpc, dispatch: dispatchRpc, text: renderText, json: renderJson }),
   // configuration (Junos forms, then base NETCONF forms)
   getConfiguration,
