@@ -37,6 +37,7 @@ import { bootOf } from '../junos/life/boot.js';
 import { rebootingAgent, rebootingSshFace } from './reboot-faces.js';
 import { eventControl, type EventTarget } from './device-events.js';
 import { filesOf, placeFiles } from '../junos/files/index.js';
+import { placeSoftware } from '../junos/life/software.js';
 import { serveSftp } from '../ssh/sftp.js';
 import { parseScpCommand, serveScp } from '../ssh/scp.js';
 
@@ -230,7 +231,11 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
     });
     if (f.bootTime !== undefined) bootOf(device).bootSeconds = f.bootTime;
     // Its files in its state directory; the bytes in the process's shared blobs (stored once).
-    if (stateDir) placeFiles(device, { dir: path.join(fleet ? path.join(stateDir, `device-${n}`) : stateDir, 'files'), blobs: path.join(stateDir, 'blobs') });
+    if (stateDir) {
+      const own = fleet ? path.join(stateDir, `device-${n}`) : stateDir;
+      placeFiles(device, { dir: path.join(own, 'files'), blobs: path.join(stateDir, 'blobs') });
+      placeSoftware(device, path.join(own, 'software.json'));
+    }
     bootOf(device).onState((state) => {
       if (state === 'down' || state === 'up') memberLog.info({ state, bootSeconds: bootOf(device).bootSeconds }, state === 'down' ? 'device went down (reboot, halt or power-off)' : 'device booted');
     });

@@ -71,7 +71,8 @@ export class EmulatedDevice implements DeviceView {
   private building: Promise<ConfigDatastore> | undefined;
 
   private constructor(
-    readonly profile: DeviceProfile,
+    /** What device it is; a software upgrade (life/software.ts) makes it say another release from its next boot. */
+    public profile: DeviceProfile,
     /** The name the device was created with: the seed of its serial numbers and MACs. */
     readonly identity: string,
     readonly serialNumber: string,

@@ -17,6 +17,7 @@ import { requestPowerOff } from './request-power-off.js';
 import { clearReboot } from './clear-reboot.js';
 import { fileCopy, fileDelete, fileRename } from './file-copy.js';
 import { requestSystemStorageCleanup } from './request-system-storage-cleanup.js';
+import { requestPackageAdd, requestPackageChecksPendingInstall, requestPackageRollback, requestPackageValidate } from './request-package-add.js';
 import { profileTemplate } from '../template.js';
 import { child, elements, textOf } from '../../netconf/xml.js';
 import { buildWordTree, firstWords, matchWords, syntaxError } from './cli-words.js';
@@ -161,6 +162,11 @@ export const MODULES: readonly RpcModule[] = [
   fileDelete,
   fileRename,
   requestSystemStorageCleanup,
+  // software
+  requestPackageAdd,
+  requestPackageValidate,
+  requestPackageRollback,
+  requestPackageChecksPendingInstall,
   commandRpc({ match: matchCommand, module: moduleOf, answers: answersRpc, dispatch: dispatchRpc, text: renderText, json: renderJson }),
   // configuration (Junos forms, then base NETCONF forms)
   getConfiguration,
