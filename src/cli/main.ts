@@ -17,6 +17,7 @@ import { certsCommand } from './commands/certs-command.js';
 import { statusCommand } from './commands/status-command.js';
 import { faultCommand } from './commands/fault-command.js';
 import { eventCommand, runEventCommand } from './commands/event.js';
+import { scenarioCommand } from './commands/scenario.js';
 import { secretCommand } from './commands/secret9-command.js';
 import { inventoryCommand } from './commands/inventory-command.js';
 import { labCommand } from './commands/lab-command.js';
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
     .command(statusCommand)
     .command(faultCommand)
     .command(eventCommand)
+    .command(scenarioCommand)
     .command(secretCommand)
     .command(inventoryCommand)
     .command(labCommand)

@@ -3,7 +3,7 @@
  * cli's device sockets, the session backends (chosen through src/backends/registry.ts), the
  * outbound agents, the status surface, live reload and the SSH face.
  */
-import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { availableParallelism, tmpdir } from 'node:os';
 import type { Logger } from '../log.js';
@@ -373,15 +373,27 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
 
   const eventTargets = (): EventTarget[] => devices.map((d, k) => ({ n: numbers[k], device: d, deviceIds: () => agents[k]?.status().clients.map((c) => c.deviceId) ?? [] }));
   const dropConnections = (): number => agents.reduce((n, a) => n + a.dropConnections(), 0) + (others?.drop() ?? 0);
+  const events = eventControl(eventTargets, count);
+  stops.unshift(() => events.stop());
+  if (f.scenario) {
+    const file = f.scenario;
+    const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      throw new UsageError(`--scenario ${file}: ${err.code ?? err.message}`);
+    });
+    const started = await events.runScenario!(text, path.basename(file)).catch((err: Error) => {
+      throw new UsageError(err.message);
+    });
+    logger.info(started as object, 'scenario started');
+  }
   if (main && (config || sshPlace)) {
     const faultControl = { faults, dropConnections };
-    const control = await startControl({ control: f.control, stateDir: f.stateDir, runDir }, status, faultControl, logger, inventory, eventControl(eventTargets, count));
+    const control = await startControl({ control: f.control, stateDir: f.stateDir, runDir }, status, faultControl, logger, inventory, events);
     stops.push(() => control.close());
     if (config && f.config) stops.push(watchConfig(f.config, () => applyConfig(agentConfigFromFlags(f)!), logger, configSeen));
   }
 
   const reload = async (): Promise<unknown> => (config ? applyConfig(agentConfigFromFlags(f)!) : {});
-  return { device, devices, agents, sshPort, sshFaces, threads, control: { status, inventory, faults, dropConnections, reload, events: eventControl(eventTargets, count) }, stop };
+  return { device, devices, agents, sshPort, sshFaces, threads, control: { status, inventory, faults, dropConnections, reload, events }, stop };
 }
 
 /** Backends that open each new session with whatever `current()` holds at that moment. */

@@ -8,6 +8,7 @@
 import type { EmulatedDevice } from '../junos/device.js';
 import { EventError, eventsIfAny, eventsOf, parseEvent } from '../junos/life/events.js';
 import type { EventControl } from '../status/control.js';
+import { parseScenario, ScenarioRunner } from '../junos/life/scenario.js';
 
 export interface EventTarget {
   n: number;
@@ -41,8 +42,34 @@ export function selectDevices(targets: EventTarget[], selector: string | undefin
 }
 
 /** The control socket's event surface over this process's devices. */
-export function eventControl(targets: () => EventTarget[], total: number): EventControl {
+export function eventControl(targets: () => EventTarget[], total: number): EventControl & { stop(): void } {
+  const runners: ScenarioRunner[] = [];
+  const byNumber = () => new Map(targets().map((t) => [t.n, t]));
   return {
+    stop() {
+      for (const r of runners) r.stop();
+    },
+    scenarios() {
+      return runners.map((r) => ({ name: r.scenario.name, seed: r.scenario.seed, entries: r.scenario.entries.length, applied: r.applied, failed: r.failed, next: r.next() }));
+    },
+    async runScenario(text, name) {
+      const scenario = parseScenario(text, name);
+      // One schedule for the whole fleet (this thread's devices), one timer.
+      let index = byNumber();
+      const runner = new ScenarioRunner(
+        scenario,
+        () => {
+          index = byNumber();
+          return [...index.values()].map((t) => ({ n: t.n, profile: t.device.profile.name }));
+        },
+        async (n, ev) => {
+          const t = index.get(n);
+          if (t) await eventsOf(t.device).apply(ev);
+        },
+      );
+      runners.push(runner);
+      return { name: scenario.name, seed: scenario.seed, entries: scenario.entries.length, devices: index.size };
+    },
     async apply(words, selector) {
       const ev = parseEvent(words);
       const chosen = selectDevices(targets(), selector, total);

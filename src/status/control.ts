@@ -26,8 +26,11 @@ export interface FaultControl {
 export interface EventControl {
   /** Applies one event (command-line words) to the selected devices; rejects with a one-line error. */
   apply(words: string[], device?: string): Promise<{ device: number; hostname: string; result: string }[]>;
-  /** Events applied so far, per kind. */
+  /** Events applied so far, per kind; the scenarios running and what they applied. */
   counts(): Record<string, number>;
+  scenarios?(): unknown[];
+  /** Starts a scenario (YAML text); rejects with a one-line error. */
+  runScenario?(text: string, name: string): Promise<unknown>;
 }
 
 /** Largest request body accepted (a list of fault specs). */
@@ -155,7 +158,26 @@ export async function startControlServer(path: string, getStatus: () => AgentSta
       return;
     }
     if (events && route === 'GET /events') {
-      reply(200, { events: events.counts() });
+      reply(200, { events: events.counts(), ...(events.scenarios ? { scenarios: events.scenarios() } : {}) });
+      return;
+    }
+    if (events?.runScenario && route === 'POST /scenario') {
+      const run = events.runScenario.bind(events);
+      readBody(req)
+        .then((text) => {
+          let body: { text?: unknown; name?: unknown };
+          try {
+            body = JSON.parse(text) as typeof body;
+          } catch {
+            throw new StatusError('the body must be JSON: {"text": "<scenario YAML>", "name": "file.yaml"}');
+          }
+          if (typeof body.text !== 'string') throw new StatusError('the body must be {"text": "<scenario YAML>", "name": "file.yaml"}');
+          return run(body.text, typeof body.name === 'string' ? body.name : 'scenario');
+        })
+        .then(
+          (started) => reply(200, started),
+          (err: Error) => reply(400, err.message.split('\n')[0]),
+        );
       return;
     }
     if (events && route === 'POST /event') {

@@ -53,3 +53,29 @@ test('event: link-down on one fleet member through the control socket; the other
   assert.equal(gone.status, 1);
   assert.match(gone.stderr, /no agent is listening/);
 });
+
+test('scenarios: --scenario at start and `scenario run` on a running fleet; the selected devices change; counts', async () => {
+  const dir = h.tempDir();
+  const { writeFileSync } = await import('node:fs');
+  const first = `${dir}/start.yaml`;
+  writeFileSync(first, 'seed: 5\nevents:\n  - at: 1s\n    devices: 2-3\n    event: link-down ge-0/0/1\n');
+  const { stderr } = h.cli(['--ssh-port', '0', '--ssh-user', 'lab:lab123', '--devices', '3', '--profile', 'mx', '--state-dir', dir, '--scenario', first, '--log-format', 'json']);
+  await until(() => /SSH faces listening/.test(stderr()), 20_000, 'the fleet');
+  await until(() => /"msg":"scenario started"/.test(stderr()), 10_000, 'the scenario to start');
+  const ports = [...stderr().matchAll(/"port":(\d+),"fingerprint"[^\n]*"msg":"ssh face listening"/g)].map((m) => Number(m[1]));
+  const sock = `${dir}/control.sock`;
+  await until(async () => ((await controlRequest<{ events: Record<string, number> }>(sock, 'GET', '/events')).events['link-down'] ?? 0) === 2, 10_000, 'the scenario');
+  assert.match(await terse(ports[0], 'ge-0/0/1'), /ge-0\/0\/1\s+up\s+up/);
+  assert.match(await terse(ports[2], 'ge-0/0/1'), /ge-0\/0\/1\s+up\s+down/);
+  const second = `${dir}/later.yaml`;
+  writeFileSync(second, 'events:\n  - at: 0.2s\n    event: alarm set --class minor chassis "PEM 0 Not OK"\n');
+  const run = spawnSync(process.execPath, [MAIN_JS, 'scenario', 'run', second, '--state-dir', dir], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /scenario later\.yaml started \(seed 1, 1 events, 3 devices\)/);
+  await until(async () => ((await controlRequest<{ events: Record<string, number> }>(sock, 'GET', '/events')).events['alarm-set'] ?? 0) === 3, 10_000, 'the second scenario');
+  const status = await controlRequest<{ scenarios: { name: string; applied: number }[] }>(sock, 'GET', '/events');
+  assert.deepEqual(status.scenarios.map((s) => [s.name, s.applied]), [['start.yaml', 2], ['later.yaml', 3]]);
+  const bad = spawnSync(process.execPath, [MAIN_JS, 'scenario', 'run', first.replace('start', 'missing'), '--state-dir', dir], { encoding: 'utf8' });
+  assert.equal(bad.status, 2);
+  assert.equal(bad.stderr.trim().split('\n').length, 1);
+});

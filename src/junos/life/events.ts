@@ -15,6 +15,7 @@ import type { OperModel } from '../oper/model.js';
 import type { DeviceProfile } from '../profile.js';
 import { syslogOf } from '../syslog.js';
 import { bootOf, REBOOT_REASONS, type BootableDevice } from './boot.js';
+import { softwareOf, type SoftwareDevice } from './software.js';
 
 /** What the operational model applies on top of the committed configuration. */
 export interface OperConditions {
@@ -57,7 +58,8 @@ export type DeviceEvent =
   | { kind: 're-switchover' }
   | { kind: 'commit'; lines: string[]; user: string; comment?: string }
   | { kind: 'cpu' | 'memory' | 'temperature'; level: number }
-  | { kind: 'traffic'; ifd: string; bps: number };
+  | { kind: 'traffic'; ifd: string; bps: number }
+  | { kind: 'upgrade'; release: string };
 
 export type EventKind = DeviceEvent['kind'];
 
@@ -284,6 +286,15 @@ export class DeviceEvents {
         this.changed(ev.kind);
         return `${ev.kind} ${ev.level}${ev.kind === 'temperature' ? ' degrees C' : '%'}`;
       }
+      case 'upgrade': {
+        // Reboot onto a release (a scenario's "reboot devices 1-50 onto 22.4R3"), as if a package had been added.
+        const sw = softwareOf(this.device as unknown as SoftwareDevice);
+        if (sw.active === ev.release) return `already on ${ev.release}`;
+        sw.pending = { release: ev.release };
+        boot.request({ kind: 'reboot', user: 'root', message: `upgrade to ${ev.release}` });
+        this.changed(ev.kind);
+        return `rebooting onto ${ev.release} (back in ${boot.bootSeconds} s)`;
+      }
       case 'traffic': {
         const ifd = this.ifdOf(ev.ifd);
         if (!Number.isFinite(ev.bps) || ev.bps < 0) throw new EventError('traffic rate must be a number of bits per second');
@@ -353,7 +364,7 @@ export const EVENT_USAGE = [
   'alarm set [--class major|minor] [chassis|system] TEXT | alarm clear [chassis|system] [TEXT]',
   'reboot [--reason TEXT] | power-on | re-switchover',
   'commit "set ..." ["set ..." ...] [--user NAME] [--comment TEXT]',
-  'cpu PERCENT | memory PERCENT | temperature CELSIUS | traffic IFD BPS',
+  'cpu PERCENT | memory PERCENT | temperature CELSIUS | traffic IFD BPS | upgrade RELEASE',
 ];
 
 /** Reads an event from command-line words; throws EventError with the usage on a bad one. */
@@ -433,6 +444,10 @@ export function parseEvent(words: string[]): DeviceEvent {
     case 'temperature':
       known();
       return { kind, level: num(one('level'), 'the level') };
+    case 'upgrade':
+      known();
+      if (!/^\d{1,2}\.\d[A-Z]\d+(?:-[A-Z]\d+)?(?:\.\d+)?$/.test(one('release (22.4R3.25)'))) throw new EventError(`upgrade: not a Junos release: ${pos[0]}`);
+      return { kind, release: pos[0] };
     case 'traffic':
       known();
       if (pos.length !== 2) throw new EventError('traffic IFD BPS');
