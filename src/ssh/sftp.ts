@@ -14,10 +14,12 @@ const { OPEN_MODE, STATUS_CODE } = ssh2.utils.sftp;
 const MAX_HANDLES = 64;
 /** Largest read answered at once (OpenSSH asks 32 KiB). */
 const MAX_READ = 256 * 1024;
+/** Bytes of out-of-order writes one open file may hold while waiting for the gap. */
+const MAX_AHEAD = 16 * 1024 * 1024;
 
 type Handle =
   | { kind: 'read'; path: string; file: Awaited<ReturnType<DeviceFiles['openRead']>> }
-  | { kind: 'write'; path: string; writer: FileWriter; queue: Promise<void>; failed?: FileError }
+  | { kind: 'write'; path: string; writer: FileWriter; queue: Promise<void>; failed?: FileError; ahead: Map<number, Buffer>; aheadBytes: number }
   | { kind: 'dir'; path: string; entries?: FileEntry[] };
 
 function attrsOf(e: FileEntry): Attributes {
@@ -95,7 +97,7 @@ export function serveSftp(sftp: SFTPWrapper, files: DeviceFiles, user: string, l
         if (existing && flags & OPEN_MODE.EXCL) throw new FileError(`${v}: File exists`, 'EEXIST');
         if (!existing && !(flags & OPEN_MODE.CREAT)) throw new FileError(`${v}: No such file or directory`, 'ENOENT');
         const writer = await files.writer(v);
-        return give(id, { kind: 'write', path: v, writer, queue: Promise.resolve() });
+        return give(id, { kind: 'write', path: v, writer, queue: Promise.resolve(), ahead: new Map(), aheadBytes: 0 });
       }
       give(id, { kind: 'read', path: v, file: await files.openRead(v) });
     }),
@@ -111,12 +113,24 @@ export function serveSftp(sftp: SFTPWrapper, files: DeviceFiles, user: string, l
   sftp.on('WRITE', (id, hb, offset, data) => {
     const [, h] = handleOf(hb);
     if (!h || h.kind !== 'write') return sftp.status(id, STATUS_CODE.FAILURE, 'bad handle');
-    // Writes land in order; the file is written from start to end (what sftp and scp do).
+    // The file is written from start to end; pieces that arrive ahead of their turn (clients
+    // write many at once) wait, within a bound, for the gap before them.
     h.queue = h.queue.then(async () => {
       if (h.failed) return sftp.status(id, codeOf(h.failed), h.failed.message);
       try {
-        if (offset !== h.writer.written) throw new FileError(`${h.path}: only sequential writes are supported`);
+        if (offset < h.writer.written || h.ahead.has(offset)) throw new FileError(`${h.path}: only sequential writes are supported`);
+        if (offset > h.writer.written) {
+          if (h.aheadBytes + data.length > MAX_AHEAD) throw new FileError(`${h.path}: writes too far out of order`);
+          h.ahead.set(offset, Buffer.from(data));
+          h.aheadBytes += data.length;
+          return sftp.status(id, STATUS_CODE.OK);
+        }
         await h.writer.write(data);
+        for (let next = h.ahead.get(h.writer.written); next; next = h.ahead.get(h.writer.written)) {
+          h.ahead.delete(h.writer.written);
+          h.aheadBytes -= next.length;
+          await h.writer.write(next);
+        }
         sftp.status(id, STATUS_CODE.OK);
       } catch (err) {
         h.failed = err instanceof FileError ? err : new FileError((err as Error).message);
@@ -143,6 +157,7 @@ export function serveSftp(sftp: SFTPWrapper, files: DeviceFiles, user: string, l
       if (h.kind === 'read') await h.file.close();
       if (h.kind === 'write') {
         await h.queue;
+        if (!h.failed && h.ahead.size) h.failed = new FileError(`${h.path}: the file has a hole (a piece never came)`);
         if (h.failed) {
           await h.writer.abort();
           throw h.failed;
