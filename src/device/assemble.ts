@@ -38,6 +38,7 @@ import { rebootingAgent, rebootingSshFace } from './reboot-faces.js';
 import { eventControl, type EventTarget } from './device-events.js';
 import { filesOf, placeFiles } from '../junos/files/index.js';
 import { placeSoftware } from '../junos/life/software.js';
+import { forwardSyslog } from '../junos/life/syslog-out.js';
 import { serveSftp } from '../ssh/sftp.js';
 import { parseScpCommand, serveScp } from '../ssh/scp.js';
 
@@ -165,11 +166,14 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
   const agents: Agent[] = [];
   const startedAt = Date.now();
   let others: FleetThreads | undefined;
+  /** Events applied so far (set once the event surface exists, below). */
+  let eventCounts = (): Record<string, number> => ({});
   const status = (): AgentStatus => {
     const parts = agents.map((a) => a.status());
     const clients = parts.flatMap((p, i) => (count > 1 ? p.clients.map((c) => ({ ...c, profile: devices[i]?.profile.name })) : p.clients));
     if (others) clients.push(...others.clients());
-    return { pid: process.pid, startedAt: parts[0]?.startedAt ?? startedAt, clients, faults: faults.list(), devices: count };
+    const events = eventCounts();
+    return { pid: process.pid, startedAt: parts[0]?.startedAt ?? startedAt, clients, faults: faults.list(), devices: count, ...(Object.keys(events).length ? { events } : {}) };
   };
   // Metrics are bound before any client dials: a port clash ends the start before anything goes out.
   if (main && config && f.metricsPort !== undefined) {
@@ -230,6 +234,7 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
       lazy: fleet,
     });
     if (f.bootTime !== undefined) bootOf(device).bootSeconds = f.bootTime;
+    forwardSyslog(device);
     // Its files in its state directory; the bytes in the process's shared blobs (stored once).
     if (stateDir) {
       const own = fleet ? path.join(stateDir, `device-${n}`) : stateDir;
@@ -374,6 +379,7 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
   const eventTargets = (): EventTarget[] => devices.map((d, k) => ({ n: numbers[k], device: d, deviceIds: () => agents[k]?.status().clients.map((c) => c.deviceId) ?? [] }));
   const dropConnections = (): number => agents.reduce((n, a) => n + a.dropConnections(), 0) + (others?.drop() ?? 0);
   const events = eventControl(eventTargets, count);
+  eventCounts = () => events.counts();
   stops.unshift(() => events.stop());
   if (f.scenario) {
     const file = f.scenario;

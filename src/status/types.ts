@@ -50,6 +50,8 @@ export interface AgentStatus {
   summary?: FleetSummary;
   /** Clients left out of `clients` (a summary of a big fleet). */
   omitted?: number;
+  /** Device events applied so far, by kind (events and scenarios). */
+  events?: Record<string, number>;
 }
 
 /** Counts the clients of `s` by state and by profile. */
@@ -123,5 +125,6 @@ export function publicStatus(s: AgentStatus): AgentStatus {
   };
   if (s.faults) out.faults = s.faults.map(String);
   if (s.devices !== undefined) out.devices = Number(s.devices);
+  if (s.events) out.events = Object.fromEntries(Object.entries(s.events).map(([k, v]) => [String(k), Number(v)]));
   return out;
 }

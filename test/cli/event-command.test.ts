@@ -61,10 +61,10 @@ test('scenarios: --scenario at start and `scenario run` on a running fleet; the 
   writeFileSync(first, 'seed: 5\nevents:\n  - at: 1s\n    devices: 2-3\n    event: link-down ge-0/0/1\n');
   const { stderr } = h.cli(['--ssh-port', '0', '--ssh-user', 'lab:lab123', '--devices', '3', '--profile', 'mx', '--state-dir', dir, '--scenario', first, '--log-format', 'json']);
   await until(() => /SSH faces listening/.test(stderr()), 20_000, 'the fleet');
-  await until(() => /"msg":"scenario started"/.test(stderr()), 10_000, 'the scenario to start');
+  await until(() => /"msg":"scenario started"/.test(stderr()) && /nc-grpc-device status --control/.test(stderr()), 10_000, 'the scenario and the control socket');
   const ports = [...stderr().matchAll(/"port":(\d+),"fingerprint"[^\n]*"msg":"ssh face listening"/g)].map((m) => Number(m[1]));
   const sock = `${dir}/control.sock`;
-  await until(async () => ((await controlRequest<{ events: Record<string, number> }>(sock, 'GET', '/events')).events['link-down'] ?? 0) === 2, 10_000, 'the scenario');
+  await until(async () => ((await controlRequest<{ events: Record<string, number> }>(sock, 'GET', '/events').catch(() => ({ events: {} as Record<string, number> }))).events['link-down'] ?? 0) === 2, 10_000, 'the scenario');
   assert.match(await terse(ports[0], 'ge-0/0/1'), /ge-0\/0\/1\s+up\s+up/);
   assert.match(await terse(ports[2], 'ge-0/0/1'), /ge-0\/0\/1\s+up\s+down/);
   const second = `${dir}/later.yaml`;
@@ -72,7 +72,7 @@ test('scenarios: --scenario at start and `scenario run` on a running fleet; the 
   const run = spawnSync(process.execPath, [MAIN_JS, 'scenario', 'run', second, '--state-dir', dir], { encoding: 'utf8', timeout: 30_000 });
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout, /scenario later\.yaml started \(seed 1, 1 events, 3 devices\)/);
-  await until(async () => ((await controlRequest<{ events: Record<string, number> }>(sock, 'GET', '/events')).events['alarm-set'] ?? 0) === 3, 10_000, 'the second scenario');
+  await until(async () => ((await controlRequest<{ events: Record<string, number> }>(sock, 'GET', '/events').catch(() => ({ events: {} as Record<string, number> }))).events['alarm-set'] ?? 0) === 3, 10_000, 'the second scenario');
   const status = await controlRequest<{ scenarios: { name: string; applied: number }[] }>(sock, 'GET', '/events');
   assert.deepEqual(status.scenarios.map((s) => [s.name, s.applied]), [['start.yaml', 2], ['later.yaml', 3]]);
   const bad = spawnSync(process.execPath, [MAIN_JS, 'scenario', 'run', first.replace('start', 'missing'), '--state-dir', dir], { encoding: 'utf8' });
