@@ -75,6 +75,8 @@ export interface Run {
   numbers: number[];
   agents: Agent[];
   sshFaces: SshFaceInfo[];
+  /** Sessions open now on each SSH face of this thread. */
+  sshSessions: (() => number)[];
   /** Records sessions (--record), or hands them back as they are. */
   recorder: SessionRecorder;
   /** The other threads of a threaded fleet, once started. */
