@@ -89,7 +89,7 @@ export async function startSshFaces(run: Run, outfitter: Outfitter): Promise<voi
     run.sshSessions.push(ssh.sessions);
     run.stops.add(() => ssh.close());
     run.stops.add(ssh.detach);
-    if (!layout.fleet) run.logger.info({ port: ssh.port, users: users.map((u) => u.name) }, 'SSH face listening (netconf subsystem and cli)');
+    if (!layout.fleet) run.logger.info({ host: ssh.host, port: ssh.port, fingerprint: ssh.fingerprint, users: users.map((u) => u.name) }, 'SSH face listening (netconf subsystem and cli)');
   }
   const faces = run.sshFaces;
   if (layout.fleet) run.logger.info({ faces: faces.length, first: faces[0], last: faces[faces.length - 1], users: users.map((u) => u.name) }, 'SSH faces listening (netconf subsystem and cli)');

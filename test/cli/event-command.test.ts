@@ -27,7 +27,7 @@ async function terse(port: number, ifd: string): Promise<string> {
 
 test('event: link-down on one fleet member through the control socket; the other stays; counts; errors', async () => {
   const dir = h.tempDir();
-  const { stderr } = h.cli(['--ssh-port', '0', '--ssh-user', 'lab:lab123', '--devices', 'mx:2', '--state-dir', dir, '--log-format', 'json']);
+  const { stderr } = h.cli(['--ssh-port', '0', '--ssh-user', 'lab:lab123', '--devices', 'mx:2', '--state-dir', dir, '--log-format', 'json', '--log-level', 'debug']);
   await until(() => /SSH faces listening/.test(stderr()), 20_000, 'the fleet');
   const ports = [...stderr().matchAll(/"port":(\d+),"fingerprint"[^\n]*"msg":"ssh face listening"/g)].map((m) => Number(m[1]));
   const noDevice = event('--state-dir', dir, 'link-down', 'ge-0/0/1');
@@ -59,7 +59,7 @@ test('scenarios: --scenario at start and `scenario run` on a running fleet; the 
   const { writeFileSync } = await import('node:fs');
   const first = `${dir}/start.yaml`;
   writeFileSync(first, 'seed: 5\nevents:\n  - at: 1s\n    devices: 2-3\n    event: link-down ge-0/0/1\n');
-  const { stderr } = h.cli(['--ssh-port', '0', '--ssh-user', 'lab:lab123', '--devices', '3', '--profile', 'mx', '--state-dir', dir, '--scenario', first, '--log-format', 'json']);
+  const { stderr } = h.cli(['--ssh-port', '0', '--ssh-user', 'lab:lab123', '--devices', '3', '--profile', 'mx', '--state-dir', dir, '--scenario', first, '--log-format', 'json', '--log-level', 'debug']);
   await until(() => /SSH faces listening/.test(stderr()), 20_000, 'the fleet');
   await until(() => /"msg":"scenario started"/.test(stderr()) && /nc-grpc-device status --control/.test(stderr()), 10_000, 'the scenario and the control socket');
   const ports = [...stderr().matchAll(/"port":(\d+),"fingerprint"[^\n]*"msg":"ssh face listening"/g)].map((m) => Number(m[1]));

@@ -63,7 +63,7 @@ test('PyEZ SW.install() + SW.reboot() upgrades every profile; the image is store
   (await import('node:fs')).mkdirSync(path.dirname(truncated));
   writeFileSync(truncated, image.subarray(0, image.length - 1000));
   const profiles = Object.keys(PACKAGES);
-  const args = ['--ssh-port', '0', '--ssh-user', 'lab:lab123', '--devices', profiles.map((p) => `${p}:1`).join(','), '--state-dir', dir, '--boot-time', '1', '--log-format', 'json'];
+  const args = ['--ssh-port', '0', '--ssh-user', 'lab:lab123', '--devices', profiles.map((p) => `${p}:1`).join(','), '--state-dir', dir, '--boot-time', '1', '--log-format', 'json', '--log-level', 'debug'];
   let proc = h.cli(args);
   await until(() => /SSH faces listening/.test(proc.stderr()), 30_000, 'the fleet');
   const ports = [...proc.stderr().matchAll(/"port":(\d+),"fingerprint"[^\n]*"msg":"ssh face listening"/g)].map((m) => Number(m[1]));

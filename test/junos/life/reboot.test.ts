@@ -119,7 +119,7 @@ test('a reboot over outbound HTTPS: the session ends, the device redials with a 
 
 test('a fleet member reboots alone: its SSH face goes down, the other keeps serving, the process stays up', async () => {
   const dir = h.tempDir();
-  const { child, stderr } = h.cli(['--ssh-port', '0', '--ssh-user', 'lab:lab123', '--devices', 'ex:2', '--state-dir', dir, '--boot-time', '3', '--log-format', 'json']);
+  const { child, stderr } = h.cli(['--ssh-port', '0', '--ssh-user', 'lab:lab123', '--devices', 'ex:2', '--state-dir', dir, '--boot-time', '3', '--log-format', 'json', '--log-level', 'debug']);
   await until(() => /SSH faces listening/.test(stderr()), 20_000, 'the fleet faces');
   const ports = [...stderr().matchAll(/"port":(\d+),"fingerprint"[^\n]*"msg":"ssh face listening"/g)].map((m) => Number(m[1]));
   assert.equal(ports.length, 2);
