@@ -40,8 +40,10 @@ const LAYERS = [
 const SUBLAYERS = {
   junos: [
     ['identity'], //  profile (+ RPC family), $9$ secrets, syslog ring
+    ['files'], //     the device's file system (/var/tmp, /var/log, ...): store and placement
     ['config'], //    the candidate/committed datastore: tree, parsers, merge, commit checks, history
     ['oper'], //      the operational model (interfaces, neighbours, routes) derived from config + profile
+    ['life'], //      its life: boot cycle (reboot, halt), events, software, scenarios, syslog out
     ['rpcs'], //      every RPC (one module each), their registry, reply templates and formats
     ['cli', '.'], //  the emulated Junos cli (a NETCONF client); the device assembled (device.ts, stdio-face.ts)
   ],

@@ -24,6 +24,8 @@ export { ReferenceNms, NmsSession, NmsRequestError, type ReferenceNmsOptions, ty
 export { makeCa, makeSelfSigned, makeSigned, oneLineCert, type CaOptions, type CertOptions, type Pem } from './nms/pki.js';
 export { EmulatedDevice, type EmulatedDeviceOptions } from './junos/device.js';
 export { listShippedProfiles } from './junos/identity/profile.js';
+export { parseEvent, applyEvent, eventsOf, EventError, EVENT_USAGE, type DeviceEvent } from './junos/life/events.js';
+export { bootOf, type DeviceBoot } from './junos/life/boot.js';
 export { FAULT_KINDS, parseFault, type Fault } from './faults/kinds.js';
 export { UserError, UsageError, RuntimeError } from './errors.js';
 export { PROTOCOL_NAMES, type ProtocolName } from './wire/contract.js';

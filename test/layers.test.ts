@@ -38,7 +38,7 @@ test('no import in src/ runs from a lower layer to a higher one', () => {
   const r = check(root);
   assert.equal(r.status, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /no import runs from a lower layer to a higher one, and no import cycle/);
-  assert.match(r.stdout, /junos\/: identity  <  config  <  oper  <  rpcs  <  cli \./);
+  assert.match(r.stdout, /junos\/: identity  <  files  <  config  <  oper  <  life  <  rpcs  <  cli \./);
 });
 
 test('the check fails on an import from a lower layer to a higher one', () => {

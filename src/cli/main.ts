@@ -16,6 +16,8 @@ import { nmsCommand, sessionCommand } from './commands/nms-commands.js';
 import { certsCommand } from './commands/certs-command.js';
 import { statusCommand } from './commands/status-command.js';
 import { faultCommand } from './commands/fault-command.js';
+import { eventCommand, runEventCommand } from './commands/event.js';
+import { scenarioCommand } from './commands/scenario.js';
 import { secretCommand } from './commands/secret9-command.js';
 import { inventoryCommand } from './commands/inventory-command.js';
 import { labCommand } from './commands/lab-command.js';
@@ -42,6 +44,11 @@ async function main(): Promise<void> {
     process.exitCode = await runDemo();
     return;
   }
+  // The event's own options (--user, --for, ...) are its words, not ours: read by the command itself.
+  if (argv[0] === 'event') {
+    process.exitCode = await runEventCommand(argv.slice(1));
+    return;
+  }
   await yargs(argv)
     .scriptName('nc-grpc-device')
     .usage('$0 [flags]: a stand-in Junos device for NETCONF and shell over outbound HTTPS')
@@ -61,6 +68,8 @@ async function main(): Promise<void> {
     .command(certsCommand)
     .command(statusCommand)
     .command(faultCommand)
+    .command(eventCommand)
+    .command(scenarioCommand)
     .command(secretCommand)
     .command(inventoryCommand)
     .command(labCommand)

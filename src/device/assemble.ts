@@ -25,7 +25,7 @@ import { Stops, type Run, type SshFaceInfo } from './run.js';
 import { Outfitter, sessionsUser } from './equipment.js';
 import { startMembers } from './members.js';
 import { startSshFaces } from './ssh-faces.js';
-import { deviceControl, serveControl, serveMetrics, type DeviceControl } from './surface.js';
+import { deviceControl, serveControl, serveMetrics, startScenario, type DeviceControl } from './surface.js';
 
 export type { DeviceSettings } from './settings.js';
 
@@ -50,6 +50,12 @@ export interface RunningDevice {
    * sockets and ports close. Resolves when all is closed; calling it again is harmless.
    */
   close(): Promise<void>;
+  /**
+   * Applies a device event, as `nc-grpc-device event` does: `['link-down', 'ge-0/0/1']`,
+   * `['commit', 'set system location building b2', '--user', 'ops']`; `device` selects in a
+   * fleet (a number, a range 1-50, all, a host name or a device-id). Resolves to one line per device.
+   */
+  event(words: string[], device?: string): Promise<{ device: number; hostname: string; result: string }[]>;
 }
 
 /** Which block of the fleet this thread runs, when it is a worker thread of a threaded fleet (fleet-threads.ts). */
@@ -137,7 +143,8 @@ async function assemble(s: DeviceSettings, logger: Logger, placement: ThreadPlac
   }
   announce(run);
   await startSshFaces(run, outfitter);
+  await startScenario(run, control);
   await serveControl(run, control, configSeen);
   const { devices, agents, sshFaces } = run;
-  return { device: devices[0], devices, agents, sshPort: sshFaces[0]?.port, sshFaces, threads: layout.threads, control, close: () => stops.run() };
+  return { device: devices[0], devices, agents, sshPort: sshFaces[0]?.port, sshFaces, threads: layout.threads, control, close: () => stops.run(), event: (words, device) => control.events.apply(words, device) };
 }

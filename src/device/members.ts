@@ -8,6 +8,13 @@ import { Agent } from '../outbound/agent.js';
 import { fleetConfig } from './fleet.js';
 import type { Outfitter } from './equipment.js';
 import { memberLogger, memberStateDir, type Run } from './run.js';
+import { bootOf } from '../junos/life/boot.js';
+import { placeFiles } from '../junos/files/index.js';
+import { placeSoftware } from '../junos/life/software.js';
+import { forwardSyslog } from '../junos/life/syslog-out.js';
+import { rebootingAgent } from './reboot-faces.js';
+import path from 'node:path';
+import type { Logger } from '../log.js';
 
 /** What the single device's lock names as its owner (a fleet member's is its number). */
 function owner(run: Run): string {
@@ -36,6 +43,7 @@ async function startMember(run: Run, outfitter: Outfitter, n: number): Promise<v
     // (the fleet's directory is locked as the fleet starts).
     lazy: fleet,
   });
+  bringToLife(run, device, n, log);
   run.devices.push(device);
   run.numbers.push(n);
   run.stops.add(() => device.close());
@@ -43,10 +51,34 @@ async function startMember(run: Run, outfitter: Outfitter, n: number): Promise<v
   if (!run.config) return;
   const pacing = { spread: fleet && !s.storm, storm: s.storm, preconnect: s.preconnect, quiet: fleet };
   const backends = outfitter.backends(run.devices.length);
-  const agent = new Agent({ config: fleetConfig(run.config, n, layout.total), backends, instanceId: s.instanceId, logger: log, faults: run.faults, pacing });
+  // A reboot stops the member's agent and starts a new one (a new instance id) at boot, with
+  // the configuration of then.
+  const make = (instanceId?: string) =>
+    new Agent({ config: fleetConfig(run.config!, n, layout.total), backends, instanceId: instanceId ?? s.instanceId, logger: log, faults: run.faults, pacing });
+  const agent = make();
   agent.start();
   run.agents.push(agent);
-  run.stops.add(() => agent.stop());
+  const slot = run.agents.length - 1;
+  run.stops.add(() => run.agents[slot].stop());
+  run.stops.add(bootOf(device).attach(rebootingAgent(() => run.agents[slot], (a) => (run.agents[slot] = a), make, s.instanceId)));
+}
+
+/**
+ * A device's life: its boot time, syslog forwarding, and (with a state directory) its files
+ * and software in it, the bytes in the process's shared blobs (stored once).
+ */
+function bringToLife(run: Run, device: EmulatedDevice, n: number, log: Logger): void {
+  const boot = bootOf(device);
+  if (run.settings.bootTime !== undefined) boot.bootSeconds = run.settings.bootTime;
+  forwardSyslog(device);
+  const own = memberStateDir(run, n);
+  if (run.stateDir && own) {
+    placeFiles(device, { dir: path.join(own, 'files'), blobs: path.join(run.stateDir, 'blobs') });
+    placeSoftware(device, path.join(own, 'software.json'));
+  }
+  boot.onState((state) => {
+    if (state === 'down' || state === 'up') log.info({ state, bootSeconds: boot.bootSeconds }, state === 'down' ? 'device went down (reboot, halt or power-off)' : 'device booted');
+  });
 }
 
 /** Starts this thread's block of devices, in order. */

@@ -82,6 +82,8 @@ export const DEVICE_SETTINGS = {
   username: { kind: 'string', text: true, describe: "Sessions' user, as the JET app's username", defaultDescription: 'nobody', group: DEVICE },
   allowRootShell: { kind: 'boolean', describe: 'Let shell sessions run as root when the emulator runs as root', default: false, group: DEVICE },
   shellUidRange: { kind: 'string', text: true, describe: "FIRST-LAST: each device's shells run as a uid of its own (FIRST for device 1, ...), isolated from other devices' (root only)", group: DEVICE },
+  bootTime: { kind: 'number', describe: "Seconds a reboot keeps the device down (default: the profile's boot time)", group: DEVICE },
+  scenario: { kind: 'string', text: true, describe: 'Run this scenario file (YAML timeline of events) from the start', group: DEVICE },
   shellPrompt: { kind: 'boolean', describe: 'Interactive shell sessions (prompt and echo), unlike a device', default: false, group: DEVICE },
   netconfCommand: { kind: 'string', text: true, describe: 'Spawn this command as the NETCONF server of each session (like `netconf interactive`)', group: BACKENDS },
   netconfBackend: { kind: 'string', text: true, describe: 'Bridge NETCONF sessions to ssh://user[:password]@host:port (netconf subsystem)', group: BACKENDS },

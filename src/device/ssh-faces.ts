@@ -10,6 +10,11 @@ import type { SessionUser } from '../shell/user.js';
 import { openPtyShell } from '../shell/pty-session.js';
 import { cliBinDir } from '../shell/cli-bin.js';
 import { startSshFace } from '../ssh/server.js';
+import { serveSftp } from '../ssh/sftp.js';
+import { parseScpCommand, serveScp } from '../ssh/scp.js';
+import { filesOf } from '../junos/files/index.js';
+import { bootOf } from '../junos/life/boot.js';
+import { rebootingSshFace } from './reboot-faces.js';
 import type { Outfitter } from './equipment.js';
 import { memberLogger, memberStateDir, type Run } from './run.js';
 
@@ -57,7 +62,9 @@ export async function startSshFaces(run: Run, outfitter: Outfitter): Promise<voi
     const n = run.numbers[k];
     const place = layout.sshPlace(n);
     const rec = run.recorder.ssh(member, layout.fleet ? n : undefined);
-    const ssh = await startSshFace({
+    const log = memberLogger(run, n);
+    // The face goes down with its device's reboot and listens again at boot.
+    const ssh = await rebootingSshFace(bootOf(member), startSshFace, {
       host: place.host,
       port: place.port,
       users,
@@ -68,11 +75,20 @@ export async function startSshFaces(run: Run, outfitter: Outfitter): Promise<voi
       // `ssh device "show version"` runs one CLI command.
       openShell: async (login, pty) => rec.shell(login, await withLoginSocket(member, n, login, shell(login, [cli], { interactive: true, cols: pty?.cols, rows: pty?.rows }))),
       openCommand: async (login, command) => rec.command(login, command, await withLoginSocket(member, n, login, shell(login, [cli, '-c', command], {}))),
-      logger: memberLogger(run, n),
+      logger: log,
+      // The device's file system over SFTP and scp -t/-f (what scp, sftp and PyEZ's SCP use).
+      sftp: (login, sftp) => serveSftp(sftp, filesOf(member), login, log),
+      scp: (login, command, channel) => {
+        const req = parseScpCommand(command);
+        if (!req) return false;
+        serveScp(channel, req, filesOf(member), login, log);
+        return true;
+      },
     });
     run.sshFaces.push({ host: ssh.host, port: ssh.port, fingerprint: ssh.fingerprint });
     run.sshSessions.push(ssh.sessions);
     run.stops.add(() => ssh.close());
+    run.stops.add(ssh.detach);
     if (!layout.fleet) run.logger.info({ host: ssh.host, port: ssh.port, fingerprint: ssh.fingerprint, users: users.map((u) => u.name) }, 'SSH face listening (netconf subsystem and cli)');
   }
   const faces = run.sshFaces;

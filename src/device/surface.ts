@@ -11,6 +11,11 @@ import { agentConfigOf } from './options.js';
 import { watchConfig, type ConfigSnapshot } from './config-watch.js';
 import type { Outfitter } from './equipment.js';
 import type { Run } from './run.js';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { EventControl } from '../status/control.js';
+import { UsageError } from '../errors.js';
+import { eventControl, type EventTarget } from './device-events.js';
 
 /** What the control socket serves, for every device of the process. */
 export interface DeviceControl {
@@ -20,17 +25,28 @@ export interface DeviceControl {
   dropConnections(): number;
   /** Reads the configuration again (as a change of the --config file does): the clients added, removed, ... */
   reload(): Promise<Record<string, string[]>>;
+  /** Device events (link-down, alarm, commit, reboot, ...) and scenarios: what `nc-grpc-device event` does. */
+  events: EventControl;
 }
 
 /** Every client of the process (with its device's profile in a fleet). */
-function status(run: Run): AgentStatus {
+function status(run: Run, events: EventControl): AgentStatus {
   const parts = run.agents.map((a) => a.status());
   const clients: AgentStatus['clients'] = parts.flatMap((p, i) => p.clients.map((c) => ({ ...c, profile: run.devices[i]?.profile.name })));
   if (run.others) clients.push(...run.others.clients());
-  return { pid: process.pid, startedAt: parts[0]?.startedAt ?? run.startedAt, clients, faults: run.faults.list(), devices: run.layout.total, ...sshStatus(run) };
+  const counts = events.counts();
+  return {
+    pid: process.pid,
+    startedAt: parts[0]?.startedAt ?? run.startedAt,
+    clients,
+    faults: run.faults.list(),
+    devices: run.layout.total,
+    ...sshStatus(run),
+    ...(Object.keys(counts).length ? { events: counts } : {}),
+  };
 }
 
-/** The SSH faces of the process: where (the first), who may log in, sessions open. */
+/** The SSH faces at a glance: how many (every thread's), the first, its logins, sessions open on this thread's. */
 function sshStatus(run: Run): { ssh?: SshFaceStatus } {
   const faces = run.sshFaces;
   if (!faces.length) return {};
@@ -63,6 +79,8 @@ function inventory(run: Run): Inventory {
  */
 async function applyConfig(run: Run, outfitter: Outfitter, next: AgentConfig): Promise<Record<string, string[]>> {
   await outfitter.changeUser(next.username);
+  // A member rebooted from now on dials with the new configuration.
+  run.config = next;
   const total: Record<string, string[]> = {};
   for (const [i, agent] of run.agents.entries()) {
     const result = await agent.apply(fleetConfig(next, run.numbers[i], run.layout.total));
@@ -75,8 +93,12 @@ async function applyConfig(run: Run, outfitter: Outfitter, next: AgentConfig): P
 
 /** The control of the run's devices (nothing served yet). */
 export function deviceControl(run: Run, outfitter: Outfitter): DeviceControl {
+  const targets = (): EventTarget[] => run.devices.map((device, k) => ({ n: run.numbers[k], device, deviceIds: () => run.agents[k]?.status().clients.map((c) => c.deviceId) ?? [] }));
+  const events = eventControl(targets, run.layout.total);
+  run.stops.add(() => events.stop());
   return {
-    status: () => status(run),
+    events,
+    status: () => status(run, events),
     inventory: () => inventory(run),
     faults: run.faults,
     dropConnections: () => run.agents.reduce((n, a) => n + a.dropConnections(), 0) + (run.others?.drop() ?? 0),
@@ -96,7 +118,20 @@ export async function serveMetrics(run: Run, control: DeviceControl): Promise<vo
 export async function serveControl(run: Run, control: DeviceControl, configSeen: ConfigSnapshot | undefined): Promise<void> {
   const s = run.settings;
   if (!run.layout.main || !(run.config || run.layout.sshPlace)) return;
-  const server = await startControl({ control: s.control, stateDir: s.stateDir, runDir: run.runDir }, control.status, control, run.logger, control.inventory);
+  const server = await startControl({ control: s.control, stateDir: s.stateDir, runDir: run.runDir }, control.status, control, run.logger, control.inventory, control.events);
   run.stops.atEnd(() => server.close());
   if (run.config && s.config) run.stops.atEnd(watchConfig(s.config, control.reload, run.logger, configSeen));
+}
+
+/** Runs the --scenario file over this thread's devices from the start (a bad file ends the start). */
+export async function startScenario(run: Run, control: DeviceControl): Promise<void> {
+  const file = run.settings.scenario;
+  if (file === undefined || !control.events.runScenario) return;
+  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw new UsageError(`--scenario ${file}: ${err.code ?? err.message}`);
+  });
+  const started = await control.events.runScenario(text, path.basename(file)).catch((err: Error) => {
+    throw new UsageError(err.message);
+  });
+  run.logger.info(started as object, 'scenario started');
 }

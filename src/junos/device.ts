@@ -15,6 +15,10 @@ import { ownDirSync } from '../own-files.js';
 import { syslogOf } from './identity/syslog.js';
 import { loadSchema } from '../schema/index.js';
 import { OperModel, parseInitialConfig, type OperCarry } from './oper/model.js';
+import { bootOf, isDown } from './life/boot.js';
+import { eventsIfAny } from './life/events.js';
+import { filesIfAny } from './files/index.js';
+import { escapeText } from '../netconf/xml.js';
 
 export interface EmulatedDeviceOptions {
   /** Shipped profile name or profile directory. */
@@ -50,7 +54,8 @@ const instanceCounters = new Map<string, number>();
 
 
 export class EmulatedDevice implements DeviceView {
-  readonly bootTime: number;
+  /** Epoch ms of the last boot (a reboot moves it: life/boot.ts). */
+  bootTime: number;
   private readonly sessions = new Map<number, NetconfSession>();
   /** Who opened each session, from where and when (`show system users`). */
   private readonly sessionInfo = new Map<number, { user: string; client?: string; since: number }>();
@@ -59,12 +64,15 @@ export class EmulatedDevice implements DeviceView {
   private model: OperModel | undefined;
   /** Times the next model keeps (OperModel.carry()), taken from the model before a commit. */
   private carry: OperCarry | undefined;
+  /** The events' version the model was built with. */
+  private modelEvents: number | undefined;
   private store: ConfigDatastore | undefined;
   /** The datastore being built (lazy devices), or its failure. */
   private building: Promise<ConfigDatastore> | undefined;
 
   private constructor(
-    readonly profile: DeviceProfile,
+    /** What device it is; a software upgrade (life/software.ts) makes it say another release from its next boot. */
+    public profile: DeviceProfile,
     /** The name the device was created with: the seed of its serial numbers and MACs. */
     readonly identity: string,
     readonly serialNumber: string,
@@ -76,14 +84,38 @@ export class EmulatedDevice implements DeviceView {
   ) {
     this.bootTime = clock();
     // The syslog starts at boot: the ports coming up, then what sessions and commits do.
-    const log = syslogOf(this);
-    log.commits = () => this.store?.history() ?? [];
-    log.record({ time: this.bootTime, process: 'mgd[5061]', text: 'UI_CHILD_START: Starting child \'/usr/sbin/mgd\'' });
-    profile.interfaces.forEach((i, n) =>
-      log.record({ time: this.bootTime, process: 'mib2d[2121]', text: `SNMP_TRAP_LINK_UP: ifIndex ${500 + n}, ifAdminStatus up(1), ifOperStatus up(2), ifName ${i.name}` }),
-    );
+    syslogOf(this).commits = () => this.store?.history() ?? [];
+    this.bootLog();
     if (typeof store === 'function') this.build = store;
     else this.attach(store);
+  }
+
+  private bootLog(): void {
+    const log = syslogOf(this);
+    log.record({ time: this.bootTime, process: 'mgd[5061]', text: 'UI_CHILD_START: Starting child \'/usr/sbin/mgd\'' });
+    this.profile.interfaces.forEach((i, n) =>
+      log.record({ time: this.bootTime, process: 'mib2d[2121]', text: `SNMP_TRAP_LINK_UP: ifIndex ${500 + n}, ifAdminStatus up(1), ifOperStatus up(2), ifName ${i.name}` }),
+    );
+  }
+
+  /**
+   * The end of a reboot (life/boot.ts): a new boot time, the operational model rebuilt from
+   * the committed configuration, the datastore as after a start (an unconfirmed commit
+   * confirmed rolled back, the shared candidate the committed configuration).
+   */
+  restarted(at: number): void {
+    this.bootTime = at;
+    this.carry = undefined;
+    this.model = undefined;
+    (this.store as Partial<JunosDatastore> | undefined)?.restart?.();
+    this.bootLog();
+  }
+
+  /** A broadcast (wall) message to every cli session, as the shutdown message reaches terminals. */
+  broadcast(text: string): void {
+    for (const [id, info] of this.sessionInfo) {
+      if (info.client === 'cli') this.sessions.get(id)?.notify(`<broadcast-message>${escapeText(text)}</broadcast-message>`);
+    }
   }
 
   /** Takes the datastore into use: the operational model follows its commits. */
@@ -109,11 +141,18 @@ export class EmulatedDevice implements DeviceView {
    * device not built yet answers from its factory configuration.
    */
   oper(): OperModel {
+    // An event (life/events.ts) changed the conditions: a new model, keeping the times of what did not change.
+    const events = eventsIfAny(this);
+    if (this.model && events && this.modelEvents !== events.version) {
+      this.carry = this.model.carry();
+      this.model = undefined;
+    }
     if (!this.model) {
+      this.modelEvents = events?.version;
       const ds = this.store as Partial<JunosDatastore> | undefined;
       const config = ds?.committed?.() ?? parseInitialConfig(this.profile.initialConfig, this.identity);
       const commitTime = this.store?.history()[0]?.time ?? this.bootTime;
-      this.model = new OperModel({ profile: this.profile, config, identity: this.identity, bootTime: this.bootTime, commitTime: Math.max(commitTime, this.bootTime), carry: this.carry });
+      this.model = new OperModel({ profile: this.profile, config, identity: this.identity, bootTime: this.bootTime, commitTime: Math.max(commitTime, this.bootTime), carry: this.carry, conditions: events?.conditions });
     }
     return this.model;
   }
@@ -200,6 +239,7 @@ export class EmulatedDevice implements DeviceView {
   /** Starts a NETCONF session; its output begins with the server hello. */
   openNetconf(opts: { user?: string; client?: string } = {}): NetconfSession {
     if (this.closed) throw new Error('device is closed');
+    if (isDown(this)) throw new Error('device is rebooting');
     const id = nextSessionId++;
     const user = opts.user ?? 'nobody';
     // A lazy device builds its datastore now; the hello goes out meanwhile, RPCs wait for it.
@@ -261,6 +301,9 @@ export class EmulatedDevice implements DeviceView {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    bootOf(this).stop();
+    eventsIfAny(this)?.stop();
+    await filesIfAny(this)?.close();
     for (const s of [...this.sessions.values()]) s.terminate();
     // A build that failed was reported to the session that started it; closing has nothing of it to close.
     const store = this.store ?? (await this.building?.catch(() => undefined));

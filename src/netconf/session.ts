@@ -188,6 +188,12 @@ export class NetconfSession extends EventEmitter implements ByteSession {
     this.enqueue(0, async () => this.finish({ exitCode: 0, signal: null }));
   }
 
+  /** Sends an unsolicited message (a broadcast to the emulated cli), framed as the session's replies. */
+  notify(xml: string): void {
+    if (this._ended) return;
+    this.sendRaw(encodeMessage(xml, this.outMode));
+  }
+
   /** Ends the session from outside (kill-session by another session, device close). */
   terminate(): void {
     if (this._ended) return;

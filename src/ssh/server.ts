@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import ssh2 from 'ssh2';
-import type { AuthContext, ClientInfo, Connection, ServerChannel, Session } from 'ssh2';
+import type { AuthContext, ClientInfo, Connection, ServerChannel, Session, SFTPWrapper } from 'ssh2';
 import type { ByteSession } from '../session/byte-session.js';
 import { signalNumber } from '../session/signals.js';
 import { silentLogger, type Logger } from '../log.js';
@@ -40,6 +40,10 @@ export interface SshFaceOptions {
   /** Runs one command the way `ssh device "show version"` does. Without it, exec is refused. */
   openCommand?: (user: string, command: string) => ByteSession | Promise<ByteSession>;
   logger?: Logger;
+  /** Serves the `sftp` subsystem for a logged-in user (./sftp.ts); without it, sftp is refused. */
+  sftp?: (user: string, sftp: SFTPWrapper, peer: string) => void;
+  /** Runs `scp -t|-f` on an exec channel (./scp.ts); false when the command is not one it serves. */
+  scp?: (user: string, command: string, channel: ServerChannel, peer: string) => boolean;
   /** Failed-login backoff and limit; Junos's `retry-options` defaults when absent. */
   loginRetry?: Partial<LoginRetryOptions>;
   /** Banner timeout and MaxStartups (startup-guard.ts); sshd's defaults when absent. */
@@ -273,6 +277,11 @@ function serveSession(opts: SshFaceOptions, session: Session, who: Peer): void {
     }
     start(accept(), () => opts.openNetconf(user, peer), 'netconf');
   });
+  session.on('sftp', (accept, reject) => {
+    if (!opts.sftp) return reject?.();
+    log.info({ user, peer, what: 'sftp' }, 'ssh session started');
+    opts.sftp(user, accept(), peer);
+  });
   session.on('shell', (accept, reject) => {
     if (!opts.openShell) {
       log.info({ user, peer }, 'ssh shell refused: no shell configured');
@@ -284,6 +293,7 @@ function serveSession(opts: SshFaceOptions, session: Session, who: Peer): void {
   session.on('exec', (accept, _reject, info) => {
     const channel = accept();
     if (NETCONF_EXEC.test(info.command)) return start(channel, () => opts.openNetconf(user, peer), 'netconf');
+    if (opts.scp?.(user, info.command, channel, peer)) return;
     if (opts.openCommand) {
       const run = opts.openCommand;
       return start(channel, () => run(user, info.command), 'command');

@@ -22,6 +22,17 @@ export interface FaultControl {
   dropConnections(): number;
 }
 
+/** What the control socket can do about device events (`nc-grpc-device event`), when the process has devices. */
+export interface EventControl {
+  /** Applies one event (command-line words) to the selected devices; rejects with a one-line error. */
+  apply(words: string[], device?: string): Promise<{ device: number; hostname: string; result: string }[]>;
+  /** Events applied so far, per kind; the scenarios running and what they applied. */
+  counts(): Record<string, number>;
+  scenarios?(): unknown[];
+  /** Starts a scenario (YAML text); rejects with a one-line error. */
+  runScenario?(text: string, name: string): Promise<unknown>;
+}
+
 /** Largest request body accepted (a list of fault specs). */
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -78,6 +89,7 @@ interface Sources {
   getStatus: () => AgentStatus;
   faults?: FaultControl;
   inventory?: () => Inventory;
+  events?: EventControl;
 }
 
 type Reply = (code: number, body: unknown) => void;
@@ -124,9 +136,41 @@ function changeFaultsRoute(faults: FaultControl, req: IncomingMessage, reply: Re
   );
 }
 
+/** POST /scenario: {"text": "<scenario YAML>", "name": "file.yaml"}; answers what started. */
+function scenarioRoute(run: (text: string, name: string) => Promise<unknown>, req: IncomingMessage, reply: Reply): void {
+  readBody(req)
+    .then((text) => {
+      let body: { text?: unknown; name?: unknown };
+      try {
+        body = JSON.parse(text) as typeof body;
+      } catch {
+        throw new StatusError('the body must be JSON: {"text": "<scenario YAML>", "name": "file.yaml"}');
+      }
+      if (typeof body.text !== 'string') throw new StatusError('the body must be {"text": "<scenario YAML>", "name": "file.yaml"}');
+      return run(body.text, typeof body.name === 'string' ? body.name : 'scenario');
+    })
+    .then(
+      (started) => reply(200, started),
+      (err: Error) => reply(400, err.message.split('\n')[0]),
+    );
+}
+
+/** POST /event: {"event": [words], "device": "3"}; answers each device's result. */
+function eventRoute(events: EventControl, req: IncomingMessage, reply: Reply): void {
+  readBody(req)
+    .then((text) => {
+      const body = parseEventBody(text);
+      return events.apply(body.event, body.device);
+    })
+    .then(
+      (results) => reply(200, { results }),
+      (err: Error) => reply(400, err.message.split('\n')[0]),
+    );
+}
+
 /** Answers one request to the control socket. */
 function answer(src: Sources, req: IncomingMessage, res: ServerResponse): void {
-  const { faults, inventory } = src;
+  const { faults, inventory, events } = src;
   const [url, search] = (req.url ?? '/').split('?');
   const reply: Reply = (code, body) => {
     if (typeof body === 'string') res.writeHead(code, { 'content-type': 'text/plain' }).end(`${body}\n`);
@@ -138,6 +182,9 @@ function answer(src: Sources, req: IncomingMessage, res: ServerResponse): void {
   if (faults && route === 'GET /faults') return reply(200, { faults: faults.faults.list() });
   if (faults && route === 'POST /drop-connections') return reply(200, { sessions: faults.dropConnections() });
   if (faults && route === 'POST /faults') return changeFaultsRoute(faults, req, reply);
+  if (events && route === 'GET /events') return reply(200, { events: events.counts(), ...(events.scenarios ? { scenarios: events.scenarios() } : {}) });
+  if (events?.runScenario && route === 'POST /scenario') return scenarioRoute(events.runScenario.bind(events), req, reply);
+  if (events && route === 'POST /event') return eventRoute(events, req, reply);
   const known = (faults ? 'GET /status, GET /faults, POST /faults, POST /drop-connections' : 'GET /status') + (inventory ? ', GET /inventory' : '');
   reply(404, `not found: try ${known}`);
 }
@@ -161,14 +208,14 @@ async function listenReplacingStale(server: Server, path: string): Promise<void>
  * Serves `getStatus()` on a UNIX socket at `path` (its directory is created, mode 0700).
  * A stale socket file left by a dead agent is replaced; a live one is an error.
  */
-export async function startControlServer(path: string, getStatus: () => AgentStatus, faults?: FaultControl, inventory?: () => Inventory): Promise<{ path: string; close(): Promise<void> }> {
+export async function startControlServer(path: string, getStatus: () => AgentStatus, faults?: FaultControl, inventory?: () => Inventory, events?: EventControl): Promise<{ path: string; close(): Promise<void> }> {
   checkPath(path);
   try {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   } catch (err) {
     throw new StatusError(`cannot create the directory of control socket ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  const server = createServer((req, res) => answer({ getStatus, faults, inventory }, req, res));
+  const server = createServer((req, res) => answer({ getStatus, faults, inventory, events }, req, res));
   await listenReplacingStale(server, path);
   chmodSync(path, 0o600);
   let closing: Promise<void> | undefined;
@@ -199,6 +246,22 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** The body of POST /event: {"event": ["link-down", "ge-0/0/1"], "device": "3"} (device optional). */
+function parseEventBody(text: string): { event: string[]; device?: string } {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new StatusError('the body must be JSON: {"event": ["KIND", "ARG", ...], "device": "ID"}');
+  }
+  const b = body as { event?: unknown; device?: unknown };
+  if (typeof body !== 'object' || body === null || !Array.isArray(b.event) || b.event.length === 0 || !b.event.every((w) => typeof w === 'string')) {
+    throw new StatusError('the body must be {"event": ["KIND", "ARG", ...], "device": "ID"}');
+  }
+  if (b.device !== undefined && typeof b.device !== 'string' && typeof b.device !== 'number') throw new StatusError('"device" must be a string or a number');
+  return { event: b.event as string[], ...(b.device !== undefined ? { device: String(b.device) } : {}) };
 }
 
 /** The body of POST /faults: {"add": ["spec", ...], "clear": true}, both optional. */

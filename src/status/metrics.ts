@@ -170,6 +170,16 @@ export function createMetricsRegistry(getStatus: () => AgentStatus): Registry {
       snapshot = undefined;
     }
   };
+  new Counter({
+    name: 'ncgd_device_events_total',
+    help: 'Device events applied (nc-grpc-device event, scenarios), by kind',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [kind, n] of Object.entries(scrape().status.events ?? {})) this.inc({ kind }, n);
+    },
+  });
   return registry;
 }
 

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { Logger } from '../log.js';
-import { controlSocketPath, startControlServer, type FaultControl } from './control.js';
+import { controlSocketPath, startControlServer, type EventControl, type FaultControl } from './control.js';
 import { startMetricsServer } from './metrics.js';
 import type { AgentStatus, Inventory } from './types.js';
 
@@ -21,15 +21,15 @@ export interface ControlPlace {
  * The control socket: --control, else <state-dir>/control.sock, else the per-user default.
  * When the default is held by another running device, this one uses a private path and says where.
  */
-export async function startControl(place: ControlPlace, getStatus: () => AgentStatus, faults: FaultControl, logger: Logger, inventory?: () => Inventory) {
+export async function startControl(place: ControlPlace, getStatus: () => AgentStatus, faults: FaultControl, logger: Logger, inventory?: () => Inventory, events?: EventControl) {
   const wanted = place.control ?? controlSocketPath(place.stateDir ? path.resolve(place.stateDir) : undefined);
   try {
-    const control = await startControlServer(wanted, getStatus, faults, inventory);
+    const control = await startControlServer(wanted, getStatus, faults, inventory, events);
     logger.info({ control: control.path }, 'status: nc-grpc-device status --control ' + control.path);
     return control;
   } catch (err) {
     if (place.control || place.stateDir) throw err;
-    const control = await startControlServer(path.join(place.runDir, 'control.sock'), getStatus, faults, inventory);
+    const control = await startControlServer(path.join(place.runDir, 'control.sock'), getStatus, faults, inventory, events);
     logger.warn({ control: control.path, reason: (err as Error).message }, 'default control socket unavailable; using a private one');
     return control;
   }

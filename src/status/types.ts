@@ -35,6 +35,8 @@ export interface AgentStatus {
   omitted?: number;
   /** The SSH faces, when the device has them: how many, the first, its logins, sessions open. */
   ssh?: SshFaceStatus;
+  /** Device events applied so far, by kind (events and scenarios). */
+  events?: Record<string, number>;
 }
 
 export interface SshFaceStatus {
@@ -113,5 +115,6 @@ export function publicStatus(s: AgentStatus): AgentStatus {
   if (s.faults) out.faults = s.faults.map(String);
   if (s.devices !== undefined) out.devices = Number(s.devices);
   if (s.ssh) out.ssh = { faces: Number(s.ssh.faces), host: String(s.ssh.host), port: Number(s.ssh.port), users: s.ssh.users.map(String), sessions: Number(s.ssh.sessions) };
+  if (s.events) out.events = Object.fromEntries(Object.entries(s.events).map(([k, v]) => [String(k), Number(v)]));
   return out;
 }

@@ -32,9 +32,10 @@ const LOCAL: { rpc: string; cli: CliCommand }[] = [
   { rpc: '@set-cli', cli: { words: 'set cli timestamp', args: [{ flag: 'disable' }, { keyword: 'format' }] } },
   { rpc: '@set-cli', cli: { words: 'set cli complete-on-space', args: [{ positional: 'on-off', match: /^(on|off)$/, required: true }] } },
   { rpc: '@show-cli', cli: { words: 'show cli' } },
+  { rpc: '@show-cli-directory', cli: { words: 'show cli directory' } },
+  { rpc: '@set-cli-directory', cli: { words: 'set cli directory', args: [{ positional: 'directory', required: true }] } },
   { rpc: '@show-cli-history', cli: { words: 'show cli history', args: [{ positional: 'count', match: /^\d+$/ }] } },
   { rpc: '@start-shell', cli: { words: 'start shell', args: [{ positional: 'shell', match: /^(sh|csh|tcsh|bash)$/ }] } },
-  { rpc: '@storage-cleanup', cli: { words: 'request system storage cleanup', args: [{ flag: 'dry-run' }, { flag: 'no-confirm' }] } },
 ];
 
 /** Top-level operational commands without an RPC, with Junos's help. */
@@ -290,7 +291,8 @@ export function configurationHelp(line: string, editPath: string[], schema: Sche
 /** Spells out an operational command's abbreviations; the error index otherwise. */
 export function expandOperational(line: string): { ok: true; line: string; rpc?: string } | { ok: false; word: string; ambiguous?: string[]; first: boolean } {
   const [cmd, ...pipes] = splitPipeline(line);
-  const words = cmd.trim().split(/\s+/).filter(Boolean);
+  // A quoted value (`message "going down"`) is one word, kept with its quotes.
+  const words = [...cmd.matchAll(/"[^"]*"|\S+/g)].map((m) => m[0]);
   const r = resolveWords(operationalTree(), words);
   if (!r.ok) return { ok: false, word: words[r.at] ?? '', ambiguous: r.ambiguous, first: r.at === 0 };
   const expanded: string[] = [];

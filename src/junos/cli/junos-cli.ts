@@ -39,6 +39,8 @@ export class JunosCli {
   private mode: 'operational' | 'configuration' = 'operational';
   /** The lines entered, with when (`show cli history`). */
   private readonly typed: { line: string; at: Date }[] = [];
+  /** The working directory (`set cli directory`); the user's home until set. */
+  private directory: string | undefined;
   private editPath: string[] = [];
   private dirty = false;
   private privateConfig = false;
@@ -213,6 +215,29 @@ export class JunosCli {
       this.fail(`${caretAt(line, verb, column0)}unknown command.\n`);
       return;
     }
+    // As Junos, a storage cleanup lists the files and asks before deleting them.
+    if (x.ok && /^request system storage cleanup$/.test(expanded)) {
+      const list = await this.rpc('<request-system-storage-cleanup><dry-run/></request-system-storage-cleanup>');
+      if (!list || this.showErrors(list, line, column0)) return;
+      const names = [...list.text.matchAll(/<file-name>([^<]*)<\/file-name>/g)];
+      this.output(renderText(list.root));
+      if (names.length === 0) return;
+      this.io.write('Delete these files ? [yes,no] (no) ');
+      const answer = ((await this.io.readLine()) ?? 'no').trim().toLowerCase();
+      this.io.write('\n');
+      if (answer !== 'yes' && answer !== 'y') return;
+      await this.command('request system storage cleanup no-confirm', column0, '', line);
+      return;
+    }
+    // As Junos, a shutdown asks first (no answer, or anything but yes, is no).
+    const shutdown = x.ok ? /^request system (reboot|halt|power-off)\b/.exec(expanded) : null;
+    if (shutdown && !expanded.includes('other-routing-engine')) {
+      const what = { reboot: 'Reboot', halt: 'Halt', 'power-off': 'Power Off' }[shutdown[1] as 'reboot' | 'halt' | 'power-off'];
+      this.io.write(`${what} the system ? [yes,no] (no) `);
+      const answer = ((await this.io.readLine()) ?? 'no').trim().toLowerCase();
+      this.io.write('\n');
+      if (answer !== 'yes' && answer !== 'y') return;
+    }
     // Errors point at what was typed: send the spelled-out words only when they map.
     await this.command(x.ok ? expanded : line, column0, '', line);
   }
@@ -252,6 +277,24 @@ export class JunosCli {
             `CLI is operating in enhanced mode\nCLI timestamp ${s.timestamp ? 'set to %b %d %T' : 'disabled'}\nCLI working directory is '/var/home/${this.user}'\n`,
         );
         return;
+      case '@show-cli-directory':
+        this.io.write(`Current directory: ${this.directory ?? `/var/home/${this.user}`}\n`);
+        return;
+      case '@set-cli-directory': {
+        const dir = args[3] ?? '';
+        const base = this.directory ?? `/var/home/${this.user}`;
+        const next = dir.startsWith('/') ? dir : `${base}/${dir}`;
+        // The device says whether it is a directory (file list answers for it).
+        const reply = await this.rpc(`<file-list><path>${escapeText(next)}</path></file-list>`);
+        if (!reply) return;
+        if (replyErrors(reply.root).some((e) => e.severity === 'error') || /<file-information>\s*<file-name>\//.test(reply.text)) {
+          this.fail(`error: ${next}: Not a directory\n`);
+          return;
+        }
+        this.directory = /root-path="([^"]*)"/.exec(reply.text)?.[1]?.replace(/\/$/, '') || next;
+        this.io.write(`Current directory: ${this.directory}\n`);
+        return;
+      }
       case '@show-cli-history': {
         const all = this.typed.slice(0, -1);
         const shown = all.slice(-(args[3] !== undefined ? Number(args[3]) : all.length));
@@ -264,10 +307,6 @@ export class JunosCli {
           return;
         }
         await this.io.startShell(args[2]);
-        return;
-      case '@storage-cleanup':
-        if (args.includes('dry-run')) this.io.write('\nList of files to delete:\n\n         Size Date         Name\n');
-        else this.io.write('\nList of files deleted:\n\n         Size Date         Name\n');
         return;
     }
   }

@@ -101,6 +101,18 @@ async function main(): Promise<number> {
   const readLine = editor ? () => editor.readLine('') : async () => readLineSync();
   const cli = new JunosCli(client, { write, readLine, startShell, history: () => [...(editor?.history ?? [])] }, sessionUser(), host, echoes);
   cli.model = model;
+  // The device's broadcasts (a shutdown message) reach the terminal as a wall does; once the
+  // device went down after one, the login ends.
+  let goingDown = false;
+  client.onBroadcast = (text) => {
+    if (/System going down IMMEDIATELY/.test(text)) goingDown = true;
+    write(text);
+  };
+  client.onClosed = () => {
+    if (!goingDown) return;
+    if (editor) process.stdin.destroy();
+    process.exit(0);
+  };
 
   let status = 0;
   try {

@@ -5,7 +5,7 @@
  */
 import net from 'node:net';
 import { EOM, FrameDecoder } from '../../netconf/framing.js';
-import { parseXml, type XmlElement } from '../../netconf/xml.js';
+import { parseXml, textOf, type XmlElement } from '../../netconf/xml.js';
 
 export interface RpcReply {
   /** The reply as the device wrote it, without the framing. */
@@ -22,6 +22,10 @@ export class NetconfClient {
   private nextId = 1;
   private waiting?: { id: string; resolve: (r: RpcReply) => void; reject: (e: Error) => void };
   private closedError?: Error;
+  /** Receives the device's broadcast messages (the shutdown message, as a terminal shows a wall). */
+  onBroadcast?: (text: string) => void;
+  /** Called once when the device ends the session. */
+  onClosed?: () => void;
 
   private constructor(private readonly socket: net.Socket) {
     socket.on('data', (b: Buffer) =>
@@ -33,6 +37,9 @@ export class NetconfClient {
       this.closedError ??= err ?? new Error('the device closed the session');
       this.waiting?.reject(this.closedError);
       this.waiting = undefined;
+      const closed = this.onClosed;
+      this.onClosed = undefined;
+      closed?.();
     };
     socket.on('error', (err) => onGone(err));
     socket.on('close', () => onGone());
@@ -56,6 +63,14 @@ export class NetconfClient {
     if (!this.helloSeen) {
       this.helloSeen = true;
       if (/<(\w+:)?hello[\s>]/.test(text)) return;
+    }
+    if (text.trimStart().startsWith('<broadcast-message>')) {
+      try {
+        this.onBroadcast?.(textOf(parseXml(text)));
+      } catch {
+        /* an unreadable broadcast is dropped */
+      }
+      return;
     }
     const w = this.waiting;
     if (!w) return;

@@ -62,6 +62,12 @@ export interface JunosDatastore extends ConfigDatastore {
   onCommit(listener: (ev: CommitEvent) => void): () => void;
   /** Whether a commit confirmed is waiting for its confirmation. */
   confirmPending(): boolean;
+  /**
+   * What a reboot of the device does (its sessions are gone already): an unconfirmed commit
+   * confirmed is rolled back, a pending `commit at` is dropped, the shared candidate is the
+   * committed configuration again.
+   */
+  restart(): void;
 }
 
 /** A revision: what its file holds (seq is 0 without one), and its tree. */
@@ -301,6 +307,13 @@ class Store implements JunosDatastore {
 
   confirmPending(): boolean {
     return this.confirm !== undefined;
+  }
+
+  restart(): void {
+    if (this.confirm) this.confirmExpired();
+    if (this.pending?.timer) clearTimeout(this.pending.timer);
+    this.pending = undefined;
+    this.shared = { tree: this.active.clone(), changedAt: this.now(), modifiers: new Set() };
   }
 
   openSession(sessionId: number, user: string, client = 'netconf'): ConfigSession {

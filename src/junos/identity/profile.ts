@@ -89,6 +89,10 @@ export interface DeviceProfile {
   templates: Map<string, string>;
   /** Files under files/ served by file-show, keyed by absolute device path. */
   files: Map<string, string>;
+  /** Seconds a reboot takes (profile.json `bootSeconds`; `--boot-time` overrides it per run). */
+  bootSeconds?: number;
+  /** Space for files on the device (/var), in MiB (profile.json `storageMB`; about 40 GiB when absent). */
+  storageMB?: number;
   /** The factory-default configuration. */
   initialConfig: { format: 'text' | 'xml' | 'set'; content: string };
 }
@@ -217,6 +221,8 @@ export function loadProfile(spec: string): DeviceProfile {
     packages: Array.isArray(j.packages) ? (j.packages as { name: string; comment: string }[]) : [],
     templates,
     files,
+    bootSeconds: typeof j.bootSeconds === 'number' && j.bootSeconds >= 0 ? j.bootSeconds : undefined,
+    storageMB: typeof j.storageMB === 'number' && j.storageMB > 0 ? j.storageMB : undefined,
     initialConfig: { format: ext === '.xml' ? 'xml' : ext === '.set' ? 'set' : 'text', content: readFileSync(configFile, 'utf8') },
   };
   if (profile.capabilities.length === 0) throw new ProfileError(`${dir}/profile.json: "capabilities" must list the hello capabilities`);

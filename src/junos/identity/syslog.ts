@@ -16,6 +16,8 @@ export interface SyslogEvent {
 
 export interface Syslog {
   record(e: SyslogEvent): void;
+  /** Called with each event recorded (syslog out: life/syslog-out.ts). */
+  onRecord?: (e: SyslogEvent) => void;
   /** Commits as (time, user, client, log), newest first; set by the device. */
   commits?: () => { time: number; user: string; client: string; log?: string }[];
   /** Events and commits in time order, as `messages` lines. */
@@ -41,6 +43,7 @@ export function syslogOf(device: object): Syslog {
       record(e) {
         ring.push(e);
         if (ring.length > RING) ring.shift();
+        log.onRecord?.(e);
       },
       lines(host) {
         const commits = (log.commits?.() ?? []).map((c) => ({

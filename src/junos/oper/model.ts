@@ -46,6 +46,7 @@ import { parseText } from '../config/text.js';
 import { parseSet } from '../config/set.js';
 import { parseXmlConfig } from '../config/xml-config.js';
 import { parseXml } from '../../netconf/xml.js';
+import type { OperConditions } from './conditions.js';
 
 export type Status = 'up' | 'down';
 
@@ -94,6 +95,8 @@ export interface OperInterface {
   units: OperUnit[];
   /** Epoch ms of the last state change. */
   flappedAt: number;
+  /** Link changes events made since boot (carrier transitions). */
+  transitions?: number;
 }
 
 export interface Counters {
@@ -149,6 +152,9 @@ export interface BgpPeer {
   instance?: string;
   /** Established when a configured subnet holds the peer, Active otherwise. */
   state: 'Established' | 'Active';
+  /** When an event last changed its state (epoch ms), and its flaps since boot. */
+  since?: number;
+  flaps?: number;
 }
 
 export interface OperModelInput {
@@ -161,6 +167,8 @@ export interface OperModelInput {
   commitTime: number;
   /** From the model before this commit (OperModel.carry()): what the commit left alone keeps its times. */
   carry?: OperCarry;
+  /** What events did to the device (./conditions.ts): links down, neighbours dropped, rates. */
+  conditions?: OperConditions;
 }
 
 /** Route start times and interface flaps of a model, for the next one to keep where nothing changed. */
@@ -447,6 +455,8 @@ export class OperModel {
 
   /** Rate (bits per second) of an interface in one direction, stable per device and name. */
   private rate(name: string, dir: 'in' | 'out', speed: string): number {
+    const set = this.input.conditions?.rates.get(name);
+    if (set !== undefined) return set;
     const h = hash32(this.input.identity, name, dir);
     // 0.02% .. 0.5% of line rate: small, plausible, never zero.
     const frac = 0.0002 + (h % 4800) / 1_000_000;
@@ -459,6 +469,15 @@ export class OperModel {
     const zero: Counters = { inputBytes: 0, outputBytes: 0, inputPackets: 0, outputPackets: 0, inputBps: 0, outputBps: 0, inputPps: 0, outputPps: 0 };
     if (!ifd) return zero;
     const up = ifd.oper === 'up' && (!unit || unit.oper === 'up');
+    // Counted from an event on (a link change, a rate set): the totals until then stay, a down link adds nothing.
+    const base = this.input.conditions?.rateBase?.get(ifd.name);
+    if (base && !up) {
+      const share = unit ? 0.9 / Math.max(1, ifd.units.length) : 1;
+      const size = 200 + (hash32(this.input.identity, name, 'size') % 1000);
+      const inB = Math.floor(base.inBytes * share);
+      const outB = Math.floor(base.outBytes * share);
+      return { ...zero, inputBytes: inB, outputBytes: outB, inputPackets: Math.floor(inB / size), outputPackets: Math.floor(outB / size) };
+    }
     // Software interfaces other than lo0/irb/ae carry nothing.
     if (!up || (!ifd.port && !/^(lo0|irb|vlan|ae|reth)/.test(ifd.name))) return zero;
     // Up since boot: as if it had carried traffic for a while already (hours, stable per
@@ -471,8 +490,14 @@ export class OperModel {
     const inBps = Math.round(this.rate(name.split('.')[0], 'in', speed) * share);
     const outBps = Math.round(this.rate(name.split('.')[0], 'out', speed) * share);
     const size = 200 + (hash32(this.input.identity, name, 'size') % 1000);
-    const inBytes = Math.floor((inBps / 8) * secs);
-    const outBytes = Math.floor((outBps / 8) * secs);
+    let inBytes = Math.floor((inBps / 8) * secs);
+    let outBytes = Math.floor((outBps / 8) * secs);
+    // A rate an event set counts from that moment on top of what was counted until then.
+    if (base) {
+      const after = Math.max(0, (nowMs - base.since) / 1000);
+      inBytes = Math.floor(base.inBytes * share + (inBps / 8) * after);
+      outBytes = Math.floor(base.outBytes * share + (outBps / 8) * after);
+    }
     return {
       inputBytes: inBytes,
       outputBytes: outBytes,
@@ -517,6 +542,11 @@ export class OperModel {
     const units: UnitNumbering = { instances: this.instanceOfUnits(), next: 0, totalIfds: names.length };
     names.forEach((name, index) => {
       const ifd = this.buildInterface(name, index, configured.get(name), units);
+      // A link an event changed flapped then.
+      const changedAt = this.input.conditions?.linkChanged.get(name);
+      const transitions = this.input.conditions?.flaps.get(name);
+      if (transitions) ifd.transitions = transitions;
+      if (changedAt !== undefined && changedAt >= this.bootTime && changedAt > ifd.flappedAt) ifd.flappedAt = changedAt;
       this.ifds.push(ifd);
       this.byName.set(name, ifd);
     });
@@ -527,7 +557,7 @@ export class OperModel {
     const p = this.input.profile.interfaces.find((i) => i.name === name);
     const port = PORT.test(name);
     const admin: Status = flag(c, 'disable') ? 'down' : (p?.admin ?? 'up');
-    const physOper: Status = p?.oper ?? (/^(ae|reth)/.test(name) ? 'down' : 'up');
+    const physOper: Status = this.input.conditions?.linksDown.has(name) ? 'down' : (p?.oper ?? (/^(ae|reth)/.test(name) ? 'down' : 'up'));
     const oper: Status = admin === 'down' ? 'down' : physOper;
     const mtuText = leaf(c, 'mtu');
     const mediaMtu = /^(ge|xe|et|mge|fe|ae|reth)/.test(name) ? 1514 : port ? 1514 : 'Unlimited';
@@ -627,8 +657,11 @@ export class OperModel {
           const asText = leaf(n, 'peer-as') ?? leaf(g, 'peer-as');
           const peerAs = asText && /^\d+$/.test(asText) ? Number(asText) : type === 'internal' ? localAs : 0;
           const localAddress = leaf(n, 'local-address') ?? leaf(g, 'local-address');
-          const reachable = nbrs.some((x) => x.address === address) || this.logicalUnits().some((u) => u.families.some((f) => f.addresses.some((a) => inPrefix(address, parsePrefix(a)?.network ?? ''))));
-          out.push({ address, group: entryName(g) ?? '', type, peerAs, localAs, ...(localAddress ? { localAddress } : {}), ...(instance ? { instance } : {}), state: reachable || type === 'internal' ? 'Established' : 'Active' });
+          const reachable = nbrs.some((x) => x.address === address) || this.logicalUnits().some((u) => u.oper === 'up' && u.families.some((f) => f.addresses.some((a) => inPrefix(address, parsePrefix(a)?.network ?? ''))));
+          const ev = this.input.conditions;
+          const changed = ev?.bgpChanged.get(address);
+          const state = ev?.bgpDown.has(address) ? 'Active' : reachable || type === 'internal' ? 'Established' : 'Active';
+          out.push({ address, group: entryName(g) ?? '', type, peerAs, localAs, ...(localAddress ? { localAddress } : {}), ...(instance ? { instance } : {}), state, ...(changed && changed.since >= this.bootTime ? { since: changed.since, flaps: changed.flaps } : {}) });
         }
       }
     }
@@ -646,6 +679,11 @@ export class OperModel {
       }
     }
     return out;
+  }
+
+  /** Whether an event took the OSPF adjacency on this logical interface down. */
+  ospfDown(ifl: string): boolean {
+    return this.input.conditions?.ospfDown.has(ifl) ?? false;
   }
 
   isisInterfaces(): string[] {
@@ -730,7 +768,7 @@ export class OperModel {
     const nbrs = this.neighbours();
     this.ospfInterfaces('ospf').forEach((oi, i) => {
       const n = nbrs.find((x) => x.interface === oi.interface || (oi.interface === 'all' && x.instance === oi.instance));
-      if (!n || oi.passive || !n.address.includes('.')) return;
+      if (!n || oi.passive || !n.address.includes('.') || this.input.conditions?.ospfDown.has(oi.interface)) return;
       const table = tableOf('inet', oi.instance);
       const base = (hash32(this.input.identity, 'ospf', n.address) % 200) + 1;
       for (const dest of [`10.255.${base}.${i + 1}/32`, `10.${100 + (base % 100)}.${i}.0/24`]) {

@@ -44,7 +44,8 @@ export function commandRpc(rpcs: CommandLookups): RpcModule {
       if (!['xml', 'text', 'ascii', 'json', 'set'].includes(format)) throw new RpcError({ type: 'protocol', tag: 'invalid-value', message: `invalid format: ${format}`, badElement: 'format' });
       const line = textOf(ctx.op).trim();
       const [cmd, ...pipes] = line.split('|').map((s) => s.trim());
-      const words = cmd.split(/\s+/).filter(Boolean);
+      // A quoted value (`message "going down"`) is one word.
+      const words = [...cmd.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]);
       if (words.length === 0) throw new RpcError({ type: 'protocol', tag: 'operation-failed', message: 'syntax error, expecting <command>', badElement: 'command' });
       const mapped = rpcs.match(words);
       if (!rpcs.answers(ctx, mapped.rpc)) throw syntaxError(words[1] ?? words[0]);

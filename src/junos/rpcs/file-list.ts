@@ -8,6 +8,7 @@ import { child, elements, escapeAttr, textOf, type XmlElement } from '../../netc
 import { pad, t } from './formats.js';
 import { el } from './reply-parts.js';
 import type { RpcHandler, RpcModule } from './types.js';
+import { devicePath, FileError, filesOf } from '../files/index.js';
 
 /** `Feb 17 15:30`, as ls prints a recent date (device clock UTC). */
 function lsDate(ms: number): string {
@@ -16,35 +17,47 @@ function lsDate(ms: number): string {
   return `${mon} ${String(d.getUTCDate()).padStart(2)} ${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
 }
 
-const handler: RpcHandler = ({ device, op, user }) => {
+const handler: RpcHandler = async ({ device, op, user }) => {
   const pEl = child(op, 'path');
   const detail = child(op, 'detail') !== undefined;
-  let p = pEl ? textOf(pEl).trim() : '~';
-  const home = `/var/home/${user}/`;
-  if (p === '~' || p === '' || p === '.') p = home;
-  else if (p.startsWith('~/')) p = home + p.slice(2);
-  const dir = p.endsWith('/') ? p : `${p}/`;
-  const exact = device.profile.files.has(p);
-  const inDir = [...device.profile.files.keys()].filter((k) => k.startsWith(dir) && !k.slice(dir.length).includes('/'));
-  if (!exact && inDir.length === 0 && p !== home && !p.startsWith('/var/tmp')) {
-    throw new RpcError({ type: 'protocol', tag: 'operation-failed', message: `${p}: No such file or directory` });
+  const home = `/var/home/${user}`;
+  const files = filesOf(device);
+  let p: string;
+  try {
+    p = devicePath(pEl ? textOf(pEl).trim() || '.' : '.', home);
+  } catch (err) {
+    throw new RpcError({ type: 'protocol', tag: 'operation-failed', message: (err as Error).message });
   }
-  const paths = exact ? [p] : inDir;
-  const root = exact ? p : dir;
-  const date = Math.min(device.bootTime, device.now());
-  const blocks = (n: string) => Math.max(1, Math.ceil((device.profile.files.get(n)?.length ?? 0) / 1024)) * 8;
-  const info = (full: string) => {
-    const name = exact ? full : full.slice(dir.length);
-    if (!detail) return ['<file-information>', el('file-name', name), '</file-information>'];
+  // A user's home exists once they look at it.
+  if (p === home && !(await files.stat(p).catch(() => undefined))) await files.mkdir(p).catch(() => undefined);
+  let st;
+  let entries;
+  try {
+    st = await files.stat(p);
+    if (!st) throw new FileError(`${p}: No such file or directory`, 'ENOENT');
+    entries = await files.list(p);
+  } catch (err) {
+    if (err instanceof FileError) throw new RpcError({ type: 'protocol', tag: 'operation-failed', message: err.message });
+    throw err;
+  }
+  const exact = st.type === 'file';
+  const root = exact ? p : `${p === '/' ? '' : p}/`;
+  const blocks = (size: number) => Math.max(1, Math.ceil(size / 1024)) * 8;
+  const info = (e: (typeof entries)[number]) => {
+    const name = exact ? e.path : e.name;
+    const date = Math.min(e.mtime, device.now());
+    if (!detail) return ['<file-information>', el('file-name', name), ...(e.type === 'dir' ? ['<file-directory/>'] : []), '</file-information>'];
+    const perm = e.type === 'dir' ? 'drwxr-xr-x' : '-rw-r--r--';
     return [
       '<file-information>',
       el('file-name', name),
-      '<file-permissions junos:format="-rw-r--r--">644</file-permissions>',
-      el('file-links', 1),
-      el('file-owner', 'root'),
+      `<file-permissions junos:format="${perm}">${e.type === 'dir' ? 755 : 644}</file-permissions>`,
+      el('file-links', e.type === 'dir' ? 2 : 1),
+      el('file-owner', e.virtual || e.path.startsWith('/var/home/') ? (e.virtual ? 'root' : user) : 'root'),
       el('file-group', 'wheel'),
-      el('file-size', Buffer.byteLength(device.profile.files.get(full) ?? '', 'utf8')),
+      el('file-size', e.size),
       `<file-date junos:format="${lsDate(date)}">${Math.floor(date / 1000)}</file-date>`,
+      ...(e.type === 'dir' ? ['<file-directory/>'] : []),
       '</file-information>',
     ];
   };
@@ -52,9 +65,9 @@ const handler: RpcHandler = ({ device, op, user }) => {
     `<directory-list root-path="${escapeAttr(root)}" junos:seconds="${Math.floor(device.now() / 1000)}" junos:style="${detail ? 'verbose' : 'brief'}">`,
     `<directory name="${escapeAttr(root)}">`,
     el('directory-name', root),
-    el('total-file-blocks', paths.reduce((s, n) => s + blocks(n), 0)),
-    ...paths.flatMap(info),
-    el('total-files', paths.length),
+    el('total-file-blocks', entries.reduce((s, e) => s + blocks(e.size), 0)),
+    ...entries.flatMap(info),
+    el('total-files', entries.filter((e) => e.type === 'file').length),
     '</directory>',
     '</directory-list>',
   ].join('\n');

@@ -3,6 +3,7 @@ import { RpcError } from '../../netconf/rpc-error.js';
 import type { ConfigSession } from '../config/api.js';
 import { child, elements, escapeAttr, escapeText, parseXml, textOf, type XmlElement } from '../../netconf/xml.js';
 import type { RpcHandler, RpcModule } from './types.js';
+import { devicePath, FileError, filesOf } from '../files/index.js';
 
 function fileNotFound(p: string): RpcError {
   return new RpcError({ type: 'protocol', tag: 'operation-failed', message: `could not resolve file: ${p}` });
@@ -37,11 +38,20 @@ function resolvConf(config: ConfigSession): string {
   return lines.map((l) => `${l}\n`).join('');
 }
 
-const handler: RpcHandler = ({ device, op, config }) => {
+const handler: RpcHandler = async ({ device, op, config, user }) => {
   const f = child(op, 'filename');
   const p = f ? textOf(f).trim() : '';
   if (!p) throw new RpcError({ type: 'protocol', tag: 'missing-element', message: 'syntax error, expecting <filename>', badElement: 'filename' });
-  const content = device.profile.files.get(p) ?? (RESOLV_CONF.has(p) ? resolvConf(config) : undefined);
+  let content = device.profile.files.get(p) ?? (RESOLV_CONF.has(p) ? resolvConf(config) : undefined);
+  if (content === undefined) {
+    // The device's file system (files/): stored files and the syslog.
+    try {
+      content = (await filesOf(device).read(devicePath(p, `/var/home/${user}`))).toString('utf8');
+    } catch (err) {
+      if (err instanceof FileError && err.code !== 'ENOENT') throw new RpcError({ type: 'protocol', tag: 'operation-failed', message: err.message });
+      if (!(err instanceof FileError)) throw err;
+    }
+  }
   if (content === undefined) throw fileNotFound(p);
   const size = Buffer.byteLength(content, 'utf8');
   return `<file-content filename="${escapeAttr(p)}" junos:seconds="${Math.floor(device.bootTime / 1000)}" filesize="${size}" encoding="text">\n${escapeText(content)}</file-content>`;

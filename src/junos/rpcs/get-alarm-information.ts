@@ -6,7 +6,24 @@
 import { child, elements, type XmlElement } from '../../netconf/xml.js';
 import { pad, t } from './formats.js';
 import { junosNs } from './reply-parts.js';
-import type { RpcModule } from './types.js';
+import type { DeviceView, RpcModule } from './types.js';
+import { eventsIfAny, type Alarm } from '../life/events.js';
+import { localTime } from './template.js';
+import { el } from './reply-parts.js';
+
+/** The `<alarm-detail>` elements of the alarms events raised (../life/events.ts), of one kind. */
+export function eventAlarms(device: DeviceView, kind: Alarm['kind']): string[] {
+  const alarms = eventsIfAny(device)?.alarms.filter((a) => a.kind === kind) ?? [];
+  return alarms.flatMap((a) => [
+    '<alarm-detail>',
+    `<alarm-time junos:seconds="${Math.floor(a.time / 1000)}">${localTime(a.time)}</alarm-time>`,
+    el('alarm-class', a.cls),
+    el('alarm-description', a.text),
+    el('alarm-short-description', a.text.length > 20 ? a.text.slice(0, 20) : a.text),
+    el('alarm-type', kind === 'chassis' ? 'Chassis' : 'Configuration'),
+    '</alarm-detail>',
+  ]);
+}
 
 /** Alarms as `show chassis alarms` / `show system alarms` print them. */
 export function alarmsText(info: XmlElement | undefined, none: string): string {
@@ -21,8 +38,11 @@ export function alarmsText(info: XmlElement | undefined, none: string): string {
 
 export const getAlarmInformation: RpcModule = {
   name: 'get-alarm-information',
-  handler: ({ device }) =>
-    [`<alarm-information xmlns="${junosNs(device, 'junos-alarm')}">`, '<alarm-summary>', '<no-active-alarms/>', '</alarm-summary>', '</alarm-information>'].join('\n'),
+  handler: ({ device }) => {
+    const raised = eventAlarms(device, 'chassis');
+    const count = raised.filter((l) => l === '<alarm-detail>').length;
+    return [`<alarm-information xmlns="${junosNs(device, 'junos-alarm')}">`, '<alarm-summary>', count ? el('active-alarm-count', count) : '<no-active-alarms/>', '</alarm-summary>', ...raised, '</alarm-information>'].join('\n');
+  },
   cli: [{ words: 'show chassis alarms' }],
   text: (reply) => {
     const info = elements(reply)[0];

@@ -39,7 +39,7 @@ const handler: RpcHandler = ({ device, op }) => {
       el('holdtime', 90),
       el('preference', 170),
       '</bgp-option-information>',
-      el('flap-count', 0),
+      el('flap-count', p.peer.flaps ?? 0),
     );
     if (up) {
       out.push(

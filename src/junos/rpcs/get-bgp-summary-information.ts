@@ -26,7 +26,7 @@ export function peerFacts(device: DeviceView, m: OperModel): PeerFacts[] {
   return m.bgpPeers().map((peer) => {
     const table = `${peer.instance ? `${peer.instance}.` : ''}${peer.address.includes(':') ? 'inet6.0' : 'inet.0'}`;
     const mine = routes.filter((r) => r.nextHops[0]?.to === peer.address && r.table === table);
-    const up = since(device, m.commitTime);
+    const up = since(device, peer.since ?? m.commitTime);
     const established = peer.state === 'Established';
     const keepalives = Math.floor(up / 30);
     return {
@@ -93,7 +93,7 @@ const handler: RpcHandler = ({ device, op }) => {
       el('input-messages', p.inMsgs),
       el('output-messages', p.outMsgs),
       el('route-queue-count', 0),
-      el('flap-count', 0),
+      el('flap-count', p.peer.flaps ?? 0),
       `<elapsed-time junos:seconds="${p.up}">${bgpElapsed(p.up)}</elapsed-time>`,
       `<peer-state junos:format="${stateAbbrev(p.peer.state)}">${p.peer.state}</peer-state>`,
     );

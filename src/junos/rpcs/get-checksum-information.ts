@@ -5,29 +5,35 @@
  * (get-sha256-checksum-information, get-sha1-checksum-information) answer through
  * `checksumReply` too.
  */
-import { createHash } from 'node:crypto';
 import { RpcError } from '../../netconf/rpc-error.js';
 import { child, elements, textOf } from '../../netconf/xml.js';
 import { t } from './formats.js';
 import { el, junosNs } from './reply-parts.js';
 import type { RpcContext, RpcModule, RpcModule as M } from './types.js';
+import { devicePath, FileError, filesOf } from '../files/index.js';
 
 export type ChecksumMethod = 'md5' | 'sha1' | 'sha256';
 const LABEL: Record<ChecksumMethod, string> = { md5: 'MD5', sha1: 'SHA1', sha256: 'SHA256' };
 
-export function checksumReply({ device, op, user }: RpcContext, method: ChecksumMethod): string {
+export async function checksumReply({ device, op, user }: RpcContext, method: ChecksumMethod): Promise<string> {
   const pEl = child(op, 'path');
   const given = pEl ? textOf(pEl).trim() : '';
   if (!given) throw new RpcError({ type: 'protocol', tag: 'missing-element', message: 'syntax error, expecting <path>', badElement: 'path' });
   const p = given.startsWith('/') ? given : `/var/home/${user}/${given.replace(/^~\/?/, '')}`;
-  const content = device.profile.files.get(p);
-  if (content === undefined) throw new RpcError({ type: 'protocol', tag: 'operation-failed', message: `${given}: No such file or directory` });
+  let sum: string;
+  try {
+    // The device's file system: stored files (an uploaded image), the profile's, the syslog.
+    sum = await filesOf(device).checksum(devicePath(p), method);
+  } catch (err) {
+    if (err instanceof FileError) throw new RpcError({ type: 'protocol', tag: 'operation-failed', message: err.code === 'ENOENT' ? `${given}: No such file or directory` : err.message });
+    throw err;
+  }
   return [
     `<checksum-information xmlns="${junosNs(device, 'junos')}">`,
     '<file-checksum>',
     el('computation-method', LABEL[method]),
     el('input-file', given),
-    el('checksum', createHash(method).update(content, 'utf8').digest('hex')),
+    el('checksum', sum),
     '</file-checksum>',
     '</checksum-information>',
   ].join('\n');

@@ -7,6 +7,7 @@
 import { elements, type XmlElement } from '../../netconf/xml.js';
 import { pad, t } from './formats.js';
 import { el, junosNs } from './reply-parts.js';
+import { eventsIfAny } from '../life/events.js';
 import type { DeviceView, RpcModule } from './types.js';
 
 interface Item {
@@ -17,6 +18,15 @@ interface Item {
 }
 
 function items(device: DeviceView): Item[] {
+  // A temperature event (../life/events.ts) sets the master routing engine's; the rest of the chassis follows.
+  const hot = eventsIfAny(device)?.temperature;
+  const list = baseItems(device);
+  if (hot === undefined) return list;
+  const shift = Math.round(hot) - 38;
+  return list.map((it) => (it.celsius === undefined ? it : { ...it, celsius: it.celsius + shift }));
+}
+
+function baseItems(device: DeviceView): Item[] {
   const out: Item[] = [
     { cls: 'Temp', name: 'PEM 0', celsius: 34 },
     { cls: 'Temp', name: 'PEM 1', celsius: 33 },
@@ -37,7 +47,7 @@ function reply(device: DeviceView): string {
     lines.push('<environment-item>', el('name', it.name));
     if (it.cls !== last) lines.push(el('class', it.cls));
     last = it.cls;
-    lines.push(el('status', 'OK'));
+    lines.push(el('status', it.celsius !== undefined && it.celsius >= 75 ? 'Check' : 'OK'));
     if (it.celsius !== undefined) lines.push(`<temperature junos:celsius="${it.celsius}">${it.celsius} degrees C / ${fahrenheit(it.celsius)} degrees F</temperature>`);
     if (it.comment) lines.push(el('comment', it.comment));
     lines.push('</environment-item>');

@@ -200,10 +200,11 @@ function physical(device: DeviceView, m: OperModel, ifd: OperInterface, units: s
   if (level === 'extensive') {
     lines.push(
       '<input-error-list>',
-      ...['input-errors', 'input-drops', 'framing-errors', 'input-runts', 'input-discards', 'input-l3-incompletes', 'input-l2-channel-errors', 'input-l2-mismatch-timeouts', 'input-fifo-errors', 'input-resource-errors'].map((n) => el(n, 0)),
+      // A flapping link (an event) leaves framing errors behind.
+      ...['input-errors', 'input-drops', 'framing-errors', 'input-runts', 'input-discards', 'input-l3-incompletes', 'input-l2-channel-errors', 'input-l2-mismatch-timeouts', 'input-fifo-errors', 'input-resource-errors'].map((n) => el(n, n === 'input-errors' || n === 'framing-errors' ? 3 * (ifd.transitions ?? 0) : 0)),
       '</input-error-list>',
       '<output-error-list>',
-      el('carrier-transitions', ifd.oper === 'up' ? 1 : 0),
+      el('carrier-transitions', (ifd.oper === 'up' ? 1 : 0) + (ifd.transitions ?? 0)),
       ...['output-errors', 'output-collisions', 'output-drops', 'aged-packets', 'mtu-errors', 'hs-link-crc-errors', 'output-fifo-errors', 'output-resource-errors'].map((n) => el(n, 0)),
       '</output-error-list>',
     );

@@ -5,7 +5,7 @@
  */
 import { localTime } from './template.js';
 import { elements } from '../../netconf/xml.js';
-import { alarmsText } from './get-alarm-information.js';
+import { alarmsText, eventAlarms } from './get-alarm-information.js';
 import { el, junosNs } from './reply-parts.js';
 import type { RpcModule } from './types.js';
 
@@ -14,10 +14,11 @@ export const getSystemAlarmInformation: RpcModule = {
   handler: ({ device }) => {
     // Raised when the device booted without a rescue configuration.
     const at = device.bootTime;
+    const raised = eventAlarms(device, 'system');
     return [
       `<alarm-information xmlns="${junosNs(device, 'junos-alarm')}">`,
       '<alarm-summary>',
-      el('active-alarm-count', 1),
+      el('active-alarm-count', 1 + raised.filter((l) => l === '<alarm-detail>').length),
       '</alarm-summary>',
       '<alarm-detail>',
       `<alarm-time junos:seconds="${Math.floor(at / 1000)}">${localTime(at)}</alarm-time>`,
@@ -26,6 +27,7 @@ export const getSystemAlarmInformation: RpcModule = {
       el('alarm-short-description', 'no-rescue'),
       el('alarm-type', 'Configuration'),
       '</alarm-detail>',
+      ...raised,
       '</alarm-information>',
     ].join('\n');
   },

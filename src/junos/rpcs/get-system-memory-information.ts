@@ -6,6 +6,7 @@
 import { elements, type XmlElement } from '../../netconf/xml.js';
 import { t } from './formats.js';
 import { junosNs } from './reply-parts.js';
+import { eventsIfAny } from '../life/events.js';
 import type { DeviceView, RpcModule } from './types.js';
 
 const KINDS = [
@@ -19,7 +20,10 @@ const KINDS = [
 function reply(device: DeviceView): string {
   const total = (device.profile.memoryMB ?? 16384) * 1024;
   const line = (k: string, v: number) => `<system-memory-${k} junos:format="${v}K">${v}</system-memory-${k}>\n<system-memory-${k}-percent>${Math.round((v * 100) / total)}%</system-memory-${k}-percent>`;
-  const parts = KINDS.map(([k, , share]) => [k, Math.round(total * share)] as const);
+  // A memory event (../life/events.ts) sets the share in use: the active pages grow to it.
+  const used = eventsIfAny(device)?.memory;
+  const fixed = KINDS.filter(([k]) => k !== 'active').reduce((sum, [, , share]) => sum + share, 0);
+  const parts = KINDS.map(([k, , share]) => [k, Math.round(total * (k === 'active' && used !== undefined ? Math.max(0, used / 100 - fixed) : share))] as const);
   const free = total - parts.reduce((s, [, v]) => s + v, 0);
   return [
     `<system-memory-information xmlns="${junosNs(device, 'junos')}">`,

@@ -7,17 +7,21 @@ import { elements, type XmlElement } from '../../netconf/xml.js';
 import { pad, t } from './formats.js';
 import { junosNs } from './reply-parts.js';
 import type { DeviceView, RpcModule } from './types.js';
+import { filesIfAny } from '../files/index.js';
 
 /** [filesystem, mounted on, size KiB, used KiB] */
-function filesystems(device: DeviceView): [string, string, number, number][] {
-  const files = [...device.profile.files.values()].reduce((s, c) => s + Math.ceil(c.length / 1024), 0);
+function filesystems(device: DeviceView, storedKiB = 0): [string, string, number, number][] {
+  const files = [...device.profile.files.values()].reduce((s, c) => s + Math.ceil(c.length / 1024), 0) + storedKiB;
+  // /var holds the device's files (../files/): its size is the profile's storage.
+  const varSize = device.profile.storageMB !== undefined ? device.profile.storageMB * 1024 : 42_311_680;
+  const base = device.profile.storageMB !== undefined ? Math.round(varSize * 0.026) : 1_112_920;
   return [
     ['/dev/gpt/junos', '/.mount', 20_307_964, 1_533_188],
     ['tmpfs', '/.mount/tmp', 4_011_324, 56],
     ['tmpfs', '/.mount/mfs', 1_003_420, 21_780],
     ['/dev/md0.uzip', '/.mount/packages/mnt/junos-libs', 24_320, 24_320],
-    ['/dev/gpt/var', '/.mount/var', 42_311_680, 1_112_920 + files],
-    ['/.mount/var', '/var', 42_311_680, 1_112_920 + files],
+    ['/dev/gpt/var', '/.mount/var', varSize, Math.min(varSize, base + files)],
+    ['/.mount/var', '/var', varSize, Math.min(varSize, base + files)],
   ];
 }
 
@@ -33,9 +37,10 @@ function human(kib: number): string {
   return `${v >= 10 || u === 0 ? Math.round(v) : v.toFixed(1)}${units[u]}`;
 }
 
-function reply(device: DeviceView): string {
+async function reply(device: DeviceView): Promise<string> {
+  const stored = (await filesIfAny(device)?.usage()) ?? 0;
   const lines = [`<system-storage-information xmlns="${junosNs(device, 'junos')}" junos:style="brief">`];
-  for (const [name, mount, size, used] of filesystems(device)) {
+  for (const [name, mount, size, used] of filesystems(device, Math.ceil(stored / 1024))) {
     const avail = Math.max(0, size - used);
     const pct = Math.round((used * 100) / size);
     lines.push(

@@ -48,7 +48,7 @@ export function ospfInterfaces(device: DeviceView, proto: OspfProto): { m: OperM
       const unit = m.logicalUnit(name);
       const up = unit !== undefined && unit.oper === 'up' && unit.families.some((f) => f.name === family);
       const address = unit?.families.find((f) => f.name === 'inet')?.addresses[0]?.split('/')[0];
-      const n = up && !oi.passive && unit.ifd !== 'lo0' ? neighbourOn(m, name, proto === 'ospf' ? 'inet' : undefined) : undefined;
+      const n = up && !oi.passive && unit.ifd !== 'lo0' && !m.ospfDown(name) ? neighbourOn(m, name, proto === 'ospf' ? 'inet' : undefined) : undefined;
       const nbr = n ? { id: peerRouterId(seed, n.address), address: proto === 'ospf' ? n.address : linkLocal(n.mac), priority: 128 } : undefined;
       let state: OspfIf['state'] = up ? 'DR' : 'Down';
       let dr = up ? routerId : '0.0.0.0';

@@ -11,6 +11,13 @@
  * MODULES below.
  */
 import { RpcError } from '../../netconf/rpc-error.js';
+import { requestReboot } from './request-reboot.js';
+import { requestHalt } from './request-halt.js';
+import { requestPowerOff } from './request-power-off.js';
+import { clearReboot } from './clear-reboot.js';
+import { fileCopy, fileDelete, fileRename } from './file-copy.js';
+import { requestSystemStorageCleanup } from './request-system-storage-cleanup.js';
+import { requestPackageAdd, requestPackageChecksPendingInstall, requestPackageRollback, requestPackageValidate } from './request-package-add.js';
 import { profileTemplate } from './template.js';
 import { child, elements, textOf } from '../../netconf/xml.js';
 import { buildWordTree, firstWords, matchWords, syntaxError } from './cli-words.js';
@@ -167,6 +174,21 @@ export const MODULES: readonly RpcModule[] = [
   getFlowSessionInformation,
   getLicenseSummaryInformation,
   getSchema,
+  // the device's life: reboots
+  requestReboot,
+  requestHalt,
+  requestPowerOff,
+  clearReboot,
+  // the device's file system
+  fileCopy,
+  fileDelete,
+  fileRename,
+  requestSystemStorageCleanup,
+  // software
+  requestPackageAdd,
+  requestPackageValidate,
+  requestPackageRollback,
+  requestPackageChecksPendingInstall,
   commandRpc({ match: matchCommand, module: moduleOf, answers: answersRpc, dispatch: dispatchRpc, text: renderText, json: renderJson }),
   // configuration (Junos forms, then base NETCONF forms)
   getConfiguration,
@@ -279,8 +301,9 @@ export function notEmulatedError(name: string): RpcError {
 function checkParams(ctx: RpcContext): void {
   const params = knownRpcs(ctx.device.profile.family).get(ctx.op.name);
   if (!params) return;
+  const extra = table.get(ctx.op.name)?.params ?? [];
   for (const p of elements(ctx.op)) {
-    if (!Object.hasOwn(params, p.name)) throw syntaxError(p.name);
+    if (!Object.hasOwn(params, p.name) && !extra.includes(p.name)) throw syntaxError(p.name);
   }
 }
 

@@ -97,6 +97,8 @@ export interface RpcModule {
   cli?: CliCommand[];
   /** The reply as the cli prints it; `reply` wraps the reply's elements. Default: a generic `name: value` listing. */
   text?: (reply: XmlElement) => string;
+  /** Parameters the RPC takes beyond the family's published list (older spellings real clients send). */
+  params?: string[];
   /** The reply in Junos JSON. Default: the generic XML -> Junos JSON conversion (./formats.ts). */
   json?: (replyXml: string) => string;
   /**

@@ -1,0 +1,95 @@
+/**
+ * Device events for the control socket (`POST /event`, `nc-grpc-device event`) and the
+ * library: which devices a selector names, and the event applied to each of them.
+ *
+ * Selector (`--device`): a device number (`3`), a range (`1-50`), a list (`1,4,7`), `all`,
+ * a host name or a device-id; none: the only device (a fleet needs one).
+ */
+import type { EmulatedDevice } from '../junos/device.js';
+import { EventError, eventsIfAny, eventsOf, parseEvent } from '../junos/life/events.js';
+import type { EventControl } from '../status/control.js';
+import { parseScenario, ScenarioRunner } from '../junos/life/scenario.js';
+
+export interface EventTarget {
+  n: number;
+  device: EmulatedDevice;
+  /** The device-ids its clients send. */
+  deviceIds(): string[];
+}
+
+/** The devices a selector names (an error names what is wrong). */
+export function selectDevices(targets: EventTarget[], selector: string | undefined, total: number): EventTarget[] {
+  if (selector === undefined || selector === '') {
+    if (targets.length === 1 && total === 1) return targets;
+    throw new EventError(`this process runs ${total} devices: name one with --device N (a number, a range 1-50, all, a host name or a device-id)`);
+  }
+  if (selector === 'all') return targets;
+  const numbers = new Set<number>();
+  if (/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(selector)) {
+    for (const part of selector.split(',')) {
+      const [a, b] = part.split('-').map(Number);
+      const last = b ?? a;
+      if (last < a || last - a > 1_000_000) throw new EventError(`bad device range ${part}`);
+      for (let n = a; n <= last; n++) numbers.add(n);
+    }
+    const found = targets.filter((t) => numbers.has(t.n));
+    if (found.length === 0) throw new EventError(`no device ${selector} in this process (devices ${targets[0]?.n ?? 1}-${targets[targets.length - 1]?.n ?? total}${targets.length < total ? ' of this thread' : ''})`);
+    return found;
+  }
+  const found = targets.filter((t) => t.device.hostname === selector || t.device.identity === selector || t.deviceIds().includes(selector));
+  if (found.length === 0) throw new EventError(`no device named ${selector.slice(0, 100)} in this process`);
+  return found;
+}
+
+/** The control socket's event surface over this process's devices. */
+export function eventControl(targets: () => EventTarget[], total: number): EventControl & { stop(): void } {
+  const runners: ScenarioRunner[] = [];
+  const byNumber = () => new Map(targets().map((t) => [t.n, t]));
+  return {
+    stop() {
+      for (const r of runners) r.stop();
+    },
+    scenarios() {
+      return runners.map((r) => ({ name: r.scenario.name, seed: r.scenario.seed, entries: r.scenario.entries.length, applied: r.applied, failed: r.failed, next: r.next() }));
+    },
+    async runScenario(text, name) {
+      const scenario = parseScenario(text, name);
+      // One schedule for the whole fleet (this thread's devices), one timer.
+      let index = byNumber();
+      const runner = new ScenarioRunner(
+        scenario,
+        () => {
+          index = byNumber();
+          return [...index.values()].map((t) => ({ n: t.n, profile: t.device.profile.name }));
+        },
+        async (n, ev) => {
+          const t = index.get(n);
+          if (t) await eventsOf(t.device).apply(ev);
+        },
+      );
+      runners.push(runner);
+      return { name: scenario.name, seed: scenario.seed, entries: scenario.entries.length, devices: index.size };
+    },
+    async apply(words, selector) {
+      const ev = parseEvent(words);
+      const chosen = selectDevices(targets(), selector, total);
+      const out: { device: number; hostname: string; result: string }[] = [];
+      for (const t of chosen) {
+        try {
+          out.push({ device: t.n, hostname: t.device.hostname, result: await eventsOf(t.device).apply(ev) });
+        } catch (err) {
+          if (chosen.length === 1) throw err;
+          out.push({ device: t.n, hostname: t.device.hostname, result: `error: ${(err as Error).message}` });
+        }
+      }
+      return out;
+    },
+    counts() {
+      const total: Record<string, number> = {};
+      for (const t of targets()) {
+        for (const [k, v] of eventsIfAny(t.device)?.applied ?? []) total[k] = (total[k] ?? 0) + v;
+      }
+      return total;
+    },
+  };
+}

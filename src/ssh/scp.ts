@@ -1,0 +1,232 @@
+/**
+ * The server side of the classic SCP protocol on an exec channel (`scp -t PATH` to receive,
+ * `scp -f PATH` to send): what `scp -O`, paramiko's scp module and PyEZ's SCP utility run.
+ * Files land in the device's file system (../junos/files/), within its storage; names are
+ * single path components (no `/`, no `..`); `-r` directories are made in writable places.
+ */
+import path from 'node:path';
+import type { ServerChannel } from 'ssh2';
+import { devicePath, FileError, type DeviceFiles } from '../junos/files/index.js';
+import type { Logger } from '../log.js';
+
+/** Longest control line accepted (`C0644 123 name`). */
+const MAX_LINE = 4096;
+
+export interface ScpRequest {
+  mode: 'sink' | 'source';
+  path: string;
+  recursive: boolean;
+  /** `-d`: the target must be a directory. */
+  dirTarget: boolean;
+}
+
+/** Reads `scp [-v] [-p] [-d] [-r] [-q] -t|-f [--] PATH`; undefined when it is not such a command. */
+export function parseScpCommand(command: string): ScpRequest | undefined {
+  const words = command.trim().split(/\s+/);
+  if (words[0] !== 'scp') return undefined;
+  let mode: ScpRequest['mode'] | undefined;
+  let recursive = false;
+  let dirTarget = false;
+  let i = 1;
+  for (; i < words.length; i++) {
+    const w = words[i];
+    if (w === '--') {
+      i++;
+      break;
+    }
+    if (!w.startsWith('-')) break;
+    for (const c of w.slice(1)) {
+      if (c === 't') mode = 'sink';
+      else if (c === 'f') mode = 'source';
+      else if (c === 'r') recursive = true;
+      else if (c === 'd') dirTarget = true;
+      else if (!'vpqE'.includes(c)) return undefined;
+    }
+  }
+  const rest = words.slice(i).join(' ');
+  if (!mode || !rest) return undefined;
+  // The client quotes names with spaces.
+  const unquoted = /^'(.*)'$/.exec(rest)?.[1] ?? /^"(.*)"$/.exec(rest)?.[1] ?? rest.replace(/\\(.)/g, '$1');
+  return { mode, path: unquoted, recursive, dirTarget };
+}
+
+/** Bytes from a channel, read as lines and counted blocks, with backpressure. */
+class ChannelReader {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private ended = false;
+  private wake?: () => void;
+
+  constructor(private readonly channel: ServerChannel) {
+    channel.on('data', (b: Buffer) => {
+      this.chunks.push(b);
+      this.size += b.length;
+      if (this.size > 1 << 20) channel.pause();
+      this.wake?.();
+    });
+    channel.on('end', () => {
+      this.ended = true;
+      this.wake?.();
+    });
+    channel.on('close', () => {
+      this.ended = true;
+      this.wake?.();
+    });
+  }
+
+  private async more(): Promise<boolean> {
+    if (this.size > 0) return true;
+    if (this.ended) return false;
+    this.channel.resume();
+    await new Promise<void>((r) => (this.wake = r));
+    this.wake = undefined;
+    return this.size > 0;
+  }
+
+  private take(n: number): Buffer {
+    const all = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
+    const out = all.subarray(0, n);
+    const rest = all.subarray(n);
+    this.chunks = rest.length ? [rest] : [];
+    this.size = rest.length;
+    if (this.size < 1 << 19) this.channel.resume();
+    return out;
+  }
+
+  /** One byte, or undefined at the end. */
+  async byte(): Promise<number | undefined> {
+    if (!(await this.more())) return undefined;
+    return this.take(1)[0];
+  }
+
+  /** A line without its newline, or undefined at the end. */
+  async line(): Promise<string | undefined> {
+    for (;;) {
+      const all = Buffer.concat(this.chunks);
+      this.chunks = all.length ? [all] : [];
+      const nl = all.indexOf(10);
+      if (nl >= 0) return this.take(nl + 1).subarray(0, nl).toString('utf8');
+      if (all.length > MAX_LINE) throw new FileError('scp: protocol line too long');
+      const before = this.size;
+      if (this.ended) return before ? this.take(before).toString('utf8') : undefined;
+      this.channel.resume();
+      await new Promise<void>((r) => (this.wake = r));
+      this.wake = undefined;
+    }
+  }
+
+  /** Up to `n` bytes (at least one), or an empty buffer at the end. */
+  async upTo(n: number): Promise<Buffer> {
+    if (!(await this.more())) return Buffer.alloc(0);
+    return this.take(Math.min(n, this.size));
+  }
+}
+
+/** Runs one scp request on its channel (the exit status follows the protocol's outcome). */
+export function serveScp(channel: ServerChannel, req: ScpRequest, files: DeviceFiles, user: string, log: Logger): void {
+  const home = `/var/home/${user}`;
+  const reader = new ChannelReader(channel);
+  const ok = () => channel.write(Buffer.from([0]));
+  const finish = (code: number) => {
+    try {
+      channel.exit(code);
+      channel.end();
+    } catch {
+      /* the client left */
+    }
+  };
+  const run = req.mode === 'sink' ? sink : source;
+  run().then(
+    () => finish(0),
+    (err: unknown) => {
+      if (!(err instanceof FileError)) log.warn({ reason: (err as Error).message }, 'scp failed');
+      try {
+        channel.write(`\x02scp: ${(err as Error).message.replace(/^scp: /, '')}\n`);
+      } catch {
+        /* gone */
+      }
+      finish(1);
+    },
+  );
+
+  async function sink(): Promise<void> {
+    const target = devicePath(req.path, home);
+    const dirs = [target];
+    ok();
+    for (;;) {
+      const line = await reader.line();
+      if (line === undefined || line === '') return;
+      const kind = line[0];
+      if (kind === 'T') {
+        ok();
+        continue;
+      }
+      if (kind === 'E') {
+        if (dirs.length > 1) dirs.pop();
+        ok();
+        continue;
+      }
+      if (kind === '\x01' || kind === '\x02') throw new FileError(line.slice(1));
+      const m = /^([CD])([0-7]{4}) (\d+) (.+)$/.exec(line);
+      if (!m) throw new FileError(`scp: protocol error: unexpected <${line.slice(0, 40)}>`);
+      const [, type, , sizeText, name] = m;
+      if (name.includes('/') || name === '.' || name === '..') throw new FileError(`scp: ${name}: invalid file name`);
+      const here = dirs[dirs.length - 1];
+      const hereIsDir = (await files.stat(here))?.type === 'dir';
+      if (type === 'D') {
+        if (!req.recursive) throw new FileError('scp: received directory without -r');
+        const d = hereIsDir ? path.posix.join(here, name) : here;
+        if (!(await files.stat(d))) await files.mkdir(d);
+        dirs.push(d);
+        ok();
+        continue;
+      }
+      if (req.dirTarget && !hereIsDir) throw new FileError(`scp: ${here}: Not a directory`);
+      const dest = hereIsDir ? path.posix.join(here, name) : here;
+      const size = Number(sizeText);
+      if (!Number.isSafeInteger(size)) throw new FileError('scp: bad file size');
+      const writer = await files.writer(dest, size);
+      ok();
+      try {
+        let left = size;
+        while (left > 0) {
+          const chunk = await reader.upTo(Math.min(left, 1 << 20));
+          if (chunk.length === 0) throw new FileError(`scp: ${dest}: truncated (${size - left} of ${size} bytes)`);
+          await writer.write(chunk);
+          left -= chunk.length;
+        }
+        const end = await reader.byte();
+        if (end !== 0) throw new FileError(`scp: ${dest}: transfer not completed`);
+        await writer.finish();
+      } catch (err) {
+        await writer.abort();
+        throw err;
+      }
+      log.info({ user, file: dest, bytes: size }, 'scp received a file');
+      ok();
+    }
+  }
+
+  async function source(): Promise<void> {
+    const p = devicePath(req.path, home);
+    if ((await reader.byte()) !== 0) return;
+    const st = await files.stat(p);
+    if (!st) throw new FileError(`${req.path}: No such file or directory`);
+    if (st.type === 'dir') throw new FileError(`${req.path}: not a regular file`);
+    const file = await files.openRead(p);
+    try {
+      channel.write(`C0644 ${file.size} ${st.name}\n`);
+      if ((await reader.byte()) !== 0) return;
+      for (let pos = 0; pos < file.size; ) {
+        const chunk = await file.read(pos, 256 * 1024);
+        if (chunk.length === 0) break;
+        if (!channel.write(chunk)) await new Promise((r) => channel.once('drain', r));
+        pos += chunk.length;
+      }
+      ok();
+      await reader.byte();
+    } finally {
+      await file.close();
+    }
+  }
+}
