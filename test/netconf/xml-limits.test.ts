@@ -62,12 +62,18 @@ test('parser: each hostile shape costs linear time (2x input costs at most 2.5x 
     bestTime(() => parseOrSyntaxError(make(20_000)), 5); // warm the compiler on this shape
     while (bestTime(() => parseOrSyntaxError(small), 3) < 25 && n < 2_000_000) small = make((n *= 2));
     const big = make(n * 2);
-    // interleaved, so a burst of load elsewhere hits both sizes alike
+    // interleaved, so a burst of load elsewhere hits both sizes alike; on a busy machine a
+    // round can still be unlucky, so up to three rounds, the best ratio counting (a real
+    // quadratic cost fails every round: 2x input then costs about 4x)
     let t1 = Infinity;
     let t2 = Infinity;
-    for (let i = 0; i < 5; i++) {
-      t1 = Math.min(t1, bestTime(() => parseOrSyntaxError(small), 1));
-      t2 = Math.min(t2, bestTime(() => parseOrSyntaxError(big), 1));
+    for (let round = 0; round < 3 && !(t2 <= 2.5 * t1); round++) {
+      t1 = Infinity;
+      t2 = Infinity;
+      for (let i = 0; i < 5; i++) {
+        t1 = Math.min(t1, bestTime(() => parseOrSyntaxError(small), 1));
+        t2 = Math.min(t2, bestTime(() => parseOrSyntaxError(big), 1));
+      }
     }
     assert.ok(t2 <= 2.5 * t1, `${name}: ${small.length} bytes ${t1.toFixed(1)} ms, ${big.length} bytes ${t2.toFixed(1)} ms (ratio ${(t2 / t1).toFixed(2)})`);
   }

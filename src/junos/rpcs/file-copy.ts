@@ -37,6 +37,8 @@ export const fileCopy: RpcModule = {
     await fileOp(ctx, 'error: file-copy failed', (home) => filesOf(ctx.device).copy(devicePath(src, home), devicePath(dst, home)));
     return '';
   },
+  // Junos prints nothing when the operation succeeds.
+  text: () => '',
   cli: [{ words: 'file copy', args: [{ positional: 'source', required: true }, { positional: 'destination', required: true }] }],
 };
 
@@ -47,6 +49,8 @@ export const fileDelete: RpcModule = {
     await fileOp(ctx, 'error: file-delete failed', (home) => filesOf(ctx.device).remove(devicePath(p, home)));
     return '';
   },
+  // Junos prints nothing when the operation succeeds.
+  text: () => '',
   cli: [{ words: 'file delete', args: [{ flag: 'purge' }, { positional: 'path', required: true }] }],
 };
 
@@ -58,5 +62,7 @@ export const fileRename: RpcModule = {
     await fileOp(ctx, 'error: file-rename failed', (home) => filesOf(ctx.device).rename(devicePath(src, home), devicePath(dst, home)));
     return '';
   },
+  // Junos prints nothing when the operation succeeds.
+  text: () => '',
   cli: [{ words: 'file rename', args: [{ positional: 'source', required: true }, { positional: 'destination', required: true }] }],
 };
