@@ -15,7 +15,7 @@ import type { OperModel } from '../oper/model.js';
 import type { DeviceProfile } from '../identity/profile.js';
 import { syslogOf } from '../identity/syslog.js';
 import { bootOf, REBOOT_REASONS, type BootableDevice } from './boot.js';
-import { softwareOf, type SoftwareDevice } from './software.js';
+import { softwareOf } from './software.js';
 import type { OperConditions } from '../oper/conditions.js';
 
 export type { OperConditions } from '../oper/conditions.js';
@@ -271,7 +271,7 @@ export class DeviceEvents {
       }
       case 'upgrade': {
         // Reboot onto a release (a scenario's "reboot devices 1-50 onto 22.4R3"), as if a package had been added.
-        const sw = softwareOf(this.device as unknown as SoftwareDevice);
+        const sw = softwareOf(this.device);
         if (sw.active === ev.release) return `already on ${ev.release}`;
         sw.pending = { release: ev.release };
         boot.request({ kind: 'reboot', user: 'root', message: `upgrade to ${ev.release}` });
