@@ -234,41 +234,56 @@ function interfacesOf(terse: XmlElement | undefined, configured: Set<string>): u
   });
 }
 
-function writeProfile(
-  out: string,
-  hello: string,
-  replies: Map<string, string>,
-  o: CaptureOptions,
-  stats: { unanswered: string[]; skipped: string[]; bytes: number },
-): CaptureResult {
-  const s = new Sanitiser(o.keep);
+/** Who the device says it is: from its software information, else its configuration. */
+interface Identity {
+  /** The committed configuration, as text. */
+  conf: string;
+  swInfo: XmlElement | undefined;
+  hostname: string;
+  model: string;
+  release: string;
+  xmlRelease: string | undefined;
+}
+
+function identityOf(replies: Map<string, string>, hello: string): Identity {
   const confReply = replies.get('configuration.txt') ?? '';
   const conf = decodeEntities(/<configuration-text[^>]*>([\s\S]*?)<\/configuration-text>/.exec(confReply)?.[1] ?? body(confReply));
-  const sw = parse(replies.get('get-software-information.xml'));
+  const swReply = replies.get('get-software-information.xml');
+  const sw = parse(swReply);
   const swInfo = find(sw, 'software-information') ?? find(sw, 'multi-routing-engine-item');
   const hostname = leaf(swInfo, 'host-name') || /host-name\s+([^;\s]+);/.exec(conf)?.[1] || 'captured';
   const model = (leaf(swInfo, 'product-model') || 'unknown').toLowerCase();
-  const release = leaf(swInfo, 'junos-version') || /<package-information>\s*<name>[^<]*<\/name>\s*<comment>[^[]*\[([^\]]+)\]/.exec(replies.get('get-software-information.xml') ?? '')?.[1] || 'unknown';
-  // Learn what is replaced literally: serial numbers and names.
+  const release = leaf(swInfo, 'junos-version') || /<package-information>\s*<name>[^<]*<\/name>\s*<comment>[^[]*\[([^\]]+)\]/.exec(swReply ?? '')?.[1] || 'unknown';
+  const xmlRelease = /xml\.juniper\.net\/junos\/([^/]+)\/junos/.exec(swReply ?? hello)?.[1];
+  return { conf, swInfo, hostname, model, release, xmlRelease };
+}
+
+/** Learn what is replaced literally: serial numbers and names. */
+function learnNames(s: Sanitiser, replies: Map<string, string>, id: Identity): void {
   for (const [, reply] of replies) {
     for (const m of reply.matchAll(/<serial-number>([^<]+)<\/serial-number>/g)) s.learn(m[1], 'serials');
     for (const m of reply.matchAll(/<(?:host-name|re-name-host|system-name|lldp-remote-system-name)>([^<]+)</g)) s.learn(m[1], 'hostnames');
   }
-  for (const m of conf.matchAll(/^\s*(?:host-name|domain-name)\s+"?([^";\s]+)"?;/gm)) s.learn(m[1], 'hostnames');
-  s.learn(hostname, 'hostnames');
-  const sHostname = s.apply(hostname);
-  const chassisSerial = /<chassis[\s>][\s\S]*?<serial-number>([^<]+)<\/serial-number>/.exec(replies.get('get-chassis-inventory.xml') ?? '')?.[1];
-  const sSerial = chassisSerial ? s.apply(chassisSerial) : undefined;
-  const xmlRelease = /xml\.juniper\.net\/junos\/([^/]+)\/junos/.exec(replies.get('get-software-information.xml') ?? hello)?.[1];
+  for (const m of id.conf.matchAll(/^\s*(?:host-name|domain-name)\s+"?([^";\s]+)"?;/gm)) s.learn(m[1], 'hostnames');
+  s.learn(id.hostname, 'hostnames');
+}
 
+type Write = (rel: string, content: string) => void;
+
+/** Writes files under `out` (0600, directories 0700). */
+function writerIn(out: string): Write {
   mkdirSync(path.join(out, 'rpc'), { recursive: true, mode: 0o700 });
   mkdirSync(path.join(out, 'captured'), { recursive: true, mode: 0o700 });
-  const write = (rel: string, content: string) => {
+  return (rel, content) => {
     const file = path.join(out, rel);
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     writeFileSync(file, content, { mode: 0o600 });
   };
-  const templated = (t: string) => {
+}
+
+/** A sanitised reply made a template: the device's serial, host name and XML release become placeholders. */
+function templater(sSerial: string | undefined, sHostname: string, xmlRelease: string | undefined): (t: string) => string {
+  return (t) => {
     let x = t;
     if (sSerial) x = x.split(`<serial-number>${sSerial}</serial-number>`).join('<serial-number>{{serial}}</serial-number>');
     // A host name too short to be told from other words stays as it is.
@@ -276,8 +291,10 @@ function writeProfile(
     if (xmlRelease) x = x.split(`/junos/${xmlRelease}/`).join('/junos/{{xml-release}}/');
     return x;
   };
+}
 
-  // Everything captured, sanitised, for reference.
+/** Everything captured, sanitised, for reference; the catalogue's templates under rpc/. Resolves to the templates' names. */
+function writeCaptured(replies: Map<string, string>, s: Sanitiser, write: Write, templated: (t: string) => string): string[] {
   const templates: string[] = [];
   for (const [key, reply] of replies) {
     const clean = s.apply(reply);
@@ -297,47 +314,80 @@ function writeProfile(
       templates.push(name);
     }
   }
+  return templates;
+}
 
-  // The committed configuration: the host name is the device's own ({{hostname}}), the
-  // commit stamp line goes (the emulator writes its own).
+/**
+ * The committed configuration: the host name is the device's own ({{hostname}}), the
+ * commit stamp line goes (the emulator writes its own).
+ */
+function configText(conf: string, s: Sanitiser): string {
   let config = s.apply(conf);
   config = config.replace(/^## Last (commit|changed):.*\n/gm, '');
   config = config.replace(/^(\s*host-name\s+)"?[^";\s]+"?;/m, `$1{{hostname}};`);
-  write('config.txt', config.replace(/\s*$/, '\n'));
+  return config.replace(/\s*$/, '\n');
+}
 
-  const capabilities = [...hello.matchAll(/<capability>\s*([^<]+?)\s*<\/capability>/g)].map((m) => m[1]);
+function routingEnginesOf(replies: Map<string, string>) {
   const re = parse(replies.get('get-route-engine-information.xml'));
   const routingEngines = findAll(re, 'route-engine').map((r, i) => {
     const slot = Number(leaf(r, 'slot') || i);
     return { name: `re${slot}`, slot, mastership: (leaf(r, 'mastership-state') || (i ? 'backup' : 'master')).toLowerCase(), model: leaf(r, 'model') || 'RE' };
   });
   routingEngines.sort((a, b) => (a.mastership === 'master' ? -1 : b.mastership === 'master' ? 1 : a.slot - b.slot));
+  return routingEngines.length ? routingEngines : [{ name: 're0', slot: 0, mastership: 'master', model: 'RE' }];
+}
+
+/** profile.json's content, sanitised. */
+function profileOf(replies: Map<string, string>, hello: string, id: Identity, s: Sanitiser, sHostname: string, sSerial: string | undefined) {
+  const { swInfo, model, release, xmlRelease } = id;
   const dram = /(\d+)\s*MB installed/.exec(replies.get('get-route-engine-information.xml') ?? '')?.[1];
-  const packages = kids(swInfo, 'package-information').map((p) => ({ name: leaf(p, 'name'), comment: s.apply(leaf(p, 'comment')) }));
   const cluster = replies.get('get-chassis-cluster-status.xml') ?? '';
-  const family = familyOfModel(model);
-  const profile = {
+  const sysInfo = replies.get('get-system-information.xml') ?? '';
+  // Sanitised before the interfaces, so replacements are numbered as they always were.
+  const packages = kids(swInfo, 'package-information').map((p) => ({ name: leaf(p, 'name'), comment: s.apply(leaf(p, 'comment')) }));
+  return {
     description: `Captured from ${sHostname} (${model}, Junos ${release}) on ${new Date().toISOString().slice(0, 10)} by nc-grpc-device profile capture`,
-    family,
+    family: familyOfModel(model),
     release,
     ...(xmlRelease ? { xmlRelease } : {}),
     model,
     productName: (leaf(swInfo, 'product-name') || model).toLowerCase(),
-    hardwareModel: (/<hardware-model>([^<]+)</.exec(replies.get('get-system-information.xml') ?? '')?.[1] ?? model).toLowerCase(),
-    osName: /<os-name>([^<]+)</.exec(replies.get('get-system-information.xml') ?? '')?.[1] ?? 'junos',
+    hardwareModel: (/<hardware-model>([^<]+)</.exec(sysInfo)?.[1] ?? model).toLowerCase(),
+    osName: /<os-name>([^<]+)</.exec(sysInfo)?.[1] ?? 'junos',
     hostnamePrefix: sHostname,
     serialPattern: sSerial ? sSerial.replace(/\d/g, '#').replace(/[A-Z]/g, '@') : 'CAP#####',
     loginClass: /class ([\w-]+) -->/.exec(hello)?.[1] ?? 'super-user',
-    capabilities,
-    routingEngines: routingEngines.length ? routingEngines : [{ name: 're0', slot: 0, mastership: 'master', model: 'RE' }],
+    capabilities: [...hello.matchAll(/<capability>\s*([^<]+?)\s*<\/capability>/g)].map((m) => m[1]),
+    routingEngines: routingEnginesOf(replies),
     ...(dram ? { memoryMB: Number(dram) } : {}),
-    interfaces: JSON.parse(s.apply(JSON.stringify(interfacesOf(parse(replies.get('get-interface-information.terse.xml')), configuredUnits(parse(replies.get('configuration.xml'))))))),
+    interfaces: JSON.parse(s.apply(JSON.stringify(interfacesOf(parse(replies.get('get-interface-information.terse.xml')), configuredUnits(parse(replies.get('configuration.xml'))))))) as unknown[],
     cluster: /not enabled/i.test(cluster) ? 'srx-not-enabled' : 'not-supported',
     virtualChassis: replies.has('get-virtual-chassis-information.xml'),
     ethernetSwitching: replies.has('get-ethernet-switching-table-information.xml'),
     packages,
   };
-  write('profile.json', JSON.stringify(profile, null, 2) + '\n');
+}
+
+function writeProfile(
+  out: string,
+  hello: string,
+  replies: Map<string, string>,
+  o: CaptureOptions,
+  stats: { unanswered: string[]; skipped: string[]; bytes: number },
+): CaptureResult {
+  const s = new Sanitiser(o.keep);
+  const id = identityOf(replies, hello);
+  learnNames(s, replies, id);
+  const sHostname = s.apply(id.hostname);
+  const chassisSerial = /<chassis[\s>][\s\S]*?<serial-number>([^<]+)<\/serial-number>/.exec(replies.get('get-chassis-inventory.xml') ?? '')?.[1];
+  const sSerial = chassisSerial ? s.apply(chassisSerial) : undefined;
+  const { model, release } = id;
+
+  const write = writerIn(out);
+  const templates = writeCaptured(replies, s, write, templater(sSerial, sHostname, id.xmlRelease));
+  write('config.txt', configText(id.conf, s));
+  write('profile.json', JSON.stringify(profileOf(replies, hello, id, s, sHostname, sSerial), null, 2) + '\n');
   const report = s.report();
   write(
     'capture-report.json',

@@ -45,15 +45,16 @@ export function readTranscript(file: string): Transcript {
   let meta: Transcript['meta'] | undefined;
   let truncated = false;
   lines.forEach((l, i) => {
-    let e: TranscriptEntry & Record<string, unknown>;
+    // A line is an entry, or (the first) the session line.
+    let e: TranscriptEntry & Partial<Transcript['meta']>;
     try {
-      e = JSON.parse(l) as TranscriptEntry & Record<string, unknown>;
+      e = JSON.parse(l) as TranscriptEntry & Partial<Transcript['meta']>;
     } catch {
       throw new UsageError(`${file}:${i + 1}: not a JSON line (is this a transcript written by --record?)`);
     }
     if (i === 0) {
       if (e.type !== 'session' || e.format !== TRANSCRIPT_FORMAT) throw new UsageError(`${file}: not a transcript (first line must be the session line of ${TRANSCRIPT_FORMAT})`);
-      meta = e as unknown as Transcript['meta'];
+      meta = e as Transcript['meta'];
       return;
     }
     if (e.type === 'truncated') truncated = true;

@@ -124,20 +124,9 @@ class ChannelReader {
 
 /** Runs one scp request on its channel (the exit status follows the protocol's outcome). */
 export function serveScp(channel: ServerChannel, req: ScpRequest, files: DeviceFiles, user: string, log: Logger): void {
-  const home = `/var/home/${user}`;
-  const reader = new ChannelReader(channel);
-  const ok = () => channel.write(Buffer.from([0]));
-  const finish = (code: number) => {
-    try {
-      channel.exit(code);
-      channel.end();
-    } catch {
-      /* the client left */
-    }
-  };
-  const run = req.mode === 'sink' ? sink : source;
-  run().then(
-    () => finish(0),
+  const session = new ScpSession(channel, req, files, user, log);
+  (req.mode === 'sink' ? session.sink() : session.source()).then(
+    () => session.finish(0),
     (err: unknown) => {
       if (!(err instanceof FileError)) log.warn({ reason: (err as Error).message }, 'scp failed');
       try {
@@ -145,25 +134,54 @@ export function serveScp(channel: ServerChannel, req: ScpRequest, files: DeviceF
       } catch {
         /* gone */
       }
-      finish(1);
+      session.finish(1);
     },
   );
+}
 
-  async function sink(): Promise<void> {
-    const target = devicePath(req.path, home);
-    const dirs = [target];
-    ok();
+class ScpSession {
+  private readonly home: string;
+  private readonly reader: ChannelReader;
+
+  constructor(
+    private readonly channel: ServerChannel,
+    private readonly req: ScpRequest,
+    private readonly files: DeviceFiles,
+    private readonly user: string,
+    private readonly log: Logger,
+  ) {
+    this.home = `/var/home/${user}`;
+    this.reader = new ChannelReader(channel);
+  }
+
+  private ok(): void {
+    this.channel.write(Buffer.from([0]));
+  }
+
+  finish(code: number): void {
+    try {
+      this.channel.exit(code);
+      this.channel.end();
+    } catch {
+      /* the client left */
+    }
+  }
+
+  /** Receives (`scp -t`): control lines T (times), D (enter a directory), E (leave it), C (a file). */
+  async sink(): Promise<void> {
+    const dirs = [devicePath(this.req.path, this.home)];
+    this.ok();
     for (;;) {
-      const line = await reader.line();
+      const line = await this.reader.line();
       if (line === undefined || line === '') return;
       const kind = line[0];
       if (kind === 'T') {
-        ok();
+        this.ok();
         continue;
       }
       if (kind === 'E') {
         if (dirs.length > 1) dirs.pop();
-        ok();
+        this.ok();
         continue;
       }
       if (kind === '\x01' || kind === '\x02') throw new FileError(line.slice(1));
@@ -172,43 +190,53 @@ export function serveScp(channel: ServerChannel, req: ScpRequest, files: DeviceF
       const [, type, , sizeText, name] = m;
       if (name.includes('/') || name === '.' || name === '..') throw new FileError(`scp: ${name}: invalid file name`);
       const here = dirs[dirs.length - 1];
-      const hereIsDir = (await files.stat(here))?.type === 'dir';
+      const hereIsDir = (await this.files.stat(here))?.type === 'dir';
+      const dest = hereIsDir ? path.posix.join(here, name) : here;
       if (type === 'D') {
-        if (!req.recursive) throw new FileError('scp: received directory without -r');
-        const d = hereIsDir ? path.posix.join(here, name) : here;
-        if (!(await files.stat(d))) await files.mkdir(d);
-        dirs.push(d);
-        ok();
+        dirs.push(await this.enterDir(dest));
         continue;
       }
-      if (req.dirTarget && !hereIsDir) throw new FileError(`scp: ${here}: Not a directory`);
-      const dest = hereIsDir ? path.posix.join(here, name) : here;
-      const size = Number(sizeText);
-      if (!Number.isSafeInteger(size)) throw new FileError('scp: bad file size');
-      const writer = await files.writer(dest, size);
-      ok();
-      try {
-        let left = size;
-        while (left > 0) {
-          const chunk = await reader.upTo(Math.min(left, 1 << 20));
-          if (chunk.length === 0) throw new FileError(`scp: ${dest}: truncated (${size - left} of ${size} bytes)`);
-          await writer.write(chunk);
-          left -= chunk.length;
-        }
-        const end = await reader.byte();
-        if (end !== 0) throw new FileError(`scp: ${dest}: transfer not completed`);
-        await writer.finish();
-      } catch (err) {
-        await writer.abort();
-        throw err;
-      }
-      log.info({ user, file: dest, bytes: size }, 'scp received a file');
-      ok();
+      if (this.req.dirTarget && !hereIsDir) throw new FileError(`scp: ${here}: Not a directory`);
+      await this.receiveFile(dest, sizeText);
     }
   }
 
-  async function source(): Promise<void> {
-    const p = devicePath(req.path, home);
+  private async enterDir(d: string): Promise<string> {
+    if (!this.req.recursive) throw new FileError('scp: received directory without -r');
+    if (!(await this.files.stat(d))) await this.files.mkdir(d);
+    this.ok();
+    return d;
+  }
+
+  /** One file's bytes, then the client's 0 byte that ends it. */
+  private async receiveFile(dest: string, sizeText: string): Promise<void> {
+    const size = Number(sizeText);
+    if (!Number.isSafeInteger(size)) throw new FileError('scp: bad file size');
+    const writer = await this.files.writer(dest, size);
+    this.ok();
+    try {
+      let left = size;
+      while (left > 0) {
+        const chunk = await this.reader.upTo(Math.min(left, 1 << 20));
+        if (chunk.length === 0) throw new FileError(`scp: ${dest}: truncated (${size - left} of ${size} bytes)`);
+        await writer.write(chunk);
+        left -= chunk.length;
+      }
+      const end = await this.reader.byte();
+      if (end !== 0) throw new FileError(`scp: ${dest}: transfer not completed`);
+      await writer.finish();
+    } catch (err) {
+      await writer.abort();
+      throw err;
+    }
+    this.log.info({ user: this.user, file: dest, bytes: size }, 'scp received a file');
+    this.ok();
+  }
+
+  /** Sends (`scp -f`) one regular file. */
+  async source(): Promise<void> {
+    const { channel, files, reader, req } = this;
+    const p = devicePath(req.path, this.home);
     if ((await reader.byte()) !== 0) return;
     const st = await files.stat(p);
     if (!st) throw new FileError(`${req.path}: No such file or directory`);
@@ -223,7 +251,7 @@ export function serveScp(channel: ServerChannel, req: ScpRequest, files: DeviceF
         if (!channel.write(chunk)) await new Promise((r) => channel.once('drain', r));
         pos += chunk.length;
       }
-      ok();
+      this.ok();
       await reader.byte();
     } finally {
       await file.close();

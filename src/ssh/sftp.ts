@@ -42,118 +42,171 @@ function codeOf(err: unknown): number {
   return STATUS_CODE.FAILURE;
 }
 
+/**
+ * The parts of ssh2's SFTP object (a channel underneath) used to give an exit status:
+ * the channel's id and state, and its protocol's exit-status message.
+ */
+interface SftpChannelInternals {
+  _protocol?: { exitStatus(id: number, status: number): void };
+  outgoing?: { id: number; state: string };
+}
+
 /** Serves one SFTP session for `user` on `files`. */
 export function serveSftp(sftp: SFTPWrapper, files: DeviceFiles, user: string, log: Logger): void {
-  const home = `/var/home/${user}`;
-  const handles = new Map<number, Handle>();
-  let next = 1;
-  void files.mkdir(home).catch(() => undefined);
-  const resolve = (p: string) => devicePath(p === '' ? '.' : p, home);
-  const fail = (id: number, err: unknown) => {
-    if (!(err instanceof FileError)) log.warn({ reason: (err as Error).message }, 'sftp request failed');
-    sftp.status(id, codeOf(err), (err as Error).message);
-  };
-  const run = (id: number, f: () => Promise<void>) => {
-    f().catch((err) => fail(id, err));
-  };
-  const newHandle = (h: Handle): Buffer | undefined => {
-    if (handles.size >= MAX_HANDLES) return undefined;
-    const n = next++;
-    handles.set(n, h);
+  new SftpSession(sftp, files, user, log).listen();
+}
+
+const ok = (sftp: SFTPWrapper, id: number) => sftp.status(id, STATUS_CODE.OK);
+
+class SftpSession {
+  private readonly home: string;
+  private readonly handles = new Map<number, Handle>();
+  private next = 1;
+
+  constructor(
+    private readonly sftp: SFTPWrapper,
+    private readonly files: DeviceFiles,
+    private readonly user: string,
+    private readonly log: Logger,
+  ) {
+    this.home = `/var/home/${user}`;
+    void files.mkdir(this.home).catch(() => undefined);
+  }
+
+  listen(): void {
+    const { sftp, files } = this;
+    const resolve = (p: string) => this.resolve(p);
+    sftp.on('REALPATH', (id, p) => this.run(id, async () => sftp.name(id, [{ filename: resolve(p), longname: resolve(p), attrs: {} as Attributes }])));
+    sftp.on('STAT', (id, p) => this.stat(id, p));
+    sftp.on('LSTAT', (id, p) => this.stat(id, p));
+    sftp.on('OPEN', (id, p, flags) => this.run(id, () => this.open(id, resolve(p), flags)));
+    sftp.on('READ', (id, hb, offset, len) => this.read(id, hb, offset, len));
+    sftp.on('WRITE', (id, hb, offset, data) => this.write(id, hb, offset, data));
+    sftp.on('FSTAT', (id, hb) => this.fstat(id, hb));
+    sftp.on('FSETSTAT', (id) => ok(sftp, id));
+    sftp.on('SETSTAT', (id) => ok(sftp, id));
+    sftp.on('CLOSE', (id, hb) => this.close(id, hb));
+    sftp.on('OPENDIR', (id, p) => this.run(id, () => this.opendir(id, resolve(p))));
+    sftp.on('READDIR', (id, hb) => this.readdir(id, hb));
+    sftp.on('REMOVE', (id, p) => this.run(id, async () => (await files.remove(resolve(p)), ok(sftp, id))));
+    sftp.on('RMDIR', (id, p) => this.run(id, async () => (await files.rmdir(resolve(p)), ok(sftp, id))));
+    sftp.on('MKDIR', (id, p) => this.run(id, async () => (await files.mkdir(resolve(p)), ok(sftp, id))));
+    sftp.on('RENAME', (id, a, b) => this.run(id, async () => (await files.rename(resolve(a), resolve(b)), ok(sftp, id))));
+    sftp.on('READLINK', (id) => sftp.status(id, STATUS_CODE.OP_UNSUPPORTED, 'symbolic links are not supported'));
+    sftp.on('SYMLINK', (id) => sftp.status(id, STATUS_CODE.PERMISSION_DENIED, 'symbolic links are not supported'));
+    sftp.on('EXTENDED', (id) => sftp.status(id, STATUS_CODE.OP_UNSUPPORTED));
+    // The client is done (EOF): close the channel, as sftp-server does.
+    sftp.on('end', () => this.end());
+    sftp.on('close', () => this.abortAll());
+  }
+
+  private resolve(p: string): string {
+    return devicePath(p === '' ? '.' : p, this.home);
+  }
+
+  private fail(id: number, err: unknown): void {
+    if (!(err instanceof FileError)) this.log.warn({ reason: (err as Error).message }, 'sftp request failed');
+    this.sftp.status(id, codeOf(err), (err as Error).message);
+  }
+
+  private run(id: number, f: () => Promise<void>): void {
+    f().catch((err) => this.fail(id, err));
+  }
+
+  private handleOf(b: Buffer): [number, Handle | undefined] {
+    const n = b.length === 4 ? b.readUInt32BE(0) : -1;
+    return [n, this.handles.get(n)];
+  }
+
+  private give(id: number, h: Handle): void {
+    if (this.handles.size >= MAX_HANDLES) {
+      this.sftp.status(id, STATUS_CODE.FAILURE, 'too many open files');
+      return;
+    }
+    const n = this.next++;
+    this.handles.set(n, h);
     const b = Buffer.alloc(4);
     b.writeUInt32BE(n);
-    return b;
-  };
-  const handleOf = (b: Buffer): [number, Handle | undefined] => {
-    const n = b.length === 4 ? b.readUInt32BE(0) : -1;
-    return [n, handles.get(n)];
-  };
-  const give = (id: number, h: Handle) => {
-    const b = newHandle(h);
-    if (!b) return sftp.status(id, STATUS_CODE.FAILURE, 'too many open files');
-    sftp.handle(id, b);
-  };
+    this.sftp.handle(id, b);
+  }
 
-  sftp.on('REALPATH', (id, p) =>
-    run(id, async () => {
-      const v = resolve(p);
-      sftp.name(id, [{ filename: v, longname: v, attrs: {} as Attributes }]);
-    }),
-  );
-  const stat = (id: number, p: string) =>
-    run(id, async () => {
-      const e = await files.stat(resolve(p));
+  private stat(id: number, p: string): void {
+    this.run(id, async () => {
+      const e = await this.files.stat(this.resolve(p));
       if (!e) throw new FileError(`${p}: No such file or directory`, 'ENOENT');
-      sftp.attrs(id, attrsOf(e));
+      this.sftp.attrs(id, attrsOf(e));
     });
-  sftp.on('STAT', stat);
-  sftp.on('LSTAT', stat);
-  sftp.on('OPEN', (id, p, flags) =>
-    run(id, async () => {
-      const v = resolve(p);
-      if (flags & OPEN_MODE.WRITE) {
-        if (flags & OPEN_MODE.APPEND) throw new FileError(`${v}: appending is not supported`);
-        const existing = await files.stat(v);
-        if (existing && flags & OPEN_MODE.EXCL) throw new FileError(`${v}: File exists`, 'EEXIST');
-        if (!existing && !(flags & OPEN_MODE.CREAT)) throw new FileError(`${v}: No such file or directory`, 'ENOENT');
-        const writer = await files.writer(v);
-        return give(id, { kind: 'write', path: v, writer, queue: Promise.resolve(), ahead: new Map(), aheadBytes: 0 });
+  }
+
+  private async open(id: number, v: string, flags: number): Promise<void> {
+    if (flags & OPEN_MODE.WRITE) {
+      if (flags & OPEN_MODE.APPEND) throw new FileError(`${v}: appending is not supported`);
+      const existing = await this.files.stat(v);
+      if (existing && flags & OPEN_MODE.EXCL) throw new FileError(`${v}: File exists`, 'EEXIST');
+      if (!existing && !(flags & OPEN_MODE.CREAT)) throw new FileError(`${v}: No such file or directory`, 'ENOENT');
+      const writer = await this.files.writer(v);
+      return this.give(id, { kind: 'write', path: v, writer, queue: Promise.resolve(), ahead: new Map(), aheadBytes: 0 });
+    }
+    this.give(id, { kind: 'read', path: v, file: await this.files.openRead(v) });
+  }
+
+  private read(id: number, hb: Buffer, offset: number, len: number): void {
+    const [, h] = this.handleOf(hb);
+    if (!h || h.kind !== 'read') return void this.sftp.status(id, STATUS_CODE.FAILURE, 'bad handle');
+    this.run(id, async () => {
+      if (offset >= h.file.size) return void this.sftp.status(id, STATUS_CODE.EOF);
+      this.sftp.data(id, await h.file.read(offset, Math.min(len, MAX_READ)));
+    });
+  }
+
+  private write(id: number, hb: Buffer, offset: number, data: Buffer): void {
+    const [, h] = this.handleOf(hb);
+    if (!h || h.kind !== 'write') return void this.sftp.status(id, STATUS_CODE.FAILURE, 'bad handle');
+    h.queue = h.queue.then(() => this.writeInOrder(id, h, offset, data));
+  }
+
+  /**
+   * The file is written from start to end; pieces that arrive ahead of their turn (clients
+   * write many at once) wait, within a bound, for the gap before them.
+   */
+  private async writeInOrder(id: number, h: Extract<Handle, { kind: 'write' }>, offset: number, data: Buffer): Promise<void> {
+    if (h.failed) return void this.sftp.status(id, codeOf(h.failed), h.failed.message);
+    try {
+      if (offset < h.writer.written || h.ahead.has(offset)) throw new FileError(`${h.path}: only sequential writes are supported`);
+      if (offset > h.writer.written) {
+        if (h.aheadBytes + data.length > MAX_AHEAD) throw new FileError(`${h.path}: writes too far out of order`);
+        h.ahead.set(offset, Buffer.from(data));
+        h.aheadBytes += data.length;
+        return void ok(this.sftp, id);
       }
-      give(id, { kind: 'read', path: v, file: await files.openRead(v) });
-    }),
-  );
-  sftp.on('READ', (id, hb, offset, len) => {
-    const [, h] = handleOf(hb);
-    if (!h || h.kind !== 'read') return sftp.status(id, STATUS_CODE.FAILURE, 'bad handle');
-    run(id, async () => {
-      if (offset >= h.file.size) return sftp.status(id, STATUS_CODE.EOF);
-      sftp.data(id, await h.file.read(offset, Math.min(len, MAX_READ)));
-    });
-  });
-  sftp.on('WRITE', (id, hb, offset, data) => {
-    const [, h] = handleOf(hb);
-    if (!h || h.kind !== 'write') return sftp.status(id, STATUS_CODE.FAILURE, 'bad handle');
-    // The file is written from start to end; pieces that arrive ahead of their turn (clients
-    // write many at once) wait, within a bound, for the gap before them.
-    h.queue = h.queue.then(async () => {
-      if (h.failed) return sftp.status(id, codeOf(h.failed), h.failed.message);
-      try {
-        if (offset < h.writer.written || h.ahead.has(offset)) throw new FileError(`${h.path}: only sequential writes are supported`);
-        if (offset > h.writer.written) {
-          if (h.aheadBytes + data.length > MAX_AHEAD) throw new FileError(`${h.path}: writes too far out of order`);
-          h.ahead.set(offset, Buffer.from(data));
-          h.aheadBytes += data.length;
-          return sftp.status(id, STATUS_CODE.OK);
-        }
-        await h.writer.write(data);
-        for (let next = h.ahead.get(h.writer.written); next; next = h.ahead.get(h.writer.written)) {
-          h.ahead.delete(h.writer.written);
-          h.aheadBytes -= next.length;
-          await h.writer.write(next);
-        }
-        sftp.status(id, STATUS_CODE.OK);
-      } catch (err) {
-        h.failed = err instanceof FileError ? err : new FileError((err as Error).message);
-        fail(id, h.failed);
+      await h.writer.write(data);
+      for (let next = h.ahead.get(h.writer.written); next; next = h.ahead.get(h.writer.written)) {
+        h.ahead.delete(h.writer.written);
+        h.aheadBytes -= next.length;
+        await h.writer.write(next);
       }
-    });
-  });
-  sftp.on('FSTAT', (id, hb) => {
-    const [, h] = handleOf(hb);
-    if (!h) return sftp.status(id, STATUS_CODE.FAILURE, 'bad handle');
+      ok(this.sftp, id);
+    } catch (err) {
+      h.failed = err instanceof FileError ? err : new FileError((err as Error).message);
+      this.fail(id, h.failed);
+    }
+  }
+
+  private fstat(id: number, hb: Buffer): void {
+    const [, h] = this.handleOf(hb);
+    if (!h) return void this.sftp.status(id, STATUS_CODE.FAILURE, 'bad handle');
     if (h.kind === 'write') {
       const now = Math.floor(Date.now() / 1000);
-      return sftp.attrs(id, { mode: 0o100644, uid: 0, gid: 0, size: h.writer.written, atime: now, mtime: now });
+      return void this.sftp.attrs(id, { mode: 0o100644, uid: 0, gid: 0, size: h.writer.written, atime: now, mtime: now });
     }
-    stat(id, h.path);
-  });
-  sftp.on('FSETSTAT', (id) => sftp.status(id, STATUS_CODE.OK));
-  sftp.on('SETSTAT', (id) => sftp.status(id, STATUS_CODE.OK));
-  sftp.on('CLOSE', (id, hb) => {
-    const [n, h] = handleOf(hb);
-    if (!h) return sftp.status(id, STATUS_CODE.FAILURE, 'bad handle');
-    handles.delete(n);
-    run(id, async () => {
+    this.stat(id, h.path);
+  }
+
+  private close(id: number, hb: Buffer): void {
+    const [n, h] = this.handleOf(hb);
+    if (!h) return void this.sftp.status(id, STATUS_CODE.FAILURE, 'bad handle');
+    this.handles.delete(n);
+    this.run(id, async () => {
       if (h.kind === 'read') await h.file.close();
       if (h.kind === 'write') {
         await h.queue;
@@ -164,54 +217,49 @@ export function serveSftp(sftp: SFTPWrapper, files: DeviceFiles, user: string, l
         }
         await h.writer.finish();
       }
-      sftp.status(id, STATUS_CODE.OK);
+      ok(this.sftp, id);
     });
-  });
-  sftp.on('OPENDIR', (id, p) =>
-    run(id, async () => {
-      const v = resolve(p);
-      const e = await files.stat(v);
-      if (!e) throw new FileError(`${v}: No such file or directory`, 'ENOENT');
-      if (e.type !== 'dir') throw new FileError(`${v}: Not a directory`, 'ENOTDIR');
-      give(id, { kind: 'dir', path: v });
-    }),
-  );
-  sftp.on('READDIR', (id, hb) => {
-    const [, h] = handleOf(hb);
-    if (!h || h.kind !== 'dir') return sftp.status(id, STATUS_CODE.FAILURE, 'bad handle');
-    run(id, async () => {
-      if (h.entries) return sftp.status(id, STATUS_CODE.EOF);
-      h.entries = await files.list(h.path);
-      sftp.name(
+  }
+
+  private async opendir(id: number, v: string): Promise<void> {
+    const e = await this.files.stat(v);
+    if (!e) throw new FileError(`${v}: No such file or directory`, 'ENOENT');
+    if (e.type !== 'dir') throw new FileError(`${v}: Not a directory`, 'ENOTDIR');
+    this.give(id, { kind: 'dir', path: v });
+  }
+
+  private readdir(id: number, hb: Buffer): void {
+    const [, h] = this.handleOf(hb);
+    if (!h || h.kind !== 'dir') return void this.sftp.status(id, STATUS_CODE.FAILURE, 'bad handle');
+    this.run(id, async () => {
+      if (h.entries) return void this.sftp.status(id, STATUS_CODE.EOF);
+      h.entries = await this.files.list(h.path);
+      this.sftp.name(
         id,
-        h.entries.map((e) => ({ filename: e.name, longname: longname(e, user), attrs: attrsOf(e) })),
+        h.entries.map((e) => ({ filename: e.name, longname: longname(e, this.user), attrs: attrsOf(e) })),
       );
     });
-  });
-  sftp.on('REMOVE', (id, p) => run(id, async () => (await files.remove(resolve(p)), sftp.status(id, STATUS_CODE.OK))));
-  sftp.on('RMDIR', (id, p) => run(id, async () => (await files.rmdir(resolve(p)), sftp.status(id, STATUS_CODE.OK))));
-  sftp.on('MKDIR', (id, p) => run(id, async () => (await files.mkdir(resolve(p)), sftp.status(id, STATUS_CODE.OK))));
-  sftp.on('RENAME', (id, a, b) => run(id, async () => (await files.rename(resolve(a), resolve(b)), sftp.status(id, STATUS_CODE.OK))));
-  sftp.on('READLINK', (id) => sftp.status(id, STATUS_CODE.OP_UNSUPPORTED, 'symbolic links are not supported'));
-  sftp.on('SYMLINK', (id) => sftp.status(id, STATUS_CODE.PERMISSION_DENIED, 'symbolic links are not supported'));
-  sftp.on('EXTENDED', (id) => sftp.status(id, STATUS_CODE.OP_UNSUPPORTED));
-  // The client is done (EOF): close the channel, as sftp-server does.
-  sftp.on('end', () => {
-    // Exit status 0 first, as sftp-server's exit gives it (OpenSSH's scp checks it). ssh2's
-    // SFTP object has no exit(); its protocol does.
-    const inner = sftp as unknown as { _protocol?: { exitStatus(id: number, status: number): void }; outgoing?: { id: number; state: string } };
+  }
+
+  /**
+   * Exit status 0 first, as sftp-server's exit gives it (OpenSSH's scp checks it), then the
+   * channel closes. ssh2's SFTP object has no exit(); its protocol does.
+   */
+  private end(): void {
+    const inner: SftpChannelInternals = this.sftp as SFTPWrapper & SftpChannelInternals;
     try {
       if (inner.outgoing?.state === 'open') inner._protocol?.exitStatus(inner.outgoing.id, 0);
     } catch {
       /* closing anyway */
     }
-    sftp.end();
-  });
-  sftp.on('close', () => {
-    for (const h of handles.values()) {
+    this.sftp.end();
+  }
+
+  private abortAll(): void {
+    for (const h of this.handles.values()) {
       if (h.kind === 'read') void h.file.close().catch(() => undefined);
       if (h.kind === 'write') void h.writer.abort();
     }
-    handles.clear();
-  });
+    this.handles.clear();
+  }
 }

@@ -41,7 +41,7 @@ export class StartupGuard {
     private readonly limits: StartupLimits,
     private readonly log: Logger,
   ) {
-    this.srv = server as unknown as Ssh2ServerInternals;
+    this.srv = server as ssh2.Server & Ssh2ServerInternals;
     this.srv.maxConnections = limits.maxStartups;
     // Ahead of ssh2's own handler, which refuses past maxConnections without a word.
     this.srv._srv.prependListener('connection', (socket: net.Socket) => this.accept(socket));

@@ -15,19 +15,14 @@ import { connectDevice, execOnDevice } from '../lab/lab-ssh.js';
 import { applyStartupConfigs } from '../lab/startup-config.js';
 import { ProgressLine } from '../progress.js';
 
-interface LabArgs {
-  'labs-dir'?: string;
-  file?: string;
-  name?: string;
-  device?: string;
-  command?: string[];
-  format?: InventoryFormat;
-  json?: boolean;
-  out?: string;
-  'with-password'?: boolean;
-}
+/** The option every lab command has (the parent's). */
+type LabsDir = { 'labs-dir': string | undefined };
+/** The arguments a lab command's option builder gives. */
+type LabArgsOf<B> = B extends (y: Argv<LabsDir>) => Argv<infer U> ? U : never;
 
-const labOf = (a: LabArgs): Lab => new Lab(a['labs-dir'] ?? defaultLabsDir(), a.name!);
+const labsDirOf = (a: LabsDir): string => a['labs-dir'] ?? defaultLabsDir();
+const labOf = (a: LabsDir & { name: string }): Lab => new Lab(labsDirOf(a), a.name);
+const out = (s: string) => void process.stdout.write(s);
 
 /** One table: a row per device, LAB first. */
 export function labTable(rows: { lab: string; running: boolean; pid?: number; devices: InventoryDevice[] }[]): string {
@@ -90,7 +85,6 @@ async function netconfSession(lab: Lab, d: InventoryDevice): Promise<number> {
   });
 }
 
-const withName = (y: Argv<object>) => y.positional('name', { type: 'string', describe: 'lab name', demandOption: true });
 
 /** A lab named on the command line, or by its file (`lab down core.yaml`). */
 function labByNameOrFile(labsDir: string, which: string): Lab {
@@ -160,132 +154,113 @@ async function saveAll(lab: Lab, dir: string, out: (s: string) => void): Promise
   }
 }
 
-export const labCommand: CommandModule<object, LabArgs> = {
+const withName = (y: Argv<LabsDir>) => y.positional('name', { type: 'string', describe: 'lab name', demandOption: true });
+const fromFile = (y: Argv<LabsDir>) =>
+  y.positional('file', { type: 'string', demandOption: true }).option('name', { type: 'string', describe: "the lab's name, instead of the file's" });
+const listOptions = (y: Argv<LabsDir>) => y.option('json', { type: 'boolean', default: false });
+const statusOptions = (y: Argv<LabsDir>) => withName(y).option('json', { type: 'boolean', default: false });
+const cliOptions = (y: Argv<LabsDir>) =>
+  withName(y).positional('device', { type: 'string', describe: 'host name, number or device-id', demandOption: true }).positional('command', { type: 'string', array: true });
+const execOptions = (y: Argv<LabsDir>) => withName(y).positional('command', { type: 'string', array: true, demandOption: true });
+const saveOptions = (y: Argv<LabsDir>) => withName(y).option('out', { type: 'string', describe: 'directory for the files', defaultDescription: './<lab>-configs' });
+const netconfOptions = (y: Argv<LabsDir>) => withName(y).positional('device', { type: 'string', describe: 'host name, number or device-id', demandOption: true });
+const inventoryOptions = (y: Argv<LabsDir>) =>
+  withName(y)
+    .option('format', { type: 'string', choices: INVENTORY_FORMATS, default: 'ansible-yaml' as InventoryFormat })
+    .option('with-password', { type: 'boolean', default: false, describe: "include the login's password (ansible_password; Nornir password); else a comment says where it is" });
+
+type Named = LabArgsOf<typeof withName>;
+
+async function up(args: LabArgsOf<typeof fromFile>): Promise<void> {
+  const spec = readLabFile(args.file, args.name);
+  const lab = new Lab(labsDirOf(args), spec.name);
+  if (!lab.exists()) lab.create(spec);
+  if (lab.pid()) out(`lab ${lab.name} is running already (pid ${lab.pid()})\n`);
+  else out(await startLab(lab));
+  out(labTable([{ lab: lab.name, ...(await lab.devices()) }]));
+}
+
+async function down(args: Named): Promise<void> {
+  const lab = labByNameOrFile(labsDirOf(args), String(args.name));
+  await lab.destroy();
+  out(`lab ${lab.name} stopped and removed\n`);
+}
+
+function create(args: LabArgsOf<typeof fromFile>): void {
+  const spec = readLabFile(args.file, args.name);
+  const lab = new Lab(labsDirOf(args), spec.name);
+  lab.create(spec);
+  out(`lab ${spec.name} created in ${lab.dir} (${spec.devices} devices); start it with: nc-grpc-device lab start ${spec.name}\n`);
+}
+
+async function stop(args: Named): Promise<void> {
+  const lab = labOf(args);
+  lab.spec();
+  out((await lab.stop()) ? `lab ${lab.name} stopped\n` : `lab ${lab.name} was not running\n`);
+}
+
+/** Every lab (list) or one (status): a table, or JSON. */
+async function show(labsDir: string, labs: Lab[], json: boolean): Promise<void> {
+  const rows = [];
+  for (const lab of labs) rows.push({ lab: lab.name, ...(await lab.devices()) });
+  if (json) out(`${JSON.stringify(rows, null, 2)}\n`);
+  else if (!rows.length) out(`no labs in ${labsDir}\n`);
+  else out(labTable(rows));
+}
+
+async function cli(args: LabArgsOf<typeof cliOptions>): Promise<void> {
+  const lab = labOf(args);
+  const words = (args.command ?? []).map(String);
+  process.exitCode = await cliSession(lab, await lab.device(String(args.device)), words.length ? words.join(' ') : undefined);
+}
+
+async function inventory(args: LabArgsOf<typeof inventoryOptions>): Promise<void> {
+  const lab = labOf(args);
+  const { running, devices } = await lab.devices();
+  if (!running) throw new RuntimeError(`lab ${lab.name} is not running (nc-grpc-device lab start ${lab.name})`);
+  const login = lab.login();
+  const vars = args['with-password']
+    ? { user: login.username, password: login.password }
+    : { user: login.username, passwordHint: `password of ${login.username}: nc-grpc-device lab credentials ${lab.name} (or --with-password; keep it in a vault: ansible-vault encrypt_string)` };
+  out(formatInventory({ pid: lab.pid()!, total: devices.length, devices }, args.format, vars));
+}
+
+async function destroy(args: Named): Promise<void> {
+  const lab = labOf(args);
+  await lab.destroy();
+  out(`lab ${lab.name} destroyed\n`);
+}
+
+const labCommands = (y: Argv<object>) =>
+  y
+    .option('labs-dir', { type: 'string', describe: 'where labs live', defaultDescription: '$NCGD_LABS_DIR or ~/.local/state/nc-grpc-device/labs' })
+    .command('up <file>', 'Create a lab from its file (unless it exists) and start it: one step', fromFile, up)
+    .command('down <name>', 'Stop a lab and remove it with its state (the name, or its file)', withName, down)
+    .command('create <file>', 'Create a lab from a YAML or JSON file (name, devices, nms, ssh, users, configs)', fromFile, create)
+    .command('start <name>', 'Start a lab in the background; waits until every device is up', withName, async (a) => out(await startLab(labOf(a))))
+    .command('stop <name>', "Stop a lab's devices (its state stays)", withName, stop)
+    .command('list', 'Every device of every lab, with its state and SSH face, in one table', listOptions, (a) => show(labsDirOf(a), listLabs(labsDirOf(a)), a.json))
+    .command('status <name>', "A lab's devices, with state and SSH face", statusOptions, (a) => show(labsDirOf(a), [labOf(a)], a.json))
+    .command('cli <name> <device> [command..]', 'The Junos cli of a lab device (one command, or interactive), over its SSH face', cliOptions, cli)
+    .command('exec <name> <command..>', 'Run one cli command on every device of a lab; each output under its device name (exit 1 if any failed)', execOptions, async (a) => {
+      process.exitCode = await execAll(labOf(a), a.command.map(String).join(' '), out);
+    })
+    .command('save <name>', "Save every device's committed configuration to DIR/<host name>.conf", saveOptions, async (a) => {
+      const lab = labOf(a);
+      await saveAll(lab, a.out ?? `${lab.name}-configs`, out);
+    })
+    .command('credentials <name>', "The lab's SSH logins (NAME:PASSWORD, one a line): the password a lab file left out was made at random", withName, (a) => out(`${labOf(a).credentials().join('\n')}\n`))
+    .command('netconf <name> <device>', 'A NETCONF session with a lab device on stdin/stdout (subsystem netconf over its SSH face)', netconfOptions, async (a) => {
+      const lab = labOf(a);
+      process.exitCode = await netconfSession(lab, await lab.device(String(a.device)));
+    })
+    .command('inventory <name>', "A running lab's inventory for NMS tools (Ansible, Nornir, CSV, JSON)", inventoryOptions, inventory)
+    .command('destroy <name>', 'Stop a lab and remove it with all its state', withName, destroy)
+    .demandCommand(1);
+
+export const labCommand: CommandModule<object, LabsDir> = {
   command: 'lab',
   describe: 'Labs of emulated devices in the background: up, down, create, start, stop, list, status, cli, exec, netconf, save, inventory, credentials, destroy',
-  builder: (y: Argv<object>) =>
-    y
-      .option('labs-dir', { type: 'string', describe: 'where labs live', defaultDescription: '$NCGD_LABS_DIR or ~/.local/state/nc-grpc-device/labs' })
-      .command('up <file>', 'Create a lab from its file (unless it exists) and start it: one step', (c) =>
-        c.positional('file', { type: 'string', demandOption: true }).option('name', { type: 'string', describe: "the lab's name, instead of the file's" }), (a) => labAction('up', a as unknown as LabArgs))
-      .command('down <name>', 'Stop a lab and remove it with its state (the name, or its file)', withName, (a) => labAction('down', a as unknown as LabArgs))
-      .command('create <file>', 'Create a lab from a YAML or JSON file (name, devices, nms, ssh, users, configs)', (c) =>
-        c.positional('file', { type: 'string', demandOption: true }).option('name', { type: 'string', describe: "the lab's name, instead of the file's" }), (a) => labAction('create', a as unknown as LabArgs))
-      .command('start <name>', 'Start a lab in the background; waits until every device is up', withName, (a) => labAction('start', a as unknown as LabArgs))
-      .command('stop <name>', "Stop a lab's devices (its state stays)", withName, (a) => labAction('stop', a as unknown as LabArgs))
-      .command('list', 'Every device of every lab, with its state and SSH face, in one table', (c) => c.option('json', { type: 'boolean', default: false }), (a) => labAction('list', a as unknown as LabArgs))
-      .command('status <name>', "A lab's devices, with state and SSH face", (c) => withName(c).option('json', { type: 'boolean', default: false }), (a) => labAction('status', a as unknown as LabArgs))
-      .command('cli <name> <device> [command..]', "The Junos cli of a lab device (one command, or interactive), over its SSH face", (c) =>
-        withName(c).positional('device', { type: 'string', describe: 'host name, number or device-id', demandOption: true }).positional('command', { type: 'string', array: true }), (a) => labAction('cli', a as unknown as LabArgs))
-      .command('exec <name> <command..>', 'Run one cli command on every device of a lab; each output under its device name (exit 1 if any failed)', (c) =>
-        withName(c).positional('command', { type: 'string', array: true, demandOption: true }), (a) => labAction('exec', a as unknown as LabArgs))
-      .command('save <name>', "Save every device's committed configuration to DIR/<host name>.conf", (c) =>
-        withName(c).option('out', { type: 'string', describe: 'directory for the files', defaultDescription: './<lab>-configs' }), (a) => labAction('save', a as unknown as LabArgs))
-      .command('credentials <name>', "The lab's SSH logins (NAME:PASSWORD, one a line): the password a lab file left out was made at random", withName, (a) => labAction('credentials', a as unknown as LabArgs))
-      .command('netconf <name> <device>', 'A NETCONF session with a lab device on stdin/stdout (subsystem netconf over its SSH face)', (c) =>
-        withName(c).positional('device', { type: 'string', describe: 'host name, number or device-id', demandOption: true }), (a) => labAction('netconf', a as unknown as LabArgs))
-      .command('inventory <name>', "A running lab's inventory for NMS tools (Ansible, Nornir, CSV, JSON)", (c) =>
-        withName(c)
-          .option('format', { type: 'string', choices: INVENTORY_FORMATS, default: 'ansible-yaml' })
-          .option('with-password', { type: 'boolean', default: false, describe: "include the login's password (ansible_password; Nornir password); else a comment says where it is" }), (a) => labAction('inventory', a as unknown as LabArgs))
-      .command('destroy <name>', 'Stop a lab and remove it with all its state', withName, (a) => labAction('destroy', a as unknown as LabArgs))
-      .demandCommand(1) as unknown as Argv<LabArgs>,
+  builder: labCommands,
   handler: () => {},
 };
-
-async function labAction(action: string, args: LabArgs): Promise<void> {
-  {
-    const labsDir = args['labs-dir'] ?? defaultLabsDir();
-    const out = (s: string) => process.stdout.write(s);
-    switch (action) {
-      case 'up': {
-        const spec = readLabFile(args.file!, args.name);
-        const lab = new Lab(labsDir, spec.name);
-        if (!lab.exists()) lab.create(spec);
-        if (lab.pid()) {
-          out(`lab ${lab.name} is running already (pid ${lab.pid()})\n`);
-        } else out(await startLab(lab));
-        out(labTable([{ lab: lab.name, ...(await lab.devices()) }]));
-        return;
-      }
-      case 'down': {
-        const lab = labByNameOrFile(labsDir, String(args.name));
-        await lab.destroy();
-        out(`lab ${lab.name} stopped and removed\n`);
-        return;
-      }
-      case 'exec': {
-        const lab = labOf(args);
-        process.exitCode = await execAll(lab, (args.command ?? []).map(String).join(' '), out);
-        return;
-      }
-      case 'save': {
-        const lab = labOf(args);
-        await saveAll(lab, args.out ?? `${lab.name}-configs`, out);
-        return;
-      }
-      case 'credentials': {
-        const lab = labOf(args);
-        out(`${lab.credentials().join('\n')}\n`);
-        return;
-      }
-      case 'create': {
-        const spec = readLabFile(args.file!, args.name);
-        const lab = new Lab(labsDir, spec.name);
-        lab.create(spec);
-        out(`lab ${spec.name} created in ${lab.dir} (${spec.devices} devices); start it with: nc-grpc-device lab start ${spec.name}\n`);
-        return;
-      }
-      case 'start': {
-        out(await startLab(labOf(args)));
-        return;
-      }
-      case 'stop': {
-        const lab = labOf(args);
-        lab.spec();
-        out((await lab.stop()) ? `lab ${lab.name} stopped\n` : `lab ${lab.name} was not running\n`);
-        return;
-      }
-      case 'list':
-      case 'status': {
-        const labs = action === 'list' ? listLabs(labsDir) : [labOf(args)];
-        const rows = [];
-        for (const lab of labs) rows.push({ lab: lab.name, ...(await lab.devices()) });
-        if (args.json) out(`${JSON.stringify(rows, null, 2)}\n`);
-        else if (!rows.length) out(`no labs in ${labsDir}\n`);
-        else out(labTable(rows));
-        return;
-      }
-      case 'cli': {
-        const lab = labOf(args);
-        const words = (args.command ?? []).map(String);
-        process.exitCode = await cliSession(lab, await lab.device(String(args.device)), words.length ? words.join(' ') : undefined);
-        return;
-      }
-      case 'netconf': {
-        const lab = labOf(args);
-        process.exitCode = await netconfSession(lab, await lab.device(String(args.device)));
-        return;
-      }
-      case 'inventory': {
-        const lab = labOf(args);
-        const { running, devices } = await lab.devices();
-        if (!running) throw new RuntimeError(`lab ${lab.name} is not running (nc-grpc-device lab start ${lab.name})`);
-        const login = lab.login();
-        const vars = args['with-password']
-          ? { user: login.username, password: login.password }
-          : { user: login.username, passwordHint: `password of ${login.username}: nc-grpc-device lab credentials ${lab.name} (or --with-password; keep it in a vault: ansible-vault encrypt_string)` };
-        out(formatInventory({ pid: lab.pid()!, total: devices.length, devices }, args.format ?? 'ansible-yaml', vars));
-        return;
-      }
-      case 'destroy': {
-        const lab = labOf(args);
-        await lab.destroy();
-        out(`lab ${lab.name} destroyed\n`);
-        return;
-      }
-      default:
-        throw new UsageError(`unknown lab action ${action} (up, down, create, start, stop, list, status, cli, exec, netconf, save, inventory, credentials, destroy)`);
-    }
-  }
-}

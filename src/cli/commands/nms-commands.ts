@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import type { Argv, CommandModule } from 'yargs';
+import type { ArgsOf } from '../argv.js';
 import { RuntimeError, UsageError } from '../../errors.js';
 import { isProtocolName, PROTOCOL_NAMES, type ProtocolName } from '../../wire/contract.js';
 import { createLogger, type Logger } from '../../log.js';
@@ -263,28 +264,30 @@ async function runSessionOnce(args: SessionArgs, io: SessionClientIo): Promise<n
   return 0;
 }
 
-export const sessionCommand: CommandModule<object, SessionArgs> = {
+const sessionOptions = (y: Argv<object>) =>
+  y
+    .option('device', { alias: 'd', type: 'string', describe: 'device-id of the device' })
+    .option('secret', { type: 'string', describe: 'the shared secret configured on the device (visible to other local users in the process list: prefer --secret-file or NCGD_SECRET)' })
+    .option('secret-file', { type: 'string', describe: 'file whose first line is the shared secret' })
+    .option('type', { type: 'string', choices: ['netconf', 'csh'], describe: 'session type (default csh; netconf with --rpc)' })
+    .option('command', { alias: 'c', type: 'string', array: true, describe: 'one-shot: run this csh command (repeatable), print its output, exit' })
+    .option('rpc', { type: 'string', array: true, describe: 'one-shot: send this NETCONF RPC (repeatable; an operation name, an element or a whole <rpc>), print the replies, exit' })
+    .option('idle-ms', { type: 'number', hidden: true, describe: 'no longer used: end of input sends exit and waits for the device to end the session (see --wait)' })
+    .option('wait', { type: 'number', default: 60, describe: 'at end of input or of the one-shot commands: longest wait, in seconds, for the replies (NETCONF) or for the device to end the session after exit (csh)' })
+    .option('basic', { type: 'boolean', default: false, describe: 'take the next basic (20.2) device session instead' })
+    .option('list', { type: 'boolean', default: false, describe: 'print the devices waiting and the sessions open (with --device: that one, or all when it is not there, exit 1), then exit' })
+    .option('json', { type: 'boolean', default: false, describe: 'with --list: print JSON' })
+    .option('nms-ops', { type: 'string', default: process.env[NMS_OPS_ENV] || DEFAULT_NMS_OPS, defaultDescription: `$${NMS_OPS_ENV}, else ${DEFAULT_NMS_OPS}`, describe: "operator port of the nms (HOST:PORT), as `nms` prints it" })
+    .option('timeout', { type: 'number', default: 10, describe: 'seconds to wait for the device' })
+    .example('$0 session --list', 'the devices waiting at the nms on this machine')
+    .example('$0 session -d dev1 --secret-file s --type netconf', 'NETCONF with dev1, RPCs on stdin')
+    .example(`$0 session -d dev1 --secret-file s --command 'cli -c "show version"'`, 'one csh command, its output, exit status')
+    .example('$0 session -d dev1 --secret-file s --rpc get-software-information', 'one RPC, its reply');
+
+export const sessionCommand: CommandModule<object, ArgsOf<typeof sessionOptions>> = {
   command: 'session',
   describe: 'Open a NETCONF or csh session with a device waiting at a running `nms` (stdin lines are commands; or one-shot with --command/--rpc)',
-  builder: (y: Argv<object>) =>
-    y
-      .option('device', { alias: 'd', type: 'string', describe: 'device-id of the device' })
-      .option('secret', { type: 'string', describe: 'the shared secret configured on the device (visible to other local users in the process list: prefer --secret-file or NCGD_SECRET)' })
-      .option('secret-file', { type: 'string', describe: 'file whose first line is the shared secret' })
-      .option('type', { type: 'string', choices: ['netconf', 'csh'], describe: 'session type (default csh; netconf with --rpc)' })
-      .option('command', { alias: 'c', type: 'string', array: true, describe: 'one-shot: run this csh command (repeatable), print its output, exit' })
-      .option('rpc', { type: 'string', array: true, describe: 'one-shot: send this NETCONF RPC (repeatable; an operation name, an element or a whole <rpc>), print the replies, exit' })
-      .option('idle-ms', { type: 'number', hidden: true, describe: 'no longer used: end of input sends exit and waits for the device to end the session (see --wait)' })
-      .option('wait', { type: 'number', default: 60, describe: 'at end of input or of the one-shot commands: longest wait, in seconds, for the replies (NETCONF) or for the device to end the session after exit (csh)' })
-      .option('basic', { type: 'boolean', default: false, describe: 'take the next basic (20.2) device session instead' })
-      .option('list', { type: 'boolean', default: false, describe: 'print the devices waiting and the sessions open (with --device: that one, or all when it is not there, exit 1), then exit' })
-      .option('json', { type: 'boolean', default: false, describe: 'with --list: print JSON' })
-      .option('nms-ops', { type: 'string', default: process.env[NMS_OPS_ENV] || DEFAULT_NMS_OPS, defaultDescription: `$${NMS_OPS_ENV}, else ${DEFAULT_NMS_OPS}`, describe: "operator port of the nms (HOST:PORT), as `nms` prints it" })
-      .option('timeout', { type: 'number', default: 10, describe: 'seconds to wait for the device' })
-      .example('$0 session --list', 'the devices waiting at the nms on this machine')
-      .example('$0 session -d dev1 --secret-file s --type netconf', 'NETCONF with dev1, RPCs on stdin')
-      .example(`$0 session -d dev1 --secret-file s --command 'cli -c "show version"'`, 'one csh command, its output, exit status')
-      .example('$0 session -d dev1 --secret-file s --rpc get-software-information', 'one RPC, its reply') as unknown as Argv<SessionArgs>,
+  builder: sessionOptions,
   handler: async (args) => {
     // `session ... | head`: a reader that goes away ends the run quietly (the NMS closes the session).
     process.stdout.on('error', (err: NodeJS.ErrnoException) => {

@@ -7,15 +7,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
+import type { ArgsOf } from '../argv.js';
 import { parseScenario } from '../../junos/life/scenario.js';
 import { controlRequest, controlSocketPath } from '../../status/control.js';
 
-interface ScenarioArgs {
-  action: string;
-  file?: string;
-  control?: string;
-  'state-dir'?: string;
-}
 
 function read(file: string): string {
   try {
@@ -25,16 +20,18 @@ function read(file: string): string {
   }
 }
 
-export const scenarioCommand: CommandModule<object, ScenarioArgs> = {
+const scenarioOptions = (y: Argv<object>) =>
+  y
+    .positional('action', { type: 'string', choices: ['run', 'check', 'status'], describe: 'run FILE, check FILE, or status' })
+    .positional('file', { type: 'string', describe: 'the scenario file' })
+    .option('control', { type: 'string', describe: "the device's control socket" })
+    .option('state-dir', { type: 'string', describe: 'the state directory given to the device (its control.sock)' })
+    .conflicts('control', 'state-dir');
+
+export const scenarioCommand: CommandModule<object, ArgsOf<typeof scenarioOptions>> = {
   command: 'scenario <action> [file]',
   describe: 'Run a scenario (YAML timeline of events) in a running device or fleet: run FILE, check FILE, status',
-  builder: (y: Argv<object>) =>
-    y
-      .positional('action', { type: 'string', choices: ['run', 'check', 'status'], describe: 'run FILE, check FILE, or status' })
-      .positional('file', { type: 'string', describe: 'the scenario file' })
-      .option('control', { type: 'string', describe: "the device's control socket" })
-      .option('state-dir', { type: 'string', describe: 'the state directory given to the device (its control.sock)' })
-      .conflicts('control', 'state-dir') as unknown as Argv<ScenarioArgs>,
+  builder: scenarioOptions,
   handler: async (args) => {
     const sock = args.control ?? controlSocketPath(args['state-dir']);
     if (args.action === 'status') {

@@ -87,86 +87,114 @@ export function readLabFile(file: string, nameOverride?: string): LabSpec {
   return labSpec(doc, file, path.dirname(path.resolve(file)), nameOverride);
 }
 
+/** Where a lab file's parts are read from: its name (for messages) and directory (for paths). */
+interface Source {
+  file: string;
+  dir: string;
+}
+
 export function labSpec(doc: unknown, file: string, dir: string, nameOverride?: string): LabSpec {
   if (!isObj(doc)) fail(file, 'a lab file is a mapping: name, devices, nms, ssh, users');
   checkKeys(doc, ['name', 'devices', 'profile', 'hostname', 'nms', 'ssh', 'users', 'configs', 'metrics'], 'the lab', file);
+  const src: Source = { file, dir };
   const name = nameOverride ?? doc.name;
   if (typeof name !== 'string') fail(file, 'name is missing (a string)');
   checkLabName(name);
   const profile = doc.profile === undefined ? DEFAULT_PROFILE : String(doc.profile);
+  const devices = devicesOf(doc.devices, profile, file);
+  if (doc.hostname !== undefined && (typeof doc.hostname !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(doc.hostname))) fail(file, 'hostname must be a host name (letters, digits, "-", ".")');
+  const nms = nmsOf(doc.nms, src);
+  const ssh = sshOf(doc.ssh, file);
+  if (!ssh && !nms) fail(file, 'the lab has nothing to do: give an nms to dial, or ssh faces');
+  const users = usersOf(doc.users, file);
+  const metrics = metricsOf(doc.metrics, file);
+  const configs = configsOf(doc.configs, src, ssh !== undefined);
+  return { name, devices, profile, ...(doc.hostname ? { hostname: doc.hostname as string } : {}), ...(nms ? { nms } : {}), ...(ssh ? { ssh } : {}), users, ...(configs ? { configs } : {}), ...(metrics ? { metrics } : {}) };
+}
+
+/** `devices`: a count, "mx:2,ex:1", or a mapping {mx: 2, ex: 1}; as `--devices` says it. */
+function devicesOf(v: unknown, profile: string, file: string): string {
   let devices: string;
-  if (typeof doc.devices === 'number' || typeof doc.devices === 'string') devices = String(doc.devices);
-  else if (isObj(doc.devices)) devices = Object.entries(doc.devices).map(([p, c]) => `${p}:${String(c)}`).join(',');
+  if (typeof v === 'number' || typeof v === 'string') devices = String(v);
+  else if (isObj(v)) devices = Object.entries(v).map(([p, c]) => `${p}:${String(c)}`).join(',');
   else fail(file, 'devices is missing: a count, "mx:2,ex:1", or a mapping {mx: 2, ex: 1}');
   try {
     parseDevices(devices, profile);
   } catch (err) {
     fail(file, (err as Error).message.replace(/^--devices/, 'devices'));
   }
-  if (doc.hostname !== undefined && (typeof doc.hostname !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(doc.hostname))) fail(file, 'hostname must be a host name (letters, digits, "-", ".")');
+  return devices;
+}
+
+function nmsOf(v: unknown, { file, dir }: Source): LabNms | undefined {
+  if (v === undefined || v === 'none' || v === null) return undefined;
+  if (!isObj(v)) fail(file, 'nms is "none" or a mapping: {host, port, cert-file, device-id, secret} or {config, secret}');
+  checkKeys(v, ['host', 'port', 'cert-file', 'device-id', 'secret', 'protocol', 'config'], 'nms', file);
   const abs = (p: unknown, key: string): string => {
     if (typeof p !== 'string' || !p) fail(file, `nms ${key} must be a file name`);
     return path.resolve(dir, p);
   };
-  let nms: LabNms | undefined;
-  if (doc.nms !== undefined && doc.nms !== 'none' && doc.nms !== null) {
-    if (!isObj(doc.nms)) fail(file, 'nms is "none" or a mapping: {host, port, cert-file, device-id, secret} or {config, secret}');
-    checkKeys(doc.nms, ['host', 'port', 'cert-file', 'device-id', 'secret', 'protocol', 'config'], 'nms', file);
-    const n = doc.nms;
-    nms = {};
-    if (n.config !== undefined) {
-      if (n.host !== undefined) fail(file, 'nms: give either config or host, not both');
-      nms.config = abs(n.config, 'config');
-    } else {
-      if (typeof n.host !== 'string') fail(file, 'nms host is missing (or give nms: none)');
-      nms.host = n.host;
-      if (n['cert-file'] === undefined) fail(file, 'nms cert-file is missing (the NMS certificate or its CA, PEM)');
-      nms.certFile = abs(n['cert-file'], 'cert-file');
-      if (typeof n['device-id'] !== 'string') fail(file, 'nms device-id is missing (device n gets -n appended, or {n} replaced)');
-      nms.deviceId = n['device-id'];
+  const nms: LabNms = {};
+  if (v.config !== undefined) {
+    if (v.host !== undefined) fail(file, 'nms: give either config or host, not both');
+    nms.config = abs(v.config, 'config');
+  } else {
+    if (typeof v.host !== 'string') fail(file, 'nms host is missing (or give nms: none)');
+    nms.host = v.host;
+    if (v['cert-file'] === undefined) fail(file, 'nms cert-file is missing (the NMS certificate or its CA, PEM)');
+    nms.certFile = abs(v['cert-file'], 'cert-file');
+    if (typeof v['device-id'] !== 'string') fail(file, 'nms device-id is missing (device n gets -n appended, or {n} replaced)');
+    nms.deviceId = v['device-id'];
+  }
+  if (v.port !== undefined) {
+    if (typeof v.port !== 'number' || !Number.isInteger(v.port)) fail(file, 'nms port must be a whole number');
+    nms.port = v.port;
+  }
+  if (v.secret !== undefined) nms.secret = String(v.secret);
+  if (v.protocol !== undefined) nms.protocol = String(v.protocol);
+  return nms;
+}
+
+/** SSH faces: on (free ports) unless the file says none. */
+function sshOf(v: unknown, file: string): LabSpec['ssh'] {
+  if (v === 'none' || v === null || v === false) return undefined;
+  if (v === undefined) return { port: 0 };
+  if (!isObj(v)) fail(file, 'ssh is "none" or a mapping {port, address-range}');
+  checkKeys(v, ['port', 'address-range'], 'ssh', file);
+  const port = v.port ?? 0;
+  if (!isPort(port)) fail(file, 'ssh port must be 0-65535 (0: a free port for each device)');
+  return { port, ...(v['address-range'] !== undefined ? { addressRange: String(v['address-range']) } : {}) };
+}
+
+const isPort = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 65535;
+
+function usersOf(v: unknown, file: string): string[] {
+  if (v === undefined) return [`lab:${randomBytes(9).toString('base64url')}`];
+  if (Array.isArray(v) && v.every((u): u is string => typeof u === 'string' && /^[^:\s]+:.+$/.test(u))) return v;
+  fail(file, 'users is a list of "NAME:PASSWORD"');
+}
+
+function metricsOf(v: unknown, file: string): LabSpec['metrics'] {
+  if (v === undefined || v === null || v === 'none') return undefined;
+  if (!isPort(v)) fail(file, 'metrics is a port, 0-65535 (0: a free one, kept), or none');
+  return { port: v };
+}
+
+/** Startup configuration files by device, each readable now (absolute paths). */
+function configsOf(v: unknown, { file, dir }: Source, hasSsh: boolean): Record<string, string> | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!isObj(v)) fail(file, 'configs is a mapping: all, or a device (host name or number), to a configuration file');
+  if (!hasSsh) fail(file, 'configs are loaded over the SSH faces: give ssh (not none)');
+  const configs: Record<string, string> = {};
+  for (const [k, f] of Object.entries(v)) {
+    if (typeof f !== 'string' || !f) fail(file, `configs ${k} must be a file name`);
+    const abs = path.resolve(dir, f);
+    try {
+      readFileSync(abs);
+    } catch (err) {
+      fail(file, `configs ${k}: cannot read ${f}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
-    if (n.port !== undefined) {
-      if (!Number.isInteger(n.port)) fail(file, 'nms port must be a whole number');
-      nms.port = n.port as number;
-    }
-    if (n.secret !== undefined) nms.secret = String(n.secret);
-    if (n.protocol !== undefined) nms.protocol = String(n.protocol);
+    configs[k] = abs;
   }
-  let ssh: LabSpec['ssh'] = { port: 0 };
-  if (doc.ssh === 'none' || doc.ssh === null || doc.ssh === false) ssh = undefined;
-  else if (doc.ssh !== undefined) {
-    if (!isObj(doc.ssh)) fail(file, 'ssh is "none" or a mapping {port, address-range}');
-    checkKeys(doc.ssh, ['port', 'address-range'], 'ssh', file);
-    const port = doc.ssh.port ?? 0;
-    if (!Number.isInteger(port) || (port as number) < 0 || (port as number) > 65535) fail(file, 'ssh port must be 0-65535 (0: a free port for each device)');
-    ssh = { port: port as number };
-    if (doc.ssh['address-range'] !== undefined) ssh.addressRange = String(doc.ssh['address-range']);
-  }
-  if (!ssh && !nms) fail(file, 'the lab has nothing to do: give an nms to dial, or ssh faces');
-  let users: string[];
-  if (doc.users === undefined) users = [`lab:${randomBytes(9).toString('base64url')}`];
-  else if (Array.isArray(doc.users) && doc.users.every((u) => typeof u === 'string' && /^[^:\s]+:.+$/.test(u))) users = doc.users as string[];
-  else fail(file, 'users is a list of "NAME:PASSWORD"');
-  let metrics: LabSpec['metrics'];
-  if (doc.metrics !== undefined && doc.metrics !== null && doc.metrics !== 'none') {
-    if (!Number.isInteger(doc.metrics) || (doc.metrics as number) < 0 || (doc.metrics as number) > 65535) fail(file, 'metrics is a port, 0-65535 (0: a free one, kept), or none');
-    metrics = { port: doc.metrics as number };
-  }
-  let configs: Record<string, string> | undefined;
-  if (doc.configs !== undefined && doc.configs !== null) {
-    if (!isObj(doc.configs)) fail(file, 'configs is a mapping: all, or a device (host name or number), to a configuration file');
-    if (!ssh) fail(file, 'configs are loaded over the SSH faces: give ssh (not none)');
-    configs = {};
-    for (const [k, v] of Object.entries(doc.configs)) {
-      if (typeof v !== 'string' || !v) fail(file, `configs ${k} must be a file name`);
-      const f = path.resolve(dir, v);
-      try {
-        readFileSync(f);
-      } catch (err) {
-        fail(file, `configs ${k}: cannot read ${v}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-      }
-      configs[k] = f;
-    }
-  }
-  return { name, devices, profile, ...(doc.hostname ? { hostname: doc.hostname as string } : {}), ...(nms ? { nms } : {}), ...(ssh ? { ssh } : {}), users, ...(configs ? { configs } : {}), ...(metrics ? { metrics } : {}) };
+  return configs;
 }

@@ -15,7 +15,7 @@ import type { OperModel } from '../oper/model.js';
 import type { DeviceProfile } from '../identity/profile.js';
 import { syslogOf } from '../identity/syslog.js';
 import { bootOf, REBOOT_REASONS, type BootableDevice } from './boot.js';
-import { softwareOf, type SoftwareDevice } from './software.js';
+import { softwareOf } from './software.js';
 import type { OperConditions } from '../oper/conditions.js';
 
 export type { OperConditions } from '../oper/conditions.js';
@@ -60,6 +60,16 @@ const MIB2D = 'mib2d[2121]';
 const RPD = 'rpd[2206]';
 const ALARMD = 'alarmd[2290]';
 const CHASSISD = 'chassisd[2289]';
+
+function bgpStateText(what: string, down: boolean, instance: string | undefined): string {
+  return down
+    ? `BGP_NEIGHBOR_STATE_CHANGED: ${what} changed state from Established to Idle (event Stop) (instance ${instance ?? 'master'})`
+    : `BGP_NEIGHBOR_STATE_CHANGED: ${what} changed state from OpenConfirm to Established (event RecvKeepAlive) (instance ${instance ?? 'master'})`;
+}
+
+function alarmText(what: 'set' | 'cleared', a: Omit<Alarm, 'time'>): string {
+  return `Alarm ${what}: ${a.kind === 'chassis' ? 'CHASSIS' : 'RE'} color=${a.cls === 'Major' ? 'RED' : 'YELLOW'}, class=${a.kind === 'chassis' ? 'CHASSIS' : 'SYSTEM'}, reason=${a.text}`;
+}
 
 export class DeviceEvents {
   /** Bumped by every change: the device rebuilds its model when it moved. */
@@ -116,177 +126,216 @@ export class DeviceEvents {
 
   /** Applies one event; resolves to what happened, in one line. */
   async apply(ev: DeviceEvent): Promise<string> {
-    const now = this.device.now();
-    const c = this.conditions;
     const boot = bootOf(this.device);
     if (!boot.up && ev.kind !== 'reboot' && ev.kind !== 'power-on') throw new EventError(`the device is ${boot.state === 'going-down' ? 'going down' : 'down'}: ${ev.kind} needs it up`);
     switch (ev.kind) {
       case 'link-down':
-      case 'link-up': {
-        const ifd = this.ifdOf(ev.ifd);
-        const down = ev.kind === 'link-down';
-        if (down === c.linksDown.has(ifd.name)) return `${ifd.name} link already ${down ? 'down' : 'up'}`;
-        this.anchorCounters(ifd.name, now);
-        if (down) c.linksDown.add(ifd.name);
-        else c.linksDown.delete(ifd.name);
-        c.linkChanged.set(ifd.name, now);
-        c.flaps.set(ifd.name, (c.flaps.get(ifd.name) ?? 0) + 1);
-        const admin = ifd.admin === 'up' ? 'up(1)' : 'down(2)';
-        this.log(MIB2D, down ? `SNMP_TRAP_LINK_DOWN: ifIndex ${ifd.snmpIndex}, ifAdminStatus ${admin}, ifOperStatus down(2), ifName ${ifd.name}` : `SNMP_TRAP_LINK_UP: ifIndex ${ifd.snmpIndex}, ifAdminStatus ${admin}, ifOperStatus up(1), ifName ${ifd.name}`);
-        this.neighboursFollow(ifd.name, down);
-        this.changed(ev.kind);
-        return `${ifd.name} link ${down ? 'down' : 'up'}`;
-      }
-      case 'link-flap': {
-        const ifd = this.ifdOf(ev.ifd);
-        await this.apply({ kind: 'link-down', ifd: ifd.name });
-        const t = setTimeout(() => {
-          this.timers.delete(t);
-          if (bootOf(this.device).up) void this.apply({ kind: 'link-up', ifd: ifd.name }).catch(() => undefined);
-        }, Math.max(0, ev.forSeconds) * 1000);
-        t.unref();
-        this.timers.add(t);
-        this.changed(ev.kind);
-        return `${ifd.name} link down for ${ev.forSeconds} s`;
-      }
+      case 'link-up':
+        return this.link(ev.kind, ev.ifd);
+      case 'link-flap':
+        return this.linkFlap(ev.ifd, ev.forSeconds);
       case 'bgp-down':
-      case 'bgp-up': {
-        const peer = this.device.oper().bgpPeers().find((p) => p.address === ev.peer);
-        if (!peer) throw new EventError(`no BGP neighbor ${ev.peer} in the committed configuration`);
-        const down = ev.kind === 'bgp-down';
-        if (down === c.bgpDown.has(peer.address)) return `BGP peer ${peer.address} already ${down ? 'down' : 'up'}`;
-        if (down) c.bgpDown.set(peer.address, now);
-        else c.bgpDown.delete(peer.address);
-        const was = c.bgpChanged.get(peer.address);
-        c.bgpChanged.set(peer.address, { since: now, flaps: (was?.flaps ?? 0) + (down ? 1 : 0) });
-        const what = `BGP peer ${peer.address} (${peer.type === 'internal' ? 'Internal' : 'External'} AS ${peer.peerAs})`;
-        this.log(
-          RPD,
-          down
-            ? `BGP_NEIGHBOR_STATE_CHANGED: ${what} changed state from Established to Idle (event Stop) (instance ${peer.instance ?? 'master'})`
-            : `BGP_NEIGHBOR_STATE_CHANGED: ${what} changed state from OpenConfirm to Established (event RecvKeepAlive) (instance ${peer.instance ?? 'master'})`,
-        );
-        this.changed(ev.kind);
-        return `BGP peer ${peer.address} ${down ? 'down' : 'up'}`;
-      }
+      case 'bgp-up':
+        return this.bgp(ev.kind, ev.peer);
       case 'ospf-down':
-      case 'ospf-up': {
-        const ifl = ev.ifl.includes('.') ? ev.ifl : `${ev.ifl}.0`;
-        const m = this.device.oper();
-        const oi = m.ospfInterfaces('ospf').find((o) => o.interface === ifl) ?? m.ospfInterfaces('ospf3').find((o) => o.interface === ifl);
-        if (!oi) throw new EventError(`${ifl} is not an OSPF interface in the committed configuration`);
-        const down = ev.kind === 'ospf-down';
-        if (down === c.ospfDown.has(ifl)) return `OSPF on ${ifl} already ${down ? 'down' : 'up'}`;
-        if (down) c.ospfDown.set(ifl, now);
-        else c.ospfDown.delete(ifl);
-        const nbr = m.neighbours().find((n) => n.interface === ifl && n.address.includes('.'));
-        if (nbr) {
-          this.log(
-            RPD,
-            down
-              ? `RPD_OSPF_NBRDOWN: OSPF neighbor ${nbr.address} (realm ospf-v2 ${ifl} area ${oi.area}) state changed from Full to Down due to InActiveTimer (event reason: neighbor was inactive and declared dead)`
-              : `RPD_OSPF_NBRUP: OSPF neighbor ${nbr.address} (realm ospf-v2 ${ifl} area ${oi.area}) state changed from Loading to Full due to LoadDone (event reason: OSPF loading completed)`,
-          );
-        }
-        this.changed(ev.kind);
-        return `OSPF on ${ifl} ${down ? 'down' : 'up'}`;
-      }
-      case 'alarm-set': {
-        const a = { ...ev.alarm, time: now };
-        if (this.alarms.some((x) => x.kind === a.kind && x.text === a.text)) return `${a.kind} alarm already set: ${a.text}`;
-        this.alarms.push(a);
-        this.log(a.kind === 'chassis' ? CHASSISD : ALARMD, `Alarm set: ${a.kind === 'chassis' ? 'CHASSIS' : 'RE'} color=${a.cls === 'Major' ? 'RED' : 'YELLOW'}, class=${a.kind === 'chassis' ? 'CHASSIS' : 'SYSTEM'}, reason=${a.text}`);
-        this.changed(ev.kind);
-        return `${a.kind} alarm set (${a.cls}): ${a.text}`;
-      }
-      case 'alarm-clear': {
-        const gone = this.alarms.filter((a) => (!ev.alarmKind || a.kind === ev.alarmKind) && (ev.text === undefined || a.text === ev.text));
-        if (gone.length === 0) throw new EventError(`no such alarm${ev.text ? `: ${ev.text}` : ''}`);
-        this.alarms = this.alarms.filter((a) => !gone.includes(a));
-        for (const a of gone) this.log(a.kind === 'chassis' ? CHASSISD : ALARMD, `Alarm cleared: ${a.kind === 'chassis' ? 'CHASSIS' : 'RE'} color=${a.cls === 'Major' ? 'RED' : 'YELLOW'}, class=${a.kind === 'chassis' ? 'CHASSIS' : 'SYSTEM'}, reason=${a.text}`);
-        this.changed(ev.kind);
-        return `${gone.length} alarm${gone.length === 1 ? '' : 's'} cleared`;
-      }
-      case 'reboot': {
-        this.changed(ev.kind);
-        if (boot.state === 'down') {
-          await boot.boot(ev.reason);
-          return 'device powered on';
-        }
-        if (!boot.up) return 'device already rebooting';
-        boot.request({ kind: 'reboot', user: 'root', reason: ev.reason ?? REBOOT_REASONS.normal });
-        return `device rebooting (back in ${boot.bootSeconds} s)`;
-      }
-      case 'power-on': {
-        if (boot.up) return 'device already up';
-        this.changed(ev.kind);
-        await boot.boot(REBOOT_REASONS.power);
-        return 'device powered on';
-      }
-      case 're-switchover': {
-        const res = this.device.profile.routingEngines;
-        if (res.length < 2) throw new EventError('re-switchover needs a dual routing engine profile');
-        const master = this.masterSlot ?? res.find((r) => r.mastership === 'master')?.slot ?? res[0].slot;
-        const next = res.find((r) => r.slot !== master)!.slot;
-        this.masterSlot = next;
-        this.log(CHASSISD, `CHASSISD_RE_MASTER_CHANGE: Routing Engine ${next} became master`);
-        this.log('mgd[5061]', `UI_MASTERSHIP_EVENT: Mastership change event: Routing Engine ${next} (re${next}) is master now`);
-        this.changed(ev.kind);
-        return `re${next} is master now`;
-      }
-      case 'commit': {
-        if (!this.device.materialise) throw new EventError('this device has no datastore');
-        const store = await this.device.materialise();
-        const id = 90000 + (this.total() % 9000);
-        const session = store.openSession(id, ev.user, 'cli');
-        try {
-          // A private candidate: someone else's change, not whatever sits in the shared one.
-          session.openConfiguration('private');
-          for (const line of ev.lines) {
-            const errs = session.applyCliLine(line).filter((e) => e.info.severity !== 'warning');
-            if (errs.length) throw new EventError(`${line}: ${errs[0].info.message}`);
-          }
-          if (!session.hasUncommittedChanges()) return 'nothing to commit: the configuration already says that';
-          const r = session.commit({ ...(ev.comment !== undefined ? { log: ev.comment } : {}) });
-          await r.saved;
-        } catch (err) {
-          session.discardChanges();
-          if (err instanceof EventError) throw err;
-          throw new EventError(`commit refused: ${(err as { info?: { message?: string } }).info?.message ?? (err as Error).message}`);
-        } finally {
-          session.close();
-        }
-        this.changed(ev.kind);
-        return `committed by ${ev.user}${ev.comment ? ` (${ev.comment})` : ''}: ${ev.lines.length} change${ev.lines.length === 1 ? '' : 's'}`;
-      }
+      case 'ospf-up':
+        return this.ospf(ev.kind, ev.ifl);
+      case 'alarm-set':
+        return this.alarmSet(ev.alarm);
+      case 'alarm-clear':
+        return this.alarmClear(ev.alarmKind, ev.text);
+      case 'reboot':
+        return this.reboot(ev.reason);
+      case 'power-on':
+        return this.powerOn();
+      case 're-switchover':
+        return this.reSwitchover();
+      case 'commit':
+        return this.commit(ev);
       case 'cpu':
       case 'memory':
-      case 'temperature': {
-        const max = ev.kind === 'temperature' ? 150 : 100;
-        if (!Number.isFinite(ev.level) || ev.level < 0 || ev.level > max) throw new EventError(`${ev.kind} level must be 0..${max}`);
-        this[ev.kind] = ev.level;
-        if (ev.kind === 'temperature') this.temperatureAlarm(ev.level);
-        this.changed(ev.kind);
-        return `${ev.kind} ${ev.level}${ev.kind === 'temperature' ? ' degrees C' : '%'}`;
-      }
-      case 'upgrade': {
-        // Reboot onto a release (a scenario's "reboot devices 1-50 onto 22.4R3"), as if a package had been added.
-        const sw = softwareOf(this.device as unknown as SoftwareDevice);
-        if (sw.active === ev.release) return `already on ${ev.release}`;
-        sw.pending = { release: ev.release };
-        boot.request({ kind: 'reboot', user: 'root', message: `upgrade to ${ev.release}` });
-        this.changed(ev.kind);
-        return `rebooting onto ${ev.release} (back in ${boot.bootSeconds} s)`;
-      }
-      case 'traffic': {
-        const ifd = this.ifdOf(ev.ifd);
-        if (!Number.isFinite(ev.bps) || ev.bps < 0) throw new EventError('traffic rate must be a number of bits per second');
-        this.anchorCounters(ifd.name, now);
-        c.rates.set(ifd.name, ev.bps);
-        this.changed(ev.kind);
-        return `${ifd.name} carries ${ev.bps} bps each way`;
-      }
+      case 'temperature':
+        return this.level(ev.kind, ev.level);
+      case 'upgrade':
+        return this.upgrade(ev.release);
+      case 'traffic':
+        return this.traffic(ev.ifd, ev.bps);
     }
+  }
+
+  private link(kind: 'link-down' | 'link-up', name: string): string {
+    const now = this.device.now();
+    const c = this.conditions;
+    const ifd = this.ifdOf(name);
+    const down = kind === 'link-down';
+    if (down === c.linksDown.has(ifd.name)) return `${ifd.name} link already ${down ? 'down' : 'up'}`;
+    this.anchorCounters(ifd.name, now);
+    if (down) c.linksDown.add(ifd.name);
+    else c.linksDown.delete(ifd.name);
+    c.linkChanged.set(ifd.name, now);
+    c.flaps.set(ifd.name, (c.flaps.get(ifd.name) ?? 0) + 1);
+    const admin = ifd.admin === 'up' ? 'up(1)' : 'down(2)';
+    this.log(MIB2D, down ? `SNMP_TRAP_LINK_DOWN: ifIndex ${ifd.snmpIndex}, ifAdminStatus ${admin}, ifOperStatus down(2), ifName ${ifd.name}` : `SNMP_TRAP_LINK_UP: ifIndex ${ifd.snmpIndex}, ifAdminStatus ${admin}, ifOperStatus up(1), ifName ${ifd.name}`);
+    this.neighboursFollow(ifd.name, down);
+    this.changed(kind);
+    return `${ifd.name} link ${down ? 'down' : 'up'}`;
+  }
+
+  private async linkFlap(name: string, forSeconds: number): Promise<string> {
+    const ifd = this.ifdOf(name);
+    await this.apply({ kind: 'link-down', ifd: ifd.name });
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      if (bootOf(this.device).up) void this.apply({ kind: 'link-up', ifd: ifd.name }).catch(() => undefined);
+    }, Math.max(0, forSeconds) * 1000);
+    t.unref();
+    this.timers.add(t);
+    this.changed('link-flap');
+    return `${ifd.name} link down for ${forSeconds} s`;
+  }
+
+  private bgp(kind: 'bgp-down' | 'bgp-up', address: string): string {
+    const now = this.device.now();
+    const c = this.conditions;
+    const peer = this.device.oper().bgpPeers().find((p) => p.address === address);
+    if (!peer) throw new EventError(`no BGP neighbor ${address} in the committed configuration`);
+    const down = kind === 'bgp-down';
+    if (down === c.bgpDown.has(peer.address)) return `BGP peer ${peer.address} already ${down ? 'down' : 'up'}`;
+    if (down) c.bgpDown.set(peer.address, now);
+    else c.bgpDown.delete(peer.address);
+    const was = c.bgpChanged.get(peer.address);
+    c.bgpChanged.set(peer.address, { since: now, flaps: (was?.flaps ?? 0) + (down ? 1 : 0) });
+    const what = `BGP peer ${peer.address} (${peer.type === 'internal' ? 'Internal' : 'External'} AS ${peer.peerAs})`;
+    this.log(RPD, bgpStateText(what, down, peer.instance));
+    this.changed(kind);
+    return `BGP peer ${peer.address} ${down ? 'down' : 'up'}`;
+  }
+
+  private ospf(kind: 'ospf-down' | 'ospf-up', name: string): string {
+    const c = this.conditions;
+    const ifl = name.includes('.') ? name : `${name}.0`;
+    const m = this.device.oper();
+    const oi = m.ospfInterfaces('ospf').find((o) => o.interface === ifl) ?? m.ospfInterfaces('ospf3').find((o) => o.interface === ifl);
+    if (!oi) throw new EventError(`${ifl} is not an OSPF interface in the committed configuration`);
+    const down = kind === 'ospf-down';
+    if (down === c.ospfDown.has(ifl)) return `OSPF on ${ifl} already ${down ? 'down' : 'up'}`;
+    if (down) c.ospfDown.set(ifl, this.device.now());
+    else c.ospfDown.delete(ifl);
+    const nbr = m.neighbours().find((n) => n.interface === ifl && n.address.includes('.'));
+    if (nbr) {
+      this.log(
+        RPD,
+        down
+          ? `RPD_OSPF_NBRDOWN: OSPF neighbor ${nbr.address} (realm ospf-v2 ${ifl} area ${oi.area}) state changed from Full to Down due to InActiveTimer (event reason: neighbor was inactive and declared dead)`
+          : `RPD_OSPF_NBRUP: OSPF neighbor ${nbr.address} (realm ospf-v2 ${ifl} area ${oi.area}) state changed from Loading to Full due to LoadDone (event reason: OSPF loading completed)`,
+      );
+    }
+    this.changed(kind);
+    return `OSPF on ${ifl} ${down ? 'down' : 'up'}`;
+  }
+
+  private alarmSet(alarm: Omit<Alarm, 'time'>): string {
+    const a = { ...alarm, time: this.device.now() };
+    if (this.alarms.some((x) => x.kind === a.kind && x.text === a.text)) return `${a.kind} alarm already set: ${a.text}`;
+    this.alarms.push(a);
+    this.log(a.kind === 'chassis' ? CHASSISD : ALARMD, alarmText('set', a));
+    this.changed('alarm-set');
+    return `${a.kind} alarm set (${a.cls}): ${a.text}`;
+  }
+
+  private alarmClear(kind: Alarm['kind'] | undefined, text: string | undefined): string {
+    const gone = this.alarms.filter((a) => (!kind || a.kind === kind) && (text === undefined || a.text === text));
+    if (gone.length === 0) throw new EventError(`no such alarm${text ? `: ${text}` : ''}`);
+    this.alarms = this.alarms.filter((a) => !gone.includes(a));
+    for (const a of gone) this.log(a.kind === 'chassis' ? CHASSISD : ALARMD, alarmText('cleared', a));
+    this.changed('alarm-clear');
+    return `${gone.length} alarm${gone.length === 1 ? '' : 's'} cleared`;
+  }
+
+  private async reboot(reason: string | undefined): Promise<string> {
+    const boot = bootOf(this.device);
+    this.changed('reboot');
+    if (boot.state === 'down') {
+      await boot.boot(reason);
+      return 'device powered on';
+    }
+    if (!boot.up) return 'device already rebooting';
+    boot.request({ kind: 'reboot', user: 'root', reason: reason ?? REBOOT_REASONS.normal });
+    return `device rebooting (back in ${boot.bootSeconds} s)`;
+  }
+
+  private async powerOn(): Promise<string> {
+    const boot = bootOf(this.device);
+    if (boot.up) return 'device already up';
+    this.changed('power-on');
+    await boot.boot(REBOOT_REASONS.power);
+    return 'device powered on';
+  }
+
+  private reSwitchover(): string {
+    const res = this.device.profile.routingEngines;
+    if (res.length < 2) throw new EventError('re-switchover needs a dual routing engine profile');
+    const master = this.masterSlot ?? res.find((r) => r.mastership === 'master')?.slot ?? res[0].slot;
+    const next = res.find((r) => r.slot !== master)!.slot;
+    this.masterSlot = next;
+    this.log(CHASSISD, `CHASSISD_RE_MASTER_CHANGE: Routing Engine ${next} became master`);
+    this.log('mgd[5061]', `UI_MASTERSHIP_EVENT: Mastership change event: Routing Engine ${next} (re${next}) is master now`);
+    this.changed('re-switchover');
+    return `re${next} is master now`;
+  }
+
+  /** Someone else's commit, in a private candidate: not whatever sits in the shared one. */
+  private async commit(ev: Extract<DeviceEvent, { kind: 'commit' }>): Promise<string> {
+    if (!this.device.materialise) throw new EventError('this device has no datastore');
+    const store = await this.device.materialise();
+    const session = store.openSession(90000 + (this.total() % 9000), ev.user, 'cli');
+    try {
+      session.openConfiguration('private');
+      for (const line of ev.lines) {
+        const errs = session.applyCliLine(line).filter((e) => e.info.severity !== 'warning');
+        if (errs.length) throw new EventError(`${line}: ${errs[0].info.message}`);
+      }
+      if (!session.hasUncommittedChanges()) return 'nothing to commit: the configuration already says that';
+      const r = session.commit({ ...(ev.comment !== undefined ? { log: ev.comment } : {}) });
+      await r.saved;
+    } catch (err) {
+      session.discardChanges();
+      if (err instanceof EventError) throw err;
+      throw new EventError(`commit refused: ${(err as { info?: { message?: string } }).info?.message ?? (err as Error).message}`);
+    } finally {
+      session.close();
+    }
+    this.changed('commit');
+    return `committed by ${ev.user}${ev.comment ? ` (${ev.comment})` : ''}: ${ev.lines.length} change${ev.lines.length === 1 ? '' : 's'}`;
+  }
+
+  private level(kind: 'cpu' | 'memory' | 'temperature', level: number): string {
+    const max = kind === 'temperature' ? 150 : 100;
+    if (!Number.isFinite(level) || level < 0 || level > max) throw new EventError(`${kind} level must be 0..${max}`);
+    this[kind] = level;
+    if (kind === 'temperature') this.temperatureAlarm(level);
+    this.changed(kind);
+    return `${kind} ${level}${kind === 'temperature' ? ' degrees C' : '%'}`;
+  }
+
+  /** Reboot onto a release (a scenario's "reboot devices 1-50 onto 22.4R3"), as if a package had been added. */
+  private upgrade(release: string): string {
+    const boot = bootOf(this.device);
+    const sw = softwareOf(this.device);
+    if (sw.active === release) return `already on ${release}`;
+    sw.pending = { release };
+    boot.request({ kind: 'reboot', user: 'root', message: `upgrade to ${release}` });
+    this.changed('upgrade');
+    return `rebooting onto ${release} (back in ${boot.bootSeconds} s)`;
+  }
+
+  private traffic(name: string, bps: number): string {
+    const ifd = this.ifdOf(name);
+    if (!Number.isFinite(bps) || bps < 0) throw new EventError('traffic rate must be a number of bits per second');
+    this.anchorCounters(ifd.name, this.device.now());
+    this.conditions.rates.set(ifd.name, bps);
+    this.changed('traffic');
+    return `${ifd.name} carries ${bps} bps each way`;
   }
 
   /** Counters of a port go on from what they show now (they never go back across a change). */
@@ -316,7 +365,7 @@ export class DeviceEvents {
       const was = this.conditions.bgpChanged.get(p.address);
       this.conditions.bgpChanged.set(p.address, { since: this.device.now(), flaps: (was?.flaps ?? 0) + (down ? 1 : 0) });
       const what = `BGP peer ${p.address} (External AS ${p.peerAs})`;
-      this.log(RPD, down ? `BGP_NEIGHBOR_STATE_CHANGED: ${what} changed state from Established to Idle (event Stop) (instance ${p.instance ?? 'master'})` : `BGP_NEIGHBOR_STATE_CHANGED: ${what} changed state from OpenConfirm to Established (event RecvKeepAlive) (instance ${p.instance ?? 'master'})`);
+      this.log(RPD, bgpStateText(what, down, p.instance));
     }
   }
 
@@ -350,94 +399,117 @@ export const EVENT_USAGE = [
   'cpu PERCENT | memory PERCENT | temperature CELSIUS | traffic IFD BPS | upgrade RELEASE',
 ];
 
+/** An event's words after its kind: options (`--k v`, `--k=v`) and the positional words. */
+class EventWords {
+  readonly opts = new Map<string, string>();
+  readonly pos: string[] = [];
+
+  constructor(
+    readonly kind: string,
+    rest: string[],
+  ) {
+    for (let i = 0; i < rest.length; i++) {
+      const w = rest[i];
+      if (w.startsWith('--') && w.length > 2) {
+        const [k, v] = w.slice(2).split('=', 2);
+        if (v !== undefined) this.opts.set(k, v);
+        else if (i + 1 < rest.length) this.opts.set(k, rest[++i]);
+        else throw new EventError(`--${k} needs a value`);
+      } else this.pos.push(w);
+    }
+  }
+
+  /** Only these options may be given. */
+  known(...names: string[]): this {
+    for (const k of this.opts.keys()) if (!names.includes(k)) throw new EventError(`${this.kind}: unknown option --${k}`);
+    return this;
+  }
+
+  one(what: string): string {
+    if (this.pos.length !== 1) throw new EventError(`${this.kind} needs one ${what}`);
+    return this.pos[0];
+  }
+
+  none(message = `${this.kind} takes no words`): void {
+    if (this.pos.length) throw new EventError(message);
+  }
+
+  num(text: string | undefined, what: string): number {
+    const n = Number(text);
+    if (text === undefined || text === '' || !Number.isFinite(n)) throw new EventError(`${this.kind}: ${what} must be a number`);
+    return n;
+  }
+}
+
+const IFD = 'interface (ge-0/0/1)';
+type Parser = (w: EventWords) => DeviceEvent;
+const linkEvent = (kind: 'link-down' | 'link-up'): Parser => (w) => ({ kind, ifd: w.known().one(IFD) });
+const bgpEvent = (kind: 'bgp-down' | 'bgp-up'): Parser => (w) => ({ kind, peer: w.known().one('peer address') });
+const ospfEvent = (kind: 'ospf-down' | 'ospf-up'): Parser => (w) => ({ kind, ifl: w.known().one('logical interface (ge-0/0/0.0)') });
+const levelEvent = (kind: 'cpu' | 'memory' | 'temperature'): Parser => (w) => ({ kind, level: w.known().num(w.one('level'), 'the level') });
+const bareEvent = (kind: 'power-on' | 're-switchover'): Parser => (w) => (w.known().none(), { kind });
+
+function alarmEvent(w: EventWords): DeviceEvent {
+  w.known('class');
+  const [action, ...args] = w.pos;
+  const k = args[0] === 'chassis' || args[0] === 'system' ? (args.shift() as Alarm['kind']) : undefined;
+  const text = args.join(' ').trim();
+  if (action === 'set') {
+    const cls = (w.opts.get('class') ?? 'major').toLowerCase();
+    if (cls !== 'major' && cls !== 'minor') throw new EventError('alarm --class is major or minor');
+    if (!text) throw new EventError('alarm set needs the alarm text');
+    return { kind: 'alarm-set', alarm: { kind: k ?? 'chassis', cls: cls === 'major' ? 'Major' : 'Minor', text } };
+  }
+  if (action === 'clear') return { kind: 'alarm-clear', ...(k ? { alarmKind: k } : {}), ...(text ? { text } : {}) };
+  throw new EventError('alarm set|clear ...');
+}
+
+function commitEvent(w: EventWords): DeviceEvent {
+  w.known('user', 'comment');
+  const lines = w.pos.flatMap((p) => p.split(/\n|;(?=\s*(?:set|delete|deactivate|activate)\s)/)).map((l) => l.trim()).filter(Boolean);
+  if (lines.length === 0) throw new EventError('commit needs at least one "set ..." line');
+  for (const l of lines) if (!/^(set|delete|deactivate|activate|rename|insert|annotate)\s/.test(l)) throw new EventError(`commit: not a configuration command: ${l}`);
+  return { kind: 'commit', lines, user: w.opts.get('user') ?? 'root', ...(w.opts.has('comment') ? { comment: w.opts.get('comment') } : {}) };
+}
+
+/** One entry per command word: how its words become an event. */
+const PARSERS: Record<string, Parser> = {
+  'link-down': linkEvent('link-down'),
+  'link-up': linkEvent('link-up'),
+  'link-flap': (w) => ({ kind: 'link-flap', ifd: w.known('for').one(IFD), forSeconds: w.opts.has('for') ? w.num(w.opts.get('for'), '--for') : 5 }),
+  'bgp-down': bgpEvent('bgp-down'),
+  'bgp-up': bgpEvent('bgp-up'),
+  'ospf-down': ospfEvent('ospf-down'),
+  'ospf-up': ospfEvent('ospf-up'),
+  alarm: alarmEvent,
+  reboot: (w) => {
+    w.known('reason').none('reboot takes no words (--reason TEXT)');
+    return { kind: 'reboot', ...(w.opts.has('reason') ? { reason: w.opts.get('reason') } : {}) };
+  },
+  'power-on': bareEvent('power-on'),
+  're-switchover': bareEvent('re-switchover'),
+  commit: commitEvent,
+  cpu: levelEvent('cpu'),
+  memory: levelEvent('memory'),
+  temperature: levelEvent('temperature'),
+  upgrade: (w) => {
+    const release = w.known().one('release (22.4R3.25)');
+    if (!/^\d{1,2}\.\d[A-Z]\d+(?:-[A-Z]\d+)?(?:\.\d+)?$/.test(release)) throw new EventError(`upgrade: not a Junos release: ${release}`);
+    return { kind: 'upgrade', release };
+  },
+  traffic: (w) => {
+    w.known();
+    if (w.pos.length !== 2) throw new EventError('traffic IFD BPS');
+    return { kind: 'traffic', ifd: w.pos[0], bps: w.num(w.pos[1], 'BPS') };
+  },
+};
+
 /** Reads an event from command-line words; throws EventError with the usage on a bad one. */
 export function parseEvent(words: string[]): DeviceEvent {
   const [kind, ...rest] = words;
-  const opts = new Map<string, string>();
-  const pos: string[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const w = rest[i];
-    if (w.startsWith('--') && w.length > 2) {
-      const [k, v] = w.slice(2).split('=', 2);
-      if (v !== undefined) opts.set(k, v);
-      else if (i + 1 < rest.length) opts.set(k, rest[++i]);
-      else throw new EventError(`--${k} needs a value`);
-    } else pos.push(w);
-  }
-  const known = (...names: string[]) => {
-    for (const k of opts.keys()) if (!names.includes(k)) throw new EventError(`${kind}: unknown option --${k}`);
-  };
-  const one = (what: string) => {
-    if (pos.length !== 1) throw new EventError(`${kind} needs one ${what}`);
-    return pos[0];
-  };
-  const num = (text: string | undefined, what: string) => {
-    const n = Number(text);
-    if (text === undefined || text === '' || !Number.isFinite(n)) throw new EventError(`${kind}: ${what} must be a number`);
-    return n;
-  };
-  switch (kind) {
-    case 'link-down':
-    case 'link-up':
-      known();
-      return { kind, ifd: one('interface (ge-0/0/1)') };
-    case 'link-flap':
-      known('for');
-      return { kind, ifd: one('interface (ge-0/0/1)'), forSeconds: opts.has('for') ? num(opts.get('for'), '--for') : 5 };
-    case 'bgp-down':
-    case 'bgp-up':
-      known();
-      return { kind, peer: one('peer address') };
-    case 'ospf-down':
-    case 'ospf-up':
-      known();
-      return { kind, ifl: one('logical interface (ge-0/0/0.0)') };
-    case 'alarm': {
-      known('class');
-      const [action, ...args] = pos;
-      const k = args[0] === 'chassis' || args[0] === 'system' ? (args.shift() as Alarm['kind']) : undefined;
-      const text = args.join(' ').trim();
-      if (action === 'set') {
-        const cls = (opts.get('class') ?? 'major').toLowerCase();
-        if (cls !== 'major' && cls !== 'minor') throw new EventError('alarm --class is major or minor');
-        if (!text) throw new EventError('alarm set needs the alarm text');
-        return { kind: 'alarm-set', alarm: { kind: k ?? 'chassis', cls: cls === 'major' ? 'Major' : 'Minor', text } };
-      }
-      if (action === 'clear') return { kind: 'alarm-clear', ...(k ? { alarmKind: k } : {}), ...(text ? { text } : {}) };
-      throw new EventError('alarm set|clear ...');
-    }
-    case 'reboot':
-      known('reason');
-      if (pos.length) throw new EventError('reboot takes no words (--reason TEXT)');
-      return { kind, ...(opts.has('reason') ? { reason: opts.get('reason') } : {}) };
-    case 'power-on':
-    case 're-switchover':
-      known();
-      if (pos.length) throw new EventError(`${kind} takes no words`);
-      return { kind };
-    case 'commit': {
-      known('user', 'comment');
-      const lines = pos.flatMap((p) => p.split(/\n|;(?=\s*(?:set|delete|deactivate|activate)\s)/)).map((l) => l.trim()).filter(Boolean);
-      if (lines.length === 0) throw new EventError('commit needs at least one "set ..." line');
-      for (const l of lines) if (!/^(set|delete|deactivate|activate|rename|insert|annotate)\s/.test(l)) throw new EventError(`commit: not a configuration command: ${l}`);
-      return { kind, lines, user: opts.get('user') ?? 'root', ...(opts.has('comment') ? { comment: opts.get('comment') } : {}) };
-    }
-    case 'cpu':
-    case 'memory':
-    case 'temperature':
-      known();
-      return { kind, level: num(one('level'), 'the level') };
-    case 'upgrade':
-      known();
-      if (!/^\d{1,2}\.\d[A-Z]\d+(?:-[A-Z]\d+)?(?:\.\d+)?$/.test(one('release (22.4R3.25)'))) throw new EventError(`upgrade: not a Junos release: ${pos[0]}`);
-      return { kind, release: pos[0] };
-    case 'traffic':
-      known();
-      if (pos.length !== 2) throw new EventError('traffic IFD BPS');
-      return { kind, ifd: pos[0], bps: num(pos[1], 'BPS') };
-    default:
-      throw new EventError(`unknown event ${kind ?? '(none)'}; events: ${EVENT_USAGE.join('; ')}`);
-  }
+  const w = new EventWords(kind ?? '', rest);
+  if (kind === undefined || !Object.hasOwn(PARSERS, kind)) throw new EventError(`unknown event ${kind ?? '(none)'}; events: ${EVENT_USAGE.join('; ')}`);
+  return PARSERS[kind](w);
 }
 
 /** Applies an event to a device (the library's and the control socket's entry). */

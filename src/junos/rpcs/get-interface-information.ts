@@ -145,12 +145,11 @@ function normalUnit(m: OperModel, u: OperUnit, ifd: OperInterface, now: number, 
   return lines;
 }
 
-function physical(device: DeviceView, m: OperModel, ifd: OperInterface, units: string[], level: InterfaceLevel): string[] {
-  const now = device.now();
-  const flappedAt = Math.min(ifd.flappedAt, now);
-  const ago = Math.max(0, Math.floor((now - flappedAt) / 1000));
+type Counters = ReturnType<OperModel['counters']>;
+
+/** The physical interface's identity, media (media and up) and flags. */
+function physicalHead(ifd: OperInterface, level: InterfaceLevel): string[] {
   const lines = [
-    '<physical-interface>',
     el('name', ifd.name),
     `<admin-status junos:format="${ifd.admin === 'up' ? 'Enabled' : 'Disabled'}">${ifd.admin}</admin-status>`,
     el('oper-status', ifd.oper),
@@ -176,12 +175,13 @@ function physical(device: DeviceView, m: OperModel, ifd: OperInterface, units: s
     '</if-config-flags>',
   );
   if (ifd.mac) lines.push(el('current-physical-address', ifd.mac), el('hardware-physical-address', ifd.mac));
-  lines.push(
-    `<interface-flapped junos:seconds="${Math.floor(flappedAt / 1000)}">${escapeText(`${localTime(flappedAt)} (${Math.floor(ago / 86400)}d ${new Date(ago * 1000).toISOString().slice(11, 16)} ago)`)}</interface-flapped>`,
-  );
-  const c = m.counters(ifd.name, now);
+  return lines;
+}
+
+/** Traffic statistics: verbose from detail up, brief below (none for brief). */
+function trafficStatistics(c: Counters, level: InterfaceLevel): string[] {
   if (RANK[level] >= RANK.detail) {
-    lines.push(
+    return [
       el('statistics-cleared', 'Never'),
       '<traffic-statistics junos:style="verbose">',
       el('input-bytes', c.inputBytes),
@@ -193,45 +193,61 @@ function physical(device: DeviceView, m: OperModel, ifd: OperInterface, units: s
       el('output-packets', c.outputPackets),
       el('output-pps', c.outputPps),
       '</traffic-statistics>',
-    );
-  } else if (level !== 'brief') {
-    lines.push('<traffic-statistics junos:style="brief">', el('input-bps', c.inputBps), el('input-pps', c.inputPps), el('output-bps', c.outputBps), el('output-pps', c.outputPps), '</traffic-statistics>');
+    ];
   }
-  if (level === 'extensive') {
-    lines.push(
-      '<input-error-list>',
-      // A flapping link (an event) leaves framing errors behind.
-      ...['input-errors', 'input-drops', 'framing-errors', 'input-runts', 'input-discards', 'input-l3-incompletes', 'input-l2-channel-errors', 'input-l2-mismatch-timeouts', 'input-fifo-errors', 'input-resource-errors'].map((n) => el(n, n === 'input-errors' || n === 'framing-errors' ? 3 * (ifd.transitions ?? 0) : 0)),
-      '</input-error-list>',
-      '<output-error-list>',
-      el('carrier-transitions', (ifd.oper === 'up' ? 1 : 0) + (ifd.transitions ?? 0)),
-      ...['output-errors', 'output-collisions', 'output-drops', 'aged-packets', 'mtu-errors', 'hs-link-crc-errors', 'output-fifo-errors', 'output-resource-errors'].map((n) => el(n, 0)),
-      '</output-error-list>',
-    );
-  }
-  if (ifd.port && (level === 'extensive' || level === 'media')) {
-    {
-      const bcast = (n: number) => Math.floor(n / 50);
-      const mcast = (n: number) => Math.floor(n / 20);
-      lines.push(
-        '<ethernet-mac-statistics junos:style="verbose">',
-        el('input-bytes', c.inputBytes),
-        el('output-bytes', c.outputBytes),
-        el('input-packets', c.inputPackets),
-        el('output-packets', c.outputPackets),
-        el('input-unicasts', c.inputPackets - bcast(c.inputPackets) - mcast(c.inputPackets)),
-        el('output-unicasts', c.outputPackets - bcast(c.outputPackets) - mcast(c.outputPackets)),
-        el('input-broadcasts', bcast(c.inputPackets)),
-        el('output-broadcasts', bcast(c.outputPackets)),
-        el('input-multicasts', mcast(c.inputPackets)),
-        el('output-multicasts', mcast(c.outputPackets)),
-        ...['input-crc-errors', 'output-crc-errors', 'input-fifo-errors', 'output-fifo-errors'].map((n) => el(n, 0)),
-        '</ethernet-mac-statistics>',
-      );
-    }
-  }
-  lines.push(...units, '</physical-interface>');
-  return lines;
+  if (level === 'brief') return [];
+  return ['<traffic-statistics junos:style="brief">', el('input-bps', c.inputBps), el('input-pps', c.inputPps), el('output-bps', c.outputBps), el('output-pps', c.outputPps), '</traffic-statistics>'];
+}
+
+/** The error lists of extensive: a flapping link (an event) leaves framing errors behind. */
+function errorLists(ifd: OperInterface): string[] {
+  return [
+    '<input-error-list>',
+    ...['input-errors', 'input-drops', 'framing-errors', 'input-runts', 'input-discards', 'input-l3-incompletes', 'input-l2-channel-errors', 'input-l2-mismatch-timeouts', 'input-fifo-errors', 'input-resource-errors'].map((n) => el(n, n === 'input-errors' || n === 'framing-errors' ? 3 * (ifd.transitions ?? 0) : 0)),
+    '</input-error-list>',
+    '<output-error-list>',
+    el('carrier-transitions', (ifd.oper === 'up' ? 1 : 0) + (ifd.transitions ?? 0)),
+    ...['output-errors', 'output-collisions', 'output-drops', 'aged-packets', 'mtu-errors', 'hs-link-crc-errors', 'output-fifo-errors', 'output-resource-errors'].map((n) => el(n, 0)),
+    '</output-error-list>',
+  ];
+}
+
+/** A port's MAC statistics (extensive, media): broadcasts 1 in 50 packets, multicasts 1 in 20. */
+function macStatistics(c: Counters): string[] {
+  const bcast = (n: number) => Math.floor(n / 50);
+  const mcast = (n: number) => Math.floor(n / 20);
+  return [
+    '<ethernet-mac-statistics junos:style="verbose">',
+    el('input-bytes', c.inputBytes),
+    el('output-bytes', c.outputBytes),
+    el('input-packets', c.inputPackets),
+    el('output-packets', c.outputPackets),
+    el('input-unicasts', c.inputPackets - bcast(c.inputPackets) - mcast(c.inputPackets)),
+    el('output-unicasts', c.outputPackets - bcast(c.outputPackets) - mcast(c.outputPackets)),
+    el('input-broadcasts', bcast(c.inputPackets)),
+    el('output-broadcasts', bcast(c.outputPackets)),
+    el('input-multicasts', mcast(c.inputPackets)),
+    el('output-multicasts', mcast(c.outputPackets)),
+    ...['input-crc-errors', 'output-crc-errors', 'input-fifo-errors', 'output-fifo-errors'].map((n) => el(n, 0)),
+    '</ethernet-mac-statistics>',
+  ];
+}
+
+function physical(device: DeviceView, m: OperModel, ifd: OperInterface, units: string[], level: InterfaceLevel): string[] {
+  const now = device.now();
+  const flappedAt = Math.min(ifd.flappedAt, now);
+  const ago = Math.max(0, Math.floor((now - flappedAt) / 1000));
+  const c = m.counters(ifd.name, now);
+  return [
+    '<physical-interface>',
+    ...physicalHead(ifd, level),
+    `<interface-flapped junos:seconds="${Math.floor(flappedAt / 1000)}">${escapeText(`${localTime(flappedAt)} (${Math.floor(ago / 86400)}d ${new Date(ago * 1000).toISOString().slice(11, 16)} ago)`)}</interface-flapped>`,
+    ...trafficStatistics(c, level),
+    ...(level === 'extensive' ? errorLists(ifd) : []),
+    ...(ifd.port && (level === 'extensive' || level === 'media') ? macStatistics(c) : []),
+    ...units,
+    '</physical-interface>',
+  ];
 }
 
 /** The `<interface-information>` reply for a query. */

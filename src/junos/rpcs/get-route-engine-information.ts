@@ -4,7 +4,7 @@ import { localTime, uptimeLong } from './template.js';
 import { elements, escapeText, type XmlElement } from '../../netconf/xml.js';
 import { t } from './formats.js';
 import type { DeviceView, RpcModule } from './types.js';
-import { bootOf, type BootableDevice } from '../life/boot.js';
+import { bootOf } from '../life/boot.js';
 import { eventsIfAny } from '../life/events.js';
 
 const el = (name: string, value: string | number) => `<${name}>${escapeText(String(value))}</${name}>`;
@@ -58,7 +58,7 @@ export function routeEngineInformation(device: DeviceView): string {
       el('serial-number', reSerial(device, re.name)),
       `<start-time junos:seconds="${Math.floor(reBoot / 1000)}">${escapeText(localTime(reBoot))}</start-time>`,
       `<up-time junos:seconds="${reUp}">${escapeText(uptimeLong(reUp))}</up-time>`,
-      el('last-reboot-reason', bootOf(device as unknown as BootableDevice).lastReason),
+      el('last-reboot-reason', bootOf(device).lastReason),
       el('load-average-one', '0.12'),
       el('load-average-five', '0.09'),
       el('load-average-fifteen', '0.08'),

@@ -6,7 +6,7 @@
  */
 import { child, elements, escapeText, textOf, type XmlElement } from '../../netconf/xml.js';
 import { devicePath } from '../files/index.js';
-import { softwareOf, type PackageResult, type SoftwareDevice } from '../life/software.js';
+import { softwareOf, type PackageResult } from '../life/software.js';
 import { bootOf } from '../life/boot.js';
 import { fileParam } from './file-copy.js';
 import { t } from './formats.js';
@@ -18,7 +18,7 @@ function answer(r: PackageResult): string {
 
 const text = (reply: XmlElement) => `${elements(reply).filter((e) => e.name === 'output').map((e) => textOf(e).trim()).filter(Boolean).join('\n')}\n`;
 
-const software = (ctx: RpcContext) => softwareOf(ctx.device as unknown as SoftwareDevice);
+const software = (ctx: RpcContext) => softwareOf(ctx.device);
 const packagePath = (ctx: RpcContext) => devicePath(fileParam(ctx.op, 'package-name'), `/var/home/${ctx.user}`);
 
 export const requestPackageAdd: RpcModule = {
@@ -46,7 +46,7 @@ export const requestPackageRollback: RpcModule = {
   handler: async (ctx) => {
     const r = await software(ctx).rollback();
     if (child(ctx.op, 'reboot') !== undefined && r.ok) {
-      bootOf(ctx.device as unknown as SoftwareDevice).request({ kind: 'reboot', user: ctx.user, message: 'software rollback' });
+      bootOf(ctx.device).request({ kind: 'reboot', user: ctx.user, message: 'software rollback' });
     }
     return answer(r);
   },

@@ -8,7 +8,7 @@
 import { RpcError } from '../../netconf/rpc-error.js';
 import { child, escapeAttr, escapeText, textOf, type XmlElement } from '../../netconf/xml.js';
 import { parseAtTime } from '../config/datastore.js';
-import { bootOf, shutdownTime, type BootableDevice, type ShutdownKind } from '../life/boot.js';
+import { bootOf, shutdownTime, type ShutdownKind } from '../life/boot.js';
 import type { CliCommand, RpcHandler, RpcModule } from './types.js';
 
 const invalid = (message: string, badElement: string) => new RpcError({ type: 'protocol', tag: 'invalid-value', message, badElement });
@@ -40,7 +40,7 @@ export function shutdownAt(op: XmlElement, now: number): number | undefined {
 
 function shutdownHandler(kind: ShutdownKind): RpcHandler {
   return ({ device, op, user }) => {
-    const boot = bootOf(device as unknown as BootableDevice);
+    const boot = bootOf(device);
     const now = device.now();
     const at = shutdownAt(op, now);
     const messageEl = child(op, 'message');

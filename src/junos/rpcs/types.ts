@@ -25,6 +25,8 @@ export interface DeviceView {
   lastCommit(): { time: number; user: string } | undefined;
   /** The sessions open now (NETCONF and the cli's): who, from where, since when (epoch ms). */
   sessionList(): { id: number; user: string; client?: string; since: number }[];
+  /** Ids of the NETCONF sessions open now. */
+  sessionIds(): number[];
   /** Ends another NETCONF session of this device; false when there is none with that id. */
   killSession(id: number): boolean;
 }

@@ -93,7 +93,7 @@ const stubConfig = {} as ConfigSession;
 function deviceView(): DeviceView {
   const profile = loadProfile('mx');
   const oper = factoryOperModel(profile, 'r1', 0);
-  return { profile, hostname: 'r1', serialNumber: 'JN0001', bootTime: 0, now: () => 60_000, killSession: () => false, oper: () => oper, lastCommit: () => undefined, sessionList: () => [] };
+  return { profile, hostname: 'r1', serialNumber: 'JN0001', bootTime: 0, now: () => 60_000, killSession: () => false, oper: () => oper, lastCommit: () => undefined, sessionList: () => [], sessionIds: () => [] };
 }
 
 test('an unknown RPC gets the same syntax error as before, naming the element', async () => {
