@@ -24,6 +24,7 @@ import { startControl, startMetrics } from '../status/startup.js';
 import { agentConfigFromFlags, faultsFromFlags, knownHostsFile, type DeviceFlags } from './options.js';
 import { fleetConfig, fleetPlan, fleetThreads, sshPlaces, threadBlocks } from './fleet.js';
 import { startFleetThreads, type FleetThreads } from './fleet-threads.js';
+import { startMemoryGuard } from './memory-guard.js';
 import type { FaultSet } from '../faults/faults.js';
 import type { AgentStatus } from '../status/types.js';
 import { describeShard } from './shard.js';
@@ -231,6 +232,9 @@ async function startDeviceWith(f: DeviceFlags, logger: Logger, stops: (() => Pro
     agents.push(agent);
     stops.unshift(() => agent.stop());
   }
+  // Near its memory limit this thread's devices degrade instead of the process dying (memory-guard.ts).
+  const guard = startMemoryGuard(() => devices, logger);
+  stops.unshift(() => guard.stop());
   if (blocks.length > 1) {
     others = await startFleetThreads(f, blocks.slice(1), logger);
     const started = others;

@@ -41,10 +41,19 @@ export interface EmulatedDeviceOptions {
    * that session.
    */
   lazy?: boolean;
+  /** How long the operational model outlives the last session (MODEL_IDLE_MS by default). */
+  modelIdleMs?: number;
 }
 
 /** Session ids look like the pids of Junos's NETCONF processes and are unique per process. */
 let nextSessionId = 1000 + (process.pid % 50000);
+/**
+ * How long the operational model is kept once the device's last session ended: then it is
+ * dropped, and rebuilt (the same, from the same inputs) when next asked. A fleet polled
+ * now and then keeps its idle size between polls.
+ */
+export const MODEL_IDLE_MS = 15_000;
+
 /** Host names given to devices created without one, per profile. */
 const instanceCounters = new Map<string, number>();
 
@@ -59,6 +68,13 @@ export class EmulatedDevice implements DeviceView {
   private model: OperModel | undefined;
   /** Times the next model keeps (OperModel.carry()), taken from the model before a commit. */
   private carry: OperCarry | undefined;
+  /** Why new sessions are refused now (the process is short of memory), or undefined. */
+  private refusal: string | undefined;
+  /** The host name of the model last built (kept when the model is dropped), until a commit. */
+  private modelHostName: string | undefined;
+  /** Drops the model modelIdleMs after the last session ended. */
+  private modelTimer: NodeJS.Timeout | undefined;
+  private modelIdleMs = MODEL_IDLE_MS;
   private store: ConfigDatastore | undefined;
   /** The datastore being built (lazy devices), or its failure. */
   private building: Promise<ConfigDatastore> | undefined;
@@ -78,10 +94,7 @@ export class EmulatedDevice implements DeviceView {
     // The syslog starts at boot: the ports coming up, then what sessions and commits do.
     const log = syslogOf(this);
     log.commits = () => this.store?.history() ?? [];
-    log.record({ time: this.bootTime, process: 'mgd[5061]', text: 'UI_CHILD_START: Starting child \'/usr/sbin/mgd\'' });
-    profile.interfaces.forEach((i, n) =>
-      log.record({ time: this.bootTime, process: 'mib2d[2121]', text: `SNMP_TRAP_LINK_UP: ifIndex ${500 + n}, ifAdminStatus up(1), ifOperStatus up(2), ifName ${i.name}` }),
-    );
+    log.boot(this.bootTime, profile.interfaces);
     if (typeof store === 'function') this.build = store;
     else this.attach(store);
   }
@@ -93,6 +106,7 @@ export class EmulatedDevice implements DeviceView {
       // The new model keeps the times of what the commit did not change.
       this.carry = this.model?.carry() ?? this.carry;
       this.model = undefined;
+      this.modelHostName = undefined;
     });
   }
 
@@ -101,7 +115,7 @@ export class EmulatedDevice implements DeviceView {
     // A lazy fleet member not built yet still has its factory configuration, which names it
     // by its creation name: no model is built (and kept) just to say so.
     if (!this.store && !this.model) return this.identity;
-    return this.oper().hostName();
+    return this.modelHostName ?? this.oper().hostName();
   }
 
   /**
@@ -114,8 +128,40 @@ export class EmulatedDevice implements DeviceView {
       const config = ds?.committed?.() ?? parseInitialConfig(this.profile.initialConfig, this.identity);
       const commitTime = this.store?.history()[0]?.time ?? this.bootTime;
       this.model = new OperModel({ profile: this.profile, config, identity: this.identity, bootTime: this.bootTime, commitTime: Math.max(commitTime, this.bootTime), carry: this.carry });
+      this.modelHostName = this.model.hostName();
+      // Asked for with no session open (status, a fault): dropped again after a while.
+      if (this.sessions.size === 0) this.dropModelLater();
     }
     return this.model;
+  }
+
+  /**
+   * Drops what can be rebuilt the same when next asked (the operational model); returns
+   * whether anything was dropped. Used when the device has been idle a while, and when the
+   * process runs short of memory.
+   */
+  dropRebuildable(): boolean {
+    clearTimeout(this.modelTimer);
+    this.modelTimer = undefined;
+    if (!this.model) return false;
+    // The model is a function of the configuration, profile, identity, times and carry:
+    // the carry it was built from stays, so the next one is the same.
+    this.model = undefined;
+    return true;
+  }
+
+  /** Refuses new NETCONF sessions with `reason` (one line), or accepts them again (undefined). */
+  refuseSessions(reason: string | undefined): void {
+    this.refusal = reason;
+  }
+
+  private dropModelLater(): void {
+    clearTimeout(this.modelTimer);
+    this.modelTimer = setTimeout(() => {
+      this.modelTimer = undefined;
+      if (this.sessions.size === 0) this.dropRebuildable();
+    }, this.modelIdleMs);
+    this.modelTimer.unref();
   }
 
   private build: (() => Promise<ConfigDatastore>) | undefined;
@@ -185,6 +231,7 @@ export class EmulatedDevice implements DeviceView {
     };
     const device = new EmulatedDevice(profile, hostname, serial, opts.lazy ? make : await make(), logger, now, opts.maxMessageBytes, opts.faults);
     if (held) device.unbuiltLock = held;
+    if (opts.modelIdleMs !== undefined) device.modelIdleMs = Math.max(0, opts.modelIdleMs);
     return device;
   }
 
@@ -200,8 +247,11 @@ export class EmulatedDevice implements DeviceView {
   /** Starts a NETCONF session; its output begins with the server hello. */
   openNetconf(opts: { user?: string; client?: string } = {}): NetconfSession {
     if (this.closed) throw new Error('device is closed');
+    if (this.refusal) throw new Error(this.refusal);
     const id = nextSessionId++;
     const user = opts.user ?? 'nobody';
+    clearTimeout(this.modelTimer);
+    this.modelTimer = undefined;
     // A lazy device builds its datastore now; the hello goes out meanwhile, RPCs wait for it.
     let config: ConfigSession | undefined;
     let ended = false;
@@ -230,13 +280,14 @@ export class EmulatedDevice implements DeviceView {
       dispatch: async (op) => dispatchInFormat({ device: this, config: config ?? (await ready), sessionId: id, user, op }),
       onEnd: () => {
         this.sessions.delete(id);
-        syslogOf(this).record({ time: this.clock(), process: `mgd[${id}]`, text: `UI_LOGOUT_EVENT: User '${user}' logout` });
+        if (this.sessions.size === 0 && this.model) this.dropModelLater();
+        syslogOf(this).session({ time: this.clock(), id, user, login: false });
         this.sessionInfo.delete(id);
         this.logger.debug({ session: id }, 'netconf session ended');
       },
     });
     this.sessions.set(id, session);
-    syslogOf(this).record({ time: this.clock(), process: `mgd[${id}]`, text: `UI_LOGIN_EVENT: User '${user}' login, class 'j-super-user' [${id}], ssh-connection '${opts.client ?? ''}', client-mode '${opts.client === 'cli' ? 'cli' : 'junoscript'}'` });
+    syslogOf(this).session({ time: this.clock(), id, user, client: opts.client, login: true });
     this.sessionInfo.set(id, { user, client: opts.client, since: this.clock() });
     this.logger.debug({ session: id, user, client: opts.client }, 'netconf session started');
     return session;
@@ -261,6 +312,7 @@ export class EmulatedDevice implements DeviceView {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.modelTimer);
     for (const s of [...this.sessions.values()]) s.terminate();
     const store = this.store ?? (await this.building?.catch(() => undefined));
     await store?.close();

@@ -204,3 +204,35 @@ test('a commit keeps the age of routes and the last flap of interfaces it did no
   assert.equal(await flapped('ge-0/0/1'), (boot + 600_000) / 1000);
   await dev.close();
 });
+
+test('the model is dropped a while after the last session and rebuilt the same, after a commit too; a session open keeps it', async () => {
+  const dev = await EmulatedDevice.create({ profile: 'mx', hostname: 'mx960-idle', modelIdleMs: 100 });
+  const ask = '<get-interface-information><terse/></get-interface-information>';
+  const poll = async (): Promise<string[]> => {
+    const c = new TestClient(dev.openNetconf({ user: 'nms' }));
+    await c.open();
+    const replies = [await c.rpc(ask), await c.rpc('<get-route-information/>'), await c.rpc('<get-software-information/>')];
+    await c.rpc('<close-session/>');
+    await c.until(() => c.ended !== undefined);
+    return replies;
+  };
+  try {
+    const first = await poll();
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(dev.dropRebuildable(), false, 'dropped already after the idle time');
+    assert.deepEqual(await poll(), first, 'rebuilt the same');
+    // With a session open the model stays.
+    const c = new TestClient(dev.openNetconf({ user: 'nms' }));
+    await c.open();
+    await c.rpc(ask);
+    await commitChanges(c);
+    const after = [await c.rpc(ask), await c.rpc('<get-route-information/>'), await c.rpc('<get-software-information/>')];
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(dev.dropRebuildable(), true, 'kept while a session is open');
+    assert.equal(dev.hostname, 'lab-mx', 'the host name is known without the model');
+    assert.deepEqual([await c.rpc(ask), await c.rpc('<get-route-information/>'), await c.rpc('<get-software-information/>')], after, 'rebuilt the same after a commit');
+    await c.rpc('<close-session/>');
+  } finally {
+    await dev.close();
+  }
+});
