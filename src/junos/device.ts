@@ -93,7 +93,7 @@ export class EmulatedDevice implements DeviceView {
     this.bootTime = clock();
     // The syslog starts at boot: the ports coming up, then what sessions and commits do.
     const log = syslogOf(this);
-    log.commits = () => this.store?.history() ?? [];
+    log.commits = () => this.history();
     log.boot(this.bootTime, profile.interfaces);
     if (typeof store === 'function') this.build = store;
     else this.attach(store);
@@ -126,7 +126,7 @@ export class EmulatedDevice implements DeviceView {
     if (!this.model) {
       const ds = this.store as Partial<JunosDatastore> | undefined;
       const config = ds?.committed?.() ?? parseInitialConfig(this.profile.initialConfig, this.identity);
-      const commitTime = this.store?.history()[0]?.time ?? this.bootTime;
+      const commitTime = this.history()[0]?.time ?? this.bootTime;
       this.model = new OperModel({ profile: this.profile, config, identity: this.identity, bootTime: this.bootTime, commitTime: Math.max(commitTime, this.bootTime), carry: this.carry });
       this.modelHostName = this.model.hostName();
       // Asked for with no session open (status, a fault): dropped again after a while.
@@ -143,11 +143,22 @@ export class EmulatedDevice implements DeviceView {
   dropRebuildable(): boolean {
     clearTimeout(this.modelTimer);
     this.modelTimer = undefined;
-    if (!this.model) return false;
     // The model is a function of the configuration, profile, identity, times and carry:
     // the carry it was built from stays, so the next one is the same.
+    let dropped = this.model !== undefined;
     this.model = undefined;
-    return true;
+    // A lazy in-memory device whose datastore is still the factory one, untouched, goes
+    // back to unbuilt: built again (same revision time) when a session needs it.
+    const ds = this.store as Partial<JunosDatastore> | undefined;
+    if (ds && this.rebuildable && this.sessions.size === 0 && ds.pristine?.()) {
+      const store = this.store!;
+      this.dropped = store.history();
+      this.store = undefined;
+      this.building = undefined;
+      void store.close().catch(() => undefined);
+      dropped = true;
+    }
+    return dropped;
   }
 
   /** Refuses new NETCONF sessions with `reason` (one line), or accepts them again (undefined). */
@@ -164,7 +175,16 @@ export class EmulatedDevice implements DeviceView {
     this.modelTimer.unref();
   }
 
-  private build: (() => Promise<ConfigDatastore>) | undefined;
+  /** Builds the datastore (a lazy device); given the factory revision's time when built again. */
+  private build: ((initialTime?: number) => Promise<ConfigDatastore>) | undefined;
+  /** A lazy device in memory only: its datastore, while pristine, may be dropped and built again. */
+  private rebuildable = false;
+  /** The history of a datastore dropped while pristine (its factory revision), until built again. */
+  private dropped: ReturnType<ConfigDatastore['history']> | undefined;
+
+  private history(): ReturnType<ConfigDatastore['history']> {
+    return this.store?.history() ?? this.dropped ?? [];
+  }
   /** The state directory's lock of a lazy device not built yet (released at close). */
   private unbuiltLock: StateLock | undefined;
 
@@ -183,12 +203,13 @@ export class EmulatedDevice implements DeviceView {
   materialise(): Promise<ConfigDatastore> {
     if (this.store) return Promise.resolve(this.store);
     if (this.closed) return Promise.reject(new Error('device is closed'));
-    this.building ??= this.build!().then(
+    this.building ??= this.build!(this.dropped?.[0]?.time).then(
       (store) => {
         this.unbuiltLock = undefined;
         this.attach(store);
         this.model = undefined;
-        this.build = undefined;
+        this.dropped = undefined;
+        if (!this.rebuildable) this.build = undefined;
         return store;
       },
       (err: unknown) => {
@@ -222,15 +243,16 @@ export class EmulatedDevice implements DeviceView {
       mkdirSync(opts.stateDir, { recursive: true, mode: 0o700 });
       held = lockStateDir(opts.stateDir, opts.owner ?? `nc-grpc-device, pid ${process.pid}`);
     }
-    const make = async () => {
+    const make = async (initialTime?: number) => {
       // The factory configuration names the device with its own host name (made only when needed).
       const initialConfig = { ...profile.initialConfig, content: profile.initialConfig.content.replace(/\{\{hostname\}\}/g, hostname) };
       const heldLock = held;
       held = undefined; // the datastore owns it now (and releases it if it fails)
-      return factory({ stateDir: opts.stateDir, initialConfig, now, owner: opts.owner, report, schema, ...(heldLock ? { heldLock } : {}) });
+      return factory({ stateDir: opts.stateDir, initialConfig, now, owner: opts.owner, report, schema, ...(heldLock ? { heldLock } : {}), ...(initialTime !== undefined ? { initialTime } : {}) });
     };
     const device = new EmulatedDevice(profile, hostname, serial, opts.lazy ? make : await make(), logger, now, opts.maxMessageBytes, opts.faults);
     if (held) device.unbuiltLock = held;
+    device.rebuildable = opts.lazy === true && !opts.stateDir;
     if (opts.modelIdleMs !== undefined) device.modelIdleMs = Math.max(0, opts.modelIdleMs);
     return device;
   }
@@ -240,7 +262,7 @@ export class EmulatedDevice implements DeviceView {
   }
 
   lastCommit(): { time: number; user: string } | undefined {
-    const newest = this.store?.history()[0];
+    const newest = this.history()[0];
     return newest ? { time: newest.time, user: newest.user } : undefined;
   }
 
@@ -280,7 +302,7 @@ export class EmulatedDevice implements DeviceView {
       dispatch: async (op) => dispatchInFormat({ device: this, config: config ?? (await ready), sessionId: id, user, op }),
       onEnd: () => {
         this.sessions.delete(id);
-        if (this.sessions.size === 0 && this.model) this.dropModelLater();
+        if (this.sessions.size === 0 && (this.model || (this.rebuildable && this.store))) this.dropModelLater();
         syslogOf(this).session({ time: this.clock(), id, user, login: false });
         this.sessionInfo.delete(id);
         this.logger.debug({ session: id }, 'netconf session ended');
