@@ -429,7 +429,7 @@ async function main(s: Settings): Promise<void> {
 
 const explanations = [
   'fleet: the command `nc-grpc-device --devices N` as a user runs it (a process of its own, no flags, no environment',
-  '  settings), measured from /proc (its process and the one it may start again); per device = beyond a one-device run of',
+  '  settings), measured from /proc (its process and any below it); per device = beyond a one-device run of',
   '  the same command. bare = a plain Node http2 TLS client in a process of its own: min(N, 2000) connections, 16 at a',
   '  time, each holding one open POST stream, to a plain http2 server in the NMS process. Memory of both after 3 s idle.',
   'polled: every device of that fleet polled once, then again, 16 at a time, by the reference NMS (NMS process): NETCONF',

@@ -13,7 +13,6 @@ import type { Logger } from '../log.js';
 import { RuntimeError, UsageError } from '../errors.js';
 import type { AgentStatus, InventoryDevice } from '../status/types.js';
 import type { DeviceFlags } from './options.js';
-import { FLEET_WORKER_YOUNG_MB } from './fleet.js';
 
 type ClientStatus = AgentStatus['clients'][number];
 
@@ -85,7 +84,7 @@ export async function startFleetThreads(f: DeviceFlags, blocks: { first: number;
   let stopping: Promise<void> | undefined;
   for (const block of blocks) {
     const data: WorkerStart = { flags: { ...f, block, threads: 1 }, logLevel: logger.level };
-    const worker = new Worker(new URL('./fleet-worker.js', import.meta.url), { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: FLEET_WORKER_YOUNG_MB } });
+    const worker = new Worker(new URL('./fleet-worker.js', import.meta.url), { workerData: data });
     const member: Member = { worker, json: '{"clients":[],"devices":[]}', exited: false };
     members.push(member);
     starts.push(

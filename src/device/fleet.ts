@@ -8,54 +8,14 @@ import type { AgentConfig } from '../outbound/config.js';
 import { UsageError } from '../errors.js';
 import { resolveShard, shardRange, type Shard } from './shard.js';
 
-/** The young generation a fleet process asks V8 for: MiB per semi-space (V8's default is 16). */
-export const FLEET_SEMI_SPACE_MB = 64;
-
-/**
- * Node flags for a process that runs a fleet: a young generation of up to 64 MiB per
- * semi-space. A fleet starting or reconnecting allocates fast (a gRPC channel and two calls
- * per device); with the default size much of that is copied and promoted before it dies.
- * Measured on the 2-core bench machine: about 20 % less CPU per device at a fleet start of
- * 3,000. Memory is taken only while allocation is that fast.
+/*
+ * A fleet runs with Node's defaults: no process flags or environment. Measured with the
+ * command run as a user runs it (bench/fleet.ts), a larger young generation
+ * (--max-semi-space-size=64) and one malloc arena (MALLOC_ARENA_MAX=1) gave no CPU back at
+ * 2,000, 5,000 or 10,000 devices and cost memory: 10,000 devices on two threads held
+ * 1,700 MiB with them (the command started again with them) against 1,433 MiB without;
+ * 5,000: 1,048 against 807 MiB; 2,000 on one thread: 525 against 337 MiB.
  */
-export const FLEET_NODE_FLAGS: readonly string[] = [`--max-semi-space-size=${FLEET_SEMI_SPACE_MB}`];
-
-/**
- * Environment for a process that runs a fleet: one malloc arena (glibc). A fleet on several
- * threads (`--threads`) otherwise gets an arena per thread for its TLS and HTTP/2 buffers:
- * about 20 KiB more per idle device at 10,000 devices on two threads (measured: 110 against
- * 90 KiB), for no gain in connect rate. Used with FLEET_NODE_FLAGS.
- */
-export const FLEET_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '1' };
-
-/** Set in the environment of a process started with the fleet settings (never re-exec twice). */
-export const FLEET_SETTINGS_MARK = 'NCGD_FLEET_SETTINGS';
-
-/**
- * Whether a process about to run `count` devices (its block of the fleet) should start again
- * with the fleet settings (FLEET_NODE_FLAGS, FLEET_ENV): the one place that decides it. Yes
- * from AUTO_THREADS_FROM devices up, unless the process already runs with them (the mark, or
- * the flag in its arguments or NODE_OPTIONS together with the arena setting). The settings
- * cannot be applied from inside: glibc reads its arena limit at start, V8 its heap sizes.
- */
-export function fleetNeedsSettings(count: number, env: Record<string, string | undefined> = process.env, execArgv: readonly string[] = process.execArgv): boolean {
-  if (count < AUTO_THREADS_FROM || env[FLEET_SETTINGS_MARK] === '1') return false;
-  const flags = [...execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)];
-  const young = flags.some((a) => a.startsWith('--max-semi-space-size'));
-  return !(young && env.MALLOC_ARENA_MAX !== undefined);
-}
-
-/** Node arguments and environment for a process that runs a fleet (a re-exec, `lab start`). */
-export function fleetProcess(env: Record<string, string | undefined> = process.env): { nodeFlags: string[]; env: Record<string, string | undefined> } {
-  return { nodeFlags: [...FLEET_NODE_FLAGS], env: { ...env, ...FLEET_ENV, [FLEET_SETTINGS_MARK]: '1' } };
-}
-
-/**
- * The young generation of a fleet's worker threads (`resourceLimits.maxYoungGenerationSizeMb`):
- * a worker's heap takes its sizes from here, not from the process flags. V8's young
- * generation is three semi-spaces.
- */
-export const FLEET_WORKER_YOUNG_MB = 3 * FLEET_SEMI_SPACE_MB;
 
 /**
  * The device-id of member `n` of a fleet: `{n}` in the configured id is replaced by n,

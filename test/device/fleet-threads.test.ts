@@ -8,12 +8,11 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { AUTO_THREADS_FROM, FLEET_SETTINGS_MARK, fleetNeedsSettings, fleetProcess, fleetThreads, threadBlocks } from '../../src/device/fleet.js';
-import { Harness, loopbackPki, MAIN_JS, pidAlive, until } from '../support/agent-harness.js';
+import { AUTO_THREADS_FROM, fleetThreads, threadBlocks } from '../../src/device/fleet.js';
+import { Harness, MAIN_JS, until } from '../support/agent-harness.js';
 import type { Inventory } from '../../src/status/types.js';
 
 const h = new Harness();
@@ -89,55 +88,3 @@ test('a fleet on three threads: seven devices dial in, one control socket lists 
   assert.ok(!existsSync(path.join(stateDir, 'lock')), 'the fleet released its directory');
 });
 
-test('fleet settings: wanted from 1,000 devices unless the process has them; the process for them carries the mark', () => {
-  assert.equal(fleetNeedsSettings(AUTO_THREADS_FROM - 1, {}, []), false, 'a small fleet runs as it is');
-  assert.equal(fleetNeedsSettings(AUTO_THREADS_FROM, {}, []), true);
-  assert.equal(fleetNeedsSettings(10_000, { [FLEET_SETTINGS_MARK]: '1' }, []), false, 'never twice');
-  assert.equal(fleetNeedsSettings(10_000, { MALLOC_ARENA_MAX: '2', NODE_OPTIONS: '--max-semi-space-size=32' }, []), false, "the user's own settings are kept");
-  assert.equal(fleetNeedsSettings(10_000, { MALLOC_ARENA_MAX: '1' }, []), true, 'the young generation is missing');
-  assert.equal(fleetNeedsSettings(10_000, { MALLOC_ARENA_MAX: '1' }, ['--max-semi-space-size=64']), false);
-  const p = fleetProcess({ PATH: '/bin' });
-  assert.deepEqual(p.nodeFlags, ['--max-semi-space-size=64']);
-  assert.equal(p.env.MALLOC_ARENA_MAX, '1');
-  assert.equal(p.env[FLEET_SETTINGS_MARK], '1');
-  assert.equal(p.env.PATH, '/bin');
-});
-
-test('a fleet of 1,000 from the command line runs in a process with the fleet settings; signals and the exit code pass through', async () => {
-  // An NMS port nobody listens on: every device is refused at once and waits (cheap, no TLS).
-  const free = net.createServer();
-  await new Promise<void>((r) => free.listen(0, '127.0.0.1', () => r()));
-  const port = (free.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => free.close(() => r()));
-  const dir = h.tempDir();
-  const certFile = path.join(dir, 'nms.crt');
-  writeFileSync(certFile, (await loopbackPki()).cert);
-  const control = path.join(dir, 'control.sock');
-  const args = ['--host', '127.0.0.1', '--port', String(port), '--cert-file', certFile, '--device-id', 'big-{n}', '--devices', '1000', '--threads', '1', '--waittime', '300', '--control', control, '--log-level', 'error'];
-  const env: Record<string, string> = { NCGD_SECRET: 'big-secret' };
-  const { child, stderr, exited } = h.cli(args, env);
-  const childOf = (pid: number): number | undefined => {
-    for (const name of readdirSync('/proc')) {
-      if (!/^\d+$/.test(name)) continue;
-      try {
-        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-        if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) return Number(name);
-      } catch {
-        // gone
-      }
-    }
-    return undefined;
-  };
-  let inner: number | undefined;
-  await until(() => (inner = childOf(child.pid!)) !== undefined && existsSync(control), 60_000, 'the fleet process and its control socket');
-  const environ = readFileSync(`/proc/${inner}/environ`, 'utf8').split('\0');
-  const cmdline = readFileSync(`/proc/${inner}/cmdline`, 'utf8').split('\0');
-  assert.ok(environ.includes('MALLOC_ARENA_MAX=1'), 'one malloc arena');
-  assert.ok(environ.includes(`${FLEET_SETTINGS_MARK}=1`), 'marked');
-  assert.ok(cmdline.includes('--max-semi-space-size=64'), cmdline.join(' '));
-  assert.ok(cmdline.includes('--devices') && cmdline.includes('1000'), 'the same command line');
-  child.kill('SIGTERM');
-  assert.equal(await exited, 0, stderr().slice(-400));
-  await until(() => !pidAlive(inner!), 10_000, 'the fleet process ended with its parent');
-  assert.doesNotMatch(stderr(), /\n\s+at /, 'no stack trace');
-});
