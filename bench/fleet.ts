@@ -1,28 +1,39 @@
 /**
- * The fleet phase of `npm run bench`: N emulated devices (the real `--devices N` path:
- * startDevice, lazy members) against the reference NMS in the NMS child process, beside N
- * bare Node http2 TLS client connections, each with one open stream, to a plain http2
- * server in the same child, measured in the same run:
+ * The fleet phases of `npm run bench`, with the device side run as a user runs it: the
+ * `nc-grpc-device --devices N` command in a process of its own, with no flags or environment
+ * settings from the bench (what it needs it applies itself), against the reference NMS in
+ * the NMS child process; measured from outside (/proc: resident memory and CPU time of the
+ * command and any process below it). Beside it, in the same run, the bare
+ * baseline: a plain Node http2 TLS client in a process of its own (bench/bare-client.ts)
+ * opening min(N, 2000) connections, 16 at a time, each holding one open POST stream, to a
+ * plain http2 server in the NMS process.
  *
- *   connect rate   devices/s from the first to the last Initialize at the NMS (and, for
- *                  information, from the start call until every device waits) vs bare
- *                  connections/s (connected, stream open at the server);
- *   memory, fds    RSS (after GC) and open descriptors per idle device vs per bare connection;
- *   event loop     p50/p99/max delay while idle (perf_hooks.monitorEventLoopDelay);
- *   a session      opened to a random device of the idle fleet, hello received (ms);
- *   storm          the NMS stopped and started again on its port: time until every device
- *                  is waiting again (--storm: the devices walk in step), and its connect rate.
+ *   fleet    connect rate at the start (first to last Initialize at the NMS; and from the
+ *            command's start), resident memory per idle device (beyond a one-device run of
+ *            the same command) and CPU per connected device, against the bare connection;
+ *            a session to one idle device; the storm (the NMS restarted, devices in step).
+ *   polled   every device polled once, then again (NETCONF session: hello,
+ *            get-interface-information terse, get-configuration, close), 16 at a time, by
+ *            the reference NMS: device CPU per poll, polls/s, p99 poll time, and the memory a
+ *            polled device keeps beyond an idle one.
  */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import http2 from 'node:http2';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Row } from './stats.js';
-import { nowMs } from './stats.js';
+import { nowMs, percentile } from './stats.js';
+import { treeCpuMs, treeFds, treeRss } from './proc.js';
+import type { PollResult } from './nms-side.js';
+import { MODEL_IDLE_MS } from '../src/junos/device.js';
 
 const MiB = 1024 * 1024;
 const KiB = 1024;
+/** Connections of the bare baseline (the issue's 2,000; fewer for a smaller fleet). */
+const BARE_MAX = 2000;
+const WIDTH = 16;
+const SECRET = 'bench-fleet-secret';
 
 export interface FleetPeer {
   call<T>(body: unknown): Promise<T>;
@@ -32,168 +43,221 @@ export interface FleetContext {
   n: number;
   nms: FleetPeer;
   cert: string;
-  gc: () => void;
+  /** Which of 'fleet' and 'polled' to run. */
+  phases: Set<string>;
   rows: Row[];
   notes: string[];
-}
-
-function openFds(): number {
-  try {
-    return readdirSync('/proc/self/fd').length;
-  } catch {
-    return NaN;
-  }
+  progress(phase: string, message: string): void;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Settled memory: two collections with a pause between. */
-async function settledRss(gc: () => void): Promise<number> {
-  gc();
-  await sleep(300);
-  gc();
-  return process.memoryUsage().rss;
+/** The environment a user's shell would give the command: none of the fleet settings. */
+function plainEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NCGD_SECRET: SECRET };
+  for (const k of ['NODE_OPTIONS', 'MALLOC_ARENA_MAX', 'NCGD_SHARDS']) delete env[k];
+  return env;
 }
 
-/** Runs `fn(i)` for i < n, at most `width` at a time. */
-async function pool(n: number, width: number, fn: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < n) await fn(next++);
-  };
-  await Promise.all(Array.from({ length: Math.min(width, n) }, worker));
+interface BareResult {
+  count: number;
+  rate: number;
+  cpuMsPer: number;
+  rssPer: number;
 }
 
-async function idleLoopDelay(ms: number): Promise<{ p50: number; p99: number; max: number }> {
-  const h = monitorEventLoopDelay({ resolution: 10 });
-  h.enable();
-  await sleep(ms);
-  h.disable();
-  return { p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6 };
-}
-
-/** N bare http2 TLS connections, each with one open stream (a GET the server never answers). */
-async function bareBaseline(c: FleetContext, port: number): Promise<{ rate: number; rssPer: number; fdsPer: number; loop: { p50: number; p99: number; max: number } }> {
-  const rss0 = await settledRss(c.gc);
-  const fd0 = openFds();
-  const sessions: http2.ClientHttp2Session[] = [];
-  const t0 = nowMs();
-  // As many connects in flight as the fleet start has (every device dials at once).
-  await pool(c.n, 256, async () => {
-    const s = http2.connect(`https://127.0.0.1:${port}`, { ca: c.cert, servername: 'nms.bench' });
-    s.on('error', () => {});
-    sessions.push(s);
-    await new Promise<void>((resolve, reject) => {
-      s.once('connect', () => resolve());
-      s.once('error', reject);
+/** The bare http2 baseline, in a process of its own (no flags), closed again before it returns. */
+async function bareBaseline(c: FleetContext, port: number): Promise<BareResult> {
+  const count = Math.min(c.n, BARE_MAX);
+  c.progress('fleet', `bare baseline: ${count} plain http2 TLS connections, ${WIDTH} at a time, each holding a POST stream (own process)`);
+  const child = fork(new URL('./bare-client.js', import.meta.url), [], { execArgv: [], env: plainEnv(), stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  try {
+    const r = await new Promise<{ ms: number; cpuMs: number; rss0: number; rss1: number }>((resolve, reject) => {
+      child.once('message', (m: { result?: { ms: number; cpuMs: number; rss0: number; rss1: number }; error?: string }) => (m.result ? resolve(m.result) : reject(new Error(m.error))));
+      child.once('exit', (code) => reject(new Error(`the bare client exited (${code})`)));
+      child.send({ op: 'connect', ask: { port, cert: c.cert, count, width: WIDTH } });
     });
-    const req = s.request({ ':path': '/hold', ':method': 'POST' }, { endStream: false });
-    req.on('error', () => {});
-  });
-  // Every stream open at the server.
-  for (let i = 0; i < 600; i++) {
-    if ((await c.nms.call<number>({ op: 'h2streams' })) >= c.n) break;
-    await sleep(50);
+    return { count, rate: (count / r.ms) * 1000, cpuMsPer: r.cpuMs / count, rssPer: (r.rss1 - r.rss0) / count };
+  } finally {
+    await stopChild(child, 'close');
   }
-  const ms = nowMs() - t0;
-  const rss1 = await settledRss(c.gc);
-  const fd1 = openFds();
-  const loop = await idleLoopDelay(2000);
-  for (const s of sessions) s.destroy();
-  // Every bare connection closed (its descriptor back) before the fleet starts.
-  for (let i = 0; i < 200 && openFds() > fd0 + 16; i++) await sleep(50);
-  return { rate: (c.n / ms) * 1000, rssPer: (rss1 - rss0) / c.n, fdsPer: (fd1 - fd0) / c.n, loop };
 }
 
-async function waitPending(c: FleetContext, want: number, maxMs: number): Promise<number> {
+async function stopChild(child: ChildProcess, message?: string): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  if (message && child.connected) child.send({ op: message });
+  else child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function waitPending(c: FleetContext, want: number, maxMs: number, phase: string): Promise<number> {
   const t0 = nowMs();
   let got = 0;
+  let said = 0;
   while (nowMs() - t0 < maxMs) {
     got = await c.nms.call<number>({ op: 'pending' });
     if (got >= want) return got;
+    if (nowMs() - said > 5000) {
+      if (said) c.progress(phase, `${got} of ${want} devices waiting at the NMS (${((nowMs() - t0) / 1000).toFixed(0)} s)`);
+      said = nowMs();
+    }
     await sleep(50);
   }
   return got;
 }
 
-export async function fleetPhase(c: FleetContext): Promise<void> {
-  const { startDevice } = await import('../src/device/assemble.js');
-  const { withDefaults } = await import('../src/device/settings.js');
-  const { silentLogger } = await import('../src/log.js');
-  const { nmsPort, h2Port } = await c.nms.call<{ nmsPort: number; h2Port: number }>({ op: 'fleetInit' });
+/** The command as a user runs it: `nc-grpc-device --devices N ...`, its stderr's tail kept. */
+function startCommand(args: string[]): { child: ChildProcess; tail(): string } {
+  const main = new URL('../src/cli/main.js', import.meta.url).pathname;
+  const child = spawn(process.execPath, [main, ...args], { env: plainEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+  let tail = '';
+  child.stderr!.on('data', (d: Buffer) => (tail = (tail + d.toString()).slice(-2000)));
+  return { child, tail: () => tail.trim().split('\n').slice(-3).join(' | ') };
+}
 
-  const bare = await bareBaseline(c, h2Port);
+/** Resident memory of a process tree once it has sat idle a while (no forced collection, as for the bare client). */
+async function idleRss(pid: number): Promise<number> {
+  await sleep(3000);
+  return treeRss(pid);
+}
 
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ncgd-bench-fleet-'));
+interface Fleet {
+  pid: number;
+  child: ChildProcess;
+  tail(): string;
+}
+
+async function runFleet(c: FleetContext, dir: string, nmsPort: number, count: number, id: string, phase: string): Promise<Fleet & { waitingMs: number; ok: boolean }> {
   const certFile = path.join(dir, 'nms.crt');
   writeFileSync(certFile, c.cert);
-  const waittime = 4;
-  const rss0 = await settledRss(c.gc);
-  const fd0 = openFds();
+  const args = ['--host', '127.0.0.1', '--port', String(nmsPort), '--cert-file', certFile, '--device-id', id, '--waittime', '4', '--storm', '--profile', 'mx', '--control', path.join(dir, `${count}.sock`), '--log-level', 'warn'];
+  if (count > 1) args.push('--devices', String(count));
   const t0 = nowMs();
-  const running = await startDevice(
-    withDefaults({
-      host: '127.0.0.1',
-      port: nmsPort,
-      certFile,
-      deviceId: 'bench-fleet-{n}',
-      secret: 'bench-fleet-secret',
-      waittime,
-      devices: String(c.n),
-      storm: true,
-      control: path.join(dir, 'control.sock'),
-      allowRootShell: true,
-    }),
-    silentLogger,
-  );
+  const { child, tail } = startCommand(args);
+  const got = await Promise.race([waitPending(c, count, 600_000, phase), new Promise<number>((r) => child.once('exit', () => r(-1)))]);
+  return { pid: child.pid!, child, tail, waitingMs: nowMs() - t0, ok: got >= count };
+}
+
+async function noneWaiting(c: FleetContext): Promise<void> {
+  for (let i = 0; i < 200 && (await c.nms.call<number>({ op: 'pending' })) > 0; i++) await sleep(50);
+}
+
+export async function fleetPhase(c: FleetContext): Promise<void> {
+  const { nmsPort, h2Port } = await c.nms.call<{ nmsPort: number; h2Port: number }>({ op: 'fleetInit' });
+  const idle = c.phases.has('fleet');
+  const polled = c.phases.has('polled');
+  const bare = idle ? await bareBaseline(c, h2Port) : undefined;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ncgd-bench-fleet-'));
   try {
-    const started = nowMs() - t0;
-    const got = await waitPending(c, c.n, 600_000);
-    const ms = nowMs() - t0;
-    if (got < c.n) c.notes.push(`fleet: only ${got} of ${c.n} devices reached the NMS`);
-    // The start's connect rate, as the storm's: first to last Initialize at the NMS (the
-    // process's fixed start, profile and schema loading, is left out; it weighs on small fleets).
-    const startSpan = await c.nms.call<{ first: number; last: number; count: number }>({ op: 'initializeSpan' });
-    const rss1 = await settledRss(c.gc);
-    const fd1 = openFds();
-    const loop = await idleLoopDelay(3000);
-    // A session to one device of the idle fleet (its datastore is built now).
-    const k = 1 + Math.floor(Math.random() * c.n);
-    const s0 = nowMs();
-    const opened = await c.nms.call<{ ok: boolean; error?: string }>({ op: 'fleetSession', deviceId: `bench-fleet-${k}`, secret: 'bench-fleet-secret' });
-    const sessionMs = nowMs() - s0;
-    if (!opened.ok) c.notes.push(`fleet: session to bench-fleet-${k} failed: ${opened.error}`);
+    // The command's fixed cost (process, profile, schema, control socket): one device.
+    c.progress('fleet', 'one device (the command\'s fixed cost)');
+    const one = await runFleet(c, dir, nmsPort, 1, 'bench-one', 'fleet');
+    if (!one.ok) throw new Error(`the one-device run did not reach the NMS: ${one.tail()}`);
+    const oneRss = await idleRss(one.pid);
+    const oneCpu = treeCpuMs(one.pid);
+    const oneFds = treeFds(one.pid);
+    await stopChild(one.child);
+    await noneWaiting(c);
 
-    // The storm: the NMS dies and comes back on its port; the devices walk in step.
-    await c.nms.call({ op: 'nmsStop' });
-    await sleep(500);
-    await c.nms.call({ op: 'nmsStart', port: nmsPort });
-    const r0 = nowMs();
-    const back = await waitPending(c, c.n, 600_000);
-    const stormMs = nowMs() - r0;
-    const span = await c.nms.call<{ first: number; last: number; count: number }>({ op: 'initializeSpan' });
-    const stormConnectMs = Math.max(1, span.last - span.first);
-    if (back < c.n) c.notes.push(`storm: only ${back} of ${c.n} devices came back`);
-
-    const name = `${c.n} devices`;
-    c.rows.push({ metric: `fleet start connect rate (first to last Initialize), ${name}`, unit: 'devices/s', ours: (startSpan.count / Math.max(1, startSpan.last - startSpan.first)) * 1000, raw: bare.rate, better: 'higher', target: { on: 'ratio', op: '>=', value: 0.8 } });
-    c.rows.push({ metric: `fleet start to all waiting (from the start call), ${name}`, unit: 'devices/s', ours: (c.n / ms) * 1000, raw: bare.rate, better: 'higher' });
-    c.rows.push({ metric: 'RSS per idle device (after GC)', unit: 'KiB', ours: (rss1 - rss0) / c.n / KiB, raw: bare.rssPer / KiB, better: 'lower', target: { on: 'ratio', op: '<=', value: 1.3 } });
-    c.rows.push({ metric: 'open fds per idle device', unit: 'fds', ours: (fd1 - fd0) / c.n, raw: bare.fdsPer, better: 'lower' });
-    c.rows.push({ metric: 'event-loop delay p99 while idle', unit: 'ms', ours: loop.p99, raw: bare.loop.p99, better: 'lower' });
-    c.rows.push({ metric: 'event-loop delay max while idle', unit: 'ms', ours: loop.max, raw: bare.loop.max, better: 'lower' });
-    c.rows.push({ metric: 'a session to one idle device (open + hello)', unit: 'ms', ours: sessionMs, raw: NaN, better: 'lower' });
-    c.rows.push({ metric: `storm: NMS restart to all waiting (--storm, waittime ${waittime} s)`, unit: 's', ours: stormMs / 1000, raw: NaN, better: 'lower' });
-    c.rows.push({ metric: 'storm connect rate (first to last Initialize)', unit: 'devices/s', ours: (span.count / stormConnectMs) * 1000, raw: bare.rate, better: 'higher', target: { on: 'ratio', op: '>=', value: 0.8 } });
-    c.notes.push(
-      `fleet: ${c.n} devices started in ${(started / 1000).toFixed(1)} s, all waiting after ${(ms / 1000).toFixed(1)} s; RSS ${(rss0 / MiB).toFixed(0)} -> ${(rss1 / MiB).toFixed(0)} MiB, ` +
-        `fds ${fd0} -> ${fd1}; bare http2: ${bare.rate.toFixed(0)} connections/s, ${(bare.rssPer / KiB).toFixed(1)} KiB and ${bare.fdsPer.toFixed(2)} fds each; ` +
-        `storm: ${span.count} Initializes in ${(stormConnectMs / 1000).toFixed(2)} s after the NMS came back (the in-step walk starts at the next multiple of waittime)`,
-    );
+    c.progress('fleet', `starting nc-grpc-device --devices ${c.n} (no flags, no environment settings)`);
+    const f = await runFleet(c, dir, nmsPort, c.n, 'bench-fleet-{n}', 'fleet');
+    try {
+      if (!f.ok) {
+        c.notes.push(`fleet: not every device reached the NMS: ${f.tail()}`);
+        return;
+      }
+      const startSpan = await c.nms.call<{ first: number; last: number; count: number }>({ op: 'initializeSpan' });
+      const cpu = treeCpuMs(f.pid);
+      c.progress('fleet', `all ${c.n} waiting after ${(f.waitingMs / 1000).toFixed(1)} s; letting it settle`);
+      const rss = await idleRss(f.pid);
+      const fds = treeFds(f.pid);
+      const perDevice = (rss - oneRss) / (c.n - 1);
+      const name = `${c.n} devices`;
+      if (idle && bare) {
+        c.rows.push({ metric: `fleet start connect rate (first to last Initialize), ${name}`, unit: 'devices/s', ours: (startSpan.count / Math.max(1, startSpan.last - startSpan.first)) * 1000, raw: bare.rate, better: 'higher', target: { on: 'ratio', op: '>=', value: 0.8 } });
+        c.rows.push({ metric: `fleet start to all waiting (from the command's start), ${name}`, unit: 'devices/s', ours: (c.n / f.waitingMs) * 1000, raw: bare.rate, better: 'higher' });
+        c.rows.push({ metric: 'RSS per idle device, beyond a one-device run', unit: 'KiB', ours: perDevice / KiB, raw: bare.rssPer / KiB, better: 'lower', target: { on: 'ratio', op: '<=', value: 1.1 } });
+        c.rows.push({ metric: 'RSS per idle device, whole process / devices', unit: 'KiB', ours: rss / c.n / KiB, raw: bare.rssPer / KiB, better: 'lower' });
+        c.rows.push({ metric: 'device-process CPU per connected device, beyond a one-device run', unit: 'ms', ours: (cpu - oneCpu) / (c.n - 1), raw: bare.cpuMsPer, better: 'lower', target: { on: 'ratio', op: '<=', value: 1.5 } });
+        c.rows.push({ metric: 'open fds per idle device', unit: 'fds', ours: (fds - oneFds) / (c.n - 1), raw: 1, better: 'lower' });
+        // A session to one device of the idle fleet (its datastore is built now).
+        const k = 1 + Math.floor(Math.random() * c.n);
+        const s0 = nowMs();
+        const opened = await c.nms.call<{ ok: boolean; error?: string }>({ op: 'fleetSession', deviceId: `bench-fleet-${k}`, secret: SECRET });
+        c.rows.push({ metric: 'a session to one idle device (open + hello)', unit: 'ms', ours: nowMs() - s0, raw: NaN, better: 'lower' });
+        if (!opened.ok) c.notes.push(`fleet: session to bench-fleet-${k} failed: ${opened.error}`);
+        c.notes.push(
+          `fleet: ${c.n} devices all waiting ${(f.waitingMs / 1000).toFixed(1)} s after the command started; RSS ${(rss / MiB).toFixed(0)} MiB (one device: ${(oneRss / MiB).toFixed(0)} MiB), ` +
+            `CPU ${(cpu / 1000).toFixed(1)} s (one device: ${(oneCpu / 1000).toFixed(2)} s); bare http2 (${bare.count} connections): ${bare.rate.toFixed(0)} connections/s, ` +
+            `${(bare.rssPer / KiB).toFixed(1)} KiB and ${bare.cpuMsPer.toFixed(2)} ms CPU each`,
+        );
+      }
+      if (polled) await pollPhase(c, f.pid, rss, perDevice);
+      if (idle) await stormPhase(c, nmsPort);
+    } finally {
+      c.progress('fleet', 'stopping the fleet');
+      await stopChild(f.child);
+    }
   } finally {
-    await running.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+async function pollRound(c: FleetContext, pid: number, round: string): Promise<{ r: PollResult; cpuPer: number }> {
+  c.progress('polled', `${round} poll of ${c.n} devices, ${WIDTH} at a time`);
+  const cpu0 = treeCpuMs(pid);
+  const r = await c.nms.call<PollResult>({ op: 'poll', deviceId: 'bench-fleet-{n}', secret: SECRET, first: 1, last: c.n, concurrency: WIDTH });
+  const cpuPer = (treeCpuMs(pid) - cpu0) / Math.max(1, r.done);
+  if (r.failures) c.notes.push(`polled: ${r.failures} of the ${round} polls failed (${r.lastError})`);
+  return { r, cpuPer };
+}
+
+async function pollPhase(c: FleetContext, pid: number, idleRssTotal: number, idlePerDevice: number): Promise<void> {
+  const first = await pollRound(c, pid, 'first');
+  await waitPending(c, c.n, 60_000, 'polled');
+  const rss1 = await idleRss(pid);
+  const second = await pollRound(c, pid, 'second');
+  await waitPending(c, c.n, 60_000, 'polled');
+  const rss2 = await idleRss(pid);
+  // A device drops what it can rebuild MODEL_IDLE_MS after its last session: as between two
+  // polls a minute apart.
+  c.progress('polled', `waiting ${(MODEL_IDLE_MS + 5000) / 1000} s for idle devices to drop what they can rebuild`);
+  await sleep(MODEL_IDLE_MS + 2000);
+  const rss3 = await idleRss(pid);
+  const rate = (x: PollResult) => (x.done / x.ms) * 1000;
+  const extra = (rss2 - idleRssTotal) / c.n;
+  c.rows.push({ metric: `device CPU per poll, first (vs repeated), ${c.n} devices`, unit: 'ms', ours: first.cpuPer, raw: second.cpuPer, better: 'lower', target: { on: 'ratio', op: '<=', value: 2 } });
+  c.rows.push({ metric: 'device CPU per poll, repeated', unit: 'ms', ours: second.cpuPer, raw: NaN, better: 'lower' });
+  c.rows.push({ metric: 'polls/s, first poll', unit: 'polls/s', ours: rate(first.r), raw: NaN, better: 'higher' });
+  c.rows.push({ metric: 'polls/s, repeated poll', unit: 'polls/s', ours: rate(second.r), raw: NaN, better: 'higher' });
+  c.rows.push({ metric: 'poll time p99, first poll', unit: 'ms', ours: percentile(first.r.samples, 0.99), raw: NaN, better: 'lower' });
+  c.rows.push({ metric: 'poll time p99, repeated poll', unit: 'ms', ours: percentile(second.r.samples, 0.99), raw: NaN, better: 'lower' });
+  c.rows.push({ metric: 'RSS a polled device keeps beyond an idle one', unit: 'KiB', ours: extra / KiB, raw: NaN, better: 'lower' });
+  c.rows.push({ metric: 'RSS per polled device just after its poll (vs idle device)', unit: 'KiB', ours: (idlePerDevice + extra) / KiB, raw: idlePerDevice / KiB, better: 'lower' });
+  c.rows.push({ metric: `RSS per polled device ${(MODEL_IDLE_MS + 5000) / 1000} s after its poll (vs idle device)`, unit: 'KiB', ours: (idlePerDevice + (rss3 - idleRssTotal) / c.n) / KiB, raw: idlePerDevice / KiB, better: 'lower', target: { on: 'ratio', op: '<=', value: 1.5 } });
+  c.notes.push(
+    `polled: RSS idle ${(idleRssTotal / MiB).toFixed(0)} MiB, after the first poll ${(rss1 / MiB).toFixed(0)} MiB, after the second ${(rss2 / MiB).toFixed(0)} MiB, ${(MODEL_IDLE_MS + 5000) / 1000} s later ${(rss3 / MiB).toFixed(0)} MiB; ` +
+      `${(first.r.replyBytes / Math.max(1, first.r.done) / KiB).toFixed(1)} KiB of replies per poll; poll p50 ${percentile(first.r.samples, 0.5).toFixed(1)} / ${percentile(second.r.samples, 0.5).toFixed(1)} ms (first / repeated)`,
+  );
+}
+
+/** The storm: the NMS dies and comes back on its port; the devices walk in step. */
+async function stormPhase(c: FleetContext, nmsPort: number): Promise<void> {
+  c.progress('fleet', 'storm: the NMS restarted on its port');
+  await c.nms.call({ op: 'nmsStop' });
+  await sleep(500);
+  await c.nms.call({ op: 'nmsStart', port: nmsPort });
+  const r0 = nowMs();
+  const back = await waitPending(c, c.n, 600_000, 'fleet');
+  const stormMs = nowMs() - r0;
+  const span = await c.nms.call<{ first: number; last: number; count: number }>({ op: 'initializeSpan' });
+  if (back < c.n) c.notes.push(`storm: only ${back} of ${c.n} devices came back`);
+  const bareRate = c.rows.find((r) => r.metric.startsWith('fleet start connect rate'))?.raw ?? NaN;
+  c.rows.push({ metric: 'storm: NMS restart to all waiting (--storm, waittime 4 s)', unit: 's', ours: stormMs / 1000, raw: NaN, better: 'lower' });
+  c.rows.push({ metric: 'storm connect rate (first to last Initialize)', unit: 'devices/s', ours: (span.count / Math.max(1, span.last - span.first)) * 1000, raw: bareRate, better: 'higher', target: { on: 'ratio', op: '>=', value: 0.8 } });
 }
 
 /** NMS side: an http2 TLS server that holds every stream open, and counts them. */
@@ -203,6 +267,8 @@ export async function startHoldServer(cert: string, key: string): Promise<{ port
   server.on('stream', (stream) => {
     streams++;
     stream.on('error', () => {});
+    // Headers at once (the client knows its stream is open), no end: the stream stays open.
+    stream.respond({ ':status': 200 });
     stream.on('close', () => streams--);
   });
   server.on('sessionError', () => {});

@@ -34,7 +34,8 @@ export type NmsOp =
   | { op: 'fleetSession'; deviceId: string; secret: string }
   | { op: 'nmsStop' }
   | { op: 'nmsStart'; port: number }
-  | { op: 'initializeSpan' };
+  | { op: 'initializeSpan' }
+  | { op: 'poll'; deviceId: string; secret: string; first: number; last: number; concurrency: number };
 
 let nms: ReferenceNms | undefined;
 let pem: { cert: string; key: string } | undefined;
@@ -137,6 +138,66 @@ async function bulk(device: Device): Promise<{ ms: number; bytes: number; messag
   return { ms: nowMs() - t0, bytes, messages };
 }
 
+/** The NMS's hello: base 1.0 only, so the replies end with ]]>]]>. */
+const CLIENT_HELLO = '<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability></capabilities></hello>';
+const POLL_RPCS = [
+  '<rpc message-id="1"><get-interface-information><terse/></get-interface-information></rpc>',
+  '<rpc message-id="2"><get-configuration/></rpc>',
+  '<rpc message-id="3"><close-session/></rpc>',
+];
+
+export interface PollResult {
+  ms: number;
+  /** Each poll's time (ms), open to close. */
+  samples: number[];
+  done: number;
+  failures: number;
+  replyBytes: number;
+  lastError?: string;
+}
+
+/**
+ * One poll of each device first..last of the fleet (`{n}` in the id), `concurrency` at a
+ * time: a NETCONF session (the device's hello, ours), get-interface-information terse,
+ * get-configuration, close-session, and the session closed.
+ */
+async function poll(m: Extract<NmsOp, { op: 'poll' }>): Promise<PollResult> {
+  const samples: number[] = [];
+  let failures = 0;
+  let replyBytes = 0;
+  let lastError: string | undefined;
+  let next = m.first;
+  const t0 = nowMs();
+  const worker = async (): Promise<void> => {
+    while (next <= m.last) {
+      const n = next++;
+      const p0 = nowMs();
+      try {
+        const s = await fleetNms!.requestSession(m.deviceId.replaceAll('{n}', String(n)), m.secret, 'netconf', { timeoutMs: REQUEST_TIMEOUT_MS });
+        try {
+          await s.waitFor((out) => out.includes(TERMINATOR), REQUEST_TIMEOUT_MS);
+          s.send(CLIENT_HELLO + TERMINATOR);
+          for (const rpc of POLL_RPCS) {
+            const wait = nextMessage(s);
+            s.send(rpc + TERMINATOR);
+            const reply = await wait.done;
+            if (!reply.includes('<rpc-reply') || reply.includes('<rpc-error')) throw new Error(`device ${n}: ${reply.slice(0, 200)}`);
+            replyBytes += reply.length;
+          }
+        } finally {
+          await s.close();
+        }
+        samples.push(nowMs() - p0);
+      } catch (err) {
+        failures++;
+        lastError = (err as Error).message;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, m.concurrency) }, worker));
+  return { ms: nowMs() - t0, samples, done: samples.length, failures, replyBytes, lastError };
+}
+
 async function waitDevice(device: Device): Promise<void> {
   const deadline = Date.now() + REQUEST_TIMEOUT_MS;
   while (Date.now() < deadline) {
@@ -194,6 +255,8 @@ async function handle(msg: NmsOp): Promise<unknown> {
       return null;
     case 'initializeSpan':
       return span;
+    case 'poll':
+      return poll(msg);
     case 'memory':
       return process.memoryUsage();
     case 'cpu':

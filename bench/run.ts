@@ -6,8 +6,10 @@
  * raw, round after round, so that a noisy machine hurts both alike.
  *
  * Prints a table and a one-line summary; always exits 0 (benchmarks report, CI does not
- * fail on them). Options: --only rate,rtt,bulk,framing,fleet  --rounds N  --quick  --fleet N
- * (devices in the fleet phase, bench/fleet.ts; default 500, 10000 for the full-size run).
+ * fail on them). Options: --only rate,rtt,bulk,framing,fleet,polled  --rounds N  --quick  --fleet N
+ * (devices in the fleet and polled phases, bench/fleet.ts; default 500, 10000 for the
+ * full-size run). Prints its progress on stderr, phase by phase, and the command that gives
+ * each figure again.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
@@ -25,15 +27,22 @@ import { median, nowMs, percentile, renderTable, runConcurrent, verdict, type Ra
 import { ProgressLine } from '../src/cli/progress.js';
 
 /** Where the bench is, on stderr: a live line at a terminal, a plain line per step otherwise. */
-const progress = new ProgressLine(process.stderr, { plainEveryMs: 0 });
+const progressLine = new ProgressLine(process.stderr, { plainEveryMs: 0 });
 const benchStart = Date.now();
 function step(text: string): void {
-  progress.update(`bench: ${text} (${Math.round((Date.now() - benchStart) / 1000)}s)`);
+  progressLine.update(`bench: ${text} (${Math.round((Date.now() - benchStart) / 1000)}s)`);
 }
 
 const FLEET = 8;
 const SMALL_RPC = '<rpc><get-software-information/></rpc>]]>]]>';
 const MiB = 1024 * 1024;
+
+const PHASES = ['fleet', 'polled', 'rate', 'rtt', 'bulk', 'framing'];
+
+/** Progress of one phase, on the same stderr line: phase, what it does now. */
+function progress(phase: string, message: string): void {
+  step(`${phase}: ${message}`);
+}
 
 interface Settings {
   phases: Set<string>;
@@ -44,6 +53,8 @@ interface Settings {
   bulkBytes: number;
   pieceBytes: number;
   fleet: number;
+  /** The command line that gives these figures again. */
+  command: string;
 }
 
 function settings(): Settings {
@@ -51,8 +62,8 @@ function settings(): Settings {
     options: { only: { type: 'string' }, rounds: { type: 'string' }, quick: { type: 'boolean' }, fleet: { type: 'string' } },
     strict: true,
   });
-  const phases = new Set((values.only ?? 'rate,rtt,bulk,framing,fleet').split(',').map((s) => s.trim()));
-  for (const p of phases) if (!['rate', 'rtt', 'bulk', 'framing', 'fleet'].includes(p)) throw new Error(`--only takes rate, rtt, bulk, framing and fleet, not "${p}"`);
+  const phases = new Set((values.only ?? PHASES.join(',')).split(',').map((s) => s.trim()));
+  for (const p of phases) if (!PHASES.includes(p)) throw new Error(`--only takes ${PHASES.join(', ')}, not "${p}"`);
 
   const quick = values.quick ?? false;
   const fleet = values.fleet === undefined ? (quick ? 200 : 500) : Number(values.fleet);
@@ -68,6 +79,7 @@ function settings(): Settings {
     bulkBytes: (quick ? 16 : 64) * MiB,
     pieceBytes: 64 * 1024,
     fleet,
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
   };
 }
 
@@ -338,7 +350,7 @@ async function makeDeviceBackend(notes: string[]): Promise<{ backend: SessionBac
 async function main(s: Settings): Promise<void> {
   const began = nowMs();
   const notes: string[] = [];
-  step('setting up: the NMS process, the bench devices and their fleet');
+  step('setting up: the NMS process, the agents and their devices');
   const pem = await makeSelfSigned({ commonName: 'nms.bench', ipSans: ['127.0.0.1'] });
   const child = fork(new URL('./nms-side.js', import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const nms = new NmsPeer(child);
@@ -379,20 +391,25 @@ async function main(s: Settings): Promise<void> {
     for (const d of fleet) await nms.call({ op: 'waitDevice', device: d });
     peerForCpu = nms;
     const bench: Bench = { s, nms, raw: new RawClient(rawPort, pem.cert), devices, fleet, agents, gc: collector(), rows: [], notes };
-    console.log(`nc-grpc-device bench: node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, ${s.rounds} round(s), TLS on 127.0.0.1 (P-256 self-signed)`);
+    const loadAtStart = os.loadavg();
     // The fleet first: its memory per device is measured against bare connections, and memory
     // freed by the other phases would be reused by whichever side comes first.
-    if (s.phases.has('fleet')) {
+    if (s.phases.has('fleet') || s.phases.has('polled')) {
       const { fleetPhase } = await import('./fleet.js');
-      step(`fleet: ${s.fleet} devices (start, idle memory, NMS restart)`);
-      await fleetPhase({ n: s.fleet, nms, cert: pem.cert, gc: bench.gc, rows: bench.rows, notes });
+      await fleetPhase({ n: s.fleet, nms, cert: pem.cert, phases: s.phases, rows: bench.rows, notes, progress });
     }
     if (s.phases.has('rate')) await ratePhase(bench);
     if (s.phases.has('rtt')) await rttPhase(bench);
     if (s.phases.has('bulk')) await bulkPhase(bench);
     if (s.phases.has('framing')) await framingPhase(bench);
-    progress.done(`bench: measured in ${Math.round((Date.now() - benchStart) / 1000)}s`);
+    progressLine.done(`bench: measured in ${Math.round((Date.now() - benchStart) / 1000)}s`);
 
+    console.log(`nc-grpc-device bench: node ${process.version}, ${os.cpus().length} CPUs, load ${loadAtStart.map((l) => l.toFixed(2)).join(' ')} at the start, ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} at the end, ${s.rounds} round(s), TLS on 127.0.0.1 (P-256 self-signed)`);
+    console.log(`command: ${s.command}`);
+    for (const p of PHASES.filter((x) => s.phases.has(x))) {
+      const size = p === 'fleet' || p === 'polled' ? ` --fleet ${s.fleet}` : '';
+      console.log(`  ${p} rows alone: npm run bench -- --only ${p}${size}${s.rounds !== 3 ? ` --rounds ${s.rounds}` : ''}`);
+    }
     console.log('');
     console.log(renderTable(bench.rows));
     console.log('');
@@ -420,6 +437,12 @@ async function main(s: Settings): Promise<void> {
 }
 
 const explanations = [
+  'fleet: the command `nc-grpc-device --devices N` as a user runs it (a process of its own, no flags, no environment',
+  '  settings), measured from /proc (its process and any below it); per device = beyond a one-device run of',
+  '  the same command. bare = a plain Node http2 TLS client in a process of its own: min(N, 2000) connections, 16 at a',
+  '  time, each holding one open POST stream, to a plain http2 server in the NMS process. Memory of both after 3 s idle.',
+  'polled: every device of that fleet polled once, then again, 16 at a time, by the reference NMS (NMS process): NETCONF',
+  '  session, hello, get-interface-information terse, get-configuration, close-session; device CPU from /proc.',
   'how to read: "ours" = reference NMS (child process) <-> TLS <-> Agent + SessionBridge + in-process backend (this process);',
   '  "raw" = minimal grpc-js server (child process) <-> TLS <-> grpc-js client (this process), same proto, cert and channel options.',
   '  Ours also carries the reference NMS (session table, event log, requestSession matching) on the NMS side; raw has none.',

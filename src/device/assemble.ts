@@ -15,6 +15,7 @@ import type { Agent } from '../outbound/agent.js';
 import { agentConfigOf, backendSpecs, faultsOf } from './options.js';
 import type { DeviceSettings } from './settings.js';
 import { startFleetThreads } from './fleet-threads.js';
+import { startMemoryGuard } from './memory-guard.js';
 import { describeShard } from './shard.js';
 import { configSnapshot } from './config-watch.js';
 import { raiseFdLimit } from './fd-limit.js';
@@ -136,6 +137,9 @@ async function assemble(s: DeviceSettings, logger: Logger, placement: ThreadPlac
   if (plan.shard && layout.main) logger.info({ shard: `${plan.shard.index}/${plan.shard.count}`, first: plan.first, last: plan.last, total: layout.total }, describeShard(layout.total, plan.shard));
   if (layout.fleet && layout.main) raiseFdLimit(plan.last - plan.first + 1, logger);
   await startMembers(run, outfitter);
+  // Near its memory limit this thread's devices degrade instead of the process dying (memory-guard.ts).
+  const guard = startMemoryGuard(() => run.devices, logger);
+  stops.add(() => guard.stop());
   if (layout.workerBlocks.length) {
     const others = await startFleetThreads(s, layout.workerBlocks, logger);
     run.others = others;

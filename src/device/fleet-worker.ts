@@ -10,6 +10,15 @@ import { clientStatusChanges } from '../outbound/client-worker.js';
 import { SNAPSHOT_MS, type FromWorker, type ThreadSnapshot, type ToWorker, type WorkerStart } from './fleet-threads.js';
 
 const port = parentPort!;
+// grpc-js sets the TLS server name when dialling an IP address, which Node flags as
+// deprecated on every connection (DEP0123); the main thread mutes that one warning, and so
+// does this thread (other warnings are printed as before).
+const warningListeners = process.listeners('warning');
+process.removeAllListeners('warning');
+process.on('warning', (w: Error & { code?: string }) => {
+  if (w.code === 'DEP0123') return;
+  for (const l of warningListeners) l(w);
+});
 /** The longest a worker goes without looking at its devices at all. */
 const FULL_LOOK_MS = 10_000;
 const { settings, block, logLevel } = workerData as WorkerStart;

@@ -10,23 +10,14 @@ import { isListenPort } from '../wire/port.js';
 import { DEFAULT_PROFILE } from '../junos/identity/profile.js';
 import { resolveShard, shardRange, type Shard } from './shard.js';
 
-/**
- * Node flags for a process that runs a fleet: a young generation of up to 64 MiB per
- * semi-space (V8's default is 16). A fleet starting or reconnecting allocates fast (a gRPC
- * channel and two calls per device); with the default size much of that is copied and
- * promoted before it dies. Measured on the 2-core bench machine: about 20 % less CPU per
- * device at a fleet start of 3,000. Memory is taken only while allocation is that fast.
- * Used by `lab start`, the container image (NODE_OPTIONS) and `npm run bench`.
+/*
+ * A fleet runs with Node's defaults: no process flags or environment. Measured with the
+ * command run as a user runs it (bench/fleet.ts), a larger young generation
+ * (--max-semi-space-size=64) and one malloc arena (MALLOC_ARENA_MAX=1) gave no CPU back at
+ * 2,000, 5,000 or 10,000 devices and cost memory: 10,000 devices on two threads held
+ * 1,700 MiB with them (the command started again with them) against 1,433 MiB without;
+ * 5,000: 1,048 against 807 MiB; 2,000 on one thread: 525 against 337 MiB.
  */
-export const FLEET_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
-
-/**
- * Environment for a process that runs a fleet: one malloc arena (glibc). A fleet on several
- * threads (`--threads`) otherwise gets an arena per thread for its TLS and HTTP/2 buffers:
- * about 20 KiB more per idle device at 10,000 devices on two threads (measured: 110 against
- * 90 KiB), for no gain in connect rate. Used with FLEET_NODE_FLAGS.
- */
-export const FLEET_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '1' };
 
 /**
  * The device-id of member `n` of a fleet: `{n}` in the configured id is replaced by n,

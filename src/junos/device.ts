@@ -45,10 +45,19 @@ export interface EmulatedDeviceOptions {
    * that session.
    */
   lazy?: boolean;
+  /** How long the operational model outlives the last session (MODEL_IDLE_MS by default). */
+  modelIdleMs?: number;
 }
 
 /** Session ids look like the pids of Junos's NETCONF processes and are unique per process. */
 let nextSessionId = 1000 + (process.pid % 50000);
+/**
+ * How long the operational model is kept once the device's last session ended: then it is
+ * dropped, and rebuilt (the same, from the same inputs) when next asked. A fleet polled
+ * now and then keeps its idle size between polls.
+ */
+export const MODEL_IDLE_MS = 15_000;
+
 /** Host names given to devices created without one, per profile. */
 const instanceCounters = new Map<string, number>();
 
@@ -66,6 +75,13 @@ export class EmulatedDevice implements DeviceView {
   private carry: OperCarry | undefined;
   /** The events' version the model was built with. */
   private modelEvents: number | undefined;
+  /** Why new sessions are refused now (the process is short of memory), or undefined. */
+  private refusal: string | undefined;
+  /** The host name of the model last built (kept when the model is dropped), until a commit. */
+  private modelHostName: string | undefined;
+  /** Drops the model modelIdleMs after the last session ended. */
+  private modelTimer: NodeJS.Timeout | undefined;
+  private modelIdleMs = MODEL_IDLE_MS;
   private store: ConfigDatastore | undefined;
   /** The datastore being built (lazy devices), or its failure. */
   private building: Promise<ConfigDatastore> | undefined;
@@ -84,18 +100,15 @@ export class EmulatedDevice implements DeviceView {
   ) {
     this.bootTime = clock();
     // The syslog starts at boot: the ports coming up, then what sessions and commits do.
-    syslogOf(this).commits = () => this.store?.history() ?? [];
+    syslogOf(this).commits = () => this.history();
     this.bootLog();
     if (typeof store === 'function') this.build = store;
     else this.attach(store);
   }
 
+  /** mgd's start and a link-up per interface, as one syslog entry (its lines made when read). */
   private bootLog(): void {
-    const log = syslogOf(this);
-    log.record({ time: this.bootTime, process: 'mgd[5061]', text: 'UI_CHILD_START: Starting child \'/usr/sbin/mgd\'' });
-    this.profile.interfaces.forEach((i, n) =>
-      log.record({ time: this.bootTime, process: 'mib2d[2121]', text: `SNMP_TRAP_LINK_UP: ifIndex ${500 + n}, ifAdminStatus up(1), ifOperStatus up(2), ifName ${i.name}` }),
-    );
+    syslogOf(this).boot(this.bootTime, this.profile.interfaces);
   }
 
   /**
@@ -107,6 +120,7 @@ export class EmulatedDevice implements DeviceView {
     this.bootTime = at;
     this.carry = undefined;
     this.model = undefined;
+    this.modelHostName = undefined;
     (this.store as Partial<JunosDatastore> | undefined)?.restart?.();
     this.bootLog();
   }
@@ -125,6 +139,7 @@ export class EmulatedDevice implements DeviceView {
       // The new model keeps the times of what the commit did not change.
       this.carry = this.model?.carry() ?? this.carry;
       this.model = undefined;
+      this.modelHostName = undefined;
     });
   }
 
@@ -133,7 +148,7 @@ export class EmulatedDevice implements DeviceView {
     // A lazy fleet member not built yet still has its factory configuration, which names it
     // by its creation name: no model is built (and kept) just to say so.
     if (!this.store && !this.model) return this.identity;
-    return this.oper().hostName();
+    return this.modelHostName ?? this.oper().hostName();
   }
 
   /**
@@ -151,13 +166,68 @@ export class EmulatedDevice implements DeviceView {
       this.modelEvents = events?.version;
       const ds = this.store as Partial<JunosDatastore> | undefined;
       const config = ds?.committed?.() ?? parseInitialConfig(this.profile.initialConfig, this.identity);
-      const commitTime = this.store?.history()[0]?.time ?? this.bootTime;
+      const commitTime = this.history()[0]?.time ?? this.bootTime;
       this.model = new OperModel({ profile: this.profile, config, identity: this.identity, bootTime: this.bootTime, commitTime: Math.max(commitTime, this.bootTime), carry: this.carry, conditions: events?.conditions });
+      this.modelHostName = this.model.hostName();
+      // Asked for with no session open (status, a fault): dropped again after a while.
+      if (this.sessions.size === 0) this.dropModelLater();
     }
     return this.model;
   }
 
-  private build: (() => Promise<ConfigDatastore>) | undefined;
+  /**
+   * Drops what can be rebuilt the same when next asked (the operational model); returns
+   * whether anything was dropped. Used when the device has been idle a while, and when the
+   * process runs short of memory.
+   */
+  dropRebuildable(): boolean {
+    clearTimeout(this.modelTimer);
+    this.modelTimer = undefined;
+    // The model is a function of the configuration, profile, identity, times and carry:
+    // the carry it was built from stays, so the next one is the same.
+    let dropped = this.model !== undefined;
+    // A device with events (life/events.ts): the next model starts from this one's times, as
+    // oper() does when the events change, should they change before it is rebuilt.
+    if (this.model && eventsIfAny(this)) this.carry = this.model.carry();
+    this.model = undefined;
+    // A lazy in-memory device whose datastore is still the factory one, untouched, goes
+    // back to unbuilt: built again (same revision time) when a session needs it.
+    const ds = this.store as Partial<JunosDatastore> | undefined;
+    if (ds && this.rebuildable && this.sessions.size === 0 && ds.pristine?.()) {
+      const store = this.store!;
+      this.dropped = store.history();
+      this.store = undefined;
+      this.building = undefined;
+      void store.close().catch(() => undefined);
+      dropped = true;
+    }
+    return dropped;
+  }
+
+  /** Refuses new NETCONF sessions with `reason` (one line), or accepts them again (undefined). */
+  refuseSessions(reason: string | undefined): void {
+    this.refusal = reason;
+  }
+
+  private dropModelLater(): void {
+    clearTimeout(this.modelTimer);
+    this.modelTimer = setTimeout(() => {
+      this.modelTimer = undefined;
+      if (this.sessions.size === 0) this.dropRebuildable();
+    }, this.modelIdleMs);
+    this.modelTimer.unref();
+  }
+
+  /** Builds the datastore (a lazy device); given the factory revision's time when built again. */
+  private build: ((initialTime?: number) => Promise<ConfigDatastore>) | undefined;
+  /** A lazy device in memory only: its datastore, while pristine, may be dropped and built again. */
+  private rebuildable = false;
+  /** The history of a datastore dropped while pristine (its factory revision), until built again. */
+  private dropped: ReturnType<ConfigDatastore['history']> | undefined;
+
+  private history(): ReturnType<ConfigDatastore['history']> {
+    return this.store?.history() ?? this.dropped ?? [];
+  }
   /** The state directory's lock of a lazy device not built yet (released at close). */
   private unbuiltLock: StateLock | undefined;
 
@@ -176,12 +246,13 @@ export class EmulatedDevice implements DeviceView {
   materialise(): Promise<ConfigDatastore> {
     if (this.store) return Promise.resolve(this.store);
     if (this.closed) return Promise.reject(new Error('device is closed'));
-    this.building ??= this.build!().then(
+    this.building ??= this.build!(this.dropped?.[0]?.time).then(
       (store) => {
         this.unbuiltLock = undefined;
         this.attach(store);
         this.model = undefined;
-        this.build = undefined;
+        this.dropped = undefined;
+        if (!this.rebuildable) this.build = undefined;
         return store;
       },
       (err: unknown) => {
@@ -215,15 +286,17 @@ export class EmulatedDevice implements DeviceView {
       ownDirSync(opts.stateDir);
       held = lockStateDir(opts.stateDir, opts.owner ?? `nc-grpc-device, pid ${process.pid}`);
     }
-    const make = async () => {
+    const make = async (initialTime?: number) => {
       // The factory configuration names the device with its own host name (made only when needed).
       const initialConfig = { ...profile.initialConfig, content: profile.initialConfig.content.replace(/\{\{hostname\}\}/g, hostname) };
       const heldLock = held;
       held = undefined; // the datastore owns it now (and releases it if it fails)
-      return factory({ stateDir: opts.stateDir, initialConfig, now, owner: opts.owner, report, schema, ...(heldLock ? { heldLock } : {}) });
+      return factory({ stateDir: opts.stateDir, initialConfig, now, owner: opts.owner, report, schema, ...(heldLock ? { heldLock } : {}), ...(initialTime !== undefined ? { initialTime } : {}) });
     };
     const device = new EmulatedDevice(profile, hostname, serial, opts.lazy ? make : await make(), logger, now, opts.maxMessageBytes, opts.faults);
     if (held) device.unbuiltLock = held;
+    device.rebuildable = opts.lazy === true && !opts.stateDir;
+    if (opts.modelIdleMs !== undefined) device.modelIdleMs = Math.max(0, opts.modelIdleMs);
     return device;
   }
 
@@ -232,7 +305,7 @@ export class EmulatedDevice implements DeviceView {
   }
 
   lastCommit(): { time: number; user: string } | undefined {
-    const newest = this.store?.history()[0];
+    const newest = this.history()[0];
     return newest ? { time: newest.time, user: newest.user } : undefined;
   }
 
@@ -240,8 +313,11 @@ export class EmulatedDevice implements DeviceView {
   openNetconf(opts: { user?: string; client?: string } = {}): NetconfSession {
     if (this.closed) throw new Error('device is closed');
     if (isDown(this)) throw new Error('device is rebooting');
+    if (this.refusal) throw new Error(this.refusal);
     const id = nextSessionId++;
     const user = opts.user ?? 'nobody';
+    clearTimeout(this.modelTimer);
+    this.modelTimer = undefined;
     // A lazy device builds its datastore now; the hello goes out meanwhile, RPCs wait for it.
     let config: ConfigSession | undefined;
     let ended = false;
@@ -270,13 +346,14 @@ export class EmulatedDevice implements DeviceView {
       dispatch: async (op) => dispatchInFormat({ device: this, config: config ?? (await ready), sessionId: id, user, op }),
       onEnd: () => {
         this.sessions.delete(id);
-        syslogOf(this).record({ time: this.clock(), process: `mgd[${id}]`, text: `UI_LOGOUT_EVENT: User '${user}' logout` });
+        if (this.sessions.size === 0 && (this.model || (this.rebuildable && this.store))) this.dropModelLater();
+        syslogOf(this).session({ time: this.clock(), id, user, login: false });
         this.sessionInfo.delete(id);
         this.logger.debug({ session: id }, 'netconf session ended');
       },
     });
     this.sessions.set(id, session);
-    syslogOf(this).record({ time: this.clock(), process: `mgd[${id}]`, text: `UI_LOGIN_EVENT: User '${user}' login, class 'j-super-user' [${id}], ssh-connection '${opts.client ?? ''}', client-mode '${opts.client === 'cli' ? 'cli' : 'junoscript'}'` });
+    syslogOf(this).session({ time: this.clock(), id, user, client: opts.client, login: true });
     this.sessionInfo.set(id, { user, client: opts.client, since: this.clock() });
     this.logger.debug({ session: id, user, client: opts.client }, 'netconf session started');
     return session;
@@ -301,6 +378,8 @@ export class EmulatedDevice implements DeviceView {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.modelTimer);
+    this.modelTimer = undefined;
     bootOf(this).stop();
     eventsIfAny(this)?.stop();
     await filesIfAny(this)?.close();

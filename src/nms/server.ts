@@ -165,6 +165,11 @@ export class ReferenceNms {
     return this.enhanced.pendingCount(deviceId);
   }
 
+  /** TCP connections accepted and still open (of every device). */
+  connectionCount(): number {
+    return this.sockets.size;
+  }
+
   /** Device ids with pending Initializes and how many each. */
   waitingDevices(): Map<string, number> {
     return this.enhanced.waitingDevices();

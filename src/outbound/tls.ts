@@ -9,6 +9,7 @@ import * as grpc from '@grpc/grpc-js';
 import { isIP } from 'node:net';
 import type { PeerCertificate } from 'node:tls';
 import type { ServerConfig } from './config-types.js';
+import { cachingPeerCertificates } from './peer-cert-cache.js';
 
 /** Reasons a server's certificate was refused, as one line. */
 export class IdentityError extends Error {
@@ -83,16 +84,28 @@ export function dnsOnlyServername(creds: grpc.ChannelCredentials): grpc.ChannelC
   return new DnsOnlyServername(creds);
 }
 
-/** Channel credentials for one configured server. */
+/**
+ * Channel credentials for one configured server. The identity rule's verdict is kept per
+ * certificate (the certificate objects are made once per certificate: peer-cert-cache.ts).
+ */
 export function serverCredentials(server: ServerConfig, onIdentityError?: (reason: string) => void): grpc.ChannelCredentials {
-  return new DnsOnlyServername(grpc.credentials.createSsl(Buffer.from(server.trustedCert), null, null, {
-    checkServerIdentity: (_host: string, cert: PeerCertificate) => {
-      const reason = checkIdentity(server.address, peerCn(cert), cert.subjectaltname);
-      if (!reason) return undefined;
-      onIdentityError?.(reason);
-      return new IdentityError(reason);
-    },
-  }));
+  const verdicts = new WeakMap<PeerCertificate, string | null>();
+  return cachingPeerCertificates(
+    new DnsOnlyServername(
+      grpc.credentials.createSsl(Buffer.from(server.trustedCert), null, null, {
+        checkServerIdentity: (_host: string, cert: PeerCertificate) => {
+          let reason = verdicts.get(cert);
+          if (reason === undefined) {
+            reason = checkIdentity(server.address, peerCn(cert), cert.subjectaltname) ?? null;
+            verdicts.set(cert, reason);
+          }
+          if (reason === null) return undefined;
+          onIdentityError?.(reason);
+          return new IdentityError(reason);
+        },
+      }),
+    ),
+  );
 }
 
 /** Shared credentials, one per (address, port, trusted certificate): one TLS context for a whole fleet. */

@@ -87,3 +87,4 @@ test('a fleet on three threads: seven devices dial in, one control socket lists 
   await until(() => nms.waitingDevices().size === 0, 10_000, 'no device left waiting');
   assert.ok(!existsSync(path.join(stateDir, 'lock')), 'the fleet released its directory');
 });
+

@@ -6,6 +6,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ExecBackend } from '../../src/backends/exec.js';
 import { MSG_CSH_STARTED, MSG_SUBPROCESS_ENDED } from '../../src/outbound/session-bridge.js';
+import { SPARE_IDLE_MS } from '../../src/outbound/protocols/enhanced.js';
 import { Harness, catBackends, client, pidAlive, testLogger, until } from '../support/agent-harness.js';
 
 const h = new Harness();
@@ -110,4 +111,26 @@ test('an Initialize failed by the NMS (the sample\'s "Failed to serialize respon
   const s = await nms.requestSession(c.deviceId, c.secret, 'csh');
   await s.waitFor((o) => o.includes(MSG_CSH_STARTED), 5000);
   await s.close();
+});
+
+test('a spare connection is kept while sessions come back to back, and closed once they stop: a seldom polled device holds one connection', async () => {
+  const { nms, server } = await h.nms();
+  const c = client('spare', [server]);
+  h.agent([c], catBackends());
+  const session = async () => {
+    const s = await nms.requestSession(c.deviceId, c.secret, 'netconf');
+    s.send('x');
+    await s.waitFor((out) => out.includes('x'), 5000);
+    await s.close();
+  };
+  for (let i = 0; i < 3; i++) await session();
+  // Back to back: the pending Initialize's connection and the spare for the next one.
+  await until(() => nms.connectionCount() === 2 && nms.pendingInitializes(c.deviceId) === 1, 5000, 'pending + spare');
+  // No session for a while: the spare goes.
+  await until(() => nms.connectionCount() === 1, SPARE_IDLE_MS + 5000, 'the spare closed');
+  // A session after a pause (a poll) opens no spare: still one connection after it.
+  await session();
+  await until(() => nms.pendingInitializes(c.deviceId) === 1, 5000, 're-armed');
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(nms.connectionCount(), 1, 'one connection after a seldom session');
 });

@@ -6,6 +6,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkIdentity } from '../../src/outbound/tls.js';
+import { peerCertificateCounts } from '../../src/outbound/peer-cert-cache.js';
 import { makeCa, makeSelfSigned, makeSigned } from '../../src/nms/pki.js';
 import { Harness, catBackends, client, until } from '../support/agent-harness.js';
 
@@ -82,4 +83,26 @@ test('untrusted certificate (trusted-cert is another one): refused, no Initializ
   const pem = await makeSelfSigned({ commonName: '127.0.0.1', ipSans: ['127.0.0.1'] });
   const other = await makeSelfSigned({ commonName: '127.0.0.1', ipSans: ['127.0.0.1'] });
   await expectRefused(pem, other.cert, 'untrusted', /certificate|verify|self.signed/i);
+});
+
+test('the certificate is translated once per certificate, and the identity rule still holds per server on every connection', async () => {
+  const pem = await makeSelfSigned({ commonName: 'nms.cache.example', ipSans: ['127.0.0.1'] });
+  const { nms, port } = await h.nms(pem);
+  const c = client('cache', [{ address: '127.0.0.1', port, trustedCert: pem.cert }]);
+  h.agent([c], catBackends());
+  const before = { ...peerCertificateCounts };
+  for (let i = 0; i < 4; i++) {
+    const s = await nms.requestSession(c.deviceId, c.secret, 'csh');
+    s.send(`n${i}`);
+    await s.waitFor((o) => o.includes(`n${i}`), 5000);
+    await s.close();
+  }
+  assert.ok(peerCertificateCounts.translated - before.translated <= 1, `translated ${peerCertificateCounts.translated - before.translated} times`);
+  assert.ok(peerCertificateCounts.cached - before.cached >= 3, `answered from the cache ${peerCertificateCounts.cached - before.cached} times`);
+  // The same certificate, dialled by a name it does not carry: refused, cache or not.
+  const other = client('cache-name', [{ address: 'localhost', port, trustedCert: pem.cert }], { waittime: 1 });
+  const agent = h.agent([other], catBackends());
+  await until(() => /SubjectAltName/.test(agent.status().clients[0].lastError ?? ''), 10_000, 'the identity refusal');
+  await new Promise((r) => setTimeout(r, 1200));
+  assert.equal(nms.pendingInitializes(other.deviceId), 0, 'no Initialize from the refused client');
 });

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { RuntimeError, UsageError } from '../../errors.js';
 import { controlRequest, controlSocketPath, defaultStateDir } from '../../status/control.js';
 import type { Inventory, InventoryDevice } from '../../status/types.js';
-import { FLEET_ENV, FLEET_NODE_FLAGS, fleetPlan } from '../../device/fleet.js';
+import { fleetPlan } from '../../device/fleet.js';
 import { loadProfile } from '../../junos/identity/profile.js';
 import { checkLabName, type LabSpec } from './lab-file.js';
 
@@ -116,10 +116,10 @@ export class Lab {
     mkdirSync(this.stateDir, { recursive: true, mode: 0o700 });
     const main = fileURLToPath(new URL('../main.js', import.meta.url));
     const log = openSync(this.logFile, 'a', 0o600);
-    const env = { ...process.env, ...FLEET_ENV };
+    const env = { ...process.env };
     delete env.NCGD_SECRET;
     delete env.NCGD_SSH_USER;
-    const child = spawn(process.execPath, [...FLEET_NODE_FLAGS, main, ...this.deviceArgs()], { detached: true, stdio: ['ignore', log, log], env, cwd: this.dir });
+    const child = spawn(process.execPath, [main, ...this.deviceArgs()], { detached: true, stdio: ['ignore', log, log], env, cwd: this.dir });
     closeSync(log);
     let exited: number | string | null | undefined;
     child.once('exit', (code, signal) => (exited = code ?? signal));

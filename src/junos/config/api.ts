@@ -178,4 +178,6 @@ export interface ConfigDatastoreOptions {
    * Without it only the schema-free checks apply.
    */
   schema?: Schema;
+  /** The time of the factory revision when one is made (a datastore rebuilt keeps its first time); now by default. */
+  initialTime?: number;
 }

@@ -60,6 +60,11 @@ export interface JunosDatastore extends ConfigDatastore {
   committed(): ConfigTree;
   /** Called after every commit (including the automatic rollback of commit confirmed). */
   onCommit(listener: (ev: CommitEvent) => void): () => void;
+  /**
+   * Whether building the datastore again would give the same one: memory only, the factory
+   * revision alone, the candidate equal to it, no session, lock, rescue or commit waiting.
+   */
+  pristine(): boolean;
   /** Whether a commit confirmed is waiting for its confirmation. */
   confirmPending(): boolean;
   /**
@@ -244,7 +249,7 @@ class Store implements JunosDatastore {
         throw e;
       }
       const stored = encodeTree(tree);
-      const rev: Revision = { seq: this.files?.allocate() ?? 0, tree, stored, user: 'root', time: this.now(), client: 'other' };
+      const rev: Revision = { seq: this.files?.allocate() ?? 0, tree, stored, user: 'root', time: this.opts.initialTime ?? this.now(), client: 'other' };
       this.revisions = [rev];
       const failed = await this.save(rev);
       const noRoom = this.lastWriteError && NO_ROOM.has(this.lastWriteError.code) ? this.lastWriteError.message : undefined;
@@ -298,6 +303,10 @@ class Store implements JunosDatastore {
 
   history(): CommitInfo[] {
     return this.revisions.map((r, index) => ({ index, user: r.user, time: r.time, client: commitClient(r.client), ...(r.log !== undefined ? { log: r.log } : {}), ...(r.comment !== undefined ? { comment: r.comment } : {}) }));
+  }
+
+  pristine(): boolean {
+    return !this.files && this.revisions.length === 1 && this.sessions.size === 0 && !this.lockHolder && !this.confirm && !this.pending && !this.rescueConfig && this.shared.tree.equals(this.active);
   }
 
   onCommit(listener: (ev: CommitEvent) => void): () => void {

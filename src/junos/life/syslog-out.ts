@@ -79,12 +79,14 @@ export interface SyslogDevice {
 /** Sends a device's syslog to the hosts its committed configuration names. */
 export function forwardSyslog(device: SyslogDevice): void {
   let targets: SyslogTarget[] | undefined;
-  let subscribed = false;
+  // The datastore listened to: a lazy device may drop a pristine one when idle and build another.
+  let subscribed: object | undefined;
   const current = (): SyslogTarget[] => {
     if (!device.materialised) return [];
     const store = device.datastore as Partial<JunosDatastore>;
-    if (!subscribed && store.onCommit) {
-      subscribed = true;
+    if (subscribed !== store && store.onCommit) {
+      subscribed = store;
+      targets = undefined;
       store.onCommit((ev) => {
         targets = syslogTargets(ev.config.root);
         send({ time: ev.info.time, process: 'mgd[5061]', text: `UI_COMMIT: User '${ev.info.user}' requested 'commit' operation (comment: ${ev.info.log ?? 'none'})` });

@@ -18,6 +18,13 @@ import { probeBounds, type ProbeOptions, type ProbeResult } from '../server-walk
 
 /** How long a finished session's RPC may take to close after our half-close. */
 const SESSION_CLOSE_GRACE_MS = 30_000;
+/**
+ * Sessions "come often" when an Initialize is answered within this of going out: only then
+ * does the link keep a spare channel (sessions back to back find it ready). A spare whose
+ * next Initialize waits longer is closed. A device polled now and then thus holds one
+ * connection, like an idle one, not two, and opens one per session, not two.
+ */
+export const SPARE_IDLE_MS = 5_000;
 
 export class EnhancedServerLink implements ServerLink {
   private stopped = false;
@@ -30,12 +37,15 @@ export class EnhancedServerLink implements ServerLink {
   /**
    * The next Initialize's channel, already connecting: when an Initialize is answered the
    * next one goes out at once, without a TCP/TLS handshake in between. It carries no RPC
-   * until then. Kept only once this link has opened a session (an idle device holds one
-   * connection), or from the start with the host's `preconnect`.
+   * until then. Kept only while sessions come often (SPARE_IDLE_MS; an idle or seldom
+   * polled device holds one connection), or always with the host's `preconnect`.
    */
   private spare: NcgrpcClient | undefined;
-  /** Sessions this link has opened. */
-  private opened = 0;
+  /** Closes the spare when no session came for SPARE_IDLE_MS. */
+  private spareTimer: NodeJS.Timeout | undefined;
+  /** When the pending Initialize went out (ms), and whether the last answer came within SPARE_IDLE_MS. */
+  private armedAt = 0;
+  private often = false;
 
   constructor(
     private readonly server: ServerConfig,
@@ -80,6 +90,8 @@ export class EnhancedServerLink implements ServerLink {
   }
 
   private dropSpare(): void {
+    clearTimeout(this.spareTimer);
+    this.spareTimer = undefined;
     this.spare?.close();
     this.spare = undefined;
     this.handoff?.close();
@@ -91,11 +103,25 @@ export class EnhancedServerLink implements ServerLink {
     const channel = this.handoff ?? this.spare ?? openNcgrpcChannel(this.server, undefined, this.creds, timing);
     if (channel === this.handoff) this.handoff = undefined;
     else this.spare = undefined;
-    if (this.opened > 0 || this.host.preconnect) {
+    if (this.often || this.host.preconnect) {
       this.spare ??= openNcgrpcChannel(this.server, undefined, this.creds, timing);
       this.spare.getChannel().getConnectivityState(true);
+      // Kept while sessions come often; with `preconnect` always.
+      if (!this.host.preconnect) this.idleSpareAfter(channel);
     }
     return channel;
+  }
+
+  /** Closes the spare if the Initialize on `channel` is still unanswered SPARE_IDLE_MS from now. */
+  private idleSpareAfter(channel: NcgrpcClient): void {
+    clearTimeout(this.spareTimer);
+    this.spareTimer = setTimeout(() => {
+      this.spareTimer = undefined;
+      if (this.pending?.channel !== channel || !this.spare) return;
+      this.spare.close();
+      this.spare = undefined;
+    }, SPARE_IDLE_MS);
+    this.spareTimer.unref();
   }
 
   /** Issues the one pending Initialize. */
@@ -114,6 +140,7 @@ export class EnhancedServerLink implements ServerLink {
       },
     );
     this.pending = { call, channel };
+    this.armedAt = Date.now();
     // The connection must come up within the connect bound (a server that accepts TCP but
     // never completes TLS or never speaks HTTP/2 would hold the Initialize forever). Until
     // then the Initialize has not left the device, so giving it up is safe.
@@ -139,7 +166,7 @@ export class EnhancedServerLink implements ServerLink {
       }
       if (status.code === grpc.status.OK && response) {
         this.failures = 0;
-        this.opened++;
+        this.often = Date.now() - this.armedAt < SPARE_IDLE_MS;
         const kind: SessionKind = response.session_type === 'CSH' ? 'csh' : 'netconf';
         this.arm();
         void this.startSession(channel, kind, status.metadata);

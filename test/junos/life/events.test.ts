@@ -139,3 +139,20 @@ test('alarms, cpu, memory, temperature and a switchover show in the chassis view
   assert.ok(eventsOf(dev).total() >= 9);
   await dev.close();
 });
+
+test('a model dropped as idle (or for memory) comes back the same, and events after the drop still keep the times of what they did not change', async () => {
+  const { dev, cmd } = await lab('ev-drop');
+  await ev(dev, 'commit', ...SETUP);
+  await ev(dev, 'link-down', 'ge-0/0/1');
+  const flapped = async (ifd: string) => /Last flapped\s*:\s*([^\n]+)/.exec(await cmd(`show interfaces ${ifd}`))![1];
+  const views = async () => [await cmd('show interfaces terse'), await cmd('show route'), await flapped('ge-0/0/0'), await flapped('ge-0/0/1')];
+  const before = await views();
+  assert.equal(dev.dropRebuildable(), true, 'the model was there to drop');
+  assert.deepEqual(await views(), before, 'rebuilt the same');
+  assert.equal(dev.dropRebuildable(), true);
+  await ev(dev, 'link-up', 'ge-0/0/1');
+  assert.match(await cmd('show interfaces terse ge-0/0/1'), /ge-0\/0\/1\s+up\s+up/);
+  assert.equal(await flapped('ge-0/0/0'), before[2], 'an interface the events left alone keeps its last flap');
+  assert.match(await cmd('show bgp summary'), /203\.0\.113\.2[^\n]*Establ/);
+  await dev.close();
+});

@@ -204,3 +204,73 @@ test('a commit keeps the age of routes and the last flap of interfaces it did no
   assert.equal(await flapped('ge-0/0/1'), (boot + 600_000) / 1000);
   await dev.close();
 });
+
+test('the model is dropped a while after the last session and rebuilt the same, after a commit too; a session open keeps it', async () => {
+  const dev = await EmulatedDevice.create({ profile: 'mx', hostname: 'mx960-idle', modelIdleMs: 100 });
+  const ask = '<get-interface-information><terse/></get-interface-information>';
+  const poll = async (): Promise<string[]> => {
+    const c = new TestClient(dev.openNetconf({ user: 'nms' }));
+    await c.open();
+    const replies = [await c.rpc(ask), await c.rpc('<get-route-information/>'), await c.rpc('<get-software-information/>')];
+    await c.rpc('<close-session/>');
+    await c.until(() => c.ended !== undefined);
+    return replies;
+  };
+  try {
+    const first = await poll();
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(dev.dropRebuildable(), false, 'dropped already after the idle time');
+    assert.deepEqual(await poll(), first, 'rebuilt the same');
+    // With a session open the model stays.
+    const c = new TestClient(dev.openNetconf({ user: 'nms' }));
+    await c.open();
+    await c.rpc(ask);
+    await commitChanges(c);
+    const after = [await c.rpc(ask), await c.rpc('<get-route-information/>'), await c.rpc('<get-software-information/>')];
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(dev.dropRebuildable(), true, 'kept while a session is open');
+    assert.equal(dev.hostname, 'lab-mx', 'the host name is known without the model');
+    assert.deepEqual([await c.rpc(ask), await c.rpc('<get-route-information/>'), await c.rpc('<get-software-information/>')], after, 'rebuilt the same after a commit');
+    await c.rpc('<close-session/>');
+  } finally {
+    await dev.close();
+  }
+});
+
+test('a lazy in-memory device idle a while goes back to unbuilt while its configuration is the factory one, and answers the same when built again; a changed candidate or a commit keeps it built', async () => {
+  let clock = Date.UTC(2026, 2, 1, 8, 0, 0);
+  const dev = await EmulatedDevice.create({ profile: 'mx', hostname: 'mx960-lazy', lazy: true, modelIdleMs: 100, now: () => clock });
+  const asks = ['<get-interface-information><terse/></get-interface-information>', '<get-configuration/>', '<get-commit-information/>', '<get-system-uptime-information/>', '<get-route-information/>'];
+  const session = async (extra?: (c: TestClient) => Promise<void>): Promise<string[]> => {
+    const c = new TestClient(dev.openNetconf({ user: 'nms' }));
+    await c.open();
+    const replies: string[] = [];
+    for (const a of asks) replies.push(await c.rpc(a));
+    if (extra) await extra(c);
+    await c.rpc('<close-session/>');
+    await c.until(() => c.ended !== undefined);
+    return replies;
+  };
+  const idle = () => new Promise((r) => setTimeout(r, 300));
+  try {
+    clock += 60_000;
+    const first = await session();
+    assert.equal(dev.materialised, true);
+    await idle();
+    assert.equal(dev.materialised, false, 'dropped while pristine');
+    const again = await session();
+    assert.deepEqual(again, first, 'the same device again (the factory commit keeps its time)');
+    // A candidate changed and left uncommitted: kept, with the change.
+    await session(async (c) => {
+      assert.match(await c.rpc('<load-configuration action="set" format="text"><configuration-set>set system location building lazy-1</configuration-set></load-configuration>'), /<load-configuration-results/);
+    });
+    await idle();
+    assert.equal(dev.materialised, true, 'an uncommitted change keeps the datastore');
+    const kept = await session(async (c) => {
+      assert.match(await c.rpc('<get-configuration database="candidate" format="set"/>'), /building lazy-1/);
+    });
+    assert.ok(kept.length === asks.length);
+  } finally {
+    await dev.close();
+  }
+});

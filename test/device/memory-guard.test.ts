@@ -1,0 +1,81 @@
+/**
+ * A process near its memory limit degrades: the guard, fed memory figures by the test (the
+ * one thing not real here), makes real devices drop their rebuildable state, then refuse
+ * new NETCONF sessions with one clear line (over outbound HTTPS too) while open sessions go
+ * on, and accept them again once memory is back under the low mark. The real measure
+ * reads V8's heap limit and, in a container, the cgroup's.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { EmulatedDevice } from '../../src/junos/device.js';
+import { DeviceNetconfBackend } from '../../src/backends/junos-netconf.js';
+import { GUARD_CRITICAL, GUARD_LOW, memoryUse, startMemoryGuard, type MemoryUse } from '../../src/device/memory-guard.js';
+import { TestClient } from '../support/netconf-client.js';
+import { Harness, client, testLogger } from '../support/agent-harness.js';
+
+const h = new Harness();
+after(() => h.cleanup());
+const EOM = ']]>]]>';
+
+test('the real measure: a used share of a positive limit', () => {
+  const m = memoryUse();
+  assert.ok(m.limit > 0 && m.used > 0 && m.used < m.limit, JSON.stringify(m));
+  assert.match(m.what, /heap|container/);
+});
+
+test('near the limit: rebuildable state dropped, then new sessions refused with one line, open ones kept; accepted again under the low mark', async () => {
+  const devices = await Promise.all([1, 2, 3].map((n) => EmulatedDevice.create({ profile: 'mx', hostname: `mx-guard-${n}`, lazy: true })));
+  h.defer(() => Promise.all(devices.map((d) => d.close())).then(() => undefined));
+  let share = 0.5;
+  const measure = (): MemoryUse => ({ used: share * 1024 ** 3, limit: 1024 ** 3, what: 'container memory' });
+  const guard = startMemoryGuard(() => devices, testLogger, measure, 60_000);
+  h.defer(() => guard.stop());
+
+  // Device 1 has an open session with its model built.
+  const open = new TestClient(devices[0].openNetconf({ user: 'nms' }));
+  await open.open();
+  await open.rpc('<get-interface-information><terse/></get-interface-information>');
+
+  share = GUARD_LOW + 0.01;
+  guard.check();
+  assert.equal(guard.state, 'low');
+  assert.equal(devices[0].dropRebuildable(), false, 'the model was dropped by the guard');
+  assert.match(await open.rpc('<get-interface-information><terse/></get-interface-information>'), /<interface-information/, 'rebuilt when asked');
+  const fresh = devices[1].openNetconf({ user: 'nms' });
+  fresh.terminate();
+
+  share = GUARD_CRITICAL + 0.01;
+  guard.check();
+  assert.equal(guard.state, 'critical');
+  assert.throws(() => devices[2].openNetconf({ user: 'nms' }), /^Error: not enough memory: container memory 932 MiB of 1024 MiB; new sessions are refused until it is back under 80 %$/);
+  assert.match(await open.rpc('<get-software-information/>'), /<software-information/, 'the open session goes on');
+
+  share = GUARD_LOW + 0.05;
+  guard.check();
+  assert.equal(guard.state, 'critical', 'still refused between the marks');
+  assert.throws(() => devices[2].openNetconf({ user: 'nms' }), /not enough memory/);
+
+  share = GUARD_LOW - 0.1;
+  guard.check();
+  assert.equal(guard.state, 'ok');
+  devices[2].openNetconf({ user: 'nms' }).terminate();
+});
+
+test('over outbound HTTPS, a refused session tells the NMS why in one line', async () => {
+  const device = await EmulatedDevice.create({ profile: 'mx', hostname: 'mx-guard-wire' });
+  h.defer(() => device.close());
+  const { nms, server } = await h.nms();
+  const c = client('guard', [server]);
+  const backend = new DeviceNetconfBackend(device, 'nms');
+  h.agent([c], { netconf: backend, csh: backend });
+  device.refuseSessions('not enough memory: JavaScript heap 1400 MiB of 1536 MiB; new sessions are refused until it is back under 80 %');
+  const s = await nms.requestSession(c.deviceId, c.secret, 'netconf');
+  const out = await s.waitFor((o) => /not enough memory/.test(o), 10_000);
+  assert.match(out, /error: netconf session could not start: not enough memory: JavaScript heap 1400 MiB of 1536 MiB/);
+  assert.doesNotMatch(out, /\n\s+at /, 'no stack trace');
+  await s.ended;
+  device.refuseSessions(undefined);
+  const again = await nms.requestSession(c.deviceId, c.secret, 'netconf');
+  await again.waitFor((o) => o.includes(EOM), 10_000);
+  await again.close();
+});
