@@ -1,0 +1,103 @@
+/**
+ * The work of a load, as a pure function of the candidate and the input: the next
+ * candidate, with the warnings and the errors of a partial load. The datastore runs it on
+ * its own thread for ordinary input, or on the configuration worker for large input
+ * (off-thread.ts), so that a long load never holds up other sessions and devices.
+ */
+import type { RpcError } from '../../netconf/rpc-error.js';
+import type { Schema } from '../../schema/index.js';
+import type { LoadOptions } from './api.js';
+import { ConfigSyntaxError, throwAll } from './errors.js';
+import { parseJson } from './json.js';
+import { clean, mergeTree, updateTree } from './merge.js';
+import type { Placer } from './order.js';
+import { goodPart, setLines } from './partial-load.js';
+import { loadProblems } from './schema-check.js';
+import { conformTree } from './shape.js';
+import { parseText } from './text.js';
+import { ConfigTree } from './tree.js';
+import { parseXmlConfig } from './xml-config.js';
+import { RpcError as RpcErrorClass } from '../../netconf/rpc-error.js';
+
+export interface LoadOutcome {
+  /** The next candidate. */
+  tree: ConfigTree;
+  warnings: RpcError[];
+  /** The statements left out (a partial load): the load answers them as errors. */
+  errors: RpcError[];
+  /** Set loads answer their warnings along with their errors. */
+  errorsWithWarnings: boolean;
+}
+
+/** Rethrows parser errors as Junos rpc-errors. */
+export function asRpc<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof ConfigSyntaxError) throwAll(e.toRpcErrors());
+    throw e;
+  }
+}
+
+/**
+ * `f` applied to a copy of `candidate`, the copy shaped by the schema; throws (changing
+ * nothing) when the edit brings in anything the schema refuses: all or nothing.
+ */
+export function editedCopy<T>(candidate: ConfigTree, f: (t: ConfigTree) => T, schema: Schema | undefined): { tree: ConfigTree; out: T } {
+  const work = candidate.clone();
+  const out = asRpc(() => f(work));
+  if (schema) {
+    conformTree(work, schema);
+    const bad = loadProblems(schema, candidate, work);
+    if (bad.length) throwAll(bad);
+  }
+  return { tree: work, out };
+}
+
+/** Text, set, XML or JSON content loaded into `candidate` (rollback and rescue loads are the datastore's). */
+export function computeLoad(candidate: ConfigTree, opts: LoadOptions, schema: Schema | undefined, place: Placer | undefined): LoadOutcome {
+  const warnings: RpcError[] = [];
+  // Partial loads as on Junos: the good statements are loaded, each bad one is an error.
+  if (opts.action === 'set' || opts.format === 'set') {
+    const text = opts.text ?? '';
+    let errors: RpcError[] = [];
+    const { tree } = editedCopy(
+      candidate,
+      (t) => {
+        const r = setLines(t, text, schema, place);
+        warnings.push(...r.warnings);
+        errors = r.errors;
+      },
+      schema,
+    );
+    return { tree, warnings, errors, errorsWithWarnings: true };
+  }
+  const { tree: incoming, errors } = asRpc(() => goodPart(() => parseLoadAs(opts), schema));
+  if (errors.length && !incoming.root.children.length) throwAll(errors);
+  const { tree } = editedCopy(
+    candidate,
+    (t) => {
+      if (opts.action === 'override') {
+        t.root.children = clean(incoming.root).children;
+      } else if (opts.action === 'update') {
+        updateTree(t, incoming);
+      } else {
+        mergeTree(t, incoming, { action: opts.action === 'replace' ? 'replace' : 'merge', ...(place ? { place } : {}) });
+      }
+    },
+    schema,
+  );
+  return { tree, warnings, errors, errorsWithWarnings: false };
+}
+
+function parseLoadAs(opts: LoadOptions): ConfigTree {
+  switch (opts.format) {
+    case 'xml':
+      if (!opts.xml) throw new RpcErrorClass({ type: 'protocol', tag: 'missing-element', message: 'missing configuration' });
+      return parseXmlConfig(opts.xml);
+    case 'json':
+      return parseJson(opts.text ?? '');
+    default:
+      return parseText(opts.text ?? '');
+  }
+}
