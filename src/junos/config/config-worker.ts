@@ -10,7 +10,7 @@ import { loadSchema, type Schema } from '../../schema/index.js';
 import type { SchemaFamily } from '../../schema/index.js';
 import { checkCandidate } from './commit-check.js';
 import { RpcErrorList } from './errors.js';
-import { computeLoad } from './load-work.js';
+import { computeLoad, renderChecked } from './load-work.js';
 import { schemaPlacer } from './order.js';
 import { ConfigTree } from './tree.js';
 import type { WorkerJob, WorkerAnswer } from './off-thread.js';
@@ -31,7 +31,16 @@ function run(job: WorkerJob): WorkerAnswer {
   try {
     const schema = schemaOf(job.family);
     const candidate = new ConfigTree(job.candidate);
-    if (job.kind === 'check') return { id: job.id, errors: infos(checkCandidate(candidate, schema)) };
+    if (job.kind === 'check') {
+      const errors = checkCandidate(candidate, schema);
+      if (!job.render || errors.some((e) => !e.isWarning)) return { id: job.id, errors: infos(errors) };
+      try {
+        return { id: job.id, errors: infos(errors), stored: renderChecked(candidate) };
+      } catch (e) {
+        if (e instanceof RpcError) return { id: job.id, errors: infos(errors), storedError: e.info };
+        throw e;
+      }
+    }
     const out = computeLoad(candidate, job.load, schema, schema ? schemaPlacer(schema) : undefined);
     return { id: job.id, root: out.tree.root, warnings: infos(out.warnings), errors: infos(out.errors), errorsWithWarnings: out.errorsWithWarnings };
   } catch (e) {

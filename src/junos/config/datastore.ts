@@ -35,10 +35,9 @@ import { expandGroups } from './groups.js';
 import { RevisionFiles, decodeTree, encodeTree, readRescue, removeRescue, stateWriteError, writeRescue, type RevisionMeta, type StateWriteError } from './history-files.js';
 import { lockStateDir, NO_ROOM, type StateLock } from './state-lock.js';
 import { ownDir } from '../../own-files.js';
-import { checkStatementNames, firstDifference } from './statement-names.js';
 import { schemaPlacer, type Placer } from './order.js';
 import { conformTree, textShape } from './shape.js';
-import { computeLoad, editedCopy, type LoadOutcome } from './load-work.js';
+import { computeLoad, editedCopy, renderChecked, type LoadOutcome } from './load-work.js';
 import { atLeastNodes, largeLoad, offThread, rpcErrors, type WorkerAnswer } from './off-thread.js';
 
 export const MAX_ROLLBACKS = 50;
@@ -131,28 +130,6 @@ function parseInitial(init: ConfigDatastoreOptions['initialConfig']): ConfigTree
     case 'xml':
       return new ConfigTree(clean(parseXmlConfig(parseXml(init.content)).root));
   }
-}
-
-/**
- * The stored form of `tree` (history-files.ts), checked to read back as the same tree, and
- * its statements checked to be writable in every form (statement-names.ts): what could not
- * come back from disk, or be shown, is refused rather than committed.
- */
-function renderChecked(tree: ConfigTree): string {
-  const problem = checkStatementNames(tree.root)[0];
-  if (problem) throw rpcErr(`${problem.message}: ${problem.badElement} at ${problem.path ?? '[edit]'}; commit refused`, 'operation-failed', 'application');
-  const text = encodeTree(tree);
-  let back: ConfigTree | undefined;
-  try {
-    back = decodeTree(text);
-  } catch {
-    back = undefined;
-  }
-  if (!back || !back.equals(tree)) {
-    const where = firstDifference(tree.root, back?.root);
-    throw rpcErr(`configuration cannot be saved: statement ${where.join(' ') || 'configuration'} does not read back as written; commit refused`, 'operation-failed', 'application');
-  }
-  return text;
 }
 
 function rpcErr(message: string, tag = 'operation-failed', type: RpcError['info']['type'] = 'protocol', extra: Partial<RpcError['info']> = {}): RpcError {
@@ -671,13 +648,16 @@ class Session implements ConfigSession {
    * `tree` is the candidate the answer is about (the caller may compare it with the
    * candidate now).
    */
-  private async checkedAsync(): Promise<{ problems: RpcError[]; tree: ConfigTree }> {
+  private async checkedAsync(render = false): Promise<{ problems: RpcError[]; tree: ConfigTree; stored?: { text: string } | { error: RpcError } }> {
     const tree = this.candidate();
     const schema = this.store.opts.schema;
     if (!atLeastNodes(tree.root)) return { problems: this.validate(), tree };
     try {
-      const answer = await offThread({ kind: 'check', ...(schema ? { family: schema.family } : {}), candidate: tree.root });
-      if ('errors' in answer && !('root' in answer)) return { problems: rpcErrors(answer.errors), tree };
+      const answer = await offThread({ kind: 'check', ...(schema ? { family: schema.family } : {}), candidate: tree.root, render });
+      if ('errors' in answer && !('root' in answer)) {
+        const stored = answer.stored !== undefined ? { text: answer.stored } : answer.storedError ? { error: new RpcError(answer.storedError) } : undefined;
+        return { problems: rpcErrors(answer.errors), tree, ...(stored ? { stored } : {}) };
+      }
     } catch {
       // the worker failed: checked here
     }
@@ -694,12 +674,16 @@ class Session implements ConfigSession {
    * candidate (otherwise it is checked again here): atomic as commit() is.
    */
   async commitAsync(opts: CommitOptions): Promise<CommitResult> {
-    const { problems, tree } = await this.checkedAsync();
+    const { problems, tree, stored } = await this.checkedAsync(!opts.check);
     if (this.closed || this.candidate() !== tree) return this.commit(opts);
-    return this.commit(opts, problems);
+    return this.commit(opts, problems, stored);
   }
 
-  commit(opts: CommitOptions, checked?: RpcError[]): CommitResult {
+  /**
+   * Commits the candidate. `checked`: its problems, when known (checkedAsync); `stored`: its
+   * stored form (renderChecked), or why it has none.
+   */
+  commit(opts: CommitOptions, checked?: RpcError[], stored?: { text: string } | { error: RpcError }): CommitResult {
     const errors = (checked ?? this.validate()).filter((e) => !e.isWarning);
     if (errors.length) throwAll(errors);
     if (opts.check) return { warnings: [] };
@@ -715,7 +699,8 @@ class Session implements ConfigSession {
     }
     const tree = this.candidate().clone();
     // Refused before anything changes when it would not read back from disk as committed.
-    const text = renderChecked(tree);
+    if (stored && 'error' in stored) throw stored.error;
+    const text = stored?.text ?? renderChecked(tree);
     if (opts.atTime !== undefined) {
       if (opts.confirmed) throw rpcErr('commit at cannot be confirmed', 'invalid-value', 'protocol', { badElement: 'confirmed' });
       const at = parseAtTime(opts.atTime, st.now());

@@ -1,8 +1,8 @@
 /**
- * The work of a load, as a pure function of the candidate and the input: the next
- * candidate, with the warnings and the errors of a partial load. The datastore runs it on
- * its own thread for ordinary input, or on the configuration worker for large input
- * (off-thread.ts), so that a long load never holds up other sessions and devices.
+ * Configuration work as pure functions, run by the datastore on its own thread for ordinary
+ * input or on the configuration worker (off-thread.ts) for large input, so that long work
+ * never holds up other sessions and devices: a load (the next candidate, with the warnings
+ * and errors of a partial load), and a commit's stored form (renderChecked).
  */
 import type { RpcError } from '../../netconf/rpc-error.js';
 import type { Schema } from '../../schema/index.js';
@@ -18,6 +18,8 @@ import { parseText } from './text.js';
 import { ConfigTree } from './tree.js';
 import { parseXmlConfig } from './xml-config.js';
 import { RpcError as RpcErrorClass } from '../../netconf/rpc-error.js';
+import { decodeTree, encodeTree } from './history-files.js';
+import { checkStatementNames, firstDifference } from './statement-names.js';
 
 export interface LoadOutcome {
   /** The next candidate. */
@@ -100,4 +102,26 @@ function parseLoadAs(opts: LoadOptions): ConfigTree {
     default:
       return parseText(opts.text ?? '');
   }
+}
+
+/**
+ * The stored form of `tree` (history-files.ts), checked to read back as the same tree, and
+ * its statements checked to be writable in every form (statement-names.ts): what could not
+ * come back from disk, or be shown, is refused rather than committed.
+ */
+export function renderChecked(tree: ConfigTree): string {
+  const problem = checkStatementNames(tree.root)[0];
+  if (problem) throw new RpcErrorClass({ type: 'application', tag: 'operation-failed', message: `${problem.message}: ${problem.badElement} at ${problem.path ?? '[edit]'}; commit refused` });
+  const text = encodeTree(tree);
+  let back: ConfigTree | undefined;
+  try {
+    back = decodeTree(text);
+  } catch {
+    back = undefined;
+  }
+  if (!back || !back.equals(tree)) {
+    const where = firstDifference(tree.root, back?.root);
+    throw new RpcErrorClass({ type: 'application', tag: 'operation-failed', message: `configuration cannot be saved: statement ${where.join(' ') || 'configuration'} does not read back as written; commit refused` });
+  }
+  return text;
 }

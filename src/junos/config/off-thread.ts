@@ -19,11 +19,11 @@ export const OFF_THREAD_NODES = 10_000;
 
 export type WorkerJob =
   | { id: number; kind: 'load'; family?: string; candidate: ConfigNode; load: LoadOptions }
-  | { id: number; kind: 'check'; family?: string; candidate: ConfigNode };
+  | { id: number; kind: 'check'; family?: string; candidate: ConfigNode; render?: boolean };
 
 export type WorkerAnswer =
   | { id: number; root: ConfigNode; warnings: RpcError['info'][]; errors: RpcError['info'][]; errorsWithWarnings: boolean }
-  | { id: number; errors: RpcError['info'][] }
+  | { id: number; errors: RpcError['info'][]; stored?: string; storedError?: RpcError['info'] }
   | { id: number; thrown: RpcError['info'][] }
   | { id: number; failed: string };
 
