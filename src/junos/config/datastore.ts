@@ -57,6 +57,8 @@ export interface CommitEvent {
 export interface JunosDatastore extends ConfigDatastore {
   /** A copy of the active configuration. */
   committed(): ConfigTree;
+  /** A copy of the active configuration's top-level statements of these names only. */
+  committedTop(names: string[]): ConfigTree;
   /** Called after every commit (including the automatic rollback of commit confirmed). */
   onCommit(listener: (ev: CommitEvent) => void): () => void;
   /** Whether a commit confirmed is waiting for its confirmation. */
@@ -265,6 +267,12 @@ class Store implements JunosDatastore {
 
   committed(): ConfigTree {
     return this.active.clone();
+  }
+
+  committedTop(names: string[]): ConfigTree {
+    const part = new ConfigTree();
+    part.root.children = this.active.root.children.filter((c) => names.includes(c.name));
+    return part.clone();
   }
 
   history(): CommitInfo[] {
