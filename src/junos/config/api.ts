@@ -129,6 +129,7 @@ export interface ConfigSession {
    * RPC handlers use these when present.
    */
   loadAsync?(opts: LoadOptions): Promise<RpcError[]>;
+  editConfigAsync?(target: 'candidate' | 'running', config: XmlElement, defaultOperation: 'merge' | 'replace' | 'none'): Promise<RpcError[]>;
   validateAsync?(): Promise<RpcError[]>;
   commitAsync?(opts: CommitOptions): Promise<CommitResult>;
   /**

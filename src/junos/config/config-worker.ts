@@ -10,7 +10,7 @@ import { loadSchema, type Schema } from '../../schema/index.js';
 import type { SchemaFamily } from '../../schema/index.js';
 import { checkCandidate } from './commit-check.js';
 import { RpcErrorList } from './errors.js';
-import { computeLoad, renderChecked } from './load-work.js';
+import { computeEditConfig, computeLoad, renderChecked } from './load-work.js';
 import { schemaPlacer } from './order.js';
 import { ConfigTree } from './tree.js';
 import type { WorkerJob, WorkerAnswer } from './off-thread.js';
@@ -40,6 +40,10 @@ function run(job: WorkerJob): WorkerAnswer {
         if (e instanceof RpcError) return { id: job.id, errors: infos(errors), storedError: e.info };
         throw e;
       }
+    }
+    if (job.kind === 'edit') {
+      const ed = computeEditConfig(candidate, job.config, job.defaultOperation, schema, schema ? schemaPlacer(schema) : undefined);
+      return { id: job.id, root: ed.tree.root, warnings: infos(ed.warnings), errors: [], errorsWithWarnings: false };
     }
     const out = computeLoad(candidate, job.load, schema, schema ? schemaPlacer(schema) : undefined);
     return { id: job.id, root: out.tree.root, warnings: infos(out.warnings), errors: infos(out.errors), errorsWithWarnings: out.errorsWithWarnings };

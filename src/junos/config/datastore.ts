@@ -619,7 +619,8 @@ class Session implements ConfigSession {
     } catch {
       return this.load(opts);
     }
-    if (this.closed || this.candidate() !== base) return this.load(opts);
+    if (this.closed) throw rpcErr('session ended');
+    if (this.candidate() !== base) return this.load(opts);
     this.checkWritable();
     if ('thrown' in answer) throwAll(rpcErrors(answer.thrown));
     if ('failed' in answer) throw new Error(answer.failed);
@@ -637,6 +638,33 @@ class Session implements ConfigSession {
     const warnings = this.edit((t) => mergeTree(t, incoming, { action: 'replace', defaultOperation, strict: true, ...this.placeOpt() }));
     if (target === 'running') this.commit({});
     return warnings;
+  }
+
+  /**
+   * editConfig(), a large `<configuration>` read and merged by the configuration worker;
+   * atomic as editConfig() is (see loadAsync).
+   */
+  async editConfigAsync(target: 'candidate' | 'running', config: XmlElement, defaultOperation: 'merge' | 'replace' | 'none'): Promise<RpcError[]> {
+    if (!atLeastNodes(config)) return this.editConfig(target, config, defaultOperation);
+    const base = this.candidate();
+    const schema = this.store.opts.schema;
+    let answer: WorkerAnswer;
+    try {
+      answer = await offThread({ kind: 'edit', ...(schema ? { family: schema.family } : {}), candidate: base.root, config, defaultOperation });
+    } catch {
+      return this.editConfig(target, config, defaultOperation);
+    }
+    if (this.closed) throw rpcErr('session ended');
+    if (this.candidate() !== base) return this.editConfig(target, config, defaultOperation);
+    if ('thrown' in answer) throwAll(rpcErrors(answer.thrown));
+    if ('failed' in answer) throw new Error(answer.failed);
+    if (!('root' in answer)) return this.editConfig(target, config, defaultOperation);
+    // No :writable-running on Junos; edits of running go through the candidate and a commit.
+    if (target === 'running' && this.hasUncommittedChanges()) throw rpcErr('configuration database modified');
+    this.checkWritable();
+    this.replaceCandidate(new ConfigTree(answer.root));
+    if (target === 'running') this.commit({});
+    return rpcErrors(answer.warnings);
   }
 
   applyCliLine(line: string): RpcError[] {

@@ -7,6 +7,7 @@
 import type { RpcError } from '../../netconf/rpc-error.js';
 import type { Schema } from '../../schema/index.js';
 import type { LoadOptions } from './api.js';
+import type { XmlElement } from '../../netconf/xml.js';
 import { ConfigSyntaxError, throwAll } from './errors.js';
 import { parseJson } from './json.js';
 import { clean, mergeTree, updateTree } from './merge.js';
@@ -90,6 +91,13 @@ export function computeLoad(candidate: ConfigTree, opts: LoadOptions, schema: Sc
     schema,
   );
   return { tree, warnings, errors, errorsWithWarnings: false };
+}
+
+/** Base NETCONF edit-config of `candidate` (operation attributes merge|replace|create|delete|remove). */
+export function computeEditConfig(candidate: ConfigTree, config: XmlElement, defaultOperation: 'merge' | 'replace' | 'none', schema: Schema | undefined, place: Placer | undefined): { tree: ConfigTree; warnings: RpcError[] } {
+  const incoming = asRpc(() => (schema ? conformTree(parseXmlConfig(config), schema) : parseXmlConfig(config)));
+  const { tree, out } = editedCopy(candidate, (t) => mergeTree(t, incoming, { action: 'replace', defaultOperation, strict: true, ...(place ? { place } : {}) }), schema);
+  return { tree, warnings: out };
 }
 
 function parseLoadAs(opts: LoadOptions): ConfigTree {

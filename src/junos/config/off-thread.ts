@@ -19,7 +19,8 @@ export const OFF_THREAD_NODES = 10_000;
 
 export type WorkerJob =
   | { id: number; kind: 'load'; family?: string; candidate: ConfigNode; load: LoadOptions }
-  | { id: number; kind: 'check'; family?: string; candidate: ConfigNode; render?: boolean };
+  | { id: number; kind: 'check'; family?: string; candidate: ConfigNode; render?: boolean }
+  | { id: number; kind: 'edit'; family?: string; candidate: ConfigNode; config: XmlElement; defaultOperation: 'merge' | 'replace' | 'none' };
 
 export type WorkerAnswer =
   | { id: number; root: ConfigNode; warnings: RpcError['info'][]; errors: RpcError['info'][]; errorsWithWarnings: boolean }

@@ -22,7 +22,7 @@ const handler: RpcHandler = async ({ config, op }) => {
   }
   const conf = child(cfg, 'configuration');
   if (!conf) throw new RpcError({ type: 'protocol', tag: 'operation-failed', message: 'syntax error, expecting <configuration>', badElement: elements(cfg)[0]?.name ?? 'config' });
-  return okWith(config.editConfig(target, conf, defOp));
+  return okWith(config.editConfigAsync ? await config.editConfigAsync(target, conf, defOp) : config.editConfig(target, conf, defOp));
 };
 
 export const editConfig: RpcModule = { name: 'edit-config', handler };

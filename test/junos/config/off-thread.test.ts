@@ -9,6 +9,7 @@ import { createConfigDatastore } from '../../../src/junos/config/index.js';
 import type { RpcError } from '../../../src/netconf/rpc-error.js';
 import { OFF_THREAD_TEXT } from '../../../src/junos/config/off-thread.js';
 import { loadSchema } from '../../../src/schema/index.js';
+import { parseXml } from '../../../src/netconf/xml.js';
 import { unitsConfig } from '../../../bench/config-load.js';
 
 const schema = loadSchema('junos');
@@ -82,4 +83,25 @@ test('a commit of a large candidate checked on the worker commits it; one with p
   assert.equal(ds.history()[0].log, 'large');
   assert.equal(s.getConfiguration({ database: 'committed', format: 'set' }).split('\n').filter((l) => l.includes(' vlan-id ')).length, 3000);
   await ds.close();
+});
+
+test('a large edit-config (XML) answers and edits the same on the worker as on the calling thread', async () => {
+  const xml = unitsConfig(3000, 'xml').replace('</interfaces>', '<interface><name>ge-0/0/1</name><unit operation="delete"><name>7</name></unit></interface></interfaces>');
+  const here = await createConfigDatastore({ schema, initialConfig });
+  const there = await createConfigDatastore({ schema, initialConfig });
+  const s1 = here.openSession(1, 'lab');
+  const s2 = there.openSession(1, 'lab');
+  const sync = await outcome(() => s1.editConfig('candidate', parseXml(xml), 'merge'));
+  const off = await outcome(() => s2.editConfigAsync!('candidate', parseXml(xml), 'merge'));
+  assert.equal(off, sync);
+  const set = s2.getConfiguration({ database: 'candidate', format: 'set' });
+  assert.equal(set, s1.getConfiguration({ database: 'candidate', format: 'set' }));
+  assert.equal(set.split('\n').filter((l) => l.includes(' vlan-id ')).length, 3000);
+  // strict: a create of what exists is refused the same way
+  const again = unitsConfig(3000, 'xml').replace('<unit>', '<unit operation="create">');
+  const syncErr = await outcome(() => s1.editConfig('candidate', parseXml(again), 'merge'));
+  assert.match(syncErr, /^error/);
+  assert.equal(await outcome(() => s2.editConfigAsync!('candidate', parseXml(again), 'merge')), syncErr);
+  await here.close();
+  await there.close();
 });
