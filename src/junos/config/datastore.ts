@@ -37,7 +37,7 @@ import { lockStateDir, NO_ROOM, type StateLock } from './state-lock.js';
 import { ownDir } from '../../own-files.js';
 import { schemaPlacer, type Placer } from './order.js';
 import { conformTree, textShape } from './shape.js';
-import { computeLoad, editedCopy, renderChecked, type LoadOutcome } from './load-work.js';
+import { asRpc, computeLoad, editedCopy, renderChecked, type LoadOutcome } from './load-work.js';
 import { atLeastNodes, largeLoad, offThread, rpcErrors, type WorkerAnswer } from './off-thread.js';
 
 export const MAX_ROLLBACKS = 50;
@@ -136,16 +136,6 @@ function parseInitial(init: ConfigDatastoreOptions['initialConfig']): ConfigTree
 
 function rpcErr(message: string, tag = 'operation-failed', type: RpcError['info']['type'] = 'protocol', extra: Partial<RpcError['info']> = {}): RpcError {
   return new RpcError({ type, tag, message, ...extra });
-}
-
-/** Rethrows parser errors as Junos rpc-errors. */
-function asRpc<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof ConfigSyntaxError) throwAll(e.toRpcErrors());
-    throw e;
-  }
 }
 
 /** Junos' answer to a commit whose configuration could not be written: nothing was committed. */
