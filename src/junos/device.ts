@@ -14,7 +14,7 @@ import { lockStateDir, type StateLock } from './config/state-lock.js';
 import { ownDirSync } from '../own-files.js';
 import { syslogOf } from './identity/syslog.js';
 import { loadSchema } from '../schema/index.js';
-import { OperModel, parseInitialConfig, type OperCarry } from './oper/model.js';
+import { OperModel, hostNameOf, parseInitialConfig, type OperCarry } from './oper/model.js';
 import { bootOf, isDown } from './life/boot.js';
 import { eventsIfAny } from './life/events.js';
 import { filesIfAny } from './files/index.js';
@@ -148,7 +148,12 @@ export class EmulatedDevice implements DeviceView {
     // A lazy fleet member not built yet still has its factory configuration, which names it
     // by its creation name: no model is built (and kept) just to say so.
     if (!this.store && !this.model) return this.identity;
-    return this.modelHostName ?? this.oper().hostName();
+    if (this.modelHostName !== undefined) return this.modelHostName;
+    // Before the operational model is built again after a commit (long for a large
+    // configuration), the name comes from the few statements that can give it.
+    const ds = this.store as Partial<JunosDatastore> | undefined;
+    if (!this.model && ds?.committedTop) return hostNameOf(ds.committedTop(['system', 'groups', 'apply-groups']), this.identity);
+    return this.oper().hostName();
   }
 
   /**

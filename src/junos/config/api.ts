@@ -124,6 +124,15 @@ export interface ConfigSession {
   validate(): RpcError[];
   commit(opts: CommitOptions): CommitResult;
   /**
+   * load, validate and commit that let other sessions and devices run meanwhile: large
+   * input or a large candidate is worked on off the thread (same answers, same atomicity).
+   * RPC handlers use these when present.
+   */
+  loadAsync?(opts: LoadOptions): Promise<RpcError[]>;
+  editConfigAsync?(target: 'candidate' | 'running', config: XmlElement, defaultOperation: 'merge' | 'replace' | 'none'): Promise<RpcError[]>;
+  validateAsync?(): Promise<RpcError[]>;
+  commitAsync?(opts: CommitOptions): Promise<CommitResult>;
+  /**
    * Base NETCONF `<cancel-commit/>`: undoes a pending commit confirmed now (the
    * configuration before it becomes active again). Throws when none is pending.
    */

@@ -24,22 +24,21 @@ import { ConfigTree } from './tree.js';
 import { parseText, renderText } from './text.js';
 import { applySetText, applySetLine, renderSet } from './set.js';
 import { parseXmlConfig, renderXml } from './xml-config.js';
-import { parseJson, renderJson } from './json.js';
-import { mergeTree, clean, updateTree } from './merge.js';
+import { renderJson } from './json.js';
+import { mergeTree, clean } from './merge.js';
 import { diffTrees } from './diff.js';
 import { filterTree, selectPath } from './filter.js';
 import { ConfigSyntaxError, throwAll } from './errors.js';
 import { parseXml } from '../../netconf/xml.js';
 import { checkCandidate } from './commit-check.js';
-import { loadProblems } from './schema-check.js';
 import { expandGroups } from './groups.js';
 import { RevisionFiles, decodeTree, encodeTree, readRescue, removeRescue, stateWriteError, writeRescue, type RevisionMeta, type StateWriteError } from './history-files.js';
 import { lockStateDir, NO_ROOM, type StateLock } from './state-lock.js';
 import { ownDir } from '../../own-files.js';
-import { checkStatementNames, firstDifference } from './statement-names.js';
 import { schemaPlacer, type Placer } from './order.js';
 import { conformTree, textShape } from './shape.js';
-import { goodPart, setLines } from './partial-load.js';
+import { asRpc, computeLoad, editedCopy, renderChecked, type LoadOutcome } from './load-work.js';
+import { atLeastNodes, largeLoad, offThread, rpcErrors, type WorkerAnswer } from './off-thread.js';
 
 export const MAX_ROLLBACKS = 50;
 /** Junos accepts a confirm-timeout of up to 65535 minutes. */
@@ -58,6 +57,8 @@ export interface CommitEvent {
 export interface JunosDatastore extends ConfigDatastore {
   /** A copy of the active configuration. */
   committed(): ConfigTree;
+  /** A copy of the active configuration's top-level statements of these names only. */
+  committedTop(names: string[]): ConfigTree;
   /** Called after every commit (including the automatic rollback of commit confirmed). */
   onCommit(listener: (ev: CommitEvent) => void): () => void;
   /**
@@ -144,40 +145,8 @@ function parseInitial(init: ConfigDatastoreOptions['initialConfig']): ConfigTree
   }
 }
 
-/**
- * The stored form of `tree` (history-files.ts), checked to read back as the same tree, and
- * its statements checked to be writable in every form (statement-names.ts): what could not
- * come back from disk, or be shown, is refused rather than committed.
- */
-function renderChecked(tree: ConfigTree): string {
-  const problem = checkStatementNames(tree.root)[0];
-  if (problem) throw rpcErr(`${problem.message}: ${problem.badElement} at ${problem.path ?? '[edit]'}; commit refused`, 'operation-failed', 'application');
-  const text = encodeTree(tree);
-  let back: ConfigTree | undefined;
-  try {
-    back = decodeTree(text);
-  } catch {
-    back = undefined;
-  }
-  if (!back || !back.equals(tree)) {
-    const where = firstDifference(tree.root, back?.root);
-    throw rpcErr(`configuration cannot be saved: statement ${where.join(' ') || 'configuration'} does not read back as written; commit refused`, 'operation-failed', 'application');
-  }
-  return text;
-}
-
 function rpcErr(message: string, tag = 'operation-failed', type: RpcError['info']['type'] = 'protocol', extra: Partial<RpcError['info']> = {}): RpcError {
   return new RpcError({ type, tag, message, ...extra });
-}
-
-/** Rethrows parser errors as Junos rpc-errors. */
-function asRpc<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof ConfigSyntaxError) throwAll(e.toRpcErrors());
-    throw e;
-  }
 }
 
 /** Junos' answer to a commit whose configuration could not be written: nothing was committed. */
@@ -299,6 +268,12 @@ class Store implements JunosDatastore {
 
   committed(): ConfigTree {
     return this.active.clone();
+  }
+
+  committedTop(names: string[]): ConfigTree {
+    const part = new ConfigTree();
+    part.root.children = this.active.root.children.filter((c) => names.includes(c.name));
+    return part.clone();
   }
 
   history(): CommitInfo[] {
@@ -559,16 +534,8 @@ class Session implements ConfigSession {
   /** Runs an edit on a copy of the candidate and keeps it only if it succeeds. */
   private edit<T>(f: (t: ConfigTree) => T): T {
     this.checkWritable();
-    const work = this.candidate().clone();
-    const out = asRpc(() => f(work));
-    if (this.store.opts.schema) conformTree(work, this.store.opts.schema);
-    // All or nothing: an edit that brings in anything the schema refuses changes nothing.
-    const schema = this.store.opts.schema;
-    if (schema) {
-      const bad = loadProblems(schema, this.candidate(), work);
-      if (bad.length) throwAll(bad);
-    }
-    this.replaceCandidate(work);
+    const { tree, out } = editedCopy(this.candidate(), f, this.store.opts.schema);
+    this.replaceCandidate(tree);
     return out;
   }
 
@@ -636,45 +603,41 @@ class Session implements ConfigSession {
       this.replaceCandidate(t);
       return [];
     }
-    const warnings: RpcError[] = [];
-    const schema = this.store.opts.schema;
-    // Partial loads as on Junos: the good statements are loaded, each bad one is an error.
-    if (opts.action === 'set' || opts.format === 'set') {
-      const text = opts.text ?? '';
-      let errors: RpcError[] = [];
-      this.edit((t) => {
-        const r = setLines(t, text, schema, this.store.place);
-        warnings.push(...r.warnings);
-        errors = r.errors;
-      });
-      if (errors.length) throwAll([...warnings, ...errors]);
-      return warnings;
-    }
-    const { tree: incoming, errors } = asRpc(() => goodPart(() => this.parseLoadAs(opts), schema));
-    if (errors.length && !incoming.root.children.length) throwAll(errors);
-    this.edit((t) => {
-      if (opts.action === 'override') {
-        t.root.children = clean(incoming.root).children;
-      } else if (opts.action === 'update') {
-        updateTree(t, incoming);
-      } else {
-        mergeTree(t, incoming, { action: opts.action === 'replace' ? 'replace' : 'merge', ...this.placeOpt() });
-      }
-    });
-    if (errors.length) throwAll(errors);
-    return warnings;
+    this.checkWritable();
+    return this.finishLoad(computeLoad(this.candidate(), opts, this.store.opts.schema, this.store.place));
   }
 
-  private parseLoadAs(opts: LoadOptions): ConfigTree {
-    switch (opts.format) {
-      case 'xml':
-        if (!opts.xml) throw rpcErr('missing configuration', 'missing-element');
-        return parseXmlConfig(opts.xml);
-      case 'json':
-        return parseJson(opts.text ?? '');
-      default:
-        return parseText(opts.text ?? '');
+  /** The outcome of a load made the candidate; its errors thrown (a partial load). */
+  private finishLoad(out: LoadOutcome): RpcError[] {
+    this.replaceCandidate(out.tree);
+    if (out.errors.length) throwAll(out.errorsWithWarnings ? [...out.warnings, ...out.errors] : out.errors);
+    return out.warnings;
+  }
+
+  /**
+   * load(), with large input worked on by the configuration worker (off-thread.ts) while
+   * this thread serves other sessions and devices. Atomic as load() is: the result replaces
+   * the candidate only if nothing changed it meanwhile; otherwise the load is done again
+   * here, at once, on the candidate as it is now.
+   */
+  async loadAsync(opts: LoadOptions): Promise<RpcError[]> {
+    if (!largeLoad(opts)) return this.load(opts);
+    this.checkWritable();
+    const base = this.candidate();
+    const schema = this.store.opts.schema;
+    let answer: WorkerAnswer;
+    try {
+      answer = await offThread({ kind: 'load', ...(schema ? { family: schema.family } : {}), candidate: base.root, load: opts });
+    } catch {
+      return this.load(opts);
     }
+    if (this.closed) throw rpcErr('session ended');
+    if (this.candidate() !== base) return this.load(opts);
+    this.checkWritable();
+    if ('thrown' in answer) throwAll(rpcErrors(answer.thrown));
+    if ('failed' in answer) throw new Error(answer.failed);
+    if (!('root' in answer)) return this.load(opts);
+    return this.finishLoad({ tree: new ConfigTree(answer.root), warnings: rpcErrors(answer.warnings), errors: rpcErrors(answer.errors), errorsWithWarnings: answer.errorsWithWarnings });
   }
 
   editConfig(target: 'candidate' | 'running', config: XmlElement, defaultOperation: 'merge' | 'replace' | 'none'): RpcError[] {
@@ -689,6 +652,33 @@ class Session implements ConfigSession {
     return warnings;
   }
 
+  /**
+   * editConfig(), a large `<configuration>` read and merged by the configuration worker;
+   * atomic as editConfig() is (see loadAsync).
+   */
+  async editConfigAsync(target: 'candidate' | 'running', config: XmlElement, defaultOperation: 'merge' | 'replace' | 'none'): Promise<RpcError[]> {
+    if (!atLeastNodes(config)) return this.editConfig(target, config, defaultOperation);
+    const base = this.candidate();
+    const schema = this.store.opts.schema;
+    let answer: WorkerAnswer;
+    try {
+      answer = await offThread({ kind: 'edit', ...(schema ? { family: schema.family } : {}), candidate: base.root, config, defaultOperation });
+    } catch {
+      return this.editConfig(target, config, defaultOperation);
+    }
+    if (this.closed) throw rpcErr('session ended');
+    if (this.candidate() !== base) return this.editConfig(target, config, defaultOperation);
+    if ('thrown' in answer) throwAll(rpcErrors(answer.thrown));
+    if ('failed' in answer) throw new Error(answer.failed);
+    if (!('root' in answer)) return this.editConfig(target, config, defaultOperation);
+    // No :writable-running on Junos; edits of running go through the candidate and a commit.
+    if (target === 'running' && this.hasUncommittedChanges()) throw rpcErr('configuration database modified');
+    this.checkWritable();
+    this.replaceCandidate(new ConfigTree(answer.root));
+    if (target === 'running') this.commit({});
+    return rpcErrors(answer.warnings);
+  }
+
   applyCliLine(line: string): RpcError[] {
     return this.edit((t) => applySetLine(t, line, undefined, this.store.place));
   }
@@ -701,8 +691,48 @@ class Session implements ConfigSession {
     return checkCandidate(this.candidate(), this.store.opts.schema);
   }
 
-  commit(opts: CommitOptions): CommitResult {
-    const errors = this.validate().filter((e) => !e.isWarning);
+  /**
+   * validate(), a large candidate checked by the configuration worker (off-thread.ts);
+   * `tree` is the candidate the answer is about (the caller may compare it with the
+   * candidate now).
+   */
+  private async checkedAsync(render = false): Promise<{ problems: RpcError[]; tree: ConfigTree; stored?: { text: string } | { error: RpcError } }> {
+    const tree = this.candidate();
+    const schema = this.store.opts.schema;
+    if (!atLeastNodes(tree.root)) return { problems: this.validate(), tree };
+    try {
+      const answer = await offThread({ kind: 'check', ...(schema ? { family: schema.family } : {}), candidate: tree.root, render });
+      if ('errors' in answer && !('root' in answer)) {
+        const stored = answer.stored !== undefined ? { text: answer.stored } : answer.storedError ? { error: new RpcError(answer.storedError) } : undefined;
+        return { problems: rpcErrors(answer.errors), tree, ...(stored ? { stored } : {}) };
+      }
+    } catch {
+      // the worker failed: checked here
+    }
+    return { problems: checkCandidate(tree, schema), tree };
+  }
+
+  async validateAsync(): Promise<RpcError[]> {
+    return (await this.checkedAsync()).problems;
+  }
+
+  /**
+   * commit(), its checks of a large candidate made by the configuration worker. The commit
+   * itself happens at once, on this thread, and only if the candidate checked is still the
+   * candidate (otherwise it is checked again here): atomic as commit() is.
+   */
+  async commitAsync(opts: CommitOptions): Promise<CommitResult> {
+    const { problems, tree, stored } = await this.checkedAsync(!opts.check);
+    if (this.closed || this.candidate() !== tree) return this.commit(opts);
+    return this.commit(opts, problems, stored);
+  }
+
+  /**
+   * Commits the candidate. `checked`: its problems, when known (checkedAsync); `stored`: its
+   * stored form (renderChecked), or why it has none.
+   */
+  commit(opts: CommitOptions, checked?: RpcError[], stored?: { text: string } | { error: RpcError }): CommitResult {
+    const errors = (checked ?? this.validate()).filter((e) => !e.isWarning);
     if (errors.length) throwAll(errors);
     if (opts.check) return { warnings: [] };
     this.checkWritable();
@@ -717,7 +747,8 @@ class Session implements ConfigSession {
     }
     const tree = this.candidate().clone();
     // Refused before anything changes when it would not read back from disk as committed.
-    const text = renderChecked(tree);
+    if (stored && 'error' in stored) throw stored.error;
+    const text = stored?.text ?? renderChecked(tree);
     if (opts.atTime !== undefined) {
       if (opts.confirmed) throw rpcErr('commit at cannot be confirmed', 'invalid-value', 'protocol', { badElement: 'confirmed' });
       const at = parseAtTime(opts.atTime, st.now());

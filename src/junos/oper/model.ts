@@ -814,6 +814,14 @@ export function compareDest(a: string, b: string): number {
   return va < vb ? -1 : va > vb ? 1 : pa.len - pb.len;
 }
 
+/**
+ * The host name a configuration gives (`system host-name`, groups applied), or `identity`.
+ * `config` needs only its `system`, `groups` and `apply-groups` statements.
+ */
+export function hostNameOf(config: ConfigTree, identity: string): string {
+  return leaf(one(expandGroups(config).root, 'system'), 'host-name') ?? identity;
+}
+
 /** Parses a profile's factory configuration (text, set or XML). */
 export function parseInitialConfig(cfg: { format: 'text' | 'xml' | 'set'; content: string }, hostname: string): ConfigTree {
   const content = cfg.content.replace(/\{\{hostname\}\}/g, hostname);

@@ -4,6 +4,7 @@
  * rolled back in N minutes unless confirmed</output>`; an at-time commit is only checked
  * and scheduled (`<output>commit at will be executed at ...</output>`, commit-check-success).
  */
+import type { CommitOptions } from '../config/api.js';
 import { child, escapeText, textOf } from '../../netconf/xml.js';
 import { junosTime } from '../config/datastore.js';
 import { intAttr } from './config-args.js';
@@ -30,14 +31,15 @@ const handler: RpcHandler = async (ctx) => {
   const timeoutEl = child(op, 'confirm-timeout');
   const logEl = child(op, 'log');
   const atEl = child(op, 'at-time');
-  const result = ctx.config.commit({
+  const opts: CommitOptions = {
     check,
     confirmed: child(op, 'confirmed') !== undefined,
     confirmTimeout: timeoutEl ? intAttr(textOf(timeoutEl), 'confirm-timeout') : undefined,
     log: logEl ? textOf(logEl) : undefined,
     synchronize,
     atTime: atEl ? textOf(atEl).trim() : undefined,
-  });
+  };
+  const result = ctx.config.commitAsync ? await ctx.config.commitAsync(opts) : ctx.config.commit(opts);
   // The reply says the commit is complete once it is on disk.
   const unsaved = await result.saved;
   // Not on disk: not committed (the store took it back); the reply is the error.

@@ -10,7 +10,8 @@ import type { RpcHandler, RpcModule } from './types.js';
 const handler: RpcHandler = async ({ config, op }) => {
   const timeoutEl = child(op, 'confirm-timeout');
   const seconds = timeoutEl ? intAttr(textOf(timeoutEl), 'confirm-timeout') : undefined;
-  const result = config.commit({ confirmed: child(op, 'confirmed') !== undefined, confirmTimeoutSeconds: seconds });
+  const o = { confirmed: child(op, 'confirmed') !== undefined, confirmTimeoutSeconds: seconds };
+  const result = config.commitAsync ? await config.commitAsync(o) : config.commit(o);
   const unsaved = await result.saved;
   // Not on disk: not committed (the store took it back); the reply is the error.
   if (unsaved) throw unsaved;

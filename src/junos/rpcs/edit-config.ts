@@ -4,7 +4,7 @@ import { child, elements, textOf } from '../../netconf/xml.js';
 import { badValue, datastoreName, okWith } from './config-args.js';
 import type { RpcHandler, RpcModule } from './types.js';
 
-const handler: RpcHandler = ({ config, op }) => {
+const handler: RpcHandler = async ({ config, op }) => {
   const target = datastoreName(op, 'target');
   const defEl = child(op, 'default-operation');
   const defOp = (defEl ? textOf(defEl).trim() : '') || 'merge';
@@ -13,7 +13,8 @@ const handler: RpcHandler = ({ config, op }) => {
   const textCfg = child(op, 'config-text');
   if (textCfg) {
     const t = child(textCfg, 'configuration-text');
-    return okWith(config.load({ action: defOp === 'replace' ? 'replace' : 'merge', format: 'text', text: t ? textOf(t) : textOf(textCfg) }));
+    const o = { action: defOp === 'replace' ? 'replace' : 'merge', format: 'text', text: t ? textOf(t) : textOf(textCfg) } as const;
+    return okWith(await (config.loadAsync ? config.loadAsync(o) : config.load(o)));
   }
   if (!cfg) {
     if (child(op, 'url')) throw new RpcError({ type: 'protocol', tag: 'operation-not-supported', message: 'url is not supported here', badElement: 'url' });
@@ -21,7 +22,7 @@ const handler: RpcHandler = ({ config, op }) => {
   }
   const conf = child(cfg, 'configuration');
   if (!conf) throw new RpcError({ type: 'protocol', tag: 'operation-failed', message: 'syntax error, expecting <configuration>', badElement: elements(cfg)[0]?.name ?? 'config' });
-  return okWith(config.editConfig(target, conf, defOp));
+  return okWith(config.editConfigAsync ? await config.editConfigAsync(target, conf, defOp) : config.editConfig(target, conf, defOp));
 };
 
 export const editConfig: RpcModule = { name: 'edit-config', handler };

@@ -1,5 +1,5 @@
 /** load-configuration: XML, text, set or JSON, a rollback or the rescue (`rescue="rescue"`); errors inside load-configuration-results. */
-import type { LoadAction } from '../config/api.js';
+import type { LoadAction, LoadOptions } from '../config/api.js';
 import { RpcError } from '../../netconf/rpc-error.js';
 import { RpcErrorList } from '../config/errors.js';
 import { child, textOf } from '../../netconf/xml.js';
@@ -10,7 +10,7 @@ function loadResults(inner: string[]): string {
   return ['<load-configuration-results>', ...inner, '</load-configuration-results>'].join('\n');
 }
 
-const handler: RpcHandler = ({ config, op }) => {
+const handler: RpcHandler = async ({ config, op }) => {
   const rawAction = op.attrs.action ?? 'merge';
   if (!['merge', 'replace', 'override', 'update', 'set'].includes(rawAction)) throw badValue(`invalid action: ${rawAction}`, 'action');
   const action = rawAction as LoadAction;
@@ -30,10 +30,11 @@ const handler: RpcHandler = ({ config, op }) => {
       const text = child(op, 'configuration-text');
       const set = child(op, 'configuration-set');
       const json = child(op, 'configuration-json');
-      if (xml) warnings = config.load({ action, format: 'xml', xml });
-      else if (text) warnings = config.load({ action, format: 'text', text: textOf(text) });
-      else if (set) warnings = config.load({ action: 'set', format: 'set', text: textOf(set) });
-      else if (json) warnings = config.load({ action, format: 'json', text: textOf(json) });
+      const load = (o: LoadOptions): RpcError[] | Promise<RpcError[]> => (config.loadAsync ? config.loadAsync(o) : config.load(o));
+      if (xml) warnings = await load({ action, format: 'xml', xml });
+      else if (text) warnings = await load({ action, format: 'text', text: textOf(text) });
+      else if (set) warnings = await load({ action: 'set', format: 'set', text: textOf(set) });
+      else if (json) warnings = await load({ action, format: 'json', text: textOf(json) });
       else {
         throw new RpcError({ type: 'protocol', tag: 'missing-element', message: 'syntax error, expecting <configuration>, <configuration-text>, <configuration-set> or <configuration-json>', badElement: 'load-configuration' });
       }

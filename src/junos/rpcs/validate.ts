@@ -5,10 +5,10 @@ import { okWith } from './config-args.js';
 import { throwAll } from '../config/errors.js';
 import type { RpcHandler, RpcModule } from './types.js';
 
-const handler: RpcHandler = ({ config, op }) => {
+const handler: RpcHandler = async ({ config, op }) => {
   const src = child(op, 'source');
   if (src && child(src, 'url')) throw new RpcError({ type: 'protocol', tag: 'operation-not-supported', message: 'url is not supported here', badElement: 'url' });
-  const problems = config.validate();
+  const problems = config.validateAsync ? await config.validateAsync() : config.validate();
   const errors = problems.filter((e) => !e.isWarning);
   if (errors.length) throwAll(errors);
   return okWith(problems);
