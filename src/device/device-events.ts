@@ -9,6 +9,19 @@ import type { EmulatedDevice } from '../junos/device.js';
 import { EventError, eventsIfAny, eventsOf, parseEvent } from '../junos/life/events.js';
 import type { EventControl } from '../status/control.js';
 import { parseScenario, ScenarioRunner } from '../junos/life/scenario.js';
+import type { EventResult } from './fleet-threads.js';
+
+/** The event surface of a process: this thread's devices, and the other threads' through `others`. */
+export interface DeviceEvents extends EventControl {
+  /** Applies an event to this thread's devices that the selector names (none: an empty answer). */
+  applyHere(words: string[], selector: string): Promise<EventResult[]>;
+  stop(): void;
+}
+
+/** The other threads of a threaded fleet, as the events see them. */
+export interface OtherThreads {
+  event(words: string[], selector: string): Promise<EventResult[]>;
+}
 
 export interface EventTarget {
   n: number;
@@ -41,10 +54,41 @@ export function selectDevices(targets: EventTarget[], selector: string | undefin
   return found;
 }
 
-/** The control socket's event surface over this process's devices. */
-export function eventControl(targets: () => EventTarget[], total: number): EventControl & { stop(): void } {
+/** Applies an event to each chosen device; one device's refusal is that device's result when several were chosen. */
+async function applyTo(chosen: EventTarget[], words: string[]): Promise<EventResult[]> {
+  const ev = parseEvent(words);
+  const out: EventResult[] = [];
+  for (const t of chosen) {
+    try {
+      out.push({ device: t.n, hostname: t.device.hostname, result: await eventsOf(t.device).apply(ev) });
+    } catch (err) {
+      if (chosen.length === 1) throw err;
+      out.push({ device: t.n, hostname: t.device.hostname, result: `error: ${(err as Error).message}` });
+    }
+  }
+  return out;
+}
+
+/**
+ * The control socket's event surface over this process's devices: this thread's, and in a
+ * threaded fleet every other thread's too (`others`: each applies the event to its own).
+ */
+export function eventControl(targets: () => EventTarget[], total: number, others: () => OtherThreads | undefined = () => undefined): DeviceEvents {
   const runners: ScenarioRunner[] = [];
   const byNumber = () => new Map(targets().map((t) => [t.n, t]));
+  const applyHere = async (words: string[], selector: string): Promise<EventResult[]> => {
+    const mine = targets();
+    let chosen: EventTarget[];
+    try {
+      chosen = selectDevices(mine, selector, total);
+    } catch (err) {
+      // None of this thread's devices: another thread's, or nobody's (the caller says so).
+      if (err instanceof EventError && /^no device/.test(err.message)) return [];
+      throw err;
+    }
+    return applyTo(chosen, words);
+  };
+
   return {
     stop() {
       for (const r of runners) r.stop();
@@ -71,19 +115,17 @@ export function eventControl(targets: () => EventTarget[], total: number): Event
       return { name: scenario.name, seed: scenario.seed, entries: scenario.entries.length, devices: index.size };
     },
     async apply(words, selector) {
-      const ev = parseEvent(words);
-      const chosen = selectDevices(targets(), selector, total);
-      const out: { device: number; hostname: string; result: string }[] = [];
-      for (const t of chosen) {
-        try {
-          out.push({ device: t.n, hostname: t.device.hostname, result: await eventsOf(t.device).apply(ev) });
-        } catch (err) {
-          if (chosen.length === 1) throw err;
-          out.push({ device: t.n, hostname: t.device.hostname, result: `error: ${(err as Error).message}` });
-        }
-      }
-      return out;
+      parseEvent(words);
+      const threads = others();
+      if (!threads || selector === undefined || selector === '') return applyTo(selectDevices(targets(), selector, total), words);
+      // A threaded fleet: every thread applies it to the devices of its own that the selector names.
+      const here = await applyHere(words, selector);
+      const there = await threads.event(words, selector);
+      const all = [...here, ...there].sort((a, b) => a.device - b.device);
+      if (all.length === 0) throw new EventError(`no device ${selector.slice(0, 100)} in this fleet of ${total}`);
+      return all;
     },
+    applyHere,
     counts() {
       const total: Record<string, number> = {};
       for (const t of targets()) {

@@ -27,14 +27,29 @@ export interface ThreadSnapshot {
 }
 
 /** Main thread → worker. */
-export type ToWorker = { type: 'stop' } | { type: 'faults'; list: string[] } | { type: 'drop' } | { type: 'reload' };
+export type ToWorker =
+  | { type: 'stop' }
+  | { type: 'faults'; list: string[] }
+  | { type: 'drop' }
+  | { type: 'reload' }
+  /** A device event for the worker's devices that `selector` names (none of them: an empty answer). */
+  | { type: 'event'; id: number; words: string[]; selector: string };
+
+/** What one device made of an event. */
+export interface EventResult {
+  device: number;
+  hostname: string;
+  result: string;
+}
 /** Worker → main thread. */
 export type FromWorker =
   | { type: 'started' }
   | { type: 'failed'; message: string; usage: boolean }
   /** A ThreadSnapshot as JSON, sent only when it changed; parsed when someone asks. */
   | { type: 'snapshot'; json: string }
-  | { type: 'stopped' };
+  | { type: 'stopped' }
+  /** The answer to an event: each chosen device's result, or the error that refused it. */
+  | { type: 'event-done'; id: number; results?: EventResult[]; error?: string };
 
 /** What a worker thread is started with. */
 export interface WorkerStart {
@@ -58,11 +73,15 @@ export interface FleetThreads {
   drop(): number;
   /** Asks every worker to read the configuration again. */
   reload(): void;
+  /** Applies a device event on every worker's devices the selector names; their results. */
+  event(words: string[], selector: string): Promise<EventResult[]>;
   stop(): Promise<void>;
 }
 
 interface Member {
   worker: Worker;
+  /** Events sent and not answered yet, by id. */
+  pending: Map<number, (m: Extract<FromWorker, { type: 'event-done' }>) => void>;
   /** The last snapshot as sent, and parsed once asked for. */
   json: string;
   parsed?: ThreadSnapshot;
@@ -87,7 +106,7 @@ export async function startFleetThreads(settings: DeviceSettings, blocks: { firs
   for (const block of blocks) {
     const data: WorkerStart = { settings, block, logLevel: logger.level };
     const worker = new Worker(new URL('./fleet-worker.js', import.meta.url), { workerData: data });
-    const member: Member = { worker, json: '{"clients":[],"devices":[]}', exited: false };
+    const member: Member = { worker, json: '{"clients":[],"devices":[]}', exited: false, pending: new Map() };
     members.push(member);
     starts.push(
       new Promise<void>((resolve, reject) => {
@@ -99,6 +118,10 @@ export async function startFleetThreads(settings: DeviceSettings, blocks: { firs
             member.parsed = undefined;
           }
           else if (m.type === 'stopped') member.stopped?.();
+          else if (m.type === 'event-done') {
+            member.pending.get(m.id)?.(m);
+            member.pending.delete(m.id);
+          }
         });
         worker.on('error', (err) => {
           logger.error({ devices: `${block.first}-${block.last}`, reason: err.message }, 'fleet thread failed');
@@ -106,6 +129,8 @@ export async function startFleetThreads(settings: DeviceSettings, blocks: { firs
         });
         worker.on('exit', (code) => {
           member.exited = true;
+          for (const answer of member.pending.values()) answer({ type: 'event-done', id: -1, error: 'its fleet thread ended' });
+          member.pending.clear();
           // A thread that ends on its own takes its devices with it: say so once.
           if (!stopping && started) logger.error({ devices: `${block.first}-${block.last}`, code }, 'fleet thread ended; its devices are gone');
           member.stopped?.();
@@ -148,6 +173,24 @@ export async function startFleetThreads(settings: DeviceSettings, blocks: { firs
       return members.reduce((n, m) => n + snapshotOf(m).clients.reduce((k, c) => k + c.sessions.netconf + c.sessions.csh, 0), 0);
     },
     reload: () => post({ type: 'reload' }),
+    event: (words, selector) => eventOnWorkers(members, words, selector),
     stop,
   };
+}
+
+let nextEventId = 1;
+
+/** Sends one event to every live worker; their results, in block order (an error: rejected). */
+async function eventOnWorkers(members: Member[], words: string[], selector: string): Promise<EventResult[]> {
+  const id = nextEventId++;
+  const answers = members
+    .filter((m) => !m.exited)
+    .map(
+      (m) =>
+        new Promise<EventResult[]>((resolve, reject) => {
+          m.pending.set(id, (a) => (a.error !== undefined ? reject(new RuntimeError(a.error)) : resolve(a.results ?? [])));
+          m.worker.postMessage({ type: 'event', id, words, selector } satisfies ToWorker);
+        }),
+    );
+  return (await Promise.all(answers)).flat();
 }

@@ -64,6 +64,13 @@ async function main(): Promise<void> {
       running.control.dropConnections();
     } else if (m.type === 'reload') {
       running.control.reload().catch((err: Error) => logger.warn({ reason: err.message }, 'reload failed in a fleet thread'));
+    } else if (m.type === 'event') {
+      const events = running.control.events;
+      const answer = events?.applyHere ? events.applyHere(m.words, m.selector) : Promise.resolve([]);
+      answer.then(
+        (results) => send({ type: 'event-done', id: m.id, results }),
+        (err: Error) => send({ type: 'event-done', id: m.id, error: err.message }),
+      );
     }
   });
 }

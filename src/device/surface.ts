@@ -15,7 +15,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EventControl } from '../status/control.js';
 import { UsageError } from '../errors.js';
-import { eventControl, type EventTarget } from './device-events.js';
+import { eventControl, type DeviceEvents, type EventTarget } from './device-events.js';
 
 /** What the control socket serves, for every device of the process. */
 export interface DeviceControl {
@@ -26,7 +26,7 @@ export interface DeviceControl {
   /** Reads the configuration again (as a change of the --config file does): the clients added, removed, ... */
   reload(): Promise<Record<string, string[]>>;
   /** Device events (link-down, alarm, commit, reboot, ...) and scenarios: what `nc-grpc-device event` does. */
-  events: EventControl;
+  events: DeviceEvents;
 }
 
 /** Every client of the process (with its device's profile in a fleet). */
@@ -94,7 +94,7 @@ async function applyConfig(run: Run, outfitter: Outfitter, next: AgentConfig): P
 /** The control of the run's devices (nothing served yet). */
 export function deviceControl(run: Run, outfitter: Outfitter): DeviceControl {
   const targets = (): EventTarget[] => run.devices.map((device, k) => ({ n: run.numbers[k], device, deviceIds: () => run.agents[k]?.status().clients.map((c) => c.deviceId) ?? [] }));
-  const events = eventControl(targets, run.layout.total);
+  const events = eventControl(targets, run.layout.total, () => run.others);
   run.stops.add(() => events.stop());
   return {
     events,

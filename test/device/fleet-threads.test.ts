@@ -2,8 +2,8 @@
  * A fleet over worker threads (`--threads`): the blocks as plain functions, then a real
  * process (`--devices 7 --threads 3`) against the reference NMS: every device dials in with
  * its own id, the one control socket lists and counts all of them, a session to a device of
- * a worker thread commits into that device's own state directory, a drop of connections
- * reaches every thread, and SIGTERM ends all of them.
+ * a worker thread commits into that device's own state directory, a device event reaches a
+ * worker thread's device, a drop of connections reaches every thread, and SIGTERM ends all of them.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -76,6 +76,20 @@ test('a fleet on three threads: seven devices dial in, one control socket lists 
   await s.close();
   assert.ok(readdirSync(path.join(stateDir, 'device-7', 'rollbacks')).length >= 2, 'the commit is in device-7\'s own directory');
   assert.ok(!existsSync(path.join(stateDir, 'device-1', 'rollbacks')), 'device 1 (main thread, idle) wrote nothing');
+
+  // A device event reaches a worker thread's device (6 and 7 run in the last thread), and a
+  // range across threads reaches each of its devices once.
+  const { stdout: evOut } = await run(process.execPath, [MAIN_JS, 'event', '--state-dir', stateDir, '--device', '7', 'alarm', 'set', 'chassis', 'major', 'Fan Tray Failure'], { timeout: 20_000 });
+  assert.match(evOut, /mx960-7/, evOut);
+  const s2 = await nms.requestSession('thr-7', 'thr-secret', 'netconf', { timeoutMs: 15_000 });
+  await s2.waitFor((o) => o.includes(EOM), 15_000);
+  s2.send(`<rpc><get-alarm-information/></rpc>${EOM}`);
+  await s2.waitFor((o) => /Fan Tray Failure/.test(o), 15_000);
+  await s2.close();
+  const { stdout: rangeOut } = await run(process.execPath, [MAIN_JS, 'event', '--state-dir', stateDir, '--device', '2-6', 'link-down', 'ge-0/0/1'], { timeout: 20_000 });
+  for (const n of [2, 3, 4, 5, 6]) assert.match(rangeOut, new RegExp(`mx960-${n}\\b`), rangeOut);
+  assert.doesNotMatch(rangeOut, /mx960-(1|7)\b/, rangeOut);
+  await assert.rejects(run(process.execPath, [MAIN_JS, 'event', '--state-dir', stateDir, '--device', '99', 'link-down', 'ge-0/0/1'], { timeout: 20_000 }), /no device 99/);
 
   // A drop of connections reaches every thread: every device dials in again.
   const before = nms.events.filter((e) => e.type === 'initialize').length;
