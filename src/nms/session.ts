@@ -35,8 +35,12 @@ export interface NmsSessionInfo {
   keepOutputChars?: number;
 }
 
-/** How long a device's half-close waits for a sign that the connection was cut instead. */
-const HALF_CLOSE_SETTLE_MS = 100;
+/**
+ * How long a device's half-close waits for a sign that the connection was cut instead. The
+ * RPC's status waits as long, and a device's next session may wait on it: 100 ms cut the
+ * one-device session rate to 0.4x of raw grpc-js; a cut's cancel follows within a few ms.
+ */
+const HALF_CLOSE_SETTLE_MS = 15;
 
 export type SessionEndReason =
   /** The device half-closed its side (the normal end). */
