@@ -5,6 +5,7 @@
  * idempotent compare (a single newline).
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 
 const loadSet = (lines: string) => `<load-configuration action="set" format="text"><configuration-set>${lines}</configuration-set></load-configuration>`;
 
@@ -42,4 +43,25 @@ export function checkConfigExchange(replies: string[], user: string, face: strin
 /** The replies in a NETCONF 1.0 transcript (hello first): one string per `]]>]]>`-framed rpc-reply. */
 export function repliesOf(transcript: string): string[] {
   return transcript.split(']]>]]>').filter((m) => m.includes('<rpc-reply'));
+}
+
+/**
+ * Runs `nc-grpc-device netconf` (the stdio face, as user alice on an mx) as a child process,
+ * sends `rpcs` and the end of input, and resolves with its exit code and output (killed
+ * after 30 s; `defer` stops it if the test ends first).
+ */
+export async function stdioExchange(mainJs: string, rpcs: readonly string[], defer: (f: () => void) => void): Promise<{ code: number | null; out: string }> {
+  const child = spawn(process.execPath, [mainJs, 'netconf', '--profile', 'mx', '--user', 'alice'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  defer(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.resume();
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  child.stdin.end(rpcs.map((r, i) => `<rpc message-id="${i + 1}">${r}</rpc>]]>]]>`).join(''));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const code = await exited;
+  clearTimeout(timer);
+  return { code, out };
 }

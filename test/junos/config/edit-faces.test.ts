@@ -5,13 +5,12 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Harness, MAIN_JS } from '../../support/agent-harness.js';
-import { EOM, outboundDeviceSession, rpc } from '../../support/outbound-device.js';
-import { repliesOf } from '../../support/config-exchange.js';
+import { outboundDeviceSession, rpc } from '../../support/outbound-device.js';
+import { repliesOf, stdioExchange } from '../../support/config-exchange.js';
 import { EDIT_FACE_RPCS, checkEditFaceReplies } from '../../support/junos-edit-face-checks.js';
 import { deviceOverSsh, pythonClients, runClient } from '../../support/python-clients.js';
 import { EmulatedDevice } from '../../../src/junos/device.js';
@@ -31,18 +30,7 @@ test('outbound HTTPS: partial load, schema-shaped XML, keyless deletes', async (
 });
 
 test('stdio netconf (child process): the same', async () => {
-  const child = spawn(process.execPath, [MAIN_JS, 'netconf', '--profile', 'mx', '--user', 'alice'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  h.defer(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.resume();
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  child.stdin.end(EDIT_FACE_RPCS.map((r, i) => `<rpc message-id="${i + 1}">${r}</rpc>${EOM}`).join(''));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  const code = await exited;
-  clearTimeout(timer);
+  const { code, out } = await stdioExchange(MAIN_JS, EDIT_FACE_RPCS, (f) => h.defer(f));
   assert.equal(code, 0, out.slice(-500));
   checkEditFaceReplies(repliesOf(out), 'stdio');
 });

@@ -6,10 +6,9 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { Harness, MAIN_JS } from '../../support/agent-harness.js';
-import { EOM, outboundDeviceSession, rpc } from '../../support/outbound-device.js';
-import { CONFIG_EXCHANGE, checkConfigExchange, repliesOf } from '../../support/config-exchange.js';
+import { outboundDeviceSession, rpc } from '../../support/outbound-device.js';
+import { CONFIG_EXCHANGE, checkConfigExchange, repliesOf, stdioExchange } from '../../support/config-exchange.js';
 
 const h = new Harness();
 after(() => h.cleanup());
@@ -23,18 +22,7 @@ test('outbound HTTPS: bad statement refused, schema order, commit recorded as th
 });
 
 test('stdio netconf (child process): the same', async () => {
-  const child = spawn(process.execPath, [MAIN_JS, 'netconf', '--profile', 'mx', '--user', 'alice'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  h.defer(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.resume();
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  child.stdin.end(CONFIG_EXCHANGE.map((r, i) => `<rpc message-id="${i + 1}">${r}</rpc>${EOM}`).join(''));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  const code = await exited;
-  clearTimeout(timer);
+  const { code, out } = await stdioExchange(MAIN_JS, CONFIG_EXCHANGE, (f) => h.defer(f));
   assert.equal(code, 0, out.slice(-500));
   assert.ok(out.startsWith('<!-- No zombies were killed'));
   checkConfigExchange(repliesOf(out), 'alice', 'stdio');
