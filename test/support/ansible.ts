@@ -82,22 +82,46 @@ export interface PlaybookRun {
 export async function runPlaybook(
   target: AnsibleTarget,
   tasks: Record<string, unknown>[],
-  opts: { check?: boolean; timeoutMs?: number; connection?: 'netconf' | 'network_cli' } = {},
+  opts: PlaybookOptions = {},
 ): Promise<PlaybookRun> {
+  const runs = await runPlaybookOn({ device: target }, tasks, opts);
+  return runs.device!;
+}
+
+export interface PlaybookOptions {
+  check?: boolean;
+  timeoutMs?: number;
+  connection?: 'netconf' | 'network_cli';
+}
+
+/**
+ * Runs TASKS as one play against several targets at once (one inventory host each, named by
+ * the keys of TARGETS; Ansible works on them in parallel) and gives each host's run. A task
+ * may use `when: inventory_hostname == 'srx'` and the like to run on some hosts only; on the
+ * others it is a skipped result.
+ */
+export async function runPlaybookOn(
+  targets: Record<string, AnsibleTarget>,
+  tasks: Record<string, unknown>[],
+  opts: PlaybookOptions = {},
+): Promise<Record<string, PlaybookRun>> {
   const dir = mkdtempSync(path.join(tmpdir(), 'ncgd-ansible-'));
   const timeoutMs = opts.timeoutMs ?? 180_000;
   try {
     for (const sub of ['tmp', 'collections', 'pc', 'home']) mkdirSync(path.join(dir, sub), { mode: 0o700 });
-    const host = {
-      ansible_host: '127.0.0.1',
-      ansible_port: target.port,
-      ansible_user: target.user,
-      ansible_password: target.password,
-      ansible_connection: `ansible.netcommon.${opts.connection ?? 'netconf'}`,
-      ansible_network_os: 'junipernetworks.junos.junos',
-      ansible_python_interpreter: PYTHON,
-    };
-    writeFileSync(path.join(dir, 'inventory.json'), JSON.stringify({ junos: { hosts: { device: host } } }), { mode: 0o600 });
+    const hosts: Record<string, Record<string, unknown>> = {};
+    for (const [name, target] of Object.entries(targets)) {
+      hosts[name] = {
+        ansible_host: '127.0.0.1',
+        ansible_port: target.port,
+        ansible_user: target.user,
+        ansible_password: target.password,
+        ansible_connection: `ansible.netcommon.${opts.connection ?? 'netconf'}`,
+        ansible_network_os: 'junipernetworks.junos.junos',
+        ansible_python_interpreter: PYTHON,
+      };
+    }
+    writeFileSync(path.join(dir, 'inventory.json'), JSON.stringify({ junos: { hosts } }), { mode: 0o600 });
     writeFileSync(
       path.join(dir, 'ansible.cfg'),
       [
@@ -107,6 +131,7 @@ export async function runPlaybook(
         `local_tmp = ${path.join(dir, 'tmp')}`,
         'stdout_callback = json',
         'gathering = explicit',
+        `forks = ${Math.max(5, Object.keys(targets).length)}`,
         '[persistent_connection]',
         'connect_timeout = 60',
         'command_timeout = 60',
@@ -167,21 +192,24 @@ export async function runPlaybook(
     } catch {
       throw new Error(`ansible-playbook exited ${r.code} without JSON output:\n${r.err.slice(-2000)}\n${r.out.slice(-2000)}`);
     }
-    const results: TaskResult[] = [];
+    const runs: Record<string, PlaybookRun> = {};
+    for (const name of Object.keys(targets)) runs[name] = { tasks: [], code: r.code, ms, stderr: r.err };
     for (const p of parsed.plays ?? []) {
       for (const t of p.tasks) {
-        const res = t.hosts.device ?? {};
-        results.push({
-          name: t.task.name,
-          changed: res.changed === true,
-          failed: res.failed === true,
-          skipped: res.skipped === true,
-          ...(res.msg !== undefined ? { msg: String(res.msg) } : {}),
-          result: res,
-        });
+        for (const name of Object.keys(targets)) {
+          const res = t.hosts[name] ?? {};
+          runs[name]!.tasks.push({
+            name: t.task.name,
+            changed: res.changed === true,
+            failed: res.failed === true,
+            skipped: res.skipped === true,
+            ...(res.msg !== undefined ? { msg: String(res.msg) } : {}),
+            result: res,
+          });
+        }
       }
     }
-    return { tasks: results, code: r.code, ms, stderr: r.err };
+    return runs;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -205,8 +233,8 @@ export function describe(t: TaskResult): string {
  * as Ansible's target; stop() ends it with SIGTERM and waits for the exit (the Harness
  * kills it, should a test end before stop()).
  */
-export async function startAnsibleDevice(h: Harness, hostname: string): Promise<{ target: AnsibleTarget; stop(): Promise<void> }> {
-  const { child, port } = await spawnSshDevice(h, ['--ssh-user', 'lab:Lab-pw123', '--profile', 'mx', '--hostname', hostname, '--state-dir', h.tempDir()]);
+export async function startAnsibleDevice(h: Harness, hostname: string, profile = 'mx'): Promise<{ target: AnsibleTarget; stop(): Promise<void> }> {
+  const { child, port } = await spawnSshDevice(h, ['--ssh-user', 'lab:Lab-pw123', '--profile', profile, '--hostname', hostname, '--state-dir', h.tempDir()]);
   return {
     target: { port, user: 'lab', password: 'Lab-pw123' },
     async stop() {
@@ -216,4 +244,22 @@ export async function startAnsibleDevice(h: Harness, hostname: string): Promise<
       await exited;
     },
   };
+}
+
+/** Every shipped profile, each the name of its inventory host in startAnsibleDevices(). */
+export const ALL_PROFILES = ['mx', 'mx10003', 'ex', 'ex9208', 'qfx', 'srx', 'srx4100'] as const;
+
+/**
+ * One device process per profile (hostnames `<prefix>-<profile>`), started side by side; the
+ * targets are keyed by profile name, for runPlaybookOn(). stop() ends them all.
+ */
+export async function startAnsibleDevices(
+  h: Harness,
+  prefix: string,
+  profiles: readonly string[] = ALL_PROFILES,
+): Promise<{ targets: Record<string, AnsibleTarget>; stop(): Promise<void> }> {
+  const started = await Promise.all(profiles.map((p) => startAnsibleDevice(h, `${prefix}-${p}`, p)));
+  const targets: Record<string, AnsibleTarget> = {};
+  profiles.forEach((p, i) => (targets[p] = started[i]!.target));
+  return { targets, stop: async () => void (await Promise.all(started.map((s) => s.stop()))) };
 }
