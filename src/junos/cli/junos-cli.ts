@@ -6,7 +6,7 @@
  */
 import { escapeAttr, escapeText, textOf, elements, type XmlElement } from '../../netconf/xml.js';
 import type { NetconfClient, RpcReply } from './netconf-client.js';
-import { caretAt, parsePipes, splitPipeline, renderErrors, renderJson, renderText, renderXml, replyErrors } from './render.js';
+import { caretAt, parsePipes, splitPipeline, renderErrors, renderCommitErrors, renderJson, renderText, renderXml, replyErrors } from './render.js';
 import { operationalVerbs } from '../rpcs/registry.js';
 import type { Schema } from '../../schema/index.js';
 import { CONFIG_VERB_HELP, PATH_VERBS, configurationHelp, expandOperational, expandPipe, formatCompletions, operationalHelp, schemaForModel, splitLine, walkSchema, type HelpAnswer } from './complete.js';
@@ -584,10 +584,10 @@ export class JunosCli {
     const reply = await this.rpc(inner ? `<commit-configuration>${inner}</commit-configuration>` : '<commit-configuration/>');
     if (!reply) return;
     const errors = replyErrors(reply.root);
-    if (errors.length) this.io.write(renderErrors(errors, line, column0));
+    if (errors.length) this.io.write(renderCommitErrors(errors));
     if (errors.some((e) => e.severity === 'error')) {
       this.failed = true;
-      if (!errors.some((e) => e.message.includes('configuration check-out failed'))) this.io.write('error: configuration check-out failed\n');
+      if (!errors.some((e) => /configuration check-out failed|commit failed/.test(e.message))) this.io.write('error: configuration check-out failed\n');
       return;
     }
     if (inner.includes('<check/>')) {

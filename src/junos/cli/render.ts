@@ -122,6 +122,26 @@ export function renderErrors(errors: ReplyError[], line?: string, column0 = 0): 
   return out;
 }
 
+/**
+ * A commit's errors as the Junos cli prints them: an error about a statement as its
+ * hierarchy, the statement quoted and the message indented; the rest as `error:` lines.
+ *
+ *     [edit interfaces xe-0/0/2 unit 0 family]
+ *       'ethernet-switching'
+ *         Family ethernet-switching and rest of the families are mutually exclusive
+ *     error: commit failed: (statements constraint check failed)
+ */
+export function renderCommitErrors(errors: ReplyError[]): string {
+  let out = '';
+  for (const e of errors) {
+    const msg = e.message.trim();
+    if (e.severity === 'error' && e.path && e.badElement) {
+      out += `${e.path}\n  '${e.badElement}'\n${msg.split('\n').map((l) => `    ${l}\n`).join('')}`;
+    } else out += renderErrors([e]);
+  }
+  return out;
+}
+
 function wordIndex(line: string, word: string): number {
   const re = new RegExp(`(^|\\s)${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=\\s|$)`);
   const m = re.exec(line);

@@ -43,6 +43,8 @@ const mandatoryCache = new WeakMap<SchemaNode, string[]>();
 export class CommitChecker {
   readonly stats: CommitCheckStats = { evaluated: 0, skipped: 0, skippedShapes: {} };
   readonly errors: RpcError[] = [];
+  /** junos:must refusals among errors: mgd's statement constraint checks. */
+  constraints = 0;
 
   constructor(private readonly schema: Schema, private readonly root: ConfigNode) {}
 
@@ -85,6 +87,7 @@ export class CommitChecker {
         }
         this.stats.evaluated++;
         if (!v) {
+          this.constraints++;
           const stmt = c.kind === 'leaf' ? `${c.name} ${c.value ?? ''}` : c.kind === 'entry' ? [hidden ? '' : c.name, ...(c.keys ?? []).map((k) => k.value)].join(' ').trim() : c.name;
           this.errors.push(
             new RpcError({
@@ -269,19 +272,24 @@ function glob(p: string): RegExp {
  * The commit-time errors of `tree` (none: it may be committed), with the check-out failure
  * last, and what was evaluated.
  */
-export function commitCheck(schema: Schema, tree: ConfigTree): { errors: RpcError[]; stats: CommitCheckStats } {
+export function commitCheck(schema: Schema, tree: ConfigTree): { errors: RpcError[]; stats: CommitCheckStats; constraints: number } {
   const expanded = expandGroups(tree);
   const checker = new CommitChecker(schema, schemaView(expanded.root, schema.root));
   checker.run();
-  return { errors: checker.errors, stats: checker.stats };
+  return { errors: checker.errors, stats: checker.stats, constraints: checker.constraints };
 }
 
-export function checkoutFailed(errors: RpcError[]): RpcError {
+/** Junos' closing words when mgd's statement constraint checks (junos:must, family rules) refused. */
+export const CONSTRAINT_CHECKOUT = 'configuration check-out failed: (statements constraint check failed)';
+/** The same closing on a commit (not `commit check`), as Junos prints it. */
+export const CONSTRAINT_COMMIT = 'commit failed: (statements constraint check failed)';
+
+export function checkoutFailed(errors: RpcError[], constraint = false): RpcError {
   const missing = errors.some((e) => e.info.message.startsWith('Missing mandatory statement'));
   return new RpcError({
     type: 'protocol',
     tag: 'operation-failed',
-    message: missing ? 'configuration check-out failed: (missing mandatory statements)' : 'configuration check-out failed',
+    message: missing ? 'configuration check-out failed: (missing mandatory statements)' : constraint ? CONSTRAINT_CHECKOUT : 'configuration check-out failed',
   });
 }
 
@@ -292,8 +300,13 @@ export function checkoutFailed(errors: RpcError[]): RpcError {
  */
 export function checkCandidate(tree: ConfigTree, schema: Schema | undefined): RpcError[] {
   const errors = validateTree(tree).filter((e) => !e.isWarning);
-  if (schema) errors.push(...commitCheck(schema, tree).errors);
+  let constraint = false;
+  if (schema) {
+    const checked = commitCheck(schema, tree);
+    errors.push(...checked.errors);
+    constraint = checked.constraints > 0;
+  }
   // What Junos' daemons refuse beyond the YANG (commit-rules.ts), once the rest is sound.
-  if (schema && !errors.length) errors.push(...daemonChecks(expandGroups(tree), schema.family));
-  return errors.length ? [...errors, checkoutFailed(errors)] : [];
+  if (schema && !errors.length) errors.push(...daemonChecks(expandGroups(tree), schema.family, () => (constraint = true)));
+  return errors.length ? [...errors, checkoutFailed(errors, constraint)] : [];
 }

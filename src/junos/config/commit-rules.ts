@@ -19,12 +19,26 @@ export interface Violation {
   message: string;
 }
 
+/**
+ * Who refuses it on Junos: mgd's own constraint checks (the commit ends `commit failed:
+ * (statements constraint check failed)`; `commit check`: `configuration check-out failed:
+ * (statements constraint check failed)`), or a daemon at check-out (`configuration
+ * check-out failed`).
+ */
+export type RuleKind = 'constraint' | 'daemon';
+
 export interface CommitRule {
   id: string;
   /** What Junos refuses, in a few words (README). */
   what: string;
   /** Junos families it applies to (mx `junos`, srx `junos-es`, ex `junos-ex`, qfx `junos-qfx`); all when absent. */
   families?: string[];
+  kind: RuleKind;
+  /**
+   * Where the wording was seen as a real Junos printed it (a URL, with what it confirms),
+   * or `unconfirmed` with what was looked for: docs/netconf.md lists both.
+   */
+  source: string;
   check(v: ConfigView): Violation[];
 }
 
@@ -112,6 +126,8 @@ export const COMMIT_RULES: CommitRule[] = [
   {
     id: 'bgp-peer-as',
     what: 'an external BGP neighbor without peer-as (neighbor or group)',
+    kind: 'daemon',
+    source: 'unconfirmed: rpd wording from memory of Junos; no public capture found (batfish PR 9358, https://github.com/batfish/batfish/pull/9358, confirms the check, not its text)',
     check(v) {
       const out: Violation[] = [];
       const scan = (bgp: ConfigNode | undefined, base: string[]) => {
@@ -135,6 +151,8 @@ export const COMMIT_RULES: CommitRule[] = [
   {
     id: 'bgp-internal-as',
     what: 'an internal BGP group without routing-options autonomous-system',
+    kind: 'daemon',
+    source: 'unconfirmed: no public capture of the rpd message found (searched Juniper docs, GitHub issues of Ansible/PyEZ/Terraform junos providers)',
     check(v) {
       if (v.leaf(v.one(v.root, 'routing-options'), 'autonomous-system')) return [];
       return v.kids(v.one(v.root, 'protocols', 'bgp'), 'group')
@@ -144,7 +162,9 @@ export const COMMIT_RULES: CommitRule[] = [
   },
   {
     id: 'mtu-media',
-    what: 'an MTU outside 256 .. the media maximum (ge/xe/et 9192 on MX and SRX, 9216 on EX and QFX)',
+    what: 'a media MTU outside 256 .. the media maximum (ge/xe/et 9192 on MX and SRX, 9216 on EX and QFX)',
+    kind: 'daemon',
+    source: 'unconfirmed wording; the ranges are Juniper\'s (mtu statement: "256 through 9192 bytes, 256 through 9216 (EX Series switch interfaces)", https://juniper.net/documentation/us/en/software/junos/cli-reference/topics/ref/statement/mtu-edit-interfaces-ni.html)',
     check(v) {
       const out: Violation[] = [];
       const table = MTU_MAX[v.family] ?? MTU_MAX.junos;
@@ -158,10 +178,31 @@ export const COMMIT_RULES: CommitRule[] = [
           out.push({ path: where, statement: `mtu ${raw}`, message: `MTU ${raw} is out of range for ${v.key(ifd)}: it must be between 256 and ${max}` });
         }
       };
-      for (const ifd of v.kids(v.one(v.root, 'interfaces'), 'interface')) {
-        check(ifd, ['interfaces', v.key(ifd)], ifd);
-        for (const u of v.kids(ifd, 'unit')) {
-          for (const fam of v.one(u, 'family')?.children ?? []) check(ifd, ['interfaces', v.key(ifd), 'unit', v.key(u), 'family', fam.name], fam);
+      for (const ifd of v.kids(v.one(v.root, 'interfaces'), 'interface')) check(ifd, ['interfaces', v.key(ifd)], ifd);
+      return out;
+    },
+  },
+  {
+    id: 'family-mtu-device',
+    what: 'a family MTU larger than the device MTU less its protocol overhead (14, 18 with vlan-tagging, 22 with stacked or flexible tagging)',
+    kind: 'daemon',
+    source: 'confirmed: [edit interfaces ae0 unit 0 family] \'inet\' "Family MTU 9192 is too large relative to device MTU 1514; Protocol overhead should be 14" (https://github.com/jeremmfr/terraform-provider-junos/issues/451)',
+    check(v) {
+      const out: Violation[] = [];
+      for (const [ifd, u] of v.units()) {
+        if (!/^(ge|xe|et|mge|fe|ae|reth)-|^(ae|reth)\d/.test(v.key(ifd))) continue;
+        const raw = v.leaf(ifd, 'mtu');
+        const device = raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : 1514;
+        const overhead = v.has(ifd, 'stacked-vlan-tagging') || v.has(ifd, 'flexible-vlan-tagging') ? 22 : v.has(ifd, 'vlan-tagging') ? 18 : 14;
+        for (const fam of v.one(u, 'family')?.children ?? []) {
+          if (fam.inactive) continue;
+          const fm = v.leaf(fam, 'mtu');
+          if (fm === undefined || !/^\d+$/.test(fm) || Number(fm) + overhead <= device) continue;
+          out.push({
+            path: ['interfaces', v.key(ifd), 'unit', v.key(u), 'family'],
+            statement: fam.name,
+            message: `Family MTU ${fm} is too large relative to device MTU ${device}; Protocol overhead should be ${overhead}`,
+          });
         }
       }
       return out;
@@ -170,6 +211,8 @@ export const COMMIT_RULES: CommitRule[] = [
   {
     id: 'family-ethernet-switching-alone',
     what: 'family ethernet-switching beside a layer-3 family on one unit',
+    kind: 'constraint',
+    source: 'confirmed on vQFX 21.4R1 ([edit interfaces xe-0/0/0 unit 0 family] \'ethernet-switching\' ... error: commit failed: (statements constraint check failed)), blog "Junos Part I - the basics" (2022) and a QFX5100 capture, both found on GitHub; NETCONF form in internap/fake-switches tests, https://github.com/internap/fake-switches',
     check(v) {
       const out: Violation[] = [];
       for (const [ifd, u] of v.units()) {
@@ -190,6 +233,8 @@ export const COMMIT_RULES: CommitRule[] = [
   {
     id: 'vlan-tagging-units',
     what: 'a unit other than 0, or a unit vlan-id, on an interface without vlan-tagging (or an encapsulation that allows it)',
+    kind: 'daemon',
+    source: 'confirmed: "VLAN-ID can only be specified on tagged ethernet interfaces" with error-path [edit interfaces xe-0/0/1] and bad-element "unit 0", followed by configuration check-out failed (https://github.com/Juniper/go-netconf/blob/master/netconf/rpc_test.go, https://github.com/jeremmfr/terraform-provider-junos/issues/217); "Only unit 0 is valid for this encapsulation" (https://github.com/Juniper/ansible-junos-stdlib/issues/858; its path and bad-element are not shown there)',
     check(v) {
       const out: Violation[] = [];
       for (const ifd of v.kids(v.one(v.root, 'interfaces'), 'interface')) {
@@ -201,8 +246,9 @@ export const COMMIT_RULES: CommitRule[] = [
         for (const u of v.kids(ifd, 'unit')) {
           if (v.key(u) !== '0') {
             out.push({ path: ['interfaces', name], statement: `unit ${v.key(u)}`, message: 'Only unit 0 is valid for this encapsulation' });
-          } else if (v.leaf(u, 'vlan-id') !== undefined) {
-            out.push({ path: ['interfaces', name, 'unit', '0'], statement: 'vlan-id', message: `vlan-id requires vlan-tagging on ${name}` });
+          }
+          if (v.leaf(u, 'vlan-id') !== undefined) {
+            out.push({ path: ['interfaces', name], statement: `unit ${v.key(u)}`, message: 'VLAN-ID can only be specified on tagged ethernet interfaces' });
           }
         }
       }
@@ -212,6 +258,8 @@ export const COMMIT_RULES: CommitRule[] = [
   {
     id: 'zone-interface-once',
     what: 'an interface in two security zones',
+    kind: 'daemon',
+    source: 'unconfirmed: no public capture of the flowd/mgd message found; Juniper states the rule ("You cannot assign a logical interface to multiple zones", JNCIS-SEC notes, http://rtodto.net/jncis-sec-zones)',
     families: ['junos-es'],
     check(v) {
       const seen = new Map<string, string>();
@@ -231,6 +279,8 @@ export const COMMIT_RULES: CommitRule[] = [
   {
     id: 'duplicate-address',
     what: 'the same local address on two interfaces (one routing instance)',
+    kind: 'daemon',
+    source: 'unconfirmed wording (dcd); no public capture found',
     check(v) {
       const out: Violation[] = [];
       const seen = new Map<string, string>();
@@ -253,6 +303,8 @@ export const COMMIT_RULES: CommitRule[] = [
   {
     id: 'policy-defined',
     what: 'import/export naming a policy-statement that is not defined',
+    kind: 'daemon',
+    source: 'confirmed: "error: Policy error: Policy my-policy referenced but not defined" (Junos for Dummies, http://www.dummies.com/how-to/content/how-to-commit-your-junos-configuration.html, quoted at https://how-to-make69.blogspot.com/2016/09/how-to-commit-your-junos-configuration.html)',
     check(v) {
       const defined = v.names('policy-options', 'policy-statement');
       const out: Violation[] = [];
@@ -270,6 +322,8 @@ export const COMMIT_RULES: CommitRule[] = [
   {
     id: 'prefix-list-defined',
     what: 'a policy or filter naming a prefix-list that is not defined',
+    kind: 'daemon',
+    source: 'unconfirmed: worded as the policy rule above (same rpd policy check); no capture found',
     check(v) {
       const defined = v.names('policy-options', 'prefix-list');
       const out: Violation[] = [];
@@ -287,6 +341,8 @@ export const COMMIT_RULES: CommitRule[] = [
   {
     id: 'filter-defined',
     what: 'an interface input/output filter that is not defined',
+    kind: 'daemon',
+    source: 'unconfirmed wording (dfwd); no public capture found',
     check(v) {
       const fw = v.one(v.root, 'firewall');
       const out: Violation[] = [];
@@ -307,6 +363,8 @@ export const COMMIT_RULES: CommitRule[] = [
   {
     id: 'vlan-defined',
     what: 'a switching port member naming a VLAN that is not defined',
+    kind: 'daemon',
+    source: 'unconfirmed wording (l2ald); no public capture found',
     families: ['junos-ex', 'junos-qfx'],
     check(v) {
       const vlans = v.kids(v.one(v.root, 'vlans'), 'vlan');
@@ -330,13 +388,15 @@ function splitExpr(v: string): string[] {
 }
 
 /** The errors of every rule that applies to `family` (groups already applied by the caller). */
-export function daemonChecks(tree: ConfigTree, family: string): RpcError[] {
+export function daemonChecks(tree: ConfigTree, family: string, constraint?: (e: RpcError) => void): RpcError[] {
   const view = new ConfigView(tree.root, family);
   const out: RpcError[] = [];
   for (const rule of COMMIT_RULES) {
     if (rule.families && !rule.families.includes(family)) continue;
     for (const x of rule.check(view)) {
-      out.push(new RpcError({ type: 'protocol', tag: 'operation-failed', message: x.message, path: editPath(x.path), badElement: x.statement }));
+      const e = new RpcError({ type: 'protocol', tag: 'operation-failed', message: x.message, path: editPath(x.path), badElement: x.statement });
+      if (rule.kind === 'constraint') constraint?.(e);
+      out.push(e);
     }
   }
   return out;

@@ -30,7 +30,7 @@ import { diffTrees } from './diff.js';
 import { filterTree, selectPath } from './filter.js';
 import { ConfigSyntaxError, throwAll } from './errors.js';
 import { parseXml } from '../../netconf/xml.js';
-import { checkCandidate } from './commit-check.js';
+import { checkCandidate, CONSTRAINT_CHECKOUT, CONSTRAINT_COMMIT } from './commit-check.js';
 import { expandGroups } from './groups.js';
 import { RevisionFiles, decodeTree, encodeTree, readRescue, removeRescue, stateWriteError, writeRescue, type RevisionMeta, type StateWriteError } from './history-files.js';
 import { lockStateDir, NO_ROOM, type StateLock } from './state-lock.js';
@@ -733,7 +733,8 @@ class Session implements ConfigSession {
    */
   commit(opts: CommitOptions, checked?: RpcError[], stored?: { text: string } | { error: RpcError }): CommitResult {
     const errors = (checked ?? this.validate()).filter((e) => !e.isWarning);
-    if (errors.length) throwAll(errors);
+    // A commit refused by mgd's constraint checks ends as Junos ends it (commit check: check-out).
+    if (errors.length) throwAll(opts.check ? errors : errors.map((e) => (e.info.message === CONSTRAINT_CHECKOUT ? new RpcError({ type: 'protocol', tag: 'operation-failed', message: CONSTRAINT_COMMIT }) : e)));
     if (opts.check) return { warnings: [] };
     this.checkWritable();
     const pending = this.store.pending;
