@@ -87,6 +87,11 @@ export interface DeviceProfile {
   packages: { name: string; comment: string }[];
   /** Files of the profile's rpc/ directory: rpc name -> template text. */
   templates: Map<string, string>;
+  /**
+   * Files `rpc/<name>.txt`: the text Junos prints for an RPC that only a template answers
+   * (`| display text`, `format="text"`); placeholders as in the XML templates.
+   */
+  textTemplates: Map<string, string>;
   /** Files under files/ served by file-show, keyed by absolute device path. */
   files: Map<string, string>;
   /** Seconds a reboot takes (profile.json `bootSeconds`; `--boot-time` overrides it per run). */
@@ -185,9 +190,13 @@ export function loadProfile(spec: string): DeviceProfile {
     return v;
   };
   const templates = new Map<string, string>();
+  const textTemplates = new Map<string, string>();
   const rpcDir = path.join(dir, 'rpc');
   if (existsSync(rpcDir)) {
-    for (const f of readdirSync(rpcDir)) if (f.endsWith('.xml')) templates.set(f.slice(0, -4), readFileSync(path.join(rpcDir, f), 'utf8'));
+    for (const f of readdirSync(rpcDir)) {
+      if (f.endsWith('.xml')) templates.set(f.slice(0, -4), readFileSync(path.join(rpcDir, f), 'utf8'));
+      else if (f.endsWith('.txt')) textTemplates.set(f.slice(0, -4), readFileSync(path.join(rpcDir, f), 'utf8'));
+    }
   }
   const files = new Map<string, string>();
   const filesDir = path.join(dir, 'files');
@@ -220,6 +229,7 @@ export function loadProfile(spec: string): DeviceProfile {
     loginClass: typeof j.loginClass === 'string' ? j.loginClass : 'super-user',
     packages: Array.isArray(j.packages) ? (j.packages as { name: string; comment: string }[]) : [],
     templates,
+    textTemplates,
     files,
     bootSeconds: typeof j.bootSeconds === 'number' && j.bootSeconds >= 0 ? j.bootSeconds : undefined,
     storageMB: typeof j.storageMB === 'number' && j.storageMB > 0 ? j.storageMB : undefined,

@@ -1,7 +1,7 @@
 /**
- * The generic renderings every RPC gets unless its module brings its own: Junos JSON of
- * the reply XML, and a plain `name: value` text listing. Helpers for modules' text
- * renderings too.
+ * Junos JSON of a reply's XML (mechanical on Junos too: every RPC gets it unless its
+ * module brings its own), and helpers for the modules' text renderings. There is no
+ * generic text: each RPC's text is its module's Junos table or block.
  */
 import { child, elements, parseXml, textOf, type XmlElement } from '../../netconf/xml.js';
 
@@ -48,18 +48,4 @@ export function replyAsJson(replyXml: string): string {
   const out: Record<string, unknown> = {};
   for (const k of elements(root)) ((out[k.name] ??= []) as unknown[]).push(toJunosJson(k));
   return JSON.stringify(out, null, 4);
-}
-
-/** Generic text: leaf elements as `name: value` lines, indented by depth. */
-export function genericText(el: XmlElement, depth = 0): string {
-  const out: string[] = [];
-  for (const c of elements(el)) {
-    if (elements(c).length === 0) out.push(`${'  '.repeat(depth)}${c.name}: ${textOf(c).trim()}`);
-    else {
-      out.push(`${'  '.repeat(depth)}${c.name}:`);
-      const inner = genericText(c, depth + 1);
-      if (inner) out.push(inner);
-    }
-  }
-  return out.join('\n');
 }

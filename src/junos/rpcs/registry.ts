@@ -23,7 +23,7 @@ import { child, elements, textOf } from '../../netconf/xml.js';
 import { buildWordTree, firstWords, matchWords, syntaxError } from './cli-words.js';
 import { commandRpc } from './command.js';
 import { knownRpcs } from './known-rpcs.js';
-import { genericText, parseReply, replyAsJson, t } from './formats.js';
+import { parseReply, replyAsJson, t } from './formats.js';
 import type { MappedCommand, RpcContext, RpcModule, RpcReply } from './types.js';
 
 import { cancelCommit } from './cancel-commit.js';
@@ -252,15 +252,37 @@ export function operationalVerbs(): string[] {
   return [...new Set([...firstWords(words), ...OTHER_OPERATIONAL_VERBS])];
 }
 
-/** A reply as the cli prints it: the RPC's own text rendering, or the generic listing. */
-export function renderText(rpc: string, replyXml: string): string {
+/**
+ * A reply as the cli prints it: the RPC's own Junos table or block, or (an RPC only a
+ * profile template answers) the profile's `rpc/<name>.txt`. There is no generic listing:
+ * an RPC with neither has no text form, an error that says what to add.
+ */
+export function renderText(rpc: string, replyXml: string, textTemplate?: () => string | undefined): string {
   const root = parseReply(replyXml);
   const first = elements(root)[0];
   if (!first) return '';
   // A daemon's error inside a normal reply prints as its message.
   if ((first.name === 'error' || first.name === 'xnm:error') && child(first, 'message')) return t(first, 'message');
   const text = table.get(rpc)?.text;
-  return text ? text(root) : genericText(root);
+  if (text) return text(root);
+  const own = textTemplate?.();
+  if (own !== undefined) return own;
+  throw noTextForm(rpc);
+}
+
+/** What a text request for an RPC with no text form answers. */
+export function noTextForm(rpc: string): RpcError {
+  return new RpcError({
+    type: 'protocol',
+    tag: 'operation-not-supported',
+    message: `RPC ${rpc} has no text form in this emulator: ask for XML or JSON, or add the text Junos prints to the profile's rpc/ folder (rpc/${rpc}.txt)`,
+    badElement: rpc,
+  });
+}
+
+/** Whether a text request for `rpc` has a Junos rendering (its module's, or the profile's rpc/<name>.txt). */
+export function hasTextForm(ctx: Pick<RpcContext, 'device'>, rpc: string): boolean {
+  return table.get(rpc)?.text !== undefined || ctx.device.profile.textTemplates.has(rpc);
 }
 
 /** A reply in Junos JSON: the RPC's own conversion, or the generic one. */

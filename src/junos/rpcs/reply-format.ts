@@ -10,6 +10,7 @@ import { escapeText } from '../../netconf/xml.js';
 import { convertsFormat, dispatchRpc, renderJson, renderText } from './registry.js';
 import type { RpcContext, RpcReply } from './types.js';
 import { recordedReply } from './recorded.js';
+import { renderTemplate } from './template.js';
 
 export async function dispatchInFormat(ctx: RpcContext): Promise<RpcReply | string> {
   // A reply recorded from a real device (the profile's recordings/) comes first.
@@ -22,6 +23,10 @@ export async function dispatchInFormat(ctx: RpcContext): Promise<RpcReply | stri
   }
   const reply = await dispatchRpc(ctx);
   const body = typeof reply === 'string' ? reply : reply.body;
-  const out = format === 'json' ? escapeText(renderJson(ctx.op.name, body)) : `<output>\n${escapeText(renderText(ctx.op.name, body).replace(/\n*$/, '\n'))}</output>`;
+  const own = () => {
+    const tpl = ctx.device.profile.textTemplates.get(ctx.op.name);
+    return tpl === undefined ? undefined : renderTemplate(tpl, ctx.device, {}, true);
+  };
+  const out = format === 'json' ? escapeText(renderJson(ctx.op.name, body)) : `<output>\n${escapeText(renderText(ctx.op.name, body, own).replace(/\n*$/, '\n'))}</output>`;
   return typeof reply === 'string' ? out : { ...reply, body: out };
 }

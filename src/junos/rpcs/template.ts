@@ -13,7 +13,7 @@
  */
 import { serialFor } from '../identity/profile.js';
 import type { DeviceView } from './types.js';
-import { escapeText } from '../../netconf/xml.js';
+import { escapeText as escapeXml } from '../../netconf/xml.js';
 
 /** `2024-05-01 10:11:12 UTC`: the device clock is UTC. */
 export function localTime(ms: number): string {
@@ -84,8 +84,9 @@ export function templateVars(device: DeviceView): Record<string, string> {
 }
 
 /** Fills a template; unknown placeholders are left as written so mistakes show. */
-export function renderTemplate(text: string, device: DeviceView, extra: Record<string, string> = {}): string {
+export function renderTemplate(text: string, device: DeviceView, extra: Record<string, string> = {}, raw = false): string {
   const vars = { ...templateVars(device), ...extra };
+  const escapeText = raw ? (x: string) => x : escapeXml;
   return text.replace(/\{\{([a-z-]+)(?::([^:}]*):([^}]*))?\}\}/g, (whole, name: string, tag?: string, pattern?: string) => {
     if (name === 'serial-of' && tag !== undefined && pattern !== undefined) return escapeText(serialFor(pattern, `${device.identity ?? device.hostname}/${tag}`));
     const v = vars[name];

@@ -108,11 +108,12 @@ test('an unknown RPC gets the same syntax error as before, naming the element', 
   assert.equal(answersRpc(ctx, 'get-flux-capacitor-status'), false);
 });
 
-test('a registered handler answers, and its reply renders through its own text; others get the generic forms', async () => {
+test('a registered handler answers, and its reply renders through its own text; others have JSON but no generic text', async () => {
   const ctx = { device: deviceView(), config: stubConfig, sessionId: 1, user: 'u', op: parseXml('<get-system-information/>') };
   const reply = await dispatchRpc(ctx);
   assert.equal(typeof reply, 'string');
   assert.match(renderText('get-system-information', reply as string), /^Model: .+\nFamily: junos\nJunos: .+\nHostname: r1$/);
-  assert.equal(renderText('get-no-such-thing', '<a><b>1</b></a>'), 'a:\n  b: 1');
+  assert.throws(() => renderText('get-no-such-thing', '<a><b>1</b></a>'), (e: unknown) => e instanceof RpcError && e.info.tag === 'operation-not-supported' && /rpc\/get-no-such-thing\.txt/.test(e.info.message));
+  assert.equal(renderText('get-no-such-thing', '<a><b>1</b></a>', () => 'A table\n'), 'A table\n');
   assert.deepEqual(JSON.parse(renderJson('get-no-such-thing', '<a x="y"><b>1</b></a>')), { a: [{ attributes: { x: 'y' }, b: [{ data: '1' }] }] });
 });
