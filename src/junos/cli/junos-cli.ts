@@ -6,7 +6,7 @@
  */
 import { escapeAttr, escapeText, textOf, elements, type XmlElement } from '../../netconf/xml.js';
 import type { NetconfClient, RpcReply } from './netconf-client.js';
-import { caretAt, parsePipes, splitPipeline, renderErrors, renderCommitErrors, renderJson, renderText, renderXml, replyErrors } from './render.js';
+import { caretAt, parsePipes, splitPipeline, renderErrors, renderCommitErrors, renderLoadErrors, renderJson, renderText, renderXml, replyErrors } from './render.js';
 import { operationalVerbs } from '../rpcs/registry.js';
 import type { Schema } from '../../schema/index.js';
 import { CONFIG_VERB_HELP, PATH_VERBS, configurationHelp, expandOperational, expandPipe, formatCompletions, operationalHelp, schemaForModel, splitLine, walkSchema, type HelpAnswer } from './complete.js';
@@ -457,15 +457,12 @@ export class JunosCli {
       return;
     }
     const errors = replyErrors(reply.root);
-    for (const e of errors) {
-      const where = e.path ? `  ${e.path}\n` : '';
-      const bad = e.badElement ? `    '${e.badElement}'\n` : '';
-      this.io.write(`terminal:${where ? '' : ' '}${e.severity === 'warning' ? 'warning: ' : ''}${e.message}${e.badElement && e.severity !== 'warning' ? `: ${e.badElement}` : ''}\n${where}${bad}`);
-    }
+    this.io.write(renderLoadErrors(errors, text.split('\n'), action === 'set'));
     const count = errors.filter((e) => e.severity === 'error').length;
     if (count) this.failed = true;
     this.dirty = true;
-    this.io.write(count ? `load complete (${count} errors)\n` : 'load complete\n');
+    // As Junos 25.4 prints them: a text load counts its errors; `load set` only reports each line.
+    this.io.write(count && action !== 'set' ? `load complete (${count} errors)\n` : 'load complete\n');
   }
 
   /** `status`: the users in configuration mode, as Junos lists them. */

@@ -142,6 +142,50 @@ export function renderCommitErrors(errors: ReplyError[]): string {
   return out;
 }
 
+/**
+ * A terminal load's errors as the Junos cli prints them, each at its place in the input
+ * (found from its bad element, in input order): a text load
+ *
+ *     terminal:4:(18) syntax error: metric
+ *       [edit protocols ospf topology default]
+ *         'metric 65450;'
+ *           syntax error
+ *
+ * (the column is where the token ends), a `load set` only `terminal:1:(36) syntax error:
+ * metric` (the column is where the token starts; 0-based both, as Junos counts).
+ */
+export function renderLoadErrors(errors: ReplyError[], lines: string[], set: boolean): string {
+  let out = '';
+  let from = 0;
+  for (const e of errors) {
+    const msg = e.message.trim();
+    if (e.severity === 'warning') {
+      out += `${e.path ? `${e.path}\n  '${e.badElement ?? ''}'\n    ` : ''}warning: ${msg}\n`;
+      continue;
+    }
+    const token = e.badElement?.split(/\s+/)[0];
+    let at: { line: number; col: number } | undefined;
+    for (let i = from; token && i < lines.length && !at; i++) {
+      const m = new RegExp(`(^|[\\s{;])${token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=[\\s;{]|$)`).exec(lines[i]);
+      const col = m ? m.index + m[1].length : -1;
+      if (col >= 0) at = { line: i, col };
+    }
+    if (!at || !token) {
+      out += `terminal: ${msg}${e.badElement ? `: ${e.badElement}` : ''}\n`;
+      continue;
+    }
+    from = at.line;
+    const l = lines[at.line];
+    out += `terminal:${at.line + 1}:(${set ? at.col : at.col + token.length}) ${msg}: ${token}\n`;
+    if (set) continue;
+    const rest = l.slice(at.col);
+    const end = rest.search(/[;{]/);
+    const stmt = end >= 0 ? rest.slice(0, end + 1) : rest.trimEnd();
+    out += `${e.path ? `  ${e.path}\n` : ''}    '${stmt}'\n      ${msg}\n`;
+  }
+  return out;
+}
+
 function wordIndex(line: string, word: string): number {
   const re = new RegExp(`(^|\\s)${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=\\s|$)`);
   const m = re.exec(line);

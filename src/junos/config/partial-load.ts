@@ -9,7 +9,8 @@
  *    input), applied when good;
  *  - goodPart: a tree read from text, XML or JSON, without its statements at fault.
  */
-import type { RpcError } from '../../netconf/rpc-error.js';
+import { RpcError } from '../../netconf/rpc-error.js';
+import { editPath } from './errors.js';
 import type { Schema } from '../../schema/index.js';
 import { ConfigSyntaxError } from './errors.js';
 import type { Placer } from './order.js';
@@ -44,6 +45,10 @@ export function setLines(tree: ConfigTree, text: string, schema: Schema | undefi
         const { problems } = withoutProblems(schema, conformTree(alone, schema).root);
         if (problems.length) {
           out.errors.push(...problems.map(toRpcError));
+          // Junos keeps what the line says before the refused word (`set protocols ospf
+          // topology default metric 1` leaves `topology default`).
+          const prefix = validPrefix(line, problems[0].badElement, schema);
+          if (prefix) out.warnings.push(...applySetLine(tree, prefix, idx + 1, place, index));
           continue;
         }
       }
@@ -54,6 +59,21 @@ export function setLines(tree: ConfigTree, text: string, schema: Schema | undefi
     }
   }
   return out;
+}
+
+/** The words of a set line before `bad`, when they make a statement the schema takes on its own. */
+function validPrefix(line: string, bad: string, schema: Schema): string | undefined {
+  const words = line.trim().split(/\s+/);
+  const at = words.indexOf(bad.split(/\s+/)[0], 2);
+  if (at < 3) return undefined;
+  const prefix = words.slice(0, at).join(' ');
+  try {
+    const alone = new ConfigTree();
+    applySetLine(alone, prefix, 0);
+    return withoutProblems(schema, conformTree(alone, schema).root).problems.length ? undefined : prefix;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -75,7 +95,7 @@ export function goodPart(parse: () => ConfigTree, schema: Schema | undefined): {
   const before = countChildren(tree.root);
   const { root, problems } = withoutProblems(schema, tree.root);
   errors.push(...problems.map(toRpcError));
-  if (problems.length) dropEmptied(root, before);
+  if (problems.length) dropEmptied(root, before, [], errors);
   return { tree: new ConfigTree(root), errors };
 }
 
@@ -91,9 +111,17 @@ function countChildren(root: ConfigNode): WeakMap<ConfigNode, number> {
   return m;
 }
 
-/** Removes the containers left empty by the removal of their bad statements (nothing else). */
-function dropEmptied(n: ConfigNode, before: WeakMap<ConfigNode, number>, depth = 0): void {
+/**
+ * Removes the containers left empty by the removal of their bad statements (nothing else),
+ * each with Junos' warning `statement has no contents; ignored`. A list entry stays, named
+ * by its key (Junos keeps `topology default;` when `metric` under it was refused).
+ */
+function dropEmptied(n: ConfigNode, before: WeakMap<ConfigNode, number>, words: string[], out: RpcError[], depth = 0): void {
   if (depth > 200) return;
-  for (const c of n.children) dropEmptied(c, before, depth + 1);
-  n.children = n.children.filter((c) => !(c.children.length === 0 && (before.get(c) ?? 0) > 0 && (c.kind === 'container' || c.kind === 'entry') && !c.op));
+  for (const c of n.children) dropEmptied(c, before, c.kind === 'entry' ? [...words, c.name, ...(c.keys ?? []).map((k) => k.value)] : [...words, c.name], out, depth + 1);
+  n.children = n.children.filter((c) => {
+    const emptied = c.children.length === 0 && (before.get(c) ?? 0) > 0 && c.kind === 'container' && !c.op;
+    if (emptied) out.push(new RpcError({ type: 'protocol', tag: 'operation-failed', severity: 'warning', message: 'statement has no contents; ignored', path: editPath(words), badElement: c.name }));
+    return !emptied;
+  });
 }

@@ -65,12 +65,13 @@ test('cli: load set|merge terminal keeps the good statements and says load compl
     out = '';
     await cli.run('load set terminal');
     assert.match(out, /^\[Type \^D at a new line to end input\]\n/);
-    assert.match(out, /bogus-statement/);
-    assert.match(out, /load complete \(1 errors\)\n$/);
+    // As Junos 25.4 prints a bad line of `load set terminal`: place and token, then a bare `load complete`.
+    assert.match(out, /^terminal:2:\(11\) syntax error: bogus-statement\n/m);
+    assert.match(out, /\nload complete\n$/);
     input = ['interfaces { ge-0/0/4 { unit 0 { family inet { delete: address; } } } }', 'routing-options { autonomous-system 65030; nonsense; }'];
     out = '';
     await cli.run('load merge terminal');
-    assert.match(out, /load complete \(1 errors\)\n$/);
+    assert.match(out, /terminal:2:\(\d+\) syntax error: nonsense\n  \[edit routing-options\]\n    'nonsense;'\n      syntax error\nload complete \(1 errors\)\n$/);
     out = '';
     await cli.run('show | display set');
     assert.match(out, /set snmp location lab-9/);
@@ -82,6 +83,29 @@ test('cli: load set|merge terminal keeps the good statements and says load compl
     out = '';
     await cli.run('status');
     assert.match(out, /^Users currently editing the configuration:\n/);
+    // load override with errors: the candidate is the good part of the input, what it keeps
+    // of a refused statement included (Junos keeps `topology default` when `metric` is refused).
+    input = ['system {', '    host-name over-cli;', '    bogus-stmt;', '}', 'protocols {', '    ospf {', '        topology default {', '            metric 65450;', '        }', '    }', '}'];
+    out = '';
+    await cli.run('load override terminal');
+    assert.equal(out, [
+      '[Type ^D at a new line to end input]',
+      'terminal:3:(14) syntax error: bogus-stmt', '  [edit system]', "    'bogus-stmt;'", '      syntax error',
+      'terminal:8:(18) syntax error: metric', '  [edit protocols ospf topology default]', "    'metric 65450;'", '      syntax error',
+      'load complete (2 errors)', '',
+    ].join('\n'));
+    out = '';
+    await cli.run('show | display set');
+    assert.equal(out.match(/^set .*$/gm)?.join('\n'), 'set system host-name over-cli\nset protocols ospf topology default');
+    // load set keeps the words of a line before the refused one, as Junos 25.4 does.
+    input = ['set protocols ospf topology default metric 65450'];
+    await cli.run('rollback 0');
+    out = '';
+    await cli.run('load set terminal');
+    assert.equal(out, '[Type ^D at a new line to end input]\nterminal:1:(36) syntax error: metric\nload complete\n');
+    out = '';
+    await cli.run('show | compare');
+    assert.match(out, /\+ {3}protocols \{\n\+ {7}ospf \{\n\+ {11}topology default;/);
   } finally {
     client.close();
     await socket.close();

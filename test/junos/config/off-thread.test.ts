@@ -77,7 +77,7 @@ test('a commit of a large candidate checked on the worker commits it; one with p
   s.load({ action: 'merge', format: 'text', text: untagged });
   const sync = await outcome(() => s.commit({}).warnings);
   const off = await outcome(async () => (await s.commitAsync!({})).warnings);
-  assert.match(sync, /^error .*vlan-tagging/s);
+  assert.match(sync, /^error .*VLAN-ID can only be specified on tagged ethernet interfaces/s);
   assert.equal(off, sync);
   s.load({ action: 'merge', format: 'text', text: 'interfaces { ge-0/0/0 { vlan-tagging; } }' });
   const r = await s.commitAsync!({ log: 'large' });
