@@ -424,7 +424,8 @@ function ruleOfNode(path: string, n: SchemaNode): Rule | undefined {
   switch (n.kind) {
     case 'list': {
       const keys = n.keys;
-      return keys.length === 1 ? { path, kind: 'list', keys: [{ element: keys[0] }] } : undefined;
+      if (keys.length === 1) return { path, kind: 'list', keys: [{ element: keys[0] }] };
+      return multiKeyRule(path, n);
     }
     case 'leaf-list':
       return { path, kind: 'leaf-list' };
@@ -439,6 +440,27 @@ function ruleOfNode(path: string, n: SchemaNode): Rule | undefined {
       return { path, kind: 'container', ...(positional ? { positional, bare: true } : {}), hasChild: (name) => n.child(name) !== undefined };
     }
   }
+}
+
+/**
+ * A list of several keys, from its YANG keys. Junos writes each key after its name
+ * (`virtual-link neighbor-id 10.0.0.1 transit-area 0.0.0.1`, `address-range low A high B`,
+ * `drop-profile-map loss-priority low protocol any`), except a first key Junos names with
+ * an underscore or after the list itself (`mac 00:11:22:33:44:55 remote-vtep 192.0.2.1`),
+ * and keys that are all enumerations (`vmhost-syslog-object any notice`). Lists whose later
+ * keys are a match type and its value (`choice-ident`: route-filter and its kin) keep their
+ * table rows and keywords (undefined here).
+ */
+function multiKeyRule(path: string, n: SchemaNode): Rule | undefined {
+  const keys = n.keys;
+  if (keys.includes('choice-ident')) return undefined;
+  const list = path.slice(path.lastIndexOf('/') + 1);
+  const allEnums = keys.every((k) => (n.child(k)?.enumValues().length ?? 0) > 0);
+  const defs: KeyDef[] = keys.map((k, i) => {
+    const positional = allEnums || (i === 0 && (k.includes('_') || k === list));
+    return positional ? { element: k } : { element: k, keyword: k };
+  });
+  return { path, kind: 'list', keys: defs };
 }
 
 export function keysOf(rule: Rule | undefined): KeyDef[] {
