@@ -338,7 +338,10 @@ function checkParams(ctx: RpcContext): void {
 export async function dispatchRpc(ctx: RpcContext): Promise<RpcReply | string> {
   const name = ctx.op.name;
   const fromTemplate = templateFor(ctx);
-  if (fromTemplate !== undefined) return fromTemplate;
+  if (fromTemplate !== undefined) {
+    const complete = table.get(name)?.completesTemplate;
+    return complete ? complete(ctx, fromTemplate) : fromTemplate;
+  }
   const handler = table.get(name)?.handler;
   if (!handler) {
     // A registered module without a handler is a platform feature this profile lacks: syntax error, as on that platform.

@@ -97,7 +97,13 @@ export interface RpcModule {
   handler?: RpcHandler;
   /** The cli commands that map to this RPC (none for configuration RPCs like commit). */
   cli?: CliCommand[];
-  /** The reply as the cli prints it; `reply` wraps the reply's elements. Default: a generic `name: value` listing. */
+  /**
+   * Builds the reply from the profile's rpc/<name>.xml template (the template gives what the
+   * device model has; this adds what follows the device's own data). Without it a template
+   * is the reply as written.
+   */
+  completesTemplate?: (ctx: RpcContext, template: string) => RpcReply | string;
+  /** The reply as the cli prints it (a Junos table or block); `reply` wraps the reply's elements. Required with `cli`: there is no generic text. */
   text?: (reply: XmlElement) => string;
   /** Parameters the RPC takes beyond the family's published list (older spellings real clients send). */
   params?: string[];
