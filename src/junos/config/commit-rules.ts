@@ -189,12 +189,13 @@ export const COMMIT_RULES: CommitRule[] = [
     source: 'confirmed: [edit interfaces ae0 unit 0 family] \'inet\' "Family MTU 9192 is too large relative to device MTU 1514; Protocol overhead should be 14" (https://github.com/jeremmfr/terraform-provider-junos/issues/451)',
     check(v) {
       const out: Violation[] = [];
-      for (const [ifd, u] of v.units()) {
+      for (const ifd of v.kids(v.one(v.root, 'interfaces'), 'interface')) {
         if (!/^(ge|xe|et|mge|fe|ae|reth)-|^(ae|reth)\d/.test(v.key(ifd))) continue;
+        // Once per interface: its units are many (linear in the configuration).
         const raw = v.leaf(ifd, 'mtu');
         const device = raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : 1514;
         const overhead = v.has(ifd, 'stacked-vlan-tagging') || v.has(ifd, 'flexible-vlan-tagging') ? 22 : v.has(ifd, 'vlan-tagging') ? 18 : 14;
-        for (const fam of v.one(u, 'family')?.children ?? []) {
+        for (const u of v.kids(ifd, 'unit')) for (const fam of v.one(u, 'family')?.children ?? []) {
           if (fam.inactive) continue;
           const fm = v.leaf(fam, 'mtu');
           if (fm === undefined || !/^\d+$/.test(fm) || Number(fm) + overhead <= device) continue;
