@@ -5,9 +5,22 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { isIP } from 'node:net';
-import { ncgrpcService, basicService, type BasicClient, type NcgrpcClient } from '../wire/protos.js';
+import {
+  ncgrpcService,
+  basicService,
+  ncgrpcMethods,
+  type BasicClient,
+  type NcgrpcClient,
+  type NcgrpcCommandGetRequest,
+  type NcgrpcCommandGetResponse,
+  type NcgrpcInitializeRequest,
+  type NcgrpcInitializeResponse,
+  type NcgrpcStatusRequest,
+  type NcgrpcStatusResponse,
+} from '../wire/protos.js';
 import type { ServerConfig } from './config-types.js';
 import { serverCredentials } from './tls.js';
+import { DuplexCall, H2Channel, dialOf, unaryCall, type ReadyState, type UnaryCall } from './h2-grpc.js';
 
 export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   // A private subchannel pool: no connection is shared with another channel to the same target.
@@ -68,7 +81,8 @@ const withKeepalive = new Map<number, grpc.ChannelOptions>();
  * left to the call on it (it fails with UNAVAILABLE); grpc-js would retry it, so the wait
  * goes on until READY, the bound or close.
  */
-export function whenReady(client: grpc.Client, ms: number): Promise<'ready' | 'timeout' | 'closed'> {
+export function whenReady(client: grpc.Client | { whenReady(ms: number): Promise<ReadyState> }, ms: number): Promise<ReadyState> {
+  if (!(client instanceof grpc.Client)) return client.whenReady(ms);
   const ch = client.getChannel();
   const deadline = Date.now() + ms;
   return new Promise((resolve) => {
@@ -122,6 +136,48 @@ export function openNcgrpcChannel(
   // The service is loaded from its .proto at run time: its methods are as NcgrpcClient declares them.
   const client: grpc.Client = new Ctor(channelTarget(server), creds ?? serverCredentials(server, onIdentityError), channelOptions(timing));
   return client as NcgrpcClient;
+}
+
+type Callback<T> = (err: grpc.ServiceError | null, resp?: T) => void;
+
+/**
+ * The enhanced service's client on one connection of its own, on the small http2 client
+ * (h2-grpc.ts): the wire is grpc-js's, the cost per connection a fraction of a channel's.
+ */
+export class NcgrpcConnection {
+  constructor(private readonly channel: H2Channel) {}
+
+  NcgrpcServerStatusGet(req: NcgrpcStatusRequest, options: { deadline?: number }, cb: Callback<NcgrpcStatusResponse>): UnaryCall {
+    return unaryCall(this.channel, ncgrpcMethods().status, req, new grpc.Metadata(), options.deadline, cb);
+  }
+
+  NcgrpcInitialize(req: NcgrpcInitializeRequest, md: grpc.Metadata, cb: Callback<NcgrpcInitializeResponse>): UnaryCall {
+    return unaryCall(this.channel, ncgrpcMethods().initialize, req, md, undefined, cb);
+  }
+
+  /** The device writes NcgrpcCommandGetRequest (output) and reads NcgrpcCommandGetResponse (commands). */
+  NcgrpcCommandGet(md: grpc.Metadata = new grpc.Metadata()): DuplexCall<NcgrpcCommandGetRequest, NcgrpcCommandGetResponse> {
+    return new DuplexCall(this.channel, ncgrpcMethods().commandGet, md);
+  }
+
+  /** Starts connecting now (a spare connection made ahead of its call). */
+  connect(): void {
+    this.channel.connect();
+  }
+
+  whenReady(ms: number): Promise<ReadyState> {
+    return this.channel.whenReady(ms);
+  }
+
+  close(): void {
+    this.channel.close();
+  }
+}
+
+/** A new enhanced-protocol connection (the small client) to `server`, TLS by `creds`. */
+export function openNcgrpcConnection(server: ServerConfig, creds: grpc.ChannelCredentials, timing?: { keepaliveMs?: number }): NcgrpcConnection {
+  const ms = Math.round(timing?.keepaliveMs ?? 0);
+  return new NcgrpcConnection(new H2Channel(dialOf(server, creds), { timeMs: ms, timeoutMs: Math.round(Math.min(ms, MAX_KEEPALIVE_TIMEOUT_MS)) }));
 }
 
 /** A new basic-protocol (20.2) client on a connection of its own. */
