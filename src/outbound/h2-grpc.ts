@@ -136,6 +136,8 @@ export class H2Channel {
   private closed = false;
   private keepaliveTimer: NodeJS.Timeout | undefined;
   private pingDue = false;
+  /** The connection is gone (closed, failed or a keepalive unanswered): open calls were told. */
+  private dropped = false;
 
   constructor(
     readonly dial: Dial,
@@ -204,9 +206,13 @@ export class H2Channel {
   private ready(session: http2.ClientHttp2Session, socket: net.Socket): void {
     const lost = () => this.lost();
     session.once('close', lost);
-    session.once('goaway', lost);
     session.once('error', lost);
     socket.once('close', lost);
+    // A GOAWAY takes no new calls; the open ones run on until the server ends them or the
+    // connection closes (as in grpc-js).
+    session.once('goaway', () => {
+      if (this.state === 'ready') this.setState('gone');
+    });
     this.setState('ready');
     const waiting = this.waiting;
     this.waiting = [];
@@ -229,7 +235,8 @@ export class H2Channel {
 
   /** The connection closed, failed, got a GOAWAY or missed a keepalive answer: no new calls; open ones end UNAVAILABLE. */
   private lost(): void {
-    if (this.state !== 'ready') return;
+    if (this.dropped || (this.state !== 'ready' && this.state !== 'gone')) return;
+    this.dropped = true;
     this.setState('gone');
     this.stopKeepalive();
     for (const ex of this.active) ex.onDisconnect();
@@ -296,7 +303,7 @@ export class H2Channel {
       for (const ex of waiting) ex.endCall({ code: Status.UNAVAILABLE, details: 'Channel has been shut down', metadata: new grpc.Metadata() });
       return;
     }
-    if (this.state === 'ready') this.session?.close();
+    if ((this.state === 'ready' || this.state === 'gone') && this.session && !this.session.closed) this.session.close();
     this.notify();
   }
 
@@ -343,7 +350,7 @@ export class H2Channel {
   /** The call's status is out: it no longer holds the connection. */
   ended(ex: Exchange): void {
     if (!this.active.delete(ex)) return;
-    if (this.active.size === 0 && this.closed && this.state === 'ready') this.session?.close();
+    if (this.active.size === 0 && this.closed && (this.state === 'ready' || this.state === 'gone') && !this.session?.closed) this.session?.close();
   }
 
   private startKeepalive(): void {
