@@ -1,7 +1,12 @@
 /**
- * One gRPC channel to one NMS server, on its own TCP/TLS connection. Every pending
- * Initialize gets a channel of its own and its session uses that same channel, because
+ * One gRPC connection to one NMS server, on its own TCP/TLS connection. Every pending
+ * Initialize gets a connection of its own and its session uses that same connection, because
  * NMSs (Juniper's sample among them) tell sessions apart by the peer address.
+ *
+ * The device's calls go through the small http2 client (h2-grpc.ts: NcgrpcConnection,
+ * BasicConnection), which puts grpc-js's bytes on the wire at a fraction of a grpc-js
+ * channel's cost per connection; grpc-js channels (openNcgrpcChannel, openBasicChannel)
+ * remain as the reference the tests compare it with.
  */
 import * as grpc from '@grpc/grpc-js';
 import { isIP } from 'node:net';
@@ -9,6 +14,11 @@ import {
   ncgrpcService,
   basicService,
   ncgrpcMethods,
+  basicMethods,
+  type BasicAuthRequest,
+  type BasicAuthResponse,
+  type BasicRpcRequest,
+  type BasicRpcResponse,
   type BasicClient,
   type NcgrpcClient,
   type NcgrpcCommandGetRequest,
@@ -123,8 +133,9 @@ export function channelTarget(server: ServerConfig): string {
 }
 
 /**
- * A new enhanced-protocol client on a connection of its own. Pass `creds` to share one TLS
- * context between the channels of a link (connections stay separate).
+ * A grpc-js enhanced-protocol client on a connection of its own (the device itself uses
+ * openNcgrpcConnection; this is the reference its wire is held to, and the bench's raw
+ * baseline). Pass `creds` to share one TLS context between channels.
  */
 export function openNcgrpcChannel(
   server: ServerConfig,
@@ -180,7 +191,40 @@ export function openNcgrpcConnection(server: ServerConfig, creds: grpc.ChannelCr
   return new NcgrpcConnection(new H2Channel(dialOf(server, creds), { timeMs: ms, timeoutMs: Math.round(Math.min(ms, MAX_KEEPALIVE_TIMEOUT_MS)) }));
 }
 
-/** A new basic-protocol (20.2) client on a connection of its own. */
+/** The basic (20.2) service's client on one connection of its own, on the small http2 client. */
+export class BasicConnection {
+  constructor(private readonly channel: H2Channel) {}
+
+  InitialHandShake(req: BasicAuthRequest, cb: Callback<BasicAuthResponse>): UnaryCall {
+    return unaryCall(this.channel, basicMethods().handshake, req, new grpc.Metadata(), undefined, cb);
+  }
+
+  /** The device writes BasicRpcRequest (output) and reads BasicRpcResponse (commands). */
+  GetExecuteCommand(): DuplexCall<BasicRpcRequest, BasicRpcResponse> {
+    return new DuplexCall(this.channel, basicMethods().execute, new grpc.Metadata());
+  }
+
+  whenReady(ms: number): Promise<ReadyState> {
+    return this.channel.whenReady(ms);
+  }
+
+  /** Why the connection could not be made (after whenReady said 'failed'). */
+  get failure(): string {
+    return this.channel.failure;
+  }
+
+  close(): void {
+    this.channel.close();
+  }
+}
+
+/** A new basic-protocol connection (the small client) to `server`, TLS by `creds`. */
+export function openBasicConnection(server: ServerConfig, creds: grpc.ChannelCredentials, timing?: { keepaliveMs?: number }): BasicConnection {
+  const ms = Math.round(timing?.keepaliveMs ?? 0);
+  return new BasicConnection(new H2Channel(dialOf(server, creds), { timeMs: ms, timeoutMs: Math.round(Math.min(ms, MAX_KEEPALIVE_TIMEOUT_MS)) }));
+}
+
+/** A grpc-js basic-protocol (20.2) client on a connection of its own (the reference; the device uses openBasicConnection). */
 export function openBasicChannel(server: ServerConfig, onIdentityError?: (reason: string) => void, timing?: { keepaliveMs?: number }): BasicClient {
   const Ctor = basicService();
   const client: grpc.Client = new Ctor(channelTarget(server), serverCredentials(server, onIdentityError), channelOptions(timing));

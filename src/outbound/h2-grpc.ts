@@ -278,6 +278,11 @@ export class H2Channel {
     });
   }
 
+  /** The last connect error (TCP, TLS or HTTP/2), once connecting failed. */
+  get failure(): string {
+    return this.lastError;
+  }
+
   /** True once up (calls go out on it at once). */
   get isReady(): boolean {
     return this.state === 'ready';

@@ -89,7 +89,24 @@ export interface NcgrpcMethods {
   commandGet: MethodCodec<NcgrpcCommandGetRequest, NcgrpcCommandGetResponse>;
 }
 
+/** The device's side of the basic (20.2) service's methods. */
+export interface BasicMethods {
+  handshake: MethodCodec<BasicAuthRequest, BasicAuthResponse>;
+  execute: MethodCodec<BasicRpcRequest, BasicRpcResponse>;
+}
+
 let methods: NcgrpcMethods | undefined;
+let basicMethodDefs: BasicMethods | undefined;
+
+/** The methods of `management.NetconfRpcApi`, from the same .proto and loader options as the grpc-js client. */
+export function basicMethods(): BasicMethods {
+  if (!basicMethodDefs) {
+    const service = load().def['management.NetconfRpcApi'] as unknown as Record<string, MethodCodec<any, any>>;
+    basicMethodDefs = { handshake: service.InitialHandShake, execute: service.GetExecuteCommand };
+  }
+  return basicMethodDefs;
+}
+
 
 /** The methods of `jnx.jet.netconf.Ncgrpc`, from the same .proto and loader options as the grpc-js client. */
 export function ncgrpcMethods(): NcgrpcMethods {

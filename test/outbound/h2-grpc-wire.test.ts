@@ -331,3 +331,43 @@ test('no server: the call fails UNAVAILABLE naming the connect error; connect bo
   d.close();
   assert.equal(await d.ready(300), 'closed');
 });
+
+test('basic (20.2): InitialHandShake, then GetExecuteCommand on its connection: the same wire as grpc-js', async () => {
+  const pem = await loopbackPki();
+  const { openBasicChannel, openBasicConnection } = await import('../../src/outbound/channel.js');
+  const { basicMethods } = await import('../../src/wire/protos.js');
+  const B = basicMethods() as unknown as Record<'handshake' | 'execute', { responseSerialize(v: object): Buffer }>;
+  const runs: Record<Kind, unknown> = {} as Record<Kind, unknown>;
+  for (const kind of ['grpc-js', 'ours'] as Kind[]) {
+    const rec = await recorder({
+      '/management.NetconfRpcApi/InitialHandShake': (stream) => {
+        stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+        stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+        stream.on('end', () => stream.end(frame(B.handshake.responseSerialize({ message_res: 'client Auth successful' }))));
+      },
+      '/management.NetconfRpcApi/GetExecuteCommand': (stream) => {
+        stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+        stream.write(frame(B.execute.responseSerialize({ request_id: '1', netconf_command: '<rpc/>' })));
+        stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+        stream.on('end', () => stream.end());
+      },
+    });
+    const server = serverConfig(rec.port, pem);
+    const c: any = kind === 'grpc-js' ? openBasicChannel(server, undefined, { keepaliveMs: 300_000 }) : openBasicConnection(server, sharedServerCredentials(server).creds, { keepaliveMs: 300_000 });
+    const auth = await new Promise<{ err: grpc.ServiceError | null; resp?: { message_res: string } }>((resolve) => c.InitialHandShake({ message_req: 'nc_grpc_device' }, (err: grpc.ServiceError | null, resp?: { message_res: string }) => resolve({ err, resp })));
+    assert.equal(auth.err, null);
+    assert.equal(auth.resp?.message_res, 'client Auth successful');
+    const stream = c.GetExecuteCommand();
+    stream.on('data', (m: { request_id: string }) => {
+      stream.write({ request_id: m.request_id, message: '<rpc-reply/>' });
+      stream.end();
+    });
+    const status = await new Promise<grpc.StatusObject>((resolve) => stream.on('status', resolve));
+    assert.equal(status.code, grpc.status.OK);
+    c.close();
+    await until(() => rec.sessions.every((s) => s.closed), 5000, `${kind}: connection closed`);
+    assert.equal(rec.sessions.length, 1);
+    runs[kind] = comparable(rec.sessions);
+  }
+  assert.deepEqual(runs.ours, runs['grpc-js']);
+});
