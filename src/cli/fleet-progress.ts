@@ -6,8 +6,7 @@
  * and comes back.
  */
 import type { Logger } from '../log.js';
-import type { AgentStatus } from '../status/types.js';
-import { summarize } from '../status/types.js';
+import type { ClientState } from '../status/types.js';
 import { ProgressLine } from './progress.js';
 
 export interface FleetWatch {
@@ -18,7 +17,11 @@ export interface FleetWatch {
 const FAST_MS = 250;
 const SLOW_MS = 2_000;
 
-export function watchFleet(status: () => AgentStatus, logger: Logger, opts: { stream?: NodeJS.WriteStream; tty?: boolean } = {}): FleetWatch {
+/**
+ * `counts` is asked every FAST_MS while devices connect: it counts states (a whole status
+ * of a fleet of thousands, every quarter second, was a noticeable part of its start CPU).
+ */
+export function watchFleet(counts: () => { clients: number; byState: Partial<Record<ClientState, number>> }, logger: Logger, opts: { stream?: NodeJS.WriteStream; tty?: boolean } = {}): FleetWatch {
   const stream = opts.stream ?? process.stderr;
   const tty = opts.tty ?? stream.isTTY === true;
   const line = tty ? new ProgressLine(stream, { tty: true }) : undefined;
@@ -32,8 +35,7 @@ export function watchFleet(status: () => AgentStatus, logger: Logger, opts: { st
 
   const tick = (): void => {
     if (stopped) return;
-    const s = status();
-    const sum = s.summary ?? summarize(s.clients);
+    const sum = counts();
     const total = sum.clients;
     const connected = sum.byState.connected ?? 0;
     const seconds = ((Date.now() - since) / 1000).toFixed(1);

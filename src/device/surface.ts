@@ -4,7 +4,7 @@
  */
 import type { AgentConfig } from '../outbound/config.js';
 import { startControl, startMetrics } from '../status/startup.js';
-import type { AgentStatus, Inventory, SshFaceStatus } from '../status/types.js';
+import type { AgentStatus, ClientState, Inventory, SshFaceStatus } from '../status/types.js';
 import type { FaultSet } from '../faults/faults.js';
 import { fleetConfig } from './fleet.js';
 import { agentConfigOf } from './options.js';
@@ -20,6 +20,8 @@ import { eventControl, type DeviceEvents, type EventTarget } from './device-even
 /** What the control socket serves, for every device of the process. */
 export interface DeviceControl {
   status(): AgentStatus;
+  /** Clients counted by state, every thread's: what a progress line needs, without a whole status. */
+  stateCounts(): StateCounts;
   inventory(): Inventory;
   faults: FaultSet;
   dropConnections(): number;
@@ -27,6 +29,23 @@ export interface DeviceControl {
   reload(): Promise<Record<string, string[]>>;
   /** Device events (link-down, alarm, commit, reboot, ...) and scenarios: what `nc-grpc-device event` does. */
   events: DeviceEvents;
+}
+
+/** Clients counted by state. */
+export interface StateCounts {
+  clients: number;
+  byState: Partial<Record<ClientState, number>>;
+}
+
+function stateCounts(run: Run): StateCounts {
+  const byState: StateCounts['byState'] = {};
+  let clients = 0;
+  for (const a of run.agents) clients += a.countStates(byState);
+  for (const c of run.others?.clients() ?? []) {
+    byState[c.state] = (byState[c.state] ?? 0) + 1;
+    clients++;
+  }
+  return { clients, byState };
 }
 
 /** Every client of the process (with its device's profile in a fleet). */
@@ -99,6 +118,7 @@ export function deviceControl(run: Run, outfitter: Outfitter): DeviceControl {
   return {
     events,
     status: () => status(run, events),
+    stateCounts: () => stateCounts(run),
     inventory: () => inventory(run),
     faults: run.faults,
     dropConnections: () => run.agents.reduce((n, a) => n + a.dropConnections(), 0) + (run.others?.drop() ?? 0),

@@ -4,7 +4,7 @@
  */
 import type { Logger } from '../log.js';
 import type { SessionBackend, SessionKind } from '../session/byte-session.js';
-import { ClientWorker, type FleetPacing, type WorkerStatus } from './client-worker.js';
+import { ClientWorker, type FleetPacing, type WorkerState, type WorkerStatus } from './client-worker.js';
 import { transportTiming, type AgentConfig, type ClientConfig } from './config.js';
 import type { FaultSet } from '../faults/faults.js';
 import { DEFAULT_PROTOCOL } from '../wire/contract.js';
@@ -118,6 +118,12 @@ export class Agent {
   status(): { pid: number; startedAt: number; clients: WorkerStatus[]; faults?: string[] } {
     const status = { pid: process.pid, startedAt: this.startedAt, clients: [...this.workers.values()].map((w) => w.status()) };
     return this.opts.faults ? { ...status, faults: this.opts.faults.list() } : status;
+  }
+
+  /** Adds this agent's clients to `into`, by state: a count without building a status. */
+  countStates(into: Partial<Record<WorkerState, number>>): number {
+    for (const w of this.workers.values()) into[w.currentState] = (into[w.currentState] ?? 0) + 1;
+    return this.workers.size;
   }
 
   /** Fault injection: every client drops its connections at once; returns the sessions cut. */

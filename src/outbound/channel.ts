@@ -1,13 +1,36 @@
 /**
- * One gRPC channel to one NMS server, on its own TCP/TLS connection. Every pending
- * Initialize gets a channel of its own and its session uses that same channel, because
+ * One gRPC connection to one NMS server, on its own TCP/TLS connection. Every pending
+ * Initialize gets a connection of its own and its session uses that same connection, because
  * NMSs (Juniper's sample among them) tell sessions apart by the peer address.
+ *
+ * The device's calls go through the small http2 client (h2-grpc.ts: NcgrpcConnection,
+ * BasicConnection), which puts grpc-js's bytes on the wire at a fraction of a grpc-js
+ * channel's cost per connection; grpc-js channels (openNcgrpcChannel, openBasicChannel)
+ * remain as the reference the tests compare it with.
  */
 import * as grpc from '@grpc/grpc-js';
 import { isIP } from 'node:net';
-import { ncgrpcService, basicService, type BasicClient, type NcgrpcClient } from '../wire/protos.js';
+import {
+  ncgrpcService,
+  basicService,
+  ncgrpcMethods,
+  basicMethods,
+  type BasicAuthRequest,
+  type BasicAuthResponse,
+  type BasicRpcRequest,
+  type BasicRpcResponse,
+  type BasicClient,
+  type NcgrpcClient,
+  type NcgrpcCommandGetRequest,
+  type NcgrpcCommandGetResponse,
+  type NcgrpcInitializeRequest,
+  type NcgrpcInitializeResponse,
+  type NcgrpcStatusRequest,
+  type NcgrpcStatusResponse,
+} from '../wire/protos.js';
 import type { ServerConfig } from './config-types.js';
 import { serverCredentials } from './tls.js';
+import { DuplexCall, H2Channel, dialOf, unaryCall, type ReadyState, type UnaryCall } from './h2-grpc.js';
 
 export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   // A private subchannel pool: no connection is shared with another channel to the same target.
@@ -68,7 +91,8 @@ const withKeepalive = new Map<number, grpc.ChannelOptions>();
  * left to the call on it (it fails with UNAVAILABLE); grpc-js would retry it, so the wait
  * goes on until READY, the bound or close.
  */
-export function whenReady(client: grpc.Client, ms: number): Promise<'ready' | 'timeout' | 'closed'> {
+export function whenReady(client: grpc.Client | { whenReady(ms: number): Promise<ReadyState> }, ms: number): Promise<ReadyState> {
+  if (!(client instanceof grpc.Client)) return client.whenReady(ms);
   const ch = client.getChannel();
   const deadline = Date.now() + ms;
   return new Promise((resolve) => {
@@ -109,8 +133,9 @@ export function channelTarget(server: ServerConfig): string {
 }
 
 /**
- * A new enhanced-protocol client on a connection of its own. Pass `creds` to share one TLS
- * context between the channels of a link (connections stay separate).
+ * A grpc-js enhanced-protocol client on a connection of its own (the device itself uses
+ * openNcgrpcConnection; this is the reference its wire is held to, and the bench's raw
+ * baseline). Pass `creds` to share one TLS context between channels.
  */
 export function openNcgrpcChannel(
   server: ServerConfig,
@@ -124,7 +149,82 @@ export function openNcgrpcChannel(
   return client as NcgrpcClient;
 }
 
-/** A new basic-protocol (20.2) client on a connection of its own. */
+type Callback<T> = (err: grpc.ServiceError | null, resp?: T) => void;
+
+/**
+ * The enhanced service's client on one connection of its own, on the small http2 client
+ * (h2-grpc.ts): the wire is grpc-js's, the cost per connection a fraction of a channel's.
+ */
+export class NcgrpcConnection {
+  constructor(private readonly channel: H2Channel) {}
+
+  NcgrpcServerStatusGet(req: NcgrpcStatusRequest, options: { deadline?: number }, cb: Callback<NcgrpcStatusResponse>): UnaryCall {
+    return unaryCall(this.channel, ncgrpcMethods().status, req, new grpc.Metadata(), options.deadline, cb);
+  }
+
+  NcgrpcInitialize(req: NcgrpcInitializeRequest, md: grpc.Metadata, cb: Callback<NcgrpcInitializeResponse>): UnaryCall {
+    return unaryCall(this.channel, ncgrpcMethods().initialize, req, md, undefined, cb);
+  }
+
+  /** The device writes NcgrpcCommandGetRequest (output) and reads NcgrpcCommandGetResponse (commands). */
+  NcgrpcCommandGet(md: grpc.Metadata = new grpc.Metadata()): DuplexCall<NcgrpcCommandGetRequest, NcgrpcCommandGetResponse> {
+    return new DuplexCall(this.channel, ncgrpcMethods().commandGet, md);
+  }
+
+  /** Starts connecting now (a spare connection made ahead of its call). */
+  connect(): void {
+    this.channel.connect();
+  }
+
+  whenReady(ms: number): Promise<ReadyState> {
+    return this.channel.whenReady(ms);
+  }
+
+  close(): void {
+    this.channel.close();
+  }
+}
+
+/** A new enhanced-protocol connection (the small client) to `server`, TLS by `creds`. */
+export function openNcgrpcConnection(server: ServerConfig, creds: grpc.ChannelCredentials, timing?: { keepaliveMs?: number }): NcgrpcConnection {
+  const ms = Math.round(timing?.keepaliveMs ?? 0);
+  return new NcgrpcConnection(new H2Channel(dialOf(server, creds), { timeMs: ms, timeoutMs: Math.round(Math.min(ms, MAX_KEEPALIVE_TIMEOUT_MS)) }));
+}
+
+/** The basic (20.2) service's client on one connection of its own, on the small http2 client. */
+export class BasicConnection {
+  constructor(private readonly channel: H2Channel) {}
+
+  InitialHandShake(req: BasicAuthRequest, cb: Callback<BasicAuthResponse>): UnaryCall {
+    return unaryCall(this.channel, basicMethods().handshake, req, new grpc.Metadata(), undefined, cb);
+  }
+
+  /** The device writes BasicRpcRequest (output) and reads BasicRpcResponse (commands). */
+  GetExecuteCommand(): DuplexCall<BasicRpcRequest, BasicRpcResponse> {
+    return new DuplexCall(this.channel, basicMethods().execute, new grpc.Metadata());
+  }
+
+  whenReady(ms: number): Promise<ReadyState> {
+    return this.channel.whenReady(ms);
+  }
+
+  /** Why the connection could not be made (after whenReady said 'failed'). */
+  get failure(): string {
+    return this.channel.failure;
+  }
+
+  close(): void {
+    this.channel.close();
+  }
+}
+
+/** A new basic-protocol connection (the small client) to `server`, TLS by `creds`. */
+export function openBasicConnection(server: ServerConfig, creds: grpc.ChannelCredentials, timing?: { keepaliveMs?: number }): BasicConnection {
+  const ms = Math.round(timing?.keepaliveMs ?? 0);
+  return new BasicConnection(new H2Channel(dialOf(server, creds), { timeMs: ms, timeoutMs: Math.round(Math.min(ms, MAX_KEEPALIVE_TIMEOUT_MS)) }));
+}
+
+/** A grpc-js basic-protocol (20.2) client on a connection of its own (the reference; the device uses openBasicConnection). */
 export function openBasicChannel(server: ServerConfig, onIdentityError?: (reason: string) => void, timing?: { keepaliveMs?: number }): BasicClient {
   const Ctor = basicService();
   const client: grpc.Client = new Ctor(channelTarget(server), serverCredentials(server, onIdentityError), channelOptions(timing));

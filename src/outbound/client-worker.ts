@@ -257,6 +257,11 @@ export class ClientWorker implements SessionHost {
     };
   }
 
+  /** The worker's state alone (status() builds the whole report). */
+  get currentState(): WorkerState {
+    return this.state;
+  }
+
   private setState(state: WorkerState, server: string | null): void {
     if (state !== this.state || server !== this.server) {
       this.since = Date.now();

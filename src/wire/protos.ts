@@ -64,15 +64,57 @@ export interface BasicClient extends grpc.Client {
 
 type ServiceCtor = grpc.ServiceClientConstructor;
 
-let cached: { ncgrpc: ServiceCtor; basic: ServiceCtor } | undefined;
+let cached: { ncgrpc: ServiceCtor; basic: ServiceCtor; def: protoLoader.PackageDefinition } | undefined;
 
-function load(): { ncgrpc: ServiceCtor; basic: ServiceCtor } {
+function load(): { ncgrpc: ServiceCtor; basic: ServiceCtor; def: protoLoader.PackageDefinition } {
   if (!cached) {
     const def = protoLoader.loadSync(['jnx_netconf_service.proto', 'nc_grpc.proto'], LOADER_OPTIONS);
     const pkg = grpc.loadPackageDefinition(def) as any;
-    cached = { ncgrpc: pkg.jnx.jet.netconf.Ncgrpc, basic: pkg.management.NetconfRpcApi };
+    cached = { ncgrpc: pkg.jnx.jet.netconf.Ncgrpc, basic: pkg.management.NetconfRpcApi, def };
   }
   return cached;
+}
+
+/** One method of a service as the loader defines it: its HTTP/2 path and protobuf codecs. */
+export interface MethodCodec<Req, Res> {
+  path: string;
+  requestSerialize(value: Req): Buffer;
+  responseDeserialize(bytes: Buffer): Res;
+}
+
+/** The device's side of the enhanced service's methods (the codecs grpc-js itself uses). */
+export interface NcgrpcMethods {
+  status: MethodCodec<NcgrpcStatusRequest, NcgrpcStatusResponse>;
+  initialize: MethodCodec<NcgrpcInitializeRequest, NcgrpcInitializeResponse>;
+  commandGet: MethodCodec<NcgrpcCommandGetRequest, NcgrpcCommandGetResponse>;
+}
+
+/** The device's side of the basic (20.2) service's methods. */
+export interface BasicMethods {
+  handshake: MethodCodec<BasicAuthRequest, BasicAuthResponse>;
+  execute: MethodCodec<BasicRpcRequest, BasicRpcResponse>;
+}
+
+let methods: NcgrpcMethods | undefined;
+let basicMethodDefs: BasicMethods | undefined;
+
+/** The methods of `management.NetconfRpcApi`, from the same .proto and loader options as the grpc-js client. */
+export function basicMethods(): BasicMethods {
+  if (!basicMethodDefs) {
+    const service = load().def['management.NetconfRpcApi'] as unknown as Record<string, MethodCodec<any, any>>;
+    basicMethodDefs = { handshake: service.InitialHandShake, execute: service.GetExecuteCommand };
+  }
+  return basicMethodDefs;
+}
+
+
+/** The methods of `jnx.jet.netconf.Ncgrpc`, from the same .proto and loader options as the grpc-js client. */
+export function ncgrpcMethods(): NcgrpcMethods {
+  if (!methods) {
+    const service = load().def['jnx.jet.netconf.Ncgrpc'] as unknown as Record<string, MethodCodec<any, any>>;
+    methods = { status: service.NcgrpcServerStatusGet, initialize: service.NcgrpcInitialize, commandGet: service.NcgrpcCommandGet };
+  }
+  return methods;
 }
 
 /** Client constructor and service definition of the enhanced service `jnx.jet.netconf.Ncgrpc`. */

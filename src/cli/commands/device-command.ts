@@ -11,7 +11,7 @@ export async function runDeviceCommand(f: DeviceSettings): Promise<void> {
   // A fleet with an NMS says how many of its devices are in: "137/200 connected".
   const first = running.control.status();
   const fleet = (first.devices ?? 1) > 1 && first.clients.length > 0;
-  const watch = fleet ? watchFleet(() => running.control.status(), logger) : undefined;
+  const watch = fleet ? watchFleet(() => running.control.stateCounts(), logger) : undefined;
   const shutdown = async (signal: string) => {
     watch?.stop();
     logger.info({ signal }, 'terminating: ending every session');

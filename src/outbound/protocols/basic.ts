@@ -5,7 +5,8 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { ServerConfig } from '../config-types.js';
-import { connectTimeoutReason, describeGrpcError, describeLoss, openBasicChannel, targetOf, whenReady, type BasicClient } from '../channel.js';
+import { connectTimeoutReason, describeGrpcError, describeLoss, openBasicConnection, targetOf, whenReady, type BasicConnection } from '../channel.js';
+import { sharedServerCredentials } from '../tls.js';
 import type { SessionBridge } from '../session-bridge.js';
 import { bridgeWithFaults } from '../faulty-bridge.js';
 import type { LinkEnd, ServerLink, SessionHost } from '../session-host.js';
@@ -18,7 +19,7 @@ export class BasicServerLink implements ServerLink {
   private stopped = false;
   /** Set by drop(): the link ends as lost, as after a network failure. */
   private dropped = false;
-  private channel: BasicClient | undefined;
+  private channel: BasicConnection | undefined;
   private current: SessionBridge | undefined;
   private wakeStop: (() => void) | undefined;
 
@@ -43,7 +44,7 @@ export class BasicServerLink implements ServerLink {
     const key = targetOf(this.server);
     while (!this.stopped) {
       const timing = this.host.timing;
-      const channel = openBasicChannel(this.server, undefined, timing);
+      const channel = openBasicConnection(this.server, sharedServerCredentials(this.server).creds, timing);
       this.channel = channel;
       const auth = await new Promise<{ ok: true } | { ok: false; lost: boolean; reason: string }>((resolve) => {
         let connectTimedOut = false;
@@ -80,7 +81,7 @@ export class BasicServerLink implements ServerLink {
     return 'stopped';
   }
 
-  private async serveOneSession(channel: BasicClient): Promise<'done' | 'lost'> {
+  private async serveOneSession(channel: BasicConnection): Promise<'done' | 'lost'> {
     const stream = channel.GetExecuteCommand();
     let lastRequestId = '0';
     stream.on('data', (r) => {
@@ -141,29 +142,19 @@ export function probeBasic(server: ServerConfig, opts: ProbeOptions = {}): Promi
   const signal = opts.signal;
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve({ up: false, reason: 'stopped' });
-    let identity: string | undefined;
-    const channel = openBasicChannel(server, (reason) => (identity = reason), opts);
-    const ch = channel.getChannel();
-    let deadline = Date.now() + connectMs;
-    // On abort the channel shuts down, which wakes the watcher, and the deadline has passed.
-    const onAbort = () => {
-      deadline = 0;
-      channel.close();
-    };
+    const began = Date.now();
+    const shared = sharedServerCredentials(server);
+    const channel = openBasicConnection(server, shared.creds, opts);
+    const onAbort = () => channel.close();
     signal?.addEventListener('abort', onAbort, { once: true });
-    const done = (result: ProbeResult) => {
+    void channel.whenReady(connectMs).then((r) => {
       signal?.removeEventListener('abort', onAbort);
       channel.close();
-      resolve(result);
-    };
-    const watch = () => {
-      // Never ask a closed (aborted) channel to connect: its resolver would wake again.
-      const state = ch.getConnectivityState(deadline !== 0);
-      if (state === grpc.connectivityState.READY) done({ up: true });
-      else if (state === grpc.connectivityState.TRANSIENT_FAILURE) done({ up: false, reason: identity ?? 'connection failed' });
-      else if (Date.now() >= deadline) done({ up: false, reason: identity ?? connectTimeoutReason(connectMs) });
-      else ch.watchConnectivityState(state, deadline, watch);
-    };
-    watch();
+      const identity = shared.identityError(began);
+      if (r === 'ready') resolve({ up: true });
+      else if (r === 'closed') resolve({ up: false, reason: 'stopped' });
+      else if (r === 'failed') resolve({ up: false, reason: identity ?? `connection failed: ${channel.failure}` });
+      else resolve({ up: false, reason: identity ?? connectTimeoutReason(connectMs) });
+    });
   });
 }

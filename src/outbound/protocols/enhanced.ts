@@ -6,7 +6,8 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { ServerConfig } from '../config-types.js';
-import { connectTimeoutReason, describeGrpcError, describeLoss, openNcgrpcChannel, targetOf, whenReady, type NcgrpcClient } from '../channel.js';
+import { connectTimeoutReason, describeGrpcError, describeLoss, openNcgrpcConnection, targetOf, whenReady, type NcgrpcConnection } from '../channel.js';
+import type { UnaryCall } from '../h2-grpc.js';
 import { sharedServerCredentials } from '../tls.js';
 import type { SessionKind } from '../../session/byte-session.js';
 import { bridgeWithFaults } from '../faulty-bridge.js';
@@ -28,7 +29,7 @@ export const SPARE_IDLE_MS = 5_000;
 
 export class EnhancedServerLink implements ServerLink {
   private stopped = false;
-  private pending: { call: grpc.ClientUnaryCall; channel: NcgrpcClient } | undefined;
+  private pending: { call: UnaryCall; channel: NcgrpcConnection } | undefined;
   private finish: ((end: LinkEnd) => void) | undefined;
   private failures = 0;
   private rearmTimer: NodeJS.Timeout | undefined;
@@ -40,7 +41,7 @@ export class EnhancedServerLink implements ServerLink {
    * until then. Kept only while sessions come often (SPARE_IDLE_MS; an idle or seldom
    * polled device holds one connection), or always with the host's `preconnect`.
    */
-  private spare: NcgrpcClient | undefined;
+  private spare: NcgrpcConnection | undefined;
   /** Closes the spare when no session came for SPARE_IDLE_MS. */
   private spareTimer: NodeJS.Timeout | undefined;
   /** When the pending Initialize went out (ms), and whether the last answer came within SPARE_IDLE_MS. */
@@ -51,7 +52,7 @@ export class EnhancedServerLink implements ServerLink {
     private readonly server: ServerConfig,
     private readonly host: SessionHost,
     /** The probe's connection, already up: the first Initialize goes out on it. */
-    private handoff?: NcgrpcClient,
+    private handoff?: NcgrpcConnection,
   ) {
     this.creds = sharedServerCredentials(server).creds;
   }
@@ -98,14 +99,14 @@ export class EnhancedServerLink implements ServerLink {
     this.handoff = undefined;
   }
 
-  private nextChannel(): NcgrpcClient {
+  private nextChannel(): NcgrpcConnection {
     const timing = this.host.timing;
-    const channel = this.handoff ?? this.spare ?? openNcgrpcChannel(this.server, undefined, this.creds, timing);
+    const channel = this.handoff ?? this.spare ?? openNcgrpcConnection(this.server, this.creds, timing);
     if (channel === this.handoff) this.handoff = undefined;
     else this.spare = undefined;
     if (this.often || this.host.preconnect) {
-      this.spare ??= openNcgrpcChannel(this.server, undefined, this.creds, timing);
-      this.spare.getChannel().getConnectivityState(true);
+      this.spare ??= openNcgrpcConnection(this.server, this.creds, timing);
+      this.spare.connect();
       // Kept while sessions come often; with `preconnect` always.
       if (!this.host.preconnect) this.idleSpareAfter(channel);
     }
@@ -113,7 +114,7 @@ export class EnhancedServerLink implements ServerLink {
   }
 
   /** Closes the spare if the Initialize on `channel` is still unanswered SPARE_IDLE_MS from now. */
-  private idleSpareAfter(channel: NcgrpcClient): void {
+  private idleSpareAfter(channel: NcgrpcConnection): void {
     clearTimeout(this.spareTimer);
     this.spareTimer = setTimeout(() => {
       this.spareTimer = undefined;
@@ -132,7 +133,7 @@ export class EnhancedServerLink implements ServerLink {
     const md = new grpc.Metadata();
     for (const [k, v] of Object.entries(INITIALIZE_METADATA)) md.set(k, v);
     let response: NcgrpcInitializeResponse | undefined;
-    const call: grpc.ClientUnaryCall = channel.NcgrpcInitialize(
+    const call: UnaryCall = channel.NcgrpcInitialize(
       { instance_id: this.host.instanceId, device_id: this.host.deviceId, secret_key: this.host.secret },
       md,
       (err, resp) => {
@@ -191,7 +192,7 @@ export class EnhancedServerLink implements ServerLink {
     });
   }
 
-  private async startSession(channel: NcgrpcClient, kind: SessionKind, trailers: grpc.Metadata): Promise<void> {
+  private async startSession(channel: NcgrpcConnection, kind: SessionKind, trailers: grpc.Metadata): Promise<void> {
     const log = this.host.logger;
     const md = copyMetadata(trailers, new grpc.Metadata());
     const stream = channel.NcgrpcCommandGet(md);
@@ -250,12 +251,12 @@ export function probeEnhanced(server: ServerConfig, opts: ProbeOptions = {}): Pr
     const began = Date.now();
     const shared = sharedServerCredentials(server);
     let connectTimedOut = false;
-    const channel = openNcgrpcChannel(server, undefined, shared.creds, opts);
+    const channel = openNcgrpcConnection(server, shared.creds, opts);
     // Stopping the client ends a probe at once (an unreachable address would hold it to the
     // deadline). The listener goes when the probe ends: the signal lives as long as the client.
     const onAbort = () => call.cancel();
     signal?.addEventListener('abort', onAbort, { once: true });
-    const call: grpc.ClientUnaryCall = channel.NcgrpcServerStatusGet(
+    const call: UnaryCall = channel.NcgrpcServerStatusGet(
       { req: 'REQ_RUNNING' },
       { deadline: Date.now() + deadlineMs },
       (err, resp) => {

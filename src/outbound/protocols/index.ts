@@ -6,7 +6,7 @@ import { BASIC_DEFAULT_SECRET, DEFAULT_PROTOCOL, PROTOCOL_HELP, PROTOCOL_NAMES, 
 import { BasicServerLink, probeBasic } from './basic.js';
 import { EnhancedServerLink, probeEnhanced } from './enhanced.js';
 import type { OutboundProtocol } from './protocol.js';
-import type { NcgrpcClient } from '../channel.js';
+import type { NcgrpcConnection } from '../channel.js';
 import type { ClientProtocol } from '../config.js';
 
 export type { OutboundProtocol, ProbeResult } from './protocol.js';
@@ -17,7 +17,7 @@ const PROTOCOLS: Record<ProtocolName, OutboundProtocol> = {
     help: PROTOCOL_HELP.enhanced,
     needsDeviceId: true,
     probe: probeEnhanced,
-    link: (server, host, handoff) => new EnhancedServerLink(server, host, handoff as NcgrpcClient | undefined),
+    link: (server, host, handoff) => new EnhancedServerLink(server, host, handoff as NcgrpcConnection | undefined),
   },
   basic: {
     name: 'basic',
