@@ -58,6 +58,15 @@ let nextSessionId = 1000 + (process.pid % 50000);
  */
 export const MODEL_IDLE_MS = 15_000;
 
+/**
+ * What the devices of this thread did, for whoever tidies its memory (src/device/memory-guard.ts):
+ * drops of rebuildable state, NETCONF sessions opened, and those live now.
+ */
+const activity = { drops: 0, opened: 0, live: 0 };
+export function deviceActivity(): Readonly<typeof activity> {
+  return activity;
+}
+
 /** Host names given to devices created without one, per profile. */
 const instanceCounters = new Map<string, number>();
 
@@ -206,6 +215,7 @@ export class EmulatedDevice implements DeviceView {
       void store.close().catch(() => undefined);
       dropped = true;
     }
+    if (dropped) activity.drops++;
     return dropped;
   }
 
@@ -350,7 +360,7 @@ export class EmulatedDevice implements DeviceView {
       faults: this.faults,
       dispatch: async (op) => dispatchInFormat({ device: this, config: config ?? (await ready), sessionId: id, user, op }),
       onEnd: () => {
-        this.sessions.delete(id);
+        if (this.sessions.delete(id)) activity.live--;
         if (this.sessions.size === 0 && (this.model || (this.rebuildable && this.store))) this.dropModelLater();
         syslogOf(this).session({ time: this.clock(), id, user, login: false });
         this.sessionInfo.delete(id);
@@ -358,6 +368,8 @@ export class EmulatedDevice implements DeviceView {
       },
     });
     this.sessions.set(id, session);
+    activity.opened++;
+    activity.live++;
     syslogOf(this).session({ time: this.clock(), id, user, client: opts.client, login: true });
     this.sessionInfo.set(id, { user, client: opts.client, since: this.clock() });
     this.logger.debug({ session: id, user, client: opts.client }, 'netconf session started');
