@@ -204,15 +204,23 @@ export class EmulatedDevice implements DeviceView {
     // oper() does when the events change, should they change before it is rebuilt.
     if (this.model && eventsIfAny(this)) this.carry = this.model.carry();
     this.model = undefined;
-    // A lazy in-memory device whose datastore is still the factory one, untouched, goes
-    // back to unbuilt: built again (same revision time) when a session needs it.
+    // A lazy device whose datastore is still the factory one, untouched, goes back to
+    // unbuilt: built again (same revision time) when a session needs it. With a state
+    // directory, the factory revision is on disk and read again from there; the directory
+    // stays locked meanwhile (the lock is handed back to the next build).
     const ds = this.store as Partial<JunosDatastore> | undefined;
     if (ds && this.rebuildable && this.sessions.size === 0 && ds.pristine?.()) {
       const store = this.store!;
       this.dropped = store.history();
       this.store = undefined;
       this.building = undefined;
-      void store.close().catch(() => undefined);
+      const detached = ds.detach ? ds.detach() : store.close().then(() => undefined);
+      this.detaching = detached.then(
+        (lock) => {
+          this.relock = lock;
+        },
+        () => undefined,
+      );
       dropped = true;
     }
     if (dropped) activity.drops++;
@@ -233,10 +241,14 @@ export class EmulatedDevice implements DeviceView {
     this.modelTimer.unref();
   }
 
-  /** Builds the datastore (a lazy device); given the factory revision's time when built again. */
-  private build: ((initialTime?: number) => Promise<ConfigDatastore>) | undefined;
-  /** A lazy device in memory only: its datastore, while pristine, may be dropped and built again. */
+  /** Builds the datastore (a lazy device); given the factory revision's time and the state directory's lock when built again. */
+  private build: ((initialTime?: number, lock?: ConfigDatastoreOptions['heldLock']) => Promise<ConfigDatastore>) | undefined;
+  /** A lazy device: its datastore, while pristine, may be dropped and built again. */
   private rebuildable = false;
+  /** The close of a dropped datastore, until done (a build waits for it: writes flushed, lock handed back). */
+  private detaching: Promise<void> | undefined;
+  /** The state directory's lock of a dropped datastore, for the next build. */
+  private relock: ConfigDatastoreOptions['heldLock'];
   /** The history of a datastore dropped while pristine (its factory revision), until built again. */
   private dropped: ReturnType<ConfigDatastore['history']> | undefined;
 
@@ -261,7 +273,14 @@ export class EmulatedDevice implements DeviceView {
   materialise(): Promise<ConfigDatastore> {
     if (this.store) return Promise.resolve(this.store);
     if (this.closed) return Promise.reject(new Error('device is closed'));
-    this.building ??= this.build!(this.dropped?.[0]?.time).then(
+    this.building ??= (this.detaching ?? Promise.resolve())
+      .then(() => {
+        const lock = this.relock;
+        this.relock = undefined;
+        this.detaching = undefined;
+        return this.build!(this.dropped?.[0]?.time, lock);
+      })
+      .then(
       (store) => {
         this.unbuiltLock = undefined;
         this.attach(store);
@@ -301,16 +320,16 @@ export class EmulatedDevice implements DeviceView {
       ownDirSync(opts.stateDir);
       held = lockStateDir(opts.stateDir, opts.owner ?? `nc-grpc-device, pid ${process.pid}`);
     }
-    const make = async (initialTime?: number) => {
+    const make = async (initialTime?: number, lock?: ConfigDatastoreOptions['heldLock']) => {
       // The factory configuration names the device with its own host name (made only when needed).
       const initialConfig = { ...profile.initialConfig, content: profile.initialConfig.content.replace(/\{\{hostname\}\}/g, hostname) };
-      const heldLock = held;
+      const heldLock = lock ?? held;
       held = undefined; // the datastore owns it now (and releases it if it fails)
       return factory({ stateDir: opts.stateDir, initialConfig, now, owner: opts.owner, report, schema, ...(heldLock ? { heldLock } : {}), ...(initialTime !== undefined ? { initialTime } : {}) });
     };
     const device = new EmulatedDevice(profile, hostname, serial, opts.lazy ? make : await make(), logger, now, opts.maxMessageBytes, opts.faults);
     if (held) device.unbuiltLock = held;
-    device.rebuildable = opts.lazy === true && !opts.stateDir;
+    device.rebuildable = opts.lazy === true;
     if (opts.modelIdleMs !== undefined) device.modelIdleMs = Math.max(0, opts.modelIdleMs);
     return device;
   }
@@ -404,6 +423,11 @@ export class EmulatedDevice implements DeviceView {
     // A build that failed was reported to the session that started it; closing has nothing of it to close.
     const store = this.store ?? (await this.building?.catch(() => undefined));
     await store?.close();
-    if (!store) this.unbuiltLock?.release();
+    await this.detaching;
+    if (!store) {
+      this.unbuiltLock?.release();
+      this.relock?.release();
+      this.relock = undefined;
+    }
   }
 }
