@@ -23,9 +23,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Row } from './stats.js';
-import { nowMs, percentile } from './stats.js';
+import { nowMs, percentile, runConcurrent } from './stats.js';
 import { treeCpuMs, treeFds, treeRss } from './proc.js';
-import type { PollResult } from './nms-side.js';
+import type { PollResult, SustainTake } from './nms-side.js';
 import { MODEL_IDLE_MS } from '../src/junos/device.js';
 
 const MiB = 1024 * 1024;
@@ -43,8 +43,13 @@ export interface FleetContext {
   n: number;
   nms: FleetPeer;
   cert: string;
-  /** Which of 'fleet' and 'polled' to run. */
+  /** Which of 'fleet', 'polled' and 'sustained' to run. */
   phases: Set<string>;
+  /** The bare session of the polled rows (bench/raw-grpc.ts RawClient, in this process). */
+  raw?: { bareSession(): Promise<void> };
+  /** The sustained phase: every device polled once per `periodS`, for `minutes`. */
+  periodS: number;
+  minutes: number;
   rows: Row[];
   notes: string[];
   progress(phase: string, message: string): void;
@@ -149,6 +154,7 @@ export async function fleetPhase(c: FleetContext): Promise<void> {
   const { nmsPort, h2Port } = await c.nms.call<{ nmsPort: number; h2Port: number }>({ op: 'fleetInit' });
   const idle = c.phases.has('fleet');
   const polled = c.phases.has('polled');
+  const sustained = c.phases.has('sustained');
   const bare = idle ? await bareBaseline(c, h2Port) : undefined;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ncgd-bench-fleet-'));
   try {
@@ -196,6 +202,7 @@ export async function fleetPhase(c: FleetContext): Promise<void> {
         );
       }
       if (polled) await pollPhase(c, f.pid, rss, perDevice);
+      if (sustained) await sustainedPhase(c, f.pid, rss, perDevice);
       if (idle) await stormPhase(c, nmsPort);
     } finally {
       c.progress('fleet', 'stopping the fleet');
@@ -222,25 +229,137 @@ async function pollPhase(c: FleetContext, pid: number, idleRssTotal: number, idl
   const second = await pollRound(c, pid, 'second');
   await waitPending(c, c.n, 60_000, 'polled');
   const rss2 = await idleRss(pid);
-  // A device drops what it can rebuild MODEL_IDLE_MS after its last session: as between two
-  // polls a minute apart.
-  c.progress('polled', `waiting ${(MODEL_IDLE_MS + 5000) / 1000} s for idle devices to drop what they can rebuild`);
+  // A device drops what it can rebuild MODEL_IDLE_MS after its last session, as between two
+  // polls a minute apart; once the fleet is quiet its memory guard collects the garbage, and
+  // V8's memory reducer returns the pages some seconds later.
+  c.progress('polled', `waiting ${SETTLED_S} s for idle devices to drop what they can rebuild and the process to give it back`);
   await sleep(MODEL_IDLE_MS + 2000);
   const rss3 = await idleRss(pid);
+  await sleep((SETTLED_S - (MODEL_IDLE_MS + 5000) / 1000) * 1000 - 3000);
+  const rss4 = await idleRss(pid);
+  const bare = c.raw ? await bareSessions(c, c.raw) : undefined;
   const rate = (x: PollResult) => (x.done / x.ms) * 1000;
   const extra = (rss2 - idleRssTotal) / c.n;
   c.rows.push({ metric: `device CPU per poll, first (vs repeated), ${c.n} devices`, unit: 'ms', ours: first.cpuPer, raw: second.cpuPer, better: 'lower', target: { on: 'ratio', op: '<=', value: 2 } });
-  c.rows.push({ metric: 'device CPU per poll, repeated', unit: 'ms', ours: second.cpuPer, raw: NaN, better: 'lower' });
+  c.rows.push({ metric: 'device CPU per poll, repeated (vs a bare grpc-js session: hello, one small RPC, close)', unit: 'ms', ours: second.cpuPer, raw: bare ?? NaN, better: 'lower', target: bare ? { on: 'ratio', op: '<=', value: 2 } : undefined });
   c.rows.push({ metric: 'polls/s, first poll', unit: 'polls/s', ours: rate(first.r), raw: NaN, better: 'higher' });
   c.rows.push({ metric: 'polls/s, repeated poll', unit: 'polls/s', ours: rate(second.r), raw: NaN, better: 'higher' });
   c.rows.push({ metric: 'poll time p99, first poll', unit: 'ms', ours: percentile(first.r.samples, 0.99), raw: NaN, better: 'lower' });
   c.rows.push({ metric: 'poll time p99, repeated poll', unit: 'ms', ours: percentile(second.r.samples, 0.99), raw: NaN, better: 'lower' });
   c.rows.push({ metric: 'RSS a polled device keeps beyond an idle one', unit: 'KiB', ours: extra / KiB, raw: NaN, better: 'lower' });
   c.rows.push({ metric: 'RSS per polled device just after its poll (vs idle device)', unit: 'KiB', ours: (idlePerDevice + extra) / KiB, raw: idlePerDevice / KiB, better: 'lower' });
-  c.rows.push({ metric: `RSS per polled device ${(MODEL_IDLE_MS + 5000) / 1000} s after its poll (vs idle device)`, unit: 'KiB', ours: (idlePerDevice + (rss3 - idleRssTotal) / c.n) / KiB, raw: idlePerDevice / KiB, better: 'lower', target: { on: 'ratio', op: '<=', value: 1.5 } });
+  c.rows.push({ metric: `RSS per polled device ${(MODEL_IDLE_MS + 5000) / 1000} s after its poll (vs idle device)`, unit: 'KiB', ours: (idlePerDevice + (rss3 - idleRssTotal) / c.n) / KiB, raw: idlePerDevice / KiB, better: 'lower' });
+  c.rows.push({ metric: `RSS per polled device ${SETTLED_S} s after its poll (vs idle device)`, unit: 'KiB', ours: (idlePerDevice + (rss4 - idleRssTotal) / c.n) / KiB, raw: idlePerDevice / KiB, better: 'lower', target: { on: 'ratio', op: '<=', value: 1.5 } });
   c.notes.push(
-    `polled: RSS idle ${(idleRssTotal / MiB).toFixed(0)} MiB, after the first poll ${(rss1 / MiB).toFixed(0)} MiB, after the second ${(rss2 / MiB).toFixed(0)} MiB, ${(MODEL_IDLE_MS + 5000) / 1000} s later ${(rss3 / MiB).toFixed(0)} MiB; ` +
+    `polled: RSS idle ${(idleRssTotal / MiB).toFixed(0)} MiB, after the first poll ${(rss1 / MiB).toFixed(0)} MiB, after the second ${(rss2 / MiB).toFixed(0)} MiB, ${(MODEL_IDLE_MS + 5000) / 1000} s later ${(rss3 / MiB).toFixed(0)} MiB, ${SETTLED_S} s later ${(rss4 / MiB).toFixed(0)} MiB; ` +
       `${(first.r.replyBytes / Math.max(1, first.r.done) / KiB).toFixed(1)} KiB of replies per poll; poll p50 ${percentile(first.r.samples, 0.5).toFixed(1)} / ${percentile(second.r.samples, 0.5).toFixed(1)} ms (first / repeated)`,
+  );
+}
+
+/** How long after a poll the polled rows read a settled RSS: the drop, the collection, the reducer. */
+const SETTLED_S = 45;
+
+/** Device-side CPU (ms) of one bare grpc-js session (RawClient.bareSession), measured in this process. */
+async function bareSessions(c: FleetContext, raw: { bareSession(): Promise<void> }): Promise<number> {
+  const count = Math.min(1000, Math.max(200, c.n));
+  c.progress('polled', `bare grpc-js sessions (hello, one small RPC, close): ${count}, ${WIDTH} at a time, in the bench process`);
+  await runConcurrent(64, WIDTH, 30_000, () => raw.bareSession());
+  const c0 = process.cpuUsage();
+  const r = await runConcurrent(count, WIDTH, 120_000, () => raw.bareSession());
+  const d = process.cpuUsage(c0);
+  if (r.failures) c.notes.push(`polled: ${r.failures} bare sessions failed (${r.lastError})`);
+  return (d.user + d.system) / 1000 / Math.max(1, r.done);
+}
+
+/** A least-squares slope of y over x. */
+function slope(xs: number[], ys: number[]): number {
+  const n = xs.length;
+  if (n < 2) return NaN;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    num += (xs[i] - mx) * (ys[i] - my);
+    den += (xs[i] - mx) ** 2;
+  }
+  return den ? num / den : NaN;
+}
+
+/** Polls in flight at once at most in the sustained phase (an NMS's worker pool). */
+const SUSTAIN_IN_FLIGHT = 256;
+
+interface SustainMinute {
+  minute: number;
+  polls: number;
+  p50: number;
+  p99: number;
+  rss: number;
+  cpuMs: number;
+  late: number;
+  failures: number;
+}
+
+/**
+ * The sustained phase: the NMS polls every device once per period (each in its turn, evenly
+ * spread), minute after minute; per minute, polls/s, p50/p99 poll time, the fleet's RSS and
+ * CPU. Memory is flat when the RSS after the first period does not grow (its slope).
+ */
+async function sustainedPhase(c: FleetContext, pid: number, idleRssTotal: number, idlePerDevice: number): Promise<void> {
+  const periodMs = c.periodS * 1000;
+  c.progress('sustained', `every one of ${c.n} devices polled once every ${c.periodS} s (${(c.n / c.periodS).toFixed(1)} polls/s) for ${c.minutes} min`);
+  await c.nms.call({ op: 'sustainStart', deviceId: 'bench-fleet-{n}', secret: SECRET, count: c.n, periodMs, maxInFlight: SUSTAIN_IN_FLIGHT });
+  const t0 = nowMs();
+  const minutes: SustainMinute[] = [];
+  const all: number[] = [];
+  let failures = 0;
+  let late = 0;
+  let lastError: string | undefined;
+  let cpuPrev = treeCpuMs(pid);
+  const load: number[][] = [os.loadavg()];
+  for (let m = 1; m <= c.minutes; m++) {
+    await sleep(Math.max(0, t0 + m * 60_000 - nowMs()));
+    const t = await c.nms.call<SustainTake>({ op: 'sustainTake' });
+    const rss = treeRss(pid);
+    const cpu = treeCpuMs(pid);
+    all.push(...t.samples);
+    failures += t.failures;
+    late += t.late;
+    if (t.lastError) lastError = t.lastError;
+    const row: SustainMinute = { minute: m, polls: t.samples.length, p50: percentile(t.samples, 0.5), p99: percentile(t.samples, 0.99), rss, cpuMs: cpu - cpuPrev, late: t.late, failures: t.failures };
+    cpuPrev = cpu;
+    minutes.push(row);
+    load.push(os.loadavg());
+    c.progress(
+      'sustained',
+      `minute ${m}/${c.minutes}: ${(row.polls / 60).toFixed(1)} polls/s, p50 ${row.p50.toFixed(0)} ms, p99 ${row.p99.toFixed(0)} ms, RSS ${(rss / MiB).toFixed(0)} MiB, ` +
+        `device CPU ${(row.cpuMs / 600).toFixed(0)} % of a core, ${t.inFlight} in flight, ${t.late} late, ${t.failures} failed, load ${os.loadavg()[0].toFixed(1)}`,
+    );
+  }
+  const last = await c.nms.call<SustainTake>({ op: 'sustainStop' });
+  failures += last.failures;
+  if (last.lastError) lastError = last.lastError;
+  // Flat: the RSS from the end of the first period on, against time.
+  const firstPeriodMin = Math.ceil(c.periodS / 60);
+  const after = minutes.filter((x) => x.minute >= firstPeriodMin);
+  const perMin = slope(after.map((x) => x.minute), after.map((x) => x.rss));
+  const base = after[0]?.rss ?? NaN;
+  const polls = minutes.reduce((a, x) => a + x.polls, 0);
+  const cpu = minutes.reduce((a, x) => a + x.cpuMs, 0);
+  const name = `${c.n} devices, every ${c.periodS} s`;
+  c.rows.push({ metric: `sustained: polls/s, ${name} (due ${(c.n / c.periodS).toFixed(1)})`, unit: 'polls/s', ours: polls / (c.minutes * 60), raw: NaN, better: 'higher' });
+  c.rows.push({ metric: 'sustained: poll time p50', unit: 'ms', ours: percentile(all, 0.5), raw: NaN, better: 'lower' });
+  c.rows.push({ metric: 'sustained: poll time p99', unit: 'ms', ours: percentile(all, 0.99), raw: NaN, better: 'lower', target: { on: 'ours', op: '<=', value: 1000 } });
+  c.rows.push({ metric: 'sustained: poll time p99, worst minute', unit: 'ms', ours: Math.max(...minutes.map((x) => x.p99).filter(Number.isFinite)), raw: NaN, better: 'lower' });
+  c.rows.push({ metric: 'sustained: device CPU per poll', unit: 'ms', ours: cpu / Math.max(1, polls), raw: NaN, better: 'lower' });
+  c.rows.push({ metric: `sustained: RSS at the end of the first period (idle: ${(idleRssTotal / MiB).toFixed(0)} MiB)`, unit: 'MiB', ours: base / MiB, raw: NaN, better: 'lower' });
+  c.rows.push({ metric: 'sustained: RSS per device at the end (vs idle device)', unit: 'KiB', ours: (idlePerDevice + ((minutes.at(-1)?.rss ?? NaN) - idleRssTotal) / c.n) / KiB, raw: idlePerDevice / KiB, better: 'lower' });
+  c.rows.push({ metric: 'sustained: RSS slope after the first period', unit: 'MiB/min', ours: perMin / MiB, raw: NaN, better: 'lower' });
+  c.rows.push({ metric: 'sustained: RSS growth over an hour at that slope, share of RSS', unit: '%', ours: ((perMin * 60) / base) * 100, raw: NaN, better: 'lower', target: { on: 'ours', op: '<=', value: 5 } });
+  c.notes.push(
+    `sustained: ${polls} polls in ${c.minutes} min, ${failures} failed${lastError ? ` (${lastError})` : ''}, ${late} started over 1 s late (at most ${SUSTAIN_IN_FLIGHT} in flight); load ${load[0].map((l) => l.toFixed(1)).join(' ')} at the start, ` +
+      `${load.at(-1)!.map((l) => l.toFixed(1)).join(' ')} at the end; per minute (polls/s, p50/p99 ms, RSS MiB): ` +
+      minutes.map((x) => `${x.minute}: ${(x.polls / 60).toFixed(0)}, ${x.p50.toFixed(0)}/${x.p99.toFixed(0)}, ${(x.rss / MiB).toFixed(0)}`).join('; '),
   );
 }
 

@@ -35,7 +35,10 @@ export type NmsOp =
   | { op: 'nmsStop' }
   | { op: 'nmsStart'; port: number }
   | { op: 'initializeSpan' }
-  | { op: 'poll'; deviceId: string; secret: string; first: number; last: number; concurrency: number };
+  | { op: 'poll'; deviceId: string; secret: string; first: number; last: number; concurrency: number }
+  | { op: 'sustainStart'; deviceId: string; secret: string; count: number; periodMs: number; maxInFlight: number }
+  | { op: 'sustainTake' }
+  | { op: 'sustainStop' };
 
 let nms: ReferenceNms | undefined;
 let pem: { cert: string; key: string } | undefined;
@@ -161,6 +164,26 @@ export interface PollResult {
  * time: a NETCONF session (the device's hello, ours), get-interface-information terse,
  * get-configuration, close-session, and the session closed.
  */
+/** One poll of device `n`: session, hello, the poll's RPCs, close; the reply bytes. */
+async function pollOne(deviceId: string, secret: string, n: number): Promise<number> {
+  let replyBytes = 0;
+  const s = await fleetNms!.requestSession(deviceId.replaceAll('{n}', String(n)), secret, 'netconf', { timeoutMs: REQUEST_TIMEOUT_MS });
+  try {
+    await s.waitFor((out) => out.includes(TERMINATOR), REQUEST_TIMEOUT_MS);
+    s.send(CLIENT_HELLO + TERMINATOR);
+    for (const rpc of POLL_RPCS) {
+      const wait = nextMessage(s);
+      s.send(rpc + TERMINATOR);
+      const reply = await wait.done;
+      if (!reply.includes('<rpc-reply') || reply.includes('<rpc-error')) throw new Error(`device ${n}: ${reply.slice(0, 200)}`);
+      replyBytes += reply.length;
+    }
+  } finally {
+    await s.close();
+  }
+  return replyBytes;
+}
+
 async function poll(m: Extract<NmsOp, { op: 'poll' }>): Promise<PollResult> {
   const samples: number[] = [];
   let failures = 0;
@@ -173,20 +196,7 @@ async function poll(m: Extract<NmsOp, { op: 'poll' }>): Promise<PollResult> {
       const n = next++;
       const p0 = nowMs();
       try {
-        const s = await fleetNms!.requestSession(m.deviceId.replaceAll('{n}', String(n)), m.secret, 'netconf', { timeoutMs: REQUEST_TIMEOUT_MS });
-        try {
-          await s.waitFor((out) => out.includes(TERMINATOR), REQUEST_TIMEOUT_MS);
-          s.send(CLIENT_HELLO + TERMINATOR);
-          for (const rpc of POLL_RPCS) {
-            const wait = nextMessage(s);
-            s.send(rpc + TERMINATOR);
-            const reply = await wait.done;
-            if (!reply.includes('<rpc-reply') || reply.includes('<rpc-error')) throw new Error(`device ${n}: ${reply.slice(0, 200)}`);
-            replyBytes += reply.length;
-          }
-        } finally {
-          await s.close();
-        }
+        replyBytes += await pollOne(m.deviceId, m.secret, n);
         samples.push(nowMs() - p0);
       } catch (err) {
         failures++;
@@ -197,6 +207,76 @@ async function poll(m: Extract<NmsOp, { op: 'poll' }>): Promise<PollResult> {
   await Promise.all(Array.from({ length: Math.max(1, m.concurrency) }, worker));
   return { ms: nowMs() - t0, samples, done: samples.length, failures, replyBytes, lastError };
 }
+
+/** What a sustained run did since it was last asked (sustainTake). */
+export interface SustainTake {
+  /** Poll times (ms), session request to close, of the polls that ended. */
+  samples: number[];
+  failures: number;
+  lastError?: string;
+  /** Polls started more than LATE_MS after their turn (the NMS held them: too many in flight). */
+  late: number;
+  inFlight: number;
+}
+const LATE_MS = 1000;
+
+/**
+ * The sustained poller: every device 1..count polled once per period, in turn, evenly spread
+ * over the period (device k at k/count of it), as an NMS's scheduler does; at most
+ * maxInFlight polls at once (a poll whose turn comes meanwhile waits, and counts as late).
+ */
+class Sustain {
+  private take: SustainTake = { samples: [], failures: 0, late: 0, inFlight: 0 };
+  private issued = 0;
+  private readonly t0 = nowMs();
+  private readonly timer: NodeJS.Timeout;
+  private stopping = false;
+  private drained: (() => void) | undefined;
+
+  constructor(private readonly m: Extract<NmsOp, { op: 'sustainStart' }>) {
+    this.timer = setInterval(() => this.tick(), 20);
+  }
+
+  private tick(): void {
+    const now = nowMs();
+    const due = Math.floor(((now - this.t0) / this.m.periodMs) * this.m.count);
+    while (!this.stopping && this.issued < due && this.take.inFlight < this.m.maxInFlight) {
+      const i = this.issued++;
+      const turn = this.t0 + (i / this.m.count) * this.m.periodMs;
+      if (now - turn > LATE_MS) this.take.late++;
+      void this.one((i % this.m.count) + 1);
+    }
+  }
+
+  private async one(n: number): Promise<void> {
+    this.take.inFlight++;
+    const p0 = nowMs();
+    try {
+      await pollOne(this.m.deviceId, this.m.secret, n);
+      this.take.samples.push(nowMs() - p0);
+    } catch (err) {
+      this.take.failures++;
+      this.take.lastError = (err as Error).message;
+    } finally {
+      this.take.inFlight--;
+      if (this.stopping && this.take.inFlight === 0) this.drained?.();
+    }
+  }
+
+  takeNow(): SustainTake {
+    const t = this.take;
+    this.take = { samples: [], failures: 0, late: 0, inFlight: t.inFlight };
+    return t;
+  }
+
+  async stop(): Promise<SustainTake> {
+    this.stopping = true;
+    clearInterval(this.timer);
+    if (this.take.inFlight > 0) await new Promise<void>((r) => (this.drained = r));
+    return this.takeNow();
+  }
+}
+let sustain: Sustain | undefined;
 
 async function waitDevice(device: Device): Promise<void> {
   const deadline = Date.now() + REQUEST_TIMEOUT_MS;
@@ -257,11 +337,23 @@ async function handle(msg: NmsOp): Promise<unknown> {
       return span;
     case 'poll':
       return poll(msg);
+    case 'sustainStart':
+      await sustain?.stop();
+      sustain = new Sustain(msg);
+      return null;
+    case 'sustainTake':
+      return sustain?.takeNow() ?? null;
+    case 'sustainStop': {
+      const last = await sustain?.stop();
+      sustain = undefined;
+      return last ?? null;
+    }
     case 'memory':
       return process.memoryUsage();
     case 'cpu':
       return process.cpuUsage();
     case 'stop':
+      await sustain?.stop();
       await nms?.stop();
       await fleetNms?.stop();
       hold?.stop();

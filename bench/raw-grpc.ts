@@ -13,6 +13,9 @@ import { BENCH_HELLO, bulkPiece } from './backends.js';
 import { nowMs, type RateResult } from './stats.js';
 
 const TERMINATOR = ']]>]]>';
+/** The bare session's NMS turn (hello and one small RPC) and the client's reply. */
+const BARE_NMS_TURN = '<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability></capabilities></hello>]]>]]><rpc message-id="1"><get-software-information/></rpc>]]>]]>';
+const BARE_REPLY = '<rpc-reply xmlns="urn:ietf:params:xml:ns:netconf:base:1.0" message-id="1"><software-information><host-name>raw</host-name><product-model>mx960</product-model></software-information></rpc-reply>]]>]]>';
 
 // ---------------------------------------------------------------- server side (NMS process)
 
@@ -37,6 +40,16 @@ export async function startRawServer(cert: string, key: string): Promise<{ port:
         let seen = 0;
         call.on('data', () => {
           if (seen++ === 0) call.write({ netconf_command: '<>', kill_signal: '2' });
+        });
+        call.on('end', () => call.end());
+      } else if (mode === 'session') {
+        // A bare NETCONF-sized session: the client's hello in; the NMS's hello and one small
+        // RPC out; the client's small reply in; a kill out; the client's stop message in; end.
+        let seen = 0;
+        call.on('data', () => {
+          const n = seen++;
+          if (n === 0) call.write({ netconf_command: BARE_NMS_TURN, kill_signal: '0' });
+          else if (n === 1) call.write({ netconf_command: '<>', kill_signal: '2' });
         });
         call.on('end', () => call.end());
       } else if (mode === 'echo') {
@@ -185,6 +198,35 @@ export class RawClient {
       call.once('status', (st: grpc.StatusObject) => reject(new Error(`stream ended before the kill: ${st.details}`)));
     });
     await new Promise<void>((resolve) => call.once('status', () => resolve()));
+  }
+
+  /**
+   * The bare session the polled rows compare with: what a device must do at least for a
+   * session with one small RPC, with grpc-js and nothing else. New connection, Initialize,
+   * bidi stream, the hello out, the NMS's hello and RPC in, a small reply out, the kill in,
+   * the stop message out, half-close, status, connection closed.
+   */
+  async bareSession(): Promise<void> {
+    const client = this.channel();
+    try {
+      await this.initialize(client);
+      const call = this.stream(client, { 'bench-mode': 'session' });
+      call.write({ message: BENCH_HELLO });
+      await new Promise<void>((resolve, reject) => {
+        let seen = 0;
+        call.on('data', () => {
+          if (seen++ === 0) {
+            call.write({ message: BARE_REPLY });
+            return;
+          }
+          call.write({ message: MSG_SUBPROCESS_ENDED });
+          call.end();
+        });
+        call.once('status', (st: grpc.StatusObject) => (seen >= 2 ? resolve() : reject(new Error(`bare session ended early: ${st.details}`))));
+      });
+    } finally {
+      client.close();
+    }
   }
 
   /** Round trips of `payload` on one echo stream; each sample in ms. */

@@ -6,10 +6,12 @@
  * raw, round after round, so that a noisy machine hurts both alike.
  *
  * Prints a table and a one-line summary; always exits 0 (benchmarks report, CI does not
- * fail on them). Options: --only rate,rtt,bulk,framing,fleet,polled  --rounds N  --quick  --fleet N
- * (devices in the fleet and polled phases, bench/fleet.ts; default 500, 10000 for the
- * full-size run). Prints its progress on stderr, phase by phase, and the command that gives
- * each figure again.
+ * fail on them). Options: --only rate,rtt,bulk,framing,fleet,polled,sustained  --rounds N  --quick
+ * --fleet N (devices in the fleet, polled and sustained phases, bench/fleet.ts; default 500,
+ * 10000 for the full-size run)  --period S --minutes M (the sustained phase: every device
+ * polled once every S seconds, default 60, for M minutes, default 10; not run unless named
+ * in --only). Prints its progress on stderr, phase by phase, and the command that gives each
+ * figure again.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
@@ -37,7 +39,9 @@ const FLEET = 8;
 const SMALL_RPC = '<rpc><get-software-information/></rpc>]]>]]>';
 const MiB = 1024 * 1024;
 
-const PHASES = ['fleet', 'polled', 'rate', 'rtt', 'bulk', 'framing'];
+const PHASES = ['fleet', 'polled', 'sustained', 'rate', 'rtt', 'bulk', 'framing'];
+/** Phases run when --only is not given (the sustained one takes minutes: asked for by name). */
+const DEFAULT_PHASES = PHASES.filter((p) => p !== 'sustained');
 
 /** Progress of one phase, on the same stderr line: phase, what it does now. */
 function progress(phase: string, message: string): void {
@@ -53,21 +57,27 @@ interface Settings {
   bulkBytes: number;
   pieceBytes: number;
   fleet: number;
+  periodS: number;
+  minutes: number;
   /** The command line that gives these figures again. */
   command: string;
 }
 
 function settings(): Settings {
   const { values } = parseArgs({
-    options: { only: { type: 'string' }, rounds: { type: 'string' }, quick: { type: 'boolean' }, fleet: { type: 'string' } },
+    options: { only: { type: 'string' }, rounds: { type: 'string' }, quick: { type: 'boolean' }, fleet: { type: 'string' }, period: { type: 'string' }, minutes: { type: 'string' } },
     strict: true,
   });
-  const phases = new Set((values.only ?? PHASES.join(',')).split(',').map((s) => s.trim()));
+  const phases = new Set((values.only ?? DEFAULT_PHASES.join(',')).split(',').map((s) => s.trim()));
   for (const p of phases) if (!PHASES.includes(p)) throw new Error(`--only takes ${PHASES.join(', ')}, not "${p}"`);
 
   const quick = values.quick ?? false;
   const fleet = values.fleet === undefined ? (quick ? 200 : 500) : Number(values.fleet);
   if (!Number.isInteger(fleet) || fleet < 10 || fleet > 20000) throw new Error('--fleet takes a whole number of devices from 10 to 20000');
+  const periodS = values.period === undefined ? 60 : Number(values.period);
+  if (!Number.isInteger(periodS) || periodS < 5 || periodS > 3600) throw new Error('--period takes a whole number of seconds from 5 to 3600');
+  const minutes = values.minutes === undefined ? 10 : Number(values.minutes);
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) throw new Error('--minutes takes a whole number from 1 to 1440');
   const rounds = values.rounds === undefined ? (quick ? 1 : 3) : Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20) throw new Error('--rounds takes a whole number from 1 to 20');
   return {
@@ -79,6 +89,8 @@ function settings(): Settings {
     bulkBytes: (quick ? 16 : 64) * MiB,
     pieceBytes: 64 * 1024,
     fleet,
+    periodS,
+    minutes,
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
   };
 }
@@ -394,9 +406,9 @@ async function main(s: Settings): Promise<void> {
     const loadAtStart = os.loadavg();
     // The fleet first: its memory per device is measured against bare connections, and memory
     // freed by the other phases would be reused by whichever side comes first.
-    if (s.phases.has('fleet') || s.phases.has('polled')) {
+    if (s.phases.has('fleet') || s.phases.has('polled') || s.phases.has('sustained')) {
       const { fleetPhase } = await import('./fleet.js');
-      await fleetPhase({ n: s.fleet, nms, cert: pem.cert, phases: s.phases, rows: bench.rows, notes, progress });
+      await fleetPhase({ n: s.fleet, nms, cert: pem.cert, phases: s.phases, raw: bench.raw, periodS: s.periodS, minutes: s.minutes, rows: bench.rows, notes, progress });
     }
     if (s.phases.has('rate')) await ratePhase(bench);
     if (s.phases.has('rtt')) await rttPhase(bench);
@@ -407,7 +419,7 @@ async function main(s: Settings): Promise<void> {
     console.log(`nc-grpc-device bench: node ${process.version}, ${os.cpus().length} CPUs, load ${loadAtStart.map((l) => l.toFixed(2)).join(' ')} at the start, ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} at the end, ${s.rounds} round(s), TLS on 127.0.0.1 (P-256 self-signed)`);
     console.log(`command: ${s.command}`);
     for (const p of PHASES.filter((x) => s.phases.has(x))) {
-      const size = p === 'fleet' || p === 'polled' ? ` --fleet ${s.fleet}` : '';
+      const size = p === 'fleet' || p === 'polled' ? ` --fleet ${s.fleet}` : p === 'sustained' ? ` --fleet ${s.fleet} --period ${s.periodS} --minutes ${s.minutes}` : '';
       console.log(`  ${p} rows alone: npm run bench -- --only ${p}${size}${s.rounds !== 3 ? ` --rounds ${s.rounds}` : ''}`);
     }
     console.log('');
@@ -442,7 +454,11 @@ const explanations = [
   '  the same command. bare = a plain Node http2 TLS client in a process of its own: min(N, 2000) connections, 16 at a',
   '  time, each holding one open POST stream, to a plain http2 server in the NMS process. Memory of both after 3 s idle.',
   'polled: every device of that fleet polled once, then again, 16 at a time, by the reference NMS (NMS process): NETCONF',
-  '  session, hello, get-interface-information terse, get-configuration, close-session; device CPU from /proc.',
+  '  session, hello, get-interface-information terse, get-configuration, close-session; device CPU from /proc. Bare',
+  '  session: raw grpc-js in the bench process, new connection, Initialize, stream, hello out, NMS hello + one small RPC in,',
+  '  small reply out, kill in, stop message out, close; its CPU from process.cpuUsage, 16 at a time.',
+  'sustained: the same poll, every device once per --period, each in its turn (spread evenly), at most 256 in flight, for',
+  '  --minutes; per minute polls/s, p50/p99 poll time, fleet RSS and CPU; flat = RSS slope after the first period.',
   'how to read: "ours" = reference NMS (child process) <-> TLS <-> Agent + SessionBridge + in-process backend (this process);',
   '  "raw" = minimal grpc-js server (child process) <-> TLS <-> grpc-js client (this process), same proto, cert and channel options.',
   '  Ours also carries the reference NMS (session table, event log, requestSession matching) on the NMS side; raw has none.',

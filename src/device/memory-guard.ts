@@ -10,14 +10,66 @@
  *                           ("not enough memory: ..."), until use is back under LOW.
  *
  * Sessions already open go on. Every change of state is logged once.
+ *
+ * It also gives back what devices dropped. V8 collects its old generation only when that
+ * grows, so the state a polled device drops (its datastore, its operational model, a
+ * session's leftovers) stays in the heap as garbage until more is allocated: an idle fleet
+ * after a round of polls would keep its polled size for good. Once devices have dropped
+ * state and the thread is quiet (no session open, none opened since the last look), the
+ * guard runs one full collection (concurrent marking, at most every TIDY_EVERY_MS); V8's
+ * memory reducer then compacts and returns the freed pages. Under a steady load of
+ * sessions V8's own collections take the garbage, and none is forced. The collection is
+ * the program's own: V8's gc function, reached through its flag from inside the process,
+ * so no user sets a flag or an environment variable.
  */
 import { readFileSync } from 'node:fs';
 import v8 from 'node:v8';
+import vm from 'node:vm';
 import type { Logger } from '../log.js';
+import { deviceActivity } from '../junos/device.js';
 
 export const GUARD_LOW = 0.8;
 export const GUARD_CRITICAL = 0.9;
 const GUARD_EVERY_MS = 2_000;
+/** Forced collections after drops are at least this far apart. */
+export const TIDY_EVERY_MS = 10_000;
+
+/** What the devices of the thread did (src/junos/device.ts deviceActivity). */
+export interface Activity {
+  drops: number;
+  opened: number;
+  live: number;
+}
+
+type Collector = () => Promise<void>;
+let gcFunction: ((opts?: { type: 'major'; execution: 'async' | 'sync' }) => Promise<void> | void) | null | undefined;
+
+/**
+ * One full collection of this thread's heap, marking concurrently; resolves when done. Reached
+ * through V8's --expose-gc flag set from inside (a new context then has `gc`); a V8 without
+ * it makes this a no-op.
+ */
+export function fullCollection(): Promise<void> {
+  if (gcFunction === undefined) {
+    try {
+      v8.setFlagsFromString('--expose-gc');
+      gcFunction = vm.runInNewContext('gc') as typeof gcFunction;
+    } catch {
+      gcFunction = null; // not offered by this V8: the guard's drops still go to V8's own collections
+    }
+  }
+  if (!gcFunction) return Promise.resolve();
+  return Promise.resolve(gcFunction({ type: 'major', execution: 'async' }));
+}
+
+/** What the guard looks at and acts with; the real ones by default (tests give their own). */
+export interface GuardDeps {
+  measure: () => MemoryUse;
+  everyMs: number;
+  activity: () => Readonly<Activity>;
+  collect: Collector;
+  now: () => number;
+}
 
 /** What the guard acts on: a fleet's devices. */
 export interface Guarded {
@@ -62,14 +114,49 @@ const MiB = 1024 * 1024;
 export interface MemoryGuard {
   /** 'ok', 'low' or 'critical', as last seen. */
   readonly state: 'ok' | 'low' | 'critical';
+  /** Full collections it ran (after drops, or at the low mark). */
+  readonly collections: number;
   /** Looks now (the timer does it every few seconds). */
   check(): void;
   stop(): void;
 }
 
-export function startMemoryGuard(devices: () => readonly Guarded[], logger: Logger, measure: () => MemoryUse = memoryUse, everyMs = GUARD_EVERY_MS): MemoryGuard {
+export function startMemoryGuard(devices: () => readonly Guarded[], logger: Logger, measure: () => MemoryUse = memoryUse, everyMs = GUARD_EVERY_MS, deps: Partial<Omit<GuardDeps, 'measure' | 'everyMs'>> = {}): MemoryGuard {
+  const activity = deps.activity ?? deviceActivity;
+  const collect = deps.collect ?? fullCollection;
+  const now = deps.now ?? Date.now;
   let state: MemoryGuard['state'] = 'ok';
+  let collections = 0;
+  let collecting = false;
+  let lastTidy = -Infinity;
+  let seen = { ...activity() };
+  let dropsPending = false;
+  const tidy = (why: string): void => {
+    if (collecting) return;
+    collecting = true;
+    collections++;
+    lastTidy = now();
+    dropsPending = false;
+    const before = process.memoryUsage.rss();
+    collect().then(
+      () => {
+        collecting = false;
+        logger.debug({ why, rssBefore: `${(before / MiB).toFixed(0)} MiB`, rssAfter: `${(process.memoryUsage.rss() / MiB).toFixed(0)} MiB` }, 'memory: full collection');
+      },
+      () => {
+        collecting = false;
+      },
+    );
+  };
+  const tidyIfQuiet = (): void => {
+    const a = activity();
+    if (a.drops !== seen.drops) dropsPending = true;
+    const quiet = a.live === 0 && a.opened === seen.opened;
+    seen = { ...a };
+    if (dropsPending && quiet && now() - lastTidy >= TIDY_EVERY_MS) tidy('devices dropped state and the thread is quiet');
+  };
   const check = (): void => {
+    tidyIfQuiet();
     const m = measure();
     const share = m.used / m.limit;
     const figures = { used: `${(m.used / MiB).toFixed(0)} MiB`, limit: `${(m.limit / MiB).toFixed(0)} MiB`, of: m.what };
@@ -80,6 +167,9 @@ export function startMemoryGuard(devices: () => readonly Guarded[], logger: Logg
       let dropped = 0;
       for (const d of devices()) if (d.dropRebuildable()) dropped++;
       logger.warn({ ...figures, dropped }, 'memory low: devices dropped what they can rebuild');
+      // What they dropped is garbage until collected: collected now, sessions or not.
+      seen = { ...activity() };
+      tidy('memory low');
     }
     if (next === 'critical') {
       const reason = `not enough memory: ${m.what} ${figures.used} of ${figures.limit}; new sessions are refused until it is back under ${Math.round(GUARD_LOW * 100)} %`;
@@ -97,6 +187,9 @@ export function startMemoryGuard(devices: () => readonly Guarded[], logger: Logg
   return {
     get state() {
       return state;
+    },
+    get collections() {
+      return collections;
     },
     check,
     stop: () => clearInterval(timer),

@@ -58,6 +58,15 @@ let nextSessionId = 1000 + (process.pid % 50000);
  */
 export const MODEL_IDLE_MS = 15_000;
 
+/**
+ * What the devices of this thread did, for whoever tidies its memory (src/device/memory-guard.ts):
+ * drops of rebuildable state, NETCONF sessions opened, and those live now.
+ */
+const activity = { drops: 0, opened: 0, live: 0 };
+export function deviceActivity(): Readonly<typeof activity> {
+  return activity;
+}
+
 /** Host names given to devices created without one, per profile. */
 const instanceCounters = new Map<string, number>();
 
@@ -195,17 +204,26 @@ export class EmulatedDevice implements DeviceView {
     // oper() does when the events change, should they change before it is rebuilt.
     if (this.model && eventsIfAny(this)) this.carry = this.model.carry();
     this.model = undefined;
-    // A lazy in-memory device whose datastore is still the factory one, untouched, goes
-    // back to unbuilt: built again (same revision time) when a session needs it.
+    // A lazy device whose datastore is still the factory one, untouched, goes back to
+    // unbuilt: built again (same revision time) when a session needs it. With a state
+    // directory, the factory revision is on disk and read again from there; the directory
+    // stays locked meanwhile (the lock is handed back to the next build).
     const ds = this.store as Partial<JunosDatastore> | undefined;
     if (ds && this.rebuildable && this.sessions.size === 0 && ds.pristine?.()) {
       const store = this.store!;
       this.dropped = store.history();
       this.store = undefined;
       this.building = undefined;
-      void store.close().catch(() => undefined);
+      const detached = ds.detach ? ds.detach() : store.close().then(() => undefined);
+      this.detaching = detached.then(
+        (lock) => {
+          this.relock = lock;
+        },
+        () => undefined,
+      );
       dropped = true;
     }
+    if (dropped) activity.drops++;
     return dropped;
   }
 
@@ -223,10 +241,14 @@ export class EmulatedDevice implements DeviceView {
     this.modelTimer.unref();
   }
 
-  /** Builds the datastore (a lazy device); given the factory revision's time when built again. */
-  private build: ((initialTime?: number) => Promise<ConfigDatastore>) | undefined;
-  /** A lazy device in memory only: its datastore, while pristine, may be dropped and built again. */
+  /** Builds the datastore (a lazy device); given the factory revision's time and the state directory's lock when built again. */
+  private build: ((initialTime?: number, lock?: ConfigDatastoreOptions['heldLock']) => Promise<ConfigDatastore>) | undefined;
+  /** A lazy device: its datastore, while pristine, may be dropped and built again. */
   private rebuildable = false;
+  /** The close of a dropped datastore, until done (a build waits for it: writes flushed, lock handed back). */
+  private detaching: Promise<void> | undefined;
+  /** The state directory's lock of a dropped datastore, for the next build. */
+  private relock: ConfigDatastoreOptions['heldLock'];
   /** The history of a datastore dropped while pristine (its factory revision), until built again. */
   private dropped: ReturnType<ConfigDatastore['history']> | undefined;
 
@@ -251,7 +273,14 @@ export class EmulatedDevice implements DeviceView {
   materialise(): Promise<ConfigDatastore> {
     if (this.store) return Promise.resolve(this.store);
     if (this.closed) return Promise.reject(new Error('device is closed'));
-    this.building ??= this.build!(this.dropped?.[0]?.time).then(
+    this.building ??= (this.detaching ?? Promise.resolve())
+      .then(() => {
+        const lock = this.relock;
+        this.relock = undefined;
+        this.detaching = undefined;
+        return this.build!(this.dropped?.[0]?.time, lock);
+      })
+      .then(
       (store) => {
         this.unbuiltLock = undefined;
         this.attach(store);
@@ -291,16 +320,16 @@ export class EmulatedDevice implements DeviceView {
       ownDirSync(opts.stateDir);
       held = lockStateDir(opts.stateDir, opts.owner ?? `nc-grpc-device, pid ${process.pid}`);
     }
-    const make = async (initialTime?: number) => {
+    const make = async (initialTime?: number, lock?: ConfigDatastoreOptions['heldLock']) => {
       // The factory configuration names the device with its own host name (made only when needed).
       const initialConfig = { ...profile.initialConfig, content: profile.initialConfig.content.replace(/\{\{hostname\}\}/g, hostname) };
-      const heldLock = held;
+      const heldLock = lock ?? held;
       held = undefined; // the datastore owns it now (and releases it if it fails)
       return factory({ stateDir: opts.stateDir, initialConfig, now, owner: opts.owner, report, schema, ...(heldLock ? { heldLock } : {}), ...(initialTime !== undefined ? { initialTime } : {}) });
     };
     const device = new EmulatedDevice(profile, hostname, serial, opts.lazy ? make : await make(), logger, now, opts.maxMessageBytes, opts.faults);
     if (held) device.unbuiltLock = held;
-    device.rebuildable = opts.lazy === true && !opts.stateDir;
+    device.rebuildable = opts.lazy === true;
     if (opts.modelIdleMs !== undefined) device.modelIdleMs = Math.max(0, opts.modelIdleMs);
     return device;
   }
@@ -350,7 +379,7 @@ export class EmulatedDevice implements DeviceView {
       faults: this.faults,
       dispatch: async (op) => dispatchInFormat({ device: this, config: config ?? (await ready), sessionId: id, user, op }),
       onEnd: () => {
-        this.sessions.delete(id);
+        if (this.sessions.delete(id)) activity.live--;
         if (this.sessions.size === 0 && (this.model || (this.rebuildable && this.store))) this.dropModelLater();
         syslogOf(this).session({ time: this.clock(), id, user, login: false });
         this.sessionInfo.delete(id);
@@ -358,6 +387,8 @@ export class EmulatedDevice implements DeviceView {
       },
     });
     this.sessions.set(id, session);
+    activity.opened++;
+    activity.live++;
     syslogOf(this).session({ time: this.clock(), id, user, client: opts.client, login: true });
     this.sessionInfo.set(id, { user, client: opts.client, since: this.clock() });
     this.logger.debug({ session: id, user, client: opts.client }, 'netconf session started');
@@ -392,6 +423,11 @@ export class EmulatedDevice implements DeviceView {
     // A build that failed was reported to the session that started it; closing has nothing of it to close.
     const store = this.store ?? (await this.building?.catch(() => undefined));
     await store?.close();
-    if (!store) this.unbuiltLock?.release();
+    await this.detaching;
+    if (!store) {
+      this.unbuiltLock?.release();
+      this.relock?.release();
+      this.relock = undefined;
+    }
   }
 }

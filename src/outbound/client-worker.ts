@@ -290,7 +290,7 @@ export class ClientWorker implements SessionHost {
         lastUsed = i;
         firstWait = true;
         const began = Date.now();
-        const end = await this.runLink(server, probed.handoff);
+        const end = await this.runLink(server, probed);
         if (end === 'stopped' || this.stopped) return;
         if (end === 'refused') continue;
         connected = true;
@@ -342,12 +342,20 @@ export class ClientWorker implements SessionHost {
     return undefined;
   }
 
-  private async runLink(server: ServerConfig, handoff?: { close(): void }): Promise<LinkEnd | 'refused'> {
+  /**
+   * Runs a link on the probe's connection. The link owns that connection from here: neither
+   * the probe's answer nor this frame keeps it, so once the link has used and closed it,
+   * the collector takes it (a polled device would otherwise hold a dead channel for good).
+   */
+  private runLink(server: ServerConfig, probed: { handoff?: { close(): void } }): Promise<LinkEnd | 'refused'> {
     this.setState('connected', targetOf(server));
-    this.link = protocolFor(this.deps.protocol).link(server, this, handoff);
-    const end = await this.link.run();
-    this.link = undefined;
-    return end;
+    const link = protocolFor(this.deps.protocol).link(server, this, probed.handoff);
+    probed.handoff = undefined;
+    this.link = link;
+    return link.run().then((end) => {
+      this.link = undefined;
+      return end;
+    });
   }
 
   /** Sleeps, but wakes early on stop or a settings change. */

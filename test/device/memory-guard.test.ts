@@ -9,7 +9,8 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { EmulatedDevice } from '../../src/junos/device.js';
 import { DeviceNetconfBackend } from '../../src/backends/junos-netconf.js';
-import { GUARD_CRITICAL, GUARD_LOW, memoryUse, startMemoryGuard, type MemoryUse } from '../../src/device/memory-guard.js';
+import { GUARD_CRITICAL, GUARD_LOW, TIDY_EVERY_MS, fullCollection, memoryUse, startMemoryGuard, type MemoryUse } from '../../src/device/memory-guard.js';
+import { forwardSyslog } from '../../src/junos/life/syslog-out.js';
 import { TestClient } from '../support/netconf-client.js';
 import { Harness, client, testLogger } from '../support/agent-harness.js';
 
@@ -78,4 +79,84 @@ test('over outbound HTTPS, a refused session tells the NMS why in one line', asy
   const again = await nms.requestSession(c.deviceId, c.secret, 'netconf');
   await again.waitFor((o) => o.includes(EOM), 10_000);
   await again.close();
+});
+
+test('after drops, one full collection once the thread is quiet; none while sessions run or too soon; at the low mark at once', async () => {
+  const activity = { drops: 0, opened: 0, live: 0 };
+  let collected = 0;
+  let clock = 1_000_000;
+  const measure = (): MemoryUse => ({ used: share * 1024 ** 3, limit: 1024 ** 3, what: 'container memory' });
+  let share = 0.3;
+  const guard = startMemoryGuard(() => [], testLogger, measure, 60_000, { activity: () => activity, collect: async () => void collected++, now: () => clock });
+  h.defer(() => guard.stop());
+  // A look, and the collection it started (if any) finished, as between two of the timer's looks.
+  const look = async (): Promise<void> => {
+    guard.check();
+    await new Promise((r) => setImmediate(r));
+  };
+
+  await look();
+  assert.equal(collected, 0, 'nothing dropped: no collection');
+  // A poll: a session opened, then the device drops its state while another session runs.
+  activity.opened++;
+  activity.live = 1;
+  activity.drops++;
+  await look();
+  assert.equal(collected, 0, 'a session is live');
+  activity.live = 0;
+  activity.opened++;
+  await look();
+  assert.equal(collected, 0, 'a session was opened since the last look');
+  await look();
+  assert.equal(collected, 1, 'quiet after drops: one collection');
+  await look();
+  assert.equal(collected, 1, 'no new drops: no more');
+  activity.drops++;
+  clock += TIDY_EVERY_MS - 1;
+  await look();
+  assert.equal(collected, 1, 'too soon after the last one');
+  clock += 1;
+  await look();
+  assert.equal(collected, 2, 'the drop still pending is collected when its time comes');
+  assert.equal(guard.collections, 2);
+
+  // Crossing the low mark: collected at once, sessions live or not.
+  activity.live = 5;
+  share = GUARD_LOW + 0.01;
+  await look();
+  assert.equal(guard.state, 'low');
+  assert.equal(collected, 3);
+});
+
+test('the full collection is real: garbage is gone after it, without --expose-gc from the user', async () => {
+  assert.equal(typeof (globalThis as { gc?: unknown }).gc, 'undefined', 'the test runs without --expose-gc');
+  let garbage: object | undefined = { payload: new Array(100_000).fill(0).map((_, i) => ({ i })) };
+  const ref = new WeakRef(garbage);
+  garbage = undefined;
+  await new Promise((r) => setImmediate(r));
+  await fullCollection();
+  assert.equal(ref.deref(), undefined);
+});
+
+test('what a polled device drops is garbage: its factory datastore is not kept by its syslog forwarder', async () => {
+  const device = await EmulatedDevice.create({ profile: 'mx', hostname: 'mx-guard-drop', lazy: true, modelIdleMs: 60_000 });
+  h.defer(() => device.close());
+  forwardSyslog(device);
+  // A poll, its session and client in a frame of their own (nothing of them left here after).
+  const poll = async (): Promise<{ config: string; store: WeakRef<object> }> => {
+    const c = new TestClient(device.openNetconf({ user: 'nms' }));
+    await c.open();
+    const config = await c.rpc('<get-configuration/>');
+    const store = new WeakRef(device.datastore);
+    await c.rpc('<close-session/>');
+    await c.until(() => c.ended !== undefined);
+    return { config, store };
+  };
+  const first = await poll();
+  assert.equal(device.dropRebuildable(), true);
+  assert.equal(device.materialised, false);
+  await new Promise((r) => setImmediate(r));
+  await fullCollection();
+  assert.equal(first.store.deref(), undefined, 'the dropped datastore was collected');
+  assert.equal((await poll()).config, first.config, 'answers the same, built again');
 });

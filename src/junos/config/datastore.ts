@@ -62,10 +62,16 @@ export interface JunosDatastore extends ConfigDatastore {
   /** Called after every commit (including the automatic rollback of commit confirmed). */
   onCommit(listener: (ev: CommitEvent) => void): () => void;
   /**
-   * Whether building the datastore again would give the same one: memory only, the factory
-   * revision alone, the candidate equal to it, no session, lock, rescue or commit waiting.
+   * Whether building the datastore again would give the same one: the factory revision
+   * alone (in memory, or written whole to the state directory, which then holds nothing
+   * else), the candidate equal to it, no session, lock, rescue or commit waiting.
    */
   pristine(): boolean;
+  /**
+   * Closes the datastore but keeps the state directory's lock, handed to the caller (a
+   * datastore built again takes it over: heldLock); undefined without a state directory.
+   */
+  detach(): Promise<Pick<StateLock, 'release' | 'readOnly'> | undefined>;
   /** Whether a commit confirmed is waiting for its confirmation. */
   confirmPending(): boolean;
   /**
@@ -281,7 +287,19 @@ class Store implements JunosDatastore {
   }
 
   pristine(): boolean {
-    return !this.files && this.revisions.length === 1 && this.sessions.size === 0 && !this.lockHolder && !this.confirm && !this.pending && !this.rescueConfig && this.shared.tree.equals(this.active);
+    if (this.revisions.length !== 1) return false;
+    // On disk: the factory revision that init() wrote, and nothing failed or left to write.
+    const onDisk = this.files !== undefined;
+    const factory = this.revisions[0].user === 'root' && this.revisions[0].client === 'other' && this.revisions[0].log === undefined;
+    if (onDisk && (!factory || this.readOnly !== undefined || this.lastWriteError !== undefined)) return false;
+    return this.sessions.size === 0 && !this.lockHolder && !this.confirm && !this.pending && !this.rescueConfig && this.shared.tree.equals(this.active);
+  }
+
+  async detach(): Promise<Pick<StateLock, 'release' | 'readOnly'> | undefined> {
+    const lock = this.lock;
+    this.lock = undefined;
+    await this.close();
+    return lock;
   }
 
   onCommit(listener: (ev: CommitEvent) => void): () => void {

@@ -80,12 +80,13 @@ export interface SyslogDevice {
 export function forwardSyslog(device: SyslogDevice): void {
   let targets: SyslogTarget[] | undefined;
   // The datastore listened to: a lazy device may drop a pristine one when idle and build another.
-  let subscribed: object | undefined;
+  // Held weakly: a dropped datastore must not stay alive for this comparison.
+  let subscribed: WeakRef<object> | undefined;
   const current = (): SyslogTarget[] => {
     if (!device.materialised) return [];
     const store = device.datastore as Partial<JunosDatastore>;
-    if (subscribed !== store && store.onCommit) {
-      subscribed = store;
+    if (subscribed?.deref() !== store && store.onCommit) {
+      subscribed = new WeakRef(store);
       targets = undefined;
       store.onCommit((ev) => {
         targets = syslogTargets(ev.config.root);

@@ -125,6 +125,9 @@ export class EnhancedServerLink implements ServerLink {
     this.spareTimer.unref();
   }
 
+  /** arm() with nothing of the caller's scope captured (see its use). */
+  private readonly rearm = (): void => this.arm();
+
   /** Issues the one pending Initialize. */
   private arm(): void {
     if (this.stopped) return;
@@ -169,7 +172,11 @@ export class EnhancedServerLink implements ServerLink {
         this.failures = 0;
         this.often = Date.now() - this.armedAt < SPARE_IDLE_MS;
         const kind: SessionKind = response.session_type === 'CSH' ? 'csh' : 'netconf';
-        this.arm();
+        // Armed from a fresh stack: grpc-js keeps the stack a call was made from (its
+        // callerStackError, frames with their receivers) for as long as the call is
+        // pending, and from inside this handler that stack holds this call, its channel
+        // and so every dead channel before it.
+        queueMicrotask(this.rearm);
         void this.startSession(channel, kind, status.metadata);
         return;
       }

@@ -7,6 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { lockStateDir, StateLockedError } from '../../../src/junos/config/state-lock.js';
 import { EmulatedDevice } from '../../../src/junos/device.js';
 import { nameMatcher } from '../../../src/junos/rpcs/get-interface-information.js';
 import { child, parseXml, textOf } from '../../../src/netconf/xml.js';
@@ -273,4 +277,41 @@ test('a lazy in-memory device idle a while goes back to unbuilt while its config
   } finally {
     await dev.close();
   }
+});
+
+test('a lazy device with a state directory drops its factory datastore when idle and reads it again from disk, the same; the directory stays locked meanwhile; a commit keeps it built', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ncgd-lazy-disk-'));
+  let clock = Date.UTC(2026, 2, 1, 8, 0, 0);
+  const dev = await EmulatedDevice.create({ profile: 'mx', hostname: 'mx960-disk', lazy: true, stateDir: dir, modelIdleMs: 100, now: () => clock });
+  const asks = ['<get-interface-information><terse/></get-interface-information>', '<get-configuration/>', '<get-commit-information/>', '<get-system-uptime-information/>', '<get-rollback-information><rollback>0</rollback></get-rollback-information>'];
+  const session = async (extra?: (c: TestClient) => Promise<void>): Promise<string[]> => {
+    const c = new TestClient(dev.openNetconf({ user: 'nms' }));
+    await c.open();
+    const replies: string[] = [];
+    for (const a of asks) replies.push(await c.rpc(a));
+    if (extra) await extra(c);
+    await c.rpc('<close-session/>');
+    await c.until(() => c.ended !== undefined);
+    return replies;
+  };
+  const idle = () => new Promise((r) => setTimeout(r, 300));
+  try {
+    clock += 60_000;
+    const first = await session();
+    assert.equal(dev.materialised, true);
+    await idle();
+    assert.equal(dev.materialised, false, 'dropped: the factory revision is on disk');
+    assert.throws(() => lockStateDir(dir, 'another'), StateLockedError, 'still locked while dropped');
+    assert.deepEqual(await session(), first, 'read again from disk: the same answers');
+    await idle();
+    assert.equal(dev.materialised, false);
+    // A commit: the datastore is no longer the factory one and stays built.
+    await session(async (c) => commitChanges(c));
+    await idle();
+    assert.equal(dev.materialised, true, 'a commit keeps it built');
+  } finally {
+    await dev.close();
+  }
+  lockStateDir(dir, 'another').release();
+  rmSync(dir, { recursive: true, force: true });
 });
