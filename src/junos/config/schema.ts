@@ -104,6 +104,7 @@ export const RULES: Rule[] = [
   list('/interfaces/interface-range'),
   list('interface-range/member'),
   list('interface/unit'),
+  container('interface/hold-time', { oneliner: 'all' }),
   list('family/inet/address'),
   list('family/inet6/address'),
   list('family/iso/address'),
@@ -412,6 +413,7 @@ export function yangRule(p: ElementPath): Rule | undefined {
  * input/output filters, bandwidth, ...), and a few whose YANG puts apply-groups first.
  */
 export function writesBare(path: string, n: SchemaNode): boolean {
+  if (KEYWORD_FIRST.has(path.slice(path.lastIndexOf('/') + 1))) return false;
   const first = n.childNames()[0];
   if (first !== undefined && n.child(first)?.kind === 'leaf') return true;
   return BARE_AFTER_APPLY.has(path.slice(path.lastIndexOf('/') + 1));
@@ -419,6 +421,12 @@ export function writesBare(path: string, n: SchemaNode): boolean {
 
 /** Containers Junos writes with a bare value though their YANG lists apply-groups first. */
 const BARE_AFTER_APPLY = new Set(['vrf-target']);
+
+/**
+ * Containers whose first leaf Junos writes with its keyword, though the YANG puts it first:
+ * `hold-time up 200 down 100;` (interfaces), not `hold-time 200 { down 100; }`.
+ */
+const KEYWORD_FIRST = new Set(['hold-time']);
 
 function ruleOfNode(path: string, n: SchemaNode): Rule | undefined {
   switch (n.kind) {
