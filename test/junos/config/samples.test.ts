@@ -143,6 +143,27 @@ test('hold-time is written with its keywords, one line in text, a line per leaf 
   }
 });
 
+test('802.3ad in text and set is <ieee-802.3ad> in XML and JSON, its bare value the bundle', () => {
+  const schema = loadSchema('junos-ex');
+  for (const src of [
+    parseText('interfaces { ge-0/0/5 { ether-options { 802.3ad ae0; } } }'),
+    parseSet('set interfaces ge-0/0/5 ether-options 802.3ad ae0'),
+    parseXmlConfig(parseXml('<configuration><interfaces><interface><name>ge-0/0/5</name><ether-options><ieee-802.3ad><bundle>ae0</bundle></ieee-802.3ad></ether-options></interface></interfaces></configuration>')),
+    parseJson('{"configuration":{"interfaces":{"interface":[{"name":"ge-0/0/5","ether-options":{"ieee-802.3ad":{"bundle":"ae0"}}}]}}}'),
+  ]) {
+    const t = conformTree(src, schema);
+    assert.match(renderXml(t), /<ether-options>\s*<ieee-802\.3ad>\s*<bundle>ae0<\/bundle>\s*<\/ieee-802\.3ad>/);
+    assert.equal(renderSet(textShape(t, schema)), 'set interfaces ge-0/0/5 ether-options 802.3ad ae0\n');
+    assert.match(renderText(textShape(t, schema)), /^ {12}802\.3ad ae0;$/m);
+  }
+  // With LACP options inside, every form reads back the same.
+  const more = conformTree(parseXmlConfig(parseXml('<configuration><interfaces><interface><name>ge-0/0/5</name><ether-options><ieee-802.3ad><lacp><force-up/></lacp><bundle>ae0</bundle><primary/></ieee-802.3ad></ether-options></interface></interfaces></configuration>')), schema);
+  const { back, text, xml } = roundTrip(more, 'junos-ex');
+  assert.equal(back, text);
+  assert.match(xml, /<bundle>ae0<\/bundle>/);
+  assert.doesNotMatch(text, /ieee-802|bundle/);
+});
+
 test('every profile factory configuration round-trips through every form', () => {
   const profiles = path.join(root, 'fixtures/profiles');
   const families: Record<string, SchemaFamily> = { junos: 'junos', 'junos-es': 'junos-es', 'junos-ex': 'junos-ex', 'junos-qfx': 'junos-qfx' };
