@@ -8,7 +8,7 @@ import { familyForProfile, loadSchema, type Schema, type SchemaNode } from '../.
 import { MODULES } from '../rpcs/registry.js';
 import { buildWordTree, completions, pickWord, resolveWords, type Completion, type WordTree } from '../rpcs/cli-words.js';
 import type { CliCommand } from '../rpcs/types.js';
-import { hiddenListsUnder } from '../config/schema.js';
+import { elementName, hiddenListsUnder, textName, valueLeaf } from '../config/schema.js';
 import { splitPipeline } from './render.js';
 import { statementHelp } from '../../schema/modules.js';
 
@@ -197,7 +197,7 @@ export function walkSchema(
       pendingValue = undefined;
       continue;
     }
-    const names = node.childNames();
+    const names = node.childNames().map(textName);
     const hidden = names.includes(w) ? undefined : hiddenList(w);
     if (hidden) {
       // The word is an entry's name: no abbreviation of a statement name here.
@@ -209,7 +209,7 @@ export function walkSchema(
     const pick = pickWord(names, w);
     if (pick === undefined) {
       // A bare value for a container that takes one (`autonomous-system 65000`).
-      const vc = node.valueChild();
+      const vc = valueLeaf(elementPath[elementPath.length - 1] ?? '', node);
       if (vc && i > 0) {
         out.push(w);
         continue;
@@ -218,8 +218,8 @@ export function walkSchema(
     }
     if (typeof pick !== 'string') return { ok: false, at: i, ambiguous: pick.ambiguous };
     out.push(pick);
-    node = node.child(pick)!;
-    elementPath.push(pick);
+    node = node.child(elementName(pick))!;
+    elementPath.push(elementName(pick));
     if (node.kind === 'list') pendingKeys = Math.max(1, node.keys.length ? 1 : 0);
     else if (node.kind === 'leaf' || node.kind === 'leaf-list') pendingValue = node;
   }
@@ -230,9 +230,9 @@ export function walkSchema(
     return { ok: true, words: out, next, expectsValue: true };
   }
   // As Junos lists them: alphabetical (help filled in by configurationHelp, only for `?`).
-  const next = [...node.childNames()].sort().map((n) => {
+  const next = [...node.childNames()].sort((a, b) => (textName(a) < textName(b) ? -1 : textName(a) > textName(b) ? 1 : 0)).map((n) => {
     const k = node.child(n)!.kind;
-    return { word: n, help: '', mark: k === 'leaf-list' || APPLY.test(n) ? '+' : k === 'container' || k === 'list' ? '>' : ' ' };
+    return { word: textName(n), help: '', mark: k === 'leaf-list' || APPLY.test(n) ? '+' : k === 'container' || k === 'list' ? '>' : ' ' };
   });
   return { ok: true, words: out, next: next as Completion[], expectsValue: false, parent: elementPath[elementPath.length - 1] ?? '' };
 }
@@ -283,7 +283,7 @@ export function configurationHelp(line: string, editPath: string[], schema: Sche
   if (walked.parent !== undefined) {
     // Each statement's help: its YANG description (read from the served modules on the first `?`).
     const help = statementHelpOf(schema.family);
-    candidates = candidates.map((c) => (c.help ? c : { ...c, help: help.get(`${walked.parent}/${c.word}`) ?? help.get(c.word) ?? '' }));
+    candidates = candidates.map((c) => (c.help ? c : { ...c, help: help.get(`${walked.parent}/${elementName(c.word)}`) ?? help.get(elementName(c.word)) ?? '' }));
   }
   return { ok: true, candidates, complete: verb === 'show' || !walked.expectsValue, config: true };
 }

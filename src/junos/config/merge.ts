@@ -28,8 +28,11 @@ export interface MergeOptions {
 
 /**
  * A statement that does not exist yet, as it is added: without edit markers, and without
- * what only held deletions (a delete under a missing statement is a no-op that leaves no
- * empty `hold-time;` or entry behind). Undefined when nothing is left to add.
+ * the containers that only held deletions (a delete under a missing statement is a no-op
+ * that leaves no empty `hold-time;` behind). A list entry named in the edit is created all
+ * the same, as on Junos: `<interface><name>ge-0/0/1</name><disable delete="delete"/>` under
+ * `protocols lldp` leaves `interface ge-0/0/1;` (Ansible's lldp_interfaces relies on it).
+ * Undefined when nothing is left to add.
  */
 function fresh(n: ConfigNode): ConfigNode | undefined {
   if (n.op === 'delete' || n.op === 'remove') return undefined;
@@ -42,7 +45,7 @@ function fresh(n: ConfigNode): ConfigNode | undefined {
   }
   if (n.children.length === 0) return c;
   c.children = n.children.map(fresh).filter((x): x is ConfigNode => x !== undefined);
-  return c.children.length === 0 && n.children.every(onlyDeletes) ? undefined : c;
+  return c.children.length === 0 && n.kind !== 'entry' && n.children.every(onlyDeletes) ? undefined : c;
 }
 
 function onlyDeletes(n: ConfigNode): boolean {

@@ -104,6 +104,7 @@ export const RULES: Rule[] = [
   list('/interfaces/interface-range'),
   list('interface-range/member'),
   list('interface/unit'),
+  container('interface/hold-time', { oneliner: 'all' }),
   list('family/inet/address'),
   list('family/inet6/address'),
   list('family/iso/address'),
@@ -412,6 +413,9 @@ export function yangRule(p: ElementPath): Rule | undefined {
  * input/output filters, bandwidth, ...), and a few whose YANG puts apply-groups first.
  */
 export function writesBare(path: string, n: SchemaNode): boolean {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  if (KEYWORD_FIRST.has(name)) return false;
+  if (VALUE_LEAF.has(name)) return true;
   const first = n.childNames()[0];
   if (first !== undefined && n.child(first)?.kind === 'leaf') return true;
   return BARE_AFTER_APPLY.has(path.slice(path.lastIndexOf('/') + 1));
@@ -419,6 +423,41 @@ export function writesBare(path: string, n: SchemaNode): boolean {
 
 /** Containers Junos writes with a bare value though their YANG lists apply-groups first. */
 const BARE_AFTER_APPLY = new Set(['vrf-target']);
+
+/**
+ * Containers whose first leaf Junos writes with its keyword, though the YANG puts it first:
+ * `hold-time up 200 down 100;` (interfaces), not `hold-time 200 { down 100; }`.
+ */
+const KEYWORD_FIRST = new Set(['hold-time']);
+
+/**
+ * Containers whose value leaf is not their first statement in the YANG: `802.3ad ae0;` is
+ * `<ieee-802.3ad><bundle>ae0</bundle></ieee-802.3ad>` (the YANG puts `lacp` first).
+ */
+const VALUE_LEAF = new Map([['ieee-802.3ad', 'bundle']]);
+
+/** The leaf that takes container NAME's bare value (`as-number` of autonomous-system), if any. */
+export function valueLeaf(name: string, n: SchemaNode): string | undefined {
+  if (n.kind !== 'container') return undefined;
+  return VALUE_LEAF.get(name) ?? n.valueChild();
+}
+
+/**
+ * Statements whose text and set name differs from their XML/JSON element (a YANG name
+ * cannot begin with a digit): `ether-options { 802.3ad ae0; }` is `<ieee-802.3ad>`.
+ */
+const TEXT_NAMES = new Map([['ieee-802.3ad', '802.3ad']]);
+const ELEMENT_NAMES = new Map([...TEXT_NAMES].map(([e, t]) => [t, e]));
+
+/** A statement's name as text and set form write it. */
+export function textName(element: string): string {
+  return TEXT_NAMES.get(element) ?? element;
+}
+
+/** The element a statement word of text or set form names (`802.3ad` → `ieee-802.3ad`). */
+export function elementName(word: string): string {
+  return ELEMENT_NAMES.get(word) ?? word;
+}
 
 function ruleOfNode(path: string, n: SchemaNode): Rule | undefined {
   switch (n.kind) {
@@ -436,7 +475,7 @@ function ruleOfNode(path: string, n: SchemaNode): Rule | undefined {
     default: {
       // A container Junos writes with a bare value takes one into its first leaf (after
       // apply-groups), in and out (writesBare); others take only their statements.
-      const positional = writesBare(path, n) ? n.valueChild() : undefined;
+      const positional = writesBare(path, n) ? valueLeaf(path.slice(path.lastIndexOf('/') + 1), n) : undefined;
       return { path, kind: 'container', ...(positional ? { positional, bare: true } : {}), hasChild: (name) => n.child(name) !== undefined };
     }
   }

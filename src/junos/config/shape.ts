@@ -17,17 +17,17 @@
  */
 import type { Schema, SchemaNode } from '../../schema/index.js';
 import { type ConfigNode, ConfigTree, node } from './tree.js';
-import { writesBare } from './schema.js';
+import { valueLeaf, writesBare } from './schema.js';
 
-/** The leaf that takes a container's bare value (its first leaf, after apply-groups), or undefined. */
-export function positionalLeaf(s: SchemaNode | undefined): string | undefined {
-  if (!s || s.kind !== 'container') return undefined;
-  return s.valueChild();
+/** The leaf that takes container NAME's bare value (its first leaf, after apply-groups, as a rule), or undefined. */
+export function positionalLeaf(s: SchemaNode | undefined, name: string): string | undefined {
+  if (!s) return undefined;
+  return valueLeaf(name, s);
 }
 
 /** The leaf Junos writes as the container's value in text and set form, or undefined. */
 function bareLeaf(s: SchemaNode, name: string): string | undefined {
-  const p = positionalLeaf(s);
+  const p = positionalLeaf(s, name);
   return p && writesBare(name, s) ? p : undefined;
 }
 
@@ -114,7 +114,7 @@ function isBareWord(x: ConfigNode, s: SchemaNode): boolean {
 }
 
 function conformContainer(c: ConfigNode, sc: SchemaNode): void {
-  const p = positionalLeaf(sc);
+  const p = positionalLeaf(sc, c.name);
   if (c.kind === 'leaf') {
     const v = c.value ?? '';
     delete c.value;

@@ -9,7 +9,7 @@
  *  - chain:   a `set` path, where every word goes one level deeper.
  */
 import { type ConfigNode, node, keyString } from './tree.js';
-import { ruleFor, keysOf, hiddenListsUnder, FLAGS, type Rule } from './schema.js';
+import { ruleFor, keysOf, hiddenListsUnder, elementName, FLAGS, type Rule } from './schema.js';
 import { editPath, type ConfigProblem } from './errors.js';
 import type { ChildIndex } from './child-index.js';
 
@@ -117,7 +117,7 @@ function childCursor(cur: Cursor, n: ConfigNode, words: string[]): Cursor {
 function resolveHead(cur: Cursor, words: Word[], i: number, mode: Mode, o: WalkOptions): Step | undefined {
   const w = words[i];
   if (w.list) fail('syntax error', w, cur);
-  const name = w.v;
+  const name = elementName(w.v);
   const P = cur.path;
   if (cur.wrapped) return entryStep(cur, cur.wrapped.name, cur.wrapped.rule, words, i, o, []);
 

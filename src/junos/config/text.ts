@@ -2,7 +2,7 @@
  * Junos curly-brace configuration text (`show configuration`): reader and writer.
  */
 import { type ConfigNode, ConfigTree, type EditOp } from './tree.js';
-import { ruleFor, keysOf, isTopLevel, SECRET_LEAVES, type Rule } from './schema.js';
+import { ruleFor, keysOf, isTopLevel, textName, SECRET_LEAVES, type Rule } from './schema.js';
 import { ConfigSyntaxError, editPath, type ConfigProblem } from './errors.js';
 import { walk, rootCursor, StatementError, type Cursor, type Word } from './statement.js';
 import { ChildIndex } from './child-index.js';
@@ -313,10 +313,10 @@ export function quote(v: string): string {
 
 /** Words naming a statement in text and set form (keyword and keys), without its value. */
 export function headWords(n: ConfigNode, parentPath: readonly string[], inWrapper = false): string[] {
-  if (n.kind !== 'entry') return [n.name];
+  if (n.kind !== 'entry') return [textName(n.name)];
   const rule = ruleFor([...parentPath, n.name]);
   const out: string[] = [];
-  if (!rule?.hidden && !inWrapper) out.push(n.name);
+  if (!rule?.hidden && !inWrapper) out.push(textName(n.name));
   const defs = keysOf(rule);
   (n.keys ?? []).forEach((k, idx) => {
     const kw = defs[idx]?.keyword;
@@ -383,9 +383,10 @@ function group(children: ConfigNode[]): Group[] {
 
 function inlineWords(g: Group): string {
   const n = g.nodes[0];
-  if (n.kind !== 'leaf') return n.name;
-  if (g.nodes.length === 1) return `${n.name} ${quote(n.value ?? '')}`;
-  return `${n.name} [ ${g.nodes.map((x) => quote(x.value ?? '')).join(' ')} ]`;
+  const name = textName(n.name);
+  if (n.kind !== 'leaf') return name;
+  if (g.nodes.length === 1) return `${name} ${quote(n.value ?? '')}`;
+  return `${name} [ ${g.nodes.map((x) => quote(x.value ?? '')).join(' ')} ]`;
 }
 
 function renderChildren(children: ConfigNode[], parentPath: readonly string[], level: number, lines: string[]): void {

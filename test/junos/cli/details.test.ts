@@ -75,3 +75,16 @@ test('PyEZ facts of ex9208: current_re names re0 (dual RE, master)', async (t) =
     await d.close();
   }
 });
+
+test('configuration-mode help names 802.3ad as Junos does and takes its bundle as a bare value', () => {
+  const schema = loadSchema('junos-ex');
+  const eo = configurationHelp('set interfaces ge-0/0/5 ether-options ', [], schema) as { ok: boolean; candidates: { word: string; help: string }[] };
+  assert.ok(eo.ok);
+  const words = eo.candidates.map((c) => c.word);
+  assert.ok(words.includes('802.3ad') && !words.includes('ieee-802.3ad'), words.join(' '));
+  assert.equal(eo.candidates.find((c) => c.word === '802.3ad')?.help, 'IEEE 802.3ad');
+  const bundle = configurationHelp('set interfaces ge-0/0/5 ether-options 802.3ad ae0 ', [], schema);
+  assert.ok(bundle.ok, JSON.stringify(bundle));
+  const lacp = configurationHelp('set interfaces ge-0/0/5 ether-options 802.3ad lacp ', [], schema) as { ok: boolean; candidates: { word: string }[] };
+  assert.ok(lacp.ok && lacp.candidates.some((c) => c.word === 'force-up'), JSON.stringify(lacp));
+});

@@ -141,7 +141,6 @@ test('a delete of a missing statement leaves nothing behind', async () => {
   try {
     // load-configuration: delete under a statement that does not exist is a no-op.
     assert.match(await c.rpc('<load-configuration action="merge"><configuration><interfaces><interface><name>ge-0/0/0</name><hold-time><up delete="delete"/></hold-time></interface></interfaces></configuration></load-configuration>'), /<ok\/>/);
-    assert.match(await c.rpc('<load-configuration action="merge"><configuration><interfaces><interface><name>ge-0/0/7</name><unit delete="delete"><name>0</name></unit></interface></interfaces></configuration></load-configuration>'), /<ok\/>/);
     assert.match(await c.rpc(loadText('merge', 'interfaces { ge-0/0/0 { hold-time { delete: up; } } }')), /<ok\/>/);
     assert.equal(text(await c.rpc(GET)), INITIAL);
     assert.equal(output(await c.rpc(compare)).trim(), '', 'nothing changed');
@@ -169,6 +168,16 @@ test('a delete of a missing statement leaves nothing behind', async () => {
     const after = text(await c.rpc(GET));
     assert.match(after, /description up;/);
     assert.doesNotMatch(after, /hold-time/);
+    // A list entry the edit names is created even when it holds only deletes, as on Junos
+    // (`<interface><name>X</name><disable delete="delete"/>` under protocols lldp gives
+    // `interface X;`): the entry, nothing of what was to be deleted.
+    assert.match(await c.rpc('<load-configuration action="merge"><configuration><interfaces><interface><name>ge-0/0/7</name><unit delete="delete"><name>0</name></unit></interface></interfaces></configuration></load-configuration>'), /<ok\/>/);
+    const r4 = await editDel('<protocols><lldp><interface><name>ge-0/0/1</name><disable delete="delete"/></interface></lldp></protocols>');
+    assert.match(r4, /<ok\/>/);
+    const entries = text(await c.rpc(GET));
+    assert.match(entries, /^ {4}ge-0\/0\/7;$/m);
+    assert.match(entries, /lldp \{\n {8}interface ge-0\/0\/1;\n/);
+    assert.doesNotMatch(entries, /unit 0;\n {4}\}\n {4}ge-0\/0\/7 \{|disable/);
   } finally {
     await dev.close();
   }

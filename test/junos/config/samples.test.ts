@@ -127,6 +127,43 @@ test('a container that takes a bare value: autonomous-system holds as-number in 
   assert.match(renderText(textShape(f, schema)), /input f1;/);
 });
 
+test('hold-time is written with its keywords, one line in text, a line per leaf in set', () => {
+  const schema = loadSchema('junos');
+  for (const src of [
+    parseText('interfaces { ge-0/0/1 { hold-time up 200 down 100; } }'),
+    parseSet('set interfaces ge-0/0/1 hold-time up 200 down 100'),
+    parseXmlConfig(parseXml('<configuration><interfaces><interface><name>ge-0/0/1</name><hold-time><up>200</up><down>100</down></hold-time></interface></interfaces></configuration>')),
+  ]) {
+    const t = conformTree(src, schema);
+    assert.match(renderXml(t), /<hold-time>\s*<up>200<\/up>\s*<down>100<\/down>\s*<\/hold-time>/);
+    assert.match(renderText(textShape(t, schema)), /^ {8}hold-time up 200 down 100;$/m);
+    assert.equal(renderSet(textShape(t, schema)), 'set interfaces ge-0/0/1 hold-time up 200\nset interfaces ge-0/0/1 hold-time down 100\n');
+    const { back, text } = roundTrip(t, 'junos');
+    assert.equal(back, text);
+  }
+});
+
+test('802.3ad in text and set is <ieee-802.3ad> in XML and JSON, its bare value the bundle', () => {
+  const schema = loadSchema('junos-ex');
+  for (const src of [
+    parseText('interfaces { ge-0/0/5 { ether-options { 802.3ad ae0; } } }'),
+    parseSet('set interfaces ge-0/0/5 ether-options 802.3ad ae0'),
+    parseXmlConfig(parseXml('<configuration><interfaces><interface><name>ge-0/0/5</name><ether-options><ieee-802.3ad><bundle>ae0</bundle></ieee-802.3ad></ether-options></interface></interfaces></configuration>')),
+    parseJson('{"configuration":{"interfaces":{"interface":[{"name":"ge-0/0/5","ether-options":{"ieee-802.3ad":{"bundle":"ae0"}}}]}}}'),
+  ]) {
+    const t = conformTree(src, schema);
+    assert.match(renderXml(t), /<ether-options>\s*<ieee-802\.3ad>\s*<bundle>ae0<\/bundle>\s*<\/ieee-802\.3ad>/);
+    assert.equal(renderSet(textShape(t, schema)), 'set interfaces ge-0/0/5 ether-options 802.3ad ae0\n');
+    assert.match(renderText(textShape(t, schema)), /^ {12}802\.3ad ae0;$/m);
+  }
+  // With LACP options inside, every form reads back the same.
+  const more = conformTree(parseXmlConfig(parseXml('<configuration><interfaces><interface><name>ge-0/0/5</name><ether-options><ieee-802.3ad><lacp><force-up/></lacp><bundle>ae0</bundle><primary/></ieee-802.3ad></ether-options></interface></interfaces></configuration>')), schema);
+  const { back, text, xml } = roundTrip(more, 'junos-ex');
+  assert.equal(back, text);
+  assert.match(xml, /<bundle>ae0<\/bundle>/);
+  assert.doesNotMatch(text, /ieee-802|bundle/);
+});
+
 test('every profile factory configuration round-trips through every form', () => {
   const profiles = path.join(root, 'fixtures/profiles');
   const families: Record<string, SchemaFamily> = { junos: 'junos', 'junos-es': 'junos-es', 'junos-ex': 'junos-ex', 'junos-qfx': 'junos-qfx' };
