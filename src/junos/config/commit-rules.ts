@@ -136,7 +136,8 @@ export const COMMIT_RULES: CommitRule[] = [
     id: 'bgp-internal-as',
     what: 'an internal BGP group without routing-options autonomous-system',
     check(v) {
-      if (v.leaf(v.one(v.root, 'routing-options'), 'autonomous-system')) return [];
+      const ro = v.one(v.root, 'routing-options');
+      if (v.leaf(ro, 'autonomous-system') || v.leaf(v.one(ro, 'autonomous-system'), 'as-number')) return [];
       return v.kids(v.one(v.root, 'protocols', 'bgp'), 'group')
         .filter((g) => v.leaf(g, 'type') === 'internal' && v.has(g, 'neighbor'))
         .map((g) => ({ path: ['protocols', 'bgp', 'group', v.key(g)], statement: 'type internal', message: `Error in group ${v.key(g)}:\nautonomous system must be configured for an internal peer` }));
@@ -252,11 +253,11 @@ export const COMMIT_RULES: CommitRule[] = [
   },
   {
     id: 'policy-defined',
-    what: 'import/export naming a policy-statement that is not defined',
+    what: 'import/export (and a VRF\'s vrf-import/vrf-export) naming a policy-statement that is not defined',
     check(v) {
       const defined = v.names('policy-options', 'policy-statement');
       const out: Violation[] = [];
-      for (const kw of ['import', 'export']) {
+      for (const kw of ['import', 'export', 'vrf-import', 'vrf-export']) {
         for (const { node, words } of v.findAll(v.root, kw)) {
           if (words[0] === 'policy-options' || words[0] === 'groups' || node.kind !== 'leaf') continue;
           for (const name of splitExpr(node.value ?? '')) {
