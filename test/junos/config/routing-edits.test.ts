@@ -100,3 +100,22 @@ test('a VRF naming a policy that is not defined does not commit; defined, it doe
     assert.match(await c.rpc('<commit-configuration/>'), /<commit-success\/>/);
   });
 });
+
+test('text forms Junos prints: loops 4; teardown 99; stub keeps default-metric by name', async () => {
+  await withDevice(async (c) => {
+    assert.match(
+      await c.rpc(load('<protocols><ospf><area><name>0.0.0.1</name><stub><default-metric>100</default-metric></stub></area></ospf><bgp><family><inet><unicast><loops><loops>4</loops></loops><prefix-limit><maximum>20</maximum><teardown><limit-threshold>99</limit-threshold></teardown></prefix-limit></unicast></inet></family></bgp></protocols>')),
+      /<ok\/>/,
+    );
+    const text = await c.rpc('<get-configuration database="candidate" format="text"><configuration><protocols/></configuration></get-configuration>');
+    assert.match(text, /\n\s+loops 4;\n/);
+    assert.match(text, /prefix-limit \{\s*maximum 20;\s*teardown 99;\s*\}/);
+    assert.match(text, /stub \{\s*default-metric 100;\s*\}/);
+    assert.doesNotMatch(text, /stub 100/);
+    // And the same text reads back to the same XML.
+    const set = await c.rpc('<get-configuration database="candidate" format="set"><configuration><protocols/></configuration></get-configuration>');
+    assert.match(set, /set protocols ospf area 0\.0\.0\.1 stub default-metric 100/);
+    assert.match(set, /set protocols bgp family inet unicast loops 4/);
+    assert.match(set, /set protocols bgp family inet unicast prefix-limit teardown 99/);
+  });
+});
