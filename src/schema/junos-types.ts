@@ -28,7 +28,9 @@ function checkPrefix(value: string, v4: boolean, v6: boolean, need: Need): strin
   const is4 = v4 && (len === undefined ? isIPv4(addr) : isIPv4PrefixAddress(addr));
   const is6 = v6 && !is4 && isIPv6(addr);
   if (!is4 && !is6) return `invalid prefix: ${value}`;
-  if (len === undefined) return need === 'optional' ? null : `prefix length required: ${value}`;
+  // A bare address is a host prefix where the length may be left out (`-only` as well: a
+  // prefix-list item 172.16.1.32 is stored as 172.16.1.32/32).
+  if (len === undefined) return need !== 'mandatory' ? null : `prefix length required: ${value}`;
   const max = is4 ? 32 : 128;
   if (!/^\d{1,3}$/.test(len) || Number(len) > max) return `invalid prefix length: ${value}`;
   if (need === 'only' && is4) {
@@ -41,6 +43,29 @@ function checkPrefix(value: string, v4: boolean, v6: boolean, need: Need): strin
     if ((n & ~mask) >>> 0 !== 0) return `host bits set in prefix: ${value}`;
   }
   return null;
+}
+
+const PREFIX_TYPES = new Set(['ipv4prefix', 'ipv6prefix', 'ipprefix', 'ipv4prefix-optional', 'ipv6prefix-optional', 'ipprefix-optional', 'ipv4prefix-mandatory', 'ipv6prefix-mandatory', 'ipprefix-mandatory', 'ipv4prefix-only', 'ipv6prefix-only', 'ipprefix-only']);
+
+/**
+ * The value as Junos stores a prefix of a junos-common-types prefix type: a bare address gets
+ * its host length (`172.16.1.32` → `172.16.1.32/32`, `2001:db8::1` → `2001:db8::1/128`) and a
+ * short IPv4 prefix its missing octets (`10/8` → `10.0.0.0/8`). Anything else, unchanged.
+ */
+export function canonicalPrefix(type: string | undefined, value: string): string {
+  if (type === undefined || !PREFIX_TYPES.has(type)) return value;
+  const slash = value.indexOf('/');
+  const addr = slash < 0 ? value : value.slice(0, slash);
+  if (slash < 0) {
+    if (isIPv4(addr)) return `${addr}/32`;
+    if (isIPv6(addr)) return `${addr}/128`;
+    return value;
+  }
+  const len = value.slice(slash + 1);
+  if (!/^\d{1,3}$/.test(len) || isIPv4(addr) || !isIPv4PrefixAddress(addr) || addr.includes(':')) return value;
+  const o = addr.split('.');
+  while (o.length < 4) o.push('0');
+  return `${o.join('.')}/${len}`;
 }
 
 function checkAddress(value: string, v4: boolean, v6: boolean): string | null {

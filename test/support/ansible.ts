@@ -92,6 +92,12 @@ export interface PlaybookOptions {
   check?: boolean;
   timeoutMs?: number;
   connection?: 'netconf' | 'network_cli';
+  /**
+   * Ansible's play strategy: `linear` (the default: every host finishes a task before any
+   * starts the next) or `free` (each host runs through the tasks at its own pace, so tasks
+   * limited by `when:` to different hosts run side by side).
+   */
+  strategy?: 'linear' | 'free';
 }
 
 /**
@@ -139,7 +145,7 @@ export async function runPlaybookOn(
       ].join('\n'),
       { mode: 0o600 },
     );
-    const play = [{ hosts: 'junos', gather_facts: false, tasks }];
+    const play = [{ hosts: 'junos', gather_facts: false, ...(opts.strategy ? { strategy: opts.strategy } : {}), tasks }];
     writeFileSync(path.join(dir, 'playbook.yml'), JSON.stringify(play, null, 1), { mode: 0o600 });
     const args = ['-i', path.join(dir, 'inventory.json'), path.join(dir, 'playbook.yml'), ...(opts.check ? ['--check'] : [])];
     const env: NodeJS.ProcessEnv = {
@@ -197,6 +203,8 @@ export async function runPlaybookOn(
     for (const p of parsed.plays ?? []) {
       for (const t of p.tasks) {
         for (const name of Object.keys(targets)) {
+          // Under the free strategy a task is reported once per batch of hosts that ran it.
+          if (opts.strategy === 'free' && !t.hosts[name]) continue;
           const res = t.hosts[name] ?? {};
           runs[name]!.tasks.push({
             name: t.task.name,
@@ -234,7 +242,8 @@ export function describe(t: TaskResult): string {
  * kills it, should a test end before stop()).
  */
 export async function startAnsibleDevice(h: Harness, hostname: string, profile = 'mx'): Promise<{ target: AnsibleTarget; stop(): Promise<void> }> {
-  const { child, port } = await spawnSshDevice(h, ['--ssh-user', 'lab:Lab-pw123', '--profile', profile, '--hostname', hostname, '--state-dir', h.tempDir()]);
+  // Seven of them start side by side (startAnsibleDevices): a minute, on a busy machine.
+  const { child, port } = await spawnSshDevice(h, ['--ssh-user', 'lab:Lab-pw123', '--profile', profile, '--hostname', hostname, '--state-dir', h.tempDir()], 60_000);
   return {
     target: { port, user: 'lab', password: 'Lab-pw123' },
     async stop() {

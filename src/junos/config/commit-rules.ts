@@ -154,7 +154,8 @@ export const COMMIT_RULES: CommitRule[] = [
     kind: 'daemon',
     source: 'unconfirmed: no public capture of the rpd message found (searched Juniper docs, GitHub issues of Ansible/PyEZ/Terraform junos providers)',
     check(v) {
-      if (v.leaf(v.one(v.root, 'routing-options'), 'autonomous-system')) return [];
+      const ro = v.one(v.root, 'routing-options');
+      if (v.leaf(ro, 'autonomous-system') || v.leaf(v.one(ro, 'autonomous-system'), 'as-number')) return [];
       return v.kids(v.one(v.root, 'protocols', 'bgp'), 'group')
         .filter((g) => v.leaf(g, 'type') === 'internal' && v.has(g, 'neighbor'))
         .map((g) => ({ path: ['protocols', 'bgp', 'group', v.key(g)], statement: 'type internal', message: `Error in group ${v.key(g)}:\nautonomous system must be configured for an internal peer` }));
@@ -303,13 +304,13 @@ export const COMMIT_RULES: CommitRule[] = [
   },
   {
     id: 'policy-defined',
-    what: 'import/export naming a policy-statement that is not defined',
+    what: 'import/export (and a VRF\'s vrf-import/vrf-export) naming a policy-statement that is not defined',
     kind: 'daemon',
     source: 'confirmed: "error: Policy error: Policy my-policy referenced but not defined" (Junos for Dummies, http://www.dummies.com/how-to/content/how-to-commit-your-junos-configuration.html, quoted at https://how-to-make69.blogspot.com/2016/09/how-to-commit-your-junos-configuration.html)',
     check(v) {
       const defined = v.names('policy-options', 'policy-statement');
       const out: Violation[] = [];
-      for (const kw of ['import', 'export']) {
+      for (const kw of ['import', 'export', 'vrf-import', 'vrf-export']) {
         for (const { node, words } of v.findAll(v.root, kw)) {
           if (words[0] === 'policy-options' || words[0] === 'groups' || node.kind !== 'leaf') continue;
           for (const name of splitExpr(node.value ?? '')) {

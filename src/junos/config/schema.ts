@@ -413,16 +413,22 @@ export function yangRule(p: ElementPath): Rule | undefined {
  * input/output filters, bandwidth, ...), and a few whose YANG puts apply-groups first.
  */
 export function writesBare(path: string, n: SchemaNode): boolean {
-  const name = path.slice(path.lastIndexOf('/') + 1);
-  if (KEYWORD_FIRST.has(name)) return false;
-  if (VALUE_LEAF.has(name)) return true;
+  const last = path.slice(path.lastIndexOf('/') + 1);
+  if (KEYWORD_FIRST.has(last) || NAMED_FIRST.has(last)) return false;
+  if (VALUE_LEAF.has(last)) return true;
   const first = n.childNames()[0];
   if (first !== undefined && n.child(first)?.kind === 'leaf') return true;
-  return BARE_AFTER_APPLY.has(path.slice(path.lastIndexOf('/') + 1));
+  return BARE_AFTER_APPLY.has(last);
 }
 
-/** Containers Junos writes with a bare value though their YANG lists apply-groups first. */
-const BARE_AFTER_APPLY = new Set(['vrf-target']);
+/**
+ * Containers Junos writes with a bare value though their YANG lists apply-groups first:
+ * `vrf-target target:1:1;`, BGP's `loops 4;` and prefix-limit `teardown 99;`.
+ */
+const BARE_AFTER_APPLY = new Set(['vrf-target', 'loops', 'teardown']);
+
+/** Containers whose first leaf Junos writes with its name: OSPF's `stub default-metric 100;`. */
+const NAMED_FIRST = new Set(['stub']);
 
 /**
  * Containers whose first leaf Junos writes with its keyword, though the YANG puts it first:

@@ -18,6 +18,7 @@
 import type { Schema, SchemaNode } from '../../schema/index.js';
 import { type ConfigNode, ConfigTree, node } from './tree.js';
 import { valueLeaf, writesBare } from './schema.js';
+import { canonicalPrefix } from '../../schema/junos-types.js';
 
 /** The leaf that takes container NAME's bare value (its first leaf, after apply-groups, as a rule), or undefined. */
 export function positionalLeaf(s: SchemaNode | undefined, name: string): string | undefined {
@@ -53,6 +54,7 @@ function conformChildren(n: ConfigNode, s: SchemaNode, depth: number): void {
         break;
       case 'list':
         conformEntry(c, sc);
+        for (const k of c.kind === 'entry' ? (c.keys ?? []) : []) k.value = canonicalPrefix(sc.child(k.name)?.junosType(), k.value);
         if (c.kind === 'entry' || c.kind === 'container') conformChildren(c, sc, depth + 1);
         break;
       case 'leaf':
@@ -63,11 +65,29 @@ function conformChildren(n: ConfigNode, s: SchemaNode, depth: number): void {
           c.value = v;
           c.children = [];
         }
+        if (c.kind === 'leaf' && c.value !== undefined) c.value = canonicalPrefix(sc.junosType(), c.value);
+        break;
+      case 'leaf-list':
+        if (c.kind === 'leaf' && c.value !== undefined) c.value = canonicalPrefix(sc.junosType(), c.value);
         break;
       default:
         break;
     }
   }
+  dropHollow(n, s);
+}
+
+/**
+ * A container without YANG `presence` exists only through what it holds, as on Junos: an
+ * empty `<routing-instances/>` in an edit (Ansible's static-routes module sends one with
+ * every change) adds nothing, and no empty `routing-instances;` is kept or shown. Edit
+ * markers (delete, replace, inactive) and annotations keep the element.
+ */
+function dropHollow(n: ConfigNode, s: SchemaNode): void {
+  const hollow = (c: ConfigNode): boolean =>
+    c.kind === 'container' && c.children.length === 0 && !c.op && !c.inactive && !c.activate && c.comment === undefined && c.group === undefined &&
+    s.child(c.name)?.kind === 'container' && !s.child(c.name)!.presence;
+  if (n.children.some(hollow)) n.children = n.children.filter((c) => !hollow(c));
 }
 
 /**

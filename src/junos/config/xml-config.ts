@@ -101,6 +101,11 @@ function readElement(el: XmlElement, parentPath: string[], words: string[], prob
     readChildren({ ...el, children: rest }, n, path, entryWords, problems);
   } else if (kids.length > 0) {
     n = node(el.name, 'container');
+    // Junos's flat form `<autonomous-system>65010<asdot-notation/></autonomous-system>`: the
+    // text beside the statements is the container's bare value (the schema view gives it to
+    // the leaf that takes it, as-number here).
+    const bare = el.children.filter((c): c is string => typeof c === 'string').join('').trim();
+    if (bare !== '') n.children.push(rule?.positional ? node(rule.positional, 'leaf', { value: bare }) : node(bare, 'flag'));
     readChildren(el, n, path, [...words, el.name], problems);
   } else if (text !== '') {
     n = node(el.name, 'leaf', { value: text });
