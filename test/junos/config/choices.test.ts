@@ -1,0 +1,85 @@
+/**
+ * Statements of a YANG choice: a new statement of one case takes the place of the other
+ * cases' statements, on every face (set lines, XML merge, edit-config), as on Junos; and
+ * the SRX default policy is written as Junos writes it (`default-policy { permit-all; }`,
+ * `<default-policy><deny-all/></default-policy>`), not as the YANG's `default-action` leaf.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { EmulatedDevice } from '../../../src/junos/device.js';
+import { TestClient } from '../../support/netconf-client.js';
+
+const loadSet = (lines: string) => `<load-configuration action="set" format="text"><configuration-set>${lines}</configuration-set></load-configuration>`;
+const getSet = (filter: string) => `<get-configuration database="candidate" format="set"><configuration>${filter}</configuration></get-configuration>`;
+const setLines = (reply: string) => (/<configuration-set>([\s\S]*?)<\/configuration-set>/.exec(reply)?.[1] ?? assert.fail(reply)).trim().split('\n');
+
+async function device(profile: string) {
+  const dev = await EmulatedDevice.create({ profile, hostname: 'choices' });
+  const c = new TestClient(dev.openNetconf({ user: 'lab' }));
+  await c.open();
+  return { dev, c };
+}
+
+test('a statement of one case of a choice replaces the other case (set, XML merge, edit-config)', async () => {
+  const { dev, c } = await device('mx');
+  try {
+    assert.match(await c.rpc(loadSet('set firewall filter f term t then accept\nset firewall filter f term t then discard')), /<ok\/>/);
+    assert.deepEqual(setLines(await c.rpc(getSet('<firewall/>'))), ['set firewall filter f term t then discard']);
+    assert.match(
+      await c.rpc('<load-configuration action="merge"><configuration><firewall><filter><name>f</name><term><name>t</name><then><reject/></then></term></filter></firewall></configuration></load-configuration>'),
+      /<ok\/>/,
+    );
+    assert.deepEqual(setLines(await c.rpc(getSet('<firewall/>'))), ['set firewall filter f term t then reject']);
+    assert.match(
+      await c.rpc('<edit-config><target><candidate/></target><config><configuration><firewall><filter><name>f</name><term><name>t</name><then><accept/></then></term></filter></firewall></configuration></config></edit-config>'),
+      /<ok\/>/,
+    );
+    assert.deepEqual(setLines(await c.rpc(getSet('<firewall/>'))), ['set firewall filter f term t then accept']);
+    // Statements outside the choice stay.
+    assert.match(await c.rpc(loadSet('set firewall filter f term t then count c1\nset firewall filter f term t then discard')), /<ok\/>/);
+    assert.deepEqual(setLines(await c.rpc(getSet('<firewall/>'))), ['set firewall filter f term t then count c1', 'set firewall filter f term t then discard']);
+  } finally {
+    await dev.close();
+  }
+});
+
+test('SRX default policy: permit-all / deny-all statements, the last one set wins, and show security policies follows', async () => {
+  for (const profile of ['srx', 'srx4100']) {
+    const { dev, c } = await device(profile);
+    try {
+      assert.match(await c.rpc(loadSet('set security policies default-policy permit-all')), /<ok\/>/, profile);
+      const xml = await c.rpc('<get-configuration database="candidate"><configuration><security><policies/></security></configuration></get-configuration>');
+      assert.match(xml, /<default-policy>\s*<permit-all\/>\s*<\/default-policy>/, xml);
+      assert.match(await c.rpc('<load-configuration action="merge"><configuration><security><policies><default-policy><deny-all/></default-policy></policies></security></configuration></load-configuration>'), /<ok\/>/);
+      assert.deepEqual(setLines(await c.rpc(getSet('<security><policies/></security>'))), ['set security policies default-policy deny-all']);
+      const text = await c.rpc('<get-configuration database="candidate" format="text"><configuration><security><policies/></security></configuration></get-configuration>');
+      assert.match(text, /default-policy \{\s*deny-all;\s*\}/);
+      assert.match(await c.rpc('<commit-configuration/>'), /<commit-success\/>/);
+      assert.match(await c.rpc('<get-firewall-policies/>'), /<default-action>deny-all<\/default-action>/);
+    } finally {
+      await dev.close();
+    }
+  }
+});
+
+test('NTP statements Junos writes on one line: peer, broadcast, source-address, threshold', async () => {
+  const { dev, c } = await device('mx');
+  try {
+    const lines = [
+      'set system ntp threshold 300 action accept',
+      'set system ntp peer 192.0.2.7 version 3 prefer',
+      'set system ntp source-address 192.0.2.1 routing-instance rt1',
+      'set system ntp broadcast 192.0.2.255 version 3 ttl 200',
+    ];
+    assert.match(await c.rpc(loadSet(lines.join('\n'))), /<ok\/>/);
+    const text = await c.rpc('<get-configuration database="candidate" format="text"><configuration><system><ntp/></system></configuration></get-configuration>');
+    assert.match(text, /\n {8}threshold 300 action accept;\n/);
+    assert.match(text, /\n {8}peer 192\.0\.2\.7 version 3 prefer;\n/);
+    assert.match(text, /\n {8}source-address 192\.0\.2\.1 routing-instance rt1;\n/);
+    assert.match(text, /\n {8}broadcast 192\.0\.2\.255 version 3 ttl 200;\n/);
+    const xml = await c.rpc('<get-configuration database="candidate"><configuration><system><ntp/></system></configuration></get-configuration>');
+    assert.match(xml, /<threshold>\s*<value>300<\/value>\s*<action>accept<\/action>\s*<\/threshold>/);
+  } finally {
+    await dev.close();
+  }
+});
