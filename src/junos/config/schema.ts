@@ -151,7 +151,7 @@ export const RULES: Rule[] = [
   leafList('web-management/https/interface'),
   // snmp
   list('/snmp/community'),
-  list('/snmp/community/clients'),
+  list('/snmp/community/clients', { wrapped: true, oneliner: 'all' }),
   list('/snmp/trap-group'),
   list('/snmp/trap-group/targets'),
   // routing
