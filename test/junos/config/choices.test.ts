@@ -62,6 +62,20 @@ test('SRX default policy: permit-all / deny-all statements, the last one set win
   }
 });
 
+test('SNMP community clients in one block, `0.0.0.0/0 restrict;` on one line, read back from that text', async () => {
+  const { dev, c } = await device('mx');
+  try {
+    assert.match(await c.rpc(loadSet('set snmp community public clients 10.10.50.0/24\nset snmp community public clients 0.0.0.0/0 restrict')), /<ok\/>/);
+    const text = await c.rpc('<get-configuration database="candidate" format="text"><configuration><snmp/></configuration></get-configuration>');
+    assert.match(text, /community public \{\n {8}clients \{\n {12}10\.10\.50\.0\/24;\n {12}0\.0\.0\.0\/0 restrict;\n {8}\}\n {4}\}/, text);
+    const load = '<load-configuration action="merge" format="text"><configuration-text>snmp { community c2 { clients { 10.0.0.0/8; 0.0.0.0/0 restrict; } } }</configuration-text></load-configuration>';
+    assert.match(await c.rpc(load), /<ok\/>/);
+    assert.deepEqual(setLines(await c.rpc(getSet('<snmp><community><name>c2</name></community></snmp>'))), ['set snmp community c2 clients 10.0.0.0/8', 'set snmp community c2 clients 0.0.0.0/0 restrict']);
+  } finally {
+    await dev.close();
+  }
+});
+
 test('NTP statements Junos writes on one line: peer, broadcast, source-address, threshold', async () => {
   const { dev, c } = await device('mx');
   try {
