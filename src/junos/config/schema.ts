@@ -84,7 +84,7 @@ export const RULES: Rule[] = [
     'system/services', 'policies/policy/policy/match', 'policies/policy/policy/then',
     'global/policy/match', 'global/policy/then', 'then/permit', 'ids-option/icmp', 'ids-option/ip',
     'ids-option/tcp', 'ids-option/udp', 'system/archival', 'system/archival/configuration',
-    'system/license', 'system/license/autoupdate', 'syslog/console', 'system/static-host-mapping',
+    'system/license', 'system/license/autoupdate', 'system/static-host-mapping',
     'area/interface/bfd-liveness-detection',
     'system/services/ssh',
     'rib/static', 'instance/routing-options', 'instance/protocols',
@@ -129,7 +129,8 @@ export const RULES: Rule[] = [
   list('syslog/file/contents', { hidden: true, oneliner: 'all', except: ['archive', 'structured-data', 'match', 'explicit-priority'] }),
   list('syslog/host/contents', { hidden: true, oneliner: 'all', except: ['port', 'facility-override', 'source-address', 'match', 'structured-data', 'explicit-priority', 'log-prefix'] }),
   list('syslog/user/contents', { hidden: true, oneliner: 'all', except: ['match'] }),
-  list('syslog/console/contents', { hidden: true, oneliner: 'all' }),
+  // `console { any critical; }`: a list keyed by facility (YANG), every entry in one block.
+  list('/system/syslog/console', { wrapped: true, oneliner: 'all' }),
   list('/system/archival/configuration/archive-sites', { hidden: true }),
   list('/system/static-host-mapping/host', { hidden: true }),
   leafList('/system/static-host-mapping/host/inet'),

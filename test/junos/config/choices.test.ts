@@ -2,7 +2,8 @@
  * Statements of a YANG choice: a new statement of one case takes the place of the other
  * cases' statements, on every face (set lines, XML merge, edit-config), as on Junos; and
  * the SRX default policy is written as Junos writes it (`default-policy { permit-all; }`,
- * `<default-policy><deny-all/></default-policy>`), not as the YANG's `default-action` leaf.
+ * `<default-policy><deny-all/></default-policy>`), not as the YANG's `default-action` leaf;
+ * and statements whose text form Junos writes its own way (syslog console, snmp clients, ntp).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -56,6 +57,28 @@ test('SRX default policy: permit-all / deny-all statements, the last one set win
       assert.match(text, /default-policy \{\s*deny-all;\s*\}/);
       assert.match(await c.rpc('<commit-configuration/>'), /<commit-success\/>/);
       assert.match(await c.rpc('<get-firewall-policies/>'), /<default-action>deny-all<\/default-action>/);
+    } finally {
+      await dev.close();
+    }
+  }
+});
+
+test('syslog console: a list keyed by facility, set and text forms as Junos writes them, the level a choice', async () => {
+  for (const profile of ['mx', 'ex', 'srx', 'qfx']) {
+    const { dev, c } = await device(profile);
+    try {
+      assert.match(await c.rpc(loadSet('set system syslog console any critical\nset system syslog console kernel error\nset system syslog console any info')), /<ok\/>/, profile);
+      const text = await c.rpc('<get-configuration database="candidate" format="text"><configuration><system><syslog><console/></syslog></system></configuration></get-configuration>');
+      assert.match(text, /\n {8}console \{\n {12}any info;\n {12}kernel error;\n {8}\}\n/, text);
+      const xml = await c.rpc('<get-configuration database="candidate"><configuration><system><syslog><console/></syslog></system></configuration></get-configuration>');
+      assert.match(xml, /<console>\s*<name>any<\/name>\s*<info\/>\s*<\/console>/, xml);
+      const back = '<load-configuration action="merge" format="text"><configuration-text>system { syslog { console { authorization notice; } } }</configuration-text></load-configuration>';
+      assert.match(await c.rpc(back), /<ok\/>/);
+      assert.deepEqual(setLines(await c.rpc(getSet('<system><syslog><console/></syslog></system>'))), [
+        'set system syslog console any info',
+        'set system syslog console kernel error',
+        'set system syslog console authorization notice',
+      ]);
     } finally {
       await dev.close();
     }
