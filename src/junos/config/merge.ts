@@ -4,6 +4,7 @@
  * `inactive`/`active`.
  */
 import { type ConfigNode, type ConfigTree, cloneNode, keyString, isLeafList, nodesEqual, pruneEmptied, type EditOp } from './tree.js';
+import { ruleFor } from './schema.js';
 import { loadSchema, type Schema, type SchemaFamily } from '../../schema/index.js';
 import { RpcError } from '../../netconf/rpc-error.js';
 import { editPath } from './errors.js';
@@ -290,9 +291,25 @@ function markedOnlyStep(s: Step, ctx: MergeContext): void {
   if (c.kind !== 'leaf') mergeChildren(match, c, [...s.path, c.name], s.here, 'none', ctx);
 }
 
+/**
+ * `<host-name active="active"/>`: an empty element of a leaf with only an activation
+ * attribute changes the statement's state, not its value (Junos XML: an empty tag with
+ * `inactive`/`active` (de)activates the existing statement).
+ */
+function activationOnly(c: ConfigNode, path: string[]): boolean {
+  if (c.kind !== 'flag' || c.children.length || c.op || !(c.inactive || c.activate)) return false;
+  const kind = ruleFor([...path, c.name])?.kind;
+  return kind === 'leaf' || kind === 'leaf-list';
+}
+
 function mergeStep(s: Step, ctx: MergeContext): void {
   const { target, c } = s;
   const match = s.matches[0];
+  if (activationOnly(c, s.path)) {
+    // Nothing to (de)activate is nothing to do.
+    for (const m of s.matches) markers(m, c);
+    return;
+  }
   if (!match) {
     if (ctx.strict && onlyDeletes(c) && c.children.length > 0 && hasDelete(c)) {
       // edit-config: deleting below a statement that does not exist, as deleting a missing one.
