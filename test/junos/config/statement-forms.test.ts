@@ -3,7 +3,8 @@
  * cases' statements, on every face (set lines, XML merge, edit-config), as on Junos; and
  * the SRX default policy is written as Junos writes it (`default-policy { permit-all; }`,
  * `<default-policy><deny-all/></default-policy>`), not as the YANG's `default-action` leaf;
- * and statements whose text form Junos writes its own way (syslog console, snmp clients, ntp).
+ * statements whose text form Junos writes its own way (syslog console, snmp clients, ntp);
+ * and an empty leaf element with only `active`/`inactive` (de)activates, sets no value.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -116,6 +117,28 @@ test('NTP statements Junos writes on one line: peer, broadcast, source-address, 
     assert.match(text, /\n {8}broadcast 192\.0\.2\.255 version 3 ttl 200;\n/);
     const xml = await c.rpc('<get-configuration database="candidate"><configuration><system><ntp/></system></configuration></get-configuration>');
     assert.match(xml, /<threshold>\s*<value>300<\/value>\s*<action>accept<\/action>\s*<\/threshold>/);
+  } finally {
+    await dev.close();
+  }
+});
+
+test('an empty leaf element with active/inactive (de)activates the statement and keeps its value (load and edit-config)', async () => {
+  const { dev, c } = await device('mx');
+  try {
+    const load = (xml: string) => c.rpc(`<load-configuration action="merge"><configuration><system>${xml}</system></configuration></load-configuration>`);
+    const get = () => c.rpc('<get-configuration database="candidate"><configuration><system><host-name/><domain-name/></system></configuration></get-configuration>');
+    // junos_system sends this for every parameter it is not given.
+    assert.match(await load('<host-name active="active"/><domain-name active="active">example.net</domain-name>'), /<ok\/>/);
+    assert.match(await get(), /<host-name>choices<\/host-name>\s*<domain-name>example\.net<\/domain-name>/);
+    assert.match(await load('<host-name inactive="inactive"/>'), /<ok\/>/);
+    assert.match(await get(), /<host-name inactive="inactive">choices<\/host-name>/);
+    assert.match(await c.rpc('<edit-config><target><candidate/></target><config><configuration><system><host-name active="active"/></system></configuration></config></edit-config>'), /<ok\/>/);
+    assert.match(await get(), /<host-name>choices<\/host-name>/);
+    // Nothing to (de)activate: nothing changes.
+    assert.match(await load('<time-zone inactive="inactive"/>'), /<ok\/>/);
+    assert.doesNotMatch(await c.rpc('<get-configuration database="candidate"><configuration><system><time-zone/></system></configuration></get-configuration>'), /time-zone/);
+    // An empty leaf without such an attribute is still refused.
+    assert.match(await load('<time-zone/>'), /syntax error, expecting &lt;data&gt;/);
   } finally {
     await dev.close();
   }
