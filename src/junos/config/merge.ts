@@ -66,7 +66,7 @@ export function mergeTree(target: ConfigTree, incoming: ConfigTree, opts: MergeO
   }
   const ctx: MergeContext = { ...opts, warnings: [], emptied: new Set(), index: new ChildIndex(), place: opts.place ?? appendPlacer };
   mergeChildren(target.root, incoming.root, [], [], top, ctx);
-  for (const n of ctx.emptied) pruneEmptied(target.root, n);
+  for (const n of ctx.emptied) pruneEmptied(target.root, n, ctx.place.keeps);
   return ctx.warnings;
 }
 

@@ -21,8 +21,15 @@ import type { Schema, SchemaNode } from '../../schema/index.js';
 import { normalisePath } from './schema.js';
 import type { ConfigNode, ElementPath } from './tree.js';
 
-/** Puts the new statement `n` among the children of `parent` (at element path `parentPath`). */
-export type Placer = (parent: ConfigNode, parentPath: ElementPath, n: ConfigNode) => void;
+/**
+ * Puts the new statement `n` among the children of `parent` (at element path `parentPath`);
+ * `keeps(path)`, when given, tells the containers a deletion must not take away with their
+ * last statement (YANG presence containers).
+ */
+export interface Placer {
+  (parent: ConfigNode, parentPath: ElementPath, n: ConfigNode): void;
+  keeps?: (path: ElementPath) => boolean;
+}
 
 /** Appends: the order statements are given in (no schema). */
 export const appendPlacer: Placer = (parent, _path, n) => {
@@ -145,7 +152,7 @@ export function dropRivals(schema: Schema, parent: ConfigNode, parentPath: Eleme
  * case of a choice drops those of the other cases (dropRivals).
  */
 export function schemaPlacer(schema: Schema): Placer {
-  return (parent, parentPath, n) => {
+  const place: Placer = (parent, parentPath, n) => {
     dropRivals(schema, parent, parentPath, n.name);
     const ranks = statementRanks(schema, parentPath);
     const r = ranks?.get(n.name);
@@ -168,6 +175,8 @@ export function schemaPlacer(schema: Schema): Placer {
     else parent.children.splice(at, 0, n);
     h.len = parent.children.length;
   };
+  place.keeps = (path) => schema.walk(path)?.presence === true;
+  return place;
 }
 
 /**
