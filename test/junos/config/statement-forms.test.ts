@@ -143,3 +143,20 @@ test('an empty leaf element with active/inactive (de)activates the statement and
     await dev.close();
   }
 });
+
+test('a delete leaves a presence container (family inet) in place, and takes away the containers it emptied', async () => {
+  const { dev, c } = await device('mx');
+  try {
+    assert.match(await c.rpc(loadSet('set interfaces ge-0/0/3 unit 0 family inet address 10.1.1.1/24\nset interfaces ge-0/0/3 unit 0 family inet filter input-list f')), /<ok\/>/);
+    // XML keyless delete (Ansible's deleted state) and a set-form delete.
+    const del = '<load-configuration action="merge"><configuration><interfaces><interface><name>ge-0/0/3</name><unit><name>0</name><family><inet><address delete="delete"/></inet></family></unit></interface></interfaces></configuration></load-configuration>';
+    assert.match(await c.rpc(del), /<ok\/>/);
+    assert.match(await c.rpc(loadSet('delete interfaces ge-0/0/3 unit 0 family inet filter input-list f')), /<ok\/>/);
+    assert.deepEqual(setLines(await c.rpc(getSet('<interfaces><interface><name>ge-0/0/3</name></interface></interfaces>'))), ['set interfaces ge-0/0/3 unit 0 family inet']);
+    // A non-presence container goes with its last statement.
+    assert.match(await c.rpc(loadSet('set system ntp server 192.0.2.1\ndelete system ntp server 192.0.2.1')), /<ok\/>/);
+    assert.doesNotMatch(await c.rpc(getSet('<system><ntp/></system>')), /ntp/);
+  } finally {
+    await dev.close();
+  }
+});
