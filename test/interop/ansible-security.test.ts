@@ -127,6 +127,8 @@ function ok(run: PlaybookRun, name: string, changed: boolean): Record<string, un
   assert.equal(r.changed, changed, describe(r));
   return r.result;
 }
+/** What a failed task says: its msg, or what the module printed when it raised (a refused commit). */
+const failure = (r: ReturnType<typeof task>) => `${r.msg ?? ''}\n${String(r.result.module_stderr ?? '')}\n${String(r.result.module_stdout ?? '')}`;
 const out = (run: PlaybookRun, name: string) => (task(run, name).result.stdout as string[]) ?? assert.fail(describe(task(run, name)));
 
 for (const profile of ['srx', 'srx4100']) {
@@ -186,10 +188,10 @@ for (const profile of ['srx', 'srx4100']) {
 
     const twice = task(run, 'zone interface twice');
     assert.equal(twice.failed, true, describe(twice));
-    assert.match(twice.msg ?? '', new RegExp(`Interface ${i(3).replace(/[/.]/g, '\\$&')} must be in only one zone`));
+    assert.match(failure(twice), new RegExp(`Interface ${i(3).replace(/[/.]/g, '\\$&')} must be in only one zone`));
     const nowhere = task(run, 'policy to missing zone');
     assert.equal(nowhere.failed, true, describe(nowhere));
-    assert.match(nowhere.msg ?? '', /Security zone must be defined/);
+    assert.match(failure(nowhere), /Security zone must be defined/);
 
     ok(run, 'zones overridden', true);
     ok(run, 'zones overridden again', false);
