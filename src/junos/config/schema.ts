@@ -150,6 +150,8 @@ export const RULES: Rule[] = [
   leaf('extension-service/application/file/username'),
   leafList('web-management/http/interface'),
   leafList('web-management/https/interface'),
+  // security: `address h1 10.1.0.0/24;` (zone and global address books), the prefix bare
+  list('address-book/address', { positional: 'ip-prefix', bare: true }),
   // snmp
   list('/snmp/community'),
   list('/snmp/community/clients', { wrapped: true, oneliner: 'all' }),
