@@ -160,3 +160,27 @@ test('a delete leaves a presence container (family inet) in place, and takes awa
     await dev.close();
   }
 });
+
+test('SRX address book: `address NAME PREFIX` in set and text form, the prefix bare inside a block, <ip-prefix> in XML', async () => {
+  const { dev, c } = await device('srx');
+  try {
+    const lines = [
+      'set security zones security-zone trust address-book address h1 10.1.0.0/24',
+      'set security zones security-zone trust address-book address h2 description two',
+      'set security zones security-zone trust address-book address h2 10.2.0.0/24',
+    ];
+    assert.match(await c.rpc(loadSet(lines.join('\n'))), /<ok\/>/);
+    const filter = '<security><zones><security-zone><name>trust</name><address-book/></security-zone></zones></security>';
+    assert.deepEqual(setLines(await c.rpc(getSet(filter))), lines);
+    const xml = await c.rpc(`<get-configuration database="candidate"><configuration>${filter}</configuration></get-configuration>`);
+    assert.match(xml, /<address>\s*<name>h1<\/name>\s*<ip-prefix>10\.1\.0\.0\/24<\/ip-prefix>\s*<\/address>/);
+    const text = (/<configuration-text>([\s\S]*?)<\/configuration-text>/.exec(await c.rpc(`<get-configuration database="candidate" format="text"><configuration>${filter}</configuration></get-configuration>`)) ?? assert.fail())[1]!;
+    assert.match(text, /\n {16}address h1 10\.1\.0\.0\/24;\n {16}address h2 \{\n {20}description two;\n {20}10\.2\.0\.0\/24;\n {16}\}\n/, text);
+    // The text form reads back to the same statements.
+    const body = text.replace(/^## .*\n/, '');
+    assert.match(await c.rpc(`<load-configuration action="replace" format="text"><configuration-text>${body}</configuration-text></load-configuration>`), /<ok\/>/);
+    assert.deepEqual(setLines(await c.rpc(getSet(filter))), lines);
+  } finally {
+    await dev.close();
+  }
+});
