@@ -302,8 +302,18 @@ function activationOnly(c: ConfigNode, path: string[]): boolean {
   return kind === 'leaf' || kind === 'leaf-list';
 }
 
+/** `n` without the activation-only leaves below it (nothing to (de)activate in a new statement); undefined when nothing else is left. */
+function withoutActivationOnly(n: ConfigNode, path: string[]): ConfigNode | undefined {
+  if (!n.children.length) return n;
+  const here = [...path, n.name];
+  const kids = n.children.filter((k) => !activationOnly(k, here)).map((k) => withoutActivationOnly(k, here)).filter((k): k is ConfigNode => k !== undefined);
+  if (!kids.length) return n.kind === 'entry' ? { ...n, children: [] } : undefined;
+  return kids.length === n.children.length && kids.every((k, i) => k === n.children[i]) ? n : { ...n, children: kids };
+}
+
 function mergeStep(s: Step, ctx: MergeContext): void {
-  const { target, c } = s;
+  const { target } = s;
+  let c = s.c;
   const match = s.matches[0];
   if (activationOnly(c, s.path)) {
     // Nothing to (de)activate is nothing to do.
@@ -311,6 +321,9 @@ function mergeStep(s: Step, ctx: MergeContext): void {
     return;
   }
   if (!match) {
+    const kept = withoutActivationOnly(c, s.path);
+    if (!kept) return;
+    c = kept;
     if (ctx.strict && onlyDeletes(c) && c.children.length > 0 && hasDelete(c)) {
       // edit-config: deleting below a statement that does not exist, as deleting a missing one.
       ctx.warnings.push(notFoundWarning(s.words, c.name));
