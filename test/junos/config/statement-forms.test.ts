@@ -137,6 +137,9 @@ test('an empty leaf element with active/inactive (de)activates the statement and
     // Nothing to (de)activate: nothing changes.
     assert.match(await load('<time-zone inactive="inactive"/>'), /<ok\/>/);
     assert.doesNotMatch(await c.rpc('<get-configuration database="candidate"><configuration><system><time-zone/></system></configuration></get-configuration>'), /time-zone/);
+    // Below a statement that is new, too (junos_logging: `<syslog>` with `<log-rotate-frequency active="active"/>`).
+    assert.match(await load('<ntp><server><name>192.0.2.1</name></server><boot-server active="active"/></ntp>'), /<ok\/>/);
+    assert.deepEqual(setLines(await c.rpc(getSet('<system><ntp/></system>'))), ['set system ntp server 192.0.2.1']);
     // An empty leaf without such an attribute is still refused.
     assert.match(await load('<time-zone/>'), /syntax error, expecting &lt;data&gt;/);
   } finally {
