@@ -40,6 +40,7 @@ const LOG = {
   B: { files: [{ name: 'audit2', kernel: { level: 'error' } }] },
   C: { files: [{ name: 'messages', any: { level: 'notice' } }] },
 };
+const NTP_XML = '<rpc-reply><configuration><system><ntp><server><name>192.0.2.7</name><prefer/></server><peer><name>192.0.2.9</name><version>3</version></peer></ntp></system></configuration></rpc-reply>';
 const HOST = { A: { hostname: 'lab-a' }, B: { hostname: 'lab-b' }, C: { hostname: 'lab-c' } };
 const ACL = {
   A: [{ afi: 'ipv4', acls: [{ name: 'f1', aces: [{ name: 't1', protocol: 'tcp', source: { port_protocol: { eq: 'ssh' } }, grant: 'permit' }] }, { name: 'f2', aces: [{ name: 't1', source: { address: '192.0.2.0/24' }, grant: 'deny' }] }] }],
@@ -56,10 +57,12 @@ const MODULES: [string, string, { A: unknown; B: unknown; C: unknown }][] = [
   ['snmp', 'junos_snmp_server', SNMP],
   ['log', 'junos_logging_global', LOG],
   ['host', 'junos_hostname', HOST],
-  ['acl', 'junos_acls', ACL],
+  // Before junos_acls: its deleted state removes filters, which commit refuses while an
+  // interface still names them.
   ['aclif', 'junos_acl_interfaces', ACLIF],
+  ['acl', 'junos_acls', ACL],
 ];
-const SHOW = ['show configuration system ntp', 'show configuration snmp', 'show configuration system syslog', 'show configuration system host-name', 'show configuration firewall', `show configuration interfaces ${PORT}`];
+const SHOW = ['show configuration system ntp', 'show configuration snmp', 'show configuration system syslog', 'show configuration system host-name', `show configuration interfaces ${PORT}`, 'show configuration firewall'];
 const each = (state: string, label: string, cfg: 'A' | 'B' | 'C' | null) =>
   MODULES.map(([k, mod, c]) => t(`${k} ${label}`, mod, cfg ? { config: c[cfg], state } : { state }));
 
@@ -70,9 +73,6 @@ const TASKS = [
   ...each('merged', 'merged', 'A'),
   ...each('merged', 'merged again', 'A'),
   show('show merged', SHOW),
-  // parsed: the module reads the device's own XML.
-  t('ntp xml', 'junos_command', { commands: ['show configuration system ntp | display xml'] }, { when: "inventory_hostname == 'mx'", register: 'ntpxml' }),
-  t('ntp parsed', 'junos_ntp_global', { running_config: '{{ ntpxml.stdout[0] }}', state: 'parsed' }, { when: "inventory_hostname == 'mx'" }),
   ...each('replaced', 'replaced', 'B'),
   ...each('replaced', 'replaced again', 'B'),
   show('show replaced', SHOW),
@@ -83,6 +83,8 @@ const TASKS = [
   ...each('deleted', 'deleted again', null),
   show('show deleted', SHOW),
   t('ntp rendered', 'junos_ntp_global', { config: NTP.A, state: 'rendered' }, { when: "inventory_hostname == 'mx'" }),
+  // parsed reads configuration XML as the device writes it (`display xml` over netconf needs jxmlease, which Debian lacks).
+  t('ntp parsed', 'junos_ntp_global', { running_config: NTP_XML, state: 'parsed' }, { when: "inventory_hostname == 'mx'" }),
   // The legacy modules.
   t('banner present', 'junos_banner', { banner: 'login', text: 'authorised use only', state: 'present' }),
   t('banner present again', 'junos_banner', { banner: 'login', text: 'authorised use only', state: 'present' }),
@@ -116,7 +118,9 @@ before(async () => {
     stops.push(d.stop);
   }
   stop = async () => void (await Promise.all(stops.map((s) => s())));
-  runs = await runPlaybookOn(targets, TASKS, { timeoutMs: 900_000 });
+  if (process.env.A19_REPLAY) runs = JSON.parse((await import('node:fs')).readFileSync(process.env.A19_REPLAY, 'utf8'));
+  else runs = await runPlaybookOn(targets, TASKS, { timeoutMs: 900_000 });
+  if (process.env.A19_DUMP) (await import('node:fs')).writeFileSync(process.env.A19_DUMP, JSON.stringify(runs));
   const ms = Object.values(runs)[0]?.ms;
   process.stderr.write(`ansible-system: ${TASKS.length} tasks on ${Object.keys(targets).length} profiles in ${ms} ms\n`);
 });
@@ -132,6 +136,8 @@ function ok(run: PlaybookRun, name: string, changed: boolean): Record<string, un
   assert.equal(r.changed, changed, `${describe(r)}`);
   return r.result;
 }
+/** What a failed task says: its msg, or what the module printed when it raised (a refused commit). */
+const failure = (r: ReturnType<typeof task>) => `${r.msg ?? ''}\n${String(r.result.module_stderr ?? '')}\n${String(r.result.module_stdout ?? '')}`;
 const out = (run: PlaybookRun, name: string) => (task(run, name).result.stdout as string[]) ?? assert.fail(describe(task(run, name)));
 
 for (const profile of ALL_PROFILES) {
@@ -141,7 +147,7 @@ for (const profile of ALL_PROFILES) {
     // junos_acl_interfaces naming an undefined filter: refused at commit, as Junos does.
     const undef = task(run, 'aclif undefined filter');
     assert.equal(undef.failed, true, describe(undef));
-    assert.match(undef.msg ?? '', /Referenced filter 'nope' is not defined/);
+    assert.match(failure(undef), /Referenced filter 'nope' is not defined/);
 
     for (const [k] of MODULES) {
       ok(run, `${k} merged`, true);
@@ -155,25 +161,25 @@ for (const profile of ALL_PROFILES) {
     assert.deepEqual(ok(run, 'ntp merged again', false).before, NTP.A);
     assert.deepEqual(ok(run, 'snmp merged again', false).before, SNMP.A);
     assert.deepEqual((ok(run, 'host merged again', false).before as { hostname: string }).hostname, 'lab-a');
-    const [ntpA, snmpA, logA, hostA, fwA, ifA] = out(run, 'show merged');
+    const [ntpA, snmpA, logA, hostA, ifA, fwA] = out(run, 'show merged');
     assert.equal(ntpA, 'boot-server 192.0.2.1;\nserver 192.0.2.1 prefer;\nserver 192.0.2.2 version 3;\nthreshold 300 action accept;\ntrusted-key 3000;');
     assert.match(snmpA!, /community public \{\n {4}authorization read-only;\n {4}clients \{\n {8}192\.0\.2\.0\/24;\n {8}0\.0\.0\.0\/0 restrict;\n {4}\}\n\}/);
     assert.match(logA!, /console \{\n {4}any critical;\n {4}kernel error;\n\}/);
     assert.match(logA!, /file audit \{\n {4}any notice;\n {4}user info;\n\}/);
     assert.match(logA!, /host 192\.0\.2\.50 \{\n {4}any warning;\n\}/);
     assert.equal(hostA, 'host-name lab-a;');
-    assert.match(fwA!, /filter f1 \{\n {8}term t1 \{\n {12}from \{\n {16}source-port ssh;\n {16}protocol tcp;\n {12}\}\n {12}then accept;/);
+    assert.match(fwA!, /filter f1 \{\n {8}term t1 \{\n {12}from \{\n {16}(source-port ssh;\n {16}protocol tcp;|protocol tcp;\n {16}source-port ssh;)\n {12}\}\n {12}then accept;/);
     assert.match(fwA!, /filter f2 \{[\s\S]*source-address \{\n {20}192\.0\.2\.0\/24;[\s\S]*then discard;/);
     assert.match(ifA!, /filter \{\n {12}input-list in1;\n {12}output-list out1;\n {8}\}/);
 
     // replaced: the named configuration replaces what was there (ntp, snmp, syslog are one
     // resource each; acls and acl_interfaces replace the named terms / filters).
-    const [ntpB, snmpB, logB, hostB, fwB, ifB] = out(run, 'show replaced');
+    const [ntpB, snmpB, logB, hostB, ifB, fwB] = out(run, 'show replaced');
     assert.equal(ntpB, 'server 192.0.2.3;');
     assert.equal(snmpB, 'location "rack 5";');
     assert.equal(logB, 'file audit2 {\n    kernel error;\n}');
     assert.equal(hostB, 'host-name lab-b;');
-    assert.match(fwB!, /term t1 \{[\s\S]*term t2 \{\n {12}from \{\n {16}protocol udp;\n {16}destination-port ntp;\n {12}\}\n {12}then discard;/);
+    assert.match(fwB!, /term t1 \{[\s\S]*term t2 \{\n {12}from \{\n {16}(protocol udp;\n {16}destination-port ntp;|destination-port ntp;\n {16}protocol udp;)\n {12}\}\n {12}then discard;/);
     assert.match(ifB!, /input-list \[ in1 in2 \];/);
 
     // overridden, then gathered: exactly the overriding configuration.
@@ -188,8 +194,8 @@ for (const profile of ALL_PROFILES) {
     // overridden took every term of the other filters (the module leaves their names).
     for (const a of v4.acls) if (a.name !== 'f3') assert.equal(a.aces, undefined, JSON.stringify(a));
     assert.deepEqual(acls.find((a) => a.afi === 'ipv6')?.acls, [{ name: 'f6', aces: [{ name: 'v6', source: { address: '2001:db8::/32' }, grant: 'deny' }] }]);
-    const [ntpC, snmpC, logC, hostC, , ifC] = out(run, 'show overridden');
-    assert.equal(ntpC, 'peer 192.0.2.9 version 3 prefer;');
+    const [ntpC, snmpC, logC, hostC, ifC] = out(run, 'show overridden');
+    assert.match(ntpC!, /^peer 192\.0\.2\.9 (version 3 prefer|prefer version 3);$/);
     assert.equal(snmpC, 'community priv {\n    authorization read-write;\n}\ncontact ops;');
     assert.equal(logC, 'file messages {\n    any notice;\n}');
     assert.equal(hostC, 'host-name lab-c;');
@@ -201,7 +207,7 @@ for (const profile of ALL_PROFILES) {
     // junos_acls deletes the terms first and the emptied filters on the next run (as on Junos,
     // a filter without terms stays until it is deleted itself).
     ok(run, 'acl deleted again', true);
-    const [ntpD, snmpD, logD, hostD, fwD, ifD] = out(run, 'show deleted');
+    const [ntpD, snmpD, logD, hostD, ifD, fwD] = out(run, 'show deleted');
     assert.equal(fwD, '');
     assert.equal(ntpD, '');
     assert.equal(snmpD, '');
@@ -211,7 +217,7 @@ for (const profile of ALL_PROFILES) {
 
     if (profile === 'mx') {
       assert.match(String(ok(run, 'ntp rendered', false).rendered), /<nc:threshold><nc:value>300<\/nc:value><nc:action>accept<\/nc:action><\/nc:threshold>/);
-      assert.deepEqual(ok(run, 'ntp parsed', false).parsed, NTP.A);
+      assert.deepEqual(ok(run, 'ntp parsed', false).parsed, { servers: [{ server: '192.0.2.7', prefer: true }], peers: [{ peer: '192.0.2.9', version: 3 }] });
     }
 
     // Legacy modules.
@@ -231,7 +237,7 @@ for (const profile of ALL_PROFILES) {
     assert.match(login!, /message "authorised use only";/);
     assert.match(syslog!, /file test \{\n {4}pfe error;\n\}/);
     assert.equal(domain, 'domain-name example.net;');
-    assert.equal(ns, 'name-server {\n    192.0.2.53;\n    192.0.2.54;\n}');
+    assert.equal(ns, '192.0.2.53;\n192.0.2.54;');
     ok(run, 'banner absent', true);
     ok(run, 'banner absent again', false);
     ok(run, 'system absent', true);
@@ -244,6 +250,6 @@ for (const profile of ALL_PROFILES) {
     assert.match(login2!, /user alice/);
     assert.doesNotMatch(syslog2!, /file test/);
     assert.equal(domain2, '');
-    assert.equal(ns2, 'name-server {\n    192.0.2.54;\n}');
+    assert.equal(ns2, '192.0.2.54;');
   });
 }

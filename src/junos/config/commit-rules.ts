@@ -286,7 +286,7 @@ export const COMMIT_RULES: CommitRule[] = [
   },
   {
     id: 'filter-defined',
-    what: 'an interface input/output filter (or input-list/output-list member) that is not defined',
+    what: 'an interface input/output filter that is not defined',
     check(v) {
       const fw = v.one(v.root, 'firewall');
       const out: Violation[] = [];
