@@ -35,9 +35,28 @@ const WEB_HTTP = `
   }
 `;
 
+/** `security policies default-policy { permit-all; }`: Junos writes the default action as a
+ *  statement of its own (`<default-policy><deny-all/></default-policy>`, as Ansible's
+ *  junos_security_policies_global sends it and reads it back from vSRX, and as `show security
+ *  policies` reports it), where the published YANG has an enumeration leaf `default-action`. */
+const DEFAULT_POLICY = `
+  choice default-action-choice {
+    leaf permit-all {
+      description "Permit all traffic if no policy match";
+      type empty;
+    }
+    leaf deny-all {
+      description "Deny all traffic if no policy match";
+      type empty;
+    }
+  }
+`;
+
 export const SUPPLEMENTS = {
   'junos-es': HEADER('junos-es-supplement') + [
     'augment "/configuration/system/services/web-management" {' + WEB_HTTP + '}',
     'augment "/configuration/groups/system/services/web-management" {' + WEB_HTTP + '}',
+    'augment "/configuration/security/policies/default-policy" {' + DEFAULT_POLICY + '}',
+    'augment "/configuration/groups/security/policies/default-policy" {' + DEFAULT_POLICY + '}',
   ].join('\n') + '\n}\n',
 };

@@ -351,10 +351,17 @@ export const COMMIT_RULES: CommitRule[] = [
       for (const [ifd, u] of v.units()) {
         for (const fam of v.one(u, 'family')?.children ?? []) {
           const defined = new Set([...v.kids(fw, 'filter'), ...v.kids(v.one(fw, 'family', fam.name), 'filter')].map((f) => v.key(f)));
+          const filter = v.one(fam, 'filter');
+          const named: [string, string][] = [];
           for (const dir of ['input', 'output']) {
-            const name = v.leaf(v.one(fam, 'filter'), dir);
-            if (name && !defined.has(name)) {
-              out.push({ path: ['interfaces', v.key(ifd), 'unit', v.key(u), 'family', fam.name, 'filter'], statement: `${dir} ${name}`, message: `Referenced filter '${name}' is not defined` });
+            const name = v.leaf(filter, dir);
+            if (name) named.push([dir, name]);
+            // input-list/output-list: a chain of filters, each of which must be defined.
+            for (const each of v.values(filter, `${dir}-list`)) named.push([`${dir}-list`, each]);
+          }
+          for (const [stmt, name] of named) {
+            if (!defined.has(name)) {
+              out.push({ path: ['interfaces', v.key(ifd), 'unit', v.key(u), 'family', fam.name, 'filter'], statement: `${stmt} ${name}`, message: `Referenced filter '${name}' is not defined` });
             }
           }
         }

@@ -4,6 +4,7 @@
  * `inactive`/`active`.
  */
 import { type ConfigNode, type ConfigTree, cloneNode, keyString, isLeafList, nodesEqual, pruneEmptied, type EditOp } from './tree.js';
+import { ruleFor } from './schema.js';
 import { loadSchema, type Schema, type SchemaFamily } from '../../schema/index.js';
 import { RpcError } from '../../netconf/rpc-error.js';
 import { editPath } from './errors.js';
@@ -68,7 +69,7 @@ export function mergeTree(target: ConfigTree, incoming: ConfigTree, opts: MergeO
   }
   const ctx: MergeContext = { ...opts, warnings: [], emptied: new Set(), index: new ChildIndex(), place: opts.place ?? appendPlacer };
   mergeChildren(target.root, incoming.root, [], [], top, ctx);
-  for (const n of ctx.emptied) pruneEmptied(target.root, n);
+  for (const n of ctx.emptied) pruneEmptied(target.root, n, ctx.place.keeps);
   return ctx.warnings;
 }
 
@@ -293,10 +294,39 @@ function markedOnlyStep(s: Step, ctx: MergeContext): void {
   if (c.kind !== 'leaf') mergeChildren(match, c, [...s.path, c.name], s.here, 'none', ctx);
 }
 
+/**
+ * `<host-name active="active"/>`: an empty element of a leaf with only an activation
+ * attribute changes the statement's state, not its value (Junos XML: an empty tag with
+ * `inactive`/`active` (de)activates the existing statement).
+ */
+function activationOnly(c: ConfigNode, path: string[]): boolean {
+  if (c.kind !== 'flag' || c.children.length || c.op || !(c.inactive || c.activate)) return false;
+  const kind = ruleFor([...path, c.name])?.kind;
+  return kind === 'leaf' || kind === 'leaf-list';
+}
+
+/** `n` without the activation-only leaves below it (nothing to (de)activate in a new statement); undefined when nothing else is left. */
+function withoutActivationOnly(n: ConfigNode, path: string[]): ConfigNode | undefined {
+  if (!n.children.length) return n;
+  const here = [...path, n.name];
+  const kids = n.children.filter((k) => !activationOnly(k, here)).map((k) => withoutActivationOnly(k, here)).filter((k): k is ConfigNode => k !== undefined);
+  if (!kids.length) return n.kind === 'entry' ? { ...n, children: [] } : undefined;
+  return kids.length === n.children.length && kids.every((k, i) => k === n.children[i]) ? n : { ...n, children: kids };
+}
+
 function mergeStep(s: Step, ctx: MergeContext): void {
-  const { target, c } = s;
+  const { target } = s;
+  let c = s.c;
   const match = s.matches[0];
+  if (activationOnly(c, s.path)) {
+    // Nothing to (de)activate is nothing to do.
+    for (const m of s.matches) markers(m, c);
+    return;
+  }
   if (!match) {
+    const kept = withoutActivationOnly(c, s.path);
+    if (!kept) return;
+    c = kept;
     if (ctx.strict && onlyDeletes(c) && c.children.length > 0 && hasDelete(c)) {
       // edit-config: deleting below a statement that does not exist, as deleting a missing one.
       ctx.warnings.push(notFoundWarning(s.words, c.name));

@@ -21,8 +21,15 @@ import type { Schema, SchemaNode } from '../../schema/index.js';
 import { normalisePath } from './schema.js';
 import type { ConfigNode, ElementPath } from './tree.js';
 
-/** Puts the new statement `n` among the children of `parent` (at element path `parentPath`). */
-export type Placer = (parent: ConfigNode, parentPath: ElementPath, n: ConfigNode) => void;
+/**
+ * Puts the new statement `n` among the children of `parent` (at element path `parentPath`);
+ * `keeps(path)`, when given, tells the containers a deletion must not take away with their
+ * last statement (YANG presence containers).
+ */
+export interface Placer {
+  (parent: ConfigNode, parentPath: ElementPath, n: ConfigNode): void;
+  keeps?: (path: ElementPath) => boolean;
+}
 
 /** Appends: the order statements are given in (no schema). */
 export const appendPlacer: Placer = (parent, _path, n) => {
@@ -104,9 +111,49 @@ function highestRank(parent: ConfigNode, ranks: Map<string, number>): { arr: Con
   return h;
 }
 
-/** Places new statements in Junos' schema order (see the file comment). */
+/** Per schema node: for each statement in a YANG choice, the statements of the other cases. */
+const rivalTables = new WeakMap<SchemaNode, Map<string, Set<string>>>();
+
+function rivalsOf(sn: SchemaNode): Map<string, Set<string>> {
+  let t = rivalTables.get(sn);
+  if (!t) {
+    t = new Map();
+    for (const ch of sn.choices()) {
+      for (const cs of ch.cases) {
+        const others = ch.cases.filter((o) => o !== cs).flat().filter((x) => !cs.includes(x));
+        for (const name of cs) {
+          const have = t.get(name) ?? new Set<string>();
+          for (const o of others) have.add(o);
+          t.set(name, have);
+        }
+      }
+    }
+    rivalTables.set(sn, t);
+  }
+  return t;
+}
+
+/**
+ * A new statement of one case of a choice takes the place of the other cases' statements
+ * (`default-policy deny-all` after `permit-all`, `then discard` after `then accept`): as
+ * on Junos, the last one set wins. A new children array when something goes, so indexes
+ * kept on the old one see the change.
+ */
+export function dropRivals(schema: Schema, parent: ConfigNode, parentPath: ElementPath, name: string): void {
+  const sn = schema.walk(parentPath);
+  if (!sn || (sn.kind !== 'container' && sn.kind !== 'list')) return;
+  const rivals = rivalsOf(sn).get(name);
+  if (!rivals || !rivals.size || !parent.children.some((c) => rivals.has(c.name))) return;
+  parent.children = parent.children.filter((c) => !rivals.has(c.name));
+}
+
+/**
+ * Places new statements in Junos' schema order (see the file comment); a statement of one
+ * case of a choice drops those of the other cases (dropRivals).
+ */
 export function schemaPlacer(schema: Schema): Placer {
-  return (parent, parentPath, n) => {
+  const place: Placer = (parent, parentPath, n) => {
+    dropRivals(schema, parent, parentPath, n.name);
     const ranks = statementRanks(schema, parentPath);
     const r = ranks?.get(n.name);
     if (ranks === undefined || r === undefined) {
@@ -128,6 +175,8 @@ export function schemaPlacer(schema: Schema): Placer {
     else parent.children.splice(at, 0, n);
     h.len = parent.children.length;
   };
+  place.keeps = (path) => schema.walk(path)?.presence === true;
+  return place;
 }
 
 /**

@@ -129,6 +129,8 @@ function walk(cfg: ConfigNode, sch: SchemaNode, words: string[], els: string[], 
           const v = c.keys?.[0]?.value ?? '';
           const bad = valueProblem(s, v, group);
           if (bad) out.push({ node: c, parent: cfg, message: bad, path: here, badElement: v });
+        } else if ((c.inactive || c.activate) && !c.op) {
+          // `<host-name inactive="inactive"/>`: (de)activates the statement, sets no value.
         } else {
           // An empty value: a leaf whose type takes '' (strings) is fine, others are not.
           const bad = valueProblem(s, '', group);

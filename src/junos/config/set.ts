@@ -108,7 +108,7 @@ export function applySetLine(tree: ConfigTree, line: string, lineNo?: number, pl
       const res = guard(() => walk(cur, rest, 'chain', { create: false, hasBlock: false }));
       if (!res) return notFound();
       res.parent.node.children = res.parent.node.children.filter((c) => !res.nodes.includes(c));
-      pruneEmptied(tree.root, res.parent.node);
+      pruneEmptied(tree.root, res.parent.node, place?.keeps);
       return [];
     }
     case 'activate':

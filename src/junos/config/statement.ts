@@ -120,6 +120,11 @@ function resolveHead(cur: Cursor, words: Word[], i: number, mode: Mode, o: WalkO
   const name = elementName(w.v);
   const P = cur.path;
   if (cur.wrapped) return entryStep(cur, cur.wrapped.name, cur.wrapped.rule, words, i, o, []);
+  // `address h1 { 10.1.0.0/24; }`: the bare value of an entry that takes one (ip-prefix).
+  if (o.create && cur.node.kind === 'entry') {
+    const own = ruleFor(P);
+    if (own?.kind === 'list' && own.positional && !ruleFor([...P, name])) return entryValueStep(cur, own.positional, name, i + 1, o);
+  }
 
   for (const r of hiddenListsUnder(P)) {
     const el = r.path.slice(r.path.lastIndexOf('/') + 1);
@@ -240,7 +245,25 @@ function entryStep(
     found = probe;
     add(cur, found, o);
   }
-  return { cur: childCursor(cur, found, written), nodes: [found], i: j };
+  const entryCur = childCursor(cur, found, written);
+  // `address h1 10.1.0.0/24`: the entry's bare value after its key goes to its positional leaf.
+  const vw = words[j];
+  if (o.create && rule?.positional && vw && !vw.list && !ruleFor([...entryCur.path, vw.v])) {
+    entryValueStep(entryCur, rule.positional, vw.v, j + 1, o);
+    return { cur: entryCur, nodes: [found], i: j + 1 };
+  }
+  return { cur: entryCur, nodes: [found], i: j };
+}
+
+/** Sets the positional leaf `leafName` of the entry at `cur` to `value` (last one wins). */
+function entryValueStep(cur: Cursor, leafName: string, value: string, next: number, o: WalkOptions): Step {
+  let leaf = cur.node.children.find((c) => c.name === leafName && c.kind === 'leaf');
+  if (leaf) leaf.value = value;
+  else {
+    leaf = node(leafName, 'leaf', { value });
+    add(cur, leaf, o);
+  }
+  return { cur, nodes: [leaf], i: next };
 }
 
 function leafStep(cur: Cursor, name: string, isList: boolean, words: Word[], i: number, o: WalkOptions): Step | undefined {

@@ -433,6 +433,21 @@ function renderOne(g: Group, parentPath: readonly string[], level: number, lines
     return;
   }
   let head = [...headWords(n, parentPath, inWrapper)].join(' ');
+  if (n.kind === 'entry' && rule?.kind === 'list' && rule.positional && rule.bare) {
+    // `address h1 10.1.0.0/24;`, or inside the block as a bare `10.1.0.0/24;` beside other statements.
+    const v = n.children.find((c) => c.name === rule.positional && c.kind === 'leaf' && isSimple(c));
+    if (v && n.children.length === 1) {
+      lines.push(`${pad(level)}${prefix}${head} ${quote(v.value ?? '')};`);
+      return;
+    }
+    if (v) {
+      lines.push(`${pad(level)}${prefix}${head} {`);
+      const kids = n.children.map((c) => (c === v ? { ...c, kind: 'flag' as const, name: quote(v.value ?? ''), value: undefined } : c));
+      renderChildren(kids, path, level + 1, lines);
+      lines.push(`${pad(level)}}`);
+      return;
+    }
+  }
   const value = n.kind === 'container' && rule?.positional && rule.bare ? n.children[0] : undefined;
   if (value && value.name === rule?.positional && value.kind === 'leaf' && isSimple(value)) {
     // `autonomous-system 65010;`: the container's first leaf (YANG) is written as its value,

@@ -203,9 +203,11 @@ export type { Rule };
 
 /**
  * After a statement was deleted from `parent`, removes the containers that the deletion
- * left empty, from `parent` upwards (Junos does not keep an empty `system { }`).
+ * left empty, from `parent` upwards (Junos does not keep an empty `system { }`), up to the
+ * first one `keeps` holds on to (a YANG presence container such as `family inet`, which
+ * means something by itself: Junos leaves `family inet;` when its last address goes).
  */
-export function pruneEmptied(root: ConfigNode, parent: ConfigNode): void {
+export function pruneEmptied(root: ConfigNode, parent: ConfigNode, keeps?: (path: ElementPath) => boolean): void {
   const chain: ConfigNode[] = [];
   const find = (n: ConfigNode): boolean => {
     if (n === parent) return true;
@@ -219,11 +221,14 @@ export function pruneEmptied(root: ConfigNode, parent: ConfigNode): void {
   };
   if (!find(root)) return;
   // chain holds the ancestors of parent, nearest first; parent itself comes first.
+  const names = [...chain].reverse().slice(1).map((n) => n.name);
+  names.push(parent.name);
   let child = parent;
   for (const anc of chain) {
-    if (child.kind === 'container' && child.children.length === 0 && !child.inactive && child.comment === undefined) {
-      anc.children = anc.children.filter((c) => c !== child);
-    } else break;
+    if (child.kind !== 'container' || child.children.length !== 0 || child.inactive || child.comment !== undefined) break;
+    if (keeps?.(names)) break;
+    anc.children = anc.children.filter((c) => c !== child);
+    names.pop();
     child = anc;
   }
 }
