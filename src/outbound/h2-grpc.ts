@@ -359,7 +359,7 @@ export class H2Channel {
   }
 
   private startKeepalive(): void {
-    if (this.keepalive.timeMs <= 0 || this.state !== 'ready') return;
+    if (this.keepalive.timeMs <= 0 || this.state !== 'ready' || this.active.size === 0) return;
     if (this.pingDue) {
       this.pingDue = false;
       this.ping();

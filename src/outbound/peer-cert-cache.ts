@@ -8,8 +8,8 @@
  * Here every connection still has its certificate chain verified by OpenSSL (trust, dates,
  * signatures) and the identity rule applied, and the bytes on the wire are grpc-js's own
  * (the same tls.connect options: ALPN h2, server name, the shared secure context): only the
- * translation of the certificate into objects is kept, keyed by the certificate's DER bytes,
- * and made once per connection in its cheap form.
+ * translation of the certificate into objects is kept, keyed by the certificate's DER bytes
+ * (read through the socket's X509Certificate handle, which translates nothing).
  *
  * Built on grpc-js's credentials interface (`_createSecureConnector`, declared in its types):
  * when a grpc-js version lacks what this needs, the connection is made by grpc-js as before.
@@ -17,35 +17,65 @@
 import * as grpc from '@grpc/grpc-js';
 import tls, { type PeerCertificate, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
 import type { Socket } from 'node:net';
+import type { X509Certificate } from 'node:crypto';
 
 type Connector = ReturnType<grpc.ChannelCredentials['_createSecureConnector']>;
 
 /** Certificates remembered (distinct NMS certificates in one process are few). */
 const MAX_CERTS = 64;
-const detailedByDer = new Map<string, DetailedPeerCertificate>();
+const byDer = new Map<string, PeerCertificate & DetailedPeerCertificate>();
 const nodeGetPeerCertificate = tls.TLSSocket.prototype.getPeerCertificate;
 
 /** Translations made, and answered from the cache (for tests and the curious). */
 export const peerCertificateCounts = { translated: 0, cached: 0 };
 
-/** A getPeerCertificate for one socket: its certificate translated once, the detailed chain once per certificate. */
+/**
+ * The certificate as the identity check reads it (subject CN, SubjectAltName, the DER bytes,
+ * dates, fingerprint), from the X509Certificate handle: made once per certificate.
+ */
+function fromX509(x: X509Certificate): PeerCertificate & DetailedPeerCertificate {
+  const cn = x.subject
+    .split('\n')
+    .find((line) => line.startsWith('CN='))
+    ?.slice(3);
+  const cert = {
+    subject: cn === undefined ? {} : { CN: cn },
+    issuer: {},
+    subjectaltname: x.subjectAltName,
+    raw: x.raw,
+    valid_from: x.validFrom,
+    valid_to: x.validTo,
+    fingerprint256: x.fingerprint256,
+    serialNumber: x.serialNumber,
+  };
+  return cert as unknown as PeerCertificate & DetailedPeerCertificate;
+}
+
+/**
+ * A getPeerCertificate for one socket. The DER bytes come through the socket's
+ * X509Certificate handle, which translates nothing (Node's getPeerCertificate turns the
+ * certificate into objects, about half a millisecond a connection); the objects are made
+ * once per certificate. Node 20 hands the peer certificate over to the first X509Certificate
+ * asked for (getPeerCertificate answers empty after it), so this socket's answer is kept.
+ */
 function cachingGetPeerCertificate(socket: TLSSocket): TLSSocket['getPeerCertificate'] {
-  let plain: PeerCertificate | undefined;
+  let mine: (PeerCertificate & DetailedPeerCertificate) | undefined;
   return function getPeerCertificate(detailed?: boolean): PeerCertificate & DetailedPeerCertificate {
-    plain ??= nodeGetPeerCertificate.call(socket, false);
-    const raw = plain?.raw;
-    if (!detailed || !raw) return plain as PeerCertificate & DetailedPeerCertificate;
-    const key = raw.toString('base64');
-    let hit = detailedByDer.get(key);
+    if (mine) return mine;
+    const x509 = typeof socket.getPeerX509Certificate === 'function' ? socket.getPeerX509Certificate() : undefined;
+    if (!x509) return nodeGetPeerCertificate.call(socket, detailed) as PeerCertificate & DetailedPeerCertificate;
+    const key = x509.raw.toString('base64');
+    let hit = byDer.get(key);
     if (hit) {
       peerCertificateCounts.cached++;
     } else {
-      hit = nodeGetPeerCertificate.call(socket, true) as DetailedPeerCertificate;
+      hit = fromX509(x509);
       peerCertificateCounts.translated++;
-      if (detailedByDer.size >= MAX_CERTS) detailedByDer.clear();
-      detailedByDer.set(key, hit);
+      if (byDer.size >= MAX_CERTS) byDer.clear();
+      byDer.set(key, hit);
     }
-    return hit as PeerCertificate & DetailedPeerCertificate;
+    mine = hit;
+    return hit;
   } as TLSSocket['getPeerCertificate'];
 }
 
