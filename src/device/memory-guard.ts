@@ -16,8 +16,9 @@
  * session's leftovers) stays in the heap as garbage until more is allocated: an idle fleet
  * after a round of polls would keep its polled size for good. Once devices have dropped
  * state and the thread is quiet (no session open, none opened since the last look), the
- * guard runs one full collection (concurrent marking, at most every TIDY_EVERY_MS); V8's
- * memory reducer then compacts and returns the freed pages. Under a steady load of
+ * guard runs one full collection (at most every TIDY_EVERY_MS; at once, not marking
+ * alongside the program: nothing waits on a quiet thread, and a busy machine would starve
+ * concurrent marking); V8's memory reducer then compacts and returns the freed pages. Under a steady load of
  * sessions V8's own collections take the garbage, and none is forced. The collection is
  * the program's own: V8's gc function, reached through its flag from inside the process,
  * so no user sets a flag or an environment variable.
@@ -41,15 +42,16 @@ export interface Activity {
   live: number;
 }
 
-type Collector = () => Promise<void>;
+type Collector = (execution: 'sync' | 'async') => Promise<void>;
 let gcFunction: ((opts?: { type: 'major'; execution: 'async' | 'sync' }) => Promise<void> | void) | null | undefined;
 
 /**
- * One full collection of this thread's heap, marking concurrently; resolves when done. Reached
+ * One full collection of this thread's heap, now (sync) or marking concurrently (async);
+ * resolves when done. Reached
  * through V8's --expose-gc flag set from inside (a new context then has `gc`); a V8 without
  * it makes this a no-op.
  */
-export function fullCollection(): Promise<void> {
+export function fullCollection(execution: 'sync' | 'async' = 'async'): Promise<void> {
   if (gcFunction === undefined) {
     try {
       v8.setFlagsFromString('--expose-gc');
@@ -59,7 +61,7 @@ export function fullCollection(): Promise<void> {
     }
   }
   if (!gcFunction) return Promise.resolve();
-  return Promise.resolve(gcFunction({ type: 'major', execution: 'async' }));
+  return Promise.resolve(gcFunction({ type: 'major', execution }));
 }
 
 /** What the guard looks at and acts with; the real ones by default (tests give their own). */
@@ -131,14 +133,14 @@ export function startMemoryGuard(devices: () => readonly Guarded[], logger: Logg
   let lastTidy = -Infinity;
   let seen = { ...activity() };
   let dropsPending = false;
-  const tidy = (why: string): void => {
+  const tidy = (why: string, execution: 'sync' | 'async'): void => {
     if (collecting) return;
     collecting = true;
     collections++;
     lastTidy = now();
     dropsPending = false;
     const before = process.memoryUsage.rss();
-    collect().then(
+    collect(execution).then(
       () => {
         collecting = false;
         logger.debug({ why, rssBefore: `${(before / MiB).toFixed(0)} MiB`, rssAfter: `${(process.memoryUsage.rss() / MiB).toFixed(0)} MiB` }, 'memory: full collection');
@@ -153,7 +155,7 @@ export function startMemoryGuard(devices: () => readonly Guarded[], logger: Logg
     if (a.drops !== seen.drops) dropsPending = true;
     const quiet = a.live === 0 && a.opened === seen.opened;
     seen = { ...a };
-    if (dropsPending && quiet && now() - lastTidy >= TIDY_EVERY_MS) tidy('devices dropped state and the thread is quiet');
+    if (dropsPending && quiet && now() - lastTidy >= TIDY_EVERY_MS) tidy('devices dropped state and the thread is quiet', 'sync');
   };
   const check = (): void => {
     tidyIfQuiet();
@@ -169,7 +171,7 @@ export function startMemoryGuard(devices: () => readonly Guarded[], logger: Logg
       logger.warn({ ...figures, dropped }, 'memory low: devices dropped what they can rebuild');
       // What they dropped is garbage until collected: collected now, sessions or not.
       seen = { ...activity() };
-      tidy('memory low');
+      tidy('memory low', 'async');
     }
     if (next === 'critical') {
       const reason = `not enough memory: ${m.what} ${figures.used} of ${figures.limit}; new sessions are refused until it is back under ${Math.round(GUARD_LOW * 100)} %`;
