@@ -135,7 +135,13 @@ test('the full collection is real: garbage is gone after it, without --expose-gc
   garbage = undefined;
   await new Promise((r) => setImmediate(r));
   await fullCollection();
-  assert.equal(ref.deref(), undefined);
+  assert.equal(ref.deref(), undefined, 'concurrent');
+  let more: object | undefined = { payload: new Array(100_000).fill(0).map((_, i) => ({ i })) };
+  const ref2 = new WeakRef(more);
+  more = undefined;
+  await new Promise((r) => setImmediate(r));
+  await fullCollection('sync');
+  assert.equal(ref2.deref(), undefined, 'at once');
 });
 
 test('what a polled device drops is garbage: its factory datastore is not kept by its syslog forwarder', async () => {
