@@ -80,10 +80,13 @@ function conformChildren(n: ConfigNode, s: SchemaNode, depth: number): void {
 /**
  * A container without YANG `presence` exists only through what it holds, as on Junos: an
  * empty `<routing-instances/>` in an edit (Ansible's static-routes module sends one with
- * every change) adds nothing, and no empty `routing-instances;` is kept or shown. Edit
- * markers (delete, replace, inactive) and annotations keep the element.
+ * every change) adds nothing, and no empty `routing-instances;` is kept or shown. The
+ * protocols are the exception the YANG does not mark: `protocols { rstp; ospf; lldp; }`
+ * turns each on, so an empty statement right under `protocols` stays. Edit markers (delete,
+ * replace, inactive) and annotations keep the element.
  */
 function dropHollow(n: ConfigNode, s: SchemaNode): void {
+  if (n.name === 'protocols') return;
   const hollow = (c: ConfigNode): boolean =>
     c.kind === 'container' && c.children.length === 0 && !c.op && !c.inactive && !c.activate && c.comment === undefined && c.group === undefined &&
     s.child(c.name)?.kind === 'container' && !s.child(c.name)!.presence;

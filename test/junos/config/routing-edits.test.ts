@@ -59,6 +59,11 @@ test('an empty container without presence adds nothing; an empty presence contai
     const diff = await c.rpc('<get-configuration database="candidate" format="text" compare="rollback" rollback="0"/>');
     assert.doesNotMatch(diff, /routing-instances|routing-options|static/, diff);
     assert.match(diff, /\+\s+telnet;/, 'system services telnet is a presence container: `telnet;` stays');
+    // A protocol named alone turns it on, though its YANG container has no presence.
+    assert.match(await c.rpc(load('<protocols><rstp/><ospf/></protocols>')), /<ok\/>/);
+    const on = await c.rpc('<get-configuration database="candidate" format="text"><configuration><protocols/></configuration></get-configuration>');
+    assert.match(on, /ospf;/, on);
+    assert.match(on, /rstp;/, on);
     assert.match(await c.rpc('<commit-configuration/>'), /<commit-success\/>/);
     const ri = await c.rpc('<get-configuration format="text"><configuration><routing-instances/></configuration></get-configuration>');
     assert.doesNotMatch(ri, /routing-instances/, ri);
