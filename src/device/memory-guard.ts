@@ -16,10 +16,10 @@
  * session's leftovers) stays in the heap as garbage until more is allocated: an idle fleet
  * after a round of polls would keep its polled size for good. Once devices have dropped
  * state and the thread is quiet (no session open, none opened since the last look), the
- * guard runs one full collection (at most every TIDY_EVERY_MS; at once, not marking
- * alongside the program: nothing waits on a quiet thread, and a busy machine would starve
- * concurrent marking); V8's memory reducer then compacts and returns the freed pages. Under a steady load of
- * sessions V8's own collections take the garbage, and none is forced. The collection is
+ * guard runs one full, compacting collection (at most every TIDY_EVERY_MS; at once, not
+ * marking alongside the program: nothing waits on a quiet thread, and a busy machine would
+ * starve concurrent marking), which returns the freed pages to the system. Under a steady
+ * load of sessions V8's own collections take the garbage, and none is forced. The collection is
  * the program's own: V8's gc function, reached through its flag from inside the process,
  * so no user sets a flag or an environment variable.
  */
