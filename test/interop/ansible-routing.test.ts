@@ -411,7 +411,8 @@ after(async () => {
 });
 
 CYCLES.forEach((c, i) => {
-  test(`${c.module}: merged, replaced, overridden, deleted, gathered as Junos does (${FULL ? 'every profile' : profilesOf(i).join(', ')})`, { skip }, (t) => {
+  const states = ['merged', 'gathered', ...(c.replaced ? ['replaced'] : []), ...(c.overridden ? ['overridden'] : []), 'deleted', ...(c.key === 'bgp_global' ? ['purged'] : [])];
+  test(`${c.module}: ${states.join(', ')} as Junos does (${FULL ? 'every profile' : profilesOf(i).join(', ')})`, { skip }, (t) => {
     const problems: string[] = [];
     for (const p of profilesOf(i)) {
       const bad = checkCycle(c, runs[p]!);
