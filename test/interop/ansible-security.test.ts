@@ -9,7 +9,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { Harness } from '../support/agent-harness.js';
-import { ansibleReady, describe, runPlaybookOn, startAnsibleDevice, task, type AnsibleTarget, type PlaybookRun } from '../support/ansible.js';
+import { ansibleProfiles, ansibleReady, describe, runPlaybookOn, startAnsibleDevice, task, type AnsibleTarget, type PlaybookRun } from '../support/ansible.js';
 
 const skip = (await ansibleReady()) ?? false;
 const h = new Harness();
@@ -17,7 +17,8 @@ let stop: (() => Promise<void>) | undefined;
 let targets: Record<string, AnsibleTarget>;
 let runs: Record<string, PlaybookRun>;
 
-const PROFILES = ['srx', 'srx4100', 'mx'];
+/** NCGD_ANSIBLE_ALL_PROFILES=1 adds srx4100 (see ansibleProfiles). */
+const PROFILES = ansibleProfiles(['srx', 'mx']).filter((p) => ['srx', 'srx4100', 'mx'].includes(p));
 const SRX = "inventory_hostname in ['srx','srx4100']";
 const M = 'junipernetworks.junos.';
 const t = (name: string, mod: string, args: Record<string, unknown>, extra: Record<string, unknown> = { when: SRX }) => ({ name, [M + mod]: args, ...extra });
@@ -131,7 +132,7 @@ function ok(run: PlaybookRun, name: string, changed: boolean): Record<string, un
 const failure = (r: ReturnType<typeof task>) => `${r.msg ?? ''}\n${String(r.result.module_stderr ?? '')}\n${String(r.result.module_stdout ?? '')}`;
 const out = (run: PlaybookRun, name: string) => (task(run, name).result.stdout as string[]) ?? assert.fail(describe(task(run, name)));
 
-for (const profile of ['srx', 'srx4100']) {
+for (const profile of PROFILES.filter((p) => p !== 'mx')) {
   test(`${profile}: security zones, policies and global policy settings in every state`, { skip }, () => {
     const run = runs[profile]!;
     const i = (n: number) => ifName(profile, n);

@@ -272,3 +272,16 @@ export async function startAnsibleDevices(
   profiles.forEach((p, i) => (targets[p] = started[i]!.target));
   return { targets, stop: async () => void (await Promise.all(started.map((s) => s.stop()))) };
 }
+
+/**
+ * The profiles a resource-module test file runs on: `NCGD_ANSIBLE_PROFILES=mx,ex` names them;
+ * `NCGD_ANSIBLE_ALL_PROFILES=1` takes all seven (the whole module × profile matrix, several
+ * times the suite's Ansible time on two cores); otherwise DEFAULTS, a router and a switch or
+ * firewall chosen by each file, so the suite stays within its time budget.
+ */
+export function ansibleProfiles(defaults: readonly string[]): readonly string[] {
+  const named = process.env.NCGD_ANSIBLE_PROFILES;
+  if (named) return named.split(',').filter((p) => (ALL_PROFILES as readonly string[]).includes(p));
+  if (process.env.NCGD_ANSIBLE_ALL_PROFILES === '1') return ALL_PROFILES;
+  return defaults;
+}
