@@ -105,6 +105,10 @@ export const RULES: Rule[] = [
   list('interface-range/member'),
   list('interface/unit'),
   container('interface/hold-time', { oneliner: 'all' }),
+  // One line each on Junos, though their YANG containers say nothing of it.
+  container('area/stub', { oneliner: 'all' }),
+  container('file/archive', { oneliner: 'all' }),
+  container('/system/syslog/archive', { oneliner: 'all' }),
   list('family/inet/address'),
   list('family/inet6/address'),
   list('family/iso/address'),
@@ -438,9 +442,10 @@ const NAMED_FIRST = new Set(['stub']);
 
 /**
  * Containers whose first leaf Junos writes with its keyword, though the YANG puts it first:
- * `hold-time up 200 down 100;` (interfaces), not `hold-time 200 { down 100; }`.
+ * `hold-time up 200 down 100;` (interfaces), not `hold-time 200 { down 100; }`; syslog's
+ * `archive size 65536 files 30;`.
  */
-const KEYWORD_FIRST = new Set(['hold-time']);
+const KEYWORD_FIRST = new Set(['hold-time', 'archive']);
 
 /**
  * Containers whose value leaf is not their first statement in the YANG: `802.3ad ae0;` is

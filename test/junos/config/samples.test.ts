@@ -179,3 +179,23 @@ test('every profile factory configuration round-trips through every form', () =>
   }
   assert.ok(n >= 7, `profiles with a factory configuration: ${n}`);
 });
+
+test('one-line statements as Junos writes them: OSPF stub, syslog archive', () => {
+  const schema = loadSchema('junos');
+  const t = conformTree(
+    parseSet(
+      [
+        'set protocols ospf area 0.0.0.1 stub default-metric 100',
+        'set system syslog archive size 1m files 5',
+        'set system syslog file messages archive size 65536 files 30',
+      ].join('\n'),
+    ),
+    schema,
+  );
+  const text = renderText(textShape(t, schema));
+  assert.match(text, /^ {12}stub default-metric 100;$/m);
+  assert.match(text, /^ {8}archive size 1m files 5;$/m);
+  assert.match(text, /^ {12}archive size 65536 files 30;$/m);
+  const { back, text: again } = roundTrip(t, 'junos');
+  assert.equal(back, again);
+});
