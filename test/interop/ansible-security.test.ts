@@ -9,7 +9,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { Harness } from '../support/agent-harness.js';
-import { ansibleProfiles, ansibleReady, describe, runPlaybookOn, startAnsibleDevice, task, type AnsibleTarget, type PlaybookRun } from '../support/ansible.js';
+import { ansibleProfiles, ansibleReady, describe, runPlaybookOn, startAnsibleDevices, task, type AnsibleTarget, type PlaybookRun } from '../support/ansible.js';
 
 const skip = (await ansibleReady()) ?? false;
 const h = new Harness();
@@ -105,14 +105,9 @@ const TASKS = [
 
 before(async () => {
   if (skip) return;
-  targets = {};
-  const stops: (() => Promise<void>)[] = [];
-  for (const p of PROFILES) {
-    const d = await startAnsibleDevice(h, `ans-sec-${p}`, p);
-    targets[p] = d.target;
-    stops.push(d.stop);
-  }
-  stop = async () => void (await Promise.all(stops.map((s) => s())));
+  const devices = await startAnsibleDevices(h, 'ans-sec', PROFILES, { inTurn: true });
+  targets = devices.targets;
+  stop = devices.stop;
   runs = await runPlaybookOn(targets, TASKS, { timeoutMs: 600_000 });
   process.stderr.write(`ansible-security: ${TASKS.length} tasks on ${PROFILES.length} profiles in ${Object.values(runs)[0]?.ms} ms\n`);
 });

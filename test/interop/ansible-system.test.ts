@@ -10,7 +10,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { Harness } from '../support/agent-harness.js';
-import { ansibleProfiles, ansibleReady, describe, runPlaybookOn, startAnsibleDevice, task, type AnsibleTarget, type PlaybookRun } from '../support/ansible.js';
+import { ansibleProfiles, ansibleReady, describe, runPlaybookOn, startAnsibleDevices, task, type AnsibleTarget, type PlaybookRun } from '../support/ansible.js';
 
 const skip = (await ansibleReady()) ?? false;
 const h = new Harness();
@@ -111,16 +111,9 @@ const PROFILES = ansibleProfiles(['mx', 'ex']);
 
 before(async () => {
   if (skip) return;
-  // One after the other: seven devices loading their schemas at once can outlast the SSH
-  // face's start-up wait on a busy machine.
-  targets = {};
-  const stops: (() => Promise<void>)[] = [];
-  for (const p of PROFILES) {
-    const d = await startAnsibleDevice(h, `ans-sys-${p}`, p);
-    targets[p] = d.target;
-    stops.push(d.stop);
-  }
-  stop = async () => void (await Promise.all(stops.map((s) => s())));
+  const devices = await startAnsibleDevices(h, 'ans-sys', PROFILES, { inTurn: true });
+  targets = devices.targets;
+  stop = devices.stop;
   runs = await runPlaybookOn(targets, TASKS, { timeoutMs: 900_000 });
   const ms = Object.values(runs)[0]?.ms;
   process.stderr.write(`ansible-system: ${TASKS.length} tasks on ${Object.keys(targets).length} profiles in ${ms} ms\n`);

@@ -266,8 +266,13 @@ export async function startAnsibleDevices(
   h: Harness,
   prefix: string,
   profiles: readonly string[] = ALL_PROFILES,
+  opts: { inTurn?: boolean } = {},
 ): Promise<{ targets: Record<string, AnsibleTarget>; stop(): Promise<void> }> {
-  const started = await Promise.all(profiles.map((p) => startAnsibleDevice(h, `${prefix}-${p}`, p)));
+  // In turn: several devices loading their schemas at once can outlast the SSH face's
+  // start-up wait on a busy machine.
+  const started: Awaited<ReturnType<typeof startAnsibleDevice>>[] = [];
+  if (opts.inTurn) for (const p of profiles) started.push(await startAnsibleDevice(h, `${prefix}-${p}`, p));
+  else started.push(...(await Promise.all(profiles.map((p) => startAnsibleDevice(h, `${prefix}-${p}`, p)))));
   const targets: Record<string, AnsibleTarget> = {};
   profiles.forEach((p, i) => (targets[p] = started[i]!.target));
   return { targets, stop: async () => void (await Promise.all(started.map((s) => s.stop()))) };

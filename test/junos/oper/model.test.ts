@@ -245,17 +245,7 @@ test('a lazy in-memory device idle a while goes back to unbuilt while its config
   let clock = Date.UTC(2026, 2, 1, 8, 0, 0);
   const dev = await EmulatedDevice.create({ profile: 'mx', hostname: 'mx960-lazy', lazy: true, modelIdleMs: 100, now: () => clock });
   const asks = ['<get-interface-information><terse/></get-interface-information>', '<get-configuration/>', '<get-commit-information/>', '<get-system-uptime-information/>', '<get-route-information/>'];
-  const session = async (extra?: (c: TestClient) => Promise<void>): Promise<string[]> => {
-    const c = new TestClient(dev.openNetconf({ user: 'nms' }));
-    await c.open();
-    const replies: string[] = [];
-    for (const a of asks) replies.push(await c.rpc(a));
-    if (extra) await extra(c);
-    await c.rpc('<close-session/>');
-    await c.until(() => c.ended !== undefined);
-    return replies;
-  };
-  const idle = () => new Promise((r) => setTimeout(r, 300));
+  const { session, idle } = lazySessions(dev, asks);
   try {
     clock += 60_000;
     const first = await session();
@@ -284,17 +274,7 @@ test('a lazy device with a state directory drops its factory datastore when idle
   let clock = Date.UTC(2026, 2, 1, 8, 0, 0);
   const dev = await EmulatedDevice.create({ profile: 'mx', hostname: 'mx960-disk', lazy: true, stateDir: dir, modelIdleMs: 100, now: () => clock });
   const asks = ['<get-interface-information><terse/></get-interface-information>', '<get-configuration/>', '<get-commit-information/>', '<get-system-uptime-information/>', '<get-rollback-information><rollback>0</rollback></get-rollback-information>'];
-  const session = async (extra?: (c: TestClient) => Promise<void>): Promise<string[]> => {
-    const c = new TestClient(dev.openNetconf({ user: 'nms' }));
-    await c.open();
-    const replies: string[] = [];
-    for (const a of asks) replies.push(await c.rpc(a));
-    if (extra) await extra(c);
-    await c.rpc('<close-session/>');
-    await c.until(() => c.ended !== undefined);
-    return replies;
-  };
-  const idle = () => new Promise((r) => setTimeout(r, 300));
+  const { session, idle } = lazySessions(dev, asks);
   try {
     clock += 60_000;
     const first = await session();
@@ -315,3 +295,22 @@ test('a lazy device with a state directory drops its factory datastore when idle
   lockStateDir(dir, 'another').release();
   rmSync(dir, { recursive: true, force: true });
 });
+
+/**
+ * A NETCONF session on DEV that asks ASKS in turn (and runs EXTRA before it closes), giving
+ * the replies; idle() waits past the device's model idle time (100 ms in these tests).
+ */
+function lazySessions(dev: EmulatedDevice, asks: string[]) {
+  const session = async (extra?: (c: TestClient) => Promise<void>): Promise<string[]> => {
+    const c = new TestClient(dev.openNetconf({ user: 'nms' }));
+    await c.open();
+    const replies: string[] = [];
+    for (const a of asks) replies.push(await c.rpc(a));
+    if (extra) await extra(c);
+    await c.rpc('<close-session/>');
+    await c.until(() => c.ended !== undefined);
+    return replies;
+  };
+  const idle = () => new Promise((r) => setTimeout(r, 300));
+  return { session, idle };
+}
