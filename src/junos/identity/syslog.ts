@@ -42,11 +42,9 @@ interface BootEvent {
   interfaces: readonly { name: string }[];
 }
 
-/**
- * What the ring holds: events as recorded, or as their parts (a device polled every minute
- * records two session events a minute: as parts they share their strings, not a line each).
- */
-type Entry = SyslogEvent | SessionEvent | BootEvent;
+/** What the ring holds besides sessions: events as recorded, and the boot as its parts. */
+type Other = SyslogEvent | BootEvent;
+type Entry = Other | SessionEvent;
 
 /** Lines an entry stands for. */
 function size(e: Entry): number {
@@ -69,6 +67,109 @@ function expand(e: Entry): SyslogEvent[] {
   return [e];
 }
 
+/**
+ * The (user, client, login) of session events, each once per thread: a session event in a
+ * ring is its time, its id and the index of these here.
+ */
+const sessionKinds: { user: string; client?: string; login: boolean }[] = [];
+const sessionKindIndex = new Map<string, number>();
+function sessionKind(e: SessionEvent): number {
+  const key = `${e.login ? 1 : 0}\u0000${e.user}\u0000${e.client ?? '\u0001'}`;
+  let k = sessionKindIndex.get(key);
+  if (k === undefined) {
+    k = sessionKinds.length;
+    sessionKinds.push({ user: e.user, client: e.client, login: e.login });
+    sessionKindIndex.set(key, k);
+  }
+  return k;
+}
+
+/** The most entries a ring holds: each entry is one line at least, and the ring keeps RING lines. */
+const MAX_ENTRIES = 512;
+
+/**
+ * The newest RING lines' entries, oldest first, in typed arrays: a device polled every
+ * minute records two session events a minute, for hours, in every device of a fleet; as
+ * objects they cost some 70 bytes each and a fleet's memory would grow for hours, as a
+ * time, an id and a kind 20. The few other entries (the boot, recorded events) are objects
+ * beside them, found by their place in the sequence. The arrays grow by doubling, to
+ * MAX_ENTRIES.
+ */
+class Ring {
+  private times = new Float64Array(4);
+  /** A session event's id; NaN for another entry (in `others`). */
+  private ids = new Float64Array(4);
+  private kinds = new Uint32Array(4);
+  /** Where the oldest entry is, and how many there are. */
+  private head = 0;
+  private count = 0;
+  /** The sequence number of the oldest entry (each entry recorded takes the next). */
+  private firstSeq = 0;
+  private lines = 0;
+  /** Entries other than sessions, oldest first, with their sequence numbers. */
+  private others: { seq: number; e: Other }[] = [];
+
+  add(e: Entry): void {
+    if (this.count === this.times.length) this.grow();
+    const at = (this.head + this.count) % this.times.length;
+    this.times[at] = e.time;
+    if ('login' in e) {
+      this.ids[at] = e.id;
+      this.kinds[at] = sessionKind(e);
+    } else {
+      this.ids[at] = NaN;
+      this.others.push({ seq: this.firstSeq + this.count, e });
+    }
+    this.count++;
+    this.lines += size(e);
+    while (this.lines > RING && this.count > 1) this.dropOldest();
+  }
+
+  private dropOldest(): void {
+    // A session event is one line; another entry is the oldest of `others`.
+    this.lines -= Number.isNaN(this.ids[this.head]) ? size(this.others.shift()!.e) : 1;
+    this.head = (this.head + 1) % this.times.length;
+    this.count--;
+    this.firstSeq++;
+  }
+
+  private grow(): void {
+    const cap = Math.min(MAX_ENTRIES, this.times.length * 2);
+    if (cap === this.times.length) throw new Error('syslog ring full'); // unreachable: lines bound the entries
+    const copy = <T extends Float64Array | Uint32Array>(a: T, b: T): T => {
+      for (let i = 0; i < this.count; i++) b[i] = a[(this.head + i) % a.length];
+      return b;
+    };
+    this.times = copy(this.times, new Float64Array(cap));
+    this.ids = copy(this.ids, new Float64Array(cap));
+    this.kinds = copy(this.kinds, new Uint32Array(cap));
+    this.head = 0;
+  }
+
+  /** The i-th entry, oldest first. */
+  private entry(i: number): Entry {
+    const at = (this.head + i) % this.times.length;
+    const id = this.ids[at];
+    if (Number.isNaN(id)) {
+      const seq = this.firstSeq + i;
+      // Few, in order: found by a short walk.
+      return this.others.find((o) => o.seq === seq)!.e;
+    }
+    const k = sessionKinds[this.kinds[at]];
+    return { time: this.times[at], id, user: k.user, client: k.client, login: k.login };
+  }
+
+  get oldestTime(): number | undefined {
+    return this.count ? this.times[this.head] : undefined;
+  }
+
+  events(): SyslogEvent[] {
+    const out: SyslogEvent[] = [];
+    for (let i = 0; i < this.count; i++) out.push(...expand(this.entry(i)));
+    return out;
+  }
+}
+
 const logs = new WeakMap<object, Syslog>();
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -83,12 +184,9 @@ function stamp(ms: number): string {
 export function syslogOf(device: object): Syslog {
   let s = logs.get(device);
   if (!s) {
-    const ring: Entry[] = [];
-    let lines = 0;
+    const ring = new Ring();
     const add = (e: Entry): void => {
-      ring.push(e);
-      lines += size(e);
-      while (lines > RING && ring.length > 1) lines -= size(ring.shift()!);
+      ring.add(e);
       // Lines are made here only when someone listens (syslog out).
       if (log.onRecord) for (const line of expand(e)) log.onRecord(line);
     };
@@ -102,8 +200,8 @@ export function syslogOf(device: object): Syslog {
           process: 'mgd[5061]',
           text: `UI_COMMIT: User '${c.user}' requested 'commit' operation (comment: ${c.log ?? 'none'})`,
         }));
-        const oldest = ring[0]?.time ?? 0;
-        const all = [...ring.flatMap(expand), ...commits.filter((c) => c.time >= oldest)].sort((a, b) => a.time - b.time);
+        const oldest = ring.oldestTime ?? 0;
+        const all = [...ring.events(), ...commits.filter((c) => c.time >= oldest)].sort((a, b) => a.time - b.time);
         return all.map((e) => `${stamp(e.time)}  ${host} ${e.process}: ${e.text}`);
       },
     };

@@ -44,3 +44,40 @@ test('onRecord (syslog out) is given every line recorded: the boot line by line,
   // What was sent is what `show log messages` reads.
   assert.deepEqual(log.lines('h').map((l) => l.replace(/^.*? h /, '')), seen);
 });
+
+test('the ring keeps its order and line count across growth and wrap-around, with other events among the sessions', () => {
+  const log = syslogOf({});
+  const t0 = Date.UTC(2026, 0, 5, 10, 0, 0);
+  // Each entry's lines (what each must hold); the ring drops whole entries, oldest first.
+  const want: string[][] = [];
+  log.boot(t0, [{ name: 'ge-0/0/0' }]);
+  want.push(['UI_CHILD_START', 'ifName ge-0/0/0']);
+  // 1,300 entries: sessions, with a recorded event every 97th, and a second boot late.
+  for (let i = 0; i < 1300; i++) {
+    const time = t0 + 1000 + i;
+    if (i === 1000) {
+      log.boot(time, [{ name: 'xe-0/0/0' }, { name: 'xe-0/0/1' }]);
+      want.push(['UI_CHILD_START', 'ifName xe-0/0/0', 'ifName xe-0/0/1']);
+    } else if (i % 97 === 0) {
+      log.record({ time, process: 'mib2d[2121]', text: `SNMP_TRAP_LINK_DOWN: event ${i}` });
+      want.push([`event ${i}`]);
+    } else {
+      log.session({ time, id: 7000 + i, user: i % 3 ? 'nms' : 'ops', client: i % 5 ? '192.0.2.7' : 'cli', login: i % 2 === 0 });
+      want.push([i % 2 === 0 ? `login, class 'j-super-user' [${7000 + i}], ssh-connection '${i % 5 ? '192.0.2.7' : 'cli'}'` : `User '${i % 3 ? 'nms' : 'ops'}' logout`]);
+    }
+    // Read now and then while the ring fills and wraps: always the newest lines, in order.
+    if (i % 131 === 0 || i === 1299) {
+      const lines = log.lines('h');
+      let total = want.reduce((a, e) => a + e.length, 0);
+      let from = 0;
+      while (total > 500 && from < want.length - 1) total -= want[from++].length;
+      const expected = want.slice(from).flat();
+      assert.equal(lines.length, expected.length, `after entry ${i}`);
+      lines.forEach((line, n) => assert.ok(line.includes(expected[n]), `after entry ${i}, line ${n}: ${line} should hold ${expected[n]}`));
+    }
+  }
+  // The second boot is still there, the first one long gone.
+  const text = log.lines('h').join('\n');
+  assert.match(text, /ifName xe-0\/0\/1/);
+  assert.doesNotMatch(text, /ifName ge-0\/0\/0/);
+});
