@@ -15,7 +15,7 @@ import type { Agent } from '../outbound/agent.js';
 import { agentConfigOf, backendSpecs, faultsOf } from './options.js';
 import type { DeviceSettings } from './settings.js';
 import { startFleetThreads } from './fleet-threads.js';
-import { startMemoryGuard } from './memory-guard.js';
+import { processActivityBuffer, startMemoryGuard, type ProcessActivity } from './memory-guard.js';
 import { describeShard } from './shard.js';
 import { configSnapshot } from './config-watch.js';
 import { raiseFdLimit } from './fd-limit.js';
@@ -63,6 +63,8 @@ export interface RunningDevice {
 export interface ThreadPlacement {
   /** Device numbers first..last; such a thread has no control socket, metrics or configuration watch of its own. */
   block: Block;
+  /** Where the threads of the process see each other's sessions (memory-guard.ts). */
+  activity?: ProcessActivity;
 }
 
 /**
@@ -138,10 +140,12 @@ async function assemble(s: DeviceSettings, logger: Logger, placement: ThreadPlac
   if (layout.fleet && layout.main) raiseFdLimit(plan.last - plan.first + 1, logger);
   await startMembers(run, outfitter);
   // Near its memory limit this thread's devices degrade instead of the process dying (memory-guard.ts).
-  const guard = startMemoryGuard(() => run.devices, logger);
+  // A fleet on several threads collects only when every thread is quiet.
+  const activity = placement?.activity ?? (layout.workerBlocks.length ? { shared: processActivityBuffer(1 + layout.workerBlocks.length), slot: 0 } : undefined);
+  const guard = startMemoryGuard(() => run.devices, logger, undefined, undefined, { process: activity });
   stops.add(() => guard.stop());
   if (layout.workerBlocks.length) {
-    const others = await startFleetThreads(s, layout.workerBlocks, logger);
+    const others = await startFleetThreads(s, layout.workerBlocks, logger, activity?.shared);
     run.others = others;
     stops.add(() => others.stop());
   }

@@ -58,6 +58,8 @@ export interface WorkerStart {
   block: { first: number; last: number };
   /** The main logger's level ('silent' for a silent one). */
   logLevel: string;
+  /** Its slot in the process's shared session counts (memory-guard.ts ProcessActivity). */
+  activity?: { shared: SharedArrayBuffer; slot: number };
 }
 
 export interface FleetThreads {
@@ -98,13 +100,14 @@ function snapshotOf(m: Member): ThreadSnapshot {
  * Starts one worker thread per block; resolves once every one has its devices started, or
  * rejects with the first failure (the others are stopped).
  */
-export async function startFleetThreads(settings: DeviceSettings, blocks: { first: number; last: number }[], logger: Logger): Promise<FleetThreads> {
+export async function startFleetThreads(settings: DeviceSettings, blocks: { first: number; last: number }[], logger: Logger, activity?: SharedArrayBuffer): Promise<FleetThreads> {
   const members: Member[] = [];
   const starts: Promise<void>[] = [];
   let started = false;
   let stopping: Promise<void> | undefined;
-  for (const block of blocks) {
-    const data: WorkerStart = { settings, block, logLevel: logger.level };
+  for (const [k, block] of blocks.entries()) {
+    // Slot 0 of the shared activity is the main thread's.
+    const data: WorkerStart = { settings, block, logLevel: logger.level, ...(activity ? { activity: { shared: activity, slot: k + 1 } } : {}) };
     const worker = new Worker(new URL('./fleet-worker.js', import.meta.url), { workerData: data });
     const member: Member = { worker, json: '{"clients":[],"devices":[]}', exited: false, pending: new Map() };
     members.push(member);

@@ -21,14 +21,14 @@ process.on('warning', (w: Error & { code?: string }) => {
 });
 /** The longest a worker goes without looking at its devices at all. */
 const FULL_LOOK_MS = 10_000;
-const { settings, block, logLevel } = workerData as WorkerStart;
+const { settings, block, logLevel, activity } = workerData as WorkerStart;
 const send = (m: FromWorker): void => port.postMessage(m);
 const logger = logLevel === 'silent' ? silentLogger : createLogger({ level: logLevel, format: settings.logFormat, file: settings.logFile });
 
 async function main(): Promise<void> {
   let running: RunningDevice;
   try {
-    running = await startDevice(settings, logger, { block });
+    running = await startDevice(settings, logger, { block, activity });
   } catch (err) {
     // The thread ends when nothing is left to do; the main thread reports the failure.
     send({ type: 'failed', message: (err as Error).message, usage: (err as { exitCode?: number }).exitCode === 2 });

@@ -15,11 +15,16 @@
  * grows, so the state a polled device drops (its datastore, its operational model, a
  * session's leftovers) stays in the heap as garbage until more is allocated: an idle fleet
  * after a round of polls would keep its polled size for good. Once devices have dropped
- * state and the thread is quiet (no session open, none opened since the last look), the
- * guard runs one full, compacting collection (at most every TIDY_EVERY_MS; at once, not
- * marking alongside the program: nothing waits on a quiet thread, and a busy machine would
- * starve concurrent marking), which returns the freed pages to the system. Under a steady
- * load of sessions V8's own collections take the garbage, and none is forced. The collection is
+ * state and the process is quiet (no session open in any of its threads, none opened since
+ * the last look), the guard runs one full, compacting collection (at most every
+ * TIDY_EVERY_MS; at once, not marking alongside the program: nothing waits on a quiet
+ * process, and a busy machine would starve concurrent marking), which returns the freed
+ * pages to the system. Under a steady load of sessions V8's own collections take the
+ * garbage, and none is forced: a thread quiet while another serves sessions does not
+ * collect, as its collection of a large heap takes a core for a second or more from
+ * the threads at work (a fleet polled in device order has one thread busy while the
+ * other is quiet, half of each minute). The threads see each other's sessions through a
+ * shared array (ProcessActivity), each writing its own counts. The collection is
  * the program's own: V8's gc function, reached through its flag from inside the process,
  * so no user sets a flag or an environment variable.
  */
@@ -75,6 +80,41 @@ export function fullCollection(execution: 'sync' | 'async' = 'async'): Promise<v
     return Promise.resolve();
   }
   return Promise.resolve(gcFunction({ type: 'major', execution }));
+}
+
+/**
+ * Sessions of every thread of the process: each thread's guard writes its thread's counts
+ * (sessions opened, sessions live) in its slot of a shared array, and reads the others'.
+ */
+export interface ProcessActivity {
+  /** Two Int32 per thread: sessions opened (wrapping), sessions live. */
+  shared: SharedArrayBuffer;
+  slot: number;
+}
+
+/** A shared array for `threads` threads' activity. */
+export function processActivityBuffer(threads: number): SharedArrayBuffer {
+  return new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * 2 * threads);
+}
+
+/**
+ * This thread's activity as the process sees it: the thread's own written to its slot, and
+ * the sessions opened and live in every thread summed (opened as a wrapping count).
+ */
+export function processWide(own: () => Readonly<Activity>, p: ProcessActivity): () => Readonly<Activity> {
+  const cells = new Int32Array(p.shared);
+  return () => {
+    const a = own();
+    Atomics.store(cells, 2 * p.slot, a.opened | 0);
+    Atomics.store(cells, 2 * p.slot + 1, a.live);
+    let opened = 0;
+    let live = 0;
+    for (let i = 0; i < cells.length; i += 2) {
+      opened = (opened + Atomics.load(cells, i)) | 0;
+      live += Atomics.load(cells, i + 1);
+    }
+    return { drops: a.drops, opened, live };
+  };
 }
 
 /** What the guard looks at and acts with; the real ones by default (tests give their own). */
@@ -136,8 +176,9 @@ export interface MemoryGuard {
   stop(): void;
 }
 
-export function startMemoryGuard(devices: () => readonly Guarded[], logger: Logger, measure: () => MemoryUse = memoryUse, everyMs = GUARD_EVERY_MS, deps: Partial<Omit<GuardDeps, 'measure' | 'everyMs'>> = {}): MemoryGuard {
-  const activity = deps.activity ?? deviceActivity;
+export function startMemoryGuard(devices: () => readonly Guarded[], logger: Logger, measure: () => MemoryUse = memoryUse, everyMs = GUARD_EVERY_MS, deps: Partial<Omit<GuardDeps, 'measure' | 'everyMs'>> & { process?: ProcessActivity } = {}): MemoryGuard {
+  const own = deps.activity ?? deviceActivity;
+  const activity = deps.process ? processWide(own, deps.process) : own;
   const collect = deps.collect ?? fullCollection;
   const now = deps.now ?? Date.now;
   let state: MemoryGuard['state'] = 'ok';

@@ -9,7 +9,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { EmulatedDevice } from '../../src/junos/device.js';
 import { DeviceNetconfBackend } from '../../src/backends/junos-netconf.js';
-import { GUARD_CRITICAL, GUARD_LOW, TIDY_EVERY_MS, fullCollection, memoryUse, startMemoryGuard, type MemoryUse } from '../../src/device/memory-guard.js';
+import { GUARD_CRITICAL, GUARD_LOW, TIDY_EVERY_MS, fullCollection, memoryUse, startMemoryGuard, type MemoryUse, processActivityBuffer, processWide } from '../../src/device/memory-guard.js';
 import { forwardSyslog } from '../../src/junos/life/syslog-out.js';
 import { TestClient } from '../support/netconf-client.js';
 import { Harness, client, testLogger } from '../support/agent-harness.js';
@@ -165,4 +165,44 @@ test('what a polled device drops is garbage: its factory datastore is not kept b
   await fullCollection();
   assert.equal(first.store.deref(), undefined, 'the dropped datastore was collected');
   assert.equal((await poll()).config, first.config, 'answers the same, built again');
+});
+
+test('a thread quiet while another thread of the process serves sessions does not collect; it does once every thread is quiet', async () => {
+  const shared = processActivityBuffer(2);
+  const here = { drops: 0, opened: 0, live: 0 };
+  const there = { drops: 0, opened: 0, live: 0 };
+  let collected = 0;
+  let clock = 1_000_000;
+  const measure = (): MemoryUse => ({ used: 0.1 * 1024 ** 3, limit: 1024 ** 3, what: 'container memory' });
+  // Two guards on one shared array, as the main thread and a worker have: the other one only publishes.
+  const guard = startMemoryGuard(() => [], testLogger, measure, 60_000, { activity: () => here, collect: async () => void collected++, now: () => clock, process: { shared, slot: 0 } });
+  h.defer(() => guard.stop());
+  const other = processWide(() => there, { shared, slot: 1 });
+  const look = async (): Promise<void> => {
+    other();
+    guard.check();
+    await new Promise((r) => setImmediate(r));
+  };
+  await look();
+  // This thread's devices dropped their state and it has no session; the other thread is polled.
+  here.drops++;
+  there.opened += 40;
+  there.live = 3;
+  await look();
+  await look();
+  assert.equal(collected, 0, 'sessions live in the other thread');
+  there.live = 0;
+  there.opened += 40;
+  await look();
+  assert.equal(collected, 0, 'sessions opened in the other thread since the last look');
+  clock += TIDY_EVERY_MS;
+  await look();
+  assert.equal(collected, 1, 'the whole process quiet: one collection');
+  // The counts add up across threads, opened wrapping past 2^31 included.
+  there.opened = 2 ** 31 + 5;
+  here.opened = 7;
+  guard.check();
+  const seen = other();
+  assert.equal(seen.opened, (2 ** 31 + 5 + 7) | 0);
+  assert.equal(seen.live, 0);
 });
