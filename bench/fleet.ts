@@ -19,13 +19,13 @@
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import http2 from 'node:http2';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Row } from './stats.js';
 import { nowMs, percentile, runConcurrent } from './stats.js';
 import { treeCpuMs, treeFds, treeRss } from './proc.js';
-import type { PollResult, SustainTake } from './nms-side.js';
+import { POLL_STEPS, type PollResult, type SustainTake } from './nms-side.js';
 import { MODEL_IDLE_MS } from '../src/junos/device.js';
 
 const MiB = 1024 * 1024;
@@ -50,6 +50,8 @@ export interface FleetContext {
   /** The sustained phase: every device polled once per `periodS`, for `minutes`. */
   periodS: number;
   minutes: number;
+  /** A directory for V8's GC trace of the fleet processes (--gc-trace). */
+  gcTrace?: string;
   rows: Row[];
   notes: string[];
   progress(phase: string, message: string): void;
@@ -114,10 +116,17 @@ async function waitPending(c: FleetContext, want: number, maxMs: number, phase: 
   return got;
 }
 
-/** The command as a user runs it: `nc-grpc-device --devices N ...`, its stderr's tail kept. */
-function startCommand(args: string[]): { child: ChildProcess; tail(): string } {
+/** V8's GC trace (--gc-trace): one line per full collection, its pause and what took it. */
+export const GC_TRACE_FLAGS = ['--trace-gc-nvp', '--trace-gc-ignore-scavenger'];
+
+/**
+ * The command as a user runs it: `nc-grpc-device --devices N ...`, its stderr's tail kept;
+ * with --gc-trace, V8's GC trace of it on stdout, into a file of that directory.
+ */
+function startCommand(args: string[], gcTrace?: string): { child: ChildProcess; tail(): string } {
   const main = new URL('../src/cli/main.js', import.meta.url).pathname;
-  const child = spawn(process.execPath, [main, ...args], { env: plainEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+  const out = gcTrace ? openSync(path.join(gcTrace, `fleet-${args.includes('--devices') ? 'n' : '1'}.log`), 'w') : 'ignore';
+  const child = spawn(process.execPath, [...(gcTrace ? GC_TRACE_FLAGS : []), main, ...args], { env: plainEnv(), stdio: ['ignore', out, 'pipe'] });
   let tail = '';
   child.stderr!.on('data', (d: Buffer) => (tail = (tail + d.toString()).slice(-2000)));
   return { child, tail: () => tail.trim().split('\n').slice(-3).join(' | ') };
@@ -140,8 +149,10 @@ async function runFleet(c: FleetContext, dir: string, nmsPort: number, count: nu
   writeFileSync(certFile, c.cert);
   const args = ['--host', '127.0.0.1', '--port', String(nmsPort), '--cert-file', certFile, '--device-id', id, '--waittime', '4', '--storm', '--profile', 'mx', '--control', path.join(dir, `${count}.sock`), '--log-level', 'warn'];
   if (count > 1) args.push('--devices', String(count));
+  // The start span is this fleet's own: the one-device run before it is not its first Initialize.
+  await c.nms.call({ op: 'spanReset' });
   const t0 = nowMs();
-  const { child, tail } = startCommand(args);
+  const { child, tail } = startCommand(args, c.gcTrace);
   const got = await Promise.race([waitPending(c, count, 600_000, phase), new Promise<number>((r) => child.once('exit', () => r(-1)))]);
   return { pid: child.pid!, child, tail, waitingMs: nowMs() - t0, ok: got >= count };
 }
@@ -316,6 +327,12 @@ async function sustainedPhase(c: FleetContext, pid: number, idleRssTotal: number
   let late = 0;
   let lastError: string | undefined;
   let cpuPrev = treeCpuMs(pid);
+  const nmsCpu = async (): Promise<number> => {
+    const u = await c.nms.call<NodeJS.CpuUsage>({ op: 'cpu' });
+    return (u.user + u.system) / 1000;
+  };
+  let nmsCpuPrev = await nmsCpu();
+  const slow: SustainTake['slow'] = [];
   const load: number[][] = [os.loadavg()];
   for (let m = 1; m <= c.minutes; m++) {
     await sleep(Math.max(0, t0 + m * 60_000 - nowMs()));
@@ -323,6 +340,10 @@ async function sustainedPhase(c: FleetContext, pid: number, idleRssTotal: number
     const rss = treeRss(pid);
     const cpu = treeCpuMs(pid);
     all.push(...t.samples);
+    slow.push(...t.slow);
+    const nmsNow = await nmsCpu();
+    const nmsShare = (nmsNow - nmsCpuPrev) / 600;
+    nmsCpuPrev = nmsNow;
     failures += t.failures;
     late += t.late;
     if (t.lastError) lastError = t.lastError;
@@ -333,11 +354,12 @@ async function sustainedPhase(c: FleetContext, pid: number, idleRssTotal: number
     c.progress(
       'sustained',
       `minute ${m}/${c.minutes}: ${(row.polls / 60).toFixed(1)} polls/s, p50 ${row.p50.toFixed(0)} ms, p99 ${row.p99.toFixed(0)} ms, RSS ${(rss / MiB).toFixed(0)} MiB, ` +
-        `device CPU ${(row.cpuMs / 600).toFixed(0)} % of a core, ${t.inFlight} in flight, ${t.late} late, ${t.failures} failed, load ${os.loadavg()[0].toFixed(1)}`,
+        `device CPU ${(row.cpuMs / 600).toFixed(0)} % of a core, NMS CPU ${nmsShare.toFixed(0)} %, ${t.inFlight} in flight, ${t.slow.length} over 1 s, ${t.late} late, ${t.failures} failed, load ${os.loadavg()[0].toFixed(1)}`,
     );
   }
   const last = await c.nms.call<SustainTake>({ op: 'sustainStop' });
   failures += last.failures;
+  if (slow.length) c.notes.push(slowPollsNote(slow, periodMs));
   if (last.lastError) lastError = last.lastError;
   // Flat: the RSS from the end of the first period on, against time.
   const firstPeriodMin = Math.ceil(c.periodS / 60);
@@ -360,6 +382,24 @@ async function sustainedPhase(c: FleetContext, pid: number, idleRssTotal: number
     `sustained: ${polls} polls in ${c.minutes} min, ${failures} failed${lastError ? ` (${lastError})` : ''}, ${late} started over 1 s late (at most ${SUSTAIN_IN_FLIGHT} in flight); load ${load[0].map((l) => l.toFixed(1)).join(' ')} at the start, ` +
       `${load.at(-1)!.map((l) => l.toFixed(1)).join(' ')} at the end; per minute (polls/s, p50/p99 ms, RSS MiB): ` +
       minutes.map((x) => `${x.minute}: ${(x.polls / 60).toFixed(0)}, ${x.p50.toFixed(0)}/${x.p99.toFixed(0)}, ${(x.rss / MiB).toFixed(0)}`).join('; '),
+  );
+}
+
+/**
+ * Where the polls over 1 s spent their time (median of each step among them) and when they
+ * started within the period (devices are polled in number order, so the time within the
+ * period says which block of devices, and which thread, was being polled).
+ */
+function slowPollsNote(slow: SustainTake['slow'], periodMs: number): string {
+  const med = (xs: number[]) => percentile(xs, 0.5);
+  const steps = POLL_STEPS.map((name, i) => `${name} ${med(slow.map((p) => p.steps[i] ?? NaN).filter(Number.isFinite)).toFixed(0)}`).join(', ');
+  const worst = POLL_STEPS.map((name, i) => `${name} ${Math.max(...slow.map((p) => p.steps[i] ?? 0)).toFixed(0)}`).join(', ');
+  const buckets = new Array<number>(12).fill(0);
+  for (const p of slow) buckets[Math.min(11, Math.floor(((p.at % periodMs) / periodMs) * 12))]++;
+  const seconds = new Set(slow.map((p) => Math.floor(p.at / 1000))).size;
+  return (
+    `sustained: ${slow.length} polls over 1 s, starting in ${seconds} distinct seconds; median ms per step among them: ${steps}; worst: ${worst}; ` +
+    `started per twelfth of the period: ${buckets.join(' ')}`
   );
 }
 

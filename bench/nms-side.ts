@@ -35,6 +35,8 @@ export type NmsOp =
   | { op: 'nmsStop' }
   | { op: 'nmsStart'; port: number }
   | { op: 'initializeSpan' }
+  /** Forget the Initializes seen so far (a new fleet starts). */
+  | { op: 'spanReset' }
   | { op: 'poll'; deviceId: string; secret: string; first: number; last: number; concurrency: number }
   | { op: 'sustainStart'; deviceId: string; secret: string; count: number; periodMs: number; maxInFlight: number }
   | { op: 'sustainTake' }
@@ -164,22 +166,30 @@ export interface PollResult {
  * time: a NETCONF session (the device's hello, ours), get-interface-information terse,
  * get-configuration, close-session, and the session closed.
  */
-/** One poll of device `n`: session, hello, the poll's RPCs, close; the reply bytes. */
-async function pollOne(deviceId: string, secret: string, n: number): Promise<number> {
+/** The steps of a poll (its time to each): session open, device hello, each reply, session closed. */
+export const POLL_STEPS = ['session', 'hello', 'interfaces', 'configuration', 'close-session', 'closed'] as const;
+
+/** One poll of device `n`: session, hello, the poll's RPCs, close; the reply bytes. With `steps`, the time each step ended. */
+
+async function pollOne(deviceId: string, secret: string, n: number, steps?: number[]): Promise<number> {
   let replyBytes = 0;
   const s = await fleetNms!.requestSession(deviceId.replaceAll('{n}', String(n)), secret, 'netconf', { timeoutMs: REQUEST_TIMEOUT_MS });
+  steps?.push(nowMs());
   try {
     await s.waitFor((out) => out.includes(TERMINATOR), REQUEST_TIMEOUT_MS);
+    steps?.push(nowMs());
     s.send(CLIENT_HELLO + TERMINATOR);
     for (const rpc of POLL_RPCS) {
       const wait = nextMessage(s);
       s.send(rpc + TERMINATOR);
       const reply = await wait.done;
+      steps?.push(nowMs());
       if (!reply.includes('<rpc-reply') || reply.includes('<rpc-error')) throw new Error(`device ${n}: ${reply.slice(0, 200)}`);
       replyBytes += reply.length;
     }
   } finally {
     await s.close();
+    steps?.push(nowMs());
   }
   return replyBytes;
 }
@@ -217,8 +227,13 @@ export interface SustainTake {
   /** Polls started more than LATE_MS after their turn (the NMS held them: too many in flight). */
   late: number;
   inFlight: number;
+  /** Polls over SLOW_MS: when they started (ms into the run), their device and how long each step took. */
+  slow: { at: number; device: number; steps: number[] }[];
 }
 const LATE_MS = 1000;
+const SLOW_MS = 1000;
+/** Slow polls kept per take at most. */
+const SLOW_KEPT = 500;
 
 /**
  * The sustained poller: every device 1..count polled once per period, in turn, evenly spread
@@ -226,7 +241,7 @@ const LATE_MS = 1000;
  * maxInFlight polls at once (a poll whose turn comes meanwhile waits, and counts as late).
  */
 class Sustain {
-  private take: SustainTake = { samples: [], failures: 0, late: 0, inFlight: 0 };
+  private take: SustainTake = { samples: [], failures: 0, late: 0, inFlight: 0, slow: [] };
   private issued = 0;
   private readonly t0 = nowMs();
   private readonly timer: NodeJS.Timeout;
@@ -251,9 +266,12 @@ class Sustain {
   private async one(n: number): Promise<void> {
     this.take.inFlight++;
     const p0 = nowMs();
+    const steps: number[] = [];
     try {
-      await pollOne(this.m.deviceId, this.m.secret, n);
-      this.take.samples.push(nowMs() - p0);
+      await pollOne(this.m.deviceId, this.m.secret, n, steps);
+      const ms = nowMs() - p0;
+      this.take.samples.push(ms);
+      if (ms > SLOW_MS && this.take.slow.length < SLOW_KEPT) this.take.slow.push({ at: p0 - this.t0, device: n, steps: steps.map((t, i) => t - (i ? steps[i - 1] : p0)) });
     } catch (err) {
       this.take.failures++;
       this.take.lastError = (err as Error).message;
@@ -265,7 +283,7 @@ class Sustain {
 
   takeNow(): SustainTake {
     const t = this.take;
-    this.take = { samples: [], failures: 0, late: 0, inFlight: t.inFlight };
+    this.take = { samples: [], failures: 0, late: 0, inFlight: t.inFlight, slow: [] };
     return t;
   }
 
@@ -335,6 +353,9 @@ async function handle(msg: NmsOp): Promise<unknown> {
       return null;
     case 'initializeSpan':
       return span;
+    case 'spanReset':
+      span = { first: 0, last: 0, count: 0 };
+      return null;
     case 'poll':
       return poll(msg);
     case 'sustainStart':

@@ -10,9 +10,12 @@
  * --fleet N (devices in the fleet, polled and sustained phases, bench/fleet.ts; default 500,
  * 10000 for the full-size run)  --period S --minutes M (the sustained phase: every device
  * polled once every S seconds, default 60, for M minutes, default 10; not run unless named
- * in --only). Prints its progress on stderr, phase by phase, and the command that gives each
- * figure again.
+ * in --only)  --gc-trace DIR (V8's GC trace of the fleet and NMS processes, a file each).
+ * Prints its progress on stderr, phase by phase, and the command that gives each figure again.
  */
+import { mkdirSync, openSync } from 'node:fs';
+import path from 'node:path';
+import { GC_TRACE_FLAGS } from './fleet.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -58,6 +61,8 @@ interface Settings {
   pieceBytes: number;
   fleet: number;
   periodS: number;
+  /** A directory for V8's GC trace of the fleet and NMS processes (--gc-trace). */
+  gcTrace?: string;
   minutes: number;
   /** The command line that gives these figures again. */
   command: string;
@@ -65,7 +70,7 @@ interface Settings {
 
 function settings(): Settings {
   const { values } = parseArgs({
-    options: { only: { type: 'string' }, rounds: { type: 'string' }, quick: { type: 'boolean' }, fleet: { type: 'string' }, period: { type: 'string' }, minutes: { type: 'string' } },
+    options: { only: { type: 'string' }, rounds: { type: 'string' }, quick: { type: 'boolean' }, fleet: { type: 'string' }, period: { type: 'string' }, minutes: { type: 'string' }, 'gc-trace': { type: 'string' } },
     strict: true,
   });
   const phases = new Set((values.only ?? DEFAULT_PHASES.join(',')).split(',').map((s) => s.trim()));
@@ -90,6 +95,7 @@ function settings(): Settings {
     pieceBytes: 64 * 1024,
     fleet,
     periodS,
+    gcTrace: values['gc-trace'],
     minutes,
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
   };
@@ -364,7 +370,9 @@ async function main(s: Settings): Promise<void> {
   const notes: string[] = [];
   step('setting up: the NMS process, the agents and their devices');
   const pem = await makeSelfSigned({ commonName: 'nms.bench', ipSans: ['127.0.0.1'] });
-  const child = fork(new URL('./nms-side.js', import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const gcTrace = s.gcTrace;
+  if (gcTrace) mkdirSync(gcTrace, { recursive: true });
+  const child = fork(new URL('./nms-side.js', import.meta.url), [], gcTrace ? { execArgv: GC_TRACE_FLAGS, stdio: ['ignore', openSync(path.join(gcTrace, 'nms.log'), 'w'), 'inherit', 'ipc'] } : { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const nms = new NmsPeer(child);
   const agents: Agent[] = [];
   let deviceBackend: Awaited<ReturnType<typeof makeDeviceBackend>>;
@@ -408,7 +416,7 @@ async function main(s: Settings): Promise<void> {
     // freed by the other phases would be reused by whichever side comes first.
     if (s.phases.has('fleet') || s.phases.has('polled') || s.phases.has('sustained')) {
       const { fleetPhase } = await import('./fleet.js');
-      await fleetPhase({ n: s.fleet, nms, cert: pem.cert, phases: s.phases, raw: bench.raw, periodS: s.periodS, minutes: s.minutes, rows: bench.rows, notes, progress });
+      await fleetPhase({ n: s.fleet, nms, cert: pem.cert, phases: s.phases, raw: bench.raw, periodS: s.periodS, minutes: s.minutes, gcTrace: s.gcTrace, rows: bench.rows, notes, progress });
     }
     if (s.phases.has('rate')) await ratePhase(bench);
     if (s.phases.has('rtt')) await rttPhase(bench);
