@@ -20,7 +20,7 @@ import path from 'node:path';
 
 // Lowest first. Rooms on one line are peers: they may not import one another.
 const LAYERS = [
-  ['printable.ts'], //                         text made safe for terminals and logs (control characters escaped)
+  ['printable.ts', 'digest.ts'], //            text made safe for terminals and logs; SHA-256 without Hash objects
   ['log.ts', 'errors.ts', 'wire'], //         base: logging, the user-facing error family, protos
   ['own-files.ts'], //                         files and directories written in owned places, never through a link
   ['session'], //                              the seam: ByteSession, SessionKind, SessionBackend

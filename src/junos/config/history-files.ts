@@ -12,7 +12,7 @@
  * in one line and skipped: the device starts on the newest good revision. The former
  * single-file format (`config-history.json`) is migrated once.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex as sha256 } from '../../digest.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigTree, type ConfigNode, type NodeKind } from './tree.js';
@@ -57,9 +57,6 @@ function fileName(seq: number): string {
   return `commit-${String(seq).padStart(10, '0')}.conf`;
 }
 
-function sha256(s: string): string {
-  return createHash('sha256').update(s).digest('hex');
-}
 
 type StoredNode = { n: string; k: 'c' | 'e' | 'l' | 'f'; v?: string; key?: [string, string][]; i?: 1; m?: string; c?: StoredNode[] };
 const KIND_CODE: Record<NodeKind, StoredNode['k']> = { container: 'c', entry: 'e', leaf: 'l', flag: 'f' };

@@ -38,7 +38,7 @@
  *
  * Names follow Junos: `ge-0/0/0` (physical), `ge-0/0/0.0` (logical).
  */
-import { createHash } from 'node:crypto';
+import { hash32 } from '../../digest.js';
 import type { DeviceProfile, ProfileInterface } from '../identity/profile.js';
 import { ConfigTree, childrenNamed, entryName, leafValue, type ConfigNode } from '../config/tree.js';
 import { expandGroups } from '../config/groups.js';
@@ -198,9 +198,6 @@ const LINK_TYPES: Record<string, string> = {
   lo0: 'Unspecified',
 };
 
-function hash32(...parts: string[]): number {
-  return createHash('sha256').update(parts.join('\u0000')).digest().readUInt32BE(0);
-}
 
 function portSpeed(name: string): string {
   if (name.startsWith('xe-')) return '10Gbps';

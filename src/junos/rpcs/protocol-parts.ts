@@ -5,7 +5,6 @@
  * the committed configuration's layer-2 parts (VLAN members, LAG members) that the model
  * does not carry.
  */
-import { createHash } from 'node:crypto';
 import { child, textOf, type XmlElement } from '../../netconf/xml.js';
 import { operModel, type Neighbour, type OperModel } from '../oper/model.js';
 import { committedConfig, nameOf, walk } from './reply-parts.js';
@@ -13,9 +12,9 @@ import type { DeviceView, RpcContext } from './types.js';
 
 export { el, junosNs } from './reply-parts.js';
 
-export function hash32(...parts: string[]): number {
-  return createHash('sha256').update(parts.join('\u0000')).digest().readUInt32BE(0);
-}
+import { hash32 } from '../../digest.js';
+
+export { hash32 };
 
 /** The trimmed text of a parameter of the operation, or undefined. */
 export function param(op: XmlElement, name: string): string | undefined {
