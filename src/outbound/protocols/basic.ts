@@ -5,7 +5,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { ServerConfig } from '../config-types.js';
-import { connectTimeoutReason, describeGrpcError, describeLoss, openBasicConnection, targetOf, whenReady, type BasicConnection } from '../channel.js';
+import { connectTimeoutReason, describeGrpcError, describeLoss, oneLine, openBasicConnection, targetOf, whenReady, withoutSecret, type BasicConnection } from '../channel.js';
 import { sharedServerCredentials } from '../tls.js';
 import type { SessionBridge } from '../session-bridge.js';
 import { bridgeWithFaults } from '../faulty-bridge.js';
@@ -52,7 +52,7 @@ export class BasicServerLink implements ServerLink {
           if (connectTimedOut) resolve({ ok: false, lost: true, reason: connectTimeoutReason(timing.connectTimeoutMs) });
           else if (err) resolve({ ok: false, lost: err.code === grpc.status.UNAVAILABLE || err.code === grpc.status.CANCELLED, reason: err.code === grpc.status.UNAVAILABLE ? describeLoss(err, timing) : describeGrpcError(err) });
           else if (resp?.message_res === BASIC_AUTH_OK) resolve({ ok: true });
-          else resolve({ ok: false, lost: false, reason: `NMS answered "${resp?.message_res ?? ''}" to the handshake` });
+          else resolve({ ok: false, lost: false, reason: `NMS answered "${oneLine(resp?.message_res ?? '')}" to the handshake` });
         });
         // The connection (TCP, TLS, HTTP/2 settings) must come up within the connect bound.
         void whenReady(channel, timing.connectTimeoutMs).then((r) => {
@@ -68,6 +68,7 @@ export class BasicServerLink implements ServerLink {
       }
       if (!auth.ok) {
         channel.close();
+        auth.reason = withoutSecret(auth.reason, this.host.secret);
         if (auth.lost) this.host.noteLoss(key, auth.reason);
         else this.host.noteError(`${key}: ${auth.reason}`);
         this.host.logger.warn({ server: key, reason: auth.reason }, auth.lost ? 'connection to NMS lost' : 'NMS refused the handshake');
@@ -106,7 +107,7 @@ export class BasicServerLink implements ServerLink {
       let lost = false;
       stream.on('status', (s: grpc.StatusObject) => {
         lost = s.code === grpc.status.UNAVAILABLE;
-        if (lost && !this.stopped && !this.dropped) this.host.noteLoss(targetOf(this.server), describeLoss(s, this.host.timing));
+        if (lost && !this.stopped && !this.dropped) this.host.noteLoss(targetOf(this.server), withoutSecret(describeLoss(s, this.host.timing), this.host.secret));
       });
       const bridge = bridgeWithFaults(
         stream,
