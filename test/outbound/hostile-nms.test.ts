@@ -542,3 +542,22 @@ test('the device against a hostile NMS: one line per failure, never the secret, 
   // No socket is left behind at either server.
   await until(() => srv.open() === 0 && muted.size === 0, 10_000, 'every connection closed after stop').catch((e) => { throw new Error(`${e.message}: ${srv.open()} at the hostile NMS, ${muted.size} at the mute server`); });
 });
+
+test('basic protocol: a handshake answer echoing the secret over many lines is reported on one line, redacted, cut short', async () => {
+  const pem = await loopbackPki();
+  const { basicMethods } = await import('../../src/wire/protos.js');
+  const handshake = basicMethods().handshake as unknown as { responseSerialize(v: object): Buffer };
+  const c = client('basic-echo', []);
+  const srv = await h2Server(() => answer(GRPC_HEADERS, frame(handshake.responseSerialize({ message_res: `denied: ${c.secret}\n${'x'.repeat(5000)}` })), OK_TRAILERS));
+  const cfg = { ...c, servers: [{ address: '127.0.0.1', port: srv.port, trustedCert: pem.cert }] };
+  const { logger, lines } = recordingLogger();
+  const agent = new Agent({ config: { clients: [cfg], protocol: 'basic', connectTimeout: 1 }, backends: catBackends(), logger });
+  agent.start();
+  h.defer(() => agent.stop());
+  await until(() => /to the handshake/.test(agent.status().clients[0].lastError ?? ''), 20_000, 'the refused handshake reported');
+  const last = agent.status().clients[0].lastError ?? '';
+  assert.match(last, /^127\.0\.0\.1:\d+: NMS answered "denied: \[redacted\] x{270,300}\.\.\. \(5019 characters\)" to the handshake$/);
+  for (const line of lines) assert.ok(!line.includes(c.secret), `secret in log: ${line}`);
+  assert.ok(lines.some((l) => l.includes('NMS refused the handshake')));
+  await agent.stop();
+});

@@ -181,9 +181,11 @@ export class EnhancedServerLink implements ServerLink {
         return;
       }
       channel.close();
-      const reason = withoutSecret(describeGrpcError({ code: status.code, details: status.details }), this.host.secret);
+      // The secret goes before the text is cut to one line (a cut could leave part of it).
+      const said = { code: status.code, details: withoutSecret(status.details ?? '', this.host.secret) };
+      const reason = describeGrpcError(said);
       if (status.code === grpc.status.UNAVAILABLE) {
-        const why = withoutSecret(describeLoss(status, this.host.timing), this.host.secret);
+        const why = describeLoss(said, this.host.timing);
         log.warn({ server: targetOf(this.server), reason: why }, 'connection to NMS lost');
         this.host.noteLoss(targetOf(this.server), why);
         this.dropSpare();
@@ -211,7 +213,7 @@ export class EnhancedServerLink implements ServerLink {
     // Reported with the session's end (the bridge sees the same error after this listener).
     let failure: string | undefined;
     stream.on('error', (err) => {
-      failure = withoutSecret(describeGrpcError(err), this.host.secret);
+      failure = describeGrpcError({ code: (err as grpc.ServiceError).code, details: withoutSecret((err as grpc.ServiceError).details ?? err.message, this.host.secret) });
     });
     let session;
     try {
