@@ -231,16 +231,34 @@ export function openBasicChannel(server: ServerConfig, onIdentityError?: (reason
   return client as BasicClient;
 }
 
-/** One line for a gRPC error, without a stack. */
+/** The longest text of a peer's (grpc-message, a handshake answer) a report line carries. */
+export const MAX_REASON_CHARS = 300;
+
+/** `text` as one line of at most MAX_REASON_CHARS: control characters (newlines too) become spaces. */
+export function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = text.replace(/[\x00-\x1f\x7f\u2028\u2029]+/g, ' ').trim();
+  return flat.length > MAX_REASON_CHARS ? `${flat.slice(0, MAX_REASON_CHARS)}... (${flat.length} characters)` : flat;
+}
+
+/**
+ * `text` with the client's secret replaced: an NMS may echo what the device sent (in a
+ * grpc-message, a handshake answer), and no report may show it.
+ */
+export function withoutSecret(text: string, secret: string): string {
+  return secret ? text.split(secret).join('[redacted]') : text;
+}
+
+/** One line for a gRPC error, without a stack; a status code gRPC does not define is named UNKNOWN (n). */
 export function describeGrpcError(err: unknown): string {
   const e = err as Partial<grpc.ServiceError>;
   if (e && typeof e.code === 'number') {
-    const name = grpc.status[e.code] ?? String(e.code);
+    const name = grpc.status[e.code] ?? `UNKNOWN (status ${e.code})`;
     // grpc-js ends some details with an empty "Resolution note:"; it says nothing.
     const details = (e.details || e.message || '').replace(/\s*Resolution note:\s*$/, '');
-    return `${name}: ${details}`.trim();
+    return oneLine(`${name}: ${details}`);
   }
-  return (err as Error)?.message ?? String(err);
+  return oneLine((err as Error)?.message ?? String(err));
 }
 
 /**

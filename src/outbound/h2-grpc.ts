@@ -36,6 +36,8 @@ const { StreamDecoder } = require('@grpc/grpc-js/build/src/stream-decoder.js') a
 /** The user-agent grpc-js sends (no primary or secondary agent configured). */
 export const USER_AGENT = `grpc-node-js/${GRPC_JS_VERSION}`;
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+/** How long a closed connection with no call left may take to end before it is destroyed. */
+const CLOSE_GRACE_MS = 5_000;
 const Status = grpc.status;
 const C = http2.constants;
 
@@ -106,6 +108,13 @@ function httpStatusToGrpc(httpStatus: number): grpc.StatusObject {
   return { code, details, metadata: new grpc.Metadata() };
 }
 
+/** A peer's text in a status: printable, one line, at most 100 characters. */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = text.replace(/[\x00-\x1f\x7f]+/g, ' ');
+  return flat.length > 100 ? `${flat.slice(0, 100)}...` : flat;
+}
+
 export type ReadyState = 'ready' | 'timeout' | 'closed' | 'failed';
 type State = 'idle' | 'connecting' | 'ready' | 'failed' | 'gone';
 
@@ -136,6 +145,8 @@ export class H2Channel {
   private closed = false;
   private keepaliveTimer: NodeJS.Timeout | undefined;
   private pingDue = false;
+  /** Destroys a connection whose graceful close did not complete (shutdown()). */
+  private closeTimer: NodeJS.Timeout | undefined;
   /** The connection is gone (closed, failed or a keepalive unanswered): open calls were told. */
   private dropped = false;
 
@@ -217,7 +228,7 @@ export class H2Channel {
     const waiting = this.waiting;
     this.waiting = [];
     for (const ex of waiting) this.open(ex);
-    if (this.closed && this.active.size === 0) session.close();
+    if (this.closed && this.active.size === 0) this.shutdown();
   }
 
   private connectFailed(message: string): void {
@@ -308,7 +319,7 @@ export class H2Channel {
       for (const ex of waiting) ex.endCall({ code: Status.UNAVAILABLE, details: 'Channel has been shut down', metadata: new grpc.Metadata() });
       return;
     }
-    if ((this.state === 'ready' || this.state === 'gone') && this.session && !this.session.closed) this.session.close();
+    if (this.state === 'ready' || this.state === 'gone') this.shutdown();
     this.notify();
   }
 
@@ -355,7 +366,24 @@ export class H2Channel {
   /** The call's status is out: it no longer holds the connection. */
   ended(ex: Exchange): void {
     if (!this.active.delete(ex)) return;
-    if (this.active.size === 0 && this.closed && (this.state === 'ready' || this.state === 'gone') && !this.session?.closed) this.session?.close();
+    if (this.active.size === 0 && this.closed && (this.state === 'ready' || this.state === 'gone')) this.shutdown();
+  }
+
+  /**
+   * The graceful close (GOAWAY, then the socket ends once no stream is open). A server that
+   * never lets a stream go (it never opened it: SETTINGS max concurrent streams 0, or it
+   * stopped reading) would hold the socket forever: with no call left, the connection is
+   * destroyed CLOSE_GRACE_MS later if still there.
+   */
+  private shutdown(): void {
+    const session = this.session;
+    if (!session || session.destroyed) return;
+    if (!session.closed) session.close();
+    if (this.active.size > 0 || this.closeTimer) return;
+    const timer = setTimeout(() => session.destroy(), CLOSE_GRACE_MS);
+    timer.unref();
+    this.closeTimer = timer;
+    session.once('close', () => clearTimeout(timer));
   }
 
   private startKeepalive(): void {
@@ -416,6 +444,8 @@ export class Exchange {
   private httpStatus: number | undefined;
   /** The response's grpc-encoding, when the server compresses. */
   private encoding: string | undefined;
+  /** The response's content-type (grpc-js does not check it; a failed call names a wrong one). */
+  private contentType: string | undefined;
   private readsClosed = false;
   private serverEnded = false;
   private connectionDropped = false;
@@ -470,6 +500,8 @@ export class Exchange {
     this.decoder = new StreamDecoder(MAX_MESSAGE_BYTES);
     stream.on('response', (headers, flags) => {
       this.httpStatus = headers[':status'];
+      const type = headers['content-type'];
+      this.contentType = typeof type === 'string' ? type : '';
       const encoding = headers['grpc-encoding'];
       if (typeof encoding === 'string') this.encoding = encoding;
       if (flags & C.NGHTTP2_FLAG_END_STREAM) this.handleTrailers(headers);
@@ -549,7 +581,7 @@ export class Exchange {
       if (this.httpStatus !== undefined && this.httpStatus !== 200) {
         const mapped = httpStatusToGrpc(this.httpStatus);
         this.cancelWithStatus(mapped.code, mapped.details);
-      } else this.cancelWithStatus(Status.RESOURCE_EXHAUSTED, (err as Error).message);
+      } else this.cancelWithStatus(Status.RESOURCE_EXHAUSTED, (err as Error).message + this.notGrpc());
       return;
     }
     for (const m of messages) {
@@ -557,22 +589,30 @@ export class Exchange {
       // The decoder keeps the 5-byte prefix: flag (compressed or not) and length.
       let body = m.subarray(5);
       if (m[0] === 1) {
-        try {
-          body = this.decompress(body);
-        } catch (err) {
-          this.cancelWithStatus(Status.INTERNAL, `Received message that could not be decompressed: ${(err as Error).message}`);
-          return;
-        }
+        const out = this.decompress(body);
+        if (!Buffer.isBuffer(out)) return this.cancelWithStatus(out.code, out.details);
+        body = out;
       }
       this.listener.message(body);
     }
   }
 
-  /** A compressed message, by the response's grpc-encoding (we offer identity, deflate, gzip as grpc-js does). */
-  private decompress(body: Buffer): Buffer {
-    if (this.encoding === 'gzip') return zlib.gunzipSync(body);
-    if (this.encoding === 'deflate') return zlib.inflateSync(body);
-    throw new Error(`"grpc-encoding" header is ${this.encoding ?? 'missing'}`);
+  /**
+   * A compressed message, by the response's grpc-encoding (we offer identity, deflate, gzip as
+   * grpc-js does), never inflated past the message limit. The statuses are grpc-js's.
+   */
+  private decompress(body: Buffer): Buffer | grpc.StatusObject {
+    const failed = (code: grpc.status, details: string): grpc.StatusObject => ({ code, details, metadata: new grpc.Metadata() });
+    const encoding = this.encoding ?? 'identity';
+    if (encoding === 'identity') return failed(Status.INTERNAL, 'Received compressed message but "grpc-encoding" header was identity');
+    if (encoding !== 'gzip' && encoding !== 'deflate') return failed(Status.INTERNAL, `Received message compressed with unsupported compression method ${printable(encoding)}`);
+    try {
+      const options = { maxOutputLength: MAX_MESSAGE_BYTES };
+      return encoding === 'gzip' ? zlib.gunzipSync(body, options) : zlib.inflateSync(body, options);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') return failed(Status.RESOURCE_EXHAUSTED, `Received message that decompresses to a size larger than ${MAX_MESSAGE_BYTES}`);
+      return failed(Status.INTERNAL, `Failed to decompress ${encoding}-encoded message`);
+    }
   }
 
   private handleTrailers(headers: http2.IncomingHttpHeaders): void {
@@ -597,13 +637,24 @@ export class Exchange {
         }
         metadata.remove('grpc-message');
       }
-      status = { code: Number(codes[0]), details, metadata };
+      const code = Number(codes[0]);
+      // grpc-js passes on NaN for a grpc-status that is no number; gRPC says UNKNOWN.
+      if (codes[0].trim() === '' || !Number.isInteger(code) || code < 0) status = { code: Status.UNKNOWN, details: `Received invalid grpc-status "${printable(codes[0])}"${details ? `: ${details}` : ''}`, metadata };
+      else status = { code, details, metadata };
     } else if (this.httpStatus) {
       status = { ...httpStatusToGrpc(this.httpStatus), metadata };
+      if (this.httpStatus === 200) status.details += this.notGrpc();
     } else {
       status = { code: Status.UNKNOWN, details: 'No status information received', metadata };
     }
     this.endCall(status);
+  }
+
+  /** " (content-type ...)" when the response was no gRPC response, to say why a call failed. */
+  private notGrpc(): string {
+    const type = this.contentType;
+    if (type === undefined || type.startsWith('application/grpc')) return '';
+    return ` (the response's content-type is ${type ? `"${printable(type)}"` : 'missing'}, not application/grpc)`;
   }
 
   private onStreamClose(rstCode: number): void {

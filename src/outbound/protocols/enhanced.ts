@@ -6,7 +6,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { ServerConfig } from '../config-types.js';
-import { connectTimeoutReason, describeGrpcError, describeLoss, openNcgrpcConnection, targetOf, whenReady, type NcgrpcConnection } from '../channel.js';
+import { connectTimeoutReason, describeGrpcError, describeLoss, openNcgrpcConnection, targetOf, whenReady, withoutSecret, type NcgrpcConnection } from '../channel.js';
 import type { UnaryCall } from '../h2-grpc.js';
 import { sharedServerCredentials } from '../tls.js';
 import type { SessionKind } from '../../session/byte-session.js';
@@ -181,9 +181,11 @@ export class EnhancedServerLink implements ServerLink {
         return;
       }
       channel.close();
-      const reason = describeGrpcError({ code: status.code, details: status.details });
+      // The secret goes before the text is cut to one line (a cut could leave part of it).
+      const said = { code: status.code, details: withoutSecret(status.details ?? '', this.host.secret) };
+      const reason = describeGrpcError(said);
       if (status.code === grpc.status.UNAVAILABLE) {
-        const why = describeLoss(status, this.host.timing);
+        const why = describeLoss(said, this.host.timing);
         log.warn({ server: targetOf(this.server), reason: why }, 'connection to NMS lost');
         this.host.noteLoss(targetOf(this.server), why);
         this.dropSpare();
@@ -208,8 +210,10 @@ export class EnhancedServerLink implements ServerLink {
       clearTimeout(closeTimer);
       channel.close();
     });
-    stream.on('error', () => {
-      /* reported through 'status' and the bridge */
+    // Reported with the session's end (the bridge sees the same error after this listener).
+    let failure: string | undefined;
+    stream.on('error', (err) => {
+      failure = describeGrpcError({ code: (err as grpc.ServiceError).code, details: withoutSecret((err as grpc.ServiceError).details ?? err.message, this.host.secret) });
     });
     let session;
     try {
@@ -233,7 +237,8 @@ export class EnhancedServerLink implements ServerLink {
         kind,
         onClose: (why) => {
           untrack();
-          log.info({ kind, why }, 'session ended');
+          if (failure && why === 'stream-error') log.warn({ kind, why, reason: failure }, 'session ended');
+          else log.info({ kind, why }, 'session ended');
           closeTimer = setTimeout(() => stream.cancel(), SESSION_CLOSE_GRACE_MS).unref();
         },
       },
