@@ -21,3 +21,13 @@ export function printable(s: string): string {
     return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
 }
+
+/**
+ * `s` as one line of at most `max` characters, for a report: control characters and line
+ * breaks (the ones `printable` escapes) become one space each run, and a longer text is cut
+ * and says how long it was.
+ */
+export function oneLine(s: string, max = 300): string {
+  const flat = s.replace(new RegExp(`${UNSAFE.source}+`, 'g'), ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}... (${flat.length} characters)` : flat;
+}

@@ -9,6 +9,7 @@
  * remain as the reference the tests compare it with.
  */
 import * as grpc from '@grpc/grpc-js';
+import { oneLine } from '../printable.js';
 import { isIP } from 'node:net';
 import {
   ncgrpcService,
@@ -231,16 +232,6 @@ export function openBasicChannel(server: ServerConfig, onIdentityError?: (reason
   return client as BasicClient;
 }
 
-/** The longest text of a peer's (grpc-message, a handshake answer) a report line carries. */
-export const MAX_REASON_CHARS = 300;
-
-/** `text` as one line of at most MAX_REASON_CHARS: control characters (newlines too) become spaces. */
-export function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = text.replace(/[\x00-\x1f\x7f\u2028\u2029]+/g, ' ').trim();
-  return flat.length > MAX_REASON_CHARS ? `${flat.slice(0, MAX_REASON_CHARS)}... (${flat.length} characters)` : flat;
-}
-
 /**
  * `text` with the client's secret replaced: an NMS may echo what the device sent (in a
  * grpc-message, a handshake answer), and no report may show it.
@@ -249,16 +240,20 @@ export function withoutSecret(text: string, secret: string): string {
   return secret ? text.split(secret).join('[redacted]') : text;
 }
 
-/** One line for a gRPC error, without a stack; a status code gRPC does not define is named UNKNOWN (n). */
-export function describeGrpcError(err: unknown): string {
+/**
+ * One line for a gRPC error, without a stack; a status code gRPC does not define is named
+ * UNKNOWN (n). With the client's `secret`, the secret is taken out before the line is cut (a
+ * cut could leave part of it): an NMS may echo it.
+ */
+export function describeGrpcError(err: unknown, secret = ''): string {
   const e = err as Partial<grpc.ServiceError>;
   if (e && typeof e.code === 'number') {
     const name = grpc.status[e.code] ?? `UNKNOWN (status ${e.code})`;
     // grpc-js ends some details with an empty "Resolution note:"; it says nothing.
     const details = (e.details || e.message || '').replace(/\s*Resolution note:\s*$/, '');
-    return oneLine(`${name}: ${details}`);
+    return oneLine(withoutSecret(`${name}: ${details}`, secret));
   }
-  return oneLine((err as Error)?.message ?? String(err));
+  return oneLine(withoutSecret((err as Error)?.message ?? String(err), secret));
 }
 
 /**
@@ -266,8 +261,8 @@ export function describeGrpcError(err: unknown): string {
  * that closed and one whose keepalive ping went unanswered alike ("Connection dropped"),
  * so with keepalive on both causes are named.
  */
-export function describeLoss(status: { code: number; details?: string }, t: Pick<TransportTiming, 'keepaliveMs'>): string {
-  const base = describeGrpcError(status);
+export function describeLoss(status: { code: number; details?: string }, t: Pick<TransportTiming, 'keepaliveMs'>, secret = ''): string {
+  const base = describeGrpcError(status, secret);
   if (!t.keepaliveMs || !/connection dropped/i.test(status.details ?? '')) return base;
   const wait = Math.min(t.keepaliveMs, MAX_KEEPALIVE_TIMEOUT_MS) / 1000;
   return `${base} (closed by the peer or the network, or no answer to a keepalive ping within ${wait} s)`;

@@ -25,6 +25,7 @@ import { createRequire } from 'node:module';
 import zlib from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
 import type { ServerConfig } from './config-types.js';
+import { oneLine } from '../printable.js';
 
 const require = createRequire(import.meta.url);
 const GRPC_JS_VERSION = (require('@grpc/grpc-js/package.json') as { version: string }).version;
@@ -106,13 +107,6 @@ function httpStatusToGrpc(httpStatus: number): grpc.StatusObject {
     default: code = Status.UNKNOWN;
   }
   return { code, details, metadata: new grpc.Metadata() };
-}
-
-/** A peer's text in a status: printable, one line, at most 100 characters. */
-function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = text.replace(/[\x00-\x1f\x7f]+/g, ' ');
-  return flat.length > 100 ? `${flat.slice(0, 100)}...` : flat;
 }
 
 export type ReadyState = 'ready' | 'timeout' | 'closed' | 'failed';
@@ -605,7 +599,7 @@ export class Exchange {
     const failed = (code: grpc.status, details: string): grpc.StatusObject => ({ code, details, metadata: new grpc.Metadata() });
     const encoding = this.encoding ?? 'identity';
     if (encoding === 'identity') return failed(Status.INTERNAL, 'Received compressed message but "grpc-encoding" header was identity');
-    if (encoding !== 'gzip' && encoding !== 'deflate') return failed(Status.INTERNAL, `Received message compressed with unsupported compression method ${printable(encoding)}`);
+    if (encoding !== 'gzip' && encoding !== 'deflate') return failed(Status.INTERNAL, `Received message compressed with unsupported compression method ${oneLine(encoding, 100)}`);
     try {
       const options = { maxOutputLength: MAX_MESSAGE_BYTES };
       return encoding === 'gzip' ? zlib.gunzipSync(body, options) : zlib.inflateSync(body, options);
@@ -639,7 +633,7 @@ export class Exchange {
       }
       const code = Number(codes[0]);
       // grpc-js passes on NaN for a grpc-status that is no number; gRPC says UNKNOWN.
-      if (codes[0].trim() === '' || !Number.isInteger(code) || code < 0) status = { code: Status.UNKNOWN, details: `Received invalid grpc-status "${printable(codes[0])}"${details ? `: ${details}` : ''}`, metadata };
+      if (codes[0].trim() === '' || !Number.isInteger(code) || code < 0) status = { code: Status.UNKNOWN, details: `Received invalid grpc-status "${oneLine(codes[0], 100)}"${details ? `: ${details}` : ''}`, metadata };
       else status = { code, details, metadata };
     } else if (this.httpStatus) {
       status = { ...httpStatusToGrpc(this.httpStatus), metadata };
@@ -654,7 +648,7 @@ export class Exchange {
   private notGrpc(): string {
     const type = this.contentType;
     if (type === undefined || type.startsWith('application/grpc')) return '';
-    return ` (the response's content-type is ${type ? `"${printable(type)}"` : 'missing'}, not application/grpc)`;
+    return ` (the response's content-type is ${type ? `"${oneLine(type, 100)}"` : 'missing'}, not application/grpc)`;
   }
 
   private onStreamClose(rstCode: number): void {

@@ -11,7 +11,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { prettyStream } from '../../src/log.js';
-import { printable } from '../../src/printable.js';
+import { oneLine, printable } from '../../src/printable.js';
 import { formatStatus } from '../../src/cli/commands/status-command.js';
 import { formatList } from '../../src/nms/session-client.js';
 
@@ -66,4 +66,14 @@ test('a fatal error naming hostile text is one inert line', async () => {
   assert.notEqual(code, 0);
   assertInert(err, 1);
   assert.match(err, /\\x1b\[2J/);
+});
+
+test('oneLine: the characters printable escapes become one space a run; a long text is cut and says its length; linear in size', () => {
+  assert.equal(oneLine('a\r\n\r\nb\u202ec\u001b[31m\u2028d'), 'a b c [31m d');
+  assert.equal(oneLine('  x  '), 'x');
+  const long = oneLine('y'.repeat(1000), 300);
+  assert.equal(long, `${'y'.repeat(300)}... (1000 characters)`);
+  // A hostile text of megabytes of control characters is one pass, not a quadratic one.
+  const huge = '\n'.repeat(4_000_000) + 'z';
+  assert.equal(oneLine(huge), 'z');
 });

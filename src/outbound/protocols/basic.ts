@@ -5,7 +5,8 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { ServerConfig } from '../config-types.js';
-import { connectTimeoutReason, describeGrpcError, describeLoss, oneLine, openBasicConnection, targetOf, whenReady, withoutSecret, type BasicConnection } from '../channel.js';
+import { connectTimeoutReason, describeGrpcError, describeLoss, openBasicConnection, targetOf, whenReady, withoutSecret, type BasicConnection } from '../channel.js';
+import { oneLine } from '../../printable.js';
 import { sharedServerCredentials } from '../tls.js';
 import type { SessionBridge } from '../session-bridge.js';
 import { bridgeWithFaults } from '../faulty-bridge.js';
@@ -50,11 +51,7 @@ export class BasicServerLink implements ServerLink {
         let connectTimedOut = false;
         const call = channel.InitialHandShake({ message_req: this.host.secret }, (err, resp) => {
           if (connectTimedOut) resolve({ ok: false, lost: true, reason: connectTimeoutReason(timing.connectTimeoutMs) });
-          else if (err) {
-            // The secret goes before the text is cut to one line (a cut could leave part of it).
-            const said = { code: err.code, details: withoutSecret(err.details ?? '', this.host.secret) };
-            resolve({ ok: false, lost: err.code === grpc.status.UNAVAILABLE || err.code === grpc.status.CANCELLED, reason: err.code === grpc.status.UNAVAILABLE ? describeLoss(said, timing) : describeGrpcError(said) });
-          }
+          else if (err) resolve({ ok: false, lost: err.code === grpc.status.UNAVAILABLE || err.code === grpc.status.CANCELLED, reason: err.code === grpc.status.UNAVAILABLE ? describeLoss(err, timing, this.host.secret) : describeGrpcError(err, this.host.secret) });
           else if (resp?.message_res === BASIC_AUTH_OK) resolve({ ok: true });
           else resolve({ ok: false, lost: false, reason: `NMS answered "${oneLine(withoutSecret(resp?.message_res ?? '', this.host.secret))}" to the handshake` });
         });
@@ -110,7 +107,7 @@ export class BasicServerLink implements ServerLink {
       let lost = false;
       stream.on('status', (s: grpc.StatusObject) => {
         lost = s.code === grpc.status.UNAVAILABLE;
-        if (lost && !this.stopped && !this.dropped) this.host.noteLoss(targetOf(this.server), describeLoss({ code: s.code, details: withoutSecret(s.details ?? '', this.host.secret) }, this.host.timing));
+        if (lost && !this.stopped && !this.dropped) this.host.noteLoss(targetOf(this.server), describeLoss(s, this.host.timing, this.host.secret));
       });
       const bridge = bridgeWithFaults(
         stream,

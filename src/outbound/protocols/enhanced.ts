@@ -6,7 +6,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { ServerConfig } from '../config-types.js';
-import { connectTimeoutReason, describeGrpcError, describeLoss, openNcgrpcConnection, targetOf, whenReady, withoutSecret, type NcgrpcConnection } from '../channel.js';
+import { connectTimeoutReason, describeGrpcError, describeLoss, openNcgrpcConnection, targetOf, whenReady, type NcgrpcConnection } from '../channel.js';
 import type { UnaryCall } from '../h2-grpc.js';
 import { sharedServerCredentials } from '../tls.js';
 import type { SessionKind } from '../../session/byte-session.js';
@@ -181,11 +181,9 @@ export class EnhancedServerLink implements ServerLink {
         return;
       }
       channel.close();
-      // The secret goes before the text is cut to one line (a cut could leave part of it).
-      const said = { code: status.code, details: withoutSecret(status.details ?? '', this.host.secret) };
-      const reason = describeGrpcError(said);
+      const reason = describeGrpcError(status, this.host.secret);
       if (status.code === grpc.status.UNAVAILABLE) {
-        const why = describeLoss(said, this.host.timing);
+        const why = describeLoss(status, this.host.timing, this.host.secret);
         log.warn({ server: targetOf(this.server), reason: why }, 'connection to NMS lost');
         this.host.noteLoss(targetOf(this.server), why);
         this.dropSpare();
@@ -213,7 +211,7 @@ export class EnhancedServerLink implements ServerLink {
     // Reported with the session's end (the bridge sees the same error after this listener).
     let failure: string | undefined;
     stream.on('error', (err) => {
-      failure = describeGrpcError({ code: (err as grpc.ServiceError).code, details: withoutSecret((err as grpc.ServiceError).details ?? err.message, this.host.secret) });
+      failure = describeGrpcError(err, this.host.secret);
     });
     let session;
     try {
