@@ -92,7 +92,7 @@ const MAX_ENTRIES = 512;
  * minute records two session events a minute, for hours, in every device of a fleet; as
  * objects they cost some 70 bytes each and a fleet's memory would grow for hours, as a
  * time, an id and a kind 20. The few other entries (the boot, recorded events) are objects
- * beside them, found by their place in the sequence. The arrays grow by doubling, to
+ * beside them, in the same order. The arrays grow by doubling, to
  * MAX_ENTRIES.
  */
 class Ring {
@@ -103,11 +103,9 @@ class Ring {
   /** Where the oldest entry is, and how many there are. */
   private head = 0;
   private count = 0;
-  /** The sequence number of the oldest entry (each entry recorded takes the next). */
-  private firstSeq = 0;
   private lines = 0;
-  /** Entries other than sessions, oldest first, with their sequence numbers. */
-  private others: { seq: number; e: Other }[] = [];
+  /** Entries other than sessions, oldest first (in the arrays' order: the NaN ids). */
+  private others: Other[] = [];
 
   add(e: Entry): void {
     if (this.count === this.times.length) this.grow();
@@ -118,7 +116,7 @@ class Ring {
       this.kinds[at] = sessionKind(e);
     } else {
       this.ids[at] = NaN;
-      this.others.push({ seq: this.firstSeq + this.count, e });
+      this.others.push(e);
     }
     this.count++;
     this.lines += size(e);
@@ -127,10 +125,9 @@ class Ring {
 
   private dropOldest(): void {
     // A session event is one line; another entry is the oldest of `others`.
-    this.lines -= Number.isNaN(this.ids[this.head]) ? size(this.others.shift()!.e) : 1;
+    this.lines -= Number.isNaN(this.ids[this.head]) ? size(this.others.shift()!) : 1;
     this.head = (this.head + 1) % this.times.length;
     this.count--;
-    this.firstSeq++;
   }
 
   private grow(): void {
@@ -146,26 +143,24 @@ class Ring {
     this.head = 0;
   }
 
-  /** The i-th entry, oldest first. */
-  private entry(i: number): Entry {
-    const at = (this.head + i) % this.times.length;
-    const id = this.ids[at];
-    if (Number.isNaN(id)) {
-      const seq = this.firstSeq + i;
-      // Few, in order: found by a short walk.
-      return this.others.find((o) => o.seq === seq)!.e;
-    }
-    const k = sessionKinds[this.kinds[at]];
-    return { time: this.times[at], id, user: k.user, client: k.client, login: k.login };
-  }
-
   get oldestTime(): number | undefined {
     return this.count ? this.times[this.head] : undefined;
   }
 
+  /** Every entry's lines, oldest first. */
   events(): SyslogEvent[] {
     const out: SyslogEvent[] = [];
-    for (let i = 0; i < this.count; i++) out.push(...expand(this.entry(i)));
+    let other = 0;
+    for (let i = 0; i < this.count; i++) {
+      const at = (this.head + i) % this.times.length;
+      const id = this.ids[at];
+      if (Number.isNaN(id)) {
+        out.push(...expand(this.others[other++]));
+      } else {
+        const k = sessionKinds[this.kinds[at]];
+        out.push(...expand({ time: this.times[at], id, user: k.user, client: k.client, login: k.login }));
+      }
+    }
     return out;
   }
 }
