@@ -1,4 +1,4 @@
-"""PyEZ beyond facts: dev.cli, RPCs by name, an unknown RPC, a wrong password, a key login.
+"""PyEZ beyond facts: dev.cli, RPCs by name, an unknown RPC, a wrong password, a key login, the log of logins.
 
 Usage: pyez_misc.py HOST PORT USER PASSWORD KEYFILE
 Prints one JSON object, one entry per check (its value, or the exception it raised).
@@ -34,6 +34,19 @@ def main():
         kdev.close()
         return name
     check('key-login', key_login)
+
+    def log_messages():
+        # Three more sessions, then the log as a reader sees it: a login and a logout each, in order.
+        for _ in range(3):
+            sdev = Device(host=host, port=int(port), user=user, passwd=password, gather_facts=False)
+            sdev.open()
+            sdev.close()
+        ldev = Device(host=host, port=int(port), user=user, passwd=password, gather_facts=False)
+        ldev.open()
+        text = ldev.rpc.get_log(filename='messages').text or ''
+        ldev.close()
+        return [line.split(': ', 1)[1] for line in text.splitlines() if 'UI_LOGIN_EVENT' in line or 'UI_LOGOUT_EVENT' in line]
+    check('log-messages', log_messages)
     print(json.dumps(out))
 
 

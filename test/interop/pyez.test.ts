@@ -190,7 +190,7 @@ test('PyEZ Config: lock, load text/set/xml, diff, commit, rollback, a bad load, 
   assert.equal(s['diff-after-discard']!.value, null);
 });
 
-test('PyEZ: dev.cli, RPCs by name, an unknown RPC, display_xml_rpc, a wrong password, a key login', { skip }, async () => {
+test('PyEZ: dev.cli, RPCs by name, an unknown RPC, display_xml_rpc, a wrong password, a key login, show log messages', { skip }, async () => {
   const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const path = await import('node:path');
@@ -215,6 +215,16 @@ test('PyEZ: dev.cli, RPCs by name, an unknown RPC, display_xml_rpc, a wrong pass
     assert.match(String(r['display-xml-rpc']!.value), /get-interface-information/);
     assert.equal(r['wrong-password']!.error, 'ConnectAuthError');
     assert.equal(r['key-login']!.value, d.device.hostname, JSON.stringify(r['key-login']));
+    // show log messages through PyEZ: every session so far (the first, the key login, three more, the reader) a
+    // login then a logout, the reader's logout not yet; ids rising; the user each logged in as.
+    const events = r['log-messages']!.value as string[];
+    assert.ok(Array.isArray(events), JSON.stringify(r['log-messages']));
+    const pairs = events.filter((e) => e.startsWith('UI_LOGIN_EVENT')).map((e) => /User '([^']+)' login, class 'j-super-user' \[(\d+)\]/.exec(e));
+    assert.ok(pairs.length >= 6, events.join('\n'));
+    assert.deepEqual(pairs.slice(-4).map((m) => m?.[1]), ['netops', 'netops', 'netops', 'netops']);
+    const ids = pairs.map((m) => Number(m?.[2]));
+    assert.deepEqual([...ids].sort((a, b) => a - b), ids, 'logins in the order they came');
+    assert.equal(events.filter((e) => e.startsWith('UI_LOGOUT_EVENT')).length, pairs.length - 1, 'every session but the reader has logged out');
   } finally {
     rmSync(keys, { recursive: true, force: true });
   }
