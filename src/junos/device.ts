@@ -52,8 +52,13 @@ export interface EmulatedDeviceOptions {
 /** Session ids look like the pids of Junos's NETCONF processes and are unique per process. */
 let nextSessionId = 1000 + (process.pid % 50000);
 /**
- * How long the operational model is kept once the device's last session ended: then it is
- * dropped, and rebuilt (the same, from the same inputs) when next asked. A fleet polled
+ * How long the operational model (and a lazy device's factory datastore) is kept once the
+ * device's last session ended, when its sessions come close together (one began within this
+ * time of the one before it ending, as a tool running several tasks opens them): then it is
+ * dropped, and rebuilt (the same, from the same inputs) when next asked. A device whose
+ * sessions come further apart (an NMS polling it every minute) drops them as its session
+ * ends: held until then, each poll's model outlived the young generation and was collected
+ * only by full collections, whose pauses a fleet's polls then waited on. A fleet polled
  * now and then keeps its idle size between polls.
  */
 export const MODEL_IDLE_MS = 15_000;
@@ -91,6 +96,9 @@ export class EmulatedDevice implements DeviceView {
   /** Drops the model modelIdleMs after the last session ended. */
   private modelTimer: NodeJS.Timeout | undefined;
   private modelIdleMs = MODEL_IDLE_MS;
+  /** When the last session ended (performance.now()), and whether the sessions now open began within modelIdleMs of it. */
+  private lastSessionEnd: number | undefined;
+  private sessionsClose = false;
   private store: ConfigDatastore | undefined;
   /** The datastore being built (lazy devices), or its failure. */
   private building: Promise<ConfigDatastore> | undefined;
@@ -232,12 +240,12 @@ export class EmulatedDevice implements DeviceView {
     this.refusal = reason;
   }
 
-  private dropModelLater(): void {
+  private dropModelLater(ms = this.modelIdleMs): void {
     clearTimeout(this.modelTimer);
     this.modelTimer = setTimeout(() => {
       this.modelTimer = undefined;
       if (this.sessions.size === 0) this.dropRebuildable();
-    }, this.modelIdleMs);
+    }, ms);
     this.modelTimer.unref();
   }
 
@@ -380,12 +388,14 @@ export class EmulatedDevice implements DeviceView {
       dispatch: async (op) => dispatchInFormat({ device: this, config: config ?? (await ready), sessionId: id, user, op }),
       onEnd: () => {
         if (this.sessions.delete(id)) activity.live--;
-        if (this.sessions.size === 0 && (this.model || (this.rebuildable && this.store))) this.dropModelLater();
+        this.lastSessionEnd = performance.now();
+        if (this.sessions.size === 0 && (this.model || (this.rebuildable && this.store))) this.dropModelLater(this.sessionsClose ? this.modelIdleMs : 0);
         syslogOf(this).session({ time: this.clock(), id, user, login: false });
         this.sessionInfo.delete(id);
         this.logger.debug({ session: id }, 'netconf session ended');
       },
     });
+    if (this.sessions.size === 0) this.sessionsClose = this.lastSessionEnd !== undefined && performance.now() - this.lastSessionEnd < this.modelIdleMs;
     this.sessions.set(id, session);
     activity.opened++;
     activity.live++;

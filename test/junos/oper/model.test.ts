@@ -15,6 +15,7 @@ import { EmulatedDevice } from '../../../src/junos/device.js';
 import { nameMatcher } from '../../../src/junos/rpcs/get-interface-information.js';
 import { child, parseXml, textOf } from '../../../src/netconf/xml.js';
 import { TestClient } from '../../support/netconf-client.js';
+import { until } from '../../support/agent-harness.js';
 import { bodyText, kids, top, txt } from '../../support/reply.js';
 import { commitChanges } from './changes.js';
 
@@ -236,6 +237,31 @@ test('the model is dropped a while after the last session and rebuilt the same, 
     assert.equal(dev.hostname, 'lab-mx', 'the host name is known without the model');
     assert.deepEqual([await c.rpc(ask), await c.rpc('<get-route-information/>'), await c.rpc('<get-software-information/>')], after, 'rebuilt the same after a commit');
     await c.rpc('<close-session/>');
+  } finally {
+    await dev.close();
+  }
+});
+
+test('a device whose sessions come far apart drops its model as its session ends; sessions close together keep it the idle time', async () => {
+  const dev = await EmulatedDevice.create({ profile: 'mx', hostname: 'mx960-apart', lazy: true, modelIdleMs: 60_000 });
+  const session = async (): Promise<string> => {
+    const c = new TestClient(dev.openNetconf({ user: 'nms' }));
+    await c.open();
+    const reply = await c.rpc('<get-interface-information><terse/></get-interface-information>');
+    await c.rpc('<close-session/>');
+    await c.until(() => c.ended !== undefined);
+    return reply;
+  };
+  try {
+    // The first session (none before it): dropped as it ends, datastore and model.
+    const first = await session();
+    await until(() => !dev.materialised, 2000, 'dropped at the end of a lone session');
+    assert.equal(dev.dropRebuildable(), false, 'nothing left to drop');
+    // The next one comes within the idle time of the first's end: kept for that time.
+    assert.equal(await session(), first, 'rebuilt the same');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(dev.materialised, true, 'kept: sessions close together');
+    assert.equal(dev.dropRebuildable(), true, 'the model was there');
   } finally {
     await dev.close();
   }
