@@ -7,18 +7,20 @@
  *
  * What the NMS sees is grpc-js's own: the TCP socket, TLS (the connector of the same
  * grpc-js channel credentials: secure context, ALPN h2, server name, identity check), the
- * HTTP/2 session options and SETTINGS but one, the request headers in grpc-js's order (metadata,
+ * HTTP/2 session options and SETTINGS, the request headers in grpc-js's order (metadata,
  * grpc-accept-encoding, accept-encoding, grpc-timeout, then :authority, user-agent
  * `grpc-node-js/<version>`, content-type, :method, :path, te), the length-prefixed messages,
  * the half-close, RST_STREAM codes and keepalive PINGs. test/outbound/h2-grpc-wire.test.ts
  * records both clients on a plain http2 server and compares them.
  *
- * The one difference: no HPACK dynamic table, either way (SETTINGS_HEADER_TABLE_SIZE 0, and
- * nothing we send indexed). The same header fields go out, coded as literals: a connection
- * carries a session's two or three calls, too few for the table to save bytes, and each
- * table is a few dozen small allocations per connection on both sides that live as long
- * as the connection and are freed by the garbage collector when it goes (one connection per
- * session): a fleet's or an NMS's full collections paid for those frees in their pauses.
+ * The one difference is in how the request headers are coded: the same fields, but none put
+ * in HPACK's dynamic table (our encoder's table is 0 bytes, so they go as literals). A
+ * connection carries one session's two or three
+ * calls, too few for the table to save much, and its entries are small allocations on both
+ * sides that live as long as the connection and are freed by the garbage collector when it
+ * goes (one connection per session): a fleet's and an NMS's full collections paid for those
+ * frees in their pauses. The SETTINGS stay grpc-js's (a peer's table for what the NMS sends
+ * us is the NMS's choice: asking for none made an NMS whose encoder ignores the setting fail).
  *
  * Errors are grpc-js's status codes and texts (UNAVAILABLE "Connection dropped" on a lost
  * connection, CANCELLED "Cancelled on client", ...), so the link code reads them as before.
@@ -187,8 +189,8 @@ export class H2Channel {
     this.socket = tlsSocket;
     const session = http2.connect(`https://${this.dial.authority}`, {
       createConnection: () => tlsSocket,
-      // No HPACK dynamic table either way (the header comment says why).
-      settings: { initialWindowSize: http2.getDefaultSettings?.()?.initialWindowSize ?? 65535, headerTableSize: 0 },
+      // Nothing we send goes in HPACK's dynamic table (the header comment says why).
+      settings: { initialWindowSize: http2.getDefaultSettings?.()?.initialWindowSize ?? 65535 },
       maxDeflateDynamicTableSize: 0,
       maxSendHeaderBlockLength: Number.MAX_SAFE_INTEGER,
       maxSessionMemory: Number.MAX_SAFE_INTEGER,
