@@ -41,7 +41,12 @@ export interface ReferenceNmsOptions {
 }
 
 export class ReferenceNms {
-  private readonly server = new grpc.Server();
+  /**
+   * No channelz bookkeeping: grpc-js keeps, per connection, a registry entry, a call tracker
+   * and counters for its channelz service, which this NMS does not serve; an NMS holding
+   * thousands of devices' pending Initializes carried them in every full collection.
+   */
+  private readonly server = new grpc.Server({ 'grpc.enable_channelz': 0 });
   private readonly log: NmsEventLog;
   private readonly enhanced: EnhancedService;
   private readonly basic: BasicService;
