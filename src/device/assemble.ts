@@ -15,7 +15,7 @@ import type { Agent } from '../outbound/agent.js';
 import { agentConfigOf, backendSpecs, faultsOf } from './options.js';
 import type { DeviceSettings } from './settings.js';
 import { startFleetThreads } from './fleet-threads.js';
-import { fixFleetHeapGrowth, processActivityBuffer, startMemoryGuard, type ProcessActivity } from './memory-guard.js';
+import { processActivityBuffer, startMemoryGuard, type ProcessActivity } from './memory-guard.js';
 import { describeShard } from './shard.js';
 import { configSnapshot } from './config-watch.js';
 import { raiseFdLimit } from './fd-limit.js';
@@ -149,8 +149,6 @@ async function assemble(s: DeviceSettings, logger: Logger, placement: ThreadPlac
     run.others = others;
     stops.add(() => others.stop());
   }
-  // Under steady polling V8 may slow a thread's heap growth for good (memory-guard.ts).
-  if (layout.fleet && layout.main) fixFleetHeapGrowth();
   announce(run);
   await startSshFaces(run, outfitter);
   await startScenario(run, control);

@@ -82,27 +82,6 @@ export function fullCollection(execution: 'sync' | 'async' = 'async'): Promise<v
   return Promise.resolve(gcFunction({ type: 'major', execution }));
 }
 
-/** How far V8 lets a fleet thread's heap grow past what its last full collection kept. */
-export const FLEET_HEAP_GROWING_PERCENT = 200;
-
-/**
- * A fleet's heap growth, fixed: each thread's heap may grow to three times what its last full
- * collection kept before it collects again. V8 chooses the factor itself, from 1.1 to 4, and
- * once its memory reducer has run on a thread that was idle a while (a fleet polled in device
- * order leaves each thread idle half of every minute) it grows that thread's heap slowly
- * (1.3) for good: a full collection every second or two under a steady load of sessions,
- * a quarter of a core more, and polls waiting on them. The factor is one V8 flag for every
- * thread of the process, read at each collection, so setting it from inside takes effect
- * at once; a fleet sets it once its devices are started, a single device never.
- */
-export function fixFleetHeapGrowth(percent = FLEET_HEAP_GROWING_PERCENT): void {
-  try {
-    v8.setFlagsFromString(`--heap-growing-percent=${percent}`);
-  } catch {
-    // Not offered by this V8: its own growth rule stays.
-  }
-}
-
 /**
  * Sessions of every thread of the process: each thread's guard writes its thread's counts
  * (sessions opened, sessions live) in its slot of a shared array, and reads the others'.
