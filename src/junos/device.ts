@@ -93,7 +93,7 @@ export class EmulatedDevice implements DeviceView {
   private refusal: string | undefined;
   /** The host name of the model last built (kept when the model is dropped), until a commit. */
   private modelHostName: string | undefined;
-  /** Drops the model modelIdleMs after the last session ended. */
+  /** Drops the model after the last session ended: at once when sessions come far apart, modelIdleMs later when close together. */
   private modelTimer: NodeJS.Timeout | undefined;
   private modelIdleMs = MODEL_IDLE_MS;
   /** When the last session ended (performance.now()), and whether the sessions now open began within modelIdleMs of it. */
