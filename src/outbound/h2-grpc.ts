@@ -15,10 +15,9 @@
  *
  * The one difference is in how the request headers are coded: the same fields, but none put
  * in HPACK's dynamic table (our encoder's table is 0 bytes, so they go as literals). A
- * connection carries one session's two or three
- * calls, too few for the table to save much, and its entries are small allocations on both
- * sides that live as long as the connection and are freed by the garbage collector when it
- * goes (one connection per session): a fleet's and an NMS's full collections paid for those
+ * connection carries one session's two or three calls, too few for the table to save much,
+ * and its entries are small allocations on both sides that live as long as the connection
+ * and are freed by the garbage collector when it goes (one connection per session): a fleet's and an NMS's full collections paid for those
  * frees in their pauses. The SETTINGS stay grpc-js's (a peer's table for what the NMS sends
  * us is the NMS's choice: asking for none made an NMS whose encoder ignores the setting fail).
  *
