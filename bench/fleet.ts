@@ -344,6 +344,7 @@ async function sustainedPhase(c: FleetContext, pid: number, idleRssTotal: number
     const nmsNow = await nmsCpu();
     const nmsShare = (nmsNow - nmsCpuPrev) / 600;
     nmsCpuPrev = nmsNow;
+    const nmsMem = await c.nms.call<NodeJS.MemoryUsage>({ op: 'memory' });
     failures += t.failures;
     late += t.late;
     if (t.lastError) lastError = t.lastError;
@@ -354,7 +355,7 @@ async function sustainedPhase(c: FleetContext, pid: number, idleRssTotal: number
     c.progress(
       'sustained',
       `minute ${m}/${c.minutes}: ${(row.polls / 60).toFixed(1)} polls/s, p50 ${row.p50.toFixed(0)} ms, p99 ${row.p99.toFixed(0)} ms, RSS ${(rss / MiB).toFixed(0)} MiB, ` +
-        `device CPU ${(row.cpuMs / 600).toFixed(0)} % of a core, NMS CPU ${nmsShare.toFixed(0)} %, ${t.inFlight} in flight, ${t.slow.length} over 1 s, ${t.late} late, ${t.failures} failed, load ${os.loadavg()[0].toFixed(1)}`,
+        `device CPU ${(row.cpuMs / 600).toFixed(0)} % of a core, NMS CPU ${nmsShare.toFixed(0)} %, NMS RSS ${(nmsMem.rss / MiB).toFixed(0)} MiB (heap ${(nmsMem.heapUsed / MiB).toFixed(0)}), ${t.inFlight} in flight, ${t.slow.length} over 1 s, ${t.late} late, ${t.failures} failed, load ${os.loadavg()[0].toFixed(1)}`,
     );
   }
   const last = await c.nms.call<SustainTake>({ op: 'sustainStop' });
