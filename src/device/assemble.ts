@@ -40,8 +40,8 @@ export interface RunningDevice {
   /** Each device's SSH face, in the order of `devices`. */
   sshFaces: SshFaceInfo[];
   /**
-   * Threads running the fleet (`--threads`): `devices`, `agents` and `sshFaces` are the main
-   * thread's block only; `control` answers for every thread.
+   * Worker threads running the fleet (`--threads`): `devices`, `agents` and `sshFaces` are
+   * then the main thread's, the fleet's first device only; `control` answers for every thread.
    */
   threads: number;
   /** What the control socket serves, for every device of the process. */

@@ -1,8 +1,8 @@
 /**
  * A fleet spread over worker threads of one process (`--threads`): the main thread runs the
- * first block of devices and the process's control socket, metrics and configuration watch;
- * every other block runs in a worker thread (fleet-worker.ts) as a startDevice of its own,
- * its devices numbered as in the whole fleet. Connections, TLS and gRPC work then use every
+ * fleet's first device and the process's control socket, metrics and configuration watch;
+ * the other devices run in `--threads` blocks, each in a worker thread (fleet-worker.ts) as a
+ * startDevice of its own, its devices numbered as in the whole fleet. Connections, TLS and gRPC work then use every
  * core instead of one. The main thread answers status, inventory, faults and reloads for all:
  * each worker looks at its clients and devices every SNAPSHOT_MS and reports them when they
  * changed (an idle fleet sends nothing; a report takes at most 2 % of its thread's time, so
@@ -10,6 +10,7 @@
  * when status or inventory is asked for), and takes fault changes, drops, reloads and stop from
  * the main thread.
  */
+import v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log.js';
 import { RuntimeError, UsageError } from '../errors.js';
@@ -103,6 +104,14 @@ function snapshotOf(m: Member): ThreadSnapshot {
  * rejects with the first failure (the others are stopped).
  */
 export async function startFleetThreads(settings: DeviceSettings, blocks: { first: number; last: number }[], logger: Logger, activity?: SharedArrayBuffer): Promise<FleetThreads> {
+  // V8's memory reducer, once it has run on a thread quiet for a while (an NMS polling in
+  // device order leaves each thread quiet half of every minute), has V8 grow that heap by 1.3
+  // only: a full collection every few seconds, each 0.75-1 s of marking on V8's helper
+  // threads, and a fleet polled every minute that needed 0.8 of a core took 1.2 and fell
+  // behind. V8 reads the flag when it sets a thread's heap up: the threads started from here
+  // on have no reducer (the main thread keeps its own, with one device). What the devices
+  // drop is still given back: the memory guard collects once the process is quiet.
+  v8.setFlagsFromString('--no-memory-reducer');
   const members: Member[] = [];
   const starts: Promise<void>[] = [];
   let started = false;

@@ -21,11 +21,11 @@ export interface Layout {
   /** Devices of the whole fleet; "a fleet" is total > 1. */
   total: number;
   fleet: boolean;
-  /** Threads running this process's devices (`--threads`). */
+  /** Worker threads running this process's devices (`--threads`; 1: none, the main thread runs all). */
   threads: number;
   /** The blocks of the worker threads this thread starts (none unless threaded). */
   workerBlocks: Block[];
-  /** The block this thread runs. */
+  /** The block this thread runs (threaded: the main thread runs the first device only). */
   mine: Block;
   /** The main thread of the process: its control surface, lock and watch serve every thread. */
   main: boolean;
@@ -40,7 +40,10 @@ export function layoutOf(s: DeviceSettings, config: AgentConfig | undefined, blo
   const plan = fleetPlan(s, config);
   const fleet = plan.total > 1;
   const threads = fleet && !block ? fleetThreads(s.threads, plan.last - plan.first + 1, availableParallelism()) : 1;
-  const blocks = threads > 1 ? threadBlocks(plan.first, plan.last, threads) : [];
+  // A fleet on several threads: the main thread runs its first device only (the library's
+  // `device`; the control surface is the main thread's work) and the worker threads the rest,
+  // in `threads` blocks: their heaps grow as V8 normally grows them (fleet-threads.ts).
+  const blocks = threads > 1 ? threadBlocks(plan.first + 1, plan.last, threads) : [];
   if (s.sshPort !== undefined && !s.sshUser?.length && !s.sshAuthorizedKeys) {
     throw new UsageError('--ssh-port needs at least one --ssh-user NAME:PASSWORD or --ssh-authorized-keys FILE');
   }
@@ -49,8 +52,8 @@ export function layoutOf(s: DeviceSettings, config: AgentConfig | undefined, blo
     total: plan.total,
     fleet,
     threads,
-    workerBlocks: blocks.slice(1),
-    mine: block ?? blocks[0] ?? { first: plan.first, last: plan.last },
+    workerBlocks: blocks,
+    mine: block ?? (threads > 1 ? { first: plan.first, last: plan.first } : { first: plan.first, last: plan.last }),
     main: !block,
     sshPlace: s.sshPort !== undefined ? sshPlaces(s, plan) : undefined,
     sshUsers: (s.sshUser ?? []).map(parseUserFlag),

@@ -1,5 +1,6 @@
 /**
- * A fleet over worker threads (`--threads`): the blocks as plain functions, then a real
+ * A fleet over worker threads (`--threads`): the blocks and the layout (the main thread runs
+ * the first device, the workers the rest) as plain functions, then a real
  * process (`--devices 7 --threads 3`) against the reference NMS: every device dials in with
  * its own id, the one control socket lists and counts all of them, a session to a device of
  * a worker thread commits into that device's own state directory, a device event reaches a
@@ -12,6 +13,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { AUTO_THREADS_FROM, fleetThreads, threadBlocks } from '../../src/device/fleet.js';
+import { layoutOf } from '../../src/device/layout.js';
+import type { DeviceSettings } from '../../src/device/settings.js';
+import type { AgentConfig } from '../../src/outbound/config.js';
 import { Harness, MAIN_JS, until } from '../support/agent-harness.js';
 import type { Inventory } from '../../src/status/types.js';
 
@@ -37,6 +41,23 @@ test('--threads: auto is one thread below 1,000 devices and one per 2,500 above,
     { first: 101, last: 101 },
     { first: 102, last: 102 },
   ]);
+});
+
+test('a threaded fleet: the main thread runs the first device, the worker threads the rest in --threads blocks', () => {
+  const nms = {} as AgentConfig;
+  const threaded = layoutOf({ devices: '7', threads: '3' } as unknown as DeviceSettings, nms);
+  assert.equal(threaded.threads, 3);
+  assert.deepEqual(threaded.mine, { first: 1, last: 1 });
+  assert.deepEqual(threaded.workerBlocks, [
+    { first: 2, last: 3 },
+    { first: 4, last: 5 },
+    { first: 6, last: 7 },
+  ]);
+  const single = layoutOf({ devices: '7', threads: '1' } as unknown as DeviceSettings, nms);
+  assert.deepEqual(single.mine, { first: 1, last: 7 });
+  assert.deepEqual(single.workerBlocks, []);
+  // A worker thread runs the block it is given.
+  assert.deepEqual(layoutOf({ devices: '7', threads: '3' } as unknown as DeviceSettings, nms, { first: 4, last: 5 }).mine, { first: 4, last: 5 });
 });
 
 test('a fleet on three threads: seven devices dial in, one control socket lists them, a worker thread\'s device commits to its own directory, drops reach every thread, SIGTERM ends all', async () => {
