@@ -2,8 +2,8 @@
  * A fleet spread over worker threads of one process (`--threads`): the main thread runs the
  * fleet's first device and the process's control socket, metrics and configuration watch;
  * the other devices run in `--threads` blocks, each in a worker thread (fleet-worker.ts) as a
- * startDevice of its own, its devices numbered as in the whole fleet. Connections, TLS and gRPC work then use every
- * core instead of one. The main thread answers status, inventory, faults and reloads for all:
+ * startDevice of its own, its devices numbered as in the whole fleet. Connections, TLS and
+ * gRPC work then use every core instead of one. The main thread answers status, inventory, faults and reloads for all:
  * each worker looks at its clients and devices every SNAPSHOT_MS and reports them when they
  * changed (an idle fleet sends nothing; a report takes at most 2 % of its thread's time, so
  * a big thread under steady sessions reports less often; the main thread parses a report only

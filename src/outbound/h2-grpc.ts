@@ -17,8 +17,8 @@
  * in HPACK's dynamic table (our encoder's table is 0 bytes, so they go as literals). A
  * connection carries one session's two or three calls, too few for the table to save much,
  * and its entries are small allocations on both sides that live as long as the connection
- * and are freed by the garbage collector when it goes (one connection per session): a fleet's and an NMS's full collections paid for those
- * frees in their pauses. The SETTINGS stay grpc-js's (a peer's table for what the NMS sends
+ * and are freed by the garbage collector when it goes (one connection per session): a
+ * fleet's and an NMS's full collections paid for those frees in their pauses. The SETTINGS stay grpc-js's (a peer's table for what the NMS sends
  * us is the NMS's choice: asking for none made an NMS whose encoder ignores the setting fail).
  *
  * Errors are grpc-js's status codes and texts (UNAVAILABLE "Connection dropped" on a lost
