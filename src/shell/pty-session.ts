@@ -16,7 +16,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { existsSync } from 'node:fs';
+import { closeSync, constants as fsConstants, existsSync, openSync, readFileSync } from 'node:fs';
 import { hostname, constants as osConstants } from 'node:os';
 import pty, { type IPty, type IPtyForkOptions } from '@lydell/node-pty';
 import type { ByteSession, SessionEnd } from '../session/byte-session.js';
@@ -60,10 +60,19 @@ const READY_MARK_PRINTF = '\\033]ncgd-ready\\007';
 
 /** Rounds of SIGKILL at a session's end (a process forking meanwhile needs another round). */
 const REAP_ROUNDS = 10;
-/** After the shell's exit: the end waits for this long without output... */
+/**
+ * After the shell's exit, when the terminal's read side could not be held open (see
+ * holdCloseUntilRead): the end waits for this long without output...
+ */
 const DRAIN_QUIET_MS = 30;
 /** ...and at most this long. */
 const DRAIN_MAX_MS = 300;
+/** After the shell's exit, the terminal is closed once it has given no output for this long (not paused)... */
+const LAST_OUTPUT_QUIET_MS = 30;
+/** ...and, paused or not, this long after the exit at most. */
+const LAST_OUTPUT_MAX_MS = 30_000;
+/** Once closed, a terminal that does not end within this (a process outside the session holds it) is destroyed. */
+const CLOSE_GRACE_MS = 2_000;
 
 /** Live sessions of this process: ended (everything they started killed) when it exits. */
 const live = new Set<PtySession>();
@@ -76,6 +85,23 @@ function hookExit(): void {
   process.on('exit', () => {
     for (const s of live) s.killEverything();
   });
+  // A child of this process ended: a session whose shell it was learns it now, not from
+  // node-pty's exit (which waits for the terminal to end, held open by holdTerminal).
+  process.on('SIGCHLD', () => {
+    for (const s of live) s.checkChild();
+  });
+}
+
+/** Whether process `pid` has exited (a zombie, or reaped): false when it runs, or /proc cannot tell. */
+function hasExited(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' && existsSync('/proc/self/stat');
+  }
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return state === 'Z' || state === 'X';
 }
 
 const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -179,6 +205,23 @@ class PtySession extends EventEmitter implements PtyShellSession {
   private drain: (() => void) | undefined;
   /** "NCGD_SESSION=<token>", in the environment of every process this session starts. */
   private readonly marker: string;
+  /** Whether the terminal is held open until its output is read (holdTerminal). */
+  private readonly held: boolean;
+  /** Our own descriptor of the terminal's slave side, while held. */
+  private slaveFd: number | undefined;
+  /** The shell has exited (node-pty is closing the terminal; its 'exit' comes after). */
+  private childGone = false;
+  /** Our slave descriptor is closed: the terminal may end. */
+  private released = false;
+  /** Released this long ago and not ended: node-pty's destroy runs at once. */
+  private graceOver = false;
+  /** node-pty's destroy of the terminal's read side, held back until the output is read. */
+  private closeHeld: (() => void) | undefined;
+  private goneAt = 0;
+  private closeTimer?: NodeJS.Timeout;
+  /** Output chunks seen since the shell's exit (the quiet check compares them). */
+  private outputs = 0;
+  private paused = false;
 
   constructor(opts: PtyShellOptions, private readonly logger: Logger) {
     super();
@@ -203,12 +246,109 @@ class PtySession extends EventEmitter implements PtyShellSession {
     logger.debug({ pid: this.pid, user: user.name, file: p.file }, 'pty session started');
     this.term.onData((chunk) => this.onOutput(chunk));
     this.term.onExit(({ exitCode, signal }) => this.onExit(exitCode, signal));
+    this.held = this.holdTerminal();
+  }
+
+  /**
+   * Keeps the terminal open until every byte the session wrote has been read. Two things lost
+   * the tail of the output (the last command's before `exit`) on a busy machine: libuv, when a
+   * read is short and the terminal has hung up (every slave descriptor closed), takes that for
+   * the end although the kernel still has output (a PTY hands over at most 4 KiB per read);
+   * and node-pty, told that the shell exited, gives the terminal 200 ms to end and then
+   * destroys its read side, read or not. So this process keeps a descriptor of the slave
+   * side (no hang-up while it is open) and holds node-pty's destroy back: once the shell has
+   * exited, every other process of the session is killed, and when the terminal has been
+   * quiet for LAST_OUTPUT_QUIET_MS (not paused) our descriptor is closed; the terminal then
+   * ends by itself, with nothing left unread. Node-pty's destroy, held, runs only if it does
+   * not (CLOSE_GRACE_MS). The hold takes a destroy without an error while the read side has
+   * not ended, which only node-pty's exit timer does (the stream's own destroys carry an
+   * error or come after its end). False (and no hold) when node-pty's read side or the slave
+   * device is not where this expects them.
+   */
+  private holdTerminal(): boolean {
+    const term = this.term as unknown as { _socket?: { destroy?: unknown; readableEnded?: boolean; destroyed?: boolean }; ptsName?: string };
+    const sock = term._socket;
+    if (!sock || typeof sock.destroy !== 'function' || !term.ptsName) return false;
+    try {
+      this.slaveFd = openSync(term.ptsName, fsConstants.O_RDWR | fsConstants.O_NOCTTY);
+    } catch {
+      return false;
+    }
+    const destroy = (sock.destroy as (...args: unknown[]) => unknown).bind(sock);
+    sock.destroy = (...args: unknown[]): unknown => {
+      if (args.length > 0 || this.closeHeld || this.graceOver || this.exitSeen || sock.readableEnded || sock.destroyed) return destroy(...args);
+      this.closeHeld = () => destroy();
+      this.shellExited();
+      return sock;
+    };
+    return true;
+  }
+
+  /** Called on SIGCHLD: whether this session's shell has exited. */
+  checkChild(): void {
+    if (this.held && !this.childGone && !this.exitSeen && hasExited(this.pid)) this.shellExited();
+  }
+
+  /** The shell has exited: what else the session started is killed, and the terminal let end once read. */
+  private shellExited(): void {
+    if (this.childGone || this.exitSeen) return;
+    this.childGone = true;
+    this.goneAt = Date.now();
+    this.killEverything();
+    this.armQuietCheck();
+  }
+
+  /**
+   * After the shell's exit: closes our slave descriptor once no output came for
+   * LAST_OUTPUT_QUIET_MS. The check runs after a turn's I/O (setImmediate), so output ready
+   * while the event loop was busy is read first.
+   */
+  private armQuietCheck(): void {
+    if (this.released || this.exitSeen) return;
+    clearTimeout(this.closeTimer);
+    const seen = this.outputs;
+    this.closeTimer = setTimeout(() => {
+      setImmediate(() => {
+        if (this.released || this.exitSeen) return;
+        const waited = Date.now() - this.goneAt;
+        if (waited < LAST_OUTPUT_MAX_MS && (this.paused || this.outputs !== seen)) return this.armQuietCheck();
+        this.releaseTerminal();
+      });
+    }, LAST_OUTPUT_QUIET_MS);
+  }
+
+  /** Lets the terminal end: our slave descriptor closed; node-pty's destroy if it does not end soon. */
+  private releaseTerminal(): void {
+    this.released = true;
+    this.closeSlave();
+    clearTimeout(this.closeTimer);
+    this.closeTimer = setTimeout(() => {
+      this.graceOver = true;
+      this.destroyHeld();
+    }, CLOSE_GRACE_MS);
+  }
+
+  private destroyHeld(): void {
+    const close = this.closeHeld;
+    this.closeHeld = undefined;
+    close?.();
+  }
+
+  private closeSlave(): void {
+    if (this.slaveFd === undefined) return;
+    try {
+      closeSync(this.slaveFd);
+    } catch {
+      /* closed already */
+    }
+    this.slaveFd = undefined;
   }
 
   private onOutput(chunk: Buffer): void {
     if (this.ended) return;
     // After the exit: the last output is still being read; the end waits for a quiet moment.
     if (this.exitSeen) this.drain?.();
+    else if (this.childGone) this.outputs++;
     if (!this.ready) {
       this.head = Buffer.concat([this.head, chunk]);
       const at = this.head.indexOf(READY_MARK);
@@ -235,11 +375,15 @@ class PtySession extends EventEmitter implements PtyShellSession {
   }
 
   pause(): void {
-    if (!this.ended) this.term.pause();
+    if (this.ended) return;
+    this.paused = true;
+    this.term.pause();
   }
 
   resume(): void {
-    if (!this.ended) this.term.resume();
+    if (this.ended) return;
+    this.paused = false;
+    this.term.resume();
   }
 
   resize(cols: number, rows: number): void {
@@ -259,10 +403,19 @@ class PtySession extends EventEmitter implements PtyShellSession {
    */
   kill(signal: number): void {
     if (this.ended || this.hangupTimer) return;
+    // The shell has exited already, its terminal's last output is being read: end it now.
+    if (this.childGone) {
+      this.released = true;
+      this.graceOver = true;
+      clearTimeout(this.closeTimer);
+      this.closeSlave();
+      this.destroyHeld();
+      return;
+    }
     const group = sessionForegroundGroup(this.pid);
     try {
       if (group !== undefined) process.kill(-group, signal);
-      else if (!this.exitSeen) process.kill(this.pid, signal);
+      else if (!this.exitSeen && !this.childGone) process.kill(this.pid, signal);
     } catch {
       /* gone, or not a valid signal: the hang-up below still ends the session */
     }
@@ -276,7 +429,7 @@ class PtySession extends EventEmitter implements PtyShellSession {
   /** Signals every process of the session: its members, and whatever carries its marker. */
   private signalAll(signal: NodeJS.Signals): number[] {
     // Before the child has called setsid its pid names no session: signal it alone.
-    if (!this.exitSeen && !isSessionLeader(this.pid)) {
+    if (!this.exitSeen && !this.childGone && !isSessionLeader(this.pid)) {
       try {
         process.kill(this.pid, signal);
       } catch {
@@ -304,12 +457,19 @@ class PtySession extends EventEmitter implements PtyShellSession {
     this.exitSeen = true;
     clearTimeout(this.hangupTimer);
     clearTimeout(this.killTimer);
+    clearTimeout(this.closeTimer);
+    this.closeHeld = undefined;
+    this.closeSlave();
     // Nothing may outlive the session: background jobs, setsid children and daemons included.
     this.killEverything();
     live.delete(this);
-    // node-pty can report the exit before the terminal's last output has been read (seen on a
-    // busy machine: the output of a command just before `exit` lost). The end waits until no
-    // output came for DRAIN_QUIET_MS, DRAIN_MAX_MS at most.
+    // The terminal was held open until its output was read (holdTerminal): all is read.
+    if (this.held) {
+      this.finish(exitCode, signal);
+      return;
+    }
+    // Without the hold, node-pty can report the exit before the terminal's last output has
+    // been read. The end waits until no output came for DRAIN_QUIET_MS, DRAIN_MAX_MS at most.
     const began = Date.now();
     let timer: NodeJS.Timeout | undefined;
     const finish = (): void => {

@@ -126,6 +126,33 @@ describe('pty shell session', () => {
     assertGone([s.pid, ...kids]);
   });
 
+  it('delivers the last output in full when the event loop is busy as the shell exits', async () => {
+    // Every turn of this process's event loop takes 250 ms (a busy fleet): longer than
+    // node-pty waits for the terminal to end, and long enough for the shell to write and exit
+    // while nothing reads. A PTY hands over 4 KiB per read: 6,000 bytes need two.
+    let busy = true;
+    const spin = (): void => {
+      if (!busy) return;
+      const until = Date.now() + 250;
+      while (Date.now() < until) {
+        /* busy */
+      }
+      setImmediate(spin);
+    };
+    try {
+      for (let i = 0; i < 2; i++) {
+        const s = open({ command: ['/bin/sh', '-c', "head -c 6000 /dev/zero | tr '\\0' x; exit 3"] });
+        const c = collect(s);
+        setImmediate(spin);
+        const end = await c.done;
+        assert.equal(c.output(), 'x'.repeat(6000), `session ${i}: ${c.output().length} bytes of 6000`);
+        assert.deepEqual(end, { exitCode: 3, signal: null });
+      }
+    } finally {
+      busy = false;
+    }
+  });
+
   it('leaves no background job behind after exit', async () => {
     const s = open();
     const c = collect(s);
