@@ -50,13 +50,13 @@ function stateCounts(run: Run): StateCounts {
 
 /** Every client of the process (with its device's profile in a fleet). */
 function status(run: Run, events: EventControl): AgentStatus {
-  const parts = run.agents.map((a) => a.status());
-  const clients: AgentStatus['clients'] = parts.flatMap((p, i) => p.clients.map((c) => ({ ...c, profile: run.devices[i]?.profile.name })));
+  // Each agent's clients alone: the faults are the run's, listed once below.
+  const clients: AgentStatus['clients'] = run.agents.flatMap((a, i) => a.clients().map((c) => ({ ...c, profile: run.devices[i]?.profile.name })));
   if (run.others) clients.push(...run.others.clients());
   const counts = events.counts();
   return {
     pid: process.pid,
-    startedAt: parts[0]?.startedAt ?? run.startedAt,
+    startedAt: run.agents[0]?.startedAt ?? run.startedAt,
     clients,
     faults: run.faults.list(),
     devices: run.layout.total,
@@ -77,15 +77,15 @@ function sshStatus(run: Run): { ssh?: SshFaceStatus } {
 function inventory(run: Run): Inventory {
   const shard = run.layout.plan.shard;
   const mine = run.devices.map((d, k) => {
-    const clients = run.agents[k]?.status().clients ?? [];
+    const { deviceIds, states } = run.agents[k]?.identities() ?? { deviceIds: [], states: [] };
     return {
       n: run.numbers[k],
       hostname: d.hostname,
       profile: d.profile.name,
       model: d.profile.model,
       serial: d.serialNumber,
-      deviceIds: clients.map((c) => c.deviceId),
-      states: clients.map((c) => c.state),
+      deviceIds,
+      states,
       ...(run.sshFaces[k] ? { ssh: run.sshFaces[k] } : {}),
     };
   });
@@ -112,7 +112,7 @@ async function applyConfig(run: Run, outfitter: Outfitter, next: AgentConfig): P
 
 /** The control of the run's devices (nothing served yet). */
 export function deviceControl(run: Run, outfitter: Outfitter): DeviceControl {
-  const targets = (): EventTarget[] => run.devices.map((device, k) => ({ n: run.numbers[k], device, deviceIds: () => run.agents[k]?.status().clients.map((c) => c.deviceId) ?? [] }));
+  const targets = (): EventTarget[] => run.devices.map((device, k) => ({ n: run.numbers[k], device, deviceIds: () => run.agents[k]?.identities().deviceIds ?? [] }));
   const events = eventControl(targets, run.layout.total, () => run.others);
   run.stops.add(() => events.stop());
   return {

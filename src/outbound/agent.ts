@@ -116,8 +116,24 @@ export class Agent {
   }
 
   status(): { pid: number; startedAt: number; clients: WorkerStatus[]; faults?: string[] } {
-    const status = { pid: process.pid, startedAt: this.startedAt, clients: [...this.workers.values()].map((w) => w.status()) };
+    const status = { pid: process.pid, startedAt: this.startedAt, clients: this.clients() };
     return this.opts.faults ? { ...status, faults: this.opts.faults.list() } : status;
+  }
+
+  /** Each client's status (status() without the process's fields and faults). */
+  clients(): WorkerStatus[] {
+    return [...this.workers.values()].map((w) => w.status());
+  }
+
+  /** Each client's device-id and state, in order: what an inventory needs, without building a status. */
+  identities(): { deviceIds: string[]; states: WorkerState[] } {
+    const deviceIds: string[] = [];
+    const states: WorkerState[] = [];
+    for (const w of this.workers.values()) {
+      deviceIds.push(w.config.deviceId);
+      states.push(w.currentState);
+    }
+    return { deviceIds, states };
   }
 
   /** Adds this agent's clients to `into`, by state: a count without building a status. */
