@@ -27,7 +27,7 @@
 import http2 from 'node:http2';
 import net from 'node:net';
 import { isIP } from 'node:net';
-import { Duplex } from 'node:stream';
+import { Duplex, addAbortSignal } from 'node:stream';
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import zlib from 'node:zlib';
@@ -36,6 +36,18 @@ import type { ServerConfig } from './config-types.js';
 import { oneLine } from '../printable.js';
 
 const require = createRequire(import.meta.url);
+
+/**
+ * Cancels a stream with RST_STREAM (CANCEL) alone. Node's stream.close(code) ends the
+ * writable side first, so the peer sees END_STREAM (a half-close) and the RST only a loop
+ * turn later: to a server, a cancelled call looked closed by the client for as long as this
+ * process was busy. Destroying the stream with an AbortError (what an aborted signal does,
+ * at once when it is already aborted) sends the RST and nothing before it.
+ */
+const CANCELLED_SIGNAL = AbortSignal.abort();
+function cancelStream(stream: http2.ClientHttp2Stream): void {
+  addAbortSignal(CANCELLED_SIGNAL, stream);
+}
 const GRPC_JS_VERSION = (require('@grpc/grpc-js/package.json') as { version: string }).version;
 /** grpc-js's length-prefixed message reader (the same limit checks and errors). */
 const { StreamDecoder } = require('@grpc/grpc-js/build/src/stream-decoder.js') as {
@@ -496,7 +508,8 @@ export class Exchange {
   attach(stream: http2.ClientHttp2Stream): void {
     if (this.finalStatus) {
       // Cancelled while the connection was coming up.
-      stream.close(C.NGHTTP2_CANCEL);
+      stream.on('error', () => {});
+      cancelStream(stream);
       this.channel.ended(this);
       return;
     }
@@ -521,7 +534,8 @@ export class Exchange {
       process.nextTick(() => this.onStreamClose(stream.rstCode));
     });
     stream.on('error', (err: Error & { code?: string }) => {
-      if (err.code !== 'ERR_HTTP2_STREAM_ERROR') this.internalError = err;
+      // ABORT_ERR: our own cancel (cancelStream).
+      if (err.code !== 'ERR_HTTP2_STREAM_ERROR' && err.code !== 'ABORT_ERR') this.internalError = err;
     });
     const queued = this.queued;
     this.queued = [];
@@ -747,7 +761,8 @@ export class Exchange {
     if (this.serverEnded) {
       if (!stream.writableEnded) stream.end();
     } else {
-      stream.close(this.finalStatus?.code === Status.OK ? C.NGHTTP2_NO_ERROR : C.NGHTTP2_CANCEL);
+      if (this.finalStatus?.code === Status.OK) stream.close(C.NGHTTP2_NO_ERROR);
+      else cancelStream(stream);
     }
   }
 }

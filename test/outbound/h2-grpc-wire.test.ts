@@ -13,6 +13,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http2 from 'node:http2';
 import type { TLSSocket } from 'node:tls';
+import { spawn } from 'node:child_process';
 import * as grpc from '@grpc/grpc-js';
 import { openNcgrpcChannel, openNcgrpcConnection, whenReady } from '../../src/outbound/channel.js';
 import { sharedServerCredentials } from '../../src/outbound/tls.js';
@@ -275,6 +276,53 @@ test('a pending Initialize cancelled, the connection closed: RST_STREAM CANCEL, 
   }
   assert.deepEqual(runs.ours, runs['grpc-js']);
   assert.equal((runs.ours as SessionRecord[])[0].streams[0].rst, http2.constants.NGHTTP2_CANCEL);
+});
+
+test('a session cancelled while the device is busy: RST_STREAM CANCEL alone, no half-close before it (a cut, not a close)', async () => {
+  // Node's stream.close(CANCEL) sends END_STREAM at once and the RST a loop turn later: a
+  // server then took a cut call for one the device closed, for as long as the device stayed
+  // busy. The client runs in a process of its own, busy 300 ms right after its cancel.
+  const pem = await loopbackPki();
+  const seen: { closedAtEnd?: boolean; rst?: number } = {};
+  const rec = await recorder({
+    '/jnx.jet.netconf.Ncgrpc/NcgrpcCommandGet': (stream) => {
+      stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+      stream.write(frame(response('commandGet', { csh_command: 'sleep 20', kill_signal: 0 })));
+      // Past the RST, 'end' comes too, but only once the stream is closed.
+      stream.on('end', () => (seen.closedAtEnd ??= stream.closed));
+      stream.on('close', () => (seen.rst = stream.rstCode));
+    },
+  });
+  const channelJs = new URL('../../src/outbound/channel.js', import.meta.url).href;
+  const tlsJs = new URL('../../src/outbound/tls.js', import.meta.url).href;
+  const driver = `
+    import * as grpc from '@grpc/grpc-js';
+    const { openNcgrpcConnection } = await import(${JSON.stringify(channelJs)});
+    const { sharedServerCredentials } = await import(${JSON.stringify(tlsJs)});
+    const server = { address: '127.0.0.1', port: Number(process.argv[1]), trustedCert: process.env.CERT };
+    const c = openNcgrpcConnection(server, sharedServerCredentials(server).creds, { keepaliveMs: 300000 });
+    const md = new grpc.Metadata();
+    md.set('session-id', '5');
+    const call = c.NcgrpcCommandGet(md);
+    call.on('error', () => {});
+    call.once('data', () => {
+      call.cancel();
+      const until = Date.now() + 300;
+      while (Date.now() < until) {}
+      console.log('cancelled');
+    });
+    call.on('status', (s) => { console.log('status', s.code); c.close(); setTimeout(() => process.exit(0), 100); });
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', driver, String(rec.port)], { cwd: new URL('../../..', import.meta.url), env: { ...process.env, CERT: pem.cert }, stdio: ['ignore', 'pipe', 'pipe'] });
+  h.defer(() => void (child.exitCode === null && child.kill('SIGKILL')));
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  await until(() => seen.rst !== undefined || child.exitCode !== null, 10_000, 'the call to be cut at the server');
+  await until(() => child.exitCode !== null, 10_000, 'the client to exit');
+  assert.match(out, /cancelled\nstatus 1\n/, out);
+  assert.equal(seen.rst, http2.constants.NGHTTP2_CANCEL, out);
+  assert.equal(seen.closedAtEnd, true, 'END_STREAM came before the RST: the server saw a half-close');
 });
 
 test('keepalive: PINGs while a call is open, at the configured interval', async () => {
