@@ -112,6 +112,13 @@ export async function startFleetThreads(settings: DeviceSettings, blocks: { firs
   // on have no reducer (the main thread keeps its own, with one device). What the devices
   // drop is still given back: the memory guard collects once the process is quiet.
   v8.setFlagsFromString('--no-memory-reducer');
+  // Allocation-site pretenuring: once V8 sees most objects of an allocation site survive a
+  // scavenge, it allocates that site's objects straight in the old generation. A polled
+  // device's work (a datastore built for a session, an RPC's reply, a connection's buffers)
+  // lives a second or two, long enough to survive one scavenge and not two: pretenured,
+  // it fills the old generation as fast as promotion does, and only a full collection frees
+  // it. Without pretenuring each thread's old generation grew half as fast.
+  v8.setFlagsFromString('--no-allocation-site-pretenuring');
   const members: Member[] = [];
   const starts: Promise<void>[] = [];
   let started = false;
