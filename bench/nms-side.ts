@@ -6,10 +6,14 @@
  */
 import { MSG_SUBPROCESS_ENDED } from '../src/outbound/session-bridge.js';
 import { ReferenceNms, type NmsSession } from '../src/nms/server.js';
+import { applyServingHeapSettings } from '../src/nms/heap-settings.js';
 import { startRawServer } from './raw-grpc.js';
 import { startHoldServer } from './fleet.js';
 import { nowMs, runConcurrent, type RateResult } from './stats.js';
 
+
+// The NMS process as the `nms` command runs it (its V8 settings).
+applyServingHeapSettings();
 
 const TERMINATOR = ']]>]]>';
 const REQUEST_TIMEOUT_MS = 10_000;

@@ -113,7 +113,7 @@ export class ReferenceNms {
   /** Binds and serves; resolves with the bound port. */
   start(): Promise<number> {
     const host = this.opts.host ?? '127.0.0.1';
-    const creds = grpc.ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(this.opts.cert), private_key: Buffer.from(this.opts.key) }], false);
+    const creds = nmsCredentials(this.opts.cert, this.opts.key);
     const target = host.includes(':') ? `[${host}]:${this.opts.port ?? 0}` : `${host}:${this.opts.port ?? 0}`;
     const injector = this.server.createConnectionInjector(creds);
     this.injector = injector;
@@ -201,4 +201,20 @@ export class ReferenceNms {
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
   }
+}
+
+/**
+ * The NMS's TLS credentials, its HTTP/2 server set to index nothing in HPACK's dynamic table
+ * (Node's maxDeflateDynamicTableSize 0: every header goes out as a literal, which any HTTP/2
+ * peer decodes). With a table, each connection's header table is freed only when V8 collects
+ * the connection's session object: an NMS serving a session a connection, thousands a minute,
+ * pays for it inside its full collections' pauses, which every session in flight waits on,
+ * and so does the device (its decoder table holds what the NMS indexed). The device's own
+ * encoder indexes nothing for the same reason (src/outbound/h2-grpc.ts).
+ */
+function nmsCredentials(cert: string, key: string): grpc.ServerCredentials {
+  const creds = grpc.ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(cert), private_key: Buffer.from(key) }], false);
+  const options = { ...creds._getConstructorOptions(), maxDeflateDynamicTableSize: 0 };
+  creds._getConstructorOptions = () => options;
+  return creds;
 }

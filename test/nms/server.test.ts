@@ -5,6 +5,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
+import http2 from 'node:http2';
+import { ncgrpcMethods } from '../../src/wire/protos.js';
 import { ReferenceNms } from '../../src/nms/server.js';
 import { makeSelfSigned, type Pem } from '../../src/nms/pki.js';
 import { STOPPING, commandGet, deviceSession, echoDevice, initialize, rawClient, status, until, type RawClient } from '../support/nms-raw-device.js';
@@ -299,4 +301,35 @@ test('stop() closes every connection, those still in their TLS handshake too (gr
     s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
   });
   assert.equal(refused, 'ECONNREFUSED');
+});
+
+test('the NMS indexes no header in HPACK\'s dynamic table: its replies leave the device\'s decoding table empty', async () => {
+  const body = ncgrpcMethods().status.requestSerialize({ req: 'REQ_RUNNING' } as never);
+  const framed = Buffer.alloc(body.length + 5);
+  framed.writeUInt32BE(body.length, 1);
+  body.copy(framed, 5);
+  const session = http2.connect(`https://127.0.0.1:${port}`, { ca: pem.cert, servername: '127.0.0.1' });
+  session.on('error', () => {});
+  try {
+    // Two calls: a table, if there were one, would hold the first reply's headers.
+    for (let i = 0; i < 2; i++) {
+      const req = session.request({ ':method': 'POST', ':path': '/jnx.jet.netconf.Ncgrpc/NcgrpcServerStatusGet', 'content-type': 'application/grpc', te: 'trailers' });
+      let trailers: http2.IncomingHttpHeaders = {};
+      let headers: http2.IncomingHttpHeaders = {};
+      req.on('response', (h) => (headers = h));
+      req.on('trailers', (t) => (trailers = t));
+      req.resume();
+      req.end(framed);
+      await new Promise<void>((resolve, reject) => {
+        req.on('close', resolve);
+        req.on('error', reject);
+      });
+      assert.equal(headers[':status'], 200);
+      assert.equal(headers['content-type'], 'application/grpc+proto');
+      assert.equal(trailers['grpc-status'], '0');
+    }
+    assert.equal(session.state.inflateDynamicTableSize, 0);
+  } finally {
+    session.destroy();
+  }
 });

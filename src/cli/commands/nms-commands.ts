@@ -12,6 +12,7 @@ import { createLogger, type Logger } from '../../log.js';
 import { OpsServer } from '../../nms/ops-server.js';
 import type { OpsRequest } from '../../nms/ops-protocol.js';
 import { ReferenceNms } from '../../nms/server.js';
+import { applyServingHeapSettings } from '../../nms/heap-settings.js';
 import { fetchList, formatList, isConnectionLost, parseHostPort, rpcDocument, runSessionClient, SessionClientError, type SessionClientIo } from '../../nms/session-client.js';
 import { resolveSecret } from '../../device/secrets.js';
 
@@ -121,6 +122,7 @@ export const nmsCommand: CommandModule<object, NmsArgs> = {
       .example('$0 certs --host 192.0.2.10 && $0 nms --host 0.0.0.0', `an NMS for devices dialling 192.0.2.10:${DEFAULT_NMS_PORT}`),
   handler: async (args) => {
     const a = args as NmsArgs & { 'log-format'?: 'json' | 'pretty'; 'log-level'?: string };
+    applyServingHeapSettings();
     const logger = createLogger({ format: a['log-format'], level: a['log-level'] });
     // grpc-js writes its own errors to stderr (`E No address added out of total 1 resolved`
     // before our one line when the port is taken): they go to the log, at debug.
