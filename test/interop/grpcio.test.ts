@@ -5,7 +5,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MSG_CSH_STARTED, MSG_SUBPROCESS_ENDED, MSG_TERMINATION } from '../../src/outbound/session-bridge.js';
@@ -36,6 +36,7 @@ interface Device {
   secret: string;
   exited: Promise<number | null>;
   stderr: () => string;
+  stateDir: string;
 }
 
 /** The device as users run it, dialing out to the grpcio NMS; stopped by pid at the end. */
@@ -55,7 +56,7 @@ function startDevice(extra: string[] = []): Device {
       await exited;
     }
   });
-  return { child, deviceId, secret, exited, stderr: () => err };
+  return { child, deviceId, secret, exited, stderr: () => err, stateDir };
 }
 
 async function stopDevice(d: Device): Promise<void> {
@@ -168,4 +169,21 @@ test('SIGTERM to the device: a live session gets the termination message, then h
     assert.ok(x.output().endsWith(MSG_TERMINATION), `${x.sid} output ends with: ${x.output().slice(-80)}`);
     assert.equal(closed.device_half_closed, true, `${x.sid}: ended by the device's half-close`);
   }
+});
+
+test('a cut (fault drop-connections) reaches grpcio as a broken call, not as the device closing its side', { skip }, async () => {
+  const n = nms!;
+  const dev = startDevice(['--allow-root-shell']);
+  const s = n.request(dev.deviceId, dev.secret, 'csh');
+  await s.waitFor((o) => o.startsWith(MSG_CSH_STARTED), 15_000, 'the csh started message');
+  s.send('echo before-cut');
+  await s.waitFor((o) => /^before-cut\r?$/m.test(o.slice(MSG_CSH_STARTED.length)), 15_000, 'the line before-cut');
+  const drop = spawnSync(process.execPath, [MAIN_JS, 'fault', 'drop-connections', '--state-dir', dev.stateDir], { encoding: 'utf8', timeout: 15_000 });
+  assert.equal(drop.status, 0, drop.stderr);
+  await s.ended();
+  // grpcio's request iterator raised (the call was cancelled); a half-close would have ended it quietly.
+  const broken = await n.waitEvent((e) => e.event === 'read-error' && e.sid === s.sid, 5_000, 'the read error of the cut call');
+  assert.equal(broken.sid, s.sid);
+  assert.ok(!s.output().includes(MSG_SUBPROCESS_ENDED), 'no stop message: the session was cut, not ended');
+  await stopDevice(dev);
 });
