@@ -36,18 +36,6 @@ import type { ServerConfig } from './config-types.js';
 import { oneLine } from '../printable.js';
 
 const require = createRequire(import.meta.url);
-
-/**
- * Cancels a stream with RST_STREAM (CANCEL) alone. Node's stream.close(code) ends the
- * writable side first, so the peer sees END_STREAM (a half-close) and the RST only a loop
- * turn later: to a server, a cancelled call looked closed by the client for as long as this
- * process was busy. Destroying the stream with an AbortError (what an aborted signal does,
- * at once when it is already aborted) sends the RST and nothing before it.
- */
-const CANCELLED_SIGNAL = AbortSignal.abort();
-function cancelStream(stream: http2.ClientHttp2Stream): void {
-  addAbortSignal(CANCELLED_SIGNAL, stream);
-}
 const GRPC_JS_VERSION = (require('@grpc/grpc-js/package.json') as { version: string }).version;
 /** grpc-js's length-prefixed message reader (the same limit checks and errors). */
 const { StreamDecoder } = require('@grpc/grpc-js/build/src/stream-decoder.js') as {
@@ -61,6 +49,18 @@ const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 const CLOSE_GRACE_MS = 5_000;
 const Status = grpc.status;
 const C = http2.constants;
+
+/**
+ * Cancels a stream with RST_STREAM (CANCEL) alone. Node's stream.close(code) ends the
+ * writable side first, so the peer sees END_STREAM (a half-close) and the RST only a loop
+ * turn later: to a server, a cancelled call looked closed by the client for as long as this
+ * process was busy. Destroying the stream with an AbortError (what an aborted signal does,
+ * at once when it is already aborted) sends the RST and nothing before it.
+ */
+const CANCELLED_SIGNAL = AbortSignal.abort();
+function cancelStream(stream: http2.ClientHttp2Stream): void {
+  addAbortSignal(CANCELLED_SIGNAL, stream);
+}
 
 /** A method as @grpc/proto-loader defines it (its path and protobuf codecs). */
 export interface Method<Req, Res> {
