@@ -7,13 +7,16 @@
 import { MSG_SUBPROCESS_ENDED } from '../src/outbound/session-bridge.js';
 import { ReferenceNms, type NmsSession } from '../src/nms/server.js';
 import { applyServingHeapSettings } from '../src/nms/heap-settings.js';
+import { startReturningFreeMemory } from '../src/native-memory.js';
+import { createLogger } from '../src/log.js';
 import { startRawServer } from './raw-grpc.js';
 import { startHoldServer } from './fleet.js';
 import { nowMs, runConcurrent, type RateResult } from './stats.js';
 
 
-// The NMS process as the `nms` command runs it (its V8 settings).
+// The NMS process as the `nms` command runs it (its V8 settings, its native memory given back).
 applyServingHeapSettings();
+startReturningFreeMemory(createLogger({ level: 'warn', format: 'json' }));
 
 const TERMINATOR = ']]>]]>';
 const REQUEST_TIMEOUT_MS = 10_000;

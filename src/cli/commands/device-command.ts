@@ -3,6 +3,7 @@ import { createLogger } from '../../log.js';
 import { startDevice } from '../../device/assemble.js';
 import type { DeviceSettings } from '../../device/settings.js';
 import { watchFleet } from '../fleet-progress.js';
+import { startReturningFreeMemory } from '../../native-memory.js';
 
 /** Runs the device until SIGTERM/SIGINT, then ends every session with the stop message and exits 0. */
 export async function runDeviceCommand(f: DeviceSettings): Promise<void> {
@@ -19,12 +20,15 @@ export async function runDeviceCommand(f: DeviceSettings): Promise<void> {
   process.once('SIGTERM', () => onSignal('SIGTERM'));
   process.once('SIGINT', () => onSignal('SIGINT'));
   const running = await startDevice(f, logger);
+  // The command owns its process: native memory its connections freed goes back to the system.
+  const trimmer = startReturningFreeMemory(logger);
   // A fleet with an NMS says how many of its devices are in: "137/200 connected".
   const first = running.control.status();
   const fleet = (first.devices ?? 1) > 1 && first.clients.length > 0;
   const watch = fleet && !stopping ? watchFleet(() => running.control.stateCounts(), logger) : undefined;
   shutdown = async (signal: string) => {
     watch?.stop();
+    trimmer.stop();
     logger.info({ signal }, 'terminating: ending every session');
     await running.close();
     process.exit(0);

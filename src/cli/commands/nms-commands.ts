@@ -13,6 +13,7 @@ import { OpsServer } from '../../nms/ops-server.js';
 import type { OpsRequest } from '../../nms/ops-protocol.js';
 import { ReferenceNms } from '../../nms/server.js';
 import { applyServingHeapSettings } from '../../nms/heap-settings.js';
+import { startReturningFreeMemory } from '../../native-memory.js';
 import { fetchList, formatList, isConnectionLost, parseHostPort, rpcDocument, runSessionClient, SessionClientError, type SessionClientIo } from '../../nms/session-client.js';
 import { resolveSecret } from '../../device/secrets.js';
 
@@ -128,6 +129,8 @@ export const nmsCommand: CommandModule<object, NmsArgs> = {
     // before our one line when the port is taken): they go to the log, at debug.
     grpc.setLogger({ error: (...parts: unknown[]) => logger.debug({ grpc: parts.map(String).join(' ').trim() }, 'grpc-js') });
     const running = await startNms(args, logger);
+    // Each device session is a connection of its own: what they freed goes back to the system.
+    startReturningFreeMemory(logger);
     process.stdout.write(`nms: listening on ${args.host}:${running.port}; operator port 127.0.0.1:${running.opsPort}\n`);
     const opsAddress = `127.0.0.1:${running.opsPort}`;
     const sessionCmd = opsAddress === (process.env[NMS_OPS_ENV] || DEFAULT_NMS_OPS) ? 'nc-grpc-device session' : `NCGD_NMS_OPS=${opsAddress} nc-grpc-device session`;
