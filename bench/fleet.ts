@@ -23,9 +23,9 @@ import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Row } from './stats.js';
-import { nowMs, percentile, runConcurrent } from './stats.js';
+import { nowMs, percentile, POLL_STEPS, runConcurrent } from './stats.js';
 import { treeCpuMs, treeFds, treeRss } from './proc.js';
-import { POLL_STEPS, type PollResult, type SustainTake } from './nms-side.js';
+import type { PollResult, SustainTake } from './nms-side.js';
 import { MODEL_IDLE_MS } from '../src/junos/device.js';
 
 const MiB = 1024 * 1024;

@@ -173,9 +173,6 @@ export interface PollResult {
  * time: a NETCONF session (the device's hello, ours), get-interface-information terse,
  * get-configuration, close-session, and the session closed.
  */
-/** The steps of a poll (its time to each): session open, device hello, each reply, session closed. */
-export const POLL_STEPS = ['session', 'hello', 'interfaces', 'configuration', 'close-session', 'closed'] as const;
-
 /** One poll of device `n`: session, hello, the poll's RPCs, close; the reply bytes. With `steps`, the time each step ended. */
 
 async function pollOne(deviceId: string, secret: string, n: number, steps?: number[]): Promise<number> {

@@ -105,3 +105,6 @@ export async function runConcurrent(count: number, concurrency: number, maxMs: n
   await Promise.all(Array.from({ length: concurrency }, worker));
   return { ms: nowMs() - t0, done, failures, lastError };
 }
+
+/** The steps of a poll (its time to each): session open, device hello, each reply, session closed. */
+export const POLL_STEPS = ['session', 'hello', 'interfaces', 'configuration', 'close-session', 'closed'] as const;
