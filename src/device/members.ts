@@ -81,7 +81,8 @@ function bringToLife(run: Run, device: EmulatedDevice, n: number, log: Logger): 
   });
 }
 
-/** Starts this thread's block of devices, in order. */
+/** Starts this thread's devices, in order. */
 export async function startMembers(run: Run, outfitter: Outfitter): Promise<void> {
-  for (let n = run.layout.mine.first; n <= run.layout.mine.last; n++) await startMember(run, outfitter, n);
+  const { first, last, step } = run.layout.mine;
+  for (let n = first; n <= last; n += step) await startMember(run, outfitter, n);
 }
