@@ -389,7 +389,7 @@ async function sustainedPhase(c: FleetContext, pid: number, idleRssTotal: number
 /**
  * Where the polls over 1 s spent their time (median of each step among them) and when they
  * started within the period (devices are polled in number order, so the time within the
- * period says which stretch of devices was being polled).
+ * period says which block of devices, and which thread, was being polled).
  */
 function slowPollsNote(slow: SustainTake['slow'], periodMs: number): string {
   const med = (xs: number[]) => percentile(xs, 0.5);

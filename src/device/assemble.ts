@@ -59,9 +59,9 @@ export interface RunningDevice {
   event(words: string[], device?: string): Promise<{ device: number; hostname: string; result: string }[]>;
 }
 
-/** Which devices of the fleet this thread runs, when it is a worker thread of a threaded fleet (fleet-threads.ts). */
+/** Which block of the fleet this thread runs, when it is a worker thread of a threaded fleet (fleet-threads.ts). */
 export interface ThreadPlacement {
-  /** Its device numbers (every `threads`-th); such a thread has no control socket, metrics or configuration watch of its own. */
+  /** Device numbers first..last; such a thread has no control socket, metrics or configuration watch of its own. */
   block: Block;
   /** Where the threads of the process see each other's sessions (memory-guard.ts). */
   activity?: ProcessActivity;

@@ -1,10 +1,8 @@
 /**
  * A fleet spread over worker threads of one process (`--threads`): the main thread runs the
  * fleet's first device and the process's control socket, metrics and configuration watch;
- * the other devices are dealt to `--threads` worker threads in turn (fleet.ts threadBlocks:
- * device 2 to the first, 3 to the second, ...), each a startDevice of its own (fleet-worker.ts),
- * its devices numbered as in the whole fleet; what the main thread lists of them is in number
- * order. Connections, TLS and
+ * the other devices run in `--threads` blocks, each in a worker thread (fleet-worker.ts) as a
+ * startDevice of its own, its devices numbered as in the whole fleet. Connections, TLS and
  * gRPC work then use every core instead of one. The main thread answers status, inventory, faults and reloads for all:
  * each worker looks at its clients and devices every SNAPSHOT_MS and reports them when they
  * changed (an idle fleet sends nothing; a report takes at most 2 % of its thread's time, so
@@ -18,7 +16,6 @@ import type { Logger } from '../log.js';
 import { RuntimeError, UsageError } from '../errors.js';
 import type { AgentStatus, InventoryDevice } from '../status/types.js';
 import type { DeviceSettings } from './settings.js';
-import { describeBlock, type Block } from './fleet.js';
 
 type ClientStatus = AgentStatus['clients'][number];
 
@@ -61,7 +58,7 @@ export type FromWorker =
 export interface WorkerStart {
   settings: DeviceSettings;
   /** The devices it runs. */
-  block: Block;
+  block: { first: number; last: number };
   /** The main logger's level ('silent' for a silent one). */
   logLevel: string;
   /** Its slot in the process's shared session counts (memory-guard.ts ProcessActivity). */
@@ -71,9 +68,9 @@ export interface WorkerStart {
 export interface FleetThreads {
   /** Worker threads running. */
   readonly count: number;
-  /** The clients of every worker thread, as last reported, by device number. */
+  /** The clients of every worker thread, as last reported. */
   clients(): ClientStatus[];
-  /** The devices of every worker thread, as last reported, by number. */
+  /** The devices of every worker thread, as last reported. */
   devices(): InventoryDevice[];
   /** Sets every worker's faults to `list`. */
   faults(list: string[]): void;
@@ -103,38 +100,12 @@ function snapshotOf(m: Member): ThreadSnapshot {
 }
 
 /**
- * Every worker's devices and clients in device-number order (each thread holds every
- * `threads`-th number): a device's clients are the next `deviceIds.length` of its thread's
- * list, both lists being read off the thread's devices in the same order. Kept until a thread
- * reports again.
- */
-function numberOrder(members: Member[]): () => { devices: InventoryDevice[]; clients: ClientStatus[] } {
-  let merged: { from: ThreadSnapshot[]; devices: InventoryDevice[]; clients: ClientStatus[] } | undefined;
-  return () => {
-    const from = members.map(snapshotOf);
-    if (merged && merged.from.every((s, k) => s === from[k])) return merged;
-    const rows: { device: InventoryDevice; clients: ClientStatus[] }[] = [];
-    for (const snap of from) {
-      let next = 0;
-      for (const device of snap.devices) {
-        rows.push({ device, clients: snap.clients.slice(next, next + device.deviceIds.length) });
-        next += device.deviceIds.length;
-      }
-    }
-    rows.sort((a, b) => a.device.n - b.device.n);
-    merged = { from, devices: rows.map((r) => r.device), clients: rows.flatMap((r) => r.clients) };
-    return merged;
-  };
-}
-
-/**
  * Starts one worker thread per block; resolves once every one has its devices started, or
  * rejects with the first failure (the others are stopped).
  */
-export async function startFleetThreads(settings: DeviceSettings, blocks: Block[], logger: Logger, activity?: SharedArrayBuffer): Promise<FleetThreads> {
+export async function startFleetThreads(settings: DeviceSettings, blocks: { first: number; last: number }[], logger: Logger, activity?: SharedArrayBuffer): Promise<FleetThreads> {
   // V8's memory reducer, once it has run on a thread quiet for a while (an NMS polling in
-  // device order left each thread quiet half of every minute when threads held contiguous
-  // blocks; an NMS that polls in bursts still does), has V8 grow that heap by 1.3
+  // device order leaves each thread quiet half of every minute), has V8 grow that heap by 1.3
   // only: a full collection every few seconds, each 0.75-1 s of marking on V8's helper
   // threads, and a fleet polled every minute that needed 0.8 of a core took 1.2 and fell
   // behind. V8 reads the flag when it sets a thread's heap up: the threads started from here
@@ -174,17 +145,17 @@ export async function startFleetThreads(settings: DeviceSettings, blocks: Block[
           }
         });
         worker.on('error', (err) => {
-          logger.error({ devices: describeBlock(block), reason: err.message }, 'fleet thread failed');
-          reject(new RuntimeError(`fleet thread of devices ${describeBlock(block)} failed: ${err.message}`));
+          logger.error({ devices: `${block.first}-${block.last}`, reason: err.message }, 'fleet thread failed');
+          reject(new RuntimeError(`fleet thread of devices ${block.first}-${block.last} failed: ${err.message}`));
         });
         worker.on('exit', (code) => {
           member.exited = true;
           for (const answer of member.pending.values()) answer({ type: 'event-done', id: -1, error: 'its fleet thread ended' });
           member.pending.clear();
           // A thread that ends on its own takes its devices with it: say so once.
-          if (!stopping && started) logger.error({ devices: describeBlock(block), code }, 'fleet thread ended; its devices are gone');
+          if (!stopping && started) logger.error({ devices: `${block.first}-${block.last}`, code }, 'fleet thread ended; its devices are gone');
           member.stopped?.();
-          reject(new RuntimeError(`fleet thread of devices ${describeBlock(block)} ended (${code}) before it started`));
+          reject(new RuntimeError(`fleet thread of devices ${block.first}-${block.last} ended (${code}) before it started`));
         });
       }),
     );
@@ -212,12 +183,11 @@ export async function startFleetThreads(settings: DeviceSettings, blocks: Block[
     await stop();
     throw err;
   }
-  logger.info({ threads: members.length + 1, blocks: blocks.map(describeBlock) }, 'fleet threads started');
-  const ordered = numberOrder(members);
+  logger.info({ threads: members.length + 1, blocks: blocks.map((b) => `${b.first}-${b.last}`) }, 'fleet threads started');
   return {
     count: members.length,
-    clients: () => ordered().clients,
-    devices: () => ordered().devices,
+    clients: () => members.flatMap((m) => snapshotOf(m).clients),
+    devices: () => members.flatMap((m) => snapshotOf(m).devices),
     faults: (list) => post({ type: 'faults', list }),
     drop: () => {
       post({ type: 'drop' });

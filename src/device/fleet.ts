@@ -164,42 +164,16 @@ export function fleetThreads(spec: string | number | undefined, count: number, c
   return Math.min(Number(text), Math.max(1, count));
 }
 
-/**
- * Device numbers of one thread: first, first + step, first + 2 step, ... up to last (global
- * numbers of the fleet; step 1: every number first..last).
- */
-export interface Block {
-  first: number;
-  last: number;
-  step: number;
-}
-
-/**
- * Devices first..last dealt to `threads` threads in turn (device first + k to thread k, and so
- * on every `threads`-th number): each thread gets every `threads`-th device, counts differing
- * by one at most. An NMS polls its devices in some order, most often by name or number; with
- * contiguous blocks such a poller keeps one thread busy at a time (10,000 devices polled every
- * minute in number order: one thread at 0.7-0.8 of a core, the other idle, and polls queued
- * behind each other on the busy one), dealt in turn they share every stretch of numbers.
- */
-export function threadBlocks(first: number, last: number, threads: number): Block[] {
-  const blocks: Block[] = [];
-  for (let k = 0; k < threads && first + k <= last; k++) {
-    const start = first + k;
-    blocks.push({ first: start, last: start + Math.floor((last - start) / threads) * threads, step: threads });
+/** Devices first..last cut into `threads` contiguous blocks, sizes differing by one at most. */
+export function threadBlocks(first: number, last: number, threads: number): { first: number; last: number }[] {
+  const count = last - first + 1;
+  const blocks: { first: number; last: number }[] = [];
+  let next = first;
+  for (let k = 0; k < threads; k++) {
+    const size = Math.floor(count / threads) + (k < count % threads ? 1 : 0);
+    if (size === 0) continue;
+    blocks.push({ first: next, last: next + size - 1 });
+    next += size;
   }
   return blocks;
-}
-
-/** The numbers of a block, in order. */
-export function blockNumbers(b: Block): number[] {
-  const out: number[] = [];
-  for (let n = b.first; n <= b.last; n += b.step) out.push(n);
-  return out;
-}
-
-/** A block as a log or error shows it: "4-9", or "2-9998 every 2nd" for a thread's share. */
-export function describeBlock(b: Block): string {
-  const range = b.first === b.last ? String(b.first) : `${b.first}-${b.last}`;
-  return b.step > 1 && b.first !== b.last ? `${range} every ${b.step === 2 ? '2nd' : b.step === 3 ? '3rd' : `${b.step}th`}` : range;
 }

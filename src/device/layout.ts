@@ -6,11 +6,15 @@
 import { availableParallelism } from 'node:os';
 import { UsageError } from '../errors.js';
 import type { AgentConfig } from '../outbound/config.js';
-import { fleetPlan, fleetThreads, sshPlaces, threadBlocks, type Block, type FleetPlan, type SshPlace } from './fleet.js';
+import { fleetPlan, fleetThreads, sshPlaces, threadBlocks, type FleetPlan, type SshPlace } from './fleet.js';
 import type { DeviceSettings } from './settings.js';
 import { parseUserFlag, type SshUser } from '../ssh/users.js';
 
-export type { Block };
+/** A block of device numbers, first..last (global numbers of the fleet). */
+export interface Block {
+  first: number;
+  last: number;
+}
 
 export interface Layout {
   plan: FleetPlan;
@@ -38,8 +42,7 @@ export function layoutOf(s: DeviceSettings, config: AgentConfig | undefined, blo
   const threads = fleet && !block ? fleetThreads(s.threads, plan.last - plan.first + 1, availableParallelism()) : 1;
   // A fleet on several threads: the main thread runs its first device only (the library's
   // `device`; the control surface is the main thread's work) and the worker threads the rest,
-  // dealt to `threads` threads in turn (fleet.ts threadBlocks): their heaps grow as V8
-  // normally grows them (fleet-threads.ts).
+  // in `threads` blocks: their heaps grow as V8 normally grows them (fleet-threads.ts).
   const blocks = threads > 1 ? threadBlocks(plan.first + 1, plan.last, threads) : [];
   if (s.sshPort !== undefined && !s.sshUser?.length && !s.sshAuthorizedKeys) {
     throw new UsageError('--ssh-port needs at least one --ssh-user NAME:PASSWORD or --ssh-authorized-keys FILE');
@@ -50,7 +53,7 @@ export function layoutOf(s: DeviceSettings, config: AgentConfig | undefined, blo
     fleet,
     threads,
     workerBlocks: blocks,
-    mine: block ?? (threads > 1 ? { first: plan.first, last: plan.first, step: 1 } : { first: plan.first, last: plan.last, step: 1 }),
+    mine: block ?? (threads > 1 ? { first: plan.first, last: plan.first } : { first: plan.first, last: plan.last }),
     main: !block,
     sshPlace: s.sshPort !== undefined ? sshPlaces(s, plan) : undefined,
     sshUsers: (s.sshUser ?? []).map(parseUserFlag),

@@ -81,8 +81,7 @@ function bringToLife(run: Run, device: EmulatedDevice, n: number, log: Logger): 
   });
 }
 
-/** Starts this thread's devices, in order. */
+/** Starts this thread's block of devices, in order. */
 export async function startMembers(run: Run, outfitter: Outfitter): Promise<void> {
-  const { first, last, step } = run.layout.mine;
-  for (let n = first; n <= last; n += step) await startMember(run, outfitter, n);
+  for (let n = run.layout.mine.first; n <= run.layout.mine.last; n++) await startMember(run, outfitter, n);
 }

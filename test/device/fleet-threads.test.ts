@@ -12,7 +12,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { AUTO_THREADS_FROM, blockNumbers, describeBlock, fleetThreads, threadBlocks } from '../../src/device/fleet.js';
+import { AUTO_THREADS_FROM, fleetThreads, threadBlocks } from '../../src/device/fleet.js';
 import { layoutOf } from '../../src/device/layout.js';
 import type { DeviceSettings } from '../../src/device/settings.js';
 import type { AgentConfig } from '../../src/outbound/config.js';
@@ -24,7 +24,7 @@ after(() => h.cleanup());
 const EOM = ']]>]]>';
 const run = promisify(execFile);
 
-test('--threads: auto is one thread below 1,000 devices and one per 2,500 above, never more than CPUs; devices are dealt to the threads in turn, each once', () => {
+test('--threads: auto is one thread below 1,000 devices and one per 2,500 above, never more than CPUs; blocks are contiguous and cover the range', () => {
   assert.equal(fleetThreads('auto', AUTO_THREADS_FROM - 1, 8), 1);
   assert.equal(fleetThreads(undefined, 10_000, 2), 2);
   assert.equal(fleetThreads('auto', 10_000, 16), 4);
@@ -33,48 +33,31 @@ test('--threads: auto is one thread below 1,000 devices and one per 2,500 above,
   assert.equal(fleetThreads(4, 100, 1), 4, 'a number is taken as given');
   for (const bad of ['0', '-1', 'two', '65']) assert.throws(() => fleetThreads(bad, 100, 4), /--threads takes auto or a whole number from 1 to 64/);
   assert.deepEqual(threadBlocks(1, 7, 3), [
-    { first: 1, last: 7, step: 3 },
-    { first: 2, last: 5, step: 3 },
-    { first: 3, last: 6, step: 3 },
+    { first: 1, last: 3 },
+    { first: 4, last: 5 },
+    { first: 6, last: 7 },
   ]);
   assert.deepEqual(threadBlocks(101, 102, 4), [
-    { first: 101, last: 101, step: 4 },
-    { first: 102, last: 102, step: 4 },
+    { first: 101, last: 101 },
+    { first: 102, last: 102 },
   ]);
-  assert.deepEqual(blockNumbers({ first: 2, last: 8, step: 3 }), [2, 5, 8]);
-  // Every number of the range exactly once, counts differing by one at most, and any stretch
-  // of consecutive numbers shared by all threads (an NMS polling in order keeps all busy).
-  for (const [first, last, threads] of [
-    [2, 10_000, 2],
-    [1, 1000, 7],
-    [5, 5, 3],
-  ]) {
-    const blocks = threadBlocks(first, last, threads);
-    const all = blocks.flatMap(blockNumbers).sort((a, b) => a - b);
-    assert.deepEqual(all, Array.from({ length: last - first + 1 }, (_, i) => first + i), `${first}-${last} on ${threads}`);
-    const counts = blocks.map((b) => blockNumbers(b).length);
-    assert.ok(Math.max(...counts) - Math.min(...counts) <= 1, `${counts}`);
-    for (const b of blocks) assert.ok(blockNumbers(b).every((n, i, a) => i === 0 || n - a[i - 1] === threads));
-  }
-  assert.equal(describeBlock({ first: 2, last: 9998, step: 2 }), '2-9998 every 2nd');
-  assert.equal(describeBlock({ first: 4, last: 9, step: 1 }), '4-9');
 });
 
-test('a threaded fleet: the main thread runs the first device, the worker threads the rest dealt in turn', () => {
+test('a threaded fleet: the main thread runs the first device, the worker threads the rest in --threads blocks', () => {
   const nms = {} as AgentConfig;
   const threaded = layoutOf({ devices: '7', threads: '3' } as unknown as DeviceSettings, nms);
   assert.equal(threaded.threads, 3);
-  assert.deepEqual(threaded.mine, { first: 1, last: 1, step: 1 });
+  assert.deepEqual(threaded.mine, { first: 1, last: 1 });
   assert.deepEqual(threaded.workerBlocks, [
-    { first: 2, last: 5, step: 3 },
-    { first: 3, last: 6, step: 3 },
-    { first: 4, last: 7, step: 3 },
+    { first: 2, last: 3 },
+    { first: 4, last: 5 },
+    { first: 6, last: 7 },
   ]);
   const single = layoutOf({ devices: '7', threads: '1' } as unknown as DeviceSettings, nms);
-  assert.deepEqual(single.mine, { first: 1, last: 7, step: 1 });
+  assert.deepEqual(single.mine, { first: 1, last: 7 });
   assert.deepEqual(single.workerBlocks, []);
   // A worker thread runs the block it is given.
-  assert.deepEqual(layoutOf({ devices: '7', threads: '3' } as unknown as DeviceSettings, nms, { first: 4, last: 7, step: 3 }).mine, { first: 4, last: 7, step: 3 });
+  assert.deepEqual(layoutOf({ devices: '7', threads: '3' } as unknown as DeviceSettings, nms, { first: 4, last: 5 }).mine, { first: 4, last: 5 });
 });
 
 test('a fleet on three threads: seven devices dial in, one control socket lists them, a worker thread\'s device commits to its own directory, drops reach every thread, SIGTERM ends all', async () => {
@@ -101,13 +84,9 @@ test('a fleet on three threads: seven devices dial in, one control socket lists 
   assert.equal(inv!.pid, child.pid, 'one process');
   const { stdout: statusJson } = await run(process.execPath, [MAIN_JS, 'status', '--state-dir', stateDir, '--json'], { timeout: 20_000 });
   const status = JSON.parse(statusJson) as { clients: { deviceId: string }[] };
-  assert.deepEqual(
-    status.clients.map((c) => c.deviceId),
-    ['thr-1', 'thr-2', 'thr-3', 'thr-4', 'thr-5', 'thr-6', 'thr-7'],
-    'status lists the clients in device order, though the threads hold every third device',
-  );
+  assert.equal(status.clients.length, 7);
 
-  // Device 7 runs in the last worker thread (with 4): a NETCONF session commits into device-7's directory.
+  // Device 7 runs in the last worker thread: a NETCONF session commits into device-7's directory.
   const s = await nms.requestSession('thr-7', 'thr-secret', 'netconf', { timeoutMs: 15_000 });
   await s.waitFor((o) => o.includes(EOM), 15_000);
   s.send(`<rpc><load-configuration action="set" format="text"><configuration-set>set system location building thread-3</configuration-set></load-configuration></rpc>${EOM}<rpc><commit-configuration/></rpc>${EOM}`);
@@ -119,7 +98,7 @@ test('a fleet on three threads: seven devices dial in, one control socket lists 
   assert.ok(readdirSync(path.join(stateDir, 'device-7', 'rollbacks')).length >= 2, 'the commit is in device-7\'s own directory');
   assert.ok(!existsSync(path.join(stateDir, 'device-1', 'rollbacks')), 'device 1 (main thread, idle) wrote nothing');
 
-  // A device event reaches a worker thread's device (4 and 7 run in the last thread), and a
+  // A device event reaches a worker thread's device (6 and 7 run in the last thread), and a
   // range across threads reaches each of its devices once.
   const { stdout: evOut } = await run(process.execPath, [MAIN_JS, 'event', '--state-dir', stateDir, '--device', '7', 'alarm', 'set', 'chassis', 'major', 'Fan Tray Failure'], { timeout: 20_000 });
   assert.match(evOut, /mx960-7/, evOut);
