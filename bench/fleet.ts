@@ -333,6 +333,7 @@ async function sustainedPhase(c: FleetContext, pid: number, idleRssTotal: number
   };
   let nmsCpuPrev = await nmsCpu();
   const slow: SustainTake['slow'] = [];
+  let slowCount = 0;
   const load: number[][] = [os.loadavg()];
   for (let m = 1; m <= c.minutes; m++) {
     await sleep(Math.max(0, t0 + m * 60_000 - nowMs()));
@@ -341,6 +342,7 @@ async function sustainedPhase(c: FleetContext, pid: number, idleRssTotal: number
     const cpu = treeCpuMs(pid);
     all.push(...t.samples);
     slow.push(...t.slow);
+    slowCount += t.slowCount;
     const nmsNow = await nmsCpu();
     const nmsShare = (nmsNow - nmsCpuPrev) / 600;
     nmsCpuPrev = nmsNow;
@@ -355,12 +357,14 @@ async function sustainedPhase(c: FleetContext, pid: number, idleRssTotal: number
     c.progress(
       'sustained',
       `minute ${m}/${c.minutes}: ${(row.polls / 60).toFixed(1)} polls/s, p50 ${row.p50.toFixed(0)} ms, p99 ${row.p99.toFixed(0)} ms, RSS ${(rss / MiB).toFixed(0)} MiB, ` +
-        `device CPU ${(row.cpuMs / 600).toFixed(0)} % of a core, NMS CPU ${nmsShare.toFixed(0)} %, NMS RSS ${(nmsMem.rss / MiB).toFixed(0)} MiB (heap ${(nmsMem.heapUsed / MiB).toFixed(0)}), ${t.inFlight} in flight, ${t.slow.length} over 1 s, ${t.late} late, ${t.failures} failed, load ${os.loadavg()[0].toFixed(1)}`,
+        `device CPU ${(row.cpuMs / 600).toFixed(0)} % of a core, NMS CPU ${nmsShare.toFixed(0)} %, NMS RSS ${(nmsMem.rss / MiB).toFixed(0)} MiB (heap ${(nmsMem.heapUsed / MiB).toFixed(0)}), ${t.inFlight} in flight, ${t.slowCount} over 1 s, ${t.late} late, ${t.failures} failed, load ${os.loadavg()[0].toFixed(1)}`,
     );
   }
   const last = await c.nms.call<SustainTake>({ op: 'sustainStop' });
   failures += last.failures;
-  if (slow.length) c.notes.push(slowPollsNote(slow, periodMs));
+  slowCount += last.slowCount;
+  slow.push(...last.slow);
+  if (slow.length) c.notes.push(slowPollsNote(slow, slowCount, periodMs));
   if (last.lastError) lastError = last.lastError;
   // Flat: the RSS from the end of the first period on, against time.
   const firstPeriodMin = Math.ceil(c.periodS / 60);
@@ -391,7 +395,7 @@ async function sustainedPhase(c: FleetContext, pid: number, idleRssTotal: number
  * started within the period (devices are polled in number order, so the time within the
  * period says which block of devices, and which thread, was being polled).
  */
-function slowPollsNote(slow: SustainTake['slow'], periodMs: number): string {
+function slowPollsNote(slow: SustainTake['slow'], count: number, periodMs: number): string {
   const med = (xs: number[]) => percentile(xs, 0.5);
   const steps = POLL_STEPS.map((name, i) => `${name} ${med(slow.map((p) => p.steps[i] ?? NaN).filter(Number.isFinite)).toFixed(0)}`).join(', ');
   const worst = POLL_STEPS.map((name, i) => `${name} ${Math.max(...slow.map((p) => p.steps[i] ?? 0)).toFixed(0)}`).join(', ');
@@ -399,7 +403,7 @@ function slowPollsNote(slow: SustainTake['slow'], periodMs: number): string {
   for (const p of slow) buckets[Math.min(11, Math.floor(((p.at % periodMs) / periodMs) * 12))]++;
   const seconds = new Set(slow.map((p) => Math.floor(p.at / 1000))).size;
   return (
-    `sustained: ${slow.length} polls over 1 s, starting in ${seconds} distinct seconds; median ms per step among them: ${steps}; worst: ${worst}; ` +
+    `sustained: ${count} polls over 1 s; of a sample of ${slow.length} (at most 500 a minute, drawn evenly): started in ${seconds} distinct seconds; median ms per step: ${steps}; worst: ${worst}; ` +
     `started per twelfth of the period: ${buckets.join(' ')}`
   );
 }

@@ -231,7 +231,12 @@ export interface SustainTake {
   /** Polls started more than LATE_MS after their turn (the NMS held them: too many in flight). */
   late: number;
   inFlight: number;
-  /** Polls over SLOW_MS: when they started (ms into the run), their device and how long each step took. */
+  /** Polls over SLOW_MS that ended. */
+  slowCount: number;
+  /**
+   * Of those, at most SLOW_KEPT drawn evenly from the take (reservoir sampling): when each
+   * started (ms into the run), its device and how long each step took.
+   */
   slow: { at: number; device: number; steps: number[] }[];
 }
 const LATE_MS = 1000;
@@ -245,7 +250,7 @@ const SLOW_KEPT = 500;
  * maxInFlight polls at once (a poll whose turn comes meanwhile waits, and counts as late).
  */
 class Sustain {
-  private take: SustainTake = { samples: [], failures: 0, late: 0, inFlight: 0, slow: [] };
+  private take: SustainTake = { samples: [], failures: 0, late: 0, inFlight: 0, slowCount: 0, slow: [] };
   private issued = 0;
   private readonly t0 = nowMs();
   private readonly timer: NodeJS.Timeout;
@@ -275,7 +280,12 @@ class Sustain {
       await pollOne(this.m.deviceId, this.m.secret, n, steps);
       const ms = nowMs() - p0;
       this.take.samples.push(ms);
-      if (ms > SLOW_MS && this.take.slow.length < SLOW_KEPT) this.take.slow.push({ at: p0 - this.t0, device: n, steps: steps.map((t, i) => t - (i ? steps[i - 1] : p0)) });
+      if (ms > SLOW_MS) {
+        // Kept evenly over the take, not the first ones of each minute.
+        const k = this.take.slowCount++;
+        const j = k < SLOW_KEPT ? k : Math.floor(Math.random() * (k + 1));
+        if (j < SLOW_KEPT) this.take.slow[j] = { at: p0 - this.t0, device: n, steps: steps.map((t, i) => t - (i ? steps[i - 1] : p0)) };
+      }
     } catch (err) {
       this.take.failures++;
       this.take.lastError = (err as Error).message;
@@ -287,7 +297,7 @@ class Sustain {
 
   takeNow(): SustainTake {
     const t = this.take;
-    this.take = { samples: [], failures: 0, late: 0, inFlight: t.inFlight, slow: [] };
+    this.take = { samples: [], failures: 0, late: 0, inFlight: t.inFlight, slowCount: 0, slow: [] };
     return t;
   }
 
