@@ -168,13 +168,7 @@ export interface PollResult {
   lastError?: string;
 }
 
-/**
- * One poll of each device first..last of the fleet (`{n}` in the id), `concurrency` at a
- * time: a NETCONF session (the device's hello, ours), get-interface-information terse,
- * get-configuration, close-session, and the session closed.
- */
 /** One poll of device `n`: session, hello, the poll's RPCs, close; the reply bytes. With `steps`, the time each step ended. */
-
 async function pollOne(deviceId: string, secret: string, n: number, steps?: number[]): Promise<number> {
   let replyBytes = 0;
   const s = await fleetNms!.requestSession(deviceId.replaceAll('{n}', String(n)), secret, 'netconf', { timeoutMs: REQUEST_TIMEOUT_MS });
@@ -198,6 +192,11 @@ async function pollOne(deviceId: string, secret: string, n: number, steps?: numb
   return replyBytes;
 }
 
+/**
+ * One poll of each device first..last of the fleet (`{n}` in the id), `concurrency` at a
+ * time: a NETCONF session (the device's hello, ours), get-interface-information terse,
+ * get-configuration, close-session, and the session closed.
+ */
 async function poll(m: Extract<NmsOp, { op: 'poll' }>): Promise<PollResult> {
   const samples: number[] = [];
   let failures = 0;
