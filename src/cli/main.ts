@@ -3,26 +3,53 @@
  * nc-grpc-device: the command line. With no arguments it runs the embedded demo.
  */
 import { readFileSync } from 'node:fs';
-import yargs from 'yargs';
+import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { deviceOptions, deviceSettingsOf } from './device-options.js';
-import { runDeviceCommand } from './commands/device-command.js';
-import { runDemo } from './demo.js';
 import { reportFatal, UsageError } from '../errors.js';
 import { normalizeArgv } from './argv.js';
-import { netconfCommand } from './commands/netconf-command.js';
-import { checkCommand } from './commands/check-command.js';
-import { nmsCommand, sessionCommand } from './commands/nms-commands.js';
-import { certsCommand } from './commands/certs-command.js';
-import { statusCommand } from './commands/status-command.js';
-import { faultCommand } from './commands/fault-command.js';
-import { eventCommand, runEventCommand } from './commands/event.js';
-import { scenarioCommand } from './commands/scenario.js';
-import { secretCommand } from './commands/secret9-command.js';
-import { inventoryCommand } from './commands/inventory-command.js';
-import { labCommand } from './commands/lab-command.js';
-import { replayCommand } from './commands/replay-command.js';
-import { profileCommand } from './commands/profile-command.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyCommand = CommandModule<any, any>;
+
+/**
+ * Every subcommand by its first word, each module loaded only when asked for: a command
+ * loads what it runs and nothing else (`status` need not load the device, the NMS and the
+ * lab), so a short command answers in a fraction of the time a whole load takes.
+ */
+const SUBCOMMANDS: Record<string, () => Promise<AnyCommand>> = {
+  netconf: async () => (await import('./commands/netconf-command.js')).netconfCommand,
+  check: async () => (await import('./commands/check-command.js')).checkCommand,
+  nms: async () => (await import('./commands/nms-commands.js')).nmsCommand,
+  session: async () => (await import('./commands/nms-commands.js')).sessionCommand,
+  certs: async () => (await import('./commands/certs-command.js')).certsCommand,
+  status: async () => (await import('./commands/status-command.js')).statusCommand,
+  fault: async () => (await import('./commands/fault-command.js')).faultCommand,
+  event: async () => (await import('./commands/event.js')).eventCommand,
+  scenario: async () => (await import('./commands/scenario.js')).scenarioCommand,
+  secret: async () => (await import('./commands/secret9-command.js')).secretCommand,
+  inventory: async () => (await import('./commands/inventory-command.js')).inventoryCommand,
+  lab: async () => (await import('./commands/lab-command.js')).labCommand,
+  replay: async () => (await import('./commands/replay-command.js')).replayCommand,
+  profile: async () => (await import('./commands/profile-command.js')).profileCommand,
+};
+const HELP_WORDS = new Set(['--help', '-h', 'help']);
+
+/**
+ * The subcommands to declare for ARGV: its first word's alone; all of them when help is
+ * asked for with no subcommand (the help lists them); none when the device runs (a first
+ * word that is no subcommand is an unknown argument either way).
+ */
+async function subcommandsFor(argv: string[]): Promise<AnyCommand[]> {
+  const first = argv[0];
+  if (first !== undefined && Object.hasOwn(SUBCOMMANDS, first)) return [await SUBCOMMANDS[first]!()];
+  if (argv.some((a) => HELP_WORDS.has(a))) return Promise.all(Object.values(SUBCOMMANDS).map((load) => load()));
+  return [];
+}
+
+async function runDemo(): Promise<number> {
+  return (await import('./demo.js')).runDemo();
+}
 
 /**
  * This package's own version, from the package.json beside dist/ (yargs would look for one
@@ -46,35 +73,28 @@ async function main(): Promise<void> {
   }
   // The event's own options (--user, --for, ...) are its words, not ours: read by the command itself.
   if (argv[0] === 'event') {
+    const { runEventCommand } = await import('./commands/event.js');
     process.exitCode = await runEventCommand(argv.slice(1));
     return;
   }
-  await yargs(argv)
+  const subcommands = await subcommandsFor(argv);
+  let cli = yargs(argv)
     .scriptName('nc-grpc-device')
     .usage('$0 [flags]: a stand-in Junos device for NETCONF and shell over outbound HTTPS')
     .command(
       '$0',
       'Run an emulated device (dial out to an NMS, and/or serve SSH)',
       (y) => deviceOptions(y),
-      async (args) => runDeviceCommand(deviceSettingsOf(args)),
+      async (args) => {
+        const { runDeviceCommand } = await import('./commands/device-command.js');
+        await runDeviceCommand(deviceSettingsOf(args));
+      },
     )
     .command('demo', 'Run the embedded demo: a throwaway PKI, the reference NMS and one device on 127.0.0.1', {}, async () => {
       process.exitCode = await runDemo();
-    })
-    .command(netconfCommand)
-    .command(checkCommand)
-    .command(nmsCommand)
-    .command(sessionCommand)
-    .command(certsCommand)
-    .command(statusCommand)
-    .command(faultCommand)
-    .command(eventCommand)
-    .command(scenarioCommand)
-    .command(secretCommand)
-    .command(inventoryCommand)
-    .command(labCommand)
-    .command(replayCommand)
-    .command(profileCommand)
+    });
+  for (const c of subcommands) cli = cli.command(c);
+  await cli
     .strict()
     .help()
     .alias('h', 'help')

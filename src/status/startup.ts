@@ -5,7 +5,6 @@
 import path from 'node:path';
 import type { Logger } from '../log.js';
 import { controlSocketPath, startControlServer, type EventControl, type FaultControl } from './control.js';
-import { startMetricsServer } from './metrics.js';
 import type { AgentStatus, Inventory } from './types.js';
 
 export interface ControlPlace {
@@ -37,6 +36,8 @@ export async function startControl(place: ControlPlace, getStatus: () => AgentSt
 
 /** Metrics on host:port (127.0.0.1 unless told) at /metrics. */
 export async function startMetrics(port: number, getStatus: () => AgentStatus, logger: Logger, host = '127.0.0.1') {
+  // Loaded when metrics are asked for: prom-client is no part of a device that serves none.
+  const { startMetricsServer } = await import('./metrics.js');
   const metrics = await startMetricsServer(port, host, getStatus);
   logger.info({ host, port: metrics.port }, `metrics at /metrics, a page at http://${host}:${metrics.port}/`);
   return metrics;

@@ -21,7 +21,7 @@
  * on the one schedule.
  */
 import { createHash } from 'node:crypto';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { EventError, parseEvent, type DeviceEvent } from './events.js';
 
 export interface ScenarioEntry {
@@ -81,6 +81,13 @@ export function parseDeviceSet(v: unknown, where: string): Set<number> | 'all' {
 /** Splits an event line into words, keeping "quoted parts" whole. */
 export function splitWords(line: string): string[] {
   return [...line.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+}
+
+/** yaml, loaded when a scenario is first read (a device with none never needs it). */
+let yamlParse: ((text: string) => unknown) | undefined;
+function parseYaml(text: string): unknown {
+  yamlParse ??= (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse;
+  return yamlParse(text);
 }
 
 /** Reads a scenario file's text (YAML). */
