@@ -7,6 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,7 +27,11 @@ if (!files.length) {
 // it (NCGD_TEST_REPORTER=tap|spec|compact chooses).
 const choice = process.env.NCGD_TEST_REPORTER || (process.stdout.isTTY ? 'compact' : 'tap');
 const reporter = choice === 'compact' ? path.join(root, 'scripts/test-reporter.mjs') : choice;
-const child = spawn(process.execPath, ['--test', '--test-concurrency=2', `--test-reporter=${reporter}`, '--test-reporter-destination=stdout', ...files], {
+// Files side by side: one more than the cores (many tests wait on timers, peers and child
+// processes, so a core per file leaves a quarter of the machine idle), 2 to 4;
+// NCGD_TEST_CONCURRENCY sets it.
+const concurrency = Number(process.env.NCGD_TEST_CONCURRENCY) || Math.min(4, Math.max(2, availableParallelism() + 1));
+const child = spawn(process.execPath, ['--test', `--test-concurrency=${concurrency}`, `--test-reporter=${reporter}`, '--test-reporter-destination=stdout', ...files], {
   stdio: 'inherit',
   env: { ...process.env, NCGD_TEST_FILES: String(files.length) },
 });
