@@ -36,14 +36,15 @@ const SUBCOMMANDS: Record<string, () => Promise<AnyCommand>> = {
 const HELP_WORDS = new Set(['--help', '-h', 'help']);
 
 /**
- * The subcommands to declare for ARGV: its first word's alone; all of them when help is
- * asked for with no subcommand (the help lists them); none when the device runs (a first
- * word that is no subcommand is an unknown argument either way).
+ * The subcommands to declare for ARGV: the first word's alone when it names one (the usual
+ * form); all of them when help is asked for, or when a subcommand's name comes later (after
+ * flags, `--control S status`, which yargs reads as that subcommand; or as some flag's
+ * value, which costs only the load); none when the device runs.
  */
 async function subcommandsFor(argv: string[]): Promise<AnyCommand[]> {
   const first = argv[0];
   if (first !== undefined && Object.hasOwn(SUBCOMMANDS, first)) return [await SUBCOMMANDS[first]!()];
-  if (argv.some((a) => HELP_WORDS.has(a))) return Promise.all(Object.values(SUBCOMMANDS).map((load) => load()));
+  if (argv.some((a) => HELP_WORDS.has(a) || Object.hasOwn(SUBCOMMANDS, a))) return Promise.all(Object.values(SUBCOMMANDS).map((load) => load()));
   return [];
 }
 

@@ -62,6 +62,11 @@ test('the top-level help lists every subcommand; a subcommand help is its own; a
   assert.match(status.stdout, /^nc-grpc-device status\b/);
   assert.match(status.stdout, /--wait/);
   assert.doesNotMatch(status.stdout, /--ssh-port/, 'the device flags are not status flags');
+  // Flags before the subcommand: yargs still reads the subcommand (all are declared then).
+  const sock = path.join(h.tempDir(), 'none.sock');
+  const late = cli(['--control', sock, 'status']);
+  assert.equal(late.status, 1, late.stderr);
+  assert.match(late.stderr, /no agent is listening on/);
   const typo = cli(['stauts']);
   assert.equal(typo.status, 2);
   assert.equal(typo.stderr.trim(), 'nc-grpc-device: Unknown argument: stauts (see nc-grpc-device --help)');
