@@ -30,7 +30,8 @@ const reporter = choice === 'compact' ? path.join(root, 'scripts/test-reporter.m
 // Files side by side: one more than the cores (many tests wait on timers, peers and child
 // processes, so a core per file leaves a quarter of the machine idle), 2 to 4;
 // NCGD_TEST_CONCURRENCY sets it.
-const concurrency = Number(process.env.NCGD_TEST_CONCURRENCY) || Math.min(4, Math.max(2, availableParallelism() + 1));
+const asked = Number.parseInt(process.env.NCGD_TEST_CONCURRENCY ?? '', 10);
+const concurrency = asked >= 1 ? asked : Math.min(4, Math.max(2, availableParallelism() + 1));
 const child = spawn(process.execPath, ['--test', `--test-concurrency=${concurrency}`, `--test-reporter=${reporter}`, '--test-reporter-destination=stdout', ...files], {
   stdio: 'inherit',
   env: { ...process.env, NCGD_TEST_FILES: String(files.length) },

@@ -9,7 +9,7 @@ import { deviceOptions, deviceSettingsOf } from './device-options.js';
 import { reportFatal, UsageError } from '../errors.js';
 import { normalizeArgv } from './argv.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+/** A subcommand of any argument shape (each module types its own). */
 type AnyCommand = CommandModule<any, any>;
 
 /**
