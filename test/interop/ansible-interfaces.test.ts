@@ -2,11 +2,11 @@
  * Ansible's interface-family resource modules of junipernetworks.junos (interfaces, l2/l3
  * interfaces, lag_interfaces, vlans, lacp, lacp_interfaces, lldp_global, lldp_interfaces) in
  * every state each has (merged, replaced, overridden, deleted, gathered, rendered, parsed),
- * in one play over one device per profile (qfx by default; any or all seven, see PROFILES). What a real Junos box would
- * answer is the measure: a first apply changes the device and the same apply again does not,
- * gathered gives back what was configured, `show configuration` prints it, replaced touches
- * only the named entries, overridden removes the others and deleted removes them (twice:
- * the second changes nothing).
+ * in one play over one device per profile (qfx by default; any or all seven, see PROFILES).
+ * What a real Junos box would answer is the measure: a first apply changes the device and
+ * the same apply again does not, gathered gives back what was configured, `show
+ * configuration` prints it, replaced touches only the named entries, overridden removes the
+ * others and deleted removes them (twice: the second changes nothing).
  */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';

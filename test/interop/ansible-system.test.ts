@@ -2,10 +2,10 @@
  * Ansible's junipernetworks.junos system resource modules (junos_ntp_global,
  * junos_snmp_server, junos_logging_global, junos_hostname, junos_acls, junos_acl_interfaces)
  * in every state, and the legacy junos_banner, junos_system, junos_user and junos_logging,
- * in one play over one device per profile (mx by default; any or all seven, see PROFILES). Each state is checked as a
- * real box answers it: the first apply changes, the same apply again does not, gathered
- * returns what was configured, `show configuration` shows it, replaced/overridden/deleted
- * leave what they should, a second deleted changes nothing.
+ * in one play over one device per profile (mx by default; any or all seven, see PROFILES).
+ * Each state is checked as a real box answers it: the first apply changes, the same apply
+ * again does not, gathered returns what was configured, `show configuration` shows it,
+ * replaced/overridden/deleted leave what they should, a second deleted changes nothing.
  */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
