@@ -22,7 +22,7 @@ import path from 'node:path';
 const LAYERS = [
   ['printable.ts', 'digest.ts'], //            text made safe for terminals and logs; SHA-256 without Hash objects
   ['log.ts', 'errors.ts', 'wire'], //         base: logging, the user-facing error family, protos
-  ['own-files.ts', 'native-memory.ts'], //     files written in owned places, never through a link; freed native memory given back
+  ['own-files.ts', 'native-memory.ts', 'temp-root.ts'], // files in owned places, never through a link; freed native memory given back; the process's temp root
   ['session'], //                              the seam: ByteSession, SessionKind, SessionBackend
   ['netconf'], //                              NETCONF the protocol: framing, xml, rpc-error, session
   ['schema'], //                               the Junos configuration schema (from YANG): loader, value checks

@@ -3,11 +3,11 @@
  * cli's device sockets, the session backends (chosen through src/backends/registry.ts), the
  * outbound agents, the status surface, live reload and the SSH face.
  */
-import { chmod, mkdtemp, rm, rmdir } from 'node:fs/promises';
+import { rm, rmdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { ownDir } from '../own-files.js';
+import { makeTempDir } from '../temp-root.js';
 import path from 'node:path';
-import { tmpdir } from 'node:os';
 import type { Logger } from '../log.js';
 import type { EmulatedDevice } from '../junos/device.js';
 import { lockStateDir } from '../junos/config/state-lock.js';
@@ -95,9 +95,9 @@ async function prepareFiles(s: DeviceSettings, logger: Logger, stops: Stops, lay
   if (fleetLock) stops.atEnd(() => fleetLock.release());
   // Private files of this run: a directory the session user can traverse but not list; each
   // cli device socket sits in a 0700 subdirectory of the session user's (see device-socket.ts).
-  const runDir = await mkdtemp(path.join(tmpdir(), 'nc-grpc-device-'));
+  // It sits under the process's temp root, which a later start sweeps if this one is killed.
+  const runDir = makeTempDir('run-', 0o711);
   stops.atEnd(() => rm(runDir, { recursive: true, force: true }));
-  await chmod(runDir, 0o711);
   return { stateDir, runDir };
 }
 

@@ -16,6 +16,7 @@ import type { Logger } from '../log.js';
 import { RuntimeError, UsageError } from '../errors.js';
 import type { AgentStatus, InventoryDevice } from '../status/types.js';
 import type { DeviceSettings } from './settings.js';
+import { tempRoot } from '../temp-root.js';
 
 type ClientStatus = AgentStatus['clients'][number];
 
@@ -126,6 +127,7 @@ export async function startFleetThreads(settings: DeviceSettings, blocks: { firs
   for (const [k, block] of blocks.entries()) {
     // Slot 0 of the shared activity is the main thread's.
     const data: WorkerStart = { settings, block, logLevel: logger.level, ...(activity ? { activity: { shared: activity, slot: k + 1 } } : {}) };
+    tempRoot(); // made before the thread starts, so the thread shares it (temp-root.ts)
     const worker = new Worker(new URL('./fleet-worker.js', import.meta.url), { workerData: data });
     const member: Member = { worker, json: '{"clients":[],"devices":[]}', exited: false, pending: new Map() };
     members.push(member);

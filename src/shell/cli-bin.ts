@@ -1,12 +1,12 @@
 /**
  * The directory that puts the emulated Junos `cli` on a shell's PATH: one small sh script,
- * written once per process into a temp dir, that runs the cli's compiled entry point with
+ * written once per process into a directory under the process's temp root (temp-root.ts), that runs the cli's compiled entry point with
  * the same node binary as the emulator (a dropped-privilege user's PATH may not have node).
  */
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makeTempDir } from '../temp-root.js';
 
 let binDir: string | undefined;
 
@@ -19,15 +19,13 @@ export function cliEntryPoint(): string {
   return fileURLToPath(new URL('../junos/cli/main.js', import.meta.url));
 }
 
-/** The temp dir holding the `cli` script; created on first use, removed at exit. */
+/** The directory holding the `cli` script; created on first use, removed with the temp root. */
 export function cliBinDir(): string {
   if (binDir && existsSync(join(binDir, 'cli'))) return binDir;
-  const dir = mkdtempSync(join(tmpdir(), 'ncgd-bin-'));
-  chmodSync(dir, 0o755);
+  const dir = makeTempDir('bin-', 0o755);
   const script = `#!/bin/sh\n# Emulated Junos cli: a NETCONF client of the emulated device.\nexec ${shQuote(process.execPath)} ${shQuote(cliEntryPoint())} "$@"\n`;
   writeFileSync(join(dir, 'cli'), script, { mode: 0o755 });
   chmodSync(join(dir, 'cli'), 0o755);
-  if (binDir === undefined) process.once('exit', () => binDir && rmSync(binDir, { recursive: true, force: true }));
   binDir = dir;
   return dir;
 }

@@ -4,10 +4,10 @@
  * root, and otherwise runs sessions as whoever started it.
  */
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { chownSync, readFileSync, statSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import type { Logger } from '../log.js';
+import { makeTempDir } from '../temp-root.js';
 
 export interface SessionUser {
   name: string;
@@ -95,22 +95,15 @@ function isWritableDir(path: string, uid: number, gid: number): boolean {
 
 const noSwitchLogged = new Set<string>();
 
-// One private home per uid per process, removed when the process exits.
+// One private home per uid per process, under the process's temp root (removed with it).
 const tempHomes = new Map<number, string>();
-let cleanupHooked = false;
 
 function tempHome(uid: number, gid: number): string {
   const known = tempHomes.get(uid);
   if (known && isWritableDir(known, uid, gid)) return known;
-  const dir = mkdtempSync(join(tmpdir(), `ncgd-home-${uid}-`));
+  const dir = makeTempDir(`home-${uid}-`);
   if (process.getuid?.() === 0) chownSync(dir, uid, gid);
   tempHomes.set(uid, dir);
-  if (!cleanupHooked) {
-    cleanupHooked = true;
-    process.once('exit', () => {
-      for (const d of tempHomes.values()) rmSync(d, { recursive: true, force: true });
-    });
-  }
   return dir;
 }
 

@@ -16,8 +16,8 @@
  */
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { constants, promises as fsp, type Stats } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { makeTempDir } from '../../temp-root.js';
 
 /** A refused or failed file operation; the message is Junos's wording where it has one. */
 export class FileError extends Error {
@@ -104,7 +104,7 @@ export class DeviceFiles {
       let blobs = this.opts.blobs;
       if (!root) {
         // No state directory: a private one, gone with the device.
-        this.ownBase = await fsp.mkdtemp(path.join(tmpdir(), 'ncgd-files-'));
+        this.ownBase = makeTempDir('files-');
         root = path.join(this.ownBase, 'files');
         blobs = path.join(this.ownBase, 'blobs');
       }
