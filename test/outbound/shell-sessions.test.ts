@@ -5,7 +5,7 @@
  */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, chmodSync } from 'node:fs';
+import { mkdtempSync, chmodSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -33,6 +33,7 @@ before(async () => {
   device = await EmulatedDevice.create({ profile: 'mx', hostname: 'shell-mx', logger: testLogger });
   h.defer(() => device.close());
   const dir = mkdtempSync(path.join(tmpdir(), 'ncgd-shell-'));
+  h.defer(() => rmSync(dir, { recursive: true, force: true }));
   chmodSync(dir, 0o711);
   socketPath = path.join(dir, 'cli', 'device.sock');
   const sock = await serveDeviceSocket(() => device.openNetconf({ user: 'nobody', client: 'cli' }), socketPath, { owner: resolveSessionUser('nobody', false), logger: testLogger });
@@ -147,6 +148,7 @@ test('interactive cli: configure, set, commit, visible to NETCONF get-configurat
 
 test('NETCONF and shell bridged over SSH to our own SSH face', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ncgd-bridge-'));
+  h.defer(() => rmSync(dir, { recursive: true, force: true }));
   const face = await startSshFace({
     host: '127.0.0.1',
     port: 0,
