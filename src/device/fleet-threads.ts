@@ -4,11 +4,10 @@
  * the other devices run in `--threads` blocks, each in a worker thread (fleet-worker.ts) as a
  * startDevice of its own, its devices numbered as in the whole fleet. Connections, TLS and
  * gRPC work then use every core instead of one. The main thread answers status, inventory, faults and reloads for all:
- * each worker looks at its clients and devices every SNAPSHOT_MS and reports them when they
- * changed (an idle fleet sends nothing; a report takes at most 2 % of its thread's time, so
- * a big thread under steady sessions reports less often; the main thread parses a report only
- * when status or inventory is asked for), and takes fault changes, drops, reloads and stop from
- * the main thread.
+ * each worker sends its counts (clients by state, sessions live) when they change, at most
+ * every SNAPSHOT_MS (an idle fleet sends nothing), and its clients and devices only when the
+ * main thread asks (refresh(), before a status, an inventory or a scrape); it takes fault
+ * changes, drops, reloads and stop from the main thread.
  */
 import v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
@@ -20,10 +19,19 @@ import { tempRoot } from '../temp-root.js';
 
 type ClientStatus = AgentStatus['clients'][number];
 
-/** How often a worker thread reports its clients and devices to the main thread. */
+/** How often a worker thread looks whether its counts changed (and sends them when they did). */
 export const SNAPSHOT_MS = 500;
+/** How long refresh() waits for a worker's clients and devices before it keeps the last ones. */
+const REFRESH_WAIT_MS = 5_000;
 /** How long stop() waits for a worker's devices to stop before ending the thread. */
 const STOP_WAIT_MS = 15_000;
+
+/** A thread's clients by state, and its sessions live. */
+export interface ThreadCounts {
+  clients: number;
+  byState: Partial<Record<ClientStatus['state'], number>>;
+  sessions: number;
+}
 
 export interface ThreadSnapshot {
   clients: ClientStatus[];
@@ -36,6 +44,8 @@ export type ToWorker =
   | { type: 'faults'; list: string[] }
   | { type: 'drop' }
   | { type: 'reload' }
+  /** Asks for the worker's clients and devices (answered by a 'snapshot' with the same id). */
+  | { type: 'snapshot'; id: number }
   /** A device event for the worker's devices that `selector` names (none of them: an empty answer). */
   | { type: 'event'; id: number; words: string[]; selector: string };
 
@@ -49,8 +59,10 @@ export interface EventResult {
 export type FromWorker =
   | { type: 'started' }
   | { type: 'failed'; message: string; usage: boolean }
-  /** A ThreadSnapshot as JSON, sent only when it changed; parsed when someone asks. */
-  | { type: 'snapshot'; json: string }
+  /** The worker's counts, sent when they changed. */
+  | { type: 'counts'; counts: ThreadCounts }
+  /** Its clients and devices, as asked for. */
+  | { type: 'snapshot'; id: number; snapshot: ThreadSnapshot }
   | { type: 'stopped' }
   /** The answer to an event: each chosen device's result, or the error that refused it. */
   | { type: 'event-done'; id: number; results?: EventResult[]; error?: string };
@@ -69,13 +81,17 @@ export interface WorkerStart {
 export interface FleetThreads {
   /** Worker threads running. */
   readonly count: number;
-  /** The clients of every worker thread, as last reported. */
+  /** The clients of every worker thread, as of the last refresh(). */
   clients(): ClientStatus[];
-  /** The devices of every worker thread, as last reported. */
+  /** The devices of every worker thread, as of the last refresh(). */
   devices(): InventoryDevice[];
+  /** Every worker thread's counts, as last sent (they send them as they change). */
+  counts(): ThreadCounts;
+  /** Asks every worker for its clients and devices; resolves once they answered (or REFRESH_WAIT_MS passed). */
+  refresh(): Promise<void>;
   /** Sets every worker's faults to `list`. */
   faults(list: string[]): void;
-  /** Asks every worker to drop its connections; returns their sessions live at the last report. */
+  /** Asks every worker to drop its connections; returns their sessions live as last counted. */
   drop(): number;
   /** Asks every worker to read the configuration again. */
   reload(): void;
@@ -88,16 +104,31 @@ interface Member {
   worker: Worker;
   /** Events sent and not answered yet, by id. */
   pending: Map<number, (m: Extract<FromWorker, { type: 'event-done' }>) => void>;
-  /** The last snapshot as sent, and parsed once asked for. */
-  json: string;
-  parsed?: ThreadSnapshot;
+  /** Its counts as last sent; its clients and devices as of the last refresh. */
+  counts: ThreadCounts;
+  snapshot: ThreadSnapshot;
+  /** A refresh waiting for its answer. */
+  refreshed?: { id: number; done: () => void };
   exited: boolean;
   stopped?: () => void;
 }
 
-function snapshotOf(m: Member): ThreadSnapshot {
-  m.parsed ??= JSON.parse(m.json) as ThreadSnapshot;
-  return m.parsed;
+let nextSnapshotId = 1;
+
+/** Asks one worker for its clients and devices; resolves when it answered, it ended, or the wait ran out. */
+function refreshMember(m: Member): Promise<void> {
+  if (m.exited) return Promise.resolve();
+  const id = nextSnapshotId++;
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => finish(), REFRESH_WAIT_MS);
+    const finish = (): void => {
+      clearTimeout(timer);
+      if (m.refreshed?.id === id) m.refreshed = undefined;
+      resolve();
+    };
+    m.refreshed = { id, done: finish };
+    m.worker.postMessage({ type: 'snapshot', id } satisfies ToWorker);
+  });
 }
 
 /**
@@ -129,16 +160,17 @@ export async function startFleetThreads(settings: DeviceSettings, blocks: { firs
     const data: WorkerStart = { settings, block, logLevel: logger.level, ...(activity ? { activity: { shared: activity, slot: k + 1 } } : {}) };
     tempRoot(); // made before the thread starts, so the thread shares it (temp-root.ts)
     const worker = new Worker(new URL('./fleet-worker.js', import.meta.url), { workerData: data });
-    const member: Member = { worker, json: '{"clients":[],"devices":[]}', exited: false, pending: new Map() };
+    const member: Member = { worker, counts: { clients: 0, byState: {}, sessions: 0 }, snapshot: { clients: [], devices: [] }, exited: false, pending: new Map() };
     members.push(member);
     starts.push(
       new Promise<void>((resolve, reject) => {
         worker.on('message', (m: FromWorker) => {
           if (m.type === 'started') resolve();
           else if (m.type === 'failed') reject(m.usage ? new UsageError(m.message) : new RuntimeError(m.message));
+          else if (m.type === 'counts') member.counts = m.counts;
           else if (m.type === 'snapshot') {
-            member.json = m.json;
-            member.parsed = undefined;
+            member.snapshot = m.snapshot;
+            if (member.refreshed?.id === m.id) member.refreshed.done();
           }
           else if (m.type === 'stopped') member.stopped?.();
           else if (m.type === 'event-done') {
@@ -152,6 +184,7 @@ export async function startFleetThreads(settings: DeviceSettings, blocks: { firs
         });
         worker.on('exit', (code) => {
           member.exited = true;
+          member.refreshed?.done();
           for (const answer of member.pending.values()) answer({ type: 'event-done', id: -1, error: 'its fleet thread ended' });
           member.pending.clear();
           // A thread that ends on its own takes its devices with it: say so once.
@@ -186,14 +219,31 @@ export async function startFleetThreads(settings: DeviceSettings, blocks: { firs
     throw err;
   }
   logger.info({ threads: members.length + 1, blocks: blocks.map((b) => `${b.first}-${b.last}`) }, 'fleet threads started');
+  // One refresh at a time: asks that come while one is out share it.
+  let refreshing: Promise<void> | undefined;
+  const refresh = (): Promise<void> =>
+    (refreshing ??= Promise.all(members.map(refreshMember)).then(() => {
+      refreshing = undefined;
+    }));
+  const counts = (): ThreadCounts => {
+    const sum: ThreadCounts = { clients: 0, byState: {}, sessions: 0 };
+    for (const m of members) {
+      sum.clients += m.counts.clients;
+      sum.sessions += m.counts.sessions;
+      for (const [state, n] of Object.entries(m.counts.byState) as [ClientStatus['state'], number][]) sum.byState[state] = (sum.byState[state] ?? 0) + n;
+    }
+    return sum;
+  };
   return {
     count: members.length,
-    clients: () => members.flatMap((m) => snapshotOf(m).clients),
-    devices: () => members.flatMap((m) => snapshotOf(m).devices),
+    clients: () => members.flatMap((m) => m.snapshot.clients),
+    devices: () => members.flatMap((m) => m.snapshot.devices),
+    counts,
+    refresh,
     faults: (list) => post({ type: 'faults', list }),
     drop: () => {
       post({ type: 'drop' });
-      return members.reduce((n, m) => n + snapshotOf(m).clients.reduce((k, c) => k + c.sessions.netconf + c.sessions.csh, 0), 0);
+      return counts().sessions;
     },
     reload: () => post({ type: 'reload' }),
     event: (words, selector) => eventOnWorkers(members, words, selector),

@@ -1,7 +1,7 @@
 /**
  * One worker thread of a threaded fleet (fleet-threads.ts): starts its block of devices,
- * reports its clients and devices to the main thread, and takes fault changes, drops,
- * reloads and stop from it.
+ * tells the main thread its counts as they change and its clients and devices when asked,
+ * and takes fault changes, drops, reloads and stop from it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLogger, silentLogger } from '../log.js';
@@ -19,15 +19,6 @@ process.on('warning', (w: Error & { code?: string }) => {
   if (w.code === 'DEP0123') return;
   for (const l of warningListeners) l(w);
 });
-/** The longest a worker goes without looking at its devices at all. */
-const FULL_LOOK_MS = 10_000;
-/**
- * A report takes at most this share of the thread's time: a report that took t ms is followed
- * by the next one no sooner than t / REPORT_SHARE ms later. Under steady polling a thread of
- * 5,000 devices changes all the time, and its report (every client and device, about 340
- * bytes each) costs tens of milliseconds and a string of 1.7 MB in both threads.
- */
-const REPORT_SHARE = 0.02;
 const { settings, block, logLevel, activity } = workerData as WorkerStart;
 const send = (m: FromWorker): void => port.postMessage(m);
 const logger = logLevel === 'silent' ? silentLogger : createLogger({ level: logLevel, format: settings.logFormat, file: settings.logFile });
@@ -41,24 +32,22 @@ async function main(): Promise<void> {
     send({ type: 'failed', message: (err as Error).message, usage: (err as { exitCode?: number }).exitCode === 2 });
     return;
   }
-  let last = '';
+  // The main thread gets the counts (clients by state, sessions live) whenever they change,
+  // at most every SNAPSHOT_MS: a few numbers. The whole list of clients and devices goes only
+  // when it asks (a status or inventory): a thread of thousands of devices under steady
+  // sessions changes all the time, and sending its list every time cost tens of milliseconds
+  // and megabytes of strings in both threads, which their collectors then had to free.
   let seen = -1;
-  let lastLook = 0;
-  let notBefore = 0;
+  let lastCounts = '';
   const report = (): void => {
-    // Looked at only when a client changed, or now and then (a device renamed by a commit).
     const changes = clientStatusChanges();
-    const now = Date.now();
-    if (now < notBefore || (changes === seen && now - lastLook < FULL_LOOK_MS)) return;
+    if (changes === seen) return;
     seen = changes;
-    lastLook = now;
-    const t0 = performance.now();
-    const snapshot: ThreadSnapshot = { clients: running.control.status().clients, devices: running.control.inventory().devices };
-    const json = JSON.stringify(snapshot);
-    notBefore = now + (performance.now() - t0) / REPORT_SHARE;
-    if (json === last) return;
-    last = json;
-    send({ type: 'snapshot', json });
+    const counts = running.control.stateCounts();
+    const key = JSON.stringify(counts);
+    if (key === lastCounts) return;
+    lastCounts = key;
+    send({ type: 'counts', counts });
   };
   report();
   const timer = setInterval(report, SNAPSHOT_MS);
@@ -72,6 +61,9 @@ async function main(): Promise<void> {
       running.control.faults.change({ clear: true, add: m.list });
     } else if (m.type === 'drop') {
       running.control.dropConnections();
+    } else if (m.type === 'snapshot') {
+      const snapshot: ThreadSnapshot = { clients: running.control.status().clients, devices: running.control.inventory().devices };
+      send({ type: 'snapshot', id: m.id, snapshot });
     } else if (m.type === 'reload') {
       running.control.reload().catch((err: Error) => logger.warn({ reason: err.message }, 'reload failed in a fleet thread'));
     } else if (m.type === 'event') {

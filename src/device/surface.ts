@@ -19,7 +19,10 @@ import { eventControl, type DeviceEvents, type EventTarget } from './device-even
 
 /** What the control socket serves, for every device of the process. */
 export interface DeviceControl {
+  /** The clients of every thread, as of the last refresh() for the other threads'. */
   status(): AgentStatus;
+  /** Brings the other threads' clients and devices up to date (before a status, inventory or scrape). */
+  refresh(): Promise<void>;
   /** Clients counted by state, every thread's: what a progress line needs, without a whole status. */
   stateCounts(): StateCounts;
   inventory(): Inventory;
@@ -31,21 +34,28 @@ export interface DeviceControl {
   events: DeviceEvents;
 }
 
-/** Clients counted by state. */
+/** Clients counted by state, and sessions live. */
 export interface StateCounts {
   clients: number;
   byState: Partial<Record<ClientState, number>>;
+  sessions: number;
 }
 
 function stateCounts(run: Run): StateCounts {
   const byState: StateCounts['byState'] = {};
   let clients = 0;
-  for (const a of run.agents) clients += a.countStates(byState);
-  for (const c of run.others?.clients() ?? []) {
-    byState[c.state] = (byState[c.state] ?? 0) + 1;
-    clients++;
+  let sessions = 0;
+  for (const a of run.agents) {
+    clients += a.countStates(byState);
+    sessions += a.countSessions();
   }
-  return { clients, byState };
+  const others = run.others?.counts();
+  if (others) {
+    clients += others.clients;
+    sessions += others.sessions;
+    for (const [state, n] of Object.entries(others.byState) as [ClientState, number][]) byState[state] = (byState[state] ?? 0) + n;
+  }
+  return { clients, byState, sessions };
 }
 
 /** Every client of the process (with its device's profile in a fleet). */
@@ -118,6 +128,7 @@ export function deviceControl(run: Run, outfitter: Outfitter): DeviceControl {
   return {
     events,
     status: () => status(run, events),
+    refresh: () => run.others?.refresh() ?? Promise.resolve(),
     stateCounts: () => stateCounts(run),
     inventory: () => inventory(run),
     faults: run.faults,
@@ -130,7 +141,7 @@ export function deviceControl(run: Run, outfitter: Outfitter): DeviceControl {
 export async function serveMetrics(run: Run, control: DeviceControl): Promise<void> {
   const s = run.settings;
   if (!run.layout.main || s.metricsPort === undefined) return;
-  const metrics = await startMetrics(s.metricsPort, control.status, run.logger, s.metricsHost);
+  const metrics = await startMetrics(s.metricsPort, control.status, run.logger, s.metricsHost, control.refresh);
   run.stops.atEnd(() => metrics.close());
 }
 
@@ -138,7 +149,7 @@ export async function serveMetrics(run: Run, control: DeviceControl): Promise<vo
 export async function serveControl(run: Run, control: DeviceControl, configSeen: ConfigSnapshot | undefined): Promise<void> {
   const s = run.settings;
   if (!run.layout.main || !(run.config || run.layout.sshPlace)) return;
-  const server = await startControl({ control: s.control, stateDir: s.stateDir, runDir: run.runDir }, control.status, control, run.logger, control.inventory, control.events);
+  const server = await startControl({ control: s.control, stateDir: s.stateDir, runDir: run.runDir }, control.status, control, run.logger, control.inventory, control.events, control.refresh);
   run.stops.atEnd(() => server.close());
   if (run.config && s.config) run.stops.atEnd(watchConfig(s.config, control.reload, run.logger, configSeen));
 }

@@ -142,6 +142,13 @@ export class Agent {
     return this.workers.size;
   }
 
+  /** Sessions live now on this agent's clients: a count without building a status. */
+  countSessions(): number {
+    let n = 0;
+    for (const w of this.workers.values()) n += w.liveSessions;
+    return n;
+  }
+
   /** Fault injection: every client drops its connections at once; returns the sessions cut. */
   dropConnections(): number {
     let cut = 0;

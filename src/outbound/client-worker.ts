@@ -262,6 +262,11 @@ export class ClientWorker implements SessionHost {
     return this.state;
   }
 
+  /** Sessions live now (a count without building a status). */
+  get liveSessions(): number {
+    return this.live.size;
+  }
+
   private setState(state: WorkerState, server: string | null): void {
     if (state !== this.state || server !== this.server) {
       this.since = Date.now();

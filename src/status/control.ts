@@ -87,6 +87,8 @@ function listen(server: Server, path: string): Promise<void> {
 /** What the control socket answers from. */
 interface Sources {
   getStatus: () => AgentStatus;
+  /** Brings what getStatus and inventory read up to date (a threaded fleet's other threads). */
+  refresh?: () => Promise<void>;
   faults?: FaultControl;
   inventory?: () => Inventory;
   events?: EventControl;
@@ -168,6 +170,11 @@ function eventRoute(events: EventControl, req: IncomingMessage, reply: Reply): v
     );
 }
 
+/** Waits for the sources' refresh, if they have one; never fails (the last values serve). */
+function fresh(src: Sources): Promise<void> {
+  return src.refresh ? src.refresh().catch(() => undefined) : Promise.resolve();
+}
+
 /** Answers one request to the control socket. */
 function answer(src: Sources, req: IncomingMessage, res: ServerResponse): void {
   const { faults, inventory, events } = src;
@@ -177,8 +184,14 @@ function answer(src: Sources, req: IncomingMessage, res: ServerResponse): void {
     else res.writeHead(code, { 'content-type': 'application/json' }).end(`${JSON.stringify(body)}\n`);
   };
   const route = `${req.method} ${url}`;
-  if (route === 'GET /status' || route === 'GET /') return statusRoute(src, new URLSearchParams(search ?? ''), reply);
-  if (inventory && route === 'GET /inventory') return reply(200, inventory());
+  if (route === 'GET /status' || route === 'GET /') {
+    void fresh(src).then(() => statusRoute(src, new URLSearchParams(search ?? ''), reply));
+    return;
+  }
+  if (inventory && route === 'GET /inventory') {
+    void fresh(src).then(() => reply(200, inventory()));
+    return;
+  }
   if (faults && route === 'GET /faults') return reply(200, { faults: faults.faults.list() });
   if (faults && route === 'POST /drop-connections') return reply(200, { sessions: faults.dropConnections() });
   if (faults && route === 'POST /faults') return changeFaultsRoute(faults, req, reply);
@@ -208,14 +221,14 @@ async function listenReplacingStale(server: Server, path: string): Promise<void>
  * Serves `getStatus()` on a UNIX socket at `path` (its directory is created, mode 0700).
  * A stale socket file left by a dead agent is replaced; a live one is an error.
  */
-export async function startControlServer(path: string, getStatus: () => AgentStatus, faults?: FaultControl, inventory?: () => Inventory, events?: EventControl): Promise<{ path: string; close(): Promise<void> }> {
+export async function startControlServer(path: string, getStatus: () => AgentStatus, faults?: FaultControl, inventory?: () => Inventory, events?: EventControl, refresh?: () => Promise<void>): Promise<{ path: string; close(): Promise<void> }> {
   checkPath(path);
   try {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   } catch (err) {
     throw new StatusError(`cannot create the directory of control socket ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  const server = createServer((req, res) => answer({ getStatus, faults, inventory, events }, req, res));
+  const server = createServer((req, res) => answer({ getStatus, faults, inventory, events, refresh }, req, res));
   await listenReplacingStale(server, path);
   chmodSync(path, 0o600);
   let closing: Promise<void> | undefined;

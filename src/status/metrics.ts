@@ -186,9 +186,11 @@ export function createMetricsRegistry(getStatus: () => AgentStatus): Registry {
 /**
  * Serves `/metrics` on `host:port` (port 0 picks a free one; the port in use is returned).
  */
-export async function startMetricsServer(port: number, host: string, getStatus: () => AgentStatus): Promise<{ port: number; close(): Promise<void> }> {
+export async function startMetricsServer(port: number, host: string, getStatus: () => AgentStatus, refresh?: () => Promise<void>): Promise<{ port: number; close(): Promise<void> }> {
   if (!isListenPort(port)) throw new StatusError(`metrics port must be 0-65535 (got ${port})`);
   const registry = createMetricsRegistry(getStatus);
+  // What getStatus reads brought up to date first (a threaded fleet's other threads); never fails.
+  const fresh = (): Promise<void> => (refresh ? refresh().catch(() => undefined) : Promise.resolve());
   const server = createServer((req, res) => {
     const url = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && url === '/') {
@@ -196,18 +198,20 @@ export async function startMetricsServer(port: number, host: string, getStatus: 
       return;
     }
     if (req.method === 'GET' && url === '/ui/state') {
-      try {
-        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(uiState(getStatus())));
-      } catch (err) {
-        res.writeHead(500, { 'content-type': 'text/plain' }).end(`status unavailable: ${(err as Error).message}\n`);
-      }
+      void fresh().then(() => {
+        try {
+          res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(uiState(getStatus())));
+        } catch (err) {
+          res.writeHead(500, { 'content-type': 'text/plain' }).end(`status unavailable: ${(err as Error).message}\n`);
+        }
+      });
       return;
     }
     if (req.method !== 'GET' || url !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try GET /metrics, or / for the page\n');
       return;
     }
-    registry.metrics().then(
+    fresh().then(() => registry.metrics()).then(
       (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
       (err: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics unavailable: ${err.message}\n`),
     );

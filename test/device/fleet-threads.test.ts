@@ -69,7 +69,7 @@ test('a fleet on three threads: seven devices dial in, one control socket lists 
   assert.deepEqual([...nms.waitingDevices().keys()].sort(), ['thr-1', 'thr-2', 'thr-3', 'thr-4', 'thr-5', 'thr-6', 'thr-7']);
   assert.match(stderr(), /"threads":3/, 'the start says how many threads run the fleet');
 
-  // The one control socket answers for every thread (workers report within half a second).
+  // The one control socket answers for every thread (it asks the worker threads as it answers).
   let inv: Inventory | undefined;
   await until(
     async () => {
@@ -106,6 +106,11 @@ test('a fleet on three threads: seven devices dial in, one control socket lists 
   await s2.waitFor((o) => o.includes(EOM), 15_000);
   s2.send(`<rpc><get-alarm-information/></rpc>${EOM}`);
   await s2.waitFor((o) => /Fan Tray Failure/.test(o), 15_000);
+  // A worker thread sends its clients when asked: a status taken now shows the session open,
+  // and the one before it counted, with no wait for a report.
+  const during = JSON.parse((await run(process.execPath, [MAIN_JS, 'status', '--state-dir', stateDir, '--device', 'thr-7', '--json'], { timeout: 20_000 })).stdout) as { clients: { sessions: { netconf: number }; sessionsTotal: number }[] };
+  assert.equal(during.clients[0]!.sessions.netconf, 1, 'the live session, at once');
+  assert.equal(during.clients[0]!.sessionsTotal, 2, 'both sessions counted');
   await s2.close();
   const { stdout: rangeOut } = await run(process.execPath, [MAIN_JS, 'event', '--state-dir', stateDir, '--device', '2-6', 'link-down', 'ge-0/0/1'], { timeout: 20_000 });
   for (const n of [2, 3, 4, 5, 6]) assert.match(rangeOut, new RegExp(`mx960-${n}\\b`), rangeOut);
