@@ -152,14 +152,17 @@ export function textOf(el: XmlElement): string {
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 
-/** Escapes text for element content. */
+const TEXT_SPECIAL = /[&<>]/;
+const ATTR_SPECIAL = /[&<>"]/;
+
+/** Escapes text for element content (text with nothing to escape is returned as it is). */
 export function escapeText(s: string): string {
-  return s.replace(/[&<>]/g, (c) => ESCAPES[c]);
+  return TEXT_SPECIAL.test(s) ? s.replace(/[&<>]/g, (c) => ESCAPES[c]) : s;
 }
 
 /** Escapes text for a double-quoted attribute value. */
 export function escapeAttr(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => ESCAPES[c]);
+  return ATTR_SPECIAL.test(s) ? s.replace(/[&<>"]/g, (c) => ESCAPES[c]) : s;
 }
 
 /** Serialises an element back to XML, as parsed (prefixes and attributes kept). */

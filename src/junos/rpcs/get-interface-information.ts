@@ -73,15 +73,15 @@ export function inetNetwork(address: string): { local: string; destination?: str
 
 const RANK: Record<InterfaceLevel, number> = { terse: 0, descriptions: 0, brief: 1, normal: 2, media: 3, detail: 4, extensive: 5 };
 
-function terseUnit(u: OperUnit): string[] {
-  const lines = ['<logical-interface>', el('name', u.name), el('admin-status', u.admin), el('oper-status', u.oper), '<filter-information>', '</filter-information>'];
+/** A logical unit of the terse reply, its lines added to `lines` (one array for the whole reply). */
+function terseUnit(lines: string[], u: OperUnit): void {
+  lines.push('<logical-interface>', el('name', u.name), el('admin-status', u.admin), el('oper-status', u.oper), '<filter-information>', '</filter-information>');
   for (const fam of u.families) {
     lines.push('<address-family>', el('address-family-name', fam.name));
     for (const a of fam.addresses) lines.push('<interface-address>', `<ifa-local junos:emit="emit">${escapeText(fam.name === 'inet' && a.endsWith('/32') ? a.slice(0, -3) : a)}</ifa-local>`, '</interface-address>');
     lines.push('</address-family>');
   }
   lines.push('</logical-interface>');
-  return lines;
 }
 
 function unitStats(m: OperModel, name: string, now: number, level: InterfaceLevel): string[] {
@@ -265,7 +265,8 @@ export function interfaceInformation(device: DeviceView, q: InterfaceQuery): str
     if (q.instance && inInstance.length === 0) continue;
     const bySnmp = q.snmpIndex !== undefined;
     const ifdMatches = bySnmp ? ifd.snmpIndex === q.snmpIndex : wanted(ifd.name);
-    const units = inInstance.filter((u) => ifdMatches || (bySnmp ? u.snmpIndex === q.snmpIndex : wanted(u.name)));
+    // Every unit of a matching interface (the common case, a whole table: no new array).
+    const units = ifdMatches ? inInstance : inInstance.filter((u) => (bySnmp ? u.snmpIndex === q.snmpIndex : wanted(u.name)));
     if (!ifdMatches && units.length === 0) continue;
     found++;
     if (level === 'descriptions') {
@@ -278,7 +279,7 @@ export function interfaceInformation(device: DeviceView, q: InterfaceQuery): str
         lines.push('<physical-interface>', el('name', ifd.name), el('admin-status', ifd.admin), el('oper-status', ifd.oper));
         if (ifd.description !== undefined) lines.push(el('description', ifd.description));
       } else lines.push('<physical-interface>');
-      for (const u of units) lines.push(...terseUnit(u));
+      for (const u of units) terseUnit(lines, u);
       lines.push('</physical-interface>');
       continue;
     }
