@@ -23,6 +23,8 @@ type ClientStatus = AgentStatus['clients'][number];
 export const SNAPSHOT_MS = 500;
 /** How long refresh() waits for a worker's clients and devices before it keeps the last ones. */
 const REFRESH_WAIT_MS = 5_000;
+/** Lists this fresh serve again without asking (a scrape, the web page and a status at once). */
+const FRESH_MS = 250;
 /** How long stop() waits for a worker's devices to stop before ending the thread. */
 const STOP_WAIT_MS = 15_000;
 
@@ -219,12 +221,17 @@ export async function startFleetThreads(settings: DeviceSettings, blocks: { firs
     throw err;
   }
   logger.info({ threads: members.length + 1, blocks: blocks.map((b) => `${b.first}-${b.last}`) }, 'fleet threads started');
-  // One refresh at a time: asks that come while one is out share it.
+  // One refresh at a time: asks that come while one is out share it, and lists refreshed in
+  // the last FRESH_MS serve as they are.
   let refreshing: Promise<void> | undefined;
-  const refresh = (): Promise<void> =>
-    (refreshing ??= Promise.all(members.map(refreshMember)).then(() => {
+  let refreshedAt = 0;
+  const refresh = (): Promise<void> => {
+    if (!refreshing && Date.now() - refreshedAt < FRESH_MS) return Promise.resolve();
+    return (refreshing ??= Promise.all(members.map(refreshMember)).then(() => {
       refreshing = undefined;
+      refreshedAt = Date.now();
     }));
+  };
   const counts = (): ThreadCounts => {
     const sum: ThreadCounts = { clients: 0, byState: {}, sessions: 0 };
     for (const m of members) {
