@@ -37,4 +37,14 @@ const child = spawn(process.execPath, ['--test', `--test-concurrency=${concurren
   env: { ...process.env, NCGD_TEST_FILES: String(files.length) },
 });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+// Device processes a test ended with SIGKILL leave their temp roots (src/temp-root.ts); the
+// next device start would remove them, and so does the end of the run.
+child.on('exit', async (code, signal) => {
+  try {
+    const { sweepStaleRoots } = await import(path.join(root, 'dist/src/temp-root.js'));
+    await sweepStaleRoots();
+  } catch {
+    // Nothing to sweep with (no build): the next device start sweeps.
+  }
+  process.exit(code ?? (signal ? 1 : 0));
+});
