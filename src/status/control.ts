@@ -9,7 +9,7 @@ import { connect } from 'node:net';
 import { chmodSync, mkdirSync, unlinkSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { publicStatus, StatusError, summarize, type AgentStatus, type Inventory } from './types.js';
+import { publicStatus, refreshed, StatusError, summarize, type AgentStatus, type Inventory } from './types.js';
 
 /** Up to this many clients, a summary lists them too; beyond, `--device ID` shows one. */
 export const SUMMARY_ROWS = 50;
@@ -170,11 +170,6 @@ function eventRoute(events: EventControl, req: IncomingMessage, reply: Reply): v
     );
 }
 
-/** Waits for the sources' refresh, if they have one; never fails (the last values serve). */
-function fresh(src: Sources): Promise<void> {
-  return src.refresh ? src.refresh().catch(() => undefined) : Promise.resolve();
-}
-
 /** Answers one request to the control socket. */
 function answer(src: Sources, req: IncomingMessage, res: ServerResponse): void {
   const { faults, inventory, events } = src;
@@ -185,11 +180,11 @@ function answer(src: Sources, req: IncomingMessage, res: ServerResponse): void {
   };
   const route = `${req.method} ${url}`;
   if (route === 'GET /status' || route === 'GET /') {
-    void fresh(src).then(() => statusRoute(src, new URLSearchParams(search ?? ''), reply));
+    void refreshed(src.refresh).then(() => statusRoute(src, new URLSearchParams(search ?? ''), reply));
     return;
   }
   if (inventory && route === 'GET /inventory') {
-    void fresh(src).then(() => reply(200, inventory()));
+    void refreshed(src.refresh).then(() => reply(200, inventory()));
     return;
   }
   if (faults && route === 'GET /faults') return reply(200, { faults: faults.faults.list() });

@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { isListenPort } from '../wire/port.js';
-import { StatusError, summarize, type AgentStatus, type ClientState, type FleetSummary } from './types.js';
+import { refreshed, StatusError, summarize, type AgentStatus, type ClientState, type FleetSummary } from './types.js';
 import { PAGE, PAGE_HEADERS, uiState } from './web-page.js';
 
 const STATES: readonly ClientState[] = ['probing', 'connected', 'waiting', 'stopped'];
@@ -189,8 +189,6 @@ export function createMetricsRegistry(getStatus: () => AgentStatus): Registry {
 export async function startMetricsServer(port: number, host: string, getStatus: () => AgentStatus, refresh?: () => Promise<void>): Promise<{ port: number; close(): Promise<void> }> {
   if (!isListenPort(port)) throw new StatusError(`metrics port must be 0-65535 (got ${port})`);
   const registry = createMetricsRegistry(getStatus);
-  // What getStatus reads brought up to date first (a threaded fleet's other threads); never fails.
-  const fresh = (): Promise<void> => (refresh ? refresh().catch(() => undefined) : Promise.resolve());
   const server = createServer((req, res) => {
     const url = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && url === '/') {
@@ -198,7 +196,7 @@ export async function startMetricsServer(port: number, host: string, getStatus: 
       return;
     }
     if (req.method === 'GET' && url === '/ui/state') {
-      void fresh().then(() => {
+      void refreshed(refresh).then(() => {
         try {
           res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(uiState(getStatus())));
         } catch (err) {
@@ -211,7 +209,7 @@ export async function startMetricsServer(port: number, host: string, getStatus: 
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try GET /metrics, or / for the page\n');
       return;
     }
-    fresh().then(() => registry.metrics()).then(
+    refreshed(refresh).then(() => registry.metrics()).then(
       (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
       (err: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics unavailable: ${err.message}\n`),
     );

@@ -91,6 +91,14 @@ export interface Inventory {
 export class StatusError extends RuntimeError {}
 
 /**
+ * Waits for a status provider's refresh (a threaded fleet asks its other threads), if it has
+ * one; never rejects: on a failure the last values serve.
+ */
+export function refreshed(refresh?: () => Promise<void>): Promise<void> {
+  return refresh ? refresh().catch(() => undefined) : Promise.resolve();
+}
+
+/**
  * Copies only the published fields, so whatever else a provider's objects carry (a config,
  * a secret) never leaves the process.
  */

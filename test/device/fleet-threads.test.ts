@@ -63,11 +63,18 @@ test('a threaded fleet: the main thread runs the first device, the worker thread
 test('a fleet on three threads: seven devices dial in, one control socket lists them, a worker thread\'s device commits to its own directory, drops reach every thread, SIGTERM ends all', async () => {
   const { nms, certFile, port, dir } = await h.nmsWithCertFile();
   const stateDir = path.join(dir, 'state');
-  const args = ['--host', '127.0.0.1', '--port', String(port), '--cert-file', certFile, '--device-id', 'thr-{n}', '--secret', 'thr-secret', '--devices', '7', '--threads', '3', '--state-dir', stateDir, '--waittime', '1', '--log-format', 'json'];
+  const args = ['--host', '127.0.0.1', '--port', String(port), '--cert-file', certFile, '--device-id', 'thr-{n}', '--secret', 'thr-secret', '--devices', '7', '--threads', '3', '--state-dir', stateDir, '--waittime', '1', '--log-format', 'json', '--metrics-port', '0'];
   const { child, stderr, exited } = h.cli(args);
   await until(() => nms.waitingDevices().size === 7, 30_000, `seven devices waiting (${stderr().slice(-400)})`);
   assert.deepEqual([...nms.waitingDevices().keys()].sort(), ['thr-1', 'thr-2', 'thr-3', 'thr-4', 'thr-5', 'thr-6', 'thr-7']);
   assert.match(stderr(), /"threads":3/, 'the start says how many threads run the fleet');
+
+  // The first question to the fleet is a scrape: it asks the worker threads, every device counted.
+  const metricsLine = stderr().split('\n').find((l) => l.includes('metrics at /metrics'));
+  assert.ok(metricsLine, 'the metrics port is logged');
+  const metricsPort = (JSON.parse(metricsLine) as { port: number }).port;
+  const scrape = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  assert.match(scrape, /ncgd_devices\{state="connected",profile="mx"\} 7/, scrape.slice(0, 600));
 
   // The one control socket answers for every thread (it asks the worker threads as it answers).
   let inv: Inventory | undefined;
