@@ -23,6 +23,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { getEnvironmentData, isMainThread, setEnvironmentData } from 'node:worker_threads';
+import { RuntimeError } from './errors.js';
 
 const ROOT_NAME = /^ncgd-\d+-[A-Za-z0-9]{6}$/;
 const LIVE = 'live';
@@ -36,8 +37,14 @@ export function tempRoot(): string {
   if (root && fs.existsSync(root)) return root;
   const shared = isMainThread ? undefined : getEnvironmentData(SHARED);
   if (typeof shared === 'string' && fs.existsSync(shared)) return (root = shared);
-  const dir = fs.mkdtempSync(path.join(tmpdir(), `ncgd-${process.pid}-`));
-  fs.chmodSync(dir, 0o711);
+  let dir: string;
+  try {
+    dir = fs.mkdtempSync(path.join(tmpdir(), `ncgd-${process.pid}-`));
+    fs.chmodSync(dir, 0o711);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new RuntimeError(`cannot make a private directory in the temp dir ${tmpdir()} (${code}): set TMPDIR to a writable directory`);
+  }
   liveServer?.close();
   liveServer = listenLive(path.join(dir, LIVE));
   if (root === undefined) {

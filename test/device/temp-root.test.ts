@@ -150,3 +150,17 @@ test('a fleet on worker threads shares one root, and a clean stop leaves nothing
   assert.equal(code, 0);
   assert.deepEqual(readdirSync(dir), [], 'the threads left nothing behind');
 });
+
+test('a temp dir that cannot be written: one line saying so and how to mend it, exit 1, no stack trace', async () => {
+  const missing = path.join(base, 'no-such-dir');
+  const child = spawn(process.execPath, [MAIN_JS, '--ssh-port', '0', '--ssh-user', 'lab:lab123', '--profile', 'mx'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TMPDIR: missing } });
+  children.push(child);
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  const code = await new Promise((r) => child.once('exit', (c) => r(c)));
+  assert.equal(code, 1);
+  const last = err.trim().split('\n').at(-1)!;
+  assert.equal(last, `nc-grpc-device: cannot make a private directory in the temp dir ${missing} (ENOENT): set TMPDIR to a writable directory`);
+  assert.doesNotMatch(err, /\n\s+at /, 'no stack trace');
+  assert.ok(!existsSync(missing), 'nothing made in its place');
+});
