@@ -164,3 +164,21 @@ test('a temp dir that cannot be written: one line saying so and how to mend it, 
   assert.doesNotMatch(err, /\n\s+at /, 'no stack trace');
   assert.ok(!existsSync(missing), 'nothing made in its place');
 });
+
+test('a root whose process is stopped (SIGSTOP) is live: its socket still takes connections', async () => {
+  const dir = mkdtempSync(path.join(base, 'stopped-'));
+  const root = path.join(dir, 'ncgd-106-gggggg');
+  mkdirSync(root);
+  const c = spawn(process.execPath, ['-e', `require('net').createServer().listen(process.argv[1], () => console.log('up'))`, path.join(root, 'live')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(c);
+  let out = '';
+  c.stdout!.on('data', (d) => (out += d));
+  await until(() => out.includes('up'), 10_000, 'the listener');
+  c.kill('SIGSTOP');
+  try {
+    assert.deepEqual(await sweepStaleRoots(dir), []);
+    assert.ok(existsSync(root));
+  } finally {
+    c.kill('SIGKILL');
+  }
+});
