@@ -588,14 +588,15 @@ export class OperModel {
   }
 
   /**
-   * When an interface last changed state: a minute after boot when it is as the profile has
-   * it, else at the commit; one whose state the commit did not change keeps its time, one
-   * it changed flapped at the commit.
+   * When an interface last changed state: at the boot when it is as the profile has it (the
+   * boot's link-up lines in the syslog say so too), else at the commit; one whose state the
+   * commit did not change keeps its time, one it changed flapped at the commit. Never later
+   * than the first moment it can be seen, so what a session reads does not move.
    */
   private flappedAt(ifd: OperInterface, profileOper: Status): number {
-    const atCommit = Math.max(this.bootTime, ifd.oper === profileOper ? this.bootTime + 60_000 : this.commitTime);
+    const atCommit = Math.max(this.bootTime, ifd.oper === profileOper ? this.bootTime : this.commitTime);
     const was = this.input.carry?.flaps.get(ifd.name);
-    if (!was) return Math.min(atCommit, Math.max(this.bootTime + 60_000, this.commitTime));
+    if (!was) return atCommit;
     return was.admin === ifd.admin && was.oper === ifd.oper ? was.flappedAt : Math.max(this.commitTime, this.bootTime);
   }
 

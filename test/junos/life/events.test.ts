@@ -20,8 +20,8 @@ const SETUP = [
   'set protocols ospf area 0.0.0.0 interface ge-0/0/1.0',
 ];
 
-async function lab(hostname: string) {
-  const dev = await EmulatedDevice.create({ profile: 'mx', hostname });
+async function lab(hostname: string, now?: () => number) {
+  const dev = await EmulatedDevice.create({ profile: 'mx', hostname, ...(now ? { now } : {}) });
   const c = new TestClient(dev.openNetconf({ user: 'nms' }));
   await c.open();
   const cmd = (line: string, format = 'text') => c.rpc(`<command format="${format}">${line}</command>`);
@@ -141,18 +141,29 @@ test('alarms, cpu, memory, temperature and a switchover show in the chassis view
 });
 
 test('a model dropped as idle (or for memory) comes back the same, and events after the drop still keep the times of what they did not change', async () => {
-  const { dev, cmd } = await lab('ev-drop');
+  // A clock that moves only when told: the views below show ages and times "ago", which
+  // must not change between two looks at the same model (they did when a second ticked by).
+  let t = Date.UTC(2026, 11, 6, 12, 0, 0, 400);
+  const { dev, cmd } = await lab('ev-drop', () => t);
+  t += 30_000;
   await ev(dev, 'commit', ...SETUP);
+  t += 20_000;
   await ev(dev, 'link-down', 'ge-0/0/1');
+  t += 5_000;
   const flapped = async (ifd: string) => /Last flapped\s*:\s*([^\n]+)/.exec(await cmd(`show interfaces ${ifd}`))![1];
   const views = async () => [await cmd('show interfaces terse'), await cmd('show route'), await flapped('ge-0/0/0'), await flapped('ge-0/0/1')];
   const before = await views();
   assert.equal(dev.dropRebuildable(), true, 'the model was there to drop');
   assert.deepEqual(await views(), before, 'rebuilt the same');
   assert.equal(dev.dropRebuildable(), true);
+  t += 90_000;
   await ev(dev, 'link-up', 'ge-0/0/1');
   assert.match(await cmd('show interfaces terse ge-0/0/1'), /ge-0\/0\/1\s+up\s+up/);
-  assert.equal(await flapped('ge-0/0/0'), before[2], 'an interface the events left alone keeps its last flap');
+  const at = (shown: string) => shown.replace(/ \(.*/, '');
+  assert.equal(at(await flapped('ge-0/0/0')), '2026-12-06 12:00:00 UTC', 'an interface as the profile has it came up with the boot');
+  assert.equal(at(before[3]), '2026-12-06 12:00:50 UTC', 'the link went down then');
+  assert.equal(at(await flapped('ge-0/0/0')), at(before[2]), 'an interface the events left alone keeps its last flap');
+  assert.equal(at(await flapped('ge-0/0/1')), '2026-12-06 12:02:25 UTC', 'and the link came up at the event');
   assert.match(await cmd('show bgp summary'), /203\.0\.113\.2[^\n]*Establ/);
   await dev.close();
 });
