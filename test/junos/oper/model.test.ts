@@ -211,7 +211,10 @@ test('a commit keeps the age of routes and the last flap of interfaces it did no
 });
 
 test('the model is dropped a while after the last session and rebuilt the same, after a commit too; a session open keeps it', async () => {
-  const dev = await EmulatedDevice.create({ profile: 'mx', hostname: 'mx960-idle', modelIdleMs: 100 });
+  // A clock that stands still: route ages and flap times read the same in both looks however
+  // slow the machine is.
+  const clock = Date.UTC(2026, 2, 1, 8, 0, 0);
+  const dev = await EmulatedDevice.create({ profile: 'mx', hostname: 'mx960-idle', modelIdleMs: 100, now: () => clock });
   const ask = '<get-interface-information><terse/></get-interface-information>';
   const poll = async (): Promise<string[]> => {
     const c = new TestClient(dev.openNetconf({ user: 'nms' }));
@@ -243,7 +246,8 @@ test('the model is dropped a while after the last session and rebuilt the same, 
 });
 
 test('a device whose sessions come far apart drops its model as its session ends; sessions close together keep it the idle time', async () => {
-  const dev = await EmulatedDevice.create({ profile: 'mx', hostname: 'mx960-apart', lazy: true, modelIdleMs: 60_000 });
+  const clock = Date.UTC(2026, 2, 1, 8, 0, 0);
+  const dev = await EmulatedDevice.create({ profile: 'mx', hostname: 'mx960-apart', lazy: true, modelIdleMs: 60_000, now: () => clock });
   const session = async (): Promise<string> => {
     const c = new TestClient(dev.openNetconf({ user: 'nms' }));
     await c.open();
