@@ -75,7 +75,15 @@ export interface Dial {
   authority: string;
   host: string;
   port: number;
-  connector: { connect(socket: net.Socket): Promise<{ socket: net.Socket }> };
+  connector: {
+    connect(socket: net.Socket): Promise<{ socket: net.Socket }>;
+    /**
+     * TCP and TLS in one socket (no plain socket under the TLS one: fewer objects for a
+     * connection that waits a minute); `secure` settles when the handshake has (the
+     * certificate checked).
+     */
+    open?(host: string, port: number): { socket: net.Socket; secure: Promise<unknown> };
+  };
 }
 
 type Connector = ReturnType<grpc.ChannelCredentials['_createSecureConnector']>;
@@ -174,6 +182,18 @@ export class H2Channel {
     if (this.state !== 'idle' || this.closed) return;
     this.setState('connecting');
     const fail = (message: string) => this.connectFailed(message);
+    if (this.dial.connector.open) {
+      const { socket, secure } = this.dial.connector.open(this.dial.host, this.dial.port);
+      this.socket = socket;
+      secure.then(
+        () => this.startSession(socket),
+        (err: unknown) => {
+          socket.destroy();
+          fail(err instanceof Error ? err.message : String(err));
+        },
+      );
+      return;
+    }
     const socket = net.connect({ host: this.dial.host, port: this.dial.port });
     this.socket = socket;
     const onTcpError = (err: Error) => fail(err.message);
@@ -231,13 +251,15 @@ export class H2Channel {
   }
 
   private ready(session: http2.ClientHttp2Session, socket: net.Socket): void {
+    // Plain listeners (lost() and the GOAWAY rule act once by themselves): `once` would add
+    // a wrapper and its state to each, kept for as long as the connection waits.
     const lost = () => this.lost();
-    session.once('close', lost);
-    session.once('error', lost);
-    socket.once('close', lost);
+    session.on('close', lost);
+    session.on('error', lost);
+    socket.on('close', lost);
     // A GOAWAY takes no new calls; the open ones run on until the server ends them or the
     // connection closes (as in grpc-js).
-    session.once('goaway', () => {
+    session.on('goaway', () => {
       if (this.state === 'ready') this.setState('gone');
     });
     this.setState('ready');

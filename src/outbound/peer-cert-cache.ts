@@ -95,6 +95,26 @@ function connect(options: tls.ConnectionOptions, socket: Socket): Promise<{ sock
   });
 }
 
+/** The same, with TCP opened by the TLS socket itself (h2-grpc.ts: Dial.connector.open). */
+function open(options: tls.ConnectionOptions, host: string, port: number): { socket: Socket; secure: Promise<unknown> } {
+  const { socket: _none, ...rest } = options;
+  let tlsSocket!: tls.TLSSocket;
+  const secure = new Promise<void>((resolve, reject) => {
+    tlsSocket = tls.connect({ ...rest, host, port }, () => {
+      if ((options.rejectUnauthorized ?? true) && !tlsSocket.authorized) {
+        reject(tlsSocket.authorizationError);
+        return;
+      }
+      resolve();
+    });
+    tlsSocket.getPeerCertificate = cachingGetPeerCertificate(tlsSocket);
+    tlsSocket.on('error', (error) => reject(error));
+    // As on the plain socket before: no Nagle delay once TCP is up (the ClientHello is out).
+    tlsSocket.once('connect', () => tlsSocket.setNoDelay(true));
+  });
+  return { socket: tlsSocket, secure };
+}
+
 class CachingCredentials extends grpc.ChannelCredentials {
   constructor(private readonly inner: grpc.ChannelCredentials) {
     super();
@@ -114,6 +134,7 @@ class CachingCredentials extends grpc.ChannelCredentials {
     if (!options || typeof options !== 'object') return inner;
     return {
       connect: (socket: Socket) => connect(options, socket),
+      open: (host: string, port: number) => open(options, host, port),
       waitForReady: () => inner.waitForReady(),
       getCallCredentials: () => inner.getCallCredentials(),
       destroy: () => inner.destroy(),
