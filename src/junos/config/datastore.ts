@@ -580,7 +580,8 @@ class Session implements ConfigSession {
     }
     const full = opts.inherit ? expandGroups(tree, { mark: opts.groups }) : tree;
     const scoped = opts.path?.length ? selectPath(full, opts.path) ?? new ConfigTree() : full;
-    const view = filterTree(scoped, opts.filter);
+    // Only rendered below (the writers do not change a tree): without a filter, no copy.
+    const view = opts.filter ? filterTree(scoped, opts.filter) : scoped;
     const rev = this.store.revisions[0];
     const changedAt = this.priv?.changedAt ?? this.store.shared.changedAt;
     const attrs: Record<string, string> = committed
