@@ -179,6 +179,11 @@ export class FaultySession extends EventEmitter implements ByteSession {
   /** Queues an item behind the current delay; `{end: undefined}` with nothing else is the drop. */
   private push(item: { chunk?: Buffer; end?: SessionEnd }): void {
     const delay = this.faults.outputDelayMs;
+    // No delay and nothing waiting: straight through (the common case, every chunk).
+    if (delay <= 0 && this.queue.length === 0 && item.chunk) {
+      this.emit('data', item.chunk);
+      return;
+    }
     if (delay > 0 && item.chunk) this.opts.log.note('output-delay', { ms: delay });
     const last = this.queue.length ? this.queue[this.queue.length - 1].due : 0;
     this.queue.push({ ...item, due: Math.max(Date.now() + delay, last) });
