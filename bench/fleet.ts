@@ -24,7 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Row } from './stats.js';
 import { nowMs, percentile, POLL_STEPS, runConcurrent } from './stats.js';
-import { treeCpuMs, treeFds, treeRss } from './proc.js';
+import { cpuPressure, treeCpuMs, treeFds, treeRss } from './proc.js';
 import type { PollResult, SustainTake } from './nms-side.js';
 import { MODEL_IDLE_MS } from '../src/junos/device.js';
 
@@ -357,7 +357,7 @@ async function sustainedPhase(c: FleetContext, pid: number, idleRssTotal: number
     c.progress(
       'sustained',
       `minute ${m}/${c.minutes}: ${(row.polls / 60).toFixed(1)} polls/s, p50 ${row.p50.toFixed(0)} ms, p99 ${row.p99.toFixed(0)} ms, RSS ${(rss / MiB).toFixed(0)} MiB, ` +
-        `device CPU ${(row.cpuMs / 600).toFixed(0)} % of a core, NMS CPU ${nmsShare.toFixed(0)} %, NMS RSS ${(nmsMem.rss / MiB).toFixed(0)} MiB (heap ${(nmsMem.heapUsed / MiB).toFixed(0)}), ${t.inFlight} in flight, ${t.slowCount} over 1 s, ${t.late} late, ${t.failures} failed, load ${os.loadavg()[0].toFixed(1)}`,
+        `device CPU ${(row.cpuMs / 600).toFixed(0)} % of a core, NMS CPU ${nmsShare.toFixed(0)} %, NMS RSS ${(nmsMem.rss / MiB).toFixed(0)} MiB (heap ${(nmsMem.heapUsed / MiB).toFixed(0)}), ${t.inFlight} in flight, ${t.slowCount} over 1 s, ${t.late} late, ${t.failures} failed, load ${os.loadavg()[0].toFixed(1)}${pressureText()}`,
     );
   }
   const last = await c.nms.call<SustainTake>({ op: 'sustainStop' });
@@ -440,4 +440,10 @@ export async function startHoldServer(cert: string, key: string): Promise<{ port
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as { port: number }).port;
   return { port, streams: () => streams, stop: () => server.close() };
+}
+
+/** ", CPU pressure N %" (PSI, the last minute), or nothing where the kernel has no PSI. */
+function pressureText(): string {
+  const p = cpuPressure();
+  return p === undefined ? '' : `, CPU pressure ${p.toFixed(0)} %`;
 }

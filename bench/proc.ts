@@ -67,3 +67,18 @@ export function treeFds(pid: number): number {
   }
   return n;
 }
+
+/**
+ * The kernel's CPU pressure (Linux PSI, /proc/pressure/cpu): the share of the last minute in
+ * which some runnable task waited for a CPU, in %. Read before a run starts, it tells a
+ * machine shared with work of others (a busy VM host) from a quiet one, which the load
+ * average does not; undefined where the kernel has no PSI.
+ */
+export function cpuPressure(): number | undefined {
+  try {
+    const m = /^some avg10=[\d.]+ avg60=([\d.]+)/m.exec(readFileSync('/proc/pressure/cpu', 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}

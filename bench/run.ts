@@ -18,6 +18,7 @@ import path from 'node:path';
 import { GC_TRACE_FLAGS } from './fleet.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
+import { cpuPressure } from './proc.js';
 import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -34,6 +35,8 @@ import { ProgressLine } from '../src/cli/progress.js';
 /** Where the bench is, on stderr: a live line at a terminal, a plain line per step otherwise. */
 const progressLine = new ProgressLine(process.stderr, { plainEveryMs: 0 });
 const benchStart = Date.now();
+// Before anything of ours runs: what else wants the CPUs (figures on a contended machine read differently).
+const pressureAtStart = cpuPressure();
 function step(text: string): void {
   progressLine.update(`bench: ${text} (${Math.round((Date.now() - benchStart) / 1000)}s)`);
 }
@@ -424,7 +427,7 @@ async function main(s: Settings): Promise<void> {
     if (s.phases.has('framing')) await framingPhase(bench);
     progressLine.done(`bench: measured in ${Math.round((Date.now() - benchStart) / 1000)}s`);
 
-    console.log(`nc-grpc-device bench: node ${process.version}, ${os.cpus().length} CPUs, load ${loadAtStart.map((l) => l.toFixed(2)).join(' ')} at the start, ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} at the end, ${s.rounds} round(s), TLS on 127.0.0.1 (P-256 self-signed)`);
+    console.log(`nc-grpc-device bench: node ${process.version}, ${os.cpus().length} CPUs, load ${loadAtStart.map((l) => l.toFixed(2)).join(' ')} at the start, ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} at the end, ${s.rounds} round(s), TLS on 127.0.0.1 (P-256 self-signed)${pressureAtStart === undefined ? '' : `; CPU pressure before the run ${pressureAtStart.toFixed(1)} % (PSI "some", the last minute: the share of time a runnable task waited for a CPU)`}`);
     console.log(`command: ${s.command}`);
     for (const p of PHASES.filter((x) => s.phases.has(x))) {
       const size = p === 'fleet' || p === 'polled' ? ` --fleet ${s.fleet}` : p === 'sustained' ? ` --fleet ${s.fleet} --period ${s.periodS} --minutes ${s.minutes}` : '';
