@@ -19,6 +19,10 @@ const walk = (p) => {
   else if (p.endsWith('.test.js')) files.push(p);
 };
 for (const r of roots.length ? roots : [path.join(root, 'dist/test')]) walk(path.resolve(r));
+// The real-client files (test/interop: Ansible playbooks, PyEZ, ncclient) are the longest, up
+// to several minutes each: started first, the shorter files fill the slots around them
+// instead of leaving them to run last, nearly alone.
+files.sort((a, b) => Number(b.includes(`${path.sep}interop${path.sep}`)) - Number(a.includes(`${path.sep}interop${path.sep}`)));
 if (!files.length) {
   console.error('run-tests: no *.test.js found (run `npm run build` first)');
   process.exit(1);
