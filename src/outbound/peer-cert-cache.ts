@@ -79,40 +79,40 @@ function cachingGetPeerCertificate(socket: TLSSocket): TLSSocket['getPeerCertifi
   } as TLSSocket['getPeerCertificate'];
 }
 
-/** What grpc-js's secure connector does, with the caching getPeerCertificate on the socket. */
-function connect(options: tls.ConnectionOptions, socket: Socket): Promise<{ socket: Socket; secure: boolean }> {
-  return new Promise((resolve, reject) => {
-    const tlsSocket = tls.connect({ socket, ...options }, () => {
-      if ((options.rejectUnauthorized ?? true) && !tlsSocket.authorized) {
-        reject(tlsSocket.authorizationError);
-        return;
-      }
-      resolve({ socket: tlsSocket, secure: true });
-    });
-    // Set before the handshake ends: Node's identity check asks for it then.
-    tlsSocket.getPeerCertificate = cachingGetPeerCertificate(tlsSocket);
-    tlsSocket.on('error', (error) => reject(error));
-  });
-}
-
-/** The same, with TCP opened by the TLS socket itself (h2-grpc.ts: Dial.connector.open). */
-function open(options: tls.ConnectionOptions, host: string, port: number): { socket: Socket; secure: Promise<unknown> } {
-  const { socket: _none, ...rest } = options;
-  let tlsSocket!: tls.TLSSocket;
+/**
+ * What grpc-js's secure connector does, with the caching getPeerCertificate on the socket:
+ * the TLS socket at once, and `secure` settling when the handshake has (certificate checked).
+ */
+function secureSocket(connection: tls.ConnectionOptions): { socket: TLSSocket; secure: Promise<void> } {
+  let tlsSocket!: TLSSocket;
   const secure = new Promise<void>((resolve, reject) => {
-    tlsSocket = tls.connect({ ...rest, host, port }, () => {
-      if ((options.rejectUnauthorized ?? true) && !tlsSocket.authorized) {
+    tlsSocket = tls.connect(connection, () => {
+      if ((connection.rejectUnauthorized ?? true) && !tlsSocket.authorized) {
         reject(tlsSocket.authorizationError);
         return;
       }
       resolve();
     });
+    // Set before the handshake ends: Node's identity check asks for it then.
     tlsSocket.getPeerCertificate = cachingGetPeerCertificate(tlsSocket);
     tlsSocket.on('error', (error) => reject(error));
-    // As on the plain socket before: no Nagle delay once TCP is up (the ClientHello is out).
-    tlsSocket.once('connect', () => tlsSocket.setNoDelay(true));
   });
   return { socket: tlsSocket, secure };
+}
+
+/** TLS over a connected plain socket (grpc-js's connector interface). */
+function connect(options: tls.ConnectionOptions, socket: Socket): Promise<{ socket: Socket; secure: boolean }> {
+  const tlsSocket = secureSocket({ socket, ...options });
+  return tlsSocket.secure.then(() => ({ socket: tlsSocket.socket, secure: true }));
+}
+
+/** TCP opened by the TLS socket itself (h2-grpc.ts: Dial.connector.open). */
+function open(options: tls.ConnectionOptions, host: string, port: number): { socket: Socket; secure: Promise<unknown> } {
+  const { socket: _none, ...rest } = options;
+  const opened = secureSocket({ ...rest, host, port });
+  // As on a plain socket: no Nagle delay once TCP is up (the ClientHello is out).
+  opened.socket.once('connect', () => opened.socket.setNoDelay(true));
+  return opened;
 }
 
 class CachingCredentials extends grpc.ChannelCredentials {
