@@ -9,7 +9,8 @@ import { loadProfile, serialFor, type DeviceProfile } from './identity/profile.j
 import type { DeviceView } from './rpcs/types.js';
 import { dispatchInFormat } from './rpcs/reply-format.js';
 import { NetconfSession, type NetconfFaults } from '../netconf/session.js';
-import { createConfigDatastore, type JunosDatastore } from './config/datastore.js';
+import { createConfigDatastore, parseInitial, type JunosDatastore } from './config/datastore.js';
+import { factoryCopy } from './config/factory.js';
 import { lockStateDir, type StateLock } from './config/state-lock.js';
 import { ownDirSync } from '../own-files.js';
 import { syslogOf } from './identity/syslog.js';
@@ -329,11 +330,14 @@ export class EmulatedDevice implements DeviceView {
       held = lockStateDir(opts.stateDir, opts.owner ?? `nc-grpc-device, pid ${process.pid}`);
     }
     const make = async (initialTime?: number, lock?: ConfigDatastoreOptions['heldLock']) => {
-      // The factory configuration names the device with its own host name (made only when needed).
-      const initialConfig = { ...profile.initialConfig, content: profile.initialConfig.content.replace(/\{\{hostname\}\}/g, hostname) };
+      // The factory configuration names the device with its own host name (made only when
+      // needed); parsed once per profile, a copy for each device (config/factory.ts).
+      const template = profile.initialConfig;
+      const initialConfig = { ...template, content: template.content.replace(/\{\{hostname\}\}/g, hostname) };
+      const initialCopy = () => factoryCopy(`datastore ${template.format}`, template.content, (content) => parseInitial({ format: template.format, content }), hostname);
       const heldLock = lock ?? held;
       held = undefined; // the datastore owns it now (and releases it if it fails)
-      return factory({ stateDir: opts.stateDir, initialConfig, now, owner: opts.owner, report, schema, ...(heldLock ? { heldLock } : {}), ...(initialTime !== undefined ? { initialTime } : {}) });
+      return factory({ stateDir: opts.stateDir, initialConfig, initialCopy, now, owner: opts.owner, report, schema, ...(heldLock ? { heldLock } : {}), ...(initialTime !== undefined ? { initialTime } : {}) });
     };
     const device = new EmulatedDevice(profile, hostname, serial, opts.lazy ? make : await make(), logger, now, opts.maxMessageBytes, opts.faults);
     if (held) device.unbuiltLock = held;

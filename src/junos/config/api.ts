@@ -6,6 +6,7 @@
 import type { RpcError } from '../../netconf/rpc-error.js';
 import type { XmlElement } from '../../netconf/xml.js';
 import type { Schema } from '../../schema/index.js';
+import type { ConfigTree } from './tree.js';
 
 export type ConfigFormat = 'xml' | 'text' | 'set' | 'json';
 export type LoadAction = 'merge' | 'replace' | 'override' | 'update' | 'set';
@@ -173,6 +174,12 @@ export interface ConfigDatastoreOptions {
   stateDir?: string;
   /** The factory-default configuration (text or XML) when the state directory is empty. */
   initialConfig: { format: 'text' | 'xml' | 'set'; content: string };
+  /**
+   * The factory configuration already parsed, with its stored form (config/factory.ts: a
+   * copy of a tree parsed once per profile); the datastore keeps the tree. Without it,
+   * initialConfig is parsed.
+   */
+  initialCopy?: () => { tree: ConfigTree; stored: string };
   /** Device clock (for commit times and confirmed-commit timers); defaults to Date.now. */
   now?: () => number;
   /** What holds the state directory's lock (named to a second process refused it). */

@@ -137,7 +137,8 @@ function timerAt(due: number, fire: () => void, holder: { timer?: NodeJS.Timeout
   return timer;
 }
 
-function parseInitial(init: ConfigDatastoreOptions['initialConfig']): ConfigTree {
+/** The factory configuration as the datastore reads it (text, `set` commands or XML). */
+export function parseInitial(init: ConfigDatastoreOptions['initialConfig']): ConfigTree {
   switch (init.format) {
     case 'text':
       return parseText(init.content);
@@ -149,6 +150,10 @@ function parseInitial(init: ConfigDatastoreOptions['initialConfig']): ConfigTree
     case 'xml':
       return new ConfigTree(clean(parseXmlConfig(parseXml(init.content)).root));
   }
+}
+
+function fresh(tree: ConfigTree): { tree: ConfigTree; stored: string } {
+  return { tree, stored: encodeTree(tree) };
 }
 
 function rpcErr(message: string, tag = 'operation-failed', type: RpcError['info']['type'] = 'protocol', extra: Partial<RpcError['info']> = {}): RpcError {
@@ -215,15 +220,15 @@ class Store implements JunosDatastore {
     }
     if (this.revisions.length === 0) {
       let tree: ConfigTree;
+      let stored: string;
       try {
-        tree = parseInitial(this.opts.initialConfig);
+        ({ tree, stored } = this.opts.initialCopy?.() ?? fresh(parseInitial(this.opts.initialConfig)));
       } catch (e) {
         this.lock?.release();
         if (e instanceof ConfigSyntaxError) throw new Error(e.describe('initial configuration').split('\n')[0]);
         if (e instanceof Error && e.name === 'XmlSyntaxError') throw new Error(`initial configuration: ${e.message}`);
         throw e;
       }
-      const stored = encodeTree(tree);
       const rev: Revision = { seq: this.files?.allocate() ?? 0, tree, stored, user: 'root', time: this.opts.initialTime ?? this.now(), client: 'other' };
       this.revisions = [rev];
       const failed = await this.save(rev);

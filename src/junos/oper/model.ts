@@ -42,6 +42,7 @@ import { hash32 } from '../../digest.js';
 import type { DeviceProfile, ProfileInterface } from '../identity/profile.js';
 import { ConfigTree, childrenNamed, entryName, leafValue, type ConfigNode } from '../config/tree.js';
 import { expandGroups } from '../config/groups.js';
+import { factoryTree } from '../config/factory.js';
 import { parseText } from '../config/text.js';
 import { parseSet } from '../config/set.js';
 import { parseXmlConfig } from '../config/xml-config.js';
@@ -822,10 +823,7 @@ export function hostNameOf(config: ConfigTree, identity: string): string {
 
 /** Parses a profile's factory configuration (text, set or XML). */
 export function parseInitialConfig(cfg: { format: 'text' | 'xml' | 'set'; content: string }, hostname: string): ConfigTree {
-  const content = cfg.content.replace(/\{\{hostname\}\}/g, hostname);
-  if (cfg.format === 'set') return parseSet(content);
-  if (cfg.format === 'xml') return parseXmlConfig(parseXml(content));
-  return parseText(content);
+  return factoryTree(`model ${cfg.format}`, cfg.content, (content) => (cfg.format === 'set' ? parseSet(content) : cfg.format === 'xml' ? parseXmlConfig(parseXml(content)) : parseText(content)), hostname);
 }
 
 /** What operModel() needs of a device. */
