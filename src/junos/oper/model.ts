@@ -508,8 +508,12 @@ export class OperModel {
     };
   }
 
+  /** The device's MAC base (one digest per model, not one per port). */
+  private macBase: number | undefined;
+
   private mac(index: number): string {
-    const tail = (hash32(this.input.identity, 'mac') + index * 1) & 0xffffff;
+    this.macBase ??= hash32(this.input.identity, 'mac');
+    const tail = (this.macBase + index * 1) & 0xffffff;
     const hex = tail.toString(16).padStart(6, '0');
     return `2c:6b:f5:${hex.slice(0, 2)}:${hex.slice(2, 4)}:${hex.slice(4, 6)}`;
   }
