@@ -28,7 +28,12 @@ interface Template {
   marked: boolean;
 }
 
-const templates = new Map<string, Template | null>();
+/**
+ * Templates by reader (`kind`) and text. Keyed by the text itself, the profile's one string,
+ * whose hash V8 keeps with it: a lookup costs no new kilobyte-long key.
+ */
+const templates = new Map<string, Map<string, Template | null>>();
+let templateCount = 0;
 
 /** The device's factory tree and its stored form. */
 export interface FactoryCopy {
@@ -36,8 +41,9 @@ export interface FactoryCopy {
   stored: string;
 }
 
-function template(key: string, content: string, parse: (text: string) => ConfigTree): Template | null {
-  let t = templates.get(key);
+function template(kind: string, content: string, parse: (text: string) => ConfigTree): Template | null {
+  let byText = templates.get(kind);
+  let t = byText?.get(content);
   if (t !== undefined) return t;
   const marked = content.includes(HOST);
   try {
@@ -46,8 +52,14 @@ function template(key: string, content: string, parse: (text: string) => ConfigT
   } catch {
     t = null; // each device's own parse reports the error, naming what it names
   }
-  if (templates.size >= MAX_TEMPLATES) templates.clear();
-  templates.set(key, t);
+  if (templateCount >= MAX_TEMPLATES) {
+    templates.clear();
+    templateCount = 0;
+    byText = undefined;
+  }
+  if (!byText) templates.set(kind, (byText = new Map()));
+  byText.set(content, t);
+  templateCount++;
   return t;
 }
 
@@ -71,8 +83,7 @@ function named(n: ConfigNode, host: string): ConfigNode {
  */
 export function factoryTree(kind: string, content: string, parse: (text: string) => ConfigTree, hostname: string): ConfigTree {
   const t = shared(kind, content, parse, hostname);
-  if (!t) return parse(content.replaceAll(HOST, hostname));
-  return new ConfigTree(t.marked ? named(t.tree.root, hostname) : cloneNode(t.tree.root));
+  return t ? copyOf(t, hostname) : parse(content.replaceAll(HOST, hostname));
 }
 
 /** factoryTree() with the tree's stored form (history-files.ts), for a datastore's first revision. */
@@ -83,11 +94,15 @@ export function factoryCopy(kind: string, content: string, parse: (text: string)
     return { tree, stored: encodeTree(tree) };
   }
   // The marker and a plain name are written as they are in the stored form (JSON).
-  return { tree: factoryTree(kind, content, parse, hostname), stored: t.marked ? t.stored.replaceAll(MARK, hostname) : t.stored };
+  return { tree: copyOf(t, hostname), stored: t.marked ? t.stored.replaceAll(MARK, hostname) : t.stored };
+}
+
+function copyOf(t: Template, hostname: string): ConfigTree {
+  return new ConfigTree(t.marked ? named(t.tree.root, hostname) : cloneNode(t.tree.root));
 }
 
 /** The template for this text and name, or null when the device's own text must be parsed. */
 function shared(kind: string, content: string, parse: (text: string) => ConfigTree, hostname: string): Template | null {
   if (content.includes(MARK) || (content.includes(HOST) && !PLAIN.test(hostname))) return null;
-  return template(`${kind}\u0000${content}`, content, parse);
+  return template(kind, content, parse);
 }
