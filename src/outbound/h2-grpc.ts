@@ -1,39 +1,42 @@
 /**
- * A small gRPC client on Node's http2 for the device's outbound calls: one TCP/TLS/HTTP/2
- * connection to one NMS server, unary and bidi calls on it, status from trailers, keepalive
- * pings, cancellation. It stands in for a grpc-js channel, whose machinery (resolver, load
+ * A small gRPC client for the device's outbound calls: one TCP/TLS/HTTP/2 connection to one
+ * NMS server, unary and bidi calls on it, status from trailers, keepalive pings,
+ * cancellation. It stands in for a grpc-js channel, whose machinery (resolver, load
  * balancer, subchannel pool, retry and filter stacks, a dozen timers and closures per call)
- * a fleet of thousands of idle devices pays for in CPU at connect and in memory.
+ * a fleet of thousands of idle devices pays for in CPU at connect and in memory. Its HTTP/2
+ * is our own (h2-connection.ts), not Node's http2 session: see there why.
  *
  * What the NMS sees is grpc-js's own: the TCP socket, TLS (the connector of the same
  * grpc-js channel credentials: secure context, ALPN h2, server name, identity check), the
- * HTTP/2 session options and SETTINGS, the request headers in grpc-js's order (metadata,
- * grpc-accept-encoding, accept-encoding, grpc-timeout, then :authority, user-agent
- * `grpc-node-js/<version>`, content-type, :method, :path, te), the length-prefixed messages,
- * the half-close, RST_STREAM codes and keepalive PINGs. test/outbound/h2-grpc-wire.test.ts
+ * HTTP/2 SETTINGS, the request headers in the order Node's http2 sent grpc-js's
+ * (pseudo-headers, then the metadata, grpc-accept-encoding, accept-encoding, grpc-timeout,
+ * user-agent `grpc-node-js/<version>`, content-type, te), the length-prefixed messages, the
+ * half-close, RST_STREAM codes and keepalive PINGs. test/outbound/h2-grpc-wire.test.ts
  * records both clients on a plain http2 server and compares them.
  *
  * The one difference is in how the request headers are coded: the same fields, but none put
- * in HPACK's dynamic table (our encoder's table is 0 bytes, so they go as literals). A
- * connection carries one session's two or three calls, too few for the table to save much,
- * and its entries are small allocations on both sides that live as long as the connection
- * and are freed by the garbage collector when it goes (one connection per session): a
- * fleet's and an NMS's full collections paid for those frees in their pauses. The SETTINGS stay grpc-js's (a peer's table for what the NMS sends
- * us is the NMS's choice: asking for none made an NMS whose encoder ignores the setting fail).
+ * in HPACK's dynamic table (our encoder's table is 0 bytes, so they go as literals, coded
+ * byte for byte as nghttp2 codes them with such a table). A connection carries one session's
+ * two or three calls, too few for the table to save much, and its entries are small
+ * allocations on both sides that live as long as the connection and are freed by the
+ * garbage collector when it goes (one connection per session): a fleet's and an NMS's full
+ * collections paid for those frees in their pauses. The SETTINGS stay grpc-js's (a peer's
+ * table for what the NMS sends us is the NMS's choice: asking for none made an NMS whose
+ * encoder ignores the setting fail).
  *
  * Errors are grpc-js's status codes and texts (UNAVAILABLE "Connection dropped" on a lost
  * connection, CANCELLED "Cancelled on client", ...), so the link code reads them as before.
  */
-import http2 from 'node:http2';
 import net from 'node:net';
 import { isIP } from 'node:net';
-import { Duplex, addAbortSignal } from 'node:stream';
+import { Duplex } from 'node:stream';
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import zlib from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
 import type { ServerConfig } from './config-types.js';
 import { oneLine } from '../printable.js';
+import { H2Connection, H2Error, type ConnectionSink, type H2Stream, type Headers, type StreamSink } from './h2-connection.js';
 
 const require = createRequire(import.meta.url);
 const GRPC_JS_VERSION = (require('@grpc/grpc-js/package.json') as { version: string }).version;
@@ -48,19 +51,6 @@ const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 /** How long a closed connection with no call left may take to end before it is destroyed. */
 const CLOSE_GRACE_MS = 5_000;
 const Status = grpc.status;
-const C = http2.constants;
-
-/**
- * Cancels a stream with RST_STREAM (CANCEL) alone. Node's stream.close(code) ends the
- * writable side first, so the peer sees END_STREAM (a half-close) and the RST only a loop
- * turn later: to a server, a cancelled call looked closed by the client for as long as this
- * process was busy. Destroying the stream with an AbortError (what an aborted signal does,
- * at once when it is already aborted) sends the RST and nothing before it.
- */
-const CANCELLED_SIGNAL = AbortSignal.abort();
-function cancelStream(stream: http2.ClientHttp2Stream): void {
-  addAbortSignal(CANCELLED_SIGNAL, stream);
-}
 
 /** A method as @grpc/proto-loader defines it (its path and protobuf codecs). */
 export interface Method<Req, Res> {
@@ -154,9 +144,9 @@ interface CallListener {
 }
 
 /** One connection to one server, opened on first use (or connect()), never reopened. */
-export class H2Channel {
+export class H2Channel implements ConnectionSink {
   private state: State = 'idle';
-  private session: http2.ClientHttp2Session | undefined;
+  private session: H2Connection | undefined;
   private socket: net.Socket | undefined;
   private lastError = 'Failed to connect';
   /** Calls started before the connection was up. */
@@ -218,50 +208,12 @@ export class H2Channel {
   private startSession(tlsSocket: net.Socket): void {
     if (this.state !== 'connecting') return void tlsSocket.destroy();
     this.socket = tlsSocket;
-    const session = http2.connect(`https://${this.dial.authority}`, {
-      createConnection: () => tlsSocket,
-      // Nothing we send goes in HPACK's dynamic table (the header comment says why).
-      settings: { initialWindowSize: http2.getDefaultSettings?.()?.initialWindowSize ?? 65535 },
-      maxDeflateDynamicTableSize: 0,
-      maxSendHeaderBlockLength: Number.MAX_SAFE_INTEGER,
-      maxSessionMemory: Number.MAX_SAFE_INTEGER,
-    });
-    this.session = session;
-    let message = 'Failed to connect';
-    const onError = (err: Error) => {
-      message = err.message;
-      session.destroy();
-      this.connectFailed(message);
-    };
-    const onClose = () => {
-      session.destroy();
-      setImmediate(() => this.connectFailed(message));
-    };
-    session.once('error', onError);
-    session.once('close', onClose);
-    tlsSocket.once('error', onError);
-    tlsSocket.once('close', onClose);
-    session.once('remoteSettings', () => {
-      session.removeAllListeners();
-      tlsSocket.removeListener('error', onError);
-      tlsSocket.removeListener('close', onClose);
-      if (this.state !== 'connecting') return;
-      this.ready(session, tlsSocket);
-    });
+    this.session = new H2Connection(tlsSocket, this);
   }
 
-  private ready(session: http2.ClientHttp2Session, socket: net.Socket): void {
-    // Plain listeners (lost() and the GOAWAY rule act once by themselves): `once` would add
-    // a wrapper and its state to each, kept for as long as the connection waits.
-    const lost = () => this.lost();
-    session.on('close', lost);
-    session.on('error', lost);
-    socket.on('close', lost);
-    // A GOAWAY takes no new calls; the open ones run on until the server ends them or the
-    // connection closes (as in grpc-js).
-    session.on('goaway', () => {
-      if (this.state === 'ready') this.setState('gone');
-    });
+  /** @internal The server's SETTINGS: the first makes the connection ready. */
+  onRemoteSettings(): void {
+    if (this.state !== 'connecting') return;
     this.setState('ready');
     const waiting = this.waiting;
     this.waiting = [];
@@ -269,14 +221,27 @@ export class H2Channel {
     if (this.closed && this.active.size === 0) this.shutdown();
   }
 
+  /** @internal A GOAWAY takes no new calls; the open ones run on until the server ends them or the connection closes (as in grpc-js). */
+  onGoaway(): void {
+    if (this.state === 'ready') this.setState('gone');
+  }
+
+  /** @internal The connection is over: before it was up, connecting failed; after, it is lost. */
+  onConnectionClose(error?: Error): void {
+    clearTimeout(this.closeTimer);
+    if (this.state === 'connecting') this.connectFailed(error?.message ?? 'Failed to connect');
+    else this.lost();
+  }
+
   private connectFailed(message: string): void {
     if (this.state !== 'connecting') return;
     this.lastError = message;
-    this.session?.destroy();
-    this.socket?.destroy();
+    const { session, socket } = this;
     this.session = undefined;
     this.socket = undefined;
     this.setState('failed');
+    session?.destroy();
+    socket?.destroy();
     const waiting = this.waiting;
     this.waiting = [];
     for (const ex of waiting) ex.endCall({ code: Status.UNAVAILABLE, details: `No connection established. Last error: ${message}`, metadata: new grpc.Metadata() });
@@ -291,7 +256,7 @@ export class H2Channel {
     for (const ex of this.active) ex.onDisconnect();
     // Give the calls a turn to see the close first, then let the connection go.
     const session = this.session;
-    setImmediate(() => session?.destroy());
+    if (session && !session.destroyed) setImmediate(() => session.destroy());
   }
 
   private setState(state: State): void {
@@ -347,13 +312,12 @@ export class H2Channel {
     if (this.state === 'connecting' || this.state === 'idle') {
       const waiting = this.waiting;
       this.waiting = [];
-      if (this.state === 'connecting') {
-        this.session?.destroy();
-        this.socket?.destroy();
-        this.session = undefined;
-        this.socket = undefined;
-        this.setState('failed');
-      } else this.setState('failed');
+      const { session, socket } = this;
+      this.session = undefined;
+      this.socket = undefined;
+      this.setState('failed');
+      session?.destroy();
+      socket?.destroy();
       for (const ex of waiting) ex.endCall({ code: Status.UNAVAILABLE, details: 'Channel has been shut down', metadata: new grpc.Metadata() });
       return;
     }
@@ -388,9 +352,9 @@ export class H2Channel {
 
   private open(ex: Exchange): void {
     const session = this.session!;
-    let stream: http2.ClientHttp2Stream;
+    let stream: H2Stream;
     try {
-      stream = session.request(ex.headers(this.dial.authority));
+      stream = session.request(ex.headers(this.dial.authority), ex);
     } catch (err) {
       this.lost();
       ex.endCall({ code: Status.UNAVAILABLE, details: (err as Error).message, metadata: new grpc.Metadata() });
@@ -417,11 +381,10 @@ export class H2Channel {
     const session = this.session;
     if (!session || session.destroyed) return;
     if (!session.closed) session.close();
-    if (this.active.size > 0 || this.closeTimer) return;
+    if (this.active.size > 0 || this.closeTimer || session.destroyed) return;
     const timer = setTimeout(() => session.destroy(), CLOSE_GRACE_MS);
     timer.unref();
     this.closeTimer = timer;
-    session.once('close', () => clearTimeout(timer));
   }
 
   private startKeepalive(): void {
@@ -474,8 +437,8 @@ export class H2Channel {
  * One call's HTTP/2 stream: headers out, messages both ways, status in; what grpc-js's
  * subchannel call does, for one listener.
  */
-export class Exchange {
-  private stream: http2.ClientHttp2Stream | undefined;
+export class Exchange implements StreamSink {
+  private stream: H2Stream | undefined;
   private decoder: { write(data: Buffer): Buffer[] } | undefined;
   private finalStatus: grpc.StatusObject | undefined;
   private statusOut = false;
@@ -485,9 +448,10 @@ export class Exchange {
   /** The response's content-type (grpc-js does not check it; a failed call names a wrong one). */
   private contentType: string | undefined;
   private readsClosed = false;
+  /** The connection's failure under the stream (a socket error, an HTTP/2 protocol error). */
+  private internalError: (Error & { code?: string }) | undefined;
   private serverEnded = false;
   private connectionDropped = false;
-  private internalError: (Error & { code?: string }) | undefined;
   /** Writes (and the half-close) made before the stream exists. */
   private queued: { frame?: Buffer; cb?: (err?: Error | null) => void; end?: true }[] = [];
   private deadlineTimer: NodeJS.Timeout | undefined;
@@ -507,58 +471,45 @@ export class Exchange {
     }
   }
 
-  /** The request headers, in grpc-js's order. */
-  headers(authority: string): http2.OutgoingHttpHeaders {
+  /**
+   * The request headers as Node's http2 sent grpc-js's: the pseudo-headers first (:authority,
+   * :method, :path, :scheme), then the metadata, grpc-accept-encoding, accept-encoding,
+   * grpc-timeout, user-agent, content-type, te. A repeated metadata key is repeated fields.
+   */
+  headers(authority: string): [string, string][] {
     const md = this.metadata.clone();
     md.set('grpc-accept-encoding', 'identity,deflate,gzip');
     md.set('accept-encoding', 'identity');
     if (this.deadline !== undefined && Number.isFinite(this.deadline)) md.set('grpc-timeout', timeoutText(this.deadline));
-    const headers = md.toHttp2Headers() as http2.OutgoingHttpHeaders;
-    headers[C.HTTP2_HEADER_AUTHORITY] = authority;
-    headers[C.HTTP2_HEADER_USER_AGENT] = USER_AGENT;
-    headers[C.HTTP2_HEADER_CONTENT_TYPE] = 'application/grpc';
-    headers[C.HTTP2_HEADER_METHOD] = 'POST';
-    headers[C.HTTP2_HEADER_PATH] = this.path;
-    headers[C.HTTP2_HEADER_TE] = 'trailers';
-    return headers;
+    const fields: [string, string][] = [
+      [':authority', authority],
+      [':method', 'POST'],
+      [':path', this.path],
+      [':scheme', 'https'],
+    ];
+    const map = md.toHttp2Headers();
+    for (const name of Object.keys(map)) {
+      const value = map[name];
+      if (Array.isArray(value)) for (const v of value) fields.push([name, String(v)]);
+      else if (value !== undefined) fields.push([name, String(value)]);
+    }
+    fields.push(['user-agent', USER_AGENT], ['content-type', 'application/grpc'], ['te', 'trailers']);
+    return fields;
   }
 
   start(): void {
     this.channel.start(this);
   }
 
-  attach(stream: http2.ClientHttp2Stream): void {
+  attach(stream: H2Stream): void {
+    this.stream = stream;
     if (this.finalStatus) {
       // Cancelled while the connection was coming up.
-      stream.on('error', () => {});
-      cancelStream(stream);
+      stream.reset(H2Error.CANCEL);
       this.channel.ended(this);
       return;
     }
-    this.stream = stream;
     this.decoder = new StreamDecoder(MAX_MESSAGE_BYTES);
-    stream.on('response', (headers, flags) => {
-      this.httpStatus = headers[':status'];
-      const type = headers['content-type'];
-      this.contentType = typeof type === 'string' ? type : '';
-      const encoding = headers['grpc-encoding'];
-      if (typeof encoding === 'string') this.encoding = encoding;
-      if (flags & C.NGHTTP2_FLAG_END_STREAM) this.handleTrailers(headers);
-    });
-    stream.on('trailers', (headers) => this.handleTrailers(headers));
-    stream.on('data', (data: Buffer) => this.onData(data));
-    stream.on('end', () => {
-      this.readsClosed = true;
-      this.maybeOutputStatus();
-    });
-    stream.on('close', () => {
-      this.serverEnded = true;
-      process.nextTick(() => this.onStreamClose(stream.rstCode));
-    });
-    stream.on('error', (err: Error & { code?: string }) => {
-      // ABORT_ERR: our own cancel (cancelStream).
-      if (err.code !== 'ERR_HTTP2_STREAM_ERROR' && err.code !== 'ABORT_ERR') this.internalError = err;
-    });
     const queued = this.queued;
     this.queued = [];
     for (const q of queued) {
@@ -566,6 +517,35 @@ export class Exchange {
       if (q.end) stream.end();
     }
     if (this.held) stream.pause();
+  }
+
+  /** @internal The response's headers (trailers-only when they end the stream). */
+  onResponse(headers: Headers, trailersOnly: boolean): void {
+    if (this.statusOut && !this.stream) return;
+    this.httpStatus = headers[':status'] as number | undefined;
+    const type = headers['content-type'];
+    this.contentType = typeof type === 'string' ? type : '';
+    const encoding = headers['grpc-encoding'];
+    if (typeof encoding === 'string') this.encoding = encoding;
+    if (trailersOnly) this.handleTrailers(headers);
+  }
+
+  /** @internal */
+  onTrailers(headers: Headers): void {
+    this.handleTrailers(headers);
+  }
+
+  /** @internal */
+  onEnd(): void {
+    this.readsClosed = true;
+    this.maybeOutputStatus();
+  }
+
+  /** @internal The stream is over (code: the RST_STREAM code, NO_ERROR when both sides ended). */
+  onClose(code: number, error?: Error): void {
+    this.serverEnded = true;
+    if (error) this.internalError = error;
+    process.nextTick(() => this.onStreamClose(code));
   }
 
   /** Sends one message (framed); `cb` once written. */
@@ -582,7 +562,7 @@ export class Exchange {
       this.queued.push({ frame, cb });
       return;
     }
-    this.stream.write(frame, (err?: Error | null) => cb && process.nextTick(() => cb(err)));
+    this.stream.write(frame, cb && ((err?: Error | null) => process.nextTick(() => cb(err))));
   }
 
   halfClose(): void {
@@ -612,7 +592,8 @@ export class Exchange {
     setImmediate(() => this.endCall({ code: Status.UNAVAILABLE, details: 'Connection dropped', metadata: new grpc.Metadata() }));
   }
 
-  private onData(data: Buffer): void {
+  /** @internal */
+  onData(data: Buffer): void {
     if (this.statusOut) return;
     let messages: Buffer[];
     try {
@@ -655,11 +636,11 @@ export class Exchange {
     }
   }
 
-  private handleTrailers(headers: http2.IncomingHttpHeaders): void {
+  private handleTrailers(headers: Headers): void {
     this.serverEnded = true;
     let metadata: grpc.Metadata;
     try {
-      metadata = grpc.Metadata.fromHttp2Headers(headers);
+      metadata = grpc.Metadata.fromHttp2Headers(headers as Parameters<typeof grpc.Metadata.fromHttp2Headers>[0]);
     } catch {
       metadata = new grpc.Metadata();
     }
@@ -702,7 +683,7 @@ export class Exchange {
     let code: grpc.status;
     let details: string;
     switch (rstCode) {
-      case C.NGHTTP2_NO_ERROR:
+      case H2Error.NO_ERROR:
         if (this.finalStatus) return;
         if (this.httpStatus && this.httpStatus !== 200) ({ code, details } = httpStatusToGrpc(this.httpStatus));
         else {
@@ -710,11 +691,11 @@ export class Exchange {
           details = `Received RST_STREAM with code ${rstCode} (Call ended without gRPC status)`;
         }
         break;
-      case C.NGHTTP2_REFUSED_STREAM:
+      case H2Error.REFUSED_STREAM:
         code = Status.UNAVAILABLE;
         details = 'Stream refused by server';
         break;
-      case C.NGHTTP2_CANCEL:
+      case H2Error.CANCEL:
         if (this.connectionDropped) {
           code = Status.UNAVAILABLE;
           details = 'Connection dropped';
@@ -723,15 +704,15 @@ export class Exchange {
           details = 'Call cancelled';
         }
         break;
-      case C.NGHTTP2_ENHANCE_YOUR_CALM:
+      case H2Error.ENHANCE_YOUR_CALM:
         code = Status.RESOURCE_EXHAUSTED;
         details = 'Bandwidth exhausted or memory limit exceeded';
         break;
-      case C.NGHTTP2_INADEQUATE_SECURITY:
+      case H2Error.INADEQUATE_SECURITY:
         code = Status.PERMISSION_DENIED;
         details = 'Protocol not secure enough';
         break;
-      case C.NGHTTP2_INTERNAL_ERROR:
+      case H2Error.INTERNAL_ERROR:
         code = Status.INTERNAL;
         if (!this.internalError) details = `Received RST_STREAM with code ${rstCode} (Internal server error)`;
         else if (this.internalError.code === 'ECONNRESET' || this.internalError.code === 'ETIMEDOUT') {
@@ -779,12 +760,11 @@ export class Exchange {
 
   private destroyStream(): void {
     const stream = this.stream!;
-    if (stream.destroyed) return;
+    if (stream.closed) return;
     if (this.serverEnded) {
       if (!stream.writableEnded) stream.end();
     } else {
-      if (this.finalStatus?.code === Status.OK) stream.close(C.NGHTTP2_NO_ERROR);
-      else cancelStream(stream);
+      stream.reset(this.finalStatus?.code === Status.OK ? H2Error.NO_ERROR : H2Error.CANCEL);
     }
   }
 }
