@@ -325,6 +325,8 @@ export class H2Connection {
   /** Streams with DATA or an end to send. */
   private sending = new Set<H2Stream>();
   private nextId = 1;
+  /** The highest stream id the server promised (PUSH_PROMISE), each refused: its frames are read and dropped. */
+  private maxPromised = 0;
   private readonly encoder = new HeaderEncoder();
   private readonly decoder = new HeaderDecoder();
   // The peer's settings.
@@ -735,7 +737,7 @@ export class H2Connection {
     const body = this.unpad(flags, payload);
     const stream = this.streams.get(id);
     if (!stream) {
-      if (id >= this.nextId) throw new ConnectionError(H2Error.PROTOCOL_ERROR, 'DATA on an idle stream');
+      if (id % 2 === 0 ? id > this.maxPromised : id >= this.nextId) throw new ConnectionError(H2Error.PROTOCOL_ERROR, 'DATA on an idle stream');
       // A stream closed here: the bytes still count against the connection's window.
       this.connConsumed(length);
       return;
@@ -766,12 +768,15 @@ export class H2Connection {
 
   private onHeadersFrame(flags: number, id: number, payload: Buffer, push: boolean): void {
     if (id === 0) throw new ConnectionError(H2Error.PROTOCOL_ERROR, 'header block on stream 0');
-    if (id % 2 === 0 || id >= this.nextId) throw new ConnectionError(H2Error.PROTOCOL_ERROR, 'headers on a stream this side did not open');
+    const refusedPush = id % 2 === 0 && id <= this.maxPromised && !push;
+    if (!refusedPush && (id % 2 === 0 || id >= this.nextId)) throw new ConnectionError(H2Error.PROTOCOL_ERROR, 'headers on a stream this side did not open');
     let body = this.unpad(flags, payload);
     if (push) {
       // The promised stream's id, then the block: refused, the block still decoded (HPACK state).
       if (body.length < 4) throw new ConnectionError(H2Error.FRAME_SIZE_ERROR, 'PUSH_PROMISE too short');
       const promised = body.readUInt32BE(0) & 0x7fffffff;
+      if (promised === 0 || promised % 2 !== 0 || promised <= this.maxPromised) throw new ConnectionError(H2Error.PROTOCOL_ERROR, 'PUSH_PROMISE of a stream id not new and even');
+      this.maxPromised = promised;
       const rst = Buffer.alloc(4);
       rst.writeUInt32BE(H2Error.REFUSED_STREAM, 0);
       this.send(frame(RST_STREAM, 0, promised, rst));

@@ -347,3 +347,21 @@ test('a cancelled stream sends RST_STREAM alone; the server\'s late frames for i
   assert.equal(conn.destroyed, false);
   assert.deepEqual(ev.stream, [`close ${H2Error.CANCEL}`]);
 });
+
+test('a server push is refused: RST_STREAM REFUSED_STREAM, its block decoded (the table stays in step), its frames dropped', async () => {
+  const { sock, conn, ev, sink } = open();
+  sock.push(settings());
+  await tick();
+  conn.request(FIELDS, sink).end();
+  const comp = hpack.compressor.create({ table: { maxSize: 4096 } });
+  sock.push(h2Frame(0x5, 0x4, 1, Buffer.concat([u32(2), serverBlock(comp, [[':method', 'GET'], [':path', '/pushed'], ['x-indexed', 'by the push']])])));
+  sock.push(h2Frame(0x1, 0x4, 2, serverBlock(comp, [[':status', '200'], ['x-indexed', 'by the push']])));
+  sock.push(h2Frame(0x0, 0x1, 2, Buffer.from('pushed body')));
+  sock.push(h2Frame(0x1, 0x5, 1, serverBlock(comp, [[':status', '200'], ['grpc-status', '0'], ['x-indexed', 'by the push']])));
+  await tick();
+  assert.equal(conn.destroyed, false);
+  const rst = sock.frames().find((f) => f.type === 0x3)!;
+  assert.deepEqual([rst.id, rst.payload.readUInt32BE(0)], [2, H2Error.REFUSED_STREAM]);
+  assert.deepEqual(ev.stream, ['response only', 'end', 'close 0']);
+  assert.equal(ev.headers[0]['x-indexed'], 'by the push');
+});
