@@ -236,15 +236,19 @@ export class H2Channel implements ConnectionSink {
   private connectFailed(message: string): void {
     if (this.state !== 'connecting') return;
     this.lastError = message;
-    const { session, socket } = this;
+    this.abandon(`No connection established. Last error: ${message}`);
+  }
+
+  /** Gives up the connection being made (state failed): its socket destroyed, the calls waiting for it ended UNAVAILABLE with `details`. */
+  private abandon(details: string): void {
+    const { session, socket, waiting } = this;
     this.session = undefined;
     this.socket = undefined;
+    this.waiting = [];
     this.setState('failed');
     session?.destroy();
     socket?.destroy();
-    const waiting = this.waiting;
-    this.waiting = [];
-    for (const ex of waiting) ex.endCall({ code: Status.UNAVAILABLE, details: `No connection established. Last error: ${message}`, metadata: new grpc.Metadata() });
+    for (const ex of waiting) ex.endCall({ code: Status.UNAVAILABLE, details, metadata: new grpc.Metadata() });
   }
 
   /** The connection closed, failed, got a GOAWAY or missed a keepalive answer: no new calls; open ones end UNAVAILABLE. */
@@ -309,18 +313,7 @@ export class H2Channel implements ConnectionSink {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.state === 'connecting' || this.state === 'idle') {
-      const waiting = this.waiting;
-      this.waiting = [];
-      const { session, socket } = this;
-      this.session = undefined;
-      this.socket = undefined;
-      this.setState('failed');
-      session?.destroy();
-      socket?.destroy();
-      for (const ex of waiting) ex.endCall({ code: Status.UNAVAILABLE, details: 'Channel has been shut down', metadata: new grpc.Metadata() });
-      return;
-    }
+    if (this.state === 'connecting' || this.state === 'idle') return this.abandon('Channel has been shut down');
     if (this.state === 'ready' || this.state === 'gone') this.shutdown();
     this.notify();
   }

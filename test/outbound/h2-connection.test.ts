@@ -106,6 +106,14 @@ function open(): { sock: FakeSocket; conn: H2Connection; ev: Events; sink: Strea
   return { sock, conn, ev, sink, connSink };
 }
 
+/** A connection past the server's (empty) SETTINGS. */
+async function openReady(): Promise<ReturnType<typeof open>> {
+  const opened = open();
+  opened.sock.push(settings());
+  await tick();
+  return opened;
+}
+
 const FIELDS: [string, string][] = [
   [':authority', '127.0.0.1:32767'],
   [':method', 'POST'],
@@ -209,9 +217,7 @@ test('a connection: preface and SETTINGS first, SETTINGS acknowledged, a call wi
 });
 
 test('what the server sends is read in any split, at a cost linear in its size', async () => {
-  const { sock, conn, ev, sink } = open();
-  sock.push(settings());
-  await tick();
+  const { sock, conn, ev, sink } = await openReady();
   conn.request(FIELDS, sink).end();
   const comp = hpack.compressor.create({ table: { maxSize: 4096 } });
   const bytes = Buffer.concat([
@@ -231,9 +237,7 @@ test('what the server sends is read in any split, at a cost linear in its size',
 });
 
 test('a paused stream keeps the server to its window: no WINDOW_UPDATE until it reads again', async () => {
-  const { sock, conn, ev, sink } = open();
-  sock.push(settings());
-  await tick();
+  const { sock, conn, ev, sink } = await openReady();
   const stream = conn.request(FIELDS, sink);
   stream.pause();
   const comp = hpack.compressor.create({ table: { maxSize: 4096 } });
@@ -249,9 +253,7 @@ test('a paused stream keeps the server to its window: no WINDOW_UPDATE until it 
 });
 
 test('PINGs: answered with the same payload; ours answered in turn; a flood ends the connection in nghttp2\'s words', async () => {
-  const { sock, conn, ev, sink } = open();
-  sock.push(settings());
-  await tick();
+  const { sock, conn, ev, sink } = await openReady();
   const payload = Buffer.from('12345678');
   sock.push(h2Frame(0x6, 0, 0, payload));
   await tick();
@@ -301,9 +303,7 @@ test('protocol errors end the connection with a GOAWAY naming them', async () =>
 
 test('GOAWAY from the server: with an error the open streams end with its code; without, they run to their end', async () => {
   {
-    const { sock, conn, ev, sink } = open();
-    sock.push(settings());
-    await tick();
+    const { sock, conn, ev, sink } = await openReady();
     conn.request(FIELDS, sink);
     await tick();
     sock.push(h2Frame(0x7, 0, 0, Buffer.concat([u32(1), u32(H2Error.ENHANCE_YOUR_CALM)])));
@@ -312,9 +312,7 @@ test('GOAWAY from the server: with an error the open streams end with its code; 
     assert.deepEqual(ev.stream, ['close 11 Session closed with error code 11']);
   }
   {
-    const { sock, conn, ev, sink } = open();
-    sock.push(settings());
-    await tick();
+    const { sock, conn, ev, sink } = await openReady();
     conn.request(FIELDS, sink).end();
     conn.request(FIELDS, sink);
     await tick();
@@ -331,9 +329,7 @@ test('GOAWAY from the server: with an error the open streams end with its code; 
 });
 
 test('a cancelled stream sends RST_STREAM alone; the server\'s late frames for it are read and dropped', async () => {
-  const { sock, conn, ev, sink } = open();
-  sock.push(settings());
-  await tick();
+  const { sock, conn, ev, sink } = await openReady();
   const stream = conn.request(FIELDS, sink);
   stream.write(Buffer.from('hello'));
   stream.reset(H2Error.CANCEL);
@@ -349,9 +345,7 @@ test('a cancelled stream sends RST_STREAM alone; the server\'s late frames for i
 });
 
 test('a server push is refused: RST_STREAM REFUSED_STREAM, its block decoded (the table stays in step), its frames dropped', async () => {
-  const { sock, conn, ev, sink } = open();
-  sock.push(settings());
-  await tick();
+  const { sock, conn, ev, sink } = await openReady();
   conn.request(FIELDS, sink).end();
   const comp = hpack.compressor.create({ table: { maxSize: 4096 } });
   sock.push(h2Frame(0x5, 0x4, 1, Buffer.concat([u32(2), serverBlock(comp, [[':method', 'GET'], [':path', '/pushed'], ['x-indexed', 'by the push']])])));
