@@ -376,6 +376,8 @@ export class H2Connection {
     socket.on('error', this.onSocketError);
     this.send(PREFACE);
     this.send(OUR_SETTINGS);
+    // A socket that closed between its handshake and here says so no more: over at once.
+    if (socket.destroyed) process.nextTick(() => this.socketGone());
   }
 
   /** Opens a stream with `fields` as its request headers (pseudo-headers first). */

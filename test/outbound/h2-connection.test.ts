@@ -359,3 +359,18 @@ test('a server push is refused: RST_STREAM REFUSED_STREAM, its block decoded (th
   assert.deepEqual(ev.stream, ['response only', 'end', 'close 0']);
   assert.equal(ev.headers[0]['x-indexed'], 'by the push');
 });
+
+test('a socket already closed when the connection is made: the connection ends at once, its owner told', async () => {
+  const sock = new FakeSocket();
+  sock.destroy();
+  await tick();
+  const events: string[] = [];
+  const conn = new H2Connection(sock as unknown as net.Socket, {
+    onRemoteSettings: () => events.push('settings'),
+    onGoaway: () => events.push('goaway'),
+    onConnectionClose: () => events.push('close'),
+  });
+  await tick();
+  assert.deepEqual(events, ['close']);
+  assert.ok(conn.destroyed);
+});
