@@ -132,7 +132,8 @@ export class H2Stream {
 
   constructor(
     private readonly conn: H2Connection,
-    readonly headerFields: readonly (readonly [string, string])[],
+    /** The request headers, until they are sent (an idle device's waiting call keeps none). */
+    public headerFields: readonly (readonly [string, string])[] | undefined,
     readonly sink: StreamSink,
   ) {}
 
@@ -275,8 +276,9 @@ export class H2Stream {
     if (this.closed) return;
     this.closed = true;
     this.rstCode = code;
-    const err = new Error('The stream is closed');
-    for (const item of this.queue) if (item.cb) process.nextTick(item.cb, err);
+    // An Error (and its stack) only for writes still waiting: most streams close with none.
+    let err: Error | undefined;
+    for (const item of this.queue) if (item.cb) process.nextTick(item.cb, (err ??= new Error('The stream is closed')));
     this.queue = [];
     this.queuedBytes = 0;
     this.inbox = [];
@@ -312,6 +314,23 @@ class ConnectionError extends Error {
     super(message);
   }
 }
+
+/** The connection a socket carries (set while the connection listens to it). */
+const CONNECTION = Symbol('h2Connection');
+type OwnedSocket = Socket & { [CONNECTION]?: H2Connection };
+function onSocketData(this: OwnedSocket, chunk: Buffer): void {
+  this[CONNECTION]?.socketData(chunk);
+}
+function onSocketDrain(this: OwnedSocket): void {
+  this[CONNECTION]?.socketDrained();
+}
+function onSocketGone(this: OwnedSocket): void {
+  this[CONNECTION]?.socketEnded();
+}
+function onSocketError(this: OwnedSocket, err: Error): void {
+  this[CONNECTION]?.socketEnded(err);
+}
+function ignoreError(): void {}
 
 /** One HTTP/2 client connection on `socket` (TLS already up, ALPN h2). */
 export class H2Connection {
@@ -352,28 +371,19 @@ export class H2Connection {
   private pings: { payload: Buffer; cb: (err: Error | null) => void }[] = [];
   private pingCount = 0;
   private closeError: Error | undefined;
-  private readonly onSocketData = (chunk: Buffer) => this.read(chunk);
-  private readonly onSocketDrain = () => {
-    this.socketFull = false;
-    this.queuedAcks = 0;
-    this.pump();
-  };
-  private readonly onSocketEnd = () => this.socketGone();
-  private readonly onSocketClose = () => this.socketGone();
-  private readonly onSocketError = (err: Error) => {
-    this.closeError ??= err;
-    this.socketGone();
-  };
 
   constructor(
     private readonly socket: Socket,
     private readonly sink: ConnectionSink,
   ) {
-    socket.on('data', this.onSocketData);
-    socket.on('drain', this.onSocketDrain);
-    socket.on('end', this.onSocketEnd);
-    socket.on('close', this.onSocketClose);
-    socket.on('error', this.onSocketError);
+    // The socket's listeners are the module's functions, shared by every connection (an idle
+    // device's connection then holds no closures of its own); each finds its connection here.
+    (socket as OwnedSocket)[CONNECTION] = this;
+    socket.on('data', onSocketData);
+    socket.on('drain', onSocketDrain);
+    socket.on('end', onSocketGone);
+    socket.on('close', onSocketGone);
+    socket.on('error', onSocketError);
     this.send(PREFACE);
     this.send(OUR_SETTINGS);
     // A socket that closed between its handshake and here says so no more: over at once.
@@ -398,7 +408,8 @@ export class H2Connection {
     this.nextId += 2;
     stream.sendWindow = this.peerInitialWindow;
     this.streams.set(stream.id, stream);
-    const block = this.encoder.encode(stream.headerFields);
+    const block = this.encoder.encode(stream.headerFields ?? []);
+    stream.headerFields = undefined;
     // The block in frames of at most the peer's frame size: HEADERS, then CONTINUATIONs.
     let offset = 0;
     let type = HEADERS;
@@ -844,6 +855,24 @@ export class H2Connection {
     this.finish(false);
   }
 
+  /** @internal Bytes from the socket. */
+  socketData(chunk: Buffer): void {
+    this.read(chunk);
+  }
+
+  /** @internal The socket took everything queued. */
+  socketDrained(): void {
+    this.socketFull = false;
+    this.queuedAcks = 0;
+    this.pump();
+  }
+
+  /** @internal The socket ended, closed or failed (`err`). */
+  socketEnded(err?: Error): void {
+    if (err) this.closeError ??= err;
+    this.socketGone();
+  }
+
   private socketGone(): void {
     if (this.destroyed) return;
     this.finish(true);
@@ -858,8 +887,9 @@ export class H2Connection {
     this.out = [];
     const cbs = this.outCbs;
     this.outCbs = [];
-    const gone = new Error('The connection is closed');
-    for (const cb of cbs) process.nextTick(cb, gone);
+    let goneError: Error | undefined;
+    const gone = (): Error => (goneError ??= new Error('The connection is closed'));
+    for (const cb of cbs) process.nextTick(cb, gone());
     const streams = [...this.streams.values(), ...this.waitingStreams];
     this.streams.clear();
     this.waitingStreams = [];
@@ -867,13 +897,14 @@ export class H2Connection {
     const pings = this.pings;
     this.pings = [];
     const socket = this.socket;
-    socket.removeListener('data', this.onSocketData);
-    socket.removeListener('drain', this.onSocketDrain);
-    socket.removeListener('end', this.onSocketEnd);
-    socket.removeListener('close', this.onSocketClose);
+    socket.removeListener('data', onSocketData);
+    socket.removeListener('drain', onSocketDrain);
+    socket.removeListener('end', onSocketGone);
+    socket.removeListener('close', onSocketGone);
     // An error after this is the socket's last word: swallowed.
-    socket.removeListener('error', this.onSocketError);
-    socket.on('error', () => {});
+    socket.removeListener('error', onSocketError);
+    socket.on('error', ignoreError);
+    (socket as OwnedSocket)[CONNECTION] = undefined;
     if (destroySocket) socket.destroy();
     else {
       // The GOAWAY goes out, then the socket: at once, or after a grace if the peer stops reading.
@@ -886,6 +917,6 @@ export class H2Connection {
     this.sink.onConnectionClose(error);
     const code = streamCode ?? (error ? H2Error.INTERNAL_ERROR : H2Error.CANCEL);
     for (const stream of streams) stream.onClose(code, error);
-    for (const p of pings) p.cb(gone);
+    for (const p of pings) p.cb(gone());
   }
 }

@@ -502,7 +502,6 @@ export class Exchange implements StreamSink {
       this.channel.ended(this);
       return;
     }
-    this.decoder = new StreamDecoder(MAX_MESSAGE_BYTES);
     const queued = this.queued;
     this.queued = [];
     for (const q of queued) {
@@ -590,7 +589,8 @@ export class Exchange implements StreamSink {
     if (this.statusOut) return;
     let messages: Buffer[];
     try {
-      messages = this.decoder!.write(data);
+      // Made at the first message (a call that waits, as an idle device's does, holds none).
+      messages = (this.decoder ??= new StreamDecoder(MAX_MESSAGE_BYTES)).write(data);
     } catch (err) {
       if (this.httpStatus !== undefined && this.httpStatus !== 200) {
         const mapped = httpStatusToGrpc(this.httpStatus);

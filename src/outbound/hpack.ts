@@ -1,7 +1,9 @@
 /**
  * HPACK (RFC 7541) for the device's own HTTP/2 client (h2-connection.ts): the header blocks
- * it sends and the ones it reads. Decoding is hpack.js's decompressor (Huffman, the static
- * and the dynamic table, size updates); encoding is the little the device needs, coded as
+ * it sends and the ones it reads. Decoding is hpack.js's bit decoder (integers, strings,
+ * Huffman) and its table (static and dynamic, size updates), driven here field by field
+ * (RFC 7541 section 6) instead of through its stream-based decompressor, whose stream state an idle
+ * connection would keep for as long as it waits; encoding is the little the device needs, coded as
  * nghttp2 codes it for a client whose encoder table is 0 bytes (Node's http2 with
  * maxDeflateDynamicTableSize 0, what the device used before): a table size update to 0 at
  * the head of the first block, a static entry whose name and value match as one index, every
@@ -16,14 +18,30 @@ interface StaticEntry {
   name: string;
   value: string;
 }
-interface Decompressor {
-  write(chunk: Buffer): void;
-  execute(): void;
-  read(): { name: string; value: string } | null;
-  on(event: 'error', listener: (err: Error) => void): void;
+interface TableEntry {
+  name: string;
+  value: string;
+  nameSize: number;
+}
+/** hpack.js's decoder of one connection's bytes (each call throws when the bytes run out or are wrong). */
+interface BitDecoder {
+  push(chunk: Buffer): void;
+  isEmpty(): boolean;
+  decodeBit(): number;
+  decodeInt(): number;
+  /** A string's bytes (Huffman decoded). */
+  decodeStr(): ArrayLike<number>;
+}
+/** hpack.js's table: static entries, then the dynamic ones (index 62 up). */
+interface Table {
+  lookup(index: number): TableEntry;
+  add(name: string, value: string, nameSize: number, valueSize: number): void;
+  updateSize(size: number): void;
 }
 const hpack = require('hpack.js') as {
-  decompressor: { create(options: { table: { maxSize: number } }): Decompressor };
+  decoder: { create(): BitDecoder };
+  table: { create(options: { maxSize: number }): Table };
+  utils: { stringify(bytes: ArrayLike<number>): string };
   huffman: { encode: [number, number][] };
   'static-table': { table: StaticEntry[] };
 };
@@ -124,23 +142,57 @@ function string(out: number[], text: string): void {
 
 /** Decodes the header blocks one connection receives (its dynamic table lives as long as it). */
 export class HeaderDecoder {
-  private decompressor: Decompressor | undefined;
+  private bits: BitDecoder | undefined;
+  private table: Table | undefined;
   private error: Error | undefined;
 
   /** The fields of one whole block, in order; throws on a block that is not valid HPACK. */
   decode(block: Buffer): [string, string][] {
     if (this.error) throw this.error;
-    let d = this.decompressor;
-    if (!d) {
-      d = hpack.decompressor.create({ table: { maxSize: DECODER_TABLE_SIZE } });
-      d.on('error', (err) => (this.error = err));
-      this.decompressor = d;
-    }
-    d.write(block);
-    d.execute();
+    const d = (this.bits ??= hpack.decoder.create());
+    const table = (this.table ??= hpack.table.create({ maxSize: DECODER_TABLE_SIZE }));
     const fields: [string, string][] = [];
-    for (let f = d.read(); f !== null; f = d.read()) fields.push([f.name, f.value]);
-    if (this.error) throw this.error;
+    try {
+      d.push(block);
+      while (!d.isEmpty()) {
+        // 1xxxxxxx: an indexed field.
+        if (d.decodeBit()) {
+          const e = table.lookup(d.decodeInt());
+          fields.push([e.name, e.value]);
+          continue;
+        }
+        // 01xxxxxx: a literal added to the table; 001xxxxx: a table size update;
+        // 0000xxxx / 0001xxxx: a literal not indexed / never indexed.
+        const incremental = d.decodeBit();
+        if (!incremental) {
+          if (d.decodeBit()) {
+            table.updateSize(d.decodeInt());
+            continue;
+          }
+          d.decodeBit();
+        }
+        const index = d.decodeInt();
+        let name: string;
+        let nameSize: number;
+        if (index === 0) {
+          const raw = d.decodeStr();
+          nameSize = raw.length;
+          name = hpack.utils.stringify(raw);
+        } else {
+          const e = table.lookup(index);
+          name = e.name;
+          nameSize = e.nameSize;
+        }
+        const rawValue = d.decodeStr();
+        const value = hpack.utils.stringify(rawValue);
+        if (incremental) table.add(name, value, nameSize, rawValue.length);
+        fields.push([name, value]);
+      }
+    } catch (err) {
+      // The table no longer matches the peer's: every later block fails too.
+      this.error = err as Error;
+      throw err;
+    }
     return fields;
   }
 }
