@@ -65,6 +65,76 @@ export function createLogger(opts: LogOptions = {}): Logger {
   );
 }
 
+type Bindings = Record<string, unknown>;
+type LogArgs = [obj: unknown, msg?: string, ...args: unknown[]];
+
+/**
+ * A child logger made when it first writes at a level that is on (each of a fleet's devices
+ * and its client has one, and most never write at the level set): until then it is this
+ * object, its parent and its bindings, where a pino child made up front is some twenty
+ * objects per device for the collector to mark. Its level is its parent's until it is made.
+ */
+class DeferredChild {
+  private made: Logger | undefined;
+
+  constructor(
+    private readonly parent: Logger,
+    private readonly bindings: Bindings,
+  ) {}
+
+  /** The pino child, made now if not yet (a deferred parent makes its own first). */
+  get real(): Logger {
+    const up: unknown = this.parent;
+    const parent = up instanceof DeferredChild ? up.real : this.parent;
+    return (this.made ??= parent.child(this.bindings));
+  }
+
+  get level(): string {
+    return this.made ? this.made.level : this.parent.level;
+  }
+
+  set level(level: string) {
+    this.real.level = level;
+  }
+
+  isLevelEnabled(level: string): boolean {
+    return this.made ? this.made.isLevelEnabled(level) : this.parent.isLevelEnabled(level);
+  }
+
+  child(bindings: Bindings): Logger {
+    return deferredChild(this as unknown as Logger, bindings);
+  }
+
+  fatal(...a: LogArgs): void {
+    if (this.isLevelEnabled('fatal')) this.real.fatal(...(a as [unknown]));
+  }
+  error(...a: LogArgs): void {
+    if (this.isLevelEnabled('error')) this.real.error(...(a as [unknown]));
+  }
+  warn(...a: LogArgs): void {
+    if (this.isLevelEnabled('warn')) this.real.warn(...(a as [unknown]));
+  }
+  info(...a: LogArgs): void {
+    if (this.isLevelEnabled('info')) this.real.info(...(a as [unknown]));
+  }
+  debug(...a: LogArgs): void {
+    if (this.isLevelEnabled('debug')) this.real.debug(...(a as [unknown]));
+  }
+  trace(...a: LogArgs): void {
+    if (this.isLevelEnabled('trace')) this.real.trace(...(a as [unknown]));
+  }
+  silent(): void {}
+}
+
+/**
+ * `parent.child(bindings)`, made when first written to (DeferredChild): for the many loggers
+ * of a fleet. Offers what the program calls on a logger: the level methods, `level`,
+ * `isLevelEnabled` and `child`.
+ */
+export function deferredChild(parent: Logger, bindings: Bindings): Logger {
+  return new DeferredChild(parent, bindings) as unknown as Logger;
+}
+
 /** A logger that writes nothing, for library use and tests that do not look at logs. */
 export const silentLogger: Logger = pino({ level: 'silent' });
 

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { SessionRecorder } from '../record/hook.js';
-import type { Logger } from '../log.js';
+import { deferredChild, type Logger } from '../log.js';
 import type { EmulatedDevice } from '../junos/device.js';
 import type { Agent } from '../outbound/agent.js';
 import type { AgentConfig } from '../outbound/config.js';
@@ -85,7 +85,7 @@ export interface Run {
 
 /** The logger of device n: tagged with its number in a fleet. */
 export function memberLogger(run: Pick<Run, 'logger' | 'layout'>, n: number): Logger {
-  return run.layout.fleet ? run.logger.child({ device: n }) : run.logger;
+  return run.layout.fleet ? deferredChild(run.logger, { device: n }) : run.logger;
 }
 
 /** Where device n keeps its state: the state directory, device-n of it in a fleet. */

@@ -2,7 +2,7 @@
  * One outbound-https client: walks its servers, runs the session loop on a live one, and
  * keeps the client's live sessions. Several workers run side by side, independently.
  */
-import type { Logger } from '../log.js';
+import { deferredChild, type Logger } from '../log.js';
 import type { SessionBackend, SessionKind } from '../session/byte-session.js';
 import type { ClientConfig, ServerConfig } from './config.js';
 import { protocolFor } from './protocols/index.js';
@@ -115,8 +115,8 @@ const DOWN_REMINDER_MS = 10 * 60_000;
 export class ClientWorker implements SessionHost {
   private cfg: ClientConfig;
   private stopped = false;
-  /** Aborts a probe in flight when the client stops. */
-  private readonly stopSignal = new AbortController();
+  /** Aborts the probe in flight when the client stops (made per probe: a connected client holds none). */
+  private probing: AbortController | undefined;
   private link: ServerLink | undefined;
   private wake: (() => void) | undefined;
   private readonly live = new Map<SessionBridge, SessionKind>();
@@ -137,7 +137,7 @@ export class ClientWorker implements SessionHost {
     private readonly deps: WorkerDeps,
   ) {
     this.cfg = cfg;
-    this.logger = deps.logger.child({ client: cfg.name, deviceId: cfg.deviceId });
+    this.logger = deferredChild(deps.logger, { client: cfg.name, deviceId: cfg.deviceId });
     this.transport = { keepaliveMs: deps.transport?.keepaliveMs ?? 0, connectTimeoutMs: deps.transport?.connectTimeoutMs ?? CONNECT_TIMEOUT_MS };
   }
 
@@ -215,7 +215,7 @@ export class ClientWorker implements SessionHost {
   /** Stops the client: no new sessions; live ones get the termination message and end. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.stopSignal.abort();
+    this.probing?.abort();
     this.link?.stop();
     this.wake?.();
     const flushed = [...this.live.keys()].map((bridge) => bridge.terminate());
@@ -316,13 +316,19 @@ export class ClientWorker implements SessionHost {
   /** Up: what the probe hands over (its connection, for the link); down: undefined. */
   private async probe(server: ServerConfig): Promise<{ handoff?: { close(): void } } | undefined> {
     const key = targetOf(server);
-    const release = await probeSlot(this.stopSignal.signal);
-    if (!release) return undefined;
+    if (this.stopped) return undefined;
+    const probing = (this.probing = new AbortController());
     let result;
     try {
-      result = await protocolFor(this.deps.protocol).probe(server, { ...this.transport, signal: this.stopSignal.signal, keep: true });
+      const release = await probeSlot(probing.signal);
+      if (!release) return undefined;
+      try {
+        result = await protocolFor(this.deps.protocol).probe(server, { ...this.transport, signal: probing.signal, keep: true });
+      } finally {
+        release();
+      }
     } finally {
-      release();
+      if (this.probing === probing) this.probing = undefined;
     }
     if (this.stopped) {
       if (result.up) result.handoff?.close();

@@ -1,12 +1,12 @@
 /**
  * A client whose NMS is down walks forever: nothing it holds may grow with the number of
- * walks. Checked on the worker's lifetime AbortSignal (the `abort` listeners every probe
- * adds) and on the heap, for a closed port and for a port that accepts TCP and closes.
+ * walks. Checked on the abort controller of the probe in flight (a worker that waits holds
+ * none: each probe has its own, let go when it ends) and on the heap, for a closed port and
+ * for a port that accepts TCP and closes.
  * waittime 0 makes the walks back to back, so hundreds run in seconds.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { getEventListeners } from 'node:events';
 import { Writable } from 'node:stream';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -57,7 +57,7 @@ async function walkMany(port: number, label: string): Promise<void> {
   const { logger, walks } = walkCounter();
   const c = client(`leak-${label}`, [{ address: '127.0.0.1', port, trustedCert: pem.cert }], { waittime: 0 });
   const worker = new ClientWorker(c, { backends: catBackends(), instanceId: 'leak', logger });
-  const signal = (worker as unknown as { stopSignal: AbortController }).stopSignal.signal;
+  const probing = (): AbortController | undefined => (worker as unknown as { probing?: AbortController }).probing;
   const warnings: string[] = [];
   const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
   process.on('warning', onWarning);
@@ -70,18 +70,20 @@ async function walkMany(port: number, label: string): Promise<void> {
   // Warm up (lazy initialisation of grpc-js and TLS), then measure with the worker quiet.
   await until(() => walks() >= 100, 60_000, '100 walks');
   const heap1 = await quietHeap(worker, c);
-  const listeners1 = getEventListeners(signal, 'abort').length;
+  const held1 = probing();
   const w1 = walks();
   worker.updateTimers({ ...c, waittime: 0 });
   await until(() => walks() >= w1 + 400, 120_000, '400 more walks');
   const heap2 = await quietHeap(worker, c);
-  const listeners2 = getEventListeners(signal, 'abort').length;
+  const held2 = probing();
   const done = walks() - w1;
   const perWalk = (heap2 - heap1) / done;
-  console.log(`${label}: ${walks()} walks; abort listeners on the lifetime signal ${listeners1} -> ${listeners2}; heap ${(heap1 / 1e6).toFixed(1)} -> ${(heap2 / 1e6).toFixed(1)} MB over ${done} walks (${perWalk.toFixed(0)} B per walk)`);
+  console.log(`${label}: ${walks()} walks; probe controller held while waiting: ${held1 ? 'yes' : 'no'}, ${held2 ? 'yes' : 'no'}; heap ${(heap1 / 1e6).toFixed(1)} -> ${(heap2 / 1e6).toFixed(1)} MB over ${done} walks (${perWalk.toFixed(0)} B per walk)`);
 
-  // No probe is in flight while the worker waits: nothing may be left on the signal.
-  assert.equal(listeners2, 0, `${listeners2} abort listeners on the lifetime signal after ${walks()} walks`);
+  // No probe is in flight while the worker waits: no probe's controller (and the listeners
+  // on its signal) may be held.
+  assert.equal(held1, undefined, 'a probe controller held while the worker waits');
+  assert.equal(held2, undefined, `a probe controller held while the worker waits, after ${walks()} walks`);
   // A leaked probe holds its channel: ~20 KB a walk. Allow noise well under that.
   assert.ok(perWalk < 4_000, `heap grew ${perWalk.toFixed(0)} bytes per walk over ${done} walks`);
   assert.deepEqual(
