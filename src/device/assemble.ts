@@ -21,11 +21,12 @@ import { configSnapshot } from './config-watch.js';
 import { raiseFdLimit } from './fd-limit.js';
 import { resolveDeviceSecrets } from './secrets.js';
 import { recorderFromFlags } from '../record/hook.js';
-import { layoutOf, type Block } from './layout.js';
+import { layoutOf, type Block, type Layout } from './layout.js';
 import { Stops, type Run, type SshFaceInfo } from './run.js';
 import { Outfitter, sessionsUser } from './equipment.js';
 import { startMembers } from './members.js';
 import { startSshFaces } from './ssh-faces.js';
+import { warmUp } from './warm-up.js';
 import { deviceControl, serveControl, serveMetrics, startScenario, type DeviceControl } from './surface.js';
 
 export type { DeviceSettings } from './settings.js';
@@ -127,6 +128,13 @@ function announce(run: Run): void {
   });
 }
 
+/** The profiles of the devices this thread runs. */
+function profilesOf(layout: Layout): Set<string> {
+  const profiles = new Set<string>();
+  for (let n = layout.mine.first; n <= layout.mine.last; n++) profiles.add(layout.plan.profileOf(n));
+  return profiles;
+}
+
 async function assemble(s: DeviceSettings, logger: Logger, placement: ThreadPlacement | undefined, stops: Stops): Promise<RunningDevice> {
   // Before the file is read: the watch armed later catches up with any change made meanwhile.
   const configSeen = s.config ? configSnapshot(s.config) : undefined;
@@ -138,6 +146,9 @@ async function assemble(s: DeviceSettings, logger: Logger, placement: ThreadPlac
   const { plan } = layout;
   if (plan.shard && layout.main) logger.info({ shard: `${plan.shard.index}/${plan.shard.count}`, first: plan.first, last: plan.last, total: layout.total }, describeShard(layout.total, plan.shard));
   if (layout.fleet && layout.main) raiseFdLimit(plan.last - plan.first + 1, logger);
+  // A fleet thread's one-time setup (schema, profile, compiled code) is paid now, before its
+  // devices dial, not by the NMS's first poll of them (warm-up.ts).
+  if (layout.fleet) await warmUp(profilesOf(layout), logger);
   await startMembers(run, outfitter);
   // Near its memory limit this thread's devices degrade instead of the process dying (memory-guard.ts).
   // A fleet on several threads collects only when every thread is quiet.

@@ -63,11 +63,15 @@ test('a threaded fleet: the main thread runs the first device, the worker thread
 test('a fleet on three threads: seven devices dial in, one control socket lists them, a worker thread\'s device commits to its own directory, drops reach every thread, SIGTERM ends all', async () => {
   const { nms, certFile, port, dir } = await h.nmsWithCertFile();
   const stateDir = path.join(dir, 'state');
-  const args = ['--host', '127.0.0.1', '--port', String(port), '--cert-file', certFile, '--device-id', 'thr-{n}', '--secret', 'thr-secret', '--devices', '7', '--threads', '3', '--state-dir', stateDir, '--waittime', '1', '--log-format', 'json', '--metrics-port', '0'];
+  const args = ['--host', '127.0.0.1', '--port', String(port), '--cert-file', certFile, '--device-id', 'thr-{n}', '--secret', 'thr-secret', '--devices', '7', '--threads', '3', '--state-dir', stateDir, '--waittime', '1', '--log-format', 'json', '--log-level', 'debug', '--metrics-port', '0'];
   const { child, stderr, exited } = h.cli(args);
   await until(() => nms.waitingDevices().size === 7, 30_000, `seven devices waiting (${stderr().slice(-400)})`);
   assert.deepEqual([...nms.waitingDevices().keys()].sort(), ['thr-1', 'thr-2', 'thr-3', 'thr-4', 'thr-5', 'thr-6', 'thr-7']);
   assert.match(stderr(), /"threads":3/, 'the start says how many threads run the fleet');
+  // Each thread (the main one and the three workers) warmed up before its devices dialled (warm-up.ts).
+  const warmed = stderr().split('\n').filter((l) => l.includes('fleet thread warmed up'));
+  assert.equal(warmed.length, 4, `one warm-up a thread: ${warmed.join(' | ')}`);
+  for (const l of warmed) assert.equal((JSON.parse(l) as { profile: string }).profile, 'mx');
 
   // The first question to the fleet is a scrape: it asks the worker threads, every device counted.
   const metricsLine = stderr().split('\n').find((l) => l.includes('metrics at /metrics'));
