@@ -105,25 +105,18 @@ class DeferredChild {
     return deferredChild(this as unknown as Logger, bindings);
   }
 
-  fatal(...a: LogArgs): void {
-    if (this.isLevelEnabled('fatal')) this.real.fatal(...(a as [unknown]));
-  }
-  error(...a: LogArgs): void {
-    if (this.isLevelEnabled('error')) this.real.error(...(a as [unknown]));
-  }
-  warn(...a: LogArgs): void {
-    if (this.isLevelEnabled('warn')) this.real.warn(...(a as [unknown]));
-  }
-  info(...a: LogArgs): void {
-    if (this.isLevelEnabled('info')) this.real.info(...(a as [unknown]));
-  }
-  debug(...a: LogArgs): void {
-    if (this.isLevelEnabled('debug')) this.real.debug(...(a as [unknown]));
-  }
-  trace(...a: LogArgs): void {
-    if (this.isLevelEnabled('trace')) this.real.trace(...(a as [unknown]));
-  }
   silent(): void {}
+}
+
+// The level methods: each writes through the pino child (made now) when its level is on.
+for (const level of ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const) {
+  Object.defineProperty(DeferredChild.prototype, level, {
+    value(this: DeferredChild, ...a: LogArgs): void {
+      if (this.isLevelEnabled(level)) (this.real[level] as (...args: unknown[]) => void).apply(this.real, a);
+    },
+    writable: true,
+    configurable: true,
+  });
 }
 
 /**
