@@ -13,6 +13,8 @@
  */
 import { EmulatedDevice } from '../junos/device.js';
 import { silentLogger, type Logger } from '../log.js';
+import { EOM } from '../netconf/framing.js';
+import { CLIENT_HELLO } from '../junos/cli/netconf-client.js';
 
 /** The longest a warm-up session may take before the start goes on without it. */
 export const WARM_UP_LIMIT_MS = 10_000;
@@ -29,11 +31,9 @@ const WARM_UP_RPCS = [
   '<close-session/>',
 ];
 
-const HELLO = '<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability></capabilities></hello>]]>]]>';
-
 /** An RPC framed as a Junos device's sessions are (base:1.0, end-of-message marker). */
 function framed(body: string, id: number): string {
-  return `<rpc xmlns="urn:ietf:params:xml:ns:netconf:base:1.0" message-id="${id}">${body}</rpc>]]>]]>`;
+  return `<rpc xmlns="urn:ietf:params:xml:ns:netconf:base:1.0" message-id="${id}">${body}</rpc>${EOM}`;
 }
 
 /** One session on a scratch device of `profile`; resolves with what it said when it ended (or the limit passed). */
@@ -53,7 +53,7 @@ export async function warmProfile(profile: string): Promise<string> {
         clearTimeout(timer);
         resolve();
       });
-      session.write(HELLO);
+      session.write(CLIENT_HELLO + EOM);
       session.write(WARM_UP_RPCS.map((rpc, i) => framed(rpc, i + 1)).join(''));
     });
     return Buffer.concat(said).toString('utf8');

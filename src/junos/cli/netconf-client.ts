@@ -13,7 +13,8 @@ export interface RpcReply {
   root: XmlElement;
 }
 
-const CLIENT_HELLO =
+/** A client's hello: base:1.0 only, so the session keeps end-of-message framing. */
+export const CLIENT_HELLO =
   '<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability></capabilities></hello>';
 
 export class NetconfClient {
