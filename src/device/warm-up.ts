@@ -13,8 +13,7 @@
  */
 import { EmulatedDevice } from '../junos/device.js';
 import { silentLogger, type Logger } from '../log.js';
-import { EOM } from '../netconf/framing.js';
-import { CLIENT_HELLO } from '../junos/cli/netconf-client.js';
+import { CLIENT_HELLO, EOM } from '../netconf/framing.js';
 
 /** The longest a warm-up session may take before the start goes on without it. */
 export const WARM_UP_LIMIT_MS = 10_000;

@@ -6,6 +6,7 @@
  * wording. docs/netconf.md carries this text between its markers; `npm run gen:emulated`
  * writes it and test/docs/emulated.test.ts fails when the two differ.
  */
+import { CLIENT_HELLO } from '../netconf/framing.js';
 import { COMMIT_RULES } from './config/commit-rules.js';
 import { loadProfile } from './identity/profile.js';
 import { knownRpcs } from './rpcs/known-rpcs.js';
@@ -45,7 +46,7 @@ async function answers(profile: string): Promise<Map<string, Answer>> {
       for (let k = 0; k < 2000 && replies.length <= n; k++) await new Promise((r) => setTimeout(r, 2));
       return replies[n] ?? '';
     };
-    await ask('<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability></capabilities></hello>');
+    await ask(CLIENT_HELLO);
     for (const name of names) {
       if (!name.startsWith('get-')) {
         out.set(name, answersRpc(ctx, name) ? 'yes' : 'no');

@@ -5,10 +5,9 @@
  * once both hellos name base:1.1.
  */
 import type { ByteSession } from '../session/byte-session.js';
-import { encodeMessage, FrameDecoder } from '../netconf/framing.js';
+import { CLIENT_HELLO, encodeMessage, FrameDecoder } from '../netconf/framing.js';
 
-export const DEFAULT_HELLO =
-  '<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability></capabilities></hello>';
+export const DEFAULT_HELLO = CLIENT_HELLO;
 
 export class NetconfPeer {
   private readonly decoder: FrameDecoder;

@@ -5,6 +5,7 @@
  */
 import { Client } from 'ssh2';
 import { RuntimeError } from '../../errors.js';
+import { CLIENT_HELLO, EOM } from '../../netconf/framing.js';
 import { fingerprintOf } from '../../ssh/users.js';
 import type { InventoryDevice } from '../../status/types.js';
 import type { Lab } from './lab.js';
@@ -58,7 +59,6 @@ export async function execOnDevice(lab: Lab, d: InventoryDevice, command: string
   }
 }
 
-const EOM = ']]>]]>';
 
 /**
  * Sends RPCs in one NETCONF session (after the hellos) and returns their replies, in order;
@@ -96,7 +96,7 @@ export async function netconfOnDevice(lab: Lab, d: InventoryDevice, rpcs: string
           clearTimeout(timer);
           if (messages.length < rpcs.length + 1) reject(new RuntimeError(`${d.hostname}: the NETCONF session ended before its replies`));
         });
-        ch.write(`<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability></capabilities></hello>${EOM}`);
+        ch.write(`${CLIENT_HELLO}${EOM}`);
         for (const r of rpcs) ch.write(`<rpc>${r}</rpc>${EOM}`);
       });
     });

@@ -4,7 +4,7 @@
  * one RPC at a time, replies matched by message-id.
  */
 import net from 'node:net';
-import { EOM, FrameDecoder } from '../../netconf/framing.js';
+import { CLIENT_HELLO, EOM, FrameDecoder } from '../../netconf/framing.js';
 import { parseXml, textOf, type XmlElement } from '../../netconf/xml.js';
 
 export interface RpcReply {
@@ -12,10 +12,6 @@ export interface RpcReply {
   text: string;
   root: XmlElement;
 }
-
-/** A client's hello: base:1.0 only, so the session keeps end-of-message framing. */
-export const CLIENT_HELLO =
-  '<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability></capabilities></hello>';
 
 export class NetconfClient {
   private readonly decoder = new FrameDecoder();
