@@ -31,6 +31,10 @@ export type NmsOp =
   | { op: 'waitDevice'; device: Device }
   | { op: 'rate'; devices: Device[]; count: number; concurrency: number; maxMs: number }
   | { op: 'rtt'; device: Device; payload: string; count: number; greeting: boolean }
+  /** A session held open for round trips in blocks (rttBlock), so blocks of ours and raw can take turns. */
+  | { op: 'rttOpen'; device: Device }
+  | { op: 'rttBlock'; payload: string; count: number }
+  | { op: 'rttClose' }
   | { op: 'bulk'; device: Device }
   | { op: 'memory' }
   | { op: 'cpu' }
@@ -132,6 +136,23 @@ async function rtt(device: Device, payload: string, count: number, greeting: boo
   } finally {
     await s.close();
   }
+}
+
+/** The session rttOpen holds. */
+let held: NmsSession | undefined;
+
+/** Round trips of one small RPC on the held session; samples in ms. */
+async function rttBlock(payload: string, count: number): Promise<number[]> {
+  if (!held) throw new Error('no session held (rttOpen first)');
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const wait = nextMessage(held);
+    const t0 = nowMs();
+    held.send(payload);
+    await wait.done;
+    samples.push(nowMs() - t0);
+  }
+  return samples;
 }
 
 /** Asks the bulk session to start and counts what arrives until the device ends the stream. */
@@ -334,6 +355,16 @@ async function handle(msg: NmsOp): Promise<unknown> {
       return rate(msg.devices, msg.count, msg.concurrency, msg.maxMs);
     case 'rtt':
       return rtt(msg.device, msg.payload, msg.count, msg.greeting);
+    case 'rttOpen':
+      await held?.close();
+      held = await request(msg.device);
+      return {};
+    case 'rttBlock':
+      return rttBlock(msg.payload, msg.count);
+    case 'rttClose':
+      await held?.close();
+      held = undefined;
+      return {};
     case 'bulk':
       return bulk(msg.device);
     case 'fleetInit': {

@@ -229,6 +229,43 @@ export class RawClient {
     }
   }
 
+  /** An echo stream held open: round trips in blocks, then close. */
+  echoStream(): { block(payload: string, count: number): Promise<number[]>; close(): Promise<void> } {
+    const client = this.channel();
+    const call = this.stream(client, { 'bench-mode': 'echo' });
+    let got = '';
+    let wake: (() => void) | undefined;
+    call.on('data', (r) => {
+      got += r.netconf_command ?? '';
+      if (got.includes(TERMINATOR)) wake?.();
+    });
+    return {
+      block: async (payload, count) => {
+        const samples: number[] = [];
+        for (let i = 0; i < count; i++) {
+          got = '';
+          const t0 = nowMs();
+          await new Promise<void>((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error('raw echo timed out')), 10_000);
+            wake = () => {
+              clearTimeout(timer);
+              wake = undefined;
+              resolve();
+            };
+            call.write({ message: payload });
+          });
+          samples.push(nowMs() - t0);
+        }
+        return samples;
+      },
+      close: async () => {
+        call.end();
+        await new Promise<void>((resolve) => call.once('status', () => resolve()));
+        client.close();
+      },
+    };
+  }
+
   /** Round trips of `payload` on one echo stream; each sample in ms. */
   async echo(payload: string, count: number, replyBytes = 0): Promise<number[]> {
     const client = this.channel();
