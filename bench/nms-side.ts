@@ -32,8 +32,8 @@ export type NmsOp =
   | { op: 'rate'; devices: Device[]; count: number; concurrency: number; maxMs: number }
   | { op: 'rtt'; device: Device; payload: string; count: number; greeting: boolean }
   /** A session held open for round trips in blocks (rttBlock), so blocks of ours and raw can take turns. */
-  | { op: 'rttOpen'; device: Device }
-  | { op: 'rttBlock'; payload: string; count: number }
+  | { op: 'rttOpen'; device: Device; slot: string }
+  | { op: 'rttBlock'; payload: string; count: number; slot: string }
   | { op: 'rttClose' }
   | { op: 'bulk'; device: Device }
   | { op: 'memory' }
@@ -138,17 +138,18 @@ async function rtt(device: Device, payload: string, count: number, greeting: boo
   }
 }
 
-/** The session rttOpen holds. */
-let held: NmsSession | undefined;
+/** The sessions rttOpen holds, by slot. */
+const held = new Map<string, NmsSession>();
 
-/** Round trips of one small RPC on the held session; samples in ms. */
-async function rttBlock(payload: string, count: number): Promise<number[]> {
-  if (!held) throw new Error('no session held (rttOpen first)');
+/** Round trips of one small RPC on a held session; samples in ms. */
+async function rttBlock(slot: string, payload: string, count: number): Promise<number[]> {
+  const s = held.get(slot);
+  if (!s) throw new Error(`no session held in ${slot} (rttOpen first)`);
   const samples: number[] = [];
   for (let i = 0; i < count; i++) {
-    const wait = nextMessage(held);
+    const wait = nextMessage(s);
     const t0 = nowMs();
-    held.send(payload);
+    s.send(payload);
     await wait.done;
     samples.push(nowMs() - t0);
   }
@@ -356,14 +357,14 @@ async function handle(msg: NmsOp): Promise<unknown> {
     case 'rtt':
       return rtt(msg.device, msg.payload, msg.count, msg.greeting);
     case 'rttOpen':
-      await held?.close();
-      held = await request(msg.device);
+      await held.get(msg.slot)?.close();
+      held.set(msg.slot, await request(msg.device));
       return {};
     case 'rttBlock':
-      return rttBlock(msg.payload, msg.count);
+      return rttBlock(msg.slot, msg.payload, msg.count);
     case 'rttClose':
-      await held?.close();
-      held = undefined;
+      await Promise.all([...held.values()].map((h) => h.close()));
+      held.clear();
       return {};
     case 'bulk':
       return bulk(msg.device);

@@ -96,6 +96,33 @@ export async function startRawServer(cert: string, key: string): Promise<{ port:
 
 // ---------------------------------------------------------------- client side (device process)
 
+/**
+ * A device of bare grpc-js that echoes, dialling the reference NMS as ours does: one
+ * connection, its Initialize pending until the NMS asks for a session, then NcgrpcCommandGet
+ * on that connection, every command sent back as a message. The round trip through the same
+ * NMS as ours, with only the device side bare.
+ */
+export function bareEchoDevice(nmsPort: number, cert: string, deviceId: string, secret: string): { stop(): void } {
+  const Ctor = ncgrpcService();
+  const client = new Ctor(`127.0.0.1:${nmsPort}`, dnsOnlyServername(grpc.credentials.createSsl(Buffer.from(cert))), CHANNEL_OPTIONS) as unknown as NcgrpcClient;
+  const md = new grpc.Metadata();
+  md.set('send_data', 'send_data');
+  client.NcgrpcInitialize({ instance_id: '1', device_id: deviceId, secret_key: secret }, md, (err: grpc.ServiceError | null) => {
+    if (err) return;
+    const smd = new grpc.Metadata();
+    smd.set('conn_type', 'netconf');
+    const call = client.NcgrpcCommandGet(smd) as grpc.ClientDuplexStream<unknown, { netconf_command?: string; kill_signal?: string | number }>;
+    call.on('error', () => {});
+    call.on('data', (r) => {
+      if (Number(r.kill_signal ?? 0) !== 0) {
+        call.write({ message: MSG_SUBPROCESS_ENDED });
+        call.end();
+      } else call.write({ message: r.netconf_command ?? '' });
+    });
+  });
+  return { stop: () => client.close() };
+}
+
 export class RawClient {
   private readonly creds: grpc.ChannelCredentials;
   private readonly target: string;

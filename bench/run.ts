@@ -28,7 +28,7 @@ import { createLogger, silentLogger } from '../src/log.js';
 import { makeSelfSigned } from '../src/nms/pki.js';
 import { BenchBackend } from './backends.js';
 import type { Device, NmsOp } from './nms-side.js';
-import { RawClient } from './raw-grpc.js';
+import { RawClient, bareEchoDevice } from './raw-grpc.js';
 import { median, nowMs, percentile, renderTable, runConcurrent, verdict, type RateResult, type Row } from './stats.js';
 import { ProgressLine } from '../src/cli/progress.js';
 
@@ -168,6 +168,8 @@ interface Bench {
   s: Settings;
   nms: NmsPeer;
   raw: RawClient;
+  /** The NMS's port and certificate (a bare device dials it in the round-trip phase). */
+  nmsAt: { port: number; cert: string };
   devices: Record<'hello' | 'echo' | 'bulk' | 'device', Device | undefined>;
   /** Devices of one agent with several clients, all on the hello backend. */
   fleet: Device[];
@@ -270,40 +272,43 @@ async function rttPhase(b: Bench): Promise<void> {
   // One session each side, held open, warmed (JIT of every function on the way), then
   // short blocks by turns, the order swapped every pair: whatever else the machine does in
   // the phase falls on both alike, and no block starts on a new connection.
-  await nms.call({ op: 'rttOpen', device: echo });
+  await nms.call({ op: 'rttOpen', device: echo, slot: 'ours' });
   const rawEcho = raw.echoStream();
+  // The same round trip through the reference NMS to a device of bare grpc-js: the NMS's share
+  // is then on both sides, and the ratio is the device's alone.
+  const bareDevice = { deviceId: 'bench-bare-echo', secret: 'bench-secret-bare-echo' };
+  const bare = bareEchoDevice(b.nmsAt.port, b.nmsAt.cert, bareDevice.deviceId, bareDevice.secret);
   const ours: number[] = [];
   const base: number[] = [];
+  const viaNms: number[] = [];
   let oursCpu = 0;
   let rawCpu = 0;
   try {
-    await nms.call({ op: 'rttBlock', payload: SMALL_RPC, count: 1000 });
+    await nms.call({ op: 'rttOpen', device: bareDevice, slot: 'bare' });
+    await nms.call({ op: 'rttBlock', payload: SMALL_RPC, count: 1000, slot: 'ours' });
+    await nms.call({ op: 'rttBlock', payload: SMALL_RPC, count: 1000, slot: 'bare' });
     await rawEcho.block(SMALL_RPC, 1000);
+    const sides: (() => Promise<void>)[] = [
+      async () => void ours.push(...(await nms.call<number[]>({ op: 'rttBlock', payload: SMALL_RPC, count: RTT_BLOCK, slot: 'ours' }))),
+      async () => void base.push(...(await rawEcho.block(SMALL_RPC, RTT_BLOCK))),
+      async () => void viaNms.push(...(await nms.call<number[]>({ op: 'rttBlock', payload: SMALL_RPC, count: RTT_BLOCK, slot: 'bare' }))),
+    ];
     const blocks = Math.ceil((s.rounds * s.rttCount) / RTT_BLOCK);
-    for (let k = 0; k < blocks; k++) {
-      const oursBlock = async (): Promise<void> => {
-        ours.push(...(await nms.call<number[]>({ op: 'rttBlock', payload: SMALL_RPC, count: RTT_BLOCK })));
-      };
-      const rawBlock = async (): Promise<void> => {
-        base.push(...(await rawEcho.block(SMALL_RPC, RTT_BLOCK)));
-      };
-      if (k % 2 === 0) {
-        await oursBlock();
-        await rawBlock();
-      } else {
-        await rawBlock();
-        await oursBlock();
-      }
-    }
+    // Each block of three in another order (all six in turn), so no side always follows another.
+    const ORDERS = [[0, 1, 2], [1, 2, 0], [2, 0, 1], [0, 2, 1], [2, 1, 0], [1, 0, 2]];
+    for (let k = 0; k < blocks; k++) for (const i of ORDERS[k % ORDERS.length]) await sides[i]();
     // CPU a round trip, from one long block a side (a block's call to the NMS process would count in short ones).
-    oursCpu = (await withCpu(() => nms.call<number[]>({ op: 'rttBlock', payload: SMALL_RPC, count: s.rttCount }))).cpu / s.rttCount;
+    oursCpu = (await withCpu(() => nms.call<number[]>({ op: 'rttBlock', payload: SMALL_RPC, count: s.rttCount, slot: 'ours' }))).cpu / s.rttCount;
     rawCpu = (await withCpu(() => rawEcho.block(SMALL_RPC, s.rttCount))).cpu / s.rttCount;
   } finally {
     await nms.call({ op: 'rttClose' });
     await rawEcho.close();
+    bare.stop();
   }
   b.rows.push({ metric: `small RPC round trip p50, echo backend (${SMALL_RPC.length} B)`, unit: 'ms', ours: percentile(ours, 0.5), raw: percentile(base, 0.5), better: 'lower', target: { on: 'ratio', op: '<=', value: 1.3 } });
   b.rows.push({ metric: 'small RPC round trip p99, echo backend', unit: 'ms', ours: percentile(ours, 0.99), raw: percentile(base, 0.99), better: 'lower', target: { on: 'ratio', op: '<=', value: 1.3 } });
+  b.rows.push({ metric: 'small RPC p50, both through the reference NMS (raw = a bare grpc-js device)', unit: 'ms', ours: percentile(ours, 0.5), raw: percentile(viaNms, 0.5), better: 'lower' });
+  b.rows.push({ metric: 'small RPC p99, both through the reference NMS', unit: 'ms', ours: percentile(ours, 0.99), raw: percentile(viaNms, 0.99), better: 'lower' });
   b.rows.push({ metric: 'device-side CPU per round trip', unit: 'µs', ours: oursCpu, raw: rawCpu, better: 'lower' });
 
   const device = b.devices.device;
@@ -440,7 +445,7 @@ async function main(s: Settings): Promise<void> {
     agents.push(fleetAgent);
     for (const d of fleet) await nms.call({ op: 'waitDevice', device: d });
     peerForCpu = nms;
-    const bench: Bench = { s, nms, raw: new RawClient(rawPort, pem.cert), devices, fleet, agents, gc: collector(), rows: [], notes };
+    const bench: Bench = { s, nms, raw: new RawClient(rawPort, pem.cert), nmsAt: { port: nmsPort, cert: pem.cert }, devices, fleet, agents, gc: collector(), rows: [], notes };
     const loadAtStart = os.loadavg();
     // The fleet first: its memory per device is measured against bare connections, and memory
     // freed by the other phases would be reused by whichever side comes first.
