@@ -60,6 +60,8 @@ interface Settings {
   rateCount: number;
   concurrency: number;
   rttCount: number;
+  /** Blocks of round trips a side run by turns before the measured ones (RTT_BLOCK each). */
+  rttWarmBlocks: number;
   bulkBytes: number;
   pieceBytes: number;
   fleet: number;
@@ -94,6 +96,7 @@ function settings(): Settings {
     rateCount: quick ? 300 : 1000,
     concurrency: 16,
     rttCount: quick ? 300 : 1500,
+    rttWarmBlocks: quick ? 100 : 1000,
     bulkBytes: (quick ? 16 : 64) * MiB,
     pieceBytes: 64 * 1024,
     fleet,
@@ -265,15 +268,13 @@ type RttResult = { samples: number[]; replyBytes: number };
  */
 const RTT_BLOCK = 10;
 /**
- * Blocks of each side run by turns before the measured ones (10,000 round trips a side). The
+ * The small-RPC round trips. Warmed by 10,000 a side by turns (Settings.rttWarmBlocks): the
  * three paths share Node's stream and TLS code, and V8 keeps compiling it again as it sees
  * them by turns: after 2,000 round trips a side it still optimized 45 functions and threw 7
  * optimizations away within the measured ones (--trace-opt --trace-deopt), and ours, with
  * more JavaScript on its path (HTTP/2 of its own), felt it more: p99 1.06-1.98x raw's in three runs. After
  * 10,000 a side: 16-24 and 7-16, and the two p99s within 0.9-1.15x of each other.
  */
-const RTT_WARM_BLOCKS = 1000;
-
 async function rttPhase(b: Bench): Promise<void> {
   step('round trips');
   const { s, nms, raw } = b;
@@ -316,7 +317,7 @@ async function rttPhase(b: Bench): Promise<void> {
     };
     // Warmed in the very pattern measured: the three paths share Node's stream and TLS code, and
     // V8 compiles it again (several times over, with --trace-opt) once it sees them by turns.
-    await turns(RTT_WARM_BLOCKS);
+    await turns(s.rttWarmBlocks);
     keep = true;
     await turns(Math.ceil((s.rounds * s.rttCount) / RTT_BLOCK));
     // CPU a round trip, from one long block a side (a block's call to the NMS process would count in short ones).
