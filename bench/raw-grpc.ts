@@ -256,10 +256,10 @@ export class RawClient {
     }
   }
 
-  /** An echo stream held open: round trips in blocks, then close. */
-  echoStream(): { block(payload: string, count: number): Promise<number[]>; close(): Promise<void> } {
+  /** An echo stream held open (replies of `replyBytes` if given): round trips in blocks, then close. */
+  echoStream(replyBytes = 0): { block(payload: string, count: number): Promise<number[]>; close(): Promise<void> } {
     const client = this.channel();
-    const call = this.stream(client, { 'bench-mode': 'echo' });
+    const call = this.stream(client, replyBytes > 0 ? { 'bench-mode': 'echo', 'bench-reply-bytes': String(replyBytes) } : { 'bench-mode': 'echo' });
     let got = '';
     let wake: (() => void) | undefined;
     call.on('data', (r) => {
@@ -286,45 +286,30 @@ export class RawClient {
         return samples;
       },
       close: async () => {
-        call.end();
-        await new Promise<void>((resolve) => call.once('status', () => resolve()));
-        client.close();
+        try {
+          call.end();
+          // Bounded: a stream whose round trip timed out may never see its status.
+          let timer: NodeJS.Timeout | undefined;
+          await new Promise<void>((resolve) => {
+            timer = setTimeout(resolve, 5_000);
+            call.once('status', () => resolve());
+          });
+          clearTimeout(timer);
+        } finally {
+          client.close();
+        }
       },
     };
   }
 
-  /** Round trips of `payload` on one echo stream; each sample in ms. */
+  /** Round trips of `payload` on a new echo stream, closed after; each sample in ms. */
   async echo(payload: string, count: number, replyBytes = 0): Promise<number[]> {
-    const client = this.channel();
-    const call = this.stream(client, replyBytes > 0 ? { 'bench-mode': 'echo', 'bench-reply-bytes': String(replyBytes) } : { 'bench-mode': 'echo' });
-    const samples: number[] = [];
+    const stream = this.echoStream(replyBytes);
     try {
-      let got = '';
-      let wake: (() => void) | undefined;
-      call.on('data', (r) => {
-        got += r.netconf_command ?? '';
-        if (got.includes(TERMINATOR)) wake?.();
-      });
-      for (let i = 0; i < count; i++) {
-        got = '';
-        const t0 = nowMs();
-        await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error('raw echo timed out')), 10_000);
-          wake = () => {
-            clearTimeout(timer);
-            wake = undefined;
-            resolve();
-          };
-          call.write({ message: payload });
-        });
-        samples.push(nowMs() - t0);
-      }
-      call.end();
-      await new Promise<void>((resolve) => call.once('status', () => resolve()));
+      return await stream.block(payload, count);
     } finally {
-      client.close();
+      await stream.close();
     }
-    return samples;
   }
 
   /**
