@@ -261,7 +261,7 @@ async function ratePhase(b: Bench): Promise<void> {
 
 type RttResult = { samples: number[]; replyBytes: number };
 /**
- * Round trips a block of the small-RPC comparison (blocks of ours and raw take turns). Ten
+ * Round trips a block of the small-RPC comparison (the sides' blocks take turns). Ten
  * take about 1 ms: shorter than the bursts in which this machine's other work delays round
  * trips (slow ones come 1-20 ms apart, in bursts some tens of ms apart), so a burst falls on
  * both sides rather than on one side's block.
@@ -272,16 +272,15 @@ const RTT_BLOCK = 10;
  * three paths share Node's stream and TLS code, and V8 keeps compiling it again as it sees
  * them by turns: after 2,000 round trips a side it still optimized 45 functions and threw 7
  * optimizations away within the measured ones (--trace-opt --trace-deopt), and ours, with
- * more JavaScript on its path (HTTP/2 of its own), felt it more: p99 1.06-1.98x raw's in three runs. After
- * 10,000 a side: 16-24 and 7-16, and the two p99s within 0.9-1.15x of each other.
+ * more JavaScript on its path (HTTP/2 of its own), felt it more: p99 1.06-1.98x raw's in
+ * three runs. After 10,000 a side: 16-24 and 7-16, and the two p99s within 0.9-1.15x.
  */
 async function rttPhase(b: Bench): Promise<void> {
   step('round trips');
   const { s, nms, raw } = b;
   const echo = b.devices.echo!;
-  // One session each side, held open, warmed (JIT of every function on the way), then
-  // short blocks by turns, the order swapped every pair: whatever else the machine does in
-  // the phase falls on both alike, and no block starts on a new connection.
+  // One session each side, held open, warmed, then short blocks by turns: whatever else the
+  // machine does in the phase falls on every side alike, and no block starts on a new connection.
   await nms.call({ op: 'rttOpen', device: echo, slot: 'ours' });
   const rawEcho = raw.echoStream();
   // The same round trip through the reference NMS to a device of bare grpc-js: the NMS's share
@@ -315,8 +314,6 @@ async function rttPhase(b: Bench): Promise<void> {
     const turns = async (blocks: number): Promise<void> => {
       for (let k = 0; k < blocks; k++) for (const i of ORDERS[k % ORDERS.length]) await sides[i]();
     };
-    // Warmed in the very pattern measured: the three paths share Node's stream and TLS code, and
-    // V8 compiles it again (several times over, with --trace-opt) once it sees them by turns.
     await turns(s.rttWarmBlocks);
     keep = true;
     await turns(Math.ceil((s.rounds * s.rttCount) / RTT_BLOCK));
