@@ -10,7 +10,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EmulatedDevice } from '../src/junos/device.js';
 import { Recorder } from '../src/record/recorder.js';
-import { DEFAULT_HELLO, NetconfPeer } from '../src/record/netconf-peer.js';
+import { NetconfPeer } from '../src/record/netconf-peer.js';
+import { CLIENT_HELLO } from '../src/netconf/framing.js';
 
 const { values } = parseArgs({ options: { rpcs: { type: 'string' } } });
 const count = Number(values.rpcs ?? 2000);
@@ -22,7 +23,7 @@ const recorder = new Recorder({ dir, maxFileBytes: 1024 ** 3, maxTotalBytes: 4 *
 async function run(recorded: boolean, n: number, rpc: string): Promise<number> {
   const s = device.openNetconf({ user: 'bench' });
   const peer = new NetconfPeer(recorded ? recorder.wrap(s, { face: 'ssh', kind: 'netconf', device: 'bench-rec' }) : s);
-  peer.send(DEFAULT_HELLO);
+  peer.send(CLIENT_HELLO);
   await peer.next(10_000);
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < n; i++) await peer.rpc(`<rpc message-id="${i}">${rpc}</rpc>`, 10_000);

@@ -14,6 +14,7 @@
 import { EmulatedDevice } from '../junos/device.js';
 import { silentLogger, type Logger } from '../log.js';
 import { CLIENT_HELLO, EOM } from '../netconf/framing.js';
+import { BASE_NS } from '../netconf/session.js';
 
 /** The longest a warm-up session may take before the start goes on without it. */
 export const WARM_UP_LIMIT_MS = 10_000;
@@ -32,7 +33,7 @@ const WARM_UP_RPCS = [
 
 /** An RPC framed as a Junos device's sessions are (base:1.0, end-of-message marker). */
 function framed(body: string, id: number): string {
-  return `<rpc xmlns="urn:ietf:params:xml:ns:netconf:base:1.0" message-id="${id}">${body}</rpc>${EOM}`;
+  return `<rpc xmlns="${BASE_NS}" message-id="${id}">${body}</rpc>${EOM}`;
 }
 
 /** One session on a scratch device of `profile`; resolves with what it said when it ended (or the limit passed). */

@@ -6,11 +6,11 @@
  */
 
 export const EOM = ']]>]]>';
+const EOM_BYTES = Buffer.from(EOM, 'latin1');
 
 /** The least a client says: a hello naming base:1.0 only, so the session keeps end-of-message framing. */
 export const CLIENT_HELLO =
   '<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability></capabilities></hello>';
-const EOM_BYTES = Buffer.from(EOM, 'latin1');
 
 export type FramingMode = 'eom' | 'chunked';
 

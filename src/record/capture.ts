@@ -12,7 +12,8 @@ import { UsageError } from '../errors.js';
 import { parseXml, type XmlElement } from '../netconf/xml.js';
 import type { ByteSession } from '../session/byte-session.js';
 import { familyOfModel } from '../junos/identity/family.js';
-import { DEFAULT_HELLO, NetconfPeer } from './netconf-peer.js';
+import { NetconfPeer } from './netconf-peer.js';
+import { CLIENT_HELLO } from '../netconf/framing.js';
 import { Sanitiser } from './sanitise.js';
 
 /**
@@ -178,7 +179,7 @@ export async function captureProfile(session: ByteSession, o: CaptureOptions): P
   };
 
   try {
-    peer.send(DEFAULT_HELLO);
+    peer.send(CLIENT_HELLO);
     const hello = await peer.next(o.rpcTimeoutMs);
     say('hello: received');
     const configText = await ask('configuration.txt', '<rpc><get-configuration database="committed" format="text"/></rpc>');

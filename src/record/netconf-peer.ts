@@ -5,9 +5,7 @@
  * once both hellos name base:1.1.
  */
 import type { ByteSession } from '../session/byte-session.js';
-import { CLIENT_HELLO, encodeMessage, FrameDecoder } from '../netconf/framing.js';
-
-export const DEFAULT_HELLO = CLIENT_HELLO;
+import { encodeMessage, FrameDecoder } from '../netconf/framing.js';
 
 export class NetconfPeer {
   private readonly decoder: FrameDecoder;

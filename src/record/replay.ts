@@ -7,7 +7,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import type { ByteSession } from '../session/byte-session.js';
 import { diffLines, flattenHello, flattenReply } from './compare.js';
-import { DEFAULT_HELLO, NetconfPeer } from './netconf-peer.js';
+import { NetconfPeer } from './netconf-peer.js';
+import { CLIENT_HELLO } from '../netconf/framing.js';
 import { TRANSCRIPT_FORMAT, type SessionMeta } from './recorder.js';
 import { REDACTED } from './redact.js';
 
@@ -121,11 +122,11 @@ export async function replay(t: Transcript, session: ByteSession, opts: ReplayOp
     opts.onExchange?.(e);
   };
   try {
-    peer.send(clientHello ?? DEFAULT_HELLO);
+    peer.send(clientHello ?? CLIENT_HELLO);
     const hello = await peer.next(opts.timeoutMs);
     if (serverHello) {
       const d = diffLines(flattenHello(serverHello), flattenHello(hello));
-      done({ n: 0, name: 'hello', request: clientHello ?? DEFAULT_HELLO, recorded: serverHello, replayed: hello, diff: d.lines });
+      done({ n: 0, name: 'hello', request: clientHello ?? CLIENT_HELLO, recorded: serverHello, replayed: hello, diff: d.lines });
     }
     let n = 0;
     for (const p of pairs) {

@@ -10,7 +10,8 @@ import path from 'node:path';
 import { EmulatedDevice } from '../../src/junos/device.js';
 import { shippedProfilesDir } from '../../src/junos/identity/profile.js';
 import { Recorder } from '../../src/record/recorder.js';
-import { DEFAULT_HELLO, NetconfPeer } from '../../src/record/netconf-peer.js';
+import { NetconfPeer } from '../../src/record/netconf-peer.js';
+import { CLIENT_HELLO } from '../../src/netconf/framing.js';
 import type { ByteSession } from '../../src/session/byte-session.js';
 import { Harness, MAIN_JS, until } from '../support/agent-harness.js';
 import { finished, runCli, transcripts } from './support.js';
@@ -20,7 +21,7 @@ after(() => h.cleanup());
 
 async function ask(session: ByteSession, rpcs: string[]): Promise<string[]> {
   const peer = new NetconfPeer(session);
-  peer.send(DEFAULT_HELLO);
+  peer.send(CLIENT_HELLO);
   await peer.next(10_000);
   const out: string[] = [];
   for (const r of rpcs) out.push(await peer.rpc(`<rpc>${r}</rpc>`, 10_000));

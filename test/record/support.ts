@@ -6,7 +6,8 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SshBridgeBackend } from '../../src/backends/ssh-bridge.js';
-import { NetconfPeer, DEFAULT_HELLO } from '../../src/record/netconf-peer.js';
+import { NetconfPeer } from '../../src/record/netconf-peer.js';
+import { CLIENT_HELLO } from '../../src/netconf/framing.js';
 import { MAIN_JS } from '../support/agent-harness.js';
 
 /** `nc-grpc-device ARGS` to its end (bounded): exit code, stdout, stderr. */
@@ -31,7 +32,7 @@ export async function netconfOverSsh(port: number, user: string, password: strin
   const session = await backend.open('netconf');
   const peer = new NetconfPeer(session);
   try {
-    peer.send(DEFAULT_HELLO);
+    peer.send(CLIENT_HELLO);
     await peer.next(15_000);
     const out: string[] = [];
     for (const r of rpcs) out.push(await peer.rpc(`<rpc>${r}</rpc>`, 30_000));

@@ -59,7 +59,6 @@ export async function execOnDevice(lab: Lab, d: InventoryDevice, command: string
   }
 }
 
-
 /**
  * Sends RPCs in one NETCONF session (after the hellos) and returns their replies, in order;
  * closes the session properly.
